@@ -1,0 +1,145 @@
+"""Settings: one object, read from the environment (and a `.env` file), validated at start-up.
+
+Every value is checked here so that a typo surfaces as one clear line naming the variable, not as a
+traceback minutes later. Field names are the environment variable names (case-insensitive).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Annotated
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///rotnem.db"
+_SLACK_ID = re.compile(r"^[A-Z0-9]{2,}$")
+
+
+class ConfigError(Exception):
+    """The environment does not describe a runnable bot; the message is for the operator."""
+
+
+def normalize_database_url(url: str) -> str:
+    """Map the URLs hosting platforms hand out to the async drivers SQLAlchemy needs."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or not rest:
+        raise ValueError(
+            "must look like sqlite+aiosqlite:///rotnem.db or postgresql://user@host/db"
+        )
+    scheme = scheme.lower()
+    if scheme in {"postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg"}:
+        return f"postgresql+asyncpg://{rest}"
+    if scheme == "sqlite":
+        return f"sqlite+aiosqlite://{rest}"
+    if scheme in {"postgresql+asyncpg", "sqlite+aiosqlite"}:
+        return f"{scheme}://{rest}"
+    raise ValueError(f"unsupported database {scheme!r}: use SQLite or PostgreSQL")
+
+
+class Settings(BaseSettings):
+    """Rotnem's configuration; see the README's configuration table for each variable."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = DEFAULT_DATABASE_URL
+    port: int = Field(default=3000, ge=1, le=65535)
+    rotnem_command: str = "/rotnem"
+    rotnem_admins: Annotated[frozenset[str], NoDecode] = frozenset()
+    rotnem_announce_channel: str | None = None
+    rotnem_program_channel: str | None = None
+    rotnem_timezone: str = "UTC"
+    log_level: str = "INFO"
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        return normalize_database_url(value)
+
+    @field_validator("rotnem_command")
+    @classmethod
+    def _check_command(cls, value: str) -> str:
+        if not re.fullmatch(r"/[a-z0-9_-]{1,31}", value):
+            raise ValueError("must be a slash command such as /rotnem")
+        return value
+
+    @field_validator("rotnem_admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            ids = [part.strip() for part in value.split(",") if part.strip()]
+            bad = [user_id for user_id in ids if not _SLACK_ID.match(user_id)]
+            if bad:
+                raise ValueError(f"not Slack user IDs: {', '.join(bad)} (expected e.g. U012AB3CD)")
+            return frozenset(ids)
+        return value
+
+    @field_validator("rotnem_announce_channel", "rotnem_program_channel", mode="before")
+    @classmethod
+    def _check_channel(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip() or None
+            if value is not None and not _SLACK_ID.match(value):
+                raise ValueError("must be a channel ID such as C0123456789, not a #name")
+        return value
+
+    @field_validator("rotnem_timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("must be an IANA time zone such as Europe/Paris") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in logging.getLevelNamesMapping():
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The program's default time zone."""
+        return ZoneInfo(self.rotnem_timezone)
+
+    def missing_slack_credentials(self) -> list[str]:
+        """Names of the variables `rotnem serve` cannot run without."""
+        missing = []
+        if self.slack_bot_token is None or not self.slack_bot_token.get_secret_value():
+            missing.append("SLACK_BOT_TOKEN")
+        if self.slack_signing_secret is None or not self.slack_signing_secret.get_secret_value():
+            missing.append("SLACK_SIGNING_SECRET")
+        return missing
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning validation errors into one readable `ConfigError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"{name}: {message}")
+        raise ConfigError("Invalid configuration:\n  " + "\n  ".join(lines)) from None

@@ -1,0 +1,70 @@
+"""Building the long-running processes: `rotnem serve` (HTTP) and their shared start-up."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from starlette.applications import Starlette
+
+from bot.app import build_bolt_app, build_web_app
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.db import create_engine, create_sessionmaker
+from bot.deps import Deps
+
+logger = logging.getLogger(__name__)
+
+
+def build_deps(settings: Settings, clock: Clock | None = None) -> Deps:
+    engine = create_engine(settings.database_url)
+    return Deps(
+        settings=settings,
+        engine=engine,
+        sessionmaker=create_sessionmaker(engine),
+        clock=clock or SystemClock(),
+    )
+
+
+def build_server_app(deps: Deps) -> Starlette:
+    """The ASGI app of `rotnem serve`, with Socket Mode attached when an app token is set."""
+    bolt = build_bolt_app(deps)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        socket_mode = await _start_socket_mode(deps, bolt)
+        try:
+            yield
+        finally:
+            if socket_mode is not None:
+                await socket_mode.close_async()  # type: ignore[no-untyped-call]
+            await deps.engine.dispose()
+
+    return build_web_app(deps, bolt, lifespan=lifespan)
+
+
+async def _start_socket_mode(deps: Deps, bolt: AsyncApp) -> AsyncSocketModeHandler | None:
+    app_token = deps.settings.slack_app_token
+    if app_token is None or not app_token.get_secret_value():
+        return None
+    handler = AsyncSocketModeHandler(bolt, app_token.get_secret_value())
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    logger.info("Connected to Slack over Socket Mode")
+    return handler
+
+
+def serve(deps: Deps, host: str = "0.0.0.0") -> None:
+    """Run the HTTP server until SIGINT/SIGTERM."""
+    config = uvicorn.Config(
+        build_server_app(deps),
+        host=host,
+        port=deps.settings.port,
+        log_level=deps.settings.log_level.lower(),
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+    uvicorn.Server(config).run()

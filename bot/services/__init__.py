@@ -1,0 +1,1 @@
+"""Use cases: take an AsyncSession and plain values, return domain results, raise domain errors."""

@@ -1,0 +1,36 @@
+"""Events API delivery bookkeeping: each `event_id` is processed once, whatever Slack retries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import insert_ignoring_duplicates
+from models import ProcessedEvent, Workspace
+
+# Slack retries after ~0 s, ~1 min and ~5 min; an hour covers the schedule with room to spare.
+EVENT_RETENTION = timedelta(hours=1)
+
+
+async def claim_event(session: AsyncSession, team_id: str, event_id: str, now: datetime) -> bool:
+    """Record the delivery; False when this event was already claimed (a retry)."""
+    return await insert_ignoring_duplicates(
+        session,
+        ProcessedEvent,
+        {"team_id": team_id, "event_id": event_id, "received_at": now},
+    )
+
+
+async def forget_old_events(session: AsyncSession, now: datetime) -> int:
+    """Drop delivery records older than the retry window; returns how many."""
+    result = await session.execute(
+        delete(ProcessedEvent).where(ProcessedEvent.received_at < now - EVENT_RETENTION)
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+async def remember_workspace(session: AsyncSession, team_id: str, now: datetime) -> None:
+    """Note a workspace the first time it talks to us."""
+    await insert_ignoring_duplicates(session, Workspace, {"team_id": team_id, "first_seen_at": now})

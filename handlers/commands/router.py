@@ -1,0 +1,144 @@
+"""`/rotnem <subcommand> …`: one slash command, routed by its first word."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.admin import admins_only_message
+from bot.blocks.help import HelpLine, help_message, unknown_subcommand_message
+from bot.blocks.message import Message
+from bot.deps import Deps
+from handlers.context import deps_of
+
+
+@dataclass(frozen=True)
+class CommandCall:
+    """One invocation, with the rest of the text after the subcommand word in `args`."""
+
+    deps: Deps
+    user_id: str
+    team_id: str
+    channel_id: str
+    trigger_id: str
+    args: str
+    ack: AsyncAck
+    respond: AsyncRespond
+    client: AsyncWebClient
+
+    @property
+    def command(self) -> str:
+        return self.deps.settings.rotnem_command
+
+    async def reply(self, message: Message) -> None:
+        """Answer only the invoker, after the ack (through the command's response_url)."""
+        await self.respond(response_type="ephemeral", **message.to_dict())
+
+
+Run = Callable[[CommandCall], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    usage: str
+    summary: str
+    run: Run
+
+    @property
+    def help_line(self) -> HelpLine:
+        return HelpLine(usage=self.usage, summary=self.summary)
+
+
+def _split(text: str) -> tuple[str, str]:
+    word, _, rest = text.strip().partition(" ")
+    return word.lower(), rest.strip()
+
+
+class Router:
+    """Finds the subcommand for a command's text; `help` and unknown words are answered here."""
+
+    def __init__(self, subcommands: Sequence[Subcommand], admin: Sequence[Subcommand]) -> None:
+        self._user = {sub.name: sub for sub in subcommands}
+        self._admin = {sub.name: sub for sub in admin}
+
+    def help(self, deps: Deps, user_id: str) -> Message:
+        admin_lines = (
+            [sub.help_line for sub in self._admin.values()] if deps.is_admin(user_id) else []
+        )
+        lines = [*(sub.help_line for sub in self._user.values()), HELP_LINE]
+        return help_message(deps.settings.rotnem_command, lines, admin_lines)
+
+    async def dispatch(self, call: CommandCall) -> None:
+        word, rest = _split(call.args)
+        if word in {"", "help"}:
+            await call.ack(
+                response_type="ephemeral", **self.help(call.deps, call.user_id).to_dict()
+            )
+            return
+        if word == "admin" and self._admin:
+            await self._dispatch_admin(call, rest)
+            return
+        subcommand = self._user.get(word)
+        if subcommand is None:
+            await self._unknown(call, word)
+            return
+        await subcommand.run(_with_args(call, rest))
+
+    async def _dispatch_admin(self, call: CommandCall, text: str) -> None:
+        # Authorised on the server for every admin action, whatever the UI showed.
+        if not call.deps.is_admin(call.user_id):
+            await call.ack(response_type="ephemeral", **admins_only_message().to_dict())
+            return
+        word, rest = _split(text)
+        subcommand = self._admin.get(word)
+        if subcommand is None:
+            await self._unknown(call, f"admin {word}".strip())
+            return
+        await subcommand.run(_with_args(call, rest))
+
+    async def _unknown(self, call: CommandCall, word: str) -> None:
+        admin_lines = (
+            [sub.help_line for sub in self._admin.values()]
+            if call.deps.is_admin(call.user_id)
+            else []
+        )
+        lines = [*(sub.help_line for sub in self._user.values()), HELP_LINE]
+        message = unknown_subcommand_message(call.command, word, lines, admin_lines)
+        await call.ack(response_type="ephemeral", **message.to_dict())
+
+    def listener(self) -> Callable[..., Awaitable[None]]:
+        """The Bolt listener (Bolt passes arguments by name)."""
+
+        async def rotnem_command(
+            ack: AsyncAck,
+            command: dict[str, Any],
+            respond: AsyncRespond,
+            client: AsyncWebClient,
+            context: AsyncBoltContext,
+        ) -> None:
+            call = CommandCall(
+                deps=deps_of(context),
+                user_id=command["user_id"],
+                team_id=command["team_id"],
+                channel_id=command.get("channel_id", ""),
+                trigger_id=command.get("trigger_id", ""),
+                args=command.get("text") or "",
+                ack=ack,
+                respond=respond,
+                client=client,
+            )
+            await self.dispatch(call)
+
+        return rotnem_command
+
+
+HELP_LINE = HelpLine(usage="help", summary="this list")
+
+
+def _with_args(call: CommandCall, args: str) -> CommandCall:
+    return CommandCall(**{**call.__dict__, "args": args})

@@ -1,0 +1,11 @@
+"""Events API listeners."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from handlers.events.app_home_opened import app_home_opened_callback
+
+
+def register(app: AsyncApp) -> None:
+    app.event("app_home_opened")(app_home_opened_callback)

@@ -1,0 +1,89 @@
+"""Global middleware: reject malformed payloads, hand in `Deps`, drop Events API retries."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+
+from bot.deps import Deps
+from bot.services.events import claim_event, remember_workspace
+from handlers.context import DEPS_KEY
+
+logger = logging.getLogger(__name__)
+
+Next = Callable[[], Awaitable[None]]
+
+# The fields each kind of request must carry for our listeners to act on it safely.
+_REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "command": (("user_id",), ("team_id",), ("command",)),
+    "block_actions": (("user", "id"), ("actions",)),
+    "view_submission": (("user", "id"), ("view", "callback_id"), ("view", "state", "values")),
+    "view_closed": (("user", "id"), ("view",)),
+    "event_callback": (("team_id",), ("event_id",), ("event", "type")),
+}
+
+
+def _kind(body: dict[str, Any]) -> str | None:
+    if "command" in body and "type" not in body:
+        return "command"
+    kind = body.get("type")
+    return kind if isinstance(kind, str) else None
+
+
+def missing_field(body: dict[str, Any]) -> str | None:
+    """The first required field absent from `body`, dotted (`user.id`), or None."""
+    kind = _kind(body)
+    for path in _REQUIRED.get(kind or "", ()):
+        node: Any = body
+        for key in path:
+            if not isinstance(node, dict) or key not in node or node[key] in (None, ""):
+                return ".".join(path)
+            node = node[key]
+    return None
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    seen_teams: set[str] = set()
+
+    @app.middleware
+    async def check_shape(body: dict[str, Any], next: Next) -> BoltResponse | None:
+        field = missing_field(body)
+        if field is not None:
+            logger.warning("Rejected a %s request without %s", _kind(body), field)
+            return BoltResponse(status=400, body=f"malformed request: missing {field}")
+        await next()
+        return None
+
+    @app.middleware
+    async def provide_deps(context: AsyncBoltContext, next: Next) -> None:
+        context[DEPS_KEY] = deps
+        team_id = context.team_id
+        if team_id and team_id not in seen_teams:
+            async with deps.sessionmaker.begin() as session:
+                await remember_workspace(session, team_id, deps.clock.now())
+            seen_teams.add(team_id)
+        await next()
+
+    @app.middleware
+    async def drop_event_retries(
+        req: AsyncBoltRequest, body: dict[str, Any], next: Next
+    ) -> BoltResponse | None:
+        if body.get("type") != "event_callback":
+            await next()
+            return None
+        async with deps.sessionmaker.begin() as session:
+            first = await claim_event(session, body["team_id"], body["event_id"], deps.clock.now())
+        if not first:
+            retry = req.headers.get("x-slack-retry-num", ["?"])[0]
+            logger.info(
+                "Event %s already processed; acknowledging retry %s", body["event_id"], retry
+            )
+            return BoltResponse(status=200, body="")
+        await next()
+        return None

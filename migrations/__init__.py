@@ -1,0 +1,1 @@
+"""Alembic migrations; `rotnem migrate` upgrades to head."""
