@@ -4,6 +4,14 @@ Every model module is imported here so that `Base.metadata` is complete for Alem
 """
 
 from models.base import Base, UTCDateTime
+from models.outbox import OutboxMessage, OutboxStatus
 from models.workspace import ProcessedEvent, Workspace
 
-__all__ = ["Base", "ProcessedEvent", "UTCDateTime", "Workspace"]
+__all__ = [
+    "Base",
+    "OutboxMessage",
+    "OutboxStatus",
+    "ProcessedEvent",
+    "UTCDateTime",
+    "Workspace",
+]

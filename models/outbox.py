@@ -1,0 +1,86 @@
+"""The outbox: every proactive Slack message, written in the transaction that caused it.
+
+A row moves pending -> sending (leased by one dispatcher) -> sent | failed, or back to pending
+for a retry. `bot/delivery` owns the rules; this module only stores them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+# Rows a dispatcher may still claim. Only these sit in the claim index, so the queue stays as
+# fast with a million sent rows as with none.
+_OPEN = "status IN ('pending', 'sending')"
+
+
+class OutboxMessage(Base):
+    """One message to send, named by `dedupe_key` (unique per workspace, e.g. `intro:<pair_id>`).
+
+    `next_attempt_at` is "when a dispatcher may next look at this row": for a pending row the
+    earliest send time, for a sending row the moment its lease runs out. One ordered index over
+    it serves both "due" and "abandoned by a dead process".
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        UniqueConstraint("team_id", "dedupe_key"),
+        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
+        CheckConstraint("channel IS NOT NULL OR open_users IS NOT NULL", name="target"),
+        Index(
+            "ix_outbox_messages_due",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text(_OPEN),
+            sqlite_where=text(_OPEN),
+        ),
+        Index("ix_outbox_messages_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    dedupe_key: Mapped[str] = mapped_column(String(255))
+    # Names the feature's message type; `bot.delivery` maps a kind to its optional after-send hook.
+    kind: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
+    # chat.postMessage arguments except `channel` and `metadata` (text, blocks, thread_ts, ...).
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Either a conversation to post in, or user IDs to `conversations.open` first (DM or group DM).
+    channel: Mapped[str | None] = mapped_column(String(32))
+    open_users: Mapped[list[str] | None] = mapped_column(JSON)
+    # Free-form values for the kind's after-send hook (e.g. {"pair_id": 12}).
+    context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    # What Slack answered: the conversation the message landed in and its timestamp.
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
