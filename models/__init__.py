@@ -5,13 +5,29 @@ Every model module is imported here so that `Base.metadata` is complete for Alem
 
 from models.base import Base, UTCDateTime
 from models.outbox import OutboxMessage, OutboxStatus
+from models.participant import (
+    Direction,
+    Participant,
+    ParticipantTool,
+    Role,
+    State,
+    StateChange,
+)
+from models.tool import Tool
 from models.workspace import ProcessedEvent, Workspace
 
 __all__ = [
     "Base",
+    "Direction",
     "OutboxMessage",
     "OutboxStatus",
+    "Participant",
+    "ParticipantTool",
     "ProcessedEvent",
+    "Role",
+    "State",
+    "StateChange",
+    "Tool",
     "UTCDateTime",
     "Workspace",
 ]
