@@ -1,0 +1,116 @@
+"""Throwaway databases for the tests: a SQLite file or a PostgreSQL database, migrated to head.
+
+Migrating once per session into a template and copying it per test keeps the suite fast while
+every test still gets a fresh, real database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import shutil
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+import asyncpg
+import pytest
+
+from bot import migrate
+
+T = TypeVar("T")
+
+POSTGRES_ADMIN_DSN = os.environ.get(
+    "ROTNEM_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def in_thread(function: Callable[[], T]) -> T:
+    """Run blocking code that starts its own event loop (Alembic, asyncpg admin) off this thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function).result()
+
+
+def run_sync(factory: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine from synchronous fixture code, outside the test's event loop."""
+    return in_thread(lambda: asyncio.run(factory()))  # type: ignore[arg-type]
+
+
+def upgrade(url: str) -> None:
+    in_thread(lambda: migrate.upgrade(url))
+
+
+async def _admin(sql: str) -> None:
+    connection = await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+def postgres_available() -> str | None:
+    """None when PostgreSQL answers, else why not."""
+    try:
+        run_sync(lambda: _admin("SELECT 1"))
+    except (OSError, asyncpg.PostgresError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def require_postgres() -> None:
+    """Skip locally without PostgreSQL; fail under CI=true, where it must run."""
+    problem = postgres_available()
+    if problem is None:
+        return
+    message = f"PostgreSQL is not reachable at {POSTGRES_ADMIN_DSN} ({problem})"
+    if in_ci():
+        pytest.fail(f"{message}; CI=true requires the PostgreSQL tests to run", pytrace=False)
+    pytest.skip(message)
+
+
+def postgres_url(name: str) -> str:
+    base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    return f"{base}/{name}"
+
+
+def create_postgres_database(template: str | None = None) -> str:
+    name = f"rotnem_test_{secrets.token_hex(5)}"
+    suffix = f' TEMPLATE "{template}"' if template else ""
+    run_sync(lambda: _admin(f'CREATE DATABASE "{name}"{suffix}'))
+    return name
+
+
+def drop_postgres_database(name: str) -> None:
+    run_sync(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+class Templates:
+    """Migrated template databases, built lazily once per test session."""
+
+    def __init__(self, directory: Path) -> None:
+        self._directory = directory
+        self._sqlite: Path | None = None
+        self._postgres: str | None = None
+
+    def sqlite_copy(self, target: Path) -> str:
+        if self._sqlite is None:
+            self._sqlite = self._directory / "template.db"
+            upgrade(f"sqlite+aiosqlite:///{self._sqlite}")
+        shutil.copy(self._sqlite, target)
+        return f"sqlite+aiosqlite:///{target}"
+
+    def postgres_copy(self) -> str:
+        if self._postgres is None:
+            self._postgres = create_postgres_database()
+            upgrade(postgres_url(self._postgres))
+        return create_postgres_database(template=self._postgres)
+
+    def close(self) -> None:
+        if self._postgres is not None:
+            drop_postgres_database(self._postgres)

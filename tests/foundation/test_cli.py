@@ -1,0 +1,66 @@
+"""The `rotnem` command as an operator runs it: a real subprocess, real exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import __version__
+
+
+def run_rotnem(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def bare_environment(**extra: str) -> dict[str, str]:
+    keep = {"PATH", "HOME", "LANG", "SYSTEMROOT", "PYTHONPATH", "VIRTUAL_ENV"}
+    env = {key: value for key, value in os.environ.items() if key in keep}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    env.update(extra)
+    return env
+
+
+def test_serve_without_tokens_exits_2_with_a_paragraph_naming_the_readme(tmp_path: Path) -> None:
+    result = run_rotnem("serve", env=bare_environment(), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET" in result.stderr
+    assert '"Create the Slack app" in the README' in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "rotnem.db").exists(), "nothing may be created before refusing"
+
+
+def test_serve_names_only_the_missing_variable(tmp_path: Path) -> None:
+    result = run_rotnem("serve", env=bare_environment(SLACK_BOT_TOKEN="xoxb-1"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "needs SLACK_SIGNING_SECRET" in result.stderr
+
+
+def test_a_bad_setting_is_refused_at_start_with_its_name(tmp_path: Path) -> None:
+    env = bare_environment(
+        SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", ROTNEM_TIMEZONE="Europe/Atlantis"
+    )
+    result = run_rotnem("serve", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "ROTNEM_TIMEZONE" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_version_and_migrate(tmp_path: Path) -> None:
+    version = run_rotnem("version", env=bare_environment(), cwd=tmp_path)
+    assert version.returncode == 0
+    assert version.stdout.strip() == f"rotnem {__version__}"
+
+    migrated = run_rotnem("migrate", env=bare_environment(), cwd=tmp_path)
+    assert migrated.returncode == 0, migrated.stderr
+    assert (tmp_path / "rotnem.db").exists()
+    again = run_rotnem("migrate", env=bare_environment(), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr

@@ -1,0 +1,191 @@
+"""The foundation as Slack sees it: signed requests over real HTTP to the served app."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+from sqlalchemy import func, select
+
+from bot.clock import ManualClock
+from bot.sandbox import FakeSlack
+from bot.sandbox.signing import sign, url_verification_body
+from models import ProcessedEvent, Workspace
+from tests.harness import ADMIN_ID, RunningBot, start_bot
+
+USER = "U0ANA0001"
+CHANNEL = "C0GENERAL1"
+HOME_OPENED = {"type": "app_home_opened", "user": USER, "channel": "D0HOME001", "tab": "home"}
+
+
+async def rotnem(bot: RunningBot, text: str, user: str = USER) -> httpx.Response:
+    return await bot.requester.command(
+        command="/rotnem", user_id=user, channel_id=CHANNEL, text=text
+    )
+
+
+async def raw_post(url: str, body: str, headers: dict[str, str]) -> httpx.Response:
+    async with httpx.AsyncClient() as client:
+        return await client.post(url, content=body, headers=headers)
+
+
+async def get(url: str) -> httpx.Response:
+    async with httpx.AsyncClient(timeout=10) as client:
+        return await client.get(url)
+
+
+async def workspaces(bot: RunningBot) -> int:
+    async with bot.deps.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(Workspace)) or 0)
+
+
+async def test_help_lists_every_subcommand_ephemerally(bot: RunningBot) -> None:
+    for text in ("", "help", "  HELP  "):
+        response = await rotnem(bot, text)
+        assert response.status_code == 200
+        answer = response.json()
+        assert answer["response_type"] == "ephemeral"
+        assert "/rotnem help" in answer["text"]
+        assert answer["blocks"], "the help is Block Kit with a text fallback"
+        assert "For HR admins" not in answer["text"]
+
+
+async def test_unknown_subcommand_says_so_and_shows_the_help(bot: RunningBot) -> None:
+    response = await rotnem(bot, "xyz with words")
+    answer = response.json()
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"].startswith("I don't know `xyz`")
+    assert "/rotnem help" in answer["text"]
+
+
+async def test_admin_subcommands_are_refused_to_everyone_else(bot: RunningBot) -> None:
+    # "admin" without admin subcommands is simply unknown; it never reveals anything.
+    answer = (await rotnem(bot, "admin stats")).json()
+    assert answer["response_type"] == "ephemeral"
+    assert "admin" in answer["text"]
+    assert ADMIN_ID not in answer["text"]
+
+
+async def test_a_bad_signature_is_refused_and_nothing_is_written(bot: RunningBot) -> None:
+    body = "token=x&team_id=T1&user_id=U1&command=%2Frotnem&text=help"
+    headers = sign("not-the-secret", body, int(time.time()))
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    response = await raw_post(bot.events_url, body, headers)
+    assert response.status_code == 401
+    assert await workspaces(bot) == 0
+    assert bot.slack.calls() == []
+
+
+async def test_a_stale_timestamp_is_refused(bot: RunningBot) -> None:
+    bot.requester.now = lambda: time.time() - 301
+    response = await rotnem(bot, "help")
+    assert response.status_code == 401
+    assert await workspaces(bot) == 0
+
+
+async def test_url_verification_echoes_the_challenge(bot: RunningBot) -> None:
+    body = url_verification_body("3eZbrw1aBm2rZgRNFdxV2")
+    response = await bot.requester.post(body, "application/json")
+    assert response.status_code == 200
+    assert response.json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV2"}
+
+
+async def test_malformed_bodies_get_a_4xx_and_the_server_keeps_serving(bot: RunningBot) -> None:
+    broken_json = '{"type": "event_callback", "event": '
+    assert (await bot.requester.post(broken_json, "application/json")).status_code == 400
+
+    not_json_payload = "payload=%7Bnot-json"
+    response = await bot.requester.post(not_json_payload, "application/x-www-form-urlencoded")
+    assert response.status_code == 400
+
+    no_user = "team_id=T1&command=%2Frotnem&text=help&trigger_id=1.2.3"
+    response = await bot.requester.post(no_user, "application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "user_id" in response.text
+
+    no_actions = {"type": "block_actions", "user": {"id": USER}}
+    action_without_actions = "payload=" + json.dumps(no_actions)
+    response = await bot.requester.post(action_without_actions, "application/x-www-form-urlencoded")
+    assert response.status_code == 400
+
+    # An unsigned broken body is still a 401, not a parse error.
+    response = await raw_post(bot.events_url, broken_json, {"Content-Type": "application/json"})
+    assert response.status_code == 401
+
+    assert (await rotnem(bot, "help")).status_code == 200
+
+
+async def test_home_tab_is_published_when_opened(bot: RunningBot) -> None:
+    response = await bot.requester.event(HOME_OPENED)
+    assert response.status_code == 200
+    await bot.slack.wait_for("views.publish")
+    home = bot.slack.home_view(USER)
+    assert home is not None
+    assert home["type"] == "home"
+    assert "/rotnem join" in json.dumps(home["blocks"])
+
+
+async def test_an_event_retry_is_acknowledged_but_processed_once_even_after_a_restart(
+    database_url: str, fake_slack: FakeSlack, clock: ManualClock
+) -> None:
+    async with start_bot(database_url=database_url, slack=fake_slack, clock=clock) as bot:
+        first = await bot.requester.event(HOME_OPENED, event_id="Ev0RETRY01", event_time=1700000000)
+        await fake_slack.wait_for("views.publish")
+        retry = await bot.requester.event(
+            HOME_OPENED, event_id="Ev0RETRY01", event_time=1700000000, retry_num=1
+        )
+        assert (first.status_code, retry.status_code) == (200, 200)
+
+    async with start_bot(database_url=database_url, slack=fake_slack, clock=clock) as bot:
+        late_retry = await bot.requester.event(
+            HOME_OPENED, event_id="Ev0RETRY01", event_time=1700000000, retry_num=3
+        )
+        assert late_retry.status_code == 200
+        # A different event is still processed, so the wait below proves the retry was not.
+        await bot.requester.event(HOME_OPENED, event_id="Ev0FRESH01")
+        await fake_slack.wait_for("views.publish", count=2)
+        assert fake_slack.count("views.publish") == 2
+        async with bot.deps.sessionmaker() as session:
+            stored = await session.scalar(select(func.count()).select_from(ProcessedEvent))
+        assert stored == 2
+
+
+async def test_healthz_reports_the_database(bot: RunningBot) -> None:
+    response = await get(f"{bot.url}/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["database"] == "ok"
+
+
+async def test_healthz_and_commands_when_the_database_is_down(
+    fake_slack: FakeSlack, clock: ManualClock
+) -> None:
+    # Nothing listens on port 1: the database is unreachable from the first request on.
+    unreachable = "postgresql+asyncpg://postgres@127.0.0.1:1/rotnem"
+    async with start_bot(database_url=unreachable, slack=fake_slack, clock=clock) as bot:
+        response = await get(f"{bot.url}/healthz")
+        assert response.status_code == 503
+        assert response.json()["database"] == "unavailable"
+
+        answer = await rotnem(bot, "help")
+        assert answer.status_code == 200
+        text = answer.json()["text"]
+        assert text.startswith("Sorry — something went wrong on our side")
+        assert "reference" in text
+        assert "Traceback" not in text and "Error" not in text
+
+        event = await bot.requester.event(HOME_OPENED)
+        assert event.status_code == 503, "Slack should deliver the event again later"
+
+
+def test_signer_matches_slacks_documented_example() -> None:
+    expected = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+    body = (
+        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V"
+        "&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text="
+        "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN"
+        "&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+    )
+    headers = sign("8f742231b10e8888abcd99yyyzzz85a5", body, 1531420618)
+    assert headers["X-Slack-Signature"] == expected
