@@ -24,6 +24,16 @@ logger = logging.getLogger(__name__)
 Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
 
 
+class _TokenFromEnvironmentIsOurs(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN is unused when a client is passed; ours carries it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_TokenFromEnvironmentIsOurs())
+
+
 def build_bolt_app(deps: Deps) -> AsyncApp:
     """The Bolt app with every listener registered."""
     settings = deps.settings
