@@ -8,6 +8,35 @@ from enum import StrEnum
 class ActionId(StrEnum):
     """`action_id`s of interactive elements."""
 
+    # Enrollment: Home tab buttons, the program-channel invite, the leave confirmation.
+    JOIN = "enrollment_join"
+    EDIT_PROFILE = "enrollment_edit_profile"
+    PAUSE = "enrollment_pause"
+    RESUME = "enrollment_resume"
+    LEAVE = "enrollment_leave"
+    LEAVE_CONFIRM = "enrollment_leave_confirm"
+    LEAVE_CANCEL = "enrollment_leave_cancel"
+    # Every input of the profile modal (unique per block is all Slack asks).
+    PROFILE_ANSWER = "profile_answer"
+
 
 class CallbackId(StrEnum):
     """`callback_id`s of modals."""
+
+    PROFILE = "profile"
+    NOTICE = "notice"
+
+
+class BlockId(StrEnum):
+    """`block_id`s our handlers read back (modal inputs, where validation errors point)."""
+
+    PROFILE_ROLE = "profile_role"
+    PROFILE_TEACH = "profile_teach"
+    PROFILE_TEACH_OTHER = "profile_teach_other"
+    PROFILE_LEARN = "profile_learn"
+    PROFILE_LEARN_OTHER = "profile_learn_other"
+    PROFILE_SHARE = "profile_share"
+    PROFILE_DEPARTMENT = "profile_department"
+    PROFILE_MANAGER = "profile_manager"
+    PROFILE_CAPACITY = "profile_capacity"
+    PROFILE_GOALS = "profile_goals"

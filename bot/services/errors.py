@@ -1,0 +1,85 @@
+"""Domain errors: outcomes a person is told about, never crashes.
+
+Services raise these; handlers turn them into an ephemeral answer or, in a modal,
+`response_action: "errors"`. Anything else is a bug and goes to the one `@app.error`.
+
+    RotnemError                 every expected failure; `str(error)` is a sentence for the person
+    ├── InvalidInput            what was typed or picked does not fit; nothing changed
+    │   ├── InvalidPause        a `pause` argument that does not parse; carries a working example
+    │   └── InvalidProfile      profile modal answers; carries {field: message} for the modal
+    ├── NotAllowed              the person may not do this
+    │   └── NotEligible         bots, deleted and guest accounts cannot join
+    ├── NotFound                the thing acted on does not exist
+    │   ├── NotAParticipant     the person has not joined (or has left)
+    │   └── ToolNotFound        no tool by that name in the catalogue
+    └── Conflict                the request clashes with the current state
+        ├── NotPaused           `resume` while not paused
+        └── ToolExists          adding a tool the catalogue already offers
+
+Other features add their own subclasses under these four branches, so a handler that catches a
+branch keeps working as the tree grows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class RotnemError(Exception):
+    """An expected failure; the message is written for the person who caused it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(RotnemError):
+    """The person's input does not fit; nothing was changed."""
+
+
+class InvalidPause(InvalidInput):
+    """A pause duration or date that does not parse or is out of range."""
+
+    def __init__(self, message: str, example: str) -> None:
+        super().__init__(message)
+        self.example = example
+
+
+class InvalidProfile(InvalidInput):
+    """Profile answers that do not fit, by field (`ProfileField` values)."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = dict(errors)
+
+
+class NotAllowed(RotnemError):
+    """The person is not allowed to do this."""
+
+
+class NotEligible(NotAllowed):
+    """Bots, deleted users and guests (restricted accounts) cannot take part."""
+
+
+class NotFound(RotnemError):
+    """What the request names does not exist."""
+
+
+class NotAParticipant(NotFound):
+    """The person is not (or no longer) in the program."""
+
+
+class ToolNotFound(NotFound):
+    """No tool by that name in the catalogue."""
+
+
+class Conflict(RotnemError):
+    """The request clashes with the current state."""
+
+
+class NotPaused(Conflict):
+    """Resume was asked while not paused."""
+
+
+class ToolExists(Conflict):
+    """The catalogue already offers a tool by that name."""
