@@ -5,6 +5,15 @@ Every model module is imported here so that `Base.metadata` is complete for Alem
 
 from models.base import Base, UTCDateTime
 from models.outbox import OutboxMessage, OutboxStatus
+from models.pairing import (
+    EndReason,
+    Pair,
+    PairExclusion,
+    ProgramSettings,
+    Round,
+    RoundSource,
+    RoundStatus,
+)
 from models.participant import (
     Direction,
     Participant,
@@ -19,12 +28,19 @@ from models.workspace import ProcessedEvent, Workspace
 __all__ = [
     "Base",
     "Direction",
+    "EndReason",
     "OutboxMessage",
     "OutboxStatus",
+    "Pair",
+    "PairExclusion",
     "Participant",
     "ParticipantTool",
     "ProcessedEvent",
+    "ProgramSettings",
     "Role",
+    "Round",
+    "RoundSource",
+    "RoundStatus",
     "State",
     "StateChange",
     "Tool",
