@@ -18,6 +18,12 @@ class ActionId(StrEnum):
     LEAVE_CANCEL = "enrollment_leave_cancel"
     # Every input of the profile modal (unique per block is all Slack asks).
     PROFILE_ANSWER = "profile_answer"
+    # Pairing: the admin's proposal, the introduction, the end-of-cycle question.
+    ROUND_APPROVE = "round_approve"
+    ROUND_DISCARD = "round_discard"
+    FIRST_SESSION_SCHEDULED = "pair_first_session_scheduled"
+    CYCLE_CONTINUE = "cycle_continue"
+    CYCLE_BREAK = "cycle_break"
 
 
 class CallbackId(StrEnum):
@@ -40,3 +46,7 @@ class BlockId(StrEnum):
     PROFILE_MANAGER = "profile_manager"
     PROFILE_CAPACITY = "profile_capacity"
     PROFILE_GOALS = "profile_goals"
+    # Pairing: the buttons' blocks (their values carry the round or pair ID).
+    ROUND_DECISION = "round_decision"
+    INTRO_ACTIONS = "intro_actions"
+    CYCLE_END_ACTIONS = "cycle_end_actions"
