@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
@@ -9,6 +10,7 @@ from contextlib import AbstractAsyncContextManager
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -16,6 +18,7 @@ from starlette.routing import Route
 
 import handlers
 from bot.db import database_is_up
+from bot.delivery.outbox import backlog
 from bot.deps import Deps
 from bot.slack import create_client
 
@@ -49,6 +52,17 @@ def build_bolt_app(deps: Deps) -> AsyncApp:
     return app
 
 
+async def _outbox_health(deps: Deps) -> dict[str, object] | str:
+    """Backlog and the age of the oldest due message; a stalled dispatcher shows up here."""
+    try:
+        async with asyncio.timeout(2.0), deps.sessionmaker() as session:
+            waiting = await backlog(session, deps.clock.now())
+    except (SQLAlchemyError, OSError, TimeoutError):
+        logger.warning("Could not read the outbox backlog for /healthz", exc_info=True)
+        return "unavailable"
+    return {"pending": waiting.pending, "oldest_pending_age_s": waiting.oldest_pending_age_s}
+
+
 def build_web_app(
     deps: Deps,
     bolt: AsyncApp,
@@ -73,7 +87,12 @@ def build_web_app(
 
     async def healthz(_request: Request) -> Response:
         up = await database_is_up(deps.engine)
-        body = {"status": "ok" if up else "unavailable", "database": "ok" if up else "unavailable"}
+        body: dict[str, object] = {
+            "status": "ok" if up else "unavailable",
+            "database": "ok" if up else "unavailable",
+        }
+        if up:
+            body["outbox"] = await _outbox_health(deps)
         return JSONResponse(body, status_code=200 if up else 503)
 
     return Starlette(

@@ -18,6 +18,12 @@ MISSING_CREDENTIALS = (
     'the environment or a .env file: see "Create the Slack app" in the README.'
 )
 
+WORKER_MISSING_TOKEN = (
+    "rotnem worker needs SLACK_BOT_TOKEN to send messages to Slack. Copy the Bot User OAuth "
+    'Token of the Slack app into the environment or a .env file: see "Create the Slack app" in '
+    "the README."
+)
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -25,8 +31,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="run the bot's HTTP server (and Socket Mode if set)")
+    serve = commands.add_parser(
+        "serve", help="run the bot's HTTP server (and Socket Mode if set), scheduler and outbox"
+    )
     serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema first")
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="HTTP only: leave scheduled jobs and outbox delivery to `rotnem worker`",
+    )
+    commands.add_parser("worker", help="run the scheduler and outbox dispatcher (no HTTP)")
+
+    outbox = commands.add_parser("outbox", help="show the outbox: counts by status, last errors")
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", metavar="ACTION")
+    retry = outbox_commands.add_parser("retry", help="re-queue failed messages")
+    retry.add_argument(
+        "--failed", action="store_true", required=True, help="every failed message (required)"
+    )
+    retry.add_argument("--kind", help="only messages of this kind (e.g. intro)")
 
     commands.add_parser("migrate", help="upgrade the database schema to the latest version")
     commands.add_parser("version", help="print Rotnem's version")
@@ -42,7 +64,39 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     if not args.no_migrate:
         migrate.upgrade(settings.database_url)
-    runtime.serve(runtime.build_deps(settings))
+    runtime.serve(runtime.build_deps(settings), background=not args.no_scheduler)
+    return 0
+
+
+def _worker(settings: Settings, _args: argparse.Namespace) -> int:
+    if settings.missing_slack_credentials().count("SLACK_BOT_TOKEN"):
+        print(WORKER_MISSING_TOKEN, file=sys.stderr)
+        return EXIT_CONFIG
+    import asyncio
+
+    from bot import runtime, worker
+
+    if not asyncio.run(worker.schema_ready(settings.database_url)):
+        print(
+            "The database has no outbox table yet: run `rotnem migrate` (the Procfile's release "
+            "step does) before starting workers.",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    runtime.work(runtime.build_deps(settings))
+    return 0
+
+
+def _outbox(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.delivery import report
+
+    if args.outbox_command == "retry":
+        count = asyncio.run(report.requeue_failed(settings.database_url, kind=args.kind))
+        print(f"Re-queued {count} failed message(s).")
+        return 0
+    print(asyncio.run(report.outbox_report(settings.database_url)))
     return 0
 
 
@@ -65,7 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{exc}\nSee the configuration table in the README.", file=sys.stderr)
         return EXIT_CONFIG
     configure_logging(settings.log_level)
-    handler = {"serve": _serve, "migrate": _migrate}[args.command]
+    handler = {"serve": _serve, "migrate": _migrate, "worker": _worker, "outbox": _outbox}[
+        args.command
+    ]
     return handler(settings, args)
 
 

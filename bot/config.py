@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -59,6 +59,18 @@ class Settings(BaseSettings):
     rotnem_program_channel: str | None = None
     rotnem_timezone: str = "UTC"
     log_level: str = "INFO"
+    # Pairing defaults; HR can override each per workspace (the program_settings table).
+    rotnem_cycle_weeks: int = Field(default=12, ge=1, le=52)
+    rotnem_auto_propose_next_round: bool = False
+    rotnem_tz_preference: Literal["prefer_close", "ignore"] = "prefer_close"
+    # Outbox dispatcher (bot/delivery). Rates are per dispatcher process: with several workers,
+    # divide Slack's budget between them.
+    rotnem_post_rate_per_minute: int = Field(default=180, ge=1, le=60_000)
+    rotnem_open_rate_per_minute: int = Field(default=40, ge=1, le=6_000)
+    rotnem_outbox_concurrency: int = Field(default=8, ge=1, le=100)
+    rotnem_outbox_lease_seconds: int = Field(default=60, ge=5, le=3600)
+    rotnem_outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    rotnem_outbox_max_attempts: int = Field(default=10, ge=1, le=100)
 
     @field_validator("slack_api_url")
     @classmethod

@@ -1,7 +1,8 @@
-"""Building the long-running processes: `rotnem serve` (HTTP) and their shared start-up."""
+"""Building the long-running processes: `rotnem serve` (HTTP), `rotnem worker`, their start-up."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
 from bot.deps import Deps
+from bot.worker import Background, run_worker
 
 logger = logging.getLogger(__name__)
 
@@ -30,16 +32,25 @@ def build_deps(settings: Settings, clock: Clock | None = None) -> Deps:
     )
 
 
-def build_server_app(deps: Deps) -> Starlette:
-    """The ASGI app of `rotnem serve`, with Socket Mode attached when an app token is set."""
+def build_server_app(deps: Deps, *, background: bool = False) -> Starlette:
+    """The ASGI app of `rotnem serve`, with Socket Mode attached when an app token is set.
+
+    `background=True` also runs the scheduler and the outbox dispatcher in this process (the
+    embedded, single-machine mode); uvicorn's SIGTERM handling stops them through the lifespan.
+    """
     bolt = build_bolt_app(deps)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         socket_mode = await _start_socket_mode(deps, bolt)
+        worker = Background(deps) if background else None
+        if worker is not None:
+            await worker.start()
         try:
             yield
         finally:
+            if worker is not None:
+                await worker.stop()
             if socket_mode is not None:
                 await socket_mode.close_async()  # type: ignore[no-untyped-call]
             await deps.engine.dispose()
@@ -57,10 +68,10 @@ async def _start_socket_mode(deps: Deps, bolt: AsyncApp) -> AsyncSocketModeHandl
     return handler
 
 
-def serve(deps: Deps, host: str = "0.0.0.0") -> None:
-    """Run the HTTP server until SIGINT/SIGTERM."""
+def serve(deps: Deps, host: str = "0.0.0.0", *, background: bool = True) -> None:
+    """Run the HTTP server (and, by default, the scheduler and dispatcher) until SIGINT/SIGTERM."""
     config = uvicorn.Config(
-        build_server_app(deps),
+        build_server_app(deps, background=background),
         host=host,
         port=deps.settings.port,
         log_level=deps.settings.log_level.lower(),
@@ -68,3 +79,8 @@ def serve(deps: Deps, host: str = "0.0.0.0") -> None:
         timeout_graceful_shutdown=10,
     )
     uvicorn.Server(config).run()
+
+
+def work(deps: Deps) -> None:
+    """Run the scheduler and the dispatcher (no HTTP) until SIGINT/SIGTERM: `rotnem worker`."""
+    asyncio.run(run_worker(deps))

@@ -33,8 +33,10 @@ class OutboxStatus(StrEnum):
 
 
 # Rows a dispatcher may still claim. Only these sit in the claim index, so the queue stays as
-# fast with a million sent rows as with none.
-_OPEN = "status IN ('pending', 'sending')"
+# fast with a million sent rows as with none. Queries repeat this exact literal text: SQLite (and
+# PostgreSQL's generic plans) use a partial index only when the query's WHERE visibly implies it,
+# which a bound parameter does not.
+CLAIMABLE_SQL = "status IN ('pending', 'sending')"
 
 
 class OutboxMessage(Base):
@@ -54,8 +56,8 @@ class OutboxMessage(Base):
             "ix_outbox_messages_due",
             "next_attempt_at",
             "id",
-            postgresql_where=text(_OPEN),
-            sqlite_where=text(_OPEN),
+            postgresql_where=text(CLAIMABLE_SQL),
+            sqlite_where=text(CLAIMABLE_SQL),
         ),
         Index("ix_outbox_messages_status", "status"),
     )
@@ -75,6 +77,9 @@ class OutboxMessage(Base):
     context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
+    # Set while a dispatcher holds the row, and kept when an attempt ends without a known outcome
+    # (crash, timeout, dropped connection, 5xx): a row claimed with `lease_owner` still set may
+    # already be in Slack, so the dispatcher looks for it there before posting again.
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
     # What Slack answered: the conversation the message landed in and its timestamp.

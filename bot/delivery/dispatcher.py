@@ -1,0 +1,556 @@
+"""The dispatcher: claims due outbox rows, sends them to Slack, records what happened.
+
+A row's life:
+
+    pending --claim--> sending --Slack ok--> sent
+       ^                  |
+       |                  +--429---------> pending, next_attempt_at = now + Retry-After
+       |                  +--transient---> pending, next_attempt_at = now + backoff
+       |                  +--permanent---> failed (last_error keeps Slack's error code)
+       +--lease expired (the process died)--+
+
+Claiming is one short transaction: `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL (several
+processes skip each other's rows), then an UPDATE guarded by the same condition, which is what
+keeps SQLite (one writer at a time) and any second process on it from claiming a row twice. The
+claim sets a lease; Slack is called outside any transaction; each outcome is one more short
+transaction guarded by the lease owner.
+
+**The crash window.** chat.postMessage has no idempotency key. If Slack accepts a message and
+the process dies (or the database is unreachable) before the row is marked sent, the row looks
+unsent. The window is one request long: from Slack accepting the post to the commit of the row's
+UPDATE right after the answer. Every message carries metadata `{"event_type": "rotnem_outbox",
+"event_payload": {"outbox_id": <id>}}`; a row that is claimed again after such an interruption
+(its lease expired, or the last attempt ended in a timeout, a dropped connection or a 5xx) first
+reads the conversation's latest messages (conversations.history, include_all_metadata) and, if
+its own message is there, is marked sent without posting. That read needs the history scopes of
+the conversation type (im:history, mpim:history, channels:history, groups:history); without them
+the dispatcher posts anyway, so a crash inside the window can then duplicate one message per
+in-flight row. It never loses one: a row is always sent, pending, or failed with a reason.
+
+**Rate limits.** The pacer keeps each method under its tier and chat.postMessage under the
+operator's workspace ceiling and 1/s per channel. On a 429 the row goes back to pending with
+next_attempt_at = now + Retry-After and the pacer holds that method until then; no lease is held
+while waiting for Slack's patience.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import secrets
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db import SessionMaker
+from bot.delivery.errors import CANNOT_READ_HISTORY, Failure, classify
+from bot.delivery.outbox import METADATA_EVENT_TYPE, get_kind
+from bot.delivery.pacing import POST_MESSAGE, Pacer
+from models.outbox import CLAIMABLE_SQL, OutboxMessage, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+OPEN = "conversations.open"
+HISTORY = "conversations.history"
+
+
+@dataclass(frozen=True)
+class DispatchConfig:
+    """Knobs of the dispatcher; `from_settings` maps the ROTNEM_* variables onto them."""
+
+    post_rate_per_minute: float = 180.0
+    open_rate_per_minute: float = 40.0
+    concurrency: int = 8
+    lease_seconds: float = 60.0
+    poll_seconds: float = 1.0
+    max_attempts: int = 10
+    backoff_base_seconds: float = 5.0
+    backoff_max_seconds: float = 1800.0
+    request_timeout: float = 10.0
+    # A row whose pacing wait is longer than this goes back to the queue instead of waiting.
+    max_pacing_wait: float = 7.5
+    shutdown_grace: float = 5.0
+    history_limit: int = 100
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DispatchConfig:
+        lease = float(settings.rotnem_outbox_lease_seconds)
+        return cls(
+            post_rate_per_minute=float(settings.rotnem_post_rate_per_minute),
+            open_rate_per_minute=float(settings.rotnem_open_rate_per_minute),
+            concurrency=settings.rotnem_outbox_concurrency,
+            lease_seconds=lease,
+            poll_seconds=settings.rotnem_outbox_poll_seconds,
+            max_attempts=settings.rotnem_outbox_max_attempts,
+            # Three calls (open, history, post) with their pacing waits must fit in one lease.
+            request_timeout=min(10.0, lease / 4),
+            max_pacing_wait=lease / 8,
+        )
+
+    def pacer(self, **kwargs: Any) -> Pacer:
+        rates = {POST_MESSAGE: self.post_rate_per_minute, OPEN: self.open_rate_per_minute}
+        return Pacer(rates, **kwargs)
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds before retry number `attempts + 1`: exponential, capped, with jitter."""
+        base = min(self.backoff_max_seconds, self.backoff_base_seconds * 2 ** max(0, attempts - 1))
+        return float(base * random.uniform(0.8, 1.2))  # spreads retries; not for secrecy
+
+
+def create_dispatch_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWebClient:
+    """A Web API client that leaves every retry to the dispatcher.
+
+    bot/slack.py's client retries 429s by sleeping Retry-After and retries 5xx and dropped
+    connections at once. Here neither is wanted: a 429 must release the row (not sleep inside its
+    lease), and a post that failed ambiguously must be looked for before it is sent again, so
+    `retry_handlers=[]`. One shared aiohttp session keeps connections alive across thousands of
+    posts.
+    """
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        session=session,
+        retry_handlers=[],
+    )
+
+
+def new_owner_id() -> str:
+    """Names this process in lease_owner: host, pid and a random suffix (pids are reused)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class _Postpone(Exception):
+    """The row should go back to the queue for `delay` seconds without spending an attempt."""
+
+    def __init__(self, delay: float, reason: str) -> None:
+        super().__init__(reason)
+        self.delay = delay
+        self.reason = reason
+
+
+class _CallFailed(Exception):
+    def __init__(self, method: str, failure: Failure) -> None:
+        super().__init__(f"{method}: {failure.error}")
+        self.method = method
+        self.failure = failure
+
+
+@dataclass
+class _Claim:
+    row: OutboxMessage
+    # The previous attempt ended without a known outcome: look in Slack before posting.
+    suspect: bool
+
+
+class Dispatcher:
+    """Sends due outbox rows. `run_once`/`drain` for tests and tools, `run` in the background."""
+
+    def __init__(
+        self,
+        *,
+        sessionmaker: SessionMaker,
+        clock: Clock,
+        client: AsyncWebClient,
+        config: DispatchConfig | None = None,
+        pacer: Pacer | None = None,
+        owner: str | None = None,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.clock = clock
+        self.client = client
+        self.config = config or DispatchConfig()
+        self.pacer = pacer or self.config.pacer()
+        self.owner = owner or new_owner_id()
+        self._warned: set[str] = set()
+        self._stopping = asyncio.Event()
+
+    # ---- entry points ------------------------------------------------------------------------
+
+    async def run_once(self, limit: int | None = None) -> int:
+        """Claim up to `limit` due rows (default: the concurrency) and deliver them; how many."""
+        claims = await self._claim(limit or self.config.concurrency)
+        await asyncio.gather(*(self._deliver(claim) for claim in claims))
+        return len(claims)
+
+    async def drain(self, max_rounds: int = 10_000) -> int:
+        """Deliver until nothing is due now; returns the number of rows handled."""
+        total = 0
+        for _ in range(max_rounds):
+            handled = await self.run_once()
+            if not handled:
+                break
+            total += handled
+        return total
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest unsent row becomes due (None when the queue is empty)."""
+        async with self.sessionmaker() as session:
+            return await session.scalar(
+                select(OutboxMessage.next_attempt_at)
+                .where(text(CLAIMABLE_SQL))
+                .order_by(OutboxMessage.next_attempt_at)
+                .limit(1)
+            )
+
+    def stop(self) -> None:
+        """Ask `run` to stop claiming and wind down."""
+        self._stopping.set()
+
+    async def run(self) -> None:
+        """Claim and deliver until `stop()`; then finish or release in-flight rows."""
+        in_flight: dict[asyncio.Task[None], _Claim] = {}
+        stop_wait = asyncio.ensure_future(self._stopping.wait())
+        logger.info("Outbox dispatcher %s started", self.owner)
+        try:
+            while not self._stopping.is_set():
+                free = self.config.concurrency - len(in_flight)
+                claimed = 0
+                if free > 0:
+                    try:
+                        claims = await self._claim(free)
+                    except (SQLAlchemyError, OSError):
+                        logger.exception("Could not claim outbox rows; retrying shortly")
+                        claims = []
+                    for claim in claims:
+                        in_flight[asyncio.create_task(self._deliver(claim))] = claim
+                    claimed = len(claims)
+                # Full, or the queue is empty: wait for a slot, the poll interval or stop().
+                if claimed < free or not in_flight:
+                    timeout: float | None = self.config.poll_seconds
+                else:
+                    timeout = None
+                waiting: set[asyncio.Future[Any]] = {stop_wait, *in_flight}
+                done, _ = await asyncio.wait(
+                    waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                )
+                for task in done:
+                    if task is not stop_wait:
+                        in_flight.pop(cast("asyncio.Task[None]", task), None)
+        finally:
+            stop_wait.cancel()
+            await self._wind_down(in_flight)
+            logger.info("Outbox dispatcher %s stopped", self.owner)
+
+    async def _wind_down(self, in_flight: dict[asyncio.Task[None], _Claim]) -> None:
+        if in_flight:
+            _, pending = await asyncio.wait(in_flight, timeout=self.config.shutdown_grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        # Whatever is still leased by us goes back now rather than after the lease expires.
+        # lease_owner stays set, so whoever claims it next first checks whether it was posted.
+        now = self.clock.now()
+        try:
+            async with self.sessionmaker.begin() as session:
+                result = await session.execute(
+                    update(OutboxMessage)
+                    .where(
+                        OutboxMessage.lease_owner == self.owner,
+                        OutboxMessage.status == OutboxStatus.SENDING,
+                    )
+                    .values(
+                        status=OutboxStatus.PENDING,
+                        next_attempt_at=now,
+                        lease_until=None,
+                        attempts=OutboxMessage.attempts - 1,
+                        updated_at=now,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+        except (SQLAlchemyError, OSError):
+            logger.exception("Could not release in-flight outbox rows; their leases will expire")
+            return
+        released = int(result.rowcount)  # type: ignore[attr-defined]
+        if released:
+            logger.info("Released %d in-flight outbox row(s) on shutdown", released)
+
+    # ---- claiming ----------------------------------------------------------------------------
+
+    async def _claim(self, limit: int) -> list[_Claim]:
+        now = self.clock.now()
+        lease_until = now + timedelta(seconds=self.config.lease_seconds)
+        due = (text(CLAIMABLE_SQL), OutboxMessage.next_attempt_at <= now)
+        async with self.sessionmaker.begin() as session:
+            candidates = (
+                await session.execute(
+                    select(OutboxMessage.id, OutboxMessage.lease_owner)
+                    .where(*due)
+                    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not candidates:
+                return []
+            suspects = {row_id for row_id, owner in candidates if owner is not None}
+            rows = (
+                await session.scalars(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_([row_id for row_id, _ in candidates]), *due)
+                    .values(
+                        status=OutboxStatus.SENDING,
+                        lease_owner=self.owner,
+                        lease_until=lease_until,
+                        # A leased row becomes due again when its lease runs out.
+                        next_attempt_at=lease_until,
+                        attempts=OutboxMessage.attempts + 1,
+                        updated_at=now,
+                    )
+                    .returning(OutboxMessage)
+                    .execution_options(synchronize_session=False)
+                )
+            ).all()
+        rows = sorted(rows, key=lambda row: (row.next_attempt_at, row.id))
+        return [_Claim(row, suspect=row.id in suspects) for row in rows]
+
+    # ---- delivering --------------------------------------------------------------------------
+
+    async def _deliver(self, claim: _Claim) -> None:
+        try:
+            await self._attempt(claim)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # A bug, or the database going away: the row stays leased and is retried (after a
+            # look in Slack) once the lease expires.
+            logger.exception("Delivering outbox row %d failed unexpectedly", claim.row.id)
+
+    async def _attempt(self, claim: _Claim) -> None:
+        row = claim.row
+        try:
+            if get_kind(row.kind) is None:
+                raise _CallFailed(
+                    "dispatch",
+                    Failure("transient", f"unknown_kind: {row.kind!r} is not registered here"),
+                )
+            channel = row.slack_channel or row.channel
+            if channel is None:
+                assert row.open_users, "the table's check constraint guarantees a target"
+                opened = await self._call(claim, OPEN, users=",".join(row.open_users))
+                channel = str(opened["channel"]["id"])
+                await self._remember_channel(row, channel)
+            if claim.suspect:
+                found = await self._find_posted(claim, channel)
+                if found is not None:
+                    logger.info("Outbox row %d was already in Slack; not posting again", row.id)
+                    await self._mark_sent(row, *found, note="found in Slack after an interruption")
+                    return
+                claim.suspect = False
+            posted = await self._call(
+                claim,
+                POST_MESSAGE,
+                pace_channel=channel,
+                channel=channel,
+                metadata={
+                    "event_type": METADATA_EVENT_TYPE,
+                    "event_payload": {"outbox_id": row.id},
+                },
+                **row.payload,
+            )
+            await self._mark_sent(row, str(posted["channel"]), str(posted["ts"]))
+        except _Postpone as postpone:
+            await self._release(claim, delay=postpone.delay, error=postpone.reason, refund=True)
+        except _CallFailed as failed:
+            await self._failed_call(claim, failed)
+
+    async def _call(
+        self, claim: _Claim, method: str, *, pace_channel: str | None = None, **args: Any
+    ) -> AsyncSlackResponse:
+        row = claim.row
+        assert row.lease_until is not None
+        # Never start a request the lease would not outlive.
+        left = (row.lease_until - self.clock.now()).total_seconds() - self.config.request_timeout
+        max_wait = min(self.config.max_pacing_wait, left - 1.0)
+        if max_wait < 0:
+            raise _Postpone(0.0, f"lease too short to call {method}")
+        wait = await self.pacer.acquire(row.team_id, method, pace_channel, max_wait=max_wait)
+        if wait is not None:
+            raise _Postpone(wait, f"paced: {method} is busy for {wait:.1f}s")
+        call: Callable[..., Awaitable[AsyncSlackResponse]] = {
+            OPEN: self.client.conversations_open,
+            HISTORY: self.client.conversations_history,
+            POST_MESSAGE: self.client.chat_postMessage,
+        }[method]
+        try:
+            return await call(**args)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+            failure = classify(exc)
+            if failure.kind == "rate_limited":
+                self.pacer.hold(row.team_id, method, failure.retry_after or 1.0)
+            if method == POST_MESSAGE and failure.maybe_delivered:
+                claim.suspect = True
+            raise _CallFailed(method, failure) from exc
+
+    async def _find_posted(self, claim: _Claim, channel: str) -> tuple[str, str] | None:
+        """Our message (channel, ts) if an earlier attempt did post it; None if not seen."""
+        row = claim.row
+        if channel[:1] in ("U", "W"):
+            # Posting to a user ID lands in the app's DM with them; history needs the DM's ID.
+            opened = await self._call(claim, OPEN, users=channel)
+            channel = str(opened["channel"]["id"])
+        try:
+            history = await self._call(
+                claim,
+                HISTORY,
+                channel=channel,
+                limit=self.config.history_limit,
+                include_all_metadata=True,
+            )
+        except _CallFailed as failed:
+            code = failed.failure.code
+            if code in CANNOT_READ_HISTORY or failed.failure.kind == "permanent":
+                if code not in self._warned:
+                    self._warned.add(code)
+                    logger.warning(
+                        "Cannot read conversation history (%s) to check for a message sent "
+                        "before an interruption; posting without checking. Grant im:history "
+                        "and mpim:history to close this gap.",
+                        code,
+                    )
+                return None
+            raise
+        for message in history.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == METADATA_EVENT_TYPE and str(
+                payload.get("outbox_id")
+            ) == str(row.id):
+                return channel, str(message["ts"])
+        return None
+
+    # ---- recording outcomes -------------------------------------------------------------------
+
+    def _mine(self, row: OutboxMessage) -> tuple[Any, ...]:
+        return (
+            OutboxMessage.id == row.id,
+            OutboxMessage.lease_owner == self.owner,
+            OutboxMessage.status == OutboxStatus.SENDING,
+        )
+
+    async def _remember_channel(self, row: OutboxMessage, channel: str) -> None:
+        # Saves a Tier 3 conversations.open when this row is retried.
+        row.slack_channel = channel
+        async with self.sessionmaker.begin() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(*self._mine(row))
+                .values(slack_channel=channel)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def _mark_sent(
+        self, row: OutboxMessage, channel: str, ts: str, *, note: str | None = None
+    ) -> None:
+        now = self.clock.now()
+        values = {
+            "status": OutboxStatus.SENT,
+            "slack_channel": channel,
+            "slack_ts": ts,
+            "sent_at": now,
+            "lease_owner": None,
+            "lease_until": None,
+            "last_error": note,
+            "updated_at": now,
+        }
+        kind = get_kind(row.kind)
+        try:
+            async with self.sessionmaker.begin() as session:
+                # The UPDATE comes first so that, on SQLite, this transaction holds the write
+                # lock before the hook reads anything.
+                result = await session.execute(
+                    update(OutboxMessage)
+                    .where(*self._mine(row))
+                    .values(**values)
+                    .execution_options(synchronize_session=False)
+                )
+                if not result.rowcount:  # type: ignore[attr-defined]
+                    logger.warning(
+                        "Outbox row %d was sent but its lease had passed to another process",
+                        row.id,
+                    )
+                    return
+                if kind is not None and kind.after_send is not None:
+                    fresh = await session.get(OutboxMessage, row.id, populate_existing=True)
+                    assert fresh is not None
+                    await kind.after_send(session, fresh)
+        except SQLAlchemyError:
+            raise
+        except Exception as exc:
+            # The message is in Slack: record that, without the hook's changes, and say why.
+            logger.exception("after_send hook of kind %r failed for row %d", row.kind, row.id)
+            values["last_error"] = f"after_send failed: {type(exc).__name__}: {exc}"[:1000]
+            async with self.sessionmaker.begin() as session:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(*self._mine(row))
+                    .values(**values)
+                    .execution_options(synchronize_session=False)
+                )
+
+    async def _release(self, claim: _Claim, *, delay: float, error: str, refund: bool) -> None:
+        now = self.clock.now()
+        row = claim.row
+        async with self.sessionmaker.begin() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(*self._mine(row))
+                .values(
+                    status=OutboxStatus.PENDING,
+                    next_attempt_at=now + timedelta(seconds=max(0.0, delay)),
+                    lease_until=None,
+                    # Kept set when the outcome is unknown: the next claim looks in Slack first.
+                    lease_owner=self.owner if claim.suspect else None,
+                    attempts=OutboxMessage.attempts - 1 if refund else OutboxMessage.attempts,
+                    last_error=error[:1000],
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+
+    async def _fail(self, row: OutboxMessage, error: str) -> None:
+        now = self.clock.now()
+        async with self.sessionmaker.begin() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(*self._mine(row))
+                .values(
+                    status=OutboxStatus.FAILED,
+                    lease_owner=None,
+                    lease_until=None,
+                    last_error=error[:1000],
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+
+    async def _failed_call(self, claim: _Claim, failed: _CallFailed) -> None:
+        row, failure = claim.row, failed.failure
+        error = f"{failure.error} ({failed.method})"
+        if failure.kind == "rate_limited":
+            retry_after = failure.retry_after or 1.0
+            note = f"{error}: retry after {retry_after:g}s"
+            await self._release(claim, delay=retry_after, error=note, refund=True)
+        elif failure.kind == "permanent":
+            logger.warning("Outbox row %d (%s) failed: %s", row.id, row.dedupe_key, error)
+            await self._fail(row, error)
+        elif row.attempts >= self.config.max_attempts:
+            logger.warning("Outbox row %d gave up after %d tries: %s", row.id, row.attempts, error)
+            await self._fail(row, f"gave up after {row.attempts} attempts: {error}")
+        else:
+            await self._release(
+                claim, delay=self.config.backoff(row.attempts), error=error, refund=False
+            )

@@ -1,0 +1,235 @@
+"""Writing to the outbox, the kinds of message it carries, and what operators read from it.
+
+A feature never calls chat.postMessage for proactive work. It calls `enqueue` inside the
+transaction that changes its own state, so the message exists exactly when the change does:
+
+    async with deps.sessionmaker.begin() as session:
+        pair = Pair(...)
+        session.add(pair)
+        await session.flush()
+        await enqueue(
+            session,
+            team_id=team_id,
+            dedupe_key=f"intro:{pair.id}",
+            kind="intro",
+            message=blocks.intro(pair),
+            open_users=[pair.mentor_id, pair.mentee_id],
+            context={"pair_id": pair.id},
+            now=deps.clock.now(),
+        )
+
+The dedupe key names what the message *means* (`intro:<pair_id>`, `nudge:<pair_id>:2026-W48`);
+enqueuing a key that exists is a no-op, also when two processes race.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.blocks.message import Message
+from bot.db import insert_ignoring_duplicates
+from models.outbox import CLAIMABLE_SQL, OutboxMessage, OutboxStatus
+
+# Every message the dispatcher posts carries this metadata, so it can find its own message in a
+# conversation's history after a crash (see bot/delivery/dispatcher.py).
+METADATA_EVENT_TYPE = "rotnem_outbox"
+
+AfterSend = Callable[[AsyncSession, OutboxMessage], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A type of proactive message; `after_send` runs in the transaction that marks a row sent."""
+
+    name: str
+    after_send: AfterSend | None = None
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register_kind(name: str, *, after_send: AfterSend | None = None) -> Kind:
+    """Declare a message kind (at import time of the feature that sends it).
+
+    `after_send(session, row)` runs in the same transaction that marks the row sent, with
+    `row.slack_channel` and `row.slack_ts` filled in: the place to store a group DM's channel ID
+    on a pair, for example. It must only touch the database. Registering the same kind again with
+    the same hook is harmless; with a different one it is a programming error.
+    """
+    if not name or len(name) > 64:
+        raise ValueError("a kind is 1 to 64 characters")
+    existing = _KINDS.get(name)
+    if existing is not None:
+        if existing.after_send is not after_send:
+            raise ValueError(f"outbox kind {name!r} is already registered with another hook")
+        return existing
+    kind = _KINDS[name] = Kind(name, after_send)
+    return kind
+
+
+def get_kind(name: str) -> Kind | None:
+    return _KINDS.get(name)
+
+
+def _payload(message: Message | dict[str, Any]) -> dict[str, Any]:
+    payload = dict(message.to_dict() if isinstance(message, Message) else message)
+    for reserved in ("channel", "metadata", "token"):
+        if reserved in payload:
+            raise ValueError(f"{reserved!r} is set by the dispatcher, not by the message")
+    if not str(payload.get("text") or "").strip():
+        raise ValueError("an outbox message needs a non-empty text fallback")
+    try:
+        json.dumps(payload)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"the message is not JSON-serialisable: {exc}") from exc
+    return payload
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    dedupe_key: str,
+    kind: str,
+    message: Message | dict[str, Any],
+    channel: str | None = None,
+    open_users: Sequence[str] | None = None,
+    not_before: datetime | None = None,
+    context: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Add a message to send, in the caller's transaction; False if `dedupe_key` already exists.
+
+    Give `channel` (a channel ID, or a user ID for the app's DM with that person) or
+    `open_users` (1 to 8 user IDs: the dispatcher calls conversations.open first and posts in the
+    DM or group DM it returns). `message` is chat.postMessage's content: text fallback, blocks,
+    thread_ts... `not_before` delays the send; `context` is kept for the kind's after-send hook;
+    `now` is the caller's clock (`deps.clock.now()`), the system clock when omitted.
+    """
+    if get_kind(kind) is None:
+        raise ValueError(f"unknown outbox kind {kind!r}: call register_kind({kind!r}) first")
+    if (channel is None) == (open_users is None):
+        raise ValueError("give exactly one of channel= or open_users=")
+    users: list[str] | None = None
+    if open_users is not None:
+        users = sorted({user.strip() for user in open_users if user.strip()})
+        if not 1 <= len(users) <= 8:
+            raise ValueError("conversations.open takes 1 to 8 user IDs")
+    if not dedupe_key or len(dedupe_key) > 255:
+        raise ValueError("a dedupe key is 1 to 255 characters")
+    moment = now or datetime.now(UTC)
+    values: dict[str, Any] = {
+        "team_id": team_id,
+        "dedupe_key": dedupe_key,
+        "kind": kind,
+        "status": OutboxStatus.PENDING.value,
+        "payload": _payload(message),
+        "channel": channel,
+        "open_users": users,
+        "context": context,
+        "attempts": 0,
+        "next_attempt_at": max(moment, not_before) if not_before else moment,
+        "created_at": moment,
+        "updated_at": moment,
+    }
+    return await insert_ignoring_duplicates(session, OutboxMessage, values)
+
+
+# ---- what operators and /healthz read ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Messages not yet sent, and how long the longest-waiting due one has waited."""
+
+    pending: int
+    oldest_pending_age_s: float
+
+
+@dataclass(frozen=True)
+class FailedRow:
+    id: int
+    team_id: str
+    kind: str
+    dedupe_key: str
+    attempts: int
+    last_error: str | None
+    updated_at: datetime
+
+
+async def backlog(session: AsyncSession, now: datetime) -> Backlog:
+    """Pending (and in-flight) rows, and the age of the oldest one that is due."""
+    open_rows = text(CLAIMABLE_SQL)
+    count = await session.scalar(select(func.count()).select_from(OutboxMessage).where(open_rows))
+    # The first due entry of the claim index; a row waiting for its not_before does not count.
+    oldest = await session.scalar(
+        select(OutboxMessage.next_attempt_at)
+        .where(open_rows, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at)
+        .limit(1)
+    )
+    age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+    return Backlog(pending=int(count or 0), oldest_pending_age_s=round(age, 1))
+
+
+async def counts_by_status(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    counts = {status.value: 0 for status in OutboxStatus}
+    counts.update({status: int(n) for status, n in rows.tuples()})
+    return counts
+
+
+async def recent_failures(session: AsyncSession, limit: int = 10) -> list[FailedRow]:
+    """The last rows that failed for good, newest first."""
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return [
+        FailedRow(
+            id=row.id,
+            team_id=row.team_id,
+            kind=row.kind,
+            dedupe_key=row.dedupe_key,
+            attempts=row.attempts,
+            last_error=row.last_error,
+            updated_at=row.updated_at,
+        )
+        for row in rows
+    ]
+
+
+async def retry_failed(
+    session: AsyncSession, now: datetime, *, kind: str | None = None, ids: Sequence[int] = ()
+) -> int:
+    """Put failed rows back in the queue with a fresh attempt budget; how many were re-queued."""
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+        .values(
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            lease_owner=None,
+            lease_until=None,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if kind is not None:
+        statement = statement.where(OutboxMessage.kind == kind)
+    if ids:
+        statement = statement.where(OutboxMessage.id.in_(list(ids)))
+    result = await session.execute(statement)
+    return int(result.rowcount)  # type: ignore[attr-defined]

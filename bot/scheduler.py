@@ -1,0 +1,64 @@
+"""APScheduler wiring: one AsyncIOScheduler per process, running the jobs of `bot.jobs`.
+
+Settings that make a late, doubled or missed run harmless (engineering-facts A.4, A.7):
+timezone UTC (no DST surprises), `coalesce=True` (after a stall, run once, not once per missed
+interval), `max_instances=1`, a misfire grace of hours rather than APScheduler's default of one
+second, stable job ids with `replace_existing=True`. The in-memory job store is deliberate: jobs
+derive what is due from the database, so no job state needs to survive a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from datetime import UTC
+
+from apscheduler.events import EVENT_JOB_MISSED, JobEvent
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.deps import Deps
+from bot.jobs import DEFAULT_MISFIRE_GRACE, Job, registered_jobs
+
+logger = logging.getLogger(__name__)
+
+
+async def run_job(job: Job, deps: Deps) -> None:
+    """Run one job, logging how long it took; an exception is logged, never fatal."""
+    started = time.perf_counter()
+    try:
+        await job.func(deps)
+    except Exception:
+        logger.exception("Job %s failed; it runs again at its next time", job.id)
+        return
+    logger.debug("Job %s took %.3fs", job.id, time.perf_counter() - started)
+
+
+def _missed(event: JobEvent) -> None:
+    logger.warning("Job %s missed its run at %s", event.job_id, event.scheduled_run_time)
+
+
+def build_scheduler(deps: Deps, jobs: Iterable[Job] | None = None) -> AsyncIOScheduler:
+    """A scheduler (not started) with every registered job, or the given ones."""
+    scheduler = AsyncIOScheduler(
+        timezone=UTC,
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": DEFAULT_MISFIRE_GRACE,
+        },
+    )
+    for job in registered_jobs() if jobs is None else jobs:
+        scheduler.add_job(
+            run_job,
+            trigger=job.trigger,
+            args=[job, deps],
+            id=job.id,
+            name=job.id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=job.misfire_grace_time,
+        )
+    scheduler.add_listener(_missed, EVENT_JOB_MISSED)
+    return scheduler
