@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.home import welcome_home
 from handlers.context import deps_of
+from handlers.participation import publish_home, refresh_identity_if_stale
 
 
 async def app_home_opened_callback(
@@ -17,5 +17,6 @@ async def app_home_opened_callback(
     if event.get("tab", "home") != "home":
         return
     deps = deps_of(context)
-    view = welcome_home(deps.settings.rotnem_command)
-    await client.views_publish(user_id=event["user"], view=view.to_dict())
+    team_id = context.team_id or ""
+    await publish_home(client, deps, team_id, event["user"])
+    await refresh_identity_if_stale(client, deps, team_id, event["user"])

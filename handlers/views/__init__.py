@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.ids import CallbackId
+from handlers.views.profile import profile_submission_callback
+
 
 def register(app: AsyncApp) -> None:
-    """No modals yet; later features add theirs here."""
+    app.view(CallbackId.PROFILE)(profile_submission_callback)

@@ -1,0 +1,68 @@
+"""HR's view of the tool catalogue (`/rotnem admin tools`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.blocks.message import Message
+
+if TYPE_CHECKING:
+    from bot.services.tools import ToolInfo
+
+# A section holds 3000 characters; stay well below and start a new one.
+_SECTION_BUDGET = 2800
+# Messages take 50 blocks: room for the sections plus the header and the footer.
+_MAX_SECTIONS = 45
+
+
+def _usage(command: str) -> str:
+    return (
+        f'`{command} admin tools add "Name" — what you can do with it` · '
+        f'`{command} admin tools remove "Name"`'
+    )
+
+
+def tools_list_message(command: str, tools: Sequence[ToolInfo]) -> Message:
+    """Every offered tool by category, with its one-line description."""
+    by_category: dict[str, list[ToolInfo]] = {}
+    for tool in tools:
+        by_category.setdefault(tool.category, []).append(tool)
+    chunks: list[str] = []
+    for category, members in by_category.items():
+        current = f"*{category}*"
+        for tool in members:
+            line = f"\n• *{tool.name}* — {tool.description}"
+            if len(current) + len(line) > _SECTION_BUDGET:
+                chunks.append(current)
+                current = f"*{category} (continued)*"
+            current += line
+        chunks.append(current)
+    intro = f"*Tool catalogue* — {len(tools)} tools offered in the profile form."
+    if not tools:
+        intro = "*Tool catalogue* — empty: people can only type their own tools."
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=intro))]
+    blocks += [SectionBlock(text=MarkdownTextObject(text=c)) for c in chunks[:_MAX_SECTIONS]]
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_usage(command))]))
+    text = intro.replace("*", "") + "\n" + "\n".join(chunks).replace("*", "")
+    return Message(text=text, blocks=blocks)
+
+
+def tool_added_message(tool: ToolInfo) -> Message:
+    text = f"Added *{tool.name}* — {tool.description}. It is offered in the profile form now."
+    return Message(text=text.replace("*", ""), blocks=[SectionBlock(text=text)])
+
+
+def tool_removed_message(tool: ToolInfo) -> Message:
+    text = (
+        f"Removed *{tool.name}*: it is no longer offered, and stays on the profiles "
+        "that already have it."
+    )
+    return Message(text=text.replace("*", ""), blocks=[SectionBlock(text=text)])
+
+
+def tools_usage_message(command: str, problem: str) -> Message:
+    text = f"{problem}\nUsage: {_usage(command)}"
+    return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])

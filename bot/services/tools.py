@@ -1,0 +1,113 @@
+"""The tool catalogue: what people can pick when they say what they teach and want to learn.
+
+HR admins add and remove tools. A removed tool is only retired: it stays on the profiles that
+already name it, but the profile modal no longer offers it to anyone else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.errors import InvalidInput, ToolExists, ToolNotFound
+from models import Tool
+
+MAX_NAME = 40
+MAX_DESCRIPTION = 150
+# Where tools added by HR are listed in the modal's selects.
+ADDED_CATEGORY = "More tools"
+
+
+@dataclass(frozen=True)
+class ToolInfo:
+    id: int
+    name: str
+    description: str
+    category: str
+    removed: bool
+
+
+def _info(tool: Tool) -> ToolInfo:
+    return ToolInfo(
+        id=tool.id,
+        name=tool.name,
+        description=tool.description,
+        category=tool.category,
+        removed=tool.removed_at is not None,
+    )
+
+
+async def list_tools(session: AsyncSession, *, include_removed: bool = False) -> list[ToolInfo]:
+    """The catalogue in the order people see it (seed order, then additions)."""
+    query = select(Tool).order_by(Tool.id)
+    if not include_removed:
+        query = query.where(Tool.removed_at.is_(None))
+    return [_info(tool) for tool in (await session.scalars(query)).all()]
+
+
+async def tools_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, ToolInfo]:
+    """The named tools, removed ones included (they stay on old profiles)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = await session.scalars(select(Tool).where(Tool.id.in_(wanted)))
+    return {tool.id: _info(tool) for tool in rows}
+
+
+async def find_tool_by_name(session: AsyncSession, name: str) -> ToolInfo | None:
+    """Case-insensitive lookup, removed tools included."""
+    tool = await _by_name(session, name)
+    return None if tool is None else _info(tool)
+
+
+async def _by_name(session: AsyncSession, name: str) -> Tool | None:
+    query = select(Tool).where(func.lower(Tool.name) == name.strip().lower())
+    return (await session.scalars(query)).first()
+
+
+def _check_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("The tool needs a name.")
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"Tool names can be at most {MAX_NAME} characters.")
+    return name
+
+
+async def add_tool(
+    session: AsyncSession, name: str, description: str, *, actor_id: str
+) -> ToolInfo:
+    """Offer a new tool, or offer a removed one again (with the new description)."""
+    name = _check_name(name)
+    description = " ".join(description.split())
+    if not description:
+        raise InvalidInput("Add a one-line description: what can people do with it?")
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidInput(f"Descriptions can be at most {MAX_DESCRIPTION} characters.")
+    existing = await _by_name(session, name)
+    if existing is not None:
+        if existing.removed_at is None:
+            raise ToolExists(f"*{existing.name}* is already in the catalogue.")
+        existing.removed_at = None
+        existing.description = description
+        await session.flush()
+        return _info(existing)
+    tool = Tool(name=name, description=description, category=ADDED_CATEGORY, added_by=actor_id)
+    session.add(tool)
+    await session.flush()
+    return _info(tool)
+
+
+async def remove_tool(session: AsyncSession, name: str, *, now: datetime) -> ToolInfo:
+    """Stop offering a tool; profiles that name it keep it."""
+    name = _check_name(name)
+    tool = await _by_name(session, name)
+    if tool is None or tool.removed_at is not None:
+        raise ToolNotFound(f"There is no tool called *{name}* in the catalogue.")
+    tool.removed_at = now
+    await session.flush()
+    return _info(tool)
