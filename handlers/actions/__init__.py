@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.ids import ActionId
+from handlers.actions.home_participation import leave_callback, pause_callback, resume_callback
+from handlers.actions.join import join_callback
+from handlers.actions.leave_confirm import leave_cancel_callback, leave_confirm_callback
+
 
 def register(app: AsyncApp) -> None:
-    """No interactive elements yet; later features add theirs here."""
+    app.action(ActionId.JOIN)(join_callback)
+    app.action(ActionId.EDIT_PROFILE)(join_callback)
+    app.action(ActionId.PAUSE)(pause_callback)
+    app.action(ActionId.RESUME)(resume_callback)
+    app.action(ActionId.LEAVE)(leave_callback)
+    app.action(ActionId.LEAVE_CONFIRM)(leave_confirm_callback)
+    app.action(ActionId.LEAVE_CANCEL)(leave_cancel_callback)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.deps import Deps
+from handlers.commands.enrollment import ENROLLMENT_SUBCOMMANDS
 from handlers.commands.router import Router, Subcommand
+from handlers.commands.tools import TOOLS_SUBCOMMANDS
 
-SUBCOMMANDS: tuple[Subcommand, ...] = ()
-ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = ()
+SUBCOMMANDS: tuple[Subcommand, ...] = (*ENROLLMENT_SUBCOMMANDS,)
+ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (*TOOLS_SUBCOMMANDS,)
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
