@@ -6,15 +6,21 @@ Services raise these; handlers turn them into an ephemeral answer or, in a modal
     RotnemError                 every expected failure; `str(error)` is a sentence for the person
     ├── InvalidInput            what was typed or picked does not fit; nothing changed
     │   ├── InvalidPause        a `pause` argument that does not parse; carries a working example
-    │   └── InvalidProfile      profile modal answers; carries {field: message} for the modal
+    │   ├── InvalidProfile      profile modal answers; carries {field: message} for the modal
+    │   └── InvalidPairCommand  `admin pair` / `admin unpair` arguments; carries a working example
     ├── NotAllowed              the person may not do this
-    │   └── NotEligible         bots, deleted and guest accounts cannot join
+    │   ├── NotEligible         bots, deleted and guest accounts cannot join
+    │   └── PairingRuleBroken   a manual pair breaks a hard rule; `rule` names it
     ├── NotFound                the thing acted on does not exist
     │   ├── NotAParticipant     the person has not joined (or has left)
-    │   └── ToolNotFound        no tool by that name in the catalogue
+    │   ├── ToolNotFound        no tool by that name in the catalogue
+    │   ├── RoundNotFound       no such pairing round in this workspace
+    │   └── NoActivePair        the person is not in a pair right now
     └── Conflict                the request clashes with the current state
         ├── NotPaused           `resume` while not paused
-        └── ToolExists          adding a tool the catalogue already offers
+        ├── ToolExists          adding a tool the catalogue already offers
+        ├── RoundAlreadyDecided approving or discarding a round already approved or discarded
+        └── AlreadyPaired       a manual pair with someone who is already in a pair
 
 Other features add their own subclasses under these four branches, so a handler that catches a
 branch keeps working as the tree grows.
@@ -83,3 +89,39 @@ class NotPaused(Conflict):
 
 class ToolExists(Conflict):
     """The catalogue already offers a tool by that name."""
+
+
+class InvalidPairCommand(InvalidInput):
+    """`admin pair` / `admin unpair` arguments that do not parse; carries a working example."""
+
+    def __init__(self, message: str, example: str) -> None:
+        super().__init__(message)
+        self.example = example
+
+
+class PairingRuleBroken(NotAllowed):
+    """A manual pair breaks a hard pairing rule (`rule`: self, no_overlap, reporting_line, ...)."""
+
+    def __init__(self, message: str, rule: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+class RoundNotFound(NotFound):
+    """No pairing round by that ID in this workspace."""
+
+
+class NoActivePair(NotFound):
+    """The person is not in an active pair."""
+
+
+class RoundAlreadyDecided(Conflict):
+    """The round was already approved or discarded (`status` says which)."""
+
+    def __init__(self, message: str, status: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class AlreadyPaired(Conflict):
+    """Someone named for a manual pair is already in a pair (or a guide is at capacity)."""

@@ -8,6 +8,13 @@ from bot.ids import ActionId
 from handlers.actions.home_participation import leave_callback, pause_callback, resume_callback
 from handlers.actions.join import join_callback
 from handlers.actions.leave_confirm import leave_cancel_callback, leave_confirm_callback
+from handlers.actions.rounds import (
+    approve_callback,
+    cycle_break_callback,
+    cycle_continue_callback,
+    discard_callback,
+    first_session_callback,
+)
 
 
 def register(app: AsyncApp) -> None:
@@ -18,3 +25,8 @@ def register(app: AsyncApp) -> None:
     app.action(ActionId.LEAVE)(leave_callback)
     app.action(ActionId.LEAVE_CONFIRM)(leave_confirm_callback)
     app.action(ActionId.LEAVE_CANCEL)(leave_cancel_callback)
+    app.action(ActionId.ROUND_APPROVE)(approve_callback)
+    app.action(ActionId.ROUND_DISCARD)(discard_callback)
+    app.action(ActionId.FIRST_SESSION_SCHEDULED)(first_session_callback)
+    app.action(ActionId.CYCLE_CONTINUE)(cycle_continue_callback)
+    app.action(ActionId.CYCLE_BREAK)(cycle_break_callback)

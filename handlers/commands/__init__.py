@@ -6,11 +6,12 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.deps import Deps
 from handlers.commands.enrollment import ENROLLMENT_SUBCOMMANDS
+from handlers.commands.pairing import PAIRING_ADMIN_SUBCOMMANDS
 from handlers.commands.router import Router, Subcommand
 from handlers.commands.tools import TOOLS_SUBCOMMANDS
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (*ENROLLMENT_SUBCOMMANDS,)
-ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (*TOOLS_SUBCOMMANDS,)
+ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (*PAIRING_ADMIN_SUBCOMMANDS, *TOOLS_SUBCOMMANDS)
 
 
 def register(app: AsyncApp, deps: Deps) -> None:

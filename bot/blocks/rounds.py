@@ -1,0 +1,413 @@
+"""Messages of a pairing round: the admin's proposal, the introduction, the announcement, the
+waitlist DM, the end-of-cycle question, and the answers to admins' pairing commands.
+
+Privacy: nothing here shows goals, managers or HR notes. The announcement names the new pairs
+only; the introduction shows each person's role, tools and time zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.message import Message
+from bot.ids import ActionId, BlockId
+
+if TYPE_CHECKING:
+    from bot.services.rounds import Approval, EndedPair, ManualPair, Proposal
+
+# Slack allows 50 blocks in a message and 3,000 characters in a section.
+SECTION_LIMIT = 2900
+MAX_LIST_SECTIONS = 40
+
+END_REASON_TEXT = {
+    "cycle_ended": "the cycle ended",
+    "left": "left the program",
+    "unpaired": "ended by HR",
+    "paused_long": "paused for a long time",
+}
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def tools_phrase(tools: Iterable[str]) -> str:
+    """ "A", "A and B", "A, B and C"; "nothing listed yet" when empty."""
+    items = list(dict.fromkeys(tools))
+    if not items:
+        return "nothing listed yet"
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def long_date(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def offset_label(minutes: int) -> str:
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=text))
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
+
+
+def _chunks(lines: Sequence[str], limit: int = SECTION_LIMIT) -> list[str]:
+    """Lines packed into section-sized texts."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        line = line[: limit - 1]
+        if current and len(current) + 1 + len(line) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+# ---- the proposal (for HR admins) ----------------------------------------------------------------
+
+
+def proposal_lines(proposal: Proposal) -> tuple[list[str], list[str]]:
+    """One line per proposed pair, one per unmatched person (mrkdwn, with mentions)."""
+    pairs = [
+        f"• {mention(p.guide)} → {mention(p.learner)}: {p.explanation}"
+        + (" _(paired before)_" if p.repeat and "paired before" not in p.explanation else "")
+        for p in proposal.pairs
+    ]
+    unmatched = [f"• {mention(u.user_id)}: {u.reason}" for u in proposal.unmatched]
+    return pairs, unmatched
+
+
+def proposal_message(proposal: Proposal, *, automatic: bool = False) -> Message:
+    """Every proposed pair with its explanation, the unmatched with reasons, Approve / Discard."""
+    pair_lines, unmatched_lines = proposal_lines(proposal)
+    n_pairs, n_unmatched = len(pair_lines), len(unmatched_lines)
+    heading = (
+        f"The cycle ended, so here is the next round: {n_pairs} pair(s)"
+        if automatic
+        else f"Proposed round: {n_pairs} pair(s)"
+    )
+    summary = (
+        f"{heading}, {n_unmatched} person(s) without a partner. Pairs stay together for "
+        f"{proposal.cycle_weeks} weeks. Nothing is sent until you approve."
+    )
+    blocks: list[Block] = [
+        HeaderBlock(text="Pairing proposal"),
+        _section(f"*{summary}*"),
+    ]
+    sections: list[str] = []
+    if pair_lines:
+        sections += _chunks(["*Pairs*", *pair_lines])
+    else:
+        sections.append("*Pairs*\nNobody can be paired right now.")
+    if unmatched_lines:
+        sections += _chunks(
+            ["*Without a partner (they'll be told and go first next time)*"] + unmatched_lines
+        )
+    shown = sections[:MAX_LIST_SECTIONS]
+    blocks += [_section(text) for text in shown]
+    if len(sections) > len(shown):
+        blocks.append(
+            _context(
+                "The list is too long for one message: run `rotnem pair --dry-run` on the "
+                "server to see all of it."
+            )
+        )
+    if not proposal.proven_optimal:
+        blocks.append(
+            _context("The search stopped at its time budget; this is the best answer it found.")
+        )
+    value = str(proposal.round_id)
+    blocks.append(
+        ActionsBlock(
+            block_id=BlockId.ROUND_DECISION,
+            elements=[
+                ButtonElement(
+                    text="Approve and introduce",
+                    action_id=ActionId.ROUND_APPROVE,
+                    value=value,
+                    style="primary",
+                    confirm=ConfirmObject(
+                        title="Approve this round?",
+                        text=f"{n_pairs} pair(s) will be introduced in group DMs and "
+                        f"{n_unmatched} person(s) told they're on the waitlist.",
+                        confirm="Approve",
+                        deny="Not yet",
+                    ),
+                ),
+                ButtonElement(text="Discard", action_id=ActionId.ROUND_DISCARD, value=value),
+            ],
+        )
+    )
+    text_lines = [summary, *pair_lines, *unmatched_lines]
+    return Message(text="\n".join(text_lines)[:3900], blocks=blocks)
+
+
+def approved_message(approval: Approval, approver: str | None) -> Message:
+    """What replaces the proposal once it is approved (so it can't be clicked again)."""
+    by = f" by {mention(approver)}" if approver else ""
+    lines = [
+        f"✅ Round approved{by}: {len(approval.pairs)} pair(s) introduced, "
+        f"{len(approval.waitlisted)} person(s) on the waitlist. The cycle runs until "
+        f"{long_date(approval.ends_on)}."
+    ]
+    if approval.dropped:
+        lines.append("*Not created, because things changed since the proposal:*")
+        lines += [
+            f"• {mention(d.guide)} → {mention(d.learner)}: {d.reason}" for d in approval.dropped
+        ]
+    blocks: list[Block] = [_section(text) for text in _chunks(lines)[:MAX_LIST_SECTIONS]]
+    return Message(text="\n".join(lines)[:3900], blocks=blocks)
+
+
+def discarded_message(actor: str | None) -> Message:
+    by = f" by {mention(actor)}" if actor else ""
+    text = f"🗑️ Proposal discarded{by}. Nobody was told anything."
+    return Message(text=text, blocks=[_section(text)])
+
+
+def already_decided_message(reason: str) -> Message:
+    return Message(text=reason, blocks=[_section(reason)])
+
+
+def computing_message() -> Message:
+    return Message(text="Working out the best pairs… the proposal follows in a moment.")
+
+
+# ---- the introduction (in the pair's group DM) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntroPerson:
+    """What a partner may see of the other: role, tools, time zone. Never goals or manager."""
+
+    user_id: str
+    role: str
+    tz: str
+    utc_offset_minutes: int = 0
+    teaches: tuple[str, ...] = ()
+    learns: tuple[str, ...] = ()
+    share: str | None = None
+
+    @property
+    def zone_label(self) -> str:
+        return f"{self.tz} ({offset_label(self.utc_offset_minutes)})"
+
+
+KICKOFF = (
+    "*How this works*\n"
+    "• The guide proposes the first 30-minute session within a week.\n"
+    "• Then meet every week or two, for as long as the cycle lasts.\n"
+    "• What you say stays between the two of you.\n"
+    "• Either of you can ask HR privately for a change, at any time."
+)
+
+
+def intro_message(
+    pair_id: int, guide: IntroPerson, learner: IntroPerson, shared_tools: Sequence[str]
+) -> Message:
+    """The group-DM introduction, with the "We've scheduled our first session" button."""
+    g, lrn = mention(guide.user_id), mention(learner.user_id)
+    first = shared_tools[0] if shared_tools else None
+    guide_line = f"*{g} is the guide* — can teach {tools_phrase(guide.teaches)}."
+    learner_line = f"*{lrn} is the learner* — wants to learn {tools_phrase(learner.learns)}."
+    if learner.share:
+        learner_line += f" Happy to share: {learner.share}."
+    zones = f"🕒 {g}: {guide.zone_label} · {lrn}: {learner.zone_label}"
+    suggestion = (
+        f'💡 *A first "teach me a tool" idea:* {first} — {lrn}, bring one real task you\'d '
+        f"like to do with it, and {g} shows you how."
+        if first
+        else "💡 *A first idea:* pick one everyday task and do it together with a new tool."
+    )
+    blocks: list[Block] = [
+        _section(f"👋 {g}, meet {lrn}! You're paired for this cycle of reverse mentoring."),
+        _section(f"{guide_line}\n{learner_line}"),
+        _context(zones),
+        DividerBlock(),
+        _section(KICKOFF),
+        _section(suggestion),
+        ActionsBlock(
+            block_id=BlockId.INTRO_ACTIONS,
+            elements=[
+                ButtonElement(
+                    text="We've scheduled our first session",
+                    action_id=ActionId.FIRST_SESSION_SCHEDULED,
+                    value=str(pair_id),
+                    style="primary",
+                )
+            ],
+        ),
+    ]
+    text = (
+        f"{g}, meet {lrn}! {g} is the guide (teaches {tools_phrase(guide.teaches)}), {lrn} is "
+        f"the learner (wants to learn {tools_phrase(learner.learns)}). The guide proposes the "
+        "first 30-minute session within a week."
+    )
+    return Message(text=text, blocks=blocks)
+
+
+def first_session_recorded(
+    original_blocks: Sequence[Mapping[str, Any]], user_id: str
+) -> list[dict[str, Any]]:
+    """The introduction's blocks with the button replaced by who recorded the first session."""
+    kept = [dict(b) for b in original_blocks if b.get("block_id") != BlockId.INTRO_ACTIONS]
+    kept.append(
+        _context(f"✅ First session scheduled — recorded by {mention(user_id)}. Enjoy!").to_dict()
+    )
+    return kept
+
+
+FIRST_SESSION_ALREADY = "Your first session was already recorded. Enjoy it!"
+
+
+# ---- the program channel, the waitlist -----------------------------------------------------------
+
+
+def announcement_message(pairs: Sequence[tuple[str, str]], cycle_weeks: int) -> Message:
+    """Celebrating the new pairs in the program channel: names only, nothing private."""
+    lines = [f"• {mention(g)} guides {mention(lrn)}" for g, lrn in pairs]
+    head = (
+        f"🎉 *{len(pairs)} new reverse-mentoring pair(s) start today!* "
+        f"They'll meet over the next {cycle_weeks} weeks. Welcome aboard:"
+    )
+    blocks: list[Block] = [_section(head)]
+    chunks = _chunks(lines)
+    blocks += [_section(text) for text in chunks[:MAX_LIST_SECTIONS]]
+    if len(chunks) > MAX_LIST_SECTIONS:
+        blocks.append(_context("…and more. Welcome, everyone!"))
+    text = f"{len(pairs)} new reverse-mentoring pairs start today! " + ", ".join(
+        f"{mention(g)} and {mention(lrn)}" for g, lrn in pairs
+    )
+    return Message(text=text[:3900], blocks=blocks)
+
+
+def waitlist_message(reason: str) -> Message:
+    text = (
+        "This round I couldn't find you a partner, so you're on the waitlist — and first in "
+        f"line next round. (Why: {reason}.) Nothing to do on your side; you'll hear from me "
+        "as soon as you're paired."
+    )
+    return Message(text=text, blocks=[_section(f"⏳ {text}")])
+
+
+def pair_ended_message(partner: str, reason: str) -> Message:
+    if reason == "left":
+        text = (
+            f"{mention(partner)} has left the program, so your pair has ended. Thank you for "
+            "the time you spent together! You're first in line for the next round."
+        )
+    elif reason == "unpaired":
+        text = (
+            f"Your pairing with {mention(partner)} has ended (changed by HR). Thank you for the "
+            "time you spent together! You'll be considered in the next round."
+        )
+    else:
+        text = (
+            f"Your pairing with {mention(partner)} has ended "
+            f"({END_REASON_TEXT.get(reason, reason)}). Thank you!"
+        )
+    return Message(text=text, blocks=[_section(text)])
+
+
+# ---- the end of a cycle --------------------------------------------------------------------------
+
+
+def cycle_end_message(round_id: int, partners: Sequence[str], cycle_weeks: int) -> Message:
+    who = tools_phrase(mention(p) for p in partners)
+    text = (
+        f"🙏 This reverse-mentoring cycle has ended — thank you for the time you and {who} gave "
+        "it! Would you like to continue into the next cycle?"
+    )
+    value = str(round_id)
+    blocks: list[Block] = [
+        _section(text),
+        ActionsBlock(
+            block_id=BlockId.CYCLE_END_ACTIONS,
+            elements=[
+                ButtonElement(
+                    text="Yes, pair me again",
+                    action_id=ActionId.CYCLE_CONTINUE,
+                    value=value,
+                    style="primary",
+                ),
+                ButtonElement(
+                    text=f"Take a break ({cycle_weeks} weeks)",
+                    action_id=ActionId.CYCLE_BREAK,
+                    value=value,
+                ),
+            ],
+        ),
+    ]
+    return Message(text=text, blocks=blocks)
+
+
+def continue_answer(user_id: str) -> Message:
+    text = "🙌 Great — you're in the next round. You'll hear from me when you're paired."
+    return Message(text=text, blocks=[_section(text)])
+
+
+def break_answer(resume_on: date) -> Message:
+    text = (
+        f"😌 Enjoy the break! You're paused until {long_date(resume_on)} and won't be paired "
+        "until then. Use Resume on my Home tab to come back earlier."
+    )
+    return Message(text=text, blocks=[_section(text)])
+
+
+# ---- admin commands ------------------------------------------------------------------------------
+
+PAIR_EXAMPLE = "admin pair @guide @learner"
+UNPAIR_EXAMPLE = "admin unpair @person"
+
+
+def usage_message(command: str, problem: str, example: str) -> Message:
+    text = f"{problem}\nFor example: `{command} {example}`"
+    return Message(text=text, blocks=[_section(text)])
+
+
+def manual_pair_message(result: ManualPair) -> Message:
+    pair = result.pair
+    repeat = " They were paired before." if result.repeat else ""
+    text = (
+        f"✅ Paired {mention(pair.guide)} (guide) with {mention(pair.learner)} (learner) until "
+        f"{long_date(result.ends_on)}. Their introduction is on its way.{repeat}"
+    )
+    return Message(text=text, blocks=[_section(text)])
+
+
+def unpaired_message(ended: Sequence[EndedPair]) -> Message:
+    lines = [f"• {mention(e.guide)} → {mention(e.learner)}" for e in ended]
+    text = "Ended (both were told privately):\n" + "\n".join(lines)
+    return Message(text=text, blocks=[_section(text)])
+
+
+def refusal_message(reason: str) -> Message:
+    text = f"❌ {reason}"
+    return Message(text=text, blocks=[_section(text)])

@@ -1,0 +1,144 @@
+"""`/rotnem admin pair`, `admin pair @guide @learner`, `admin unpair @person` (HR admins only;
+the router checks that on the server before any of these runs)."""
+
+from __future__ import annotations
+
+import re
+
+import bot.jobs.cycles  # noqa: F401  (registers the end-of-cycle job)
+from bot.blocks.rounds import (
+    PAIR_EXAMPLE,
+    UNPAIR_EXAMPLE,
+    computing_message,
+    manual_pair_message,
+    proposal_message,
+    refusal_message,
+    unpaired_message,
+    usage_message,
+)
+from bot.services import rounds
+from bot.services.errors import InvalidPairCommand, RotnemError
+from bot.services.program import defaults_from
+from handlers.commands.router import CommandCall, Subcommand
+
+# Slack escapes mentions in command text as <@U123|name> (or <@U123> without the name).
+_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>")
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+
+
+def parse_users(text: str, example: str) -> list[str]:
+    """The user IDs in `text`, from mentions (`<@U123|ana>`, `<@U123>`) or bare IDs.
+
+    Anything else raises `InvalidPairCommand` naming the word that was not understood.
+    """
+    users: list[str] = []
+    for word in text.split():
+        mention = _MENTION.fullmatch(word)
+        if mention:
+            users.append(mention.group(1))
+        elif _USER_ID.fullmatch(word):
+            users.append(word)
+        else:
+            shown = word if len(word) <= 30 else word[:29] + "…"
+            raise InvalidPairCommand(
+                f"I couldn't read “{shown}” as a person: mention them with @ so Slack turns "
+                "the name into a link.",
+                example,
+            )
+    return users
+
+
+async def admin_pair(call: CommandCall) -> None:
+    """No arguments: propose a round. Two people: pair them by hand."""
+    try:
+        users = parse_users(call.args, PAIR_EXAMPLE)
+        if len(users) not in (0, 2):
+            raise InvalidPairCommand(
+                f"Name exactly two people, the guide first then the learner (you named "
+                f"{len(users)}). Or nothing at all, to get a proposal for everyone.",
+                PAIR_EXAMPLE,
+            )
+    except InvalidPairCommand as exc:
+        await call.ack(
+            response_type="ephemeral",
+            **usage_message(call.command, exc.message, exc.example).to_dict(),
+        )
+        return
+    if not users:
+        await propose(call)
+    else:
+        await pair_by_hand(call, users[0], users[1])
+
+
+async def propose(call: CommandCall) -> None:
+    # Matching a large program takes a moment: acknowledge first, the proposal follows.
+    await call.ack(response_type="ephemeral", **computing_message().to_dict())
+    deps = call.deps
+    async with deps.sessionmaker.begin() as session:
+        proposal = await rounds.propose_round(
+            session,
+            call.team_id,
+            now=deps.clock.now(),
+            defaults=defaults_from(deps.settings),
+            proposed_by=call.user_id,
+        )
+    await call.reply(proposal_message(proposal))
+
+
+async def pair_by_hand(call: CommandCall, guide: str, learner: str) -> None:
+    await call.ack()
+    deps = call.deps
+    try:
+        async with deps.sessionmaker.begin() as session:
+            result = await rounds.create_manual_pair(
+                session,
+                call.team_id,
+                guide,
+                learner,
+                actor_id=call.user_id,
+                now=deps.clock.now(),
+                defaults=defaults_from(deps.settings),
+                zone=deps.settings.zone,
+            )
+    except RotnemError as exc:
+        await call.reply(refusal_message(exc.message))
+        return
+    await call.reply(manual_pair_message(result))
+
+
+async def admin_unpair(call: CommandCall) -> None:
+    """End someone's current pair (both people are told privately)."""
+    try:
+        users = parse_users(call.args, UNPAIR_EXAMPLE)
+        if len(users) != 1:
+            raise InvalidPairCommand(
+                f"Name exactly one person (you named {len(users)}).", UNPAIR_EXAMPLE
+            )
+    except InvalidPairCommand as exc:
+        await call.ack(
+            response_type="ephemeral",
+            **usage_message(call.command, exc.message, exc.example).to_dict(),
+        )
+        return
+    await call.ack()
+    deps = call.deps
+    try:
+        async with deps.sessionmaker.begin() as session:
+            ended = await rounds.unpair(
+                session, call.team_id, users[0], actor_id=call.user_id, now=deps.clock.now()
+            )
+    except RotnemError as exc:
+        await call.reply(refusal_message(exc.message))
+        return
+    await call.reply(unpaired_message(ended))
+
+
+PAIRING_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand(
+        "pair",
+        "admin pair [@guide @learner]",
+        "propose a pairing round to approve, or pair two people by hand",
+        admin_pair,
+    ),
+    Subcommand("unpair", "admin unpair @person", "end someone's current pair", admin_unpair),
+)

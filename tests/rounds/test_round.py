@@ -1,0 +1,347 @@
+"""A pairing round end to end: `/rotnem admin pair`, Approve / Discard clicks, the outbox
+drained into the fake Slack (one group DM and one introduction per pair), waitlist DMs, the
+announcement, manual pairs, unpairing, leaving, the end of a cycle."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.ids import ActionId, BlockId
+from bot.jobs.cycles import end_due_cycles_job
+from bot.services import enrollment
+from bot.services.program import update_program_settings
+from models import Participant, Round
+from tests.harness import ADMIN_ID
+from tests.rounds.conftest import ANNOUNCE, Program
+
+ANA, BEN, CARLA, DEV, EVE, BOSS = (
+    "U0ANA00001",
+    "U0BEN00001",
+    "U0CARLA001",
+    "U0DEV00001",
+    "U0EVE00001",
+    "U0BOSS0001",
+)
+GOALS = "secret-goal-get-promoted"
+BOTH_BACKENDS = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+async def cohort(program: Program) -> None:
+    """Two guides, three learners: two pairs possible, Eve wants a tool nobody teaches."""
+    await program.join(
+        ANA, "Ana Guide", "guide", teaches=["ChatGPT", "Excel formulas"], tz="Europe/Paris"
+    )
+    await program.join(BEN, "Ben Guide", "guide", teaches=["LinkedIn"], manager=BOSS)
+    await program.join(
+        CARLA,
+        "Carla Lead",
+        "learner",
+        learns=["ChatGPT"],
+        goals=GOALS,
+        manager=BOSS,
+        tz="America/New_York",
+    )
+    await program.join(DEV, "Dev Director", "learner", learns=["LinkedIn"], goals=GOALS)
+    await program.join(EVE, "Eve Exec", "learner", learns=["TikTok"])
+
+
+async def approve(program: Program) -> dict:
+    proposal = await program.propose()
+    before = len(program.slack.responses())
+    response = await program.click(proposal, ActionId.ROUND_APPROVE, BlockId.ROUND_DECISION)
+    assert response.status_code == 200
+    return (await program.responses(before + 1))[-1]
+
+
+@BOTH_BACKENDS
+async def test_propose_then_approve_introduces_each_pair_once(program: Program) -> None:
+    await cohort(program)
+    proposal = await program.propose()
+    text = proposal["text"]
+    assert "Proposed round: 2 pair(s)" in text
+    assert f"<@{ANA}> → <@{CARLA}>" in text and "ChatGPT" in text
+    assert f"<@{BEN}> → <@{DEV}>" in text
+    assert f"<@{EVE}>" in text and "TikTok" in text  # the unmatched, with the reason
+    assert program.slack.calls("chat.postMessage") == []  # nothing sent before approval
+
+    answer = await approve_clicked(program, proposal)
+    assert answer["replace_original"] is True
+    assert "Round approved" in answer["text"] and "2 pair(s)" in answer["text"]
+
+    await program.deliver_all()
+    opens = [c for c in program.slack.calls("conversations.open") if c.ok]
+    assert sorted(c.args["users"] for c in opens) == sorted(
+        ",".join(sorted(p)) for p in ((ANA, CARLA), (BEN, DEV))
+    )
+    pairs = await program.pairs()
+    assert len(pairs) == 2
+    for pair in pairs:
+        assert pair.group_channel_id is not None and pair.group_channel_id.startswith("G")
+        members = program.slack.conversation_members(pair.group_channel_id)
+        assert program.slack.bot_user_id in members
+        intros = program.posts(pair.group_channel_id)
+        assert len(intros) == 1
+        intro = intros[0]
+        assert "is the guide" in str(intro["blocks"]) and intro["text"]
+        assert GOALS not in str(intro) and BOSS not in str(intro)
+        assert "30-minute session within a week" in str(intro["blocks"])
+
+    carla_intro = next(
+        program.posts(p.group_channel_id)[0] for p in pairs if p.shared_tools == ["ChatGPT"]
+    )
+    assert "Europe/Paris" in str(carla_intro["blocks"])
+    assert "America/New_York" in str(carla_intro["blocks"])
+
+    announcement = program.posts(ANNOUNCE)
+    assert len(announcement) == 1
+    body = str(announcement[0])
+    assert f"<@{ANA}>" in body and f"<@{DEV}>" in body and f"<@{EVE}>" not in body
+    for private in (GOALS, BOSS, "TikTok"):
+        assert private not in body
+
+    waitlist = program.dm(EVE)
+    assert len(waitlist) == 1 and "waitlist" in waitlist[0]["text"]
+    assert "first in line" in waitlist[0]["text"]
+    async with program.bot.deps.sessionmaker() as session:
+        eve = (await session.scalars(select(Participant).where(Participant.user_id == EVE))).one()
+        assert eve.waitlisted_since is not None
+
+    # The proposal message is gone: clicking the old one again changes nothing.
+    again = await program.click(proposal, ActionId.ROUND_APPROVE, BlockId.ROUND_DECISION)
+    assert again.status_code == 200
+    last = (await program.responses(len(program.slack.responses()) + 0))[-1]
+    await program.deliver_all()
+    assert len(await program.pairs()) == 2
+    assert len([c for c in program.slack.calls("conversations.open") if c.ok]) == 2
+    assert last is not None
+
+
+async def approve_clicked(program: Program, proposal: dict) -> dict:
+    before = len(program.slack.responses())
+    response = await program.click(proposal, ActionId.ROUND_APPROVE, BlockId.ROUND_DECISION)
+    assert response.status_code == 200
+    return (await program.responses(before + 1))[-1]
+
+
+@BOTH_BACKENDS
+async def test_double_click_and_two_admins_at_once_create_the_round_once(
+    program: Program,
+) -> None:
+    await cohort(program)
+    proposal = await program.propose()
+    before = len(program.slack.responses())
+    clicks = await asyncio.gather(
+        *(program.click(proposal, ActionId.ROUND_APPROVE, BlockId.ROUND_DECISION) for _ in range(3))
+    )
+    assert all(c.status_code == 200 for c in clicks)
+    answers = (await program.responses(before + 3))[before:]
+    approved = [a for a in answers if "Round approved" in a["text"]]
+    refused = [a for a in answers if "already approved" in a["text"]]
+    assert len(approved) == 1 and len(refused) == 2
+    assert all(a["replace_original"] is False for a in refused)
+    assert len(await program.pairs()) == 2
+    assert len(await program.outbox("pair_intro")) == 2
+    assert len(await program.outbox("round_announcement")) == 1
+    await program.deliver_all()
+    assert len([c for c in program.slack.calls("conversations.open") if c.ok]) == 2
+
+
+async def test_only_admins_can_approve_and_discard_empties_nothing(program: Program) -> None:
+    await cohort(program)
+    proposal = await program.propose()
+    before = len(program.slack.responses())
+    await program.click(proposal, ActionId.ROUND_APPROVE, BlockId.ROUND_DECISION, user=CARLA)
+    refused = (await program.responses(before + 1))[-1]
+    assert "Only program admins" in refused["text"]
+    assert await program.pairs() == []
+
+    await program.click(proposal, ActionId.ROUND_DISCARD, BlockId.ROUND_DECISION)
+    discarded = (await program.responses(before + 2))[-1]
+    assert discarded["replace_original"] is True and "discarded" in discarded["text"]
+    await program.click(proposal, ActionId.ROUND_APPROVE, BlockId.ROUND_DECISION)
+    late = (await program.responses(before + 3))[-1]
+    assert "discarded" in late["text"]
+    assert await program.pairs() == [] and await program.outbox() == []
+
+
+async def test_a_non_admin_cannot_propose(program: Program) -> None:
+    await cohort(program)
+    answer = (await program.command("admin pair", user=CARLA)).json()
+    assert "Only program admins" in answer["text"]
+    async with program.bot.deps.sessionmaker() as session:
+        assert (await session.scalars(select(Round))).all() == []
+
+
+async def test_someone_who_left_since_the_proposal_is_dropped_and_reported(
+    program: Program,
+) -> None:
+    await cohort(program)
+    proposal = await program.propose()
+    async with program.bot.deps.sessionmaker.begin() as session:
+        await enrollment.leave(
+            session, program.team_id, CARLA, now=program.bot.clock.now(), via="test"
+        )
+    answer = await approve_clicked(program, proposal)
+    assert "1 pair(s) introduced" in answer["text"]
+    assert f"<@{CARLA}>: Carla Lead left the program" in answer["text"]
+    await program.deliver_all()
+    # Ana lost her proposed partner: she is told she waits, and goes first next time.
+    assert any("waitlist" in m["text"] for m in program.dm(ANA))
+    assert program.dm(CARLA) == []
+
+
+async def test_manual_pairs_respect_the_hard_rules(program: Program) -> None:
+    await cohort(program)
+    await program.join(BOSS, "Bo Boss", "learner", learns=["LinkedIn"])
+    await program.join("U0FAY00001", "Fay Guide", "guide", teaches=["LinkedIn"], manager=BOSS)
+
+    bad = (await program.command("admin pair ana ben")).json()
+    assert "couldn't read “ana”" in bad["text"] and "admin pair @guide @learner" in bad["text"]
+    one = (await program.command(f"admin pair <@{ANA}|ana>")).json()
+    assert "exactly two people" in one["text"]
+
+    n = len(program.slack.ephemerals(ADMIN_ID))
+    await program.command(f"admin pair <@U0FAY00001|fay> <@{BOSS}|bo>")
+    refusal = (await program.answers(n + 1))[-1]["text"]
+    assert "reporting line" in refusal
+    await program.command(f"admin pair <@{ANA}|ana> <@{DEV}>")
+    refusal = (await program.answers(n + 2))[-1]["text"]
+    assert "at least one tool in common" in refusal and "ChatGPT" in refusal
+    await program.command(f"admin pair <@{CARLA}> <@{ANA}>")
+    refusal = (await program.answers(n + 3))[-1]["text"]
+    assert "rule: roles" in refusal
+    assert await program.pairs() == []
+
+    await program.command(f"admin pair <@{ANA}|ana> <@{CARLA}|carla>")
+    done = (await program.answers(n + 4))[-1]["text"]
+    assert f"Paired <@{ANA}> (guide) with <@{CARLA}> (learner)" in done
+    await program.command(f"admin pair <@{BEN}> <@{CARLA}>")
+    busy = (await program.answers(n + 5))[-1]["text"]
+    assert "already in a pair" in busy
+    await program.deliver_all()
+    (pair,) = await program.pairs()
+    assert len(program.posts(pair.group_channel_id or "")) == 1
+    # No announcement for a pair made by hand.
+    assert program.posts(ANNOUNCE) == []
+
+
+async def test_unpair_ends_the_pair_and_tells_both_privately(program: Program) -> None:
+    await cohort(program)
+    await approve(program)
+    n = len(program.slack.ephemerals(ADMIN_ID))
+    await program.command(f"admin unpair <@{CARLA}|carla>")
+    answer = (await program.answers(n + 1))[-1]["text"]
+    assert f"<@{ANA}> → <@{CARLA}>" in answer
+    pairs = {p.shared_tools[0]: p for p in await program.pairs()}
+    assert pairs["ChatGPT"].end_reason == "unpaired" and pairs["ChatGPT"].ended_by == ADMIN_ID
+    assert pairs["LinkedIn"].ended_at is None
+    await program.deliver_all()
+    assert any("changed by HR" in m["text"] for m in program.dm(ANA))
+    assert any("changed by HR" in m["text"] for m in program.dm(CARLA))
+
+    await program.command(f"admin unpair <@{CARLA}>")
+    again = (await program.answers(n + 2))[-1]["text"]
+    assert "isn't in a pair" in again
+    # Unpaired people can be paired again in the next round (history keeps the old pair).
+    proposal = await program.propose()
+    assert f"<@{ANA}> → <@{CARLA}>" in proposal["text"] and "paired before" in proposal["text"]
+
+
+async def test_leaving_ends_the_pair_and_the_partner_goes_first_in_line(
+    program: Program,
+) -> None:
+    await cohort(program)
+    await approve(program)
+    async with program.bot.deps.sessionmaker.begin() as session:
+        await enrollment.leave(
+            session, program.team_id, DEV, now=program.bot.clock.now(), via="test"
+        )
+    ended = [p for p in await program.pairs() if p.ended_at is not None]
+    assert [p.end_reason for p in ended] == ["left"]
+    await program.deliver_all()
+    assert any("has left the program" in m["text"] for m in program.dm(BEN))
+    async with program.bot.deps.sessionmaker() as session:
+        ben = (await session.scalars(select(Participant).where(Participant.user_id == BEN))).one()
+        assert ben.waitlisted_since is not None
+
+
+async def test_first_session_button_records_it_once(program: Program) -> None:
+    await cohort(program)
+    await approve(program)
+    await program.deliver_all()
+    pair = (await program.pairs())[0]
+    intro = program.posts(pair.group_channel_id or "")[0]
+    before = len(program.slack.responses())
+    guide = await _user_of(program, pair.guide_id)
+    await program.click(intro, ActionId.FIRST_SESSION_SCHEDULED, BlockId.INTRO_ACTIONS, user=guide)
+    answer = (await program.responses(before + 1))[-1]
+    assert answer["replace_original"] is True
+    assert "First session scheduled" in str(answer["blocks"])
+    assert ActionId.FIRST_SESSION_SCHEDULED not in str(answer["blocks"])
+    stored = (await program.pairs())[0]
+    assert stored.first_session_scheduled_at is not None
+    assert stored.first_session_marked_by == guide
+    # Someone outside the pair cannot record it.
+    await program.click(intro, ActionId.FIRST_SESSION_SCHEDULED, BlockId.INTRO_ACTIONS, user=EVE)
+    refused = (await program.responses(before + 2))[-1]
+    assert "Only the two people" in refused["text"]
+
+
+async def _user_of(program: Program, participant_id: int) -> str:
+    async with program.bot.deps.sessionmaker() as session:
+        participant = await session.get(Participant, participant_id)
+        assert participant is not None
+        return participant.user_id
+
+
+async def test_end_of_cycle_thanks_everyone_and_proposes_the_next_round(
+    program: Program,
+) -> None:
+    await cohort(program)
+    async with program.bot.deps.sessionmaker.begin() as session:
+        await update_program_settings(
+            session,
+            program.team_id,
+            now=program.bot.clock.now(),
+            actor_id=ADMIN_ID,
+            cycle_weeks=6,
+            auto_propose_next_round=True,
+        )
+    await approve(program)
+    await program.deliver_all()
+
+    program.bot.clock.advance(timedelta(weeks=6) - timedelta(days=1))
+    await end_due_cycles_job(program.bot.deps)
+    assert all(p.ended_at is None for p in await program.pairs())
+
+    program.bot.clock.advance(timedelta(days=1))
+    await end_due_cycles_job(program.bot.deps)
+    await end_due_cycles_job(program.bot.deps)  # a second run changes nothing
+    pairs = await program.pairs()
+    assert [p.end_reason for p in pairs] == ["cycle_ended", "cycle_ended"]
+    await program.deliver_all()
+    for user in (ANA, BEN, CARLA, DEV):
+        (thanks,) = [m for m in program.dm(user) if "cycle has ended" in m["text"]]
+        assert "continue into the next cycle" in thanks["text"]
+    proposals = [m for m in program.dm(ADMIN_ID) if "here is the next round" in m["text"]]
+    assert len(proposals) == 1
+
+    # Carla takes a break: paused for one cycle, out of the next proposal.
+    thanks = next(m for m in program.dm(CARLA) if "cycle has ended" in m["text"])
+    before = len(program.slack.responses())
+    await program.click(thanks, ActionId.CYCLE_BREAK, BlockId.CYCLE_END_ACTIONS, user=CARLA)
+    answer = (await program.responses(before + 1))[-1]
+    assert "Enjoy the break" in answer["text"] and answer["replace_original"] is True
+    async with program.bot.deps.sessionmaker() as session:
+        carla = (
+            await session.scalars(select(Participant).where(Participant.user_id == CARLA))
+        ).one()
+        assert carla.state == "paused"
+    thanks = next(m for m in program.dm(DEV) if "cycle has ended" in m["text"])
+    await program.click(thanks, ActionId.CYCLE_CONTINUE, BlockId.CYCLE_END_ACTIONS, user=DEV)
+    answer = (await program.responses(before + 2))[-1]
+    assert "next round" in answer["text"]
