@@ -17,11 +17,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.enrollment import not_eligible_message, slack_unavailable_message
-from bot.blocks.home import PartnerSummary, home_view
+from bot.blocks.home import PartnerSummary, PastPartner, home_view
 from bot.blocks.message import Message
 from bot.blocks.profile import profile_modal
 from bot.deps import Deps
-from bot.services import enrollment, tools
+from bot.services import enrollment, rounds, tools
 from bot.services.errors import NotEligible
 
 logger = logging.getLogger(__name__)
@@ -143,11 +143,33 @@ async def open_profile_modal(
 async def current_partner(
     session: AsyncSession, team_id: str, user_id: str
 ) -> PartnerSummary | None:
-    """The person's current partner for the Home tab and `status`.
+    """The person's current partner for the Home tab and `status` (the newest, for a guide
+    with several learners)."""
+    partners = await current_partners(session, team_id, user_id)
+    return partners[0] if partners else None
 
-    The pairing feature answers this from its pairs; until pairs exist nobody has a partner.
-    """
-    return None
+
+async def current_partners(
+    session: AsyncSession, team_id: str, user_id: str
+) -> list[PartnerSummary]:
+    """Everyone the person is paired with now, newest first."""
+    return [
+        PartnerSummary(user_id=p.user_id, since=p.started_at.date(), tools=p.tools)
+        for p in await rounds.current_partners(session, team_id, user_id)
+    ]
+
+
+async def past_partners(session: AsyncSession, team_id: str, user_id: str) -> list[PastPartner]:
+    """The person's ended pairs, newest first (history stays after anyone leaves)."""
+    return [
+        PastPartner(
+            user_id=p.user_id,
+            since=p.started_at.date(),
+            until=(p.ended_at or p.started_at).date(),
+            reason=p.end_reason or "",
+        )
+        for p in await rounds.past_partners(session, team_id, user_id)
+    ]
 
 
 async def publish_home(client: AsyncWebClient, deps: Deps, team_id: str, user_id: str) -> None:
@@ -155,14 +177,20 @@ async def publish_home(client: AsyncWebClient, deps: Deps, team_id: str, user_id
     now = deps.clock.now()
     async with deps.sessionmaker() as session:
         profile = await enrollment.get_profile(session, team_id, user_id, now=now)
-        partner = await current_partner(session, team_id, user_id) if profile else None
+        partners = await current_partners(session, team_id, user_id) if profile else []
+        past = await past_partners(session, team_id, user_id) if profile else []
         program = (
             await enrollment.program_summary(session, team_id, now=now)
             if deps.is_admin(user_id)
             else None
         )
     view = home_view(
-        command=deps.settings.rotnem_command, profile=profile, partner=partner, program=program
+        command=deps.settings.rotnem_command,
+        profile=profile,
+        partner=partners[0] if partners else None,
+        program=program,
+        other_partners=partners[1:],
+        past_partners=past,
     )
     await client.views_publish(user_id=user_id, view=view.to_dict())
 

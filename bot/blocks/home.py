@@ -3,6 +3,7 @@ HR admins, a small program summary."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -80,7 +81,47 @@ def _returning(command: str, profile: Profile) -> list[Block]:
     ]
 
 
-def _participant(profile: Profile, partner: PartnerSummary | None) -> list[Block]:
+@dataclass(frozen=True)
+class PastPartner:
+    """Someone the person was paired with before (filled by the pairing feature)."""
+
+    user_id: str
+    since: date
+    until: date
+    reason: str = ""
+
+
+PAST_REASONS = {
+    "cycle_ended": "cycle ended",
+    "left": "left the program",
+    "unpaired": "changed by HR",
+    "paused_long": "paused",
+}
+MAX_PAST_PARTNERS = 10
+
+
+def _partners_blocks(others: Sequence[PartnerSummary], past: Sequence[PastPartner]) -> list[Block]:
+    """Further current partners (a guide may have several) and the person's past partners."""
+    blocks: list[Block] = []
+    if others:
+        lines = "\n".join(f"• {partner_line(p)}" for p in others)
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*Also paired with:*\n{lines}")))
+    if past:
+        lines = "\n".join(
+            f"• <@{p.user_id}> · {p.since:%b %Y} – {p.until:%b %Y}"
+            + (f" ({PAST_REASONS.get(p.reason, p.reason)})" if p.reason else "")
+            for p in past[:MAX_PAST_PARTNERS]
+        )
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*Past partners:*\n{lines}")))
+    return blocks
+
+
+def _participant(
+    profile: Profile,
+    partner: PartnerSummary | None,
+    others: Sequence[PartnerSummary] = (),
+    past: Sequence[PastPartner] = (),
+) -> list[Block]:
     fields = [MarkdownTextObject(text=f"*Role*\n{role_line(profile)}")]
     fields.append(MarkdownTextObject(text=f"*Department*\n{profile.department}"))
     if profile.role != "learner":
@@ -102,6 +143,7 @@ def _participant(profile: Profile, partner: PartnerSummary | None) -> list[Block
         SectionBlock(text=MarkdownTextObject(text=f"*State:* {state_line(profile)}")),
         SectionBlock(fields=fields),
         SectionBlock(text=MarkdownTextObject(text=f"*Current partner:* {partner_line(partner)}")),
+        *_partners_blocks(others, past),
         ActionsBlock(
             elements=[
                 ButtonElement(text="Edit profile", action_id=ActionId.EDIT_PROFILE, value="edit"),
@@ -160,6 +202,8 @@ def home_view(
     profile: Profile | None,
     partner: PartnerSummary | None = None,
     program: ProgramSummary | None = None,
+    other_partners: Sequence[PartnerSummary] = (),
+    past_partners: Sequence[PastPartner] = (),
 ) -> View:
     """The whole Home tab; `program` is given only for HR admins."""
     if profile is None:
@@ -167,7 +211,7 @@ def home_view(
     elif profile.status == "left":
         blocks = _returning(command, profile)
     else:
-        blocks = _participant(profile, partner)
+        blocks = _participant(profile, partner, other_partners, past_partners)
     if program is not None:
         blocks += _admin(program)
     return View(type="home", blocks=blocks)

@@ -345,3 +345,23 @@ async def test_end_of_cycle_thanks_everyone_and_proposes_the_next_round(
     await program.click(thanks, ActionId.CYCLE_CONTINUE, BlockId.CYCLE_END_ACTIONS, user=DEV)
     answer = (await program.responses(before + 2))[-1]
     assert "next round" in answer["text"]
+
+
+async def test_the_home_tab_shows_the_partner_and_past_partners(program: Program) -> None:
+    await cohort(program)
+    await approve(program)
+    home_event = {"type": "app_home_opened", "user": CARLA, "channel": "D0CARLA01", "tab": "home"}
+    await program.bot.requester.event(home_event)
+    await program.slack.wait_for("views.publish", 1)
+    home = str(program.slack.home_view(CARLA))
+    assert f"<@{ANA}> since" in home and "ChatGPT" in home
+    assert "Past partners" not in home
+
+    async with program.bot.deps.sessionmaker.begin() as session:
+        await enrollment.leave(
+            session, program.team_id, ANA, now=program.bot.clock.now(), via="test"
+        )
+    await program.bot.requester.event(home_event)
+    await program.slack.wait_for("views.publish", 2)
+    home = str(program.slack.home_view(CARLA))
+    assert "Past partners" in home and f"<@{ANA}>" in home and "left the program" in home
