@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     retry.add_argument("--kind", help="only messages of this kind (e.g. intro)")
 
+    pair = commands.add_parser("pair", help="propose a pairing round (see --dry-run, --yes)")
+    mode = pair.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="print the proposal, change nothing")
+    mode.add_argument("--yes", action="store_true", help="approve and introduce at once")
+    pair.add_argument("--team", help="the workspace's team ID, when the bot serves several")
+
     commands.add_parser("migrate", help="upgrade the database schema to the latest version")
     commands.add_parser("version", help="print Rotnem's version")
     return parser
@@ -100,6 +106,16 @@ def _outbox(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _pair(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.pair_cli import run_pair
+
+    outcome = asyncio.run(run_pair(settings, dry_run=args.dry_run, yes=args.yes, team=args.team))
+    print(outcome.text, file=sys.stdout if outcome.code == 0 else sys.stderr)
+    return outcome.code
+
+
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
     from bot import migrate
 
@@ -119,9 +135,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{exc}\nSee the configuration table in the README.", file=sys.stderr)
         return EXIT_CONFIG
     configure_logging(settings.log_level)
-    handler = {"serve": _serve, "migrate": _migrate, "worker": _worker, "outbox": _outbox}[
-        args.command
-    ]
+    handler = {
+        "serve": _serve,
+        "migrate": _migrate,
+        "worker": _worker,
+        "outbox": _outbox,
+        "pair": _pair,
+    }[args.command]
     return handler(settings, args)
 
 
