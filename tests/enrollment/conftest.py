@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -48,6 +48,19 @@ async def eventually(probe: Callable[[], T], timeout: float = 5.0) -> T:
     deadline = loop.time() + timeout
     while True:
         value = probe()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(0.01)
+
+
+async def eventually_async(probe: Callable[[], Awaitable[T]], timeout: float = 5.0) -> T:
+    """`eventually` for a probe that reads the database."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = await probe()
         if value:
             return value
         if loop.time() > deadline:
