@@ -1,0 +1,203 @@
+"""Benchmark of the matching engine (a script, not a test: it prints figures, never asserts).
+
+    python benchmarks/pairing.py                 # both sizes
+    python benchmarks/pairing.py --size 10000    # or --size 1000
+
+Synthetic population per size N (proportions of the 10,000 case): 40 % guides with capacity
+1-3, 50 % learners, 10 % both ways; 60 tools with skewed popularity; 80 departments; manager
+chains of depth 4 through non-participating managers (guide -> learner -> director -> VP ->
+exec); three earlier cycles of history; some personal exclusions; 5 % waitlisted.
+
+Each measurement runs in a fresh child process: the population is generated there first, then
+the peak-RSS mark (Linux VmHWM) is reset via /proc/self/clear_refs and the engine runs alone.
+"peak RSS" is the process's resident-set high-water mark during the call (population and
+interpreter included); "+engine" is that minus the RSS just before the call. Wall time is
+time.perf_counter() around the call only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import multiprocessing as mp
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.pairing import (  # noqa: E402
+    Exclusion,
+    MatchRequest,
+    Participant,
+    PastPair,
+    greedy_match,
+    match,
+    violations,
+)
+
+TOOLS = [f"tool{i:02d}" for i in range(60)]
+DEPTS = [f"dept{i:02d}" for i in range(80)]
+OFFSETS = [-480, -420, -300, -240, 0, 0, 60, 60, 60, 120, 330, 480, 540]
+
+
+def population(n: int, seed: int = 2024) -> MatchRequest:
+    rnd = random.Random(seed)
+    weights = [1.0 / (i + 6) for i in range(len(TOOLS))]  # a few popular tools
+
+    def tools(lo: int, hi: int) -> frozenset[str]:
+        k = rnd.randint(lo, hi)
+        out: set[str] = set()
+        while len(out) < k:
+            out.add(rnd.choices(TOOLS, weights)[0])
+        return frozenset(out)
+
+    n_guides, n_learners = n * 4 // 10, n * 5 // 10
+    n_both = n - n_guides - n_learners
+    people: list[Participant] = []
+    for i in range(n_guides):
+        people.append(
+            Participant(
+                id=f"G{i:05d}",
+                name=f"Guide {i}",
+                role="guide",
+                capacity=rnd.randint(1, 3),
+                teaches=tools(3, 8),
+                department=rnd.choice(DEPTS),
+                utc_offset_minutes=rnd.choice(OFFSETS),
+                waitlisted=rnd.random() < 0.05,
+            )
+        )
+    for i in range(n_learners):
+        people.append(
+            Participant(
+                id=f"L{i:05d}",
+                name=f"Learner {i}",
+                role="learner",
+                learns=tools(2, 5),
+                department=rnd.choice(DEPTS),
+                utc_offset_minutes=rnd.choice(OFFSETS),
+                waitlisted=rnd.random() < 0.05,
+            )
+        )
+    for i in range(n_both):
+        people.append(
+            Participant(
+                id=f"B{i:05d}",
+                name=f"Both {i}",
+                role="both",
+                capacity=rnd.randint(1, 3),
+                teaches=tools(2, 5),
+                learns=tools(2, 4),
+                department=rnd.choice(DEPTS),
+                utc_offset_minutes=rnd.choice(OFFSETS),
+                waitlisted=rnd.random() < 0.05,
+            )
+        )
+    # org chart: exec <- VP <- director <- senior (learner/both) <- guide; depth 4
+    execs = [f"X{i}" for i in range(max(2, n // 1000))]
+    vps = [f"V{i}" for i in range(max(4, n // 100))]
+    seniors = [p.id for p in people if p.role != "guide"]
+    n_dir = max(8, n // 10)
+    directors = [f"D{i}" for i in range(n_dir // 2)] + seniors[: n_dir // 2]
+    managers: dict[str, str] = {v: rnd.choice(execs) for v in vps}
+    managers.update({d: rnd.choice(vps) for d in directors})
+    for s in seniors[n_dir // 2 :]:
+        managers[s] = rnd.choice(directors)
+    for p in people:
+        if p.role == "guide":
+            managers[p.id] = rnd.choice(seniors)
+    # three earlier cycles: each learner with a random guide sharing one of its tools
+    by_tool: dict[str, list[str]] = {t: [] for t in TOOLS}
+    for p in people:
+        for t in p.teaches:
+            by_tool[t].append(p.id)
+    history: list[PastPair] = []
+    for cycle in (1, 2, 3):
+        for p in people:
+            if p.learns and rnd.random() < 0.8:
+                options = by_tool[rnd.choice(sorted(p.learns))]
+                g = rnd.choice(options) if options else p.id
+                if g != p.id:
+                    history.append(PastPair(g, p.id, cycle))
+    ids = [p.id for p in people]
+    exclusions = [Exclusion(rnd.choice(ids), rnd.choice(ids)) for _ in range(n // 50)]
+    return MatchRequest(tuple(people), managers, tuple(history), tuple(exclusions))
+
+
+def _rss_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _measure(size: int, which: str, out: Any) -> None:
+    request = population(size)
+    fn = match if which == "engine" else greedy_match
+    with contextlib.suppress(OSError):  # reset VmHWM to the current RSS (Linux)
+        Path("/proc/self/clear_refs").write_text("5")
+    before = _rss_kib("VmRSS")
+    t0 = time.perf_counter()
+    result = fn(request, 42)
+    wall = time.perf_counter() - t0
+    peak = _rss_kib("VmHWM")
+    bad = violations(request, result.pairs)
+    out.put(
+        {
+            "wall": wall,
+            "peak_mib": peak / 1024,
+            "engine_mib": (peak - before) / 1024,
+            "pairs": len(result.pairs),
+            "score": result.total_score,
+            "repeats": result.repeats,
+            "violations": len(bad),
+            "unmatched": len(result.unmatched),
+            "proven": result.proven_optimal,
+            "pairs_proven": result.pairs_proven,
+            "repeats_proven": result.repeats_proven,
+            "score_gap": result.score_gap,
+            "solves": result.solves,
+            "participants": len(request.participants),
+            "history": len(request.history),
+        }
+    )
+
+
+def run(size: int, which: str) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    q: Any = ctx.Queue()
+    proc = ctx.Process(target=_measure, args=(size, which, q))
+    proc.start()
+    res: dict[str, Any] = q.get()
+    proc.join()
+    return res
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, action="append", help="participants (repeatable)")
+    args = parser.parse_args()
+    for size in args.size or [10_000, 1_000]:
+        print(f"== {size} participants ==")
+        for which in ("engine", "greedy"):
+            r = run(size, which)
+            gap = "-" if r["score_gap"] is None else r["score_gap"]
+            print(
+                f"{which:6s}  wall {r['wall']:7.3f} s  peak RSS {r['peak_mib']:7.1f} MiB "
+                f"(+{r['engine_mib']:.1f} during call)  pairs {r['pairs']:5d}  "
+                f"score {r['score']:7d}  repeats {r['repeats']:3d}  "
+                f"violations {r['violations']}  unmatched {r['unmatched']}"
+            )
+            if which == "engine":
+                print(
+                    f"        proven optimal {r['proven']}  pairs proven {r['pairs_proven']}  "
+                    f"repeats proven minimal {r['repeats_proven']}  score gap <= {gap}  "
+                    f"solves {r['solves']}  (history {r['history']} past pairs)"
+                )
+
+
+if __name__ == "__main__":
+    main()

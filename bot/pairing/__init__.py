@@ -1,0 +1,50 @@
+"""The matching engine: who pairs with whom this round, and why.
+
+Pure code -- no database, no Slack, no I/O. Frozen dataclasses in (``MatchRequest``), frozen
+dataclasses out (``MatchResult``); a seed (or ``random.Random``) only breaks ties between
+equally good answers, so the same request and seed always give the same result.
+
+Objective, in this order: (1) the most pairs, (2) the fewest repeats of earlier pairs,
+(3) the highest total score (tool overlap first; see ``score``). Hard rules (``rules``) are
+never broken: not the same person, not inside one reporting line, not personally excluded,
+at least one tool in common; a guide takes at most ``capacity`` learners; a "both ways" person
+is a learner in one pair or a guide in up to ``capacity`` pairs, never both. How the optimum is
+found and proven: ``assign``. ``greedy_match`` is a baseline for the benchmark only.
+
+Modules: ``model`` (dataclasses), ``rules`` (hard rules and a result checker), ``score``
+(preferences), ``matrix`` (vectorised graph), ``assign`` (exact solver), ``explain`` (texts),
+``engine`` (``match``), ``greedy`` (baseline).
+"""
+
+from bot.pairing.engine import match
+from bot.pairing.greedy import greedy_match
+from bot.pairing.model import (
+    Exclusion,
+    MatchConfig,
+    MatchRequest,
+    MatchResult,
+    Pair,
+    Participant,
+    PastPair,
+    Role,
+    TzMode,
+    Unmatched,
+)
+from bot.pairing.rules import manager_chain, violations
+
+__all__ = [
+    "Exclusion",
+    "MatchConfig",
+    "MatchRequest",
+    "MatchResult",
+    "Pair",
+    "Participant",
+    "PastPair",
+    "Role",
+    "TzMode",
+    "Unmatched",
+    "greedy_match",
+    "manager_chain",
+    "match",
+    "violations",
+]

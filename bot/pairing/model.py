@@ -1,0 +1,149 @@
+"""Data in and out of the matching engine: frozen dataclasses only, no behaviour beyond checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+Role = Literal["guide", "learner", "both"]
+TzMode = Literal["prefer_close", "ignore"]
+Side = Literal["guide", "learner"]
+
+MAX_CAPACITY = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """One active participant of this round (not paused, not left, not in an active pair).
+
+    ``utc_offset_minutes`` is the person's UTC offset *at matching time* (the caller resolves an
+    IANA zone with ``zoneinfo`` for the round's date), so the engine never needs a tz database.
+    ``capacity`` only matters on the guide side: a learner is always in at most one pair.
+    """
+
+    id: str
+    name: str
+    role: Role
+    capacity: int = 1
+    teaches: frozenset[str] = frozenset()
+    learns: frozenset[str] = frozenset()
+    department: str = ""
+    utc_offset_minutes: int = 0
+    waitlisted: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValueError("participant id must not be empty")
+        if self.role not in ("guide", "learner", "both"):
+            raise ValueError(f"unknown role {self.role!r} for {self.id}")
+        if not 1 <= self.capacity <= MAX_CAPACITY:
+            raise ValueError(f"capacity of {self.id} must be 1..{MAX_CAPACITY}")
+        if not -14 * 60 <= self.utc_offset_minutes <= 14 * 60:
+            raise ValueError(f"utc offset of {self.id} out of range")
+
+    @property
+    def can_guide(self) -> bool:
+        return self.role != "learner" and bool(self.teaches)
+
+    @property
+    def can_learn(self) -> bool:
+        return self.role != "guide" and bool(self.learns)
+
+
+@dataclass(frozen=True, slots=True)
+class PastPair:
+    """A pair from an earlier cycle. Repeats are judged regardless of who guided whom."""
+
+    guide_id: str
+    learner_id: str
+    cycle: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """``by_id`` asked never to be paired with ``other_id``; it blocks both directions."""
+
+    by_id: str
+    other_id: str
+
+
+def _frozen_map(m: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(m))
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRequest:
+    """Everything one matching round needs.
+
+    ``managers`` maps user id -> manager id for the whole organisation as far as it is known,
+    including people who are not participating: reporting chains pass through them.
+    """
+
+    participants: tuple[Participant, ...]
+    managers: Mapping[str, str] = field(default_factory=dict)
+    history: tuple[PastPair, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+
+    def __post_init__(self) -> None:
+        ids = [p.id for p in self.participants]
+        if len(set(ids)) != len(ids):
+            raise ValueError("participant ids must be unique")
+        object.__setattr__(self, "managers", _frozen_map(self.managers))
+        object.__setattr__(self, "participants", tuple(self.participants))
+        object.__setattr__(self, "history", tuple(self.history))
+        object.__setattr__(self, "exclusions", tuple(self.exclusions))
+
+
+@dataclass(frozen=True, slots=True)
+class MatchConfig:
+    """Knobs of a round.
+
+    ``effort`` bounds the exact search over "both ways" side choices, counted in matrix cells
+    handed to the assignment solver (deterministic, unlike a time limit). When it runs out the
+    best feasible assignment found is returned and ``MatchResult.proven_optimal`` is False.
+    """
+
+    tz_mode: TzMode = "prefer_close"
+    effort: int = 150_000_000
+    max_solves: int = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    guide_id: str
+    learner_id: str
+    score: int
+    shared_tools: tuple[str, ...]
+    repeat: bool
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """Someone left without a pair. ``code`` is stable for programs, ``reason`` is for people."""
+
+    person_id: str
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """The round's outcome.
+
+    ``proven_optimal`` means the (pairs, repeats, score) objective is certified optimal.
+    Otherwise ``pairs_proven`` / ``repeats_proven`` say which leading tiers still are, and
+    ``score_gap`` bounds how many score points an optimal assignment could have in addition.
+    """
+
+    pairs: tuple[Pair, ...]
+    unmatched: tuple[Unmatched, ...]
+    total_score: int
+    repeats: int
+    proven_optimal: bool = True
+    pairs_proven: bool = True
+    repeats_proven: bool = True
+    score_gap: int | None = 0
+    solves: int = 0
