@@ -1,0 +1,149 @@
+"""Properties over random small populations, checked against an exhaustive brute force."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.pairing import (
+    Exclusion,
+    MatchRequest,
+    MatchResult,
+    Participant,
+    PastPair,
+    greedy_match,
+    match,
+    violations,
+)
+from bot.pairing.rules import Rules
+from bot.pairing.score import pair_score
+
+TOOLS = ("Excel", "Slack", "Zoom")
+NON_PARTICIPANTS = ("m1", "m2")
+
+
+@st.composite
+def requests(draw: st.DrawFn, max_people: int = 7) -> MatchRequest:
+    n = draw(st.integers(2, max_people))
+    ids = [f"p{i}" for i in range(n)]
+    tools = st.frozensets(st.sampled_from(TOOLS), max_size=3)
+    people = tuple(
+        Participant(
+            id=pid,
+            name=pid.upper(),
+            role=draw(st.sampled_from(("guide", "learner", "both"))),
+            capacity=draw(st.integers(1, 3)),
+            teaches=draw(tools),
+            learns=draw(tools),
+            department=draw(st.sampled_from(("", "eng", "ops"))),
+            utc_offset_minutes=draw(st.sampled_from((0, 120, -300))),
+            waitlisted=draw(st.booleans()),
+        )
+        for pid in ids
+    )
+    everyone = ids + list(NON_PARTICIPANTS)
+    someone = st.sampled_from(everyone)
+    managers = draw(st.dictionaries(someone, someone, max_size=n))  # cycles allowed
+    pid = st.sampled_from(ids)
+    history = draw(st.lists(st.builds(PastPair, pid, pid, st.integers(1, 3)), max_size=6))
+    exclusions = draw(st.lists(st.builds(Exclusion, pid, pid), max_size=2))
+    return MatchRequest(people, managers, tuple(history), tuple(exclusions))
+
+
+def brute_force(req: MatchRequest) -> tuple[int, int, int]:
+    """Best (pairs, -repeats, score) over every feasible assignment, by exhaustion."""
+    rules = Rules.of(req)
+    people = sorted(req.participants, key=lambda p: p.id)
+    learners = [p for p in people if p.can_learn]
+    guides = [p for p in people if p.can_guide]
+    load: dict[str, int] = {}
+    learning: set[str] = set()
+    best = (0, 0, 0)
+
+    def rec(i: int, pairs: int, repeats: int, score: int) -> None:
+        nonlocal best
+        if i == len(learners):
+            best = max(best, (pairs, -repeats, score))
+            return
+        rec(i + 1, pairs, repeats, score)  # this learner stays unmatched
+        learner = learners[i]
+        if load.get(learner.id, 0):
+            return  # already guiding: cannot also learn
+        for g in guides:
+            if g.id in learning or load.get(g.id, 0) >= g.capacity:
+                continue
+            if rules.block(g, learner) is not None:
+                continue
+            load[g.id] = load.get(g.id, 0) + 1
+            learning.add(learner.id)
+            rep = int(rules.is_repeat(g.id, learner.id))
+            rec(i + 1, pairs + 1, repeats + rep, score + pair_score(g, learner, "prefer_close"))
+            learning.discard(learner.id)
+            load[g.id] -= 1
+
+    rec(0, 0, 0, 0)
+    return best
+
+
+def tiers(result: MatchResult) -> tuple[int, int, int]:
+    return len(result.pairs), -result.repeats, result.total_score
+
+
+@settings(max_examples=200, deadline=None)
+@given(requests())
+def test_engine_equals_brute_force_and_breaks_no_rule(req: MatchRequest) -> None:
+    result = match(req, 0)
+    assert violations(req, result.pairs) == []
+    assert result.proven_optimal
+    # most pairs, then no repeat unless no repeat-free assignment of that size exists, then score
+    assert tiers(result) == brute_force(req)
+    people = {p.id: p for p in req.participants}
+    for pair in result.pairs:
+        g, learner = people[pair.guide_id], people[pair.learner_id]
+        assert pair.score == pair_score(g, learner, "prefer_close")
+    paired = {p.guide_id for p in result.pairs} | {p.learner_id for p in result.pairs}
+    assert paired | {u.person_id for u in result.unmatched} == set(people)
+    assert not paired & {u.person_id for u in result.unmatched}
+
+
+@settings(max_examples=60, deadline=None)
+@given(requests(), st.integers(0, 2**32), st.randoms(use_true_random=False))
+def test_deterministic_and_seed_only_breaks_ties(
+    req: MatchRequest, seed: int, shuffler: random.Random
+) -> None:
+    first = match(req, seed)
+    assert match(req, seed) == first
+    shuffled = list(req.participants)
+    shuffler.shuffle(shuffled)
+    reordered = MatchRequest(tuple(shuffled), req.managers, req.history, req.exclusions)
+    assert match(reordered, seed) == first
+    assert tiers(match(req, seed + 1)) == tiers(first)
+
+
+@settings(max_examples=60, deadline=None)
+@given(requests(max_people=12))
+def test_larger_populations_stay_valid_and_beat_greedy(req: MatchRequest) -> None:
+    result = match(req, 1)
+    greedy = greedy_match(req, 1)
+    assert violations(req, result.pairs) == []
+    assert violations(req, greedy.pairs) == []
+    if result.proven_optimal:
+        assert tiers(result) >= tiers(greedy)
+    assert len(result.pairs) >= len(greedy.pairs) or not result.pairs_proven
+
+
+@settings(max_examples=80, deadline=None)
+@given(requests(max_people=10))
+def test_capacity_and_sides(req: MatchRequest) -> None:
+    result = match(req, 3)
+    people = {p.id: p for p in req.participants}
+    guided: dict[str, int] = {}
+    for pair in result.pairs:
+        guided[pair.guide_id] = guided.get(pair.guide_id, 0) + 1
+    learners = [p.learner_id for p in result.pairs]
+    assert len(learners) == len(set(learners))
+    for gid, n in guided.items():
+        assert n <= people[gid].capacity
+        assert gid not in learners  # a both-ways person is never on two sides
