@@ -4,6 +4,17 @@ Every model module is imported here so that `Base.metadata` is complete for Alem
 """
 
 from models.base import Base, UTCDateTime
+from models.keepalive import (
+    CheckIn,
+    CheckInStatus,
+    PairSession,
+    Prompt,
+    PromptKind,
+    SessionReport,
+    SettingsChange,
+    StallAlert,
+    WeeklyPrompt,
+)
 from models.outbox import OutboxMessage, OutboxStatus
 from models.pairing import (
     EndReason,
@@ -27,23 +38,32 @@ from models.workspace import ProcessedEvent, Workspace
 
 __all__ = [
     "Base",
+    "CheckIn",
+    "CheckInStatus",
     "Direction",
     "EndReason",
     "OutboxMessage",
     "OutboxStatus",
     "Pair",
     "PairExclusion",
+    "PairSession",
     "Participant",
     "ParticipantTool",
     "ProcessedEvent",
     "ProgramSettings",
+    "Prompt",
+    "PromptKind",
     "Role",
     "Round",
     "RoundSource",
     "RoundStatus",
+    "SessionReport",
+    "SettingsChange",
+    "StallAlert",
     "State",
     "StateChange",
     "Tool",
     "UTCDateTime",
+    "WeeklyPrompt",
     "Workspace",
 ]

@@ -1,0 +1,249 @@
+"""Keeping pairs alive: the prompt catalogue, the weekly prompt each pair got, check-ins, the
+sessions pairs report, stall alerts to HR and the log of program-settings changes.
+
+The rules that must hold under double clicks, two workers and restarts are the database's:
+one weekly prompt per pair and ISO week, one check-in per person and week, one session per pair
+and week, one report per person and session, one alert per stall. Services insert ignoring
+duplicates and move a check-in out of "asked" with `UPDATE … WHERE status = 'asked'`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class PromptKind(StrEnum):
+    TEACH = "teach"  # "teach me a tool": the guide teaches one of the pair's tools
+    MIRROR = "mirror"  # "reverse the mirror": the learner shares how the organisation works
+
+
+class CheckInStatus(StrEnum):
+    ASKED = "asked"
+    MET = "met"
+    NOT_YET = "not_yet"
+    SKIPPED = "skipped"
+    CANT_MAKE_IT = "cant_make_it"
+
+
+# Rows the tick still has work for; queries repeat these literals so the partial indexes apply.
+CHECKINS_PENDING_SQL = "checkins_enqueued_at IS NULL AND prompt_id IS NOT NULL"
+REMINDER_PENDING_SQL = "reminder_due_at IS NOT NULL AND reminded_at IS NULL"
+
+
+class Prompt(Base):
+    """A prompt of the catalogue: seeded by migration 0005, extended by HR admins.
+
+    A teach prompt names a catalogue tool (`tool_id`) or none: then its `text` and `exercise`
+    carry a `{tool}` placeholder filled with the pair's tool.
+    """
+
+    __tablename__ = "prompts"
+    __table_args__ = (
+        CheckConstraint("kind IN ('teach', 'mirror')", name="kind"),
+        CheckConstraint("kind = 'teach' OR tool_id IS NULL", name="mirror_has_no_tool"),
+        Index("ix_prompts_kind_active", "kind", "active"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    tool_id: Mapped[int | None] = mapped_column(ForeignKey("tools.id"), index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    # A concrete 20-minute exercise ("Set up a LinkedIn post together and schedule it").
+    exercise: Mapped[str | None] = mapped_column(String(300))
+    # The HR admin who added it; None for the seeded catalogue.
+    added_by: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class WeeklyPrompt(Base):
+    """What a pair got in one learner-local ISO week: a prompt, or nothing (`prompt_id` NULL,
+    `skipped_reason` set) because someone was paused at the nudge time.
+
+    The row exists before the outbox message (same transaction), so "has this pair had this
+    week's prompt" is one indexed lookup. `checkin_due_at` is fixed when the prompt is decided.
+    """
+
+    __tablename__ = "weekly_prompts"
+    __table_args__ = (
+        UniqueConstraint("pair_id", "iso_week"),
+        CheckConstraint("direction IS NULL OR direction IN ('teach', 'mirror')", name="direction"),
+        CheckConstraint("(prompt_id IS NULL) = (skipped_reason IS NOT NULL)", name="sent_or_not"),
+        Index(
+            "ix_weekly_prompts_checkins_due",
+            "checkin_due_at",
+            postgresql_where=text(CHECKINS_PENDING_SQL),
+            sqlite_where=text(CHECKINS_PENDING_SQL),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
+    # The learner-local ISO week of the nudge, e.g. "2026-W48".
+    iso_week: Mapped[str] = mapped_column(String(8))
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id"), index=True)
+    direction: Mapped[str | None] = mapped_column(String(8))
+    # The pair's tool this prompt is about (teach prompts); counts as "covered" in the pair.
+    tool_name: Mapped[str | None] = mapped_column(String(40))
+    skipped_reason: Mapped[str | None] = mapped_column(String(32))
+    # When it was due (the nudge moment in the learner's zone, in UTC) and decided.
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    checkin_due_at: Mapped[datetime | None]
+    checkins_enqueued_at: Mapped[datetime | None]
+    # Filled after the dispatcher posted it.
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class CheckIn(Base):
+    """One person's check-in for one week: asked, then answered once.
+
+    `attempt` is 1 for the first DM and 2 for the "Not yet" reminder; a button carries the
+    attempt it belongs to, so a click on an older message changes nothing.
+    """
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("pair_id", "participant_id", "iso_week"),
+        CheckConstraint(
+            "status IN ('asked', 'met', 'not_yet', 'skipped', 'cant_make_it')", name="status"
+        ),
+        CheckConstraint("attempt IN (1, 2)", name="attempt"),
+        CheckConstraint(
+            "cant_make_it_choice IS NULL OR cant_make_it_choice IN ('end', 'tell_hr')",
+            name="cant_make_it_choice",
+        ),
+        Index(
+            "ix_checkins_reminder_due",
+            "reminder_due_at",
+            postgresql_where=text(REMINDER_PENDING_SQL),
+            sqlite_where=text(REMINDER_PENDING_SQL),
+        ),
+        Index("ix_checkins_weekly_prompt_id", "weekly_prompt_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
+    weekly_prompt_id: Mapped[int] = mapped_column(
+        ForeignKey("weekly_prompts.id", ondelete="CASCADE")
+    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(32))
+    iso_week: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), default=CheckInStatus.ASKED)
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    # "Not yet": when to ask again, and when that was enqueued.
+    reminder_due_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    # "We can't make this work": what the person chose, and their reason (for HR only).
+    cant_make_it_choice: Mapped[str | None] = mapped_column(String(8))
+    private_reason: Mapped[str | None] = mapped_column(String(500))
+    # The DM of the latest attempt, once posted (for chat.update).
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class PairSession(Base):
+    """A session a pair reported for one week; both partners' "We met" link to the same row."""
+
+    __tablename__ = "pair_sessions"
+    __table_args__ = (
+        UniqueConstraint("pair_id", "iso_week"),
+        Index("ix_pair_sessions_team_id_created_at", "team_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
+    iso_week: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+
+
+class SessionReport(Base):
+    """One person's answers about a session.
+
+    `hr_note` is private to HR: never shown to the partner or in a channel. `team_id`,
+    `created_at` and `reporter_role` repeat what joins would give, so the statistics read one
+    covering index instead of a year of sessions.
+    """
+
+    __tablename__ = "session_reports"
+    __table_args__ = (
+        UniqueConstraint("session_id", "participant_id"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+        CheckConstraint("reporter_role IN ('guide', 'learner')", name="reporter_role"),
+        Index(
+            "ix_session_reports_team_id_created_at",
+            "team_id",
+            "created_at",
+            "reporter_role",
+            "rating",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    session_id: Mapped[int] = mapped_column(ForeignKey("pair_sessions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    reporter_role: Mapped[str] = mapped_column(String(8))
+    # A tool of the pair, or None with `other_text` ("Something else").
+    tool_name: Mapped[str | None] = mapped_column(String(40))
+    other_text: Mapped[str | None] = mapped_column(String(150))
+    rating: Mapped[int] = mapped_column(Integer)
+    learned: Mapped[str | None] = mapped_column(String(200))
+    hr_note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+
+
+class StallAlert(Base):
+    """HR was told that a pair stalled; one row per stall (the week it started)."""
+
+    __tablename__ = "stall_alerts"
+    __table_args__ = (UniqueConstraint("pair_id", "stall_started_week"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
+    stall_started_week: Mapped[str] = mapped_column(String(8))
+    # The last moment the pair was known to be alive: its start or its last reported session.
+    since: Mapped[datetime]
+    created_at: Mapped[datetime]
+    # What an admin did about it: "nudged" or "talked", by whom.
+    action: Mapped[str | None] = mapped_column(String(16))
+    action_by: Mapped[str | None] = mapped_column(String(32))
+    action_at: Mapped[datetime | None]
+
+
+class SettingsChange(Base):
+    """Append-only: who changed which program setting, when, from what to what."""
+
+    __tablename__ = "program_settings_changes"
+    __table_args__ = (Index("ix_program_settings_changes_team_id_at", "team_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[str | None] = mapped_column(String(32))
+    at: Mapped[datetime]
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(String(100))
+    new_value: Mapped[str | None] = mapped_column(String(100))
