@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     rotnem_cycle_weeks: int = Field(default=12, ge=1, le=52)
     rotnem_auto_propose_next_round: bool = False
     rotnem_tz_preference: Literal["prefer_close", "ignore"] = "prefer_close"
+    # Keep-alive defaults (weekly prompt in each learner's zone, check-in, stall alert to HR).
+    rotnem_nudge_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    rotnem_nudge_hour: int = Field(default=10, ge=0, le=23)
+    rotnem_checkin_delay_days: int = Field(default=3, ge=1, le=6)
+    rotnem_stall_weeks: int = Field(default=3, ge=1, le=12)
     # Outbox dispatcher (bot/delivery). Rates are per dispatcher process: with several workers,
     # divide Slack's budget between them.
     rotnem_post_rate_per_minute: int = Field(default=180, ge=1, le=60_000)
@@ -102,6 +107,11 @@ class Settings(BaseSettings):
                 raise ValueError(f"not Slack user IDs: {', '.join(bad)} (expected e.g. U012AB3CD)")
             return frozenset(ids)
         return value
+
+    @field_validator("rotnem_nudge_day", mode="before")
+    @classmethod
+    def _lower_day(cls, value: object) -> object:
+        return value.strip().lower()[:3] if isinstance(value, str) else value
 
     @field_validator("rotnem_announce_channel", "rotnem_program_channel", mode="before")
     @classmethod

@@ -6,17 +6,26 @@ Adding a setting: a nullable column on `models.ProgramSettings` (and a migration
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from models import ProgramSettings
+from models import ProgramSettings, SettingsChange
 
 TzPreference = Literal["prefer_close", "ignore"]
 TZ_PREFERENCES: dict[str, TzPreference] = {"prefer_close": "prefer_close", "ignore": "ignore"}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Integer settings: (lowest, highest), also checked by the database.
+RANGES: dict[str, tuple[int, int]] = {
+    "cycle_weeks": (1, 52),
+    "nudge_weekday": (0, 6),
+    "nudge_hour": (0, 23),
+    "checkin_delay_days": (1, 6),
+    "stall_weeks": (1, 12),
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,13 @@ class ProgramConfig:
     cycle_weeks: int = 12
     auto_propose_next_round: bool = False
     tz_preference: TzPreference = "prefer_close"
+    # Keep-alive: the weekly prompt's day (0 = Monday) and hour in the learner's zone, the days
+    # from a prompt to its check-in, the silent weeks before HR hears of a pair.
+    nudge_weekday: int = 0
+    nudge_hour: int = 10
+    checkin_delay_days: int = 3
+    stall_weeks: int = 3
+    announce_channel: str | None = None
 
 
 def defaults_from(settings: Settings) -> ProgramConfig:
@@ -34,6 +50,11 @@ def defaults_from(settings: Settings) -> ProgramConfig:
         cycle_weeks=settings.rotnem_cycle_weeks,
         auto_propose_next_round=settings.rotnem_auto_propose_next_round,
         tz_preference=settings.rotnem_tz_preference,
+        nudge_weekday=WEEKDAYS.index(settings.rotnem_nudge_day),
+        nudge_hour=settings.rotnem_nudge_hour,
+        checkin_delay_days=settings.rotnem_checkin_delay_days,
+        stall_weeks=settings.rotnem_stall_weeks,
+        announce_channel=settings.rotnem_announce_channel,
     )
 
 
@@ -47,6 +68,12 @@ def _merge(defaults: ProgramConfig, row: ProgramSettings | None) -> ProgramConfi
         config = replace(config, auto_propose_next_round=row.auto_propose_next_round)
     if row.tz_preference in TZ_PREFERENCES:
         config = replace(config, tz_preference=TZ_PREFERENCES[row.tz_preference])
+    for name in ("nudge_weekday", "nudge_hour", "checkin_delay_days", "stall_weeks"):
+        value = getattr(row, name)
+        if value is not None:
+            config = replace(config, **{name: value})
+    if row.announce_channel:
+        config = replace(config, announce_channel=row.announce_channel)
     return config
 
 
@@ -55,6 +82,10 @@ async def program_config(
 ) -> ProgramConfig:
     """The workspace's settings, each one from its row or else from `defaults`."""
     return _merge(defaults, await session.get(ProgramSettings, team_id))
+
+
+def _shown(value: object) -> str | None:
+    return None if value is None else str(value)[:100]
 
 
 async def update_program_settings(
@@ -66,20 +97,54 @@ async def update_program_settings(
     cycle_weeks: int | None = None,
     auto_propose_next_round: bool | None = None,
     tz_preference: TzPreference | None = None,
-) -> None:
-    """Store the given settings for the workspace (None leaves a setting as it is)."""
+    nudge_weekday: int | None = None,
+    nudge_hour: int | None = None,
+    checkin_delay_days: int | None = None,
+    stall_weeks: int | None = None,
+    announce_channel: str | None = None,
+    defaults: ProgramConfig | None = None,
+) -> list[SettingsChange]:
+    """Store the given settings for the workspace (None leaves a setting as it is; an empty
+    `announce_channel` goes back to the environment's). Every change is logged (who, when,
+    old → new, as values in force: from `defaults` where the row had none); returns the log."""
+    values: dict[str, object] = {
+        "cycle_weeks": cycle_weeks,
+        "auto_propose_next_round": auto_propose_next_round,
+        "tz_preference": tz_preference,
+        "nudge_weekday": nudge_weekday,
+        "nudge_hour": nudge_hour,
+        "checkin_delay_days": checkin_delay_days,
+        "stall_weeks": stall_weeks,
+        "announce_channel": announce_channel,
+    }
+    for name, (lowest, highest) in RANGES.items():
+        value = values[name]
+        if value is not None and not (isinstance(value, int) and lowest <= value <= highest):
+            raise ValueError(f"{name} must be between {lowest} and {highest}")
     row = await session.get(ProgramSettings, team_id, with_for_update=True)
     if row is None:
         row = ProgramSettings(team_id=team_id, updated_at=now)
         session.add(row)
-    if cycle_weeks is not None:
-        if not 1 <= cycle_weeks <= 52:
-            raise ValueError("a cycle lasts 1 to 52 weeks")
-        row.cycle_weeks = cycle_weeks
-    if auto_propose_next_round is not None:
-        row.auto_propose_next_round = auto_propose_next_round
-    if tz_preference is not None:
-        row.tz_preference = tz_preference
+    before = _merge(defaults or ProgramConfig(), row)
+    for name, value in values.items():
+        if value is None:
+            continue
+        setattr(row, name, (value or None) if name == "announce_channel" else value)
+    after = _merge(defaults or ProgramConfig(), row)
+    changes = [
+        SettingsChange(
+            team_id=team_id,
+            actor_id=actor_id,
+            at=now,
+            field=field.name,
+            old_value=_shown(getattr(before, field.name)),
+            new_value=_shown(getattr(after, field.name)),
+        )
+        for field in fields(ProgramConfig)
+        if getattr(before, field.name) != getattr(after, field.name)
+    ]
+    session.add_all(changes)
     row.updated_at = now
     row.updated_by = actor_id
     await session.flush()
+    return changes
