@@ -56,6 +56,20 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--yes", action="store_true", help="approve and introduce at once")
     pair.add_argument("--team", help="the workspace's team ID, when the bot serves several")
 
+    nudge = commands.add_parser("nudge", help="enqueue this week's prompts now (see --now)")
+    nudge.add_argument(
+        "--now", action="store_true", required=True, help="for every pair without one (required)"
+    )
+    checkin = commands.add_parser("checkin", help="enqueue this week's check-ins now (see --now)")
+    checkin.add_argument(
+        "--now", action="store_true", required=True, help="for every pair asked about (required)"
+    )
+    export = commands.add_parser("export", help="CSV for HR: sessions, pairs or participants")
+    export.add_argument("what", choices=("sessions", "pairs", "participants"))
+    export.add_argument("--format", choices=("csv",), default="csv", help="csv (the default)")
+    export.add_argument("--output", help="write to this file instead of standard output")
+    export.add_argument("--team", help="the workspace's team ID, when the bot serves several")
+
     commands.add_parser("migrate", help="upgrade the database schema to the latest version")
     commands.add_parser("version", help="print Rotnem's version")
     return parser
@@ -116,6 +130,25 @@ def _pair(settings: Settings, args: argparse.Namespace) -> int:
     return outcome.code
 
 
+def _keepalive(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot import keepalive_cli
+
+    if args.command == "nudge":
+        outcome = asyncio.run(keepalive_cli.nudge_now(settings))
+    elif args.command == "checkin":
+        outcome = asyncio.run(keepalive_cli.checkin_now(settings))
+    else:
+        outcome = asyncio.run(
+            keepalive_cli.export(settings, args.what, output=args.output, team=args.team)
+        )
+    # An export to standard output keeps it clean: the summary goes to standard error.
+    to_stderr = outcome.code != 0 or (args.command == "export" and args.output is None)
+    print(outcome.text, file=sys.stderr if to_stderr else sys.stdout)
+    return outcome.code
+
+
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
     from bot import migrate
 
@@ -141,6 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "worker": _worker,
         "outbox": _outbox,
         "pair": _pair,
+        "nudge": _keepalive,
+        "checkin": _keepalive,
+        "export": _keepalive,
     }[args.command]
     return handler(settings, args)
 

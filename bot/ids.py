@@ -24,6 +24,15 @@ class ActionId(StrEnum):
     FIRST_SESSION_SCHEDULED = "pair_first_session_scheduled"
     CYCLE_CONTINUE = "cycle_continue"
     CYCLE_BREAK = "cycle_break"
+    # Keep-alive: the check-in DM's buttons, every input of its modals, HR's stall-alert buttons.
+    CHECKIN_MET = "checkin_met"
+    CHECKIN_NOT_YET = "checkin_not_yet"
+    CHECKIN_SKIP = "checkin_skip"
+    CHECKIN_CANT = "checkin_cant"
+    CHECKIN_ANSWER = "checkin_answer"
+    STALL_NUDGE = "stall_nudge"
+    STALL_TALK = "stall_talk"
+    SETTINGS_ANSWER = "settings_answer"
 
 
 class CallbackId(StrEnum):
@@ -31,6 +40,9 @@ class CallbackId(StrEnum):
 
     PROFILE = "profile"
     NOTICE = "notice"
+    CHECKIN_MET = "checkin_met"
+    CHECKIN_CANT = "checkin_cant"
+    SETTINGS = "program_settings"
 
 
 class BlockId(StrEnum):
@@ -50,3 +62,21 @@ class BlockId(StrEnum):
     ROUND_DECISION = "round_decision"
     INTRO_ACTIONS = "intro_actions"
     CYCLE_END_ACTIONS = "cycle_end_actions"
+    # Keep-alive: the check-in buttons and modals, the stall alert, the settings modal.
+    CHECKIN_ACTIONS = "checkin_actions"
+    CHECKIN_COVERED = "checkin_covered"
+    CHECKIN_OTHER = "checkin_other"
+    CHECKIN_RATING = "checkin_rating"
+    CHECKIN_LEARNED = "checkin_learned"
+    CHECKIN_HR_NOTE = "checkin_hr_note"
+    CANT_CHOICE = "checkin_cant_choice"
+    CANT_REASON = "checkin_cant_reason"
+    STALL_ACTIONS = "stall_actions"
+    SETTINGS_CYCLE_WEEKS = "settings_cycle_weeks"
+    SETTINGS_NUDGE_DAY = "settings_nudge_day"
+    SETTINGS_NUDGE_HOUR = "settings_nudge_hour"
+    SETTINGS_CHECKIN_DELAY = "settings_checkin_delay"
+    SETTINGS_STALL_WEEKS = "settings_stall_weeks"
+    SETTINGS_TZ = "settings_tz_preference"
+    SETTINGS_CHANNEL = "settings_announce_channel"
+    SETTINGS_AUTO = "settings_auto_propose"

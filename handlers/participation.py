@@ -16,13 +16,15 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.blocks.checkins import PairProgress
 from bot.blocks.enrollment import not_eligible_message, slack_unavailable_message
 from bot.blocks.home import PartnerSummary, PastPartner, home_view
 from bot.blocks.message import Message
 from bot.blocks.profile import profile_modal
 from bot.deps import Deps
-from bot.services import enrollment, rounds, tools
+from bot.services import enrollment, reports, rounds, tools
 from bot.services.errors import NotEligible
+from bot.services.program import defaults_from, program_config
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +174,14 @@ async def past_partners(session: AsyncSession, team_id: str, user_id: str) -> li
     ]
 
 
+async def pair_progress(
+    session: AsyncSession, deps: Deps, team_id: str, user_id: str
+) -> PairProgress | None:
+    """The current pair's last sessions, tools covered and next prompt (Home tab, `status`)."""
+    config = await program_config(session, team_id, defaults_from(deps.settings))
+    return await reports.pair_progress(session, team_id, user_id, config, now=deps.clock.now())
+
+
 async def publish_home(client: AsyncWebClient, deps: Deps, team_id: str, user_id: str) -> None:
     """Build and publish the person's Home tab as it is now (admins also get the summary)."""
     now = deps.clock.now()
@@ -184,6 +194,7 @@ async def publish_home(client: AsyncWebClient, deps: Deps, team_id: str, user_id
             if deps.is_admin(user_id)
             else None
         )
+        progress = await pair_progress(session, deps, team_id, user_id) if partners else None
     view = home_view(
         command=deps.settings.rotnem_command,
         profile=profile,
@@ -191,6 +202,7 @@ async def publish_home(client: AsyncWebClient, deps: Deps, team_id: str, user_id
         program=program,
         other_partners=partners[1:],
         past_partners=past,
+        progress=progress,
     )
     await client.views_publish(user_id=user_id, view=view.to_dict())
 

@@ -198,6 +198,7 @@ class SessionReport(Base):
             "created_at",
             "reporter_role",
             "rating",
+            "tool_name",
         ),
     )
 

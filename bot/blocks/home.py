@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.checkins import PairProgress, progress_blocks
 from bot.blocks.enrollment import partner_line, role_line, state_line, tools_text
 from bot.ids import ActionId
 
@@ -204,14 +205,18 @@ def home_view(
     program: ProgramSummary | None = None,
     other_partners: Sequence[PartnerSummary] = (),
     past_partners: Sequence[PastPartner] = (),
+    progress: PairProgress | None = None,
 ) -> View:
-    """The whole Home tab; `program` is given only for HR admins."""
+    """The whole Home tab; `program` is given only for HR admins; `progress` is the current
+    pair's last sessions, tools covered and next prompt."""
     if profile is None:
         blocks = _newcomer(command)
     elif profile.status == "left":
         blocks = _returning(command, profile)
     else:
         blocks = _participant(profile, partner, other_partners, past_partners)
+        # After the current partner, before the other and past partners.
+        blocks[4:4] = progress_blocks(progress)
     if program is not None:
         blocks += _admin(program)
     return View(type="home", blocks=blocks)

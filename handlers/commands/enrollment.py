@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bot.jobs.enrollment  # noqa: F401  (registers the automatic end of pauses)
+from bot.blocks.checkins import with_progress
 from bot.blocks.enrollment import (
     error_message,
     invalid_pause_message,
@@ -18,6 +19,7 @@ from handlers.commands.router import CommandCall, Subcommand
 from handlers.participation import (
     current_partner,
     open_profile_modal,
+    pair_progress,
     publish_home_quietly,
     refresh_identity_if_stale,
 )
@@ -96,7 +98,10 @@ async def status(call: CommandCall) -> None:
     async with call.deps.sessionmaker() as session:
         profile = await enrollment.get_profile(session, call.team_id, call.user_id, now=now)
         partner = await current_partner(session, call.team_id, call.user_id) if profile else None
-    await call.reply(status_message(call.command, profile, partner))
+        progress = (
+            await pair_progress(session, call.deps, call.team_id, call.user_id) if partner else None
+        )
+    await call.reply(with_progress(status_message(call.command, profile, partner), progress))
     await refresh_identity_if_stale(call.client, call.deps, call.team_id, call.user_id)
 
 

@@ -439,7 +439,7 @@ def upgrade() -> None:
     with op.batch_alter_table("session_reports", schema=None) as batch_op:
         batch_op.create_index(
             "ix_session_reports_team_id_created_at",
-            ["team_id", "created_at", "reporter_role", "rating"],
+            ["team_id", "created_at", "reporter_role", "rating", "tool_name"],
             unique=False,
         )
 

@@ -1,0 +1,329 @@
+"""The check-in DM and its answers, the "We met" and "We can't make this work" modals, HR's DM
+about a pair that can't make it, and the pair's progress on the Home tab and in `status`.
+
+Privacy: the note to HR and the private reason appear only in HR's DM, never in anything the
+partner or a channel sees.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.message import Message
+from bot.ids import ActionId, BlockId, CallbackId
+
+OTHER = "__other__"
+ANSWER_TEXT = {
+    "met": "✅ We met",
+    "not_yet": "⏳ Not yet — remind me in 2 days",
+    "not_yet_final": "⏳ Not yet",
+    "skipped": "⏭️ Skip this week",
+    "cant_make_it": "🚧 We can't make this work",
+}
+RATING_LABELS = {
+    "1": "1 — not useful",
+    "2": "2",
+    "3": "3 — useful",
+    "4": "4",
+    "5": "5 — very useful",
+}
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=text[:2900]))
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=text[:2900])])
+
+
+def button_value(checkin_id: int, attempt: int) -> str:
+    return f"{checkin_id}:{attempt}"
+
+
+def parse_button_value(value: str) -> tuple[int, int] | None:
+    """`"12:1"` → (12, 1); None for anything else."""
+    head, _, tail = value.partition(":")
+    if head.isdigit() and tail.isdigit():
+        return int(head), int(tail)
+    return None
+
+
+def question(partner: str) -> str:
+    return f"Did you and <@{partner}> meet this week?"
+
+
+def checkin_message(checkin_id: int, attempt: int, partner: str) -> Message:
+    """The DM to one person of a pair, with the four answers."""
+    value = button_value(checkin_id, attempt)
+    lead = question(partner)
+    if attempt > 1:
+        lead = f"As promised, asking again: {lead[0].lower()}{lead[1:]}"
+    buttons = [
+        ButtonElement(
+            text=ANSWER_TEXT["met"], action_id=ActionId.CHECKIN_MET, value=value, style="primary"
+        ),
+        ButtonElement(
+            text=ANSWER_TEXT["not_yet"] if attempt == 1 else ANSWER_TEXT["not_yet_final"],
+            action_id=ActionId.CHECKIN_NOT_YET,
+            value=value,
+        ),
+        ButtonElement(text=ANSWER_TEXT["skipped"], action_id=ActionId.CHECKIN_SKIP, value=value),
+        ButtonElement(
+            text=ANSWER_TEXT["cant_make_it"], action_id=ActionId.CHECKIN_CANT, value=value
+        ),
+    ]
+    return Message(
+        text=lead,
+        blocks=[
+            _section(lead),
+            ActionsBlock(block_id=BlockId.CHECKIN_ACTIONS, elements=buttons),
+            _context("Only you see your answer; your partner sees their own check-in."),
+        ],
+    )
+
+
+def answered_message(partner: str, answer: str, detail: str | None = None) -> Message:
+    """The check-in after an answer: what was chosen, and no buttons left to click."""
+    chosen = ANSWER_TEXT.get(answer, answer)
+    text = f"{question(partner)}\nYou answered: *{chosen}*" + (f" — {detail}" if detail else "")
+    return Message(text=text.replace("*", ""), blocks=[_section(text)])
+
+
+def already_answered_text(answer: str | None) -> str:
+    if answer is None or answer == "asked":
+        return "That check-in is no longer open, so nothing changed."
+    return (
+        f"You already answered this check-in ({ANSWER_TEXT.get(answer, answer)}), so nothing "
+        "changed. Thanks!"
+    )
+
+
+@dataclass(frozen=True)
+class ModalContext:
+    """Carried in the modals' private_metadata: which check-in, and its message."""
+
+    checkin_id: int
+    channel: str | None
+    ts: str | None
+
+    def dump(self) -> str:
+        return json.dumps({"c": self.checkin_id, "ch": self.channel, "ts": self.ts})
+
+    @classmethod
+    def load(cls, raw: str) -> ModalContext | None:
+        try:
+            data = json.loads(raw or "{}")
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("c"), int):
+            return None
+        channel, ts = data.get("ch"), data.get("ts")
+        return cls(
+            data["c"],
+            channel if isinstance(channel, str) else None,
+            ts if isinstance(ts, str) else None,
+        )
+
+
+def _option(value: str, label: str) -> Option:
+    return Option(value=value, text=PlainTextObject(text=label[:75]))
+
+
+def met_modal(context: ModalContext, partner: str, tools: Sequence[str]) -> View:
+    """ "We met": what was covered, how useful it was, what was learned, a note to HR."""
+    options = [_option(tool[:150], tool) for tool in dict.fromkeys(tools) if tool]
+    options.append(_option(OTHER, "Something else"))
+    return View(
+        type="modal",
+        callback_id=CallbackId.CHECKIN_MET,
+        private_metadata=context.dump(),
+        title="Your session",
+        submit="Save",
+        close="Cancel",
+        blocks=[
+            _section(f"Great that you met with <@{partner}>! Four quick questions."),
+            InputBlock(
+                block_id=BlockId.CHECKIN_COVERED,
+                label="What did you cover?",
+                element=StaticSelectElement(
+                    action_id=ActionId.CHECKIN_ANSWER,
+                    placeholder="Pick a tool",
+                    options=options[:100],
+                ),
+            ),
+            InputBlock(
+                block_id=BlockId.CHECKIN_OTHER,
+                label="Something else: what?",
+                optional=True,
+                element=PlainTextInputElement(action_id=ActionId.CHECKIN_ANSWER, max_length=150),
+            ),
+            InputBlock(
+                block_id=BlockId.CHECKIN_RATING,
+                label="How useful was it for you?",
+                element=StaticSelectElement(
+                    action_id=ActionId.CHECKIN_ANSWER,
+                    placeholder="1 to 5",
+                    options=[_option(v, label) for v, label in RATING_LABELS.items()],
+                ),
+            ),
+            InputBlock(
+                block_id=BlockId.CHECKIN_LEARNED,
+                label="What did you learn?",
+                optional=True,
+                element=PlainTextInputElement(action_id=ActionId.CHECKIN_ANSWER, max_length=200),
+            ),
+            InputBlock(
+                block_id=BlockId.CHECKIN_HR_NOTE,
+                label="A private note to HR",
+                optional=True,
+                hint="Only the program's HR admins read this; your partner never sees it.",
+                element=PlainTextInputElement(
+                    action_id=ActionId.CHECKIN_ANSWER, multiline=True, max_length=500
+                ),
+            ),
+        ],
+    )
+
+
+def cant_modal(context: ModalContext, partner: str) -> View:
+    """ "We can't make this work": end the pair or just tell HR, and a private reason."""
+    return View(
+        type="modal",
+        callback_id=CallbackId.CHECKIN_CANT,
+        private_metadata=context.dump(),
+        title="Can't make it work",
+        submit="Send",
+        close="Cancel",
+        blocks=[
+            _section(
+                f"Sorry it isn't working with <@{partner}>. That happens, and it's fine to say "
+                "so. What would you like?"
+            ),
+            InputBlock(
+                block_id=BlockId.CANT_CHOICE,
+                label="What should happen?",
+                element=RadioButtonsElement(
+                    action_id=ActionId.CHECKIN_ANSWER,
+                    options=[
+                        _option("tell_hr", "Just tell HR; keep the pair for now"),
+                        _option("end", "End the pair"),
+                    ],
+                ),
+            ),
+            InputBlock(
+                block_id=BlockId.CANT_REASON,
+                label="Why? (private, for HR only)",
+                optional=True,
+                hint=f"Only HR reads this; <@{partner}> is not told your reason.",
+                element=PlainTextInputElement(
+                    action_id=ActionId.CHECKIN_ANSWER, multiline=True, max_length=500
+                ),
+            ),
+        ],
+    )
+
+
+def met_detail(tool: str | None, other: str | None, rating: int) -> str:
+    covered = tool or (other or "something else")
+    return f"{covered}, usefulness {rating}/5"
+
+
+def cant_detail(choice: str) -> str:
+    return "you ended the pair; HR is told" if choice == "end" else "HR is told; the pair goes on"
+
+
+def hr_cant_make_it_message(
+    *, user: str, partner: str, choice: str, reason: str | None, week: str
+) -> Message:
+    """To HR admins: someone says their pair can't work (with their private reason)."""
+    what = "ended the pair" if choice == "end" else "asked HR to know; the pair goes on"
+    text = f"<@{user}> says their pair with <@{partner}> can't work ({week}) and {what}."
+    blocks: list[Block] = [_section(f"🚧 {text}")]
+    if reason:
+        blocks.append(_section(f"*Their private reason (not shared with <@{partner}>):*\n{reason}"))
+    blocks.append(_context("Only HR admins get this message."))
+    return Message(text=text, blocks=blocks)
+
+
+def partner_pair_ended_message(user: str) -> Message:
+    text = (
+        f"Your pairing with <@{user}> has ended. Thank you for the time you spent together! "
+        "You'll be considered in the next round."
+    )
+    return Message(text=text, blocks=[_section(text)])
+
+
+# ---- the pair's progress (Home tab, `status`) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    week: str
+    on: date
+    covered: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PairProgress:
+    partner: str
+    sessions: tuple[SessionLine, ...]
+    tools_covered: tuple[str, ...]
+    next_prompt_at: datetime | None
+
+
+def _slack_date(moment: datetime) -> str:
+    fallback = f"{moment:%a %d %b %Y %H:%M} UTC"
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def progress_lines(progress: PairProgress) -> list[str]:
+    if progress.sessions:
+        sessions = "; ".join(
+            f"{s.on:%d %b}" + (f" ({', '.join(s.covered)})" if s.covered else "")
+            for s in progress.sessions
+        )
+    else:
+        sessions = "none reported yet"
+    covered = ", ".join(progress.tools_covered) or "none yet"
+    nxt = _slack_date(progress.next_prompt_at) if progress.next_prompt_at else "paused"
+    return [
+        f"*Last sessions with <@{progress.partner}>:* {sessions}",
+        f"*Tools covered so far:* {covered}",
+        f"*Next prompt:* {nxt}",
+    ]
+
+
+def progress_blocks(progress: PairProgress | None) -> list[Block]:
+    if progress is None:
+        return []
+    return [_section("\n".join(progress_lines(progress)))]
+
+
+def with_progress(message: Message, progress: PairProgress | None) -> Message:
+    """`status`'s message with the pair's progress added."""
+    if progress is None:
+        return message
+    lines = progress_lines(progress)
+    blocks = list(message.blocks)
+    blocks[1:1] = progress_blocks(progress)
+    return Message(text=message.text + "\n" + "\n".join(lines).replace("*", ""), blocks=blocks)

@@ -1,0 +1,111 @@
+"""The weekly prompt in a pair's group DM, and the answers to `/rotnem admin prompts`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.message import Message
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=text[:2900]))
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=text[:2900])])
+
+
+def weekly_prompt_message(
+    *,
+    direction: str,
+    guide: str,
+    learner: str,
+    text: str,
+    exercise: str | None,
+    tool: str | None,
+    checkin_days: int,
+) -> Message:
+    """This week's prompt: "teach me a tool" (the guide teaches) or "reverse the mirror"."""
+    if direction == "teach":
+        title = "🛠️ This week: teach me a tool"
+        lead = f"<@{guide}>, over to you" + (f": *{tool}*." if tool else ".")
+    else:
+        title = "🪞 This week: reverse the mirror"
+        lead = f"<@{learner}>, this one is yours to share with <@{guide}>."
+    blocks: list[Block] = [HeaderBlock(text=title), _section(f"{lead}\n*{text}*")]
+    if exercise:
+        blocks.append(_section(f"⏱️ *20-minute exercise:* {exercise}"))
+    blocks.append(
+        _context(
+            f"Find 20 minutes this week. In {checkin_days} day(s) I'll ask each of you, "
+            "privately, whether you met."
+        )
+    )
+    fallback = f"{title.split(' ', 1)[1]}: {text}" + (f" Exercise: {exercise}" if exercise else "")
+    return Message(text=fallback, blocks=blocks)
+
+
+@dataclass(frozen=True)
+class PromptLine:
+    id: int
+    kind: str
+    tool: str | None
+    text: str
+    exercise: str | None
+    added_by: str | None
+
+
+PROMPTS_USAGE = (
+    "`{command} admin prompts` lists the catalogue.\n"
+    '`{command} admin prompts add teach "Tool" What to show — a 20-minute exercise` adds a '
+    "prompt for one tool (leave out the tool and write `{{tool}}` to fit any tool).\n"
+    "`{command} admin prompts add mirror What the learner shares` adds a “reverse the mirror” "
+    "prompt."
+)
+
+
+def prompts_usage_message(command: str, problem: str | None = None) -> Message:
+    usage = PROMPTS_USAGE.format(command=command)
+    text = f"{problem}\n{usage}" if problem else usage
+    return Message(text=text, blocks=[_section(text)])
+
+
+def prompts_list_message(command: str, prompts: Sequence[PromptLine]) -> Message:
+    """Counts by kind and the newest prompts added by admins (the list would not fit)."""
+    teach = [p for p in prompts if p.kind == "teach"]
+    mirror = [p for p in prompts if p.kind == "mirror"]
+    by_tool = sum(1 for p in teach if p.tool)
+    summary = (
+        f"*Prompt catalogue:* {len(teach)} “teach me a tool” ({by_tool} for one tool, "
+        f"{len(teach) - by_tool} for any tool) and {len(mirror)} “reverse the mirror”."
+    )
+    added = [p for p in prompts if p.added_by][-10:]
+    blocks: list[Block] = [_section(summary)]
+    if added:
+        lines = "\n".join(
+            f"• #{p.id} {p.kind}" + (f" ({p.tool})" if p.tool else "") + f": {p.text}"
+            for p in added
+        )
+        blocks.append(_section(f"*Added by HR:*\n{lines}"))
+    blocks.append(_context(PROMPTS_USAGE.format(command=command)))
+    return Message(text=summary.replace("*", ""), blocks=blocks)
+
+
+def prompt_added_message(prompt: PromptLine) -> Message:
+    what = "“teach me a tool”" if prompt.kind == "teach" else "“reverse the mirror”"
+    text = (
+        f"Added {what} prompt #{prompt.id}"
+        + (f" for {prompt.tool}" if prompt.tool else "")
+        + f": {prompt.text}"
+        + (f" — {prompt.exercise}" if prompt.exercise else "")
+    )
+    return Message(text=text, blocks=[_section(text)])

@@ -1,0 +1,490 @@
+"""Check-ins: a DM to each person of a pair some days after the week's prompt, their answer,
+the sessions they report, and the "Not yet" reminder.
+
+Concurrency is the database's: one check-in per person and week (unique), an answer moves a
+check-in out of "asked" with `UPDATE … WHERE status = 'asked'` and its row count, both
+partners' "We met" land on one session (unique per pair and week, inserted ignoring
+duplicates) with one report each (unique per session and person).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.blocks.checkins import (
+    checkin_message,
+    hr_cant_make_it_message,
+    partner_pair_ended_message,
+)
+from bot.db import insert_ignoring_duplicates
+from bot.delivery.outbox import enqueue, register_kind
+from bot.services import rounds
+from bot.services.errors import Conflict, NotAllowed, NotFound
+from bot.services.keepalive import chunks, insert_new, is_paused
+from models import (
+    CheckIn,
+    CheckInStatus,
+    EndReason,
+    OutboxMessage,
+    Pair,
+    PairSession,
+    Participant,
+    SessionReport,
+    WeeklyPrompt,
+)
+from models.keepalive import CHECKINS_PENDING_SQL, REMINDER_PENDING_SQL
+
+REMIND_AFTER = timedelta(days=2)
+# `rotnem checkin --now` asks about prompts of the last seven days.
+CURRENT_WEEK = timedelta(days=7)
+
+
+class CheckInNotFound(NotFound):
+    """No such check-in in this workspace."""
+
+
+class CheckInClosed(Conflict):
+    """The check-in was already answered (or the button belongs to an older message)."""
+
+    def __init__(self, message: str, status: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+async def _store_message(session: AsyncSession, row: OutboxMessage) -> None:
+    """After a check-in DM is posted: keep its channel and ts for chat.update."""
+    checkin_id = (row.context or {}).get("checkin_id")
+    if checkin_id is None or row.slack_channel is None:
+        return
+    await session.execute(
+        update(CheckIn)
+        .where(CheckIn.id == int(checkin_id))
+        .values(channel=row.slack_channel, ts=row.slack_ts)
+    )
+
+
+KIND_CHECKIN = register_kind("checkin", after_send=_store_message).name
+KIND_CANT_HR = register_kind("checkin_cant_make_it").name
+KIND_PAIR_ENDED = register_kind("checkin_pair_ended").name
+
+
+def _session_exists(pair_id: Any, week: Any) -> Any:
+    return exists().where(PairSession.pair_id == pair_id, PairSession.iso_week == week)
+
+
+# ---- the tick -----------------------------------------------------------------------------
+
+
+async def enqueue_due_checkins(
+    session: AsyncSession, team_id: str, *, now: datetime, force: bool = False
+) -> int:
+    """Ask each person of a pair whose check-in is due (or, with `force`, whose prompt came in
+    the last seven days); none for a week the pair already reported, none to a paused person."""
+    guide, learner = aliased(Participant), aliased(Participant)
+    due = WeeklyPrompt.due_at >= now - CURRENT_WEEK if force else WeeklyPrompt.checkin_due_at <= now
+    query = (
+        select(
+            WeeklyPrompt.id,
+            WeeklyPrompt.pair_id,
+            WeeklyPrompt.iso_week,
+            Pair.ended_at,
+            _session_exists(WeeklyPrompt.pair_id, WeeklyPrompt.iso_week),
+            guide.id,
+            guide.user_id,
+            guide.state,
+            guide.paused_until,
+            learner.id,
+            learner.user_id,
+            learner.state,
+            learner.paused_until,
+        )
+        .join(Pair, Pair.id == WeeklyPrompt.pair_id)
+        .join(guide, guide.id == Pair.guide_id)
+        .join(learner, learner.id == Pair.learner_id)
+        .where(text(CHECKINS_PENDING_SQL), WeeklyPrompt.team_id == team_id, due)
+        .order_by(WeeklyPrompt.id)
+    )
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return 0
+    new: list[dict[str, Any]] = []
+    for row in rows:
+        weekly_id, pair_id, week, ended_at, reported = row[:5]
+        if ended_at is not None or reported:
+            continue
+        people = ((row[5], row[6], row[7], row[8]), (row[9], row[10], row[11], row[12]))
+        for participant_id, user_id, state, until in people:
+            if is_paused(state, until, now):
+                continue
+            new.append(
+                {
+                    "team_id": team_id,
+                    "pair_id": pair_id,
+                    "weekly_prompt_id": weekly_id,
+                    "participant_id": participant_id,
+                    "user_id": user_id,
+                    "iso_week": week,
+                    "status": CheckInStatus.ASKED.value,
+                    "attempt": 1,
+                    "asked_at": now,
+                }
+            )
+    partners = {row[1]: (row[6], row[10]) for row in rows}
+    written = await insert_new(
+        session,
+        CheckIn,
+        new,
+        returning=(CheckIn.id, CheckIn.pair_id, CheckIn.user_id, CheckIn.iso_week),
+    )
+    sent = 0
+    for checkin_id, pair_id, user_id, week in (tuple(r) for r in written):
+        guide_user, learner_user = partners[pair_id]
+        partner = learner_user if user_id == guide_user else guide_user
+        sent += await enqueue(
+            session,
+            team_id=team_id,
+            dedupe_key=f"checkin:{pair_id}:{user_id}:{week}",
+            kind=KIND_CHECKIN,
+            message=checkin_message(checkin_id, 1, partner),
+            channel=user_id,
+            context={"checkin_id": checkin_id},
+            now=now,
+        )
+    ids = [row[0] for row in rows]
+    for part in chunks(ids):
+        await session.execute(
+            update(WeeklyPrompt)
+            .where(WeeklyPrompt.id.in_(part), WeeklyPrompt.checkins_enqueued_at.is_(None))
+            .values(checkins_enqueued_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return sent
+
+
+async def enqueue_due_reminders(session: AsyncSession, team_id: str, *, now: datetime) -> int:
+    """Ask again those who said "Not yet" two days ago, unless the pair has reported since."""
+    other = aliased(Participant)
+    query = (
+        select(
+            CheckIn.id,
+            CheckIn.pair_id,
+            CheckIn.user_id,
+            CheckIn.iso_week,
+            Pair.ended_at,
+            _session_exists(CheckIn.pair_id, CheckIn.iso_week),
+            other.user_id,
+        )
+        .join(Pair, Pair.id == CheckIn.pair_id)
+        .join(
+            other,
+            or_(
+                and_(Pair.guide_id == CheckIn.participant_id, other.id == Pair.learner_id),
+                and_(Pair.learner_id == CheckIn.participant_id, other.id == Pair.guide_id),
+            ),
+        )
+        .where(
+            text(REMINDER_PENDING_SQL),
+            CheckIn.team_id == team_id,
+            CheckIn.reminder_due_at <= now,
+        )
+        .order_by(CheckIn.id)
+    )
+    sent = 0
+    for checkin_id, pair_id, user_id, week, ended_at, reported, partner in (
+        await session.execute(query)
+    ).all():
+        values: dict[str, Any] = {"reminded_at": now}
+        ask_again = ended_at is None and not reported
+        if ask_again:
+            values |= {"status": CheckInStatus.ASKED.value, "attempt": 2}
+        claimed = await session.execute(
+            update(CheckIn)
+            .where(
+                CheckIn.id == checkin_id,
+                CheckIn.status == CheckInStatus.NOT_YET,
+                CheckIn.reminded_at.is_(None),
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if not claimed.rowcount or not ask_again:  # type: ignore[attr-defined]
+            continue
+        sent += await enqueue(
+            session,
+            team_id=team_id,
+            dedupe_key=f"checkin-again:{pair_id}:{user_id}:{week}",
+            kind=KIND_CHECKIN,
+            message=checkin_message(checkin_id, 2, partner),
+            channel=user_id,
+            context={"checkin_id": checkin_id},
+            now=now,
+        )
+    return sent
+
+
+# ---- answers ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckInInfo:
+    id: int
+    pair_id: int
+    user_id: str
+    partner: str
+    iso_week: str
+    status: str
+    attempt: int
+    tools: tuple[str, ...]
+    channel: str | None
+    ts: str | None
+    pair_active: bool
+    participant_id: int
+    reporter_role: str
+
+
+async def get_checkin(
+    session: AsyncSession, team_id: str, checkin_id: int, user_id: str
+) -> CheckInInfo:
+    """The check-in, as its own person sees it (NotAllowed for anyone else)."""
+    row = (
+        await session.execute(
+            select(CheckIn, Pair)
+            .join(Pair, Pair.id == CheckIn.pair_id)
+            .where(CheckIn.id == checkin_id, CheckIn.team_id == team_id)
+        )
+    ).one_or_none()
+    if row is None:
+        raise CheckInNotFound("I can't find that check-in any more.")
+    checkin, pair = row
+    if checkin.user_id != user_id:
+        raise NotAllowed("This check-in is someone else's, so I left it as it was.")
+    other_id = pair.learner_id if checkin.participant_id == pair.guide_id else pair.guide_id
+    partner = await session.scalar(select(Participant.user_id).where(Participant.id == other_id))
+    return CheckInInfo(
+        id=checkin.id,
+        pair_id=pair.id,
+        user_id=checkin.user_id,
+        partner=str(partner),
+        iso_week=checkin.iso_week,
+        status=checkin.status,
+        attempt=checkin.attempt,
+        tools=tuple(pair.shared_tools or ()),
+        channel=checkin.channel,
+        ts=checkin.ts,
+        pair_active=pair.ended_at is None,
+        participant_id=checkin.participant_id,
+        reporter_role="guide" if checkin.participant_id == pair.guide_id else "learner",
+    )
+
+
+def _closed(info: CheckInInfo) -> CheckInClosed:
+    return CheckInClosed("That check-in was already answered.", info.status)
+
+
+async def open_checkin(
+    session: AsyncSession, team_id: str, checkin_id: int, attempt: int, user_id: str
+) -> CheckInInfo:
+    """The check-in if this button may still answer it (CheckInClosed if not)."""
+    info = await get_checkin(session, team_id, checkin_id, user_id)
+    if info.status != CheckInStatus.ASKED or info.attempt != attempt or not info.pair_active:
+        raise _closed(info)
+    return info
+
+
+async def _close(
+    session: AsyncSession,
+    checkin_id: int,
+    status: CheckInStatus,
+    now: datetime,
+    *,
+    attempt: int | None = None,
+    **values: Any,
+) -> bool:
+    statement = update(CheckIn).where(
+        CheckIn.id == checkin_id, CheckIn.status == CheckInStatus.ASKED
+    )
+    if attempt is not None:
+        statement = statement.where(CheckIn.attempt == attempt)
+    result = await session.execute(
+        statement.values(status=status.value, answered_at=now, **values).execution_options(
+            synchronize_session=False
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Answer:
+    info: CheckInInfo
+    answer: str  # the ANSWER_TEXT key to show
+    remind_at: datetime | None = None
+
+
+async def answer_simple(
+    session: AsyncSession,
+    team_id: str,
+    checkin_id: int,
+    attempt: int,
+    user_id: str,
+    status: CheckInStatus,
+    *,
+    now: datetime,
+) -> Answer:
+    """ "Not yet" (asked again once, two days later) or "Skip this week" (nothing more)."""
+    info = await get_checkin(session, team_id, checkin_id, user_id)
+    remind_at = None
+    if status == CheckInStatus.NOT_YET and attempt == 1:
+        remind_at = now + REMIND_AFTER
+    if not info.pair_active or not await _close(
+        session, checkin_id, status, now, attempt=attempt, reminder_due_at=remind_at
+    ):
+        raise _closed(info)
+    shown = status.value
+    if status == CheckInStatus.NOT_YET and remind_at is None:
+        shown = "not_yet_final"
+    return Answer(info, shown, remind_at)
+
+
+@dataclass(frozen=True)
+class MetAnswers:
+    tool: str | None
+    other: str | None
+    rating: int
+    learned: str | None
+    hr_note: str | None
+
+
+@dataclass(frozen=True)
+class Met:
+    info: CheckInInfo
+    session_id: int
+    partner_reported_first: bool
+
+
+async def record_met(
+    session: AsyncSession,
+    team_id: str,
+    checkin_id: int,
+    user_id: str,
+    answers: MetAnswers,
+    *,
+    now: datetime,
+) -> Met:
+    """ "We met": close the check-in, and add this person's report to the week's session (the
+    partner's "We met" on the same week links to the same session)."""
+    info = await get_checkin(session, team_id, checkin_id, user_id)
+    if not info.pair_active or not await _close(session, checkin_id, CheckInStatus.MET, now):
+        raise _closed(info)
+    created = await insert_ignoring_duplicates(
+        session,
+        PairSession,
+        {"team_id": team_id, "pair_id": info.pair_id, "iso_week": info.iso_week, "created_at": now},
+    )
+    session_id = await session.scalar(
+        select(PairSession.id).where(
+            PairSession.pair_id == info.pair_id, PairSession.iso_week == info.iso_week
+        )
+    )
+    assert session_id is not None
+    await insert_ignoring_duplicates(
+        session,
+        SessionReport,
+        {
+            "team_id": team_id,
+            "session_id": session_id,
+            "participant_id": info.participant_id,
+            "reporter_role": info.reporter_role,
+            "tool_name": answers.tool[:40] if answers.tool else None,
+            "other_text": answers.other,
+            "rating": answers.rating,
+            "learned": answers.learned,
+            "hr_note": answers.hr_note,
+            "created_at": now,
+        },
+    )
+    return Met(info, int(session_id), partner_reported_first=not created)
+
+
+async def record_cant_make_it(
+    session: AsyncSession,
+    team_id: str,
+    checkin_id: int,
+    user_id: str,
+    *,
+    choice: str,
+    reason: str | None,
+    now: datetime,
+    admins: Iterable[str],
+) -> Answer:
+    """ "We can't make this work": end the pair (the partner is told it ended, not why) or just
+    tell HR; HR admins get a DM with the private reason."""
+    if choice not in ("end", "tell_hr"):
+        raise ValueError("choice is 'end' or 'tell_hr'")
+    info = await get_checkin(session, team_id, checkin_id, user_id)
+    closed = await _close(
+        session,
+        checkin_id,
+        CheckInStatus.CANT_MAKE_IT,
+        now,
+        cant_make_it_choice=choice,
+        private_reason=reason,
+    )
+    if not info.pair_active or not closed:
+        raise _closed(info)
+    if choice == "end":
+        pair = await session.get(Pair, info.pair_id)
+        assert pair is not None
+        # Pairing's conditional end (once, even with two clicks at once); the partner is told
+        # here without the reason rather than with pairing's "changed by HR" text.
+        ended = await rounds._end_pairs(
+            session, [pair], reason=EndReason.UNPAIRED, now=now, ended_by=user_id
+        )
+        if ended:
+            await enqueue(
+                session,
+                team_id=team_id,
+                dedupe_key=f"pair-ended:{pair.id}:{info.partner}",
+                kind=KIND_PAIR_ENDED,
+                message=partner_pair_ended_message(user_id),
+                channel=info.partner,
+                now=now,
+            )
+    for admin in sorted(set(admins)):
+        await enqueue(
+            session,
+            team_id=team_id,
+            dedupe_key=f"cant-make-it:{checkin_id}:{admin}",
+            kind=KIND_CANT_HR,
+            message=hr_cant_make_it_message(
+                user=user_id, partner=info.partner, choice=choice, reason=reason, week=info.iso_week
+            ),
+            channel=admin,
+            now=now,
+        )
+    return Answer(info, CheckInStatus.CANT_MAKE_IT.value)
+
+
+async def last_answers(
+    session: AsyncSession, pair_ids: Sequence[int]
+) -> dict[int, list[tuple[str, str, str]]]:
+    """Per pair, each person's latest check-in: (user, week, status). Never notes or reasons."""
+    latest: dict[tuple[int, str], tuple[str, str]] = {}
+    for part in chunks(list(pair_ids)):
+        rows = await session.execute(
+            select(CheckIn.pair_id, CheckIn.user_id, CheckIn.iso_week, CheckIn.status)
+            .where(CheckIn.pair_id.in_(part))
+            .order_by(CheckIn.iso_week)
+        )
+        for pair_id, user, week, status in rows.all():
+            latest[(pair_id, user)] = (week, status)
+    answers: dict[int, list[tuple[str, str, str]]] = {}
+    for (pair_id, user), (week, status) in sorted(latest.items()):
+        answers.setdefault(pair_id, []).append((user, week, status))
+    return answers

@@ -1,0 +1,504 @@
+"""The weekly prompt: once per pair and learner-local ISO week, on the program's nudge day and
+hour in the learner's own zone, alternating "teach me a tool" and "reverse the mirror", never
+repeating a prompt within a pair.
+
+Everything is decided from the database and the clock. A pair's week is claimed by inserting
+its `weekly_prompts` row (unique per pair and week) in the transaction that enqueues the
+message (dedupe key `nudge:<pair_id>:<iso-week>`), so a late tick, a restart or two workers
+never send twice, and the first tick after downtime sends what is still due this week.
+
+The tick is set-based: per workspace, one query per distinct (week, nudge instant) among the
+learners' zones finds the pairs due, then two queries load their history and the catalogue.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.blocks.prompts import PromptLine, weekly_prompt_message
+from bot.delivery.outbox import enqueue, register_kind
+from bot.services.errors import InvalidInput, ToolNotFound
+from bot.services.keepalive import chunks, insert_new, is_paused, nudge_slot
+from bot.services.program import ProgramConfig
+from models import (
+    OutboxMessage,
+    Pair,
+    PairSession,
+    Participant,
+    Prompt,
+    PromptKind,
+    SessionReport,
+    Tool,
+    WeeklyPrompt,
+)
+
+
+async def _after_prompt_sent(session: AsyncSession, row: OutboxMessage) -> None:
+    """Keep where the prompt landed, and the pair's group DM if the introduction had not yet."""
+    context = row.context or {}
+    if row.slack_channel is None or "weekly_prompt_id" not in context:
+        return
+    await session.execute(
+        update(WeeklyPrompt)
+        .where(WeeklyPrompt.id == int(context["weekly_prompt_id"]))
+        .values(channel=row.slack_channel, ts=row.slack_ts)
+    )
+    await session.execute(
+        update(Pair)
+        .where(Pair.id == int(context["pair_id"]), Pair.group_channel_id.is_(None))
+        .values(group_channel_id=row.slack_channel)
+    )
+
+
+KIND_PROMPT = register_kind("weekly_prompt", after_send=_after_prompt_sent).name
+
+
+# ---- choosing a prompt (pure) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    id: int
+    kind: str
+    tool: str | None  # the catalogue tool's name; None for "any tool" and mirror prompts
+    text: str
+    exercise: str | None
+
+
+@dataclass(frozen=True)
+class PastPrompt:
+    iso_week: str
+    prompt_id: int
+    direction: str
+    tool: str | None
+
+
+@dataclass(frozen=True)
+class Choice:
+    prompt_id: int
+    direction: str
+    tool: str | None
+    text: str
+    exercise: str | None
+
+
+def _spread(prompt_id: int, pair_id: int) -> int:
+    """A per-pair order of the catalogue, so pairs do not all get the same prompt."""
+    return (prompt_id * 2654435761 + pair_id * 40503) % 4294967296
+
+
+def _fill(text: str | None, tool: str | None) -> str | None:
+    if text is None:
+        return None
+    return text.replace("{tool}", tool or "the tool") if "{tool}" in text else text
+
+
+def choose_prompt(
+    pair_id: int,
+    shared_tools: Sequence[str],
+    history: Sequence[PastPrompt],
+    covered: Iterable[str],
+    catalogue: Sequence[CatalogueEntry],
+) -> Choice | None:
+    """This week's prompt for a pair: the other direction than last time (teach first); for
+    teach, a tool of the pair's overlap not covered yet (else the least taught one) and a prompt
+    for that tool, or one for any tool; never a prompt the pair already had, unless the pair has
+    used up the whole catalogue of that kind (then the one they had longest ago)."""
+    past = sorted(history, key=lambda p: p.iso_week)
+    used = {p.prompt_id: p.iso_week for p in past}
+    direction = "teach"
+    if past and past[-1].direction == "teach":
+        direction = "mirror"
+    tools = list(dict.fromkeys(t for t in shared_tools if t))
+    if direction == "teach" and not tools:
+        direction = "mirror"
+    if direction == "teach":
+        choice = _teach(pair_id, tools, past, used, set(_fold(covered)), catalogue)
+        if choice is not None:
+            return choice
+        direction = "mirror"
+    mirrors = [e for e in catalogue if e.kind == PromptKind.MIRROR]
+    entry = _pick(pair_id, mirrors, used)
+    if entry is None:
+        return None
+    return Choice(entry.id, "mirror", None, entry.text, entry.exercise)
+
+
+def _fold(names: Iterable[str | None]) -> Iterable[str]:
+    return (name.casefold() for name in names if name)
+
+
+def _pick(
+    pair_id: int, entries: Sequence[CatalogueEntry], used: Mapping[int, str]
+) -> CatalogueEntry | None:
+    fresh = [e for e in entries if e.id not in used]
+    if fresh:
+        return min(fresh, key=lambda e: _spread(e.id, pair_id))
+    if entries:
+        return min(entries, key=lambda e: (used[e.id], _spread(e.id, pair_id)))
+    return None
+
+
+def _teach(
+    pair_id: int,
+    tools: Sequence[str],
+    past: Sequence[PastPrompt],
+    used: Mapping[int, str],
+    covered: set[str],
+    catalogue: Sequence[CatalogueEntry],
+) -> Choice | None:
+    taught: dict[str, int] = defaultdict(int)
+    for prompt in past:
+        if prompt.tool:
+            taught[prompt.tool.casefold()] += 1
+    order = sorted(
+        range(len(tools)),
+        key=lambda i: (tools[i].casefold() in covered, taught[tools[i].casefold()], i),
+    )
+    general = [e for e in catalogue if e.kind == PromptKind.TEACH and e.tool is None]
+    for index in order:
+        tool = tools[index]
+        specific = [
+            e
+            for e in catalogue
+            if e.kind == PromptKind.TEACH and e.tool and e.tool.casefold() == tool.casefold()
+        ]
+        for pool in (specific, general):
+            fresh = [e for e in pool if e.id not in used]
+            if fresh:
+                entry = min(fresh, key=lambda e: _spread(e.id, pair_id))
+                return Choice(
+                    entry.id,
+                    "teach",
+                    tool,
+                    _fill(entry.text, tool) or "",
+                    _fill(entry.exercise, tool),
+                )
+    # Everything was used: the prompt this pair had longest ago, for its first tool.
+    pool = [
+        e
+        for e in catalogue
+        if e.kind == PromptKind.TEACH
+        and (e.tool is None or e.tool.casefold() == tools[order[0]].casefold())
+    ]
+    last = _pick(pair_id, pool, used)
+    if last is None:
+        return None
+    entry, tool = last, tools[order[0]]
+    return Choice(
+        entry.id, "teach", tool, _fill(entry.text, tool) or "", _fill(entry.exercise, tool)
+    )
+
+
+# ---- the tick --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PromptRun:
+    """What one run decided: prompts enqueued, and pairs skipped this week (someone paused)."""
+
+    sent: int = 0
+    skipped: int = 0
+
+
+async def teams_with_active_pairs(session: AsyncSession) -> list[str]:
+    query = select(Pair.team_id).where(Pair.ended_at.is_(None)).distinct().order_by(Pair.team_id)
+    return list((await session.scalars(query)).all())
+
+
+async def load_catalogue(session: AsyncSession) -> list[CatalogueEntry]:
+    """Active prompts, without those of a tool removed from the catalogue."""
+    query = (
+        select(Prompt, Tool.name)
+        .outerjoin(Tool, Tool.id == Prompt.tool_id)
+        .where(Prompt.active.is_(True), Tool.removed_at.is_(None))
+        .order_by(Prompt.id)
+    )
+    return [
+        CatalogueEntry(prompt.id, prompt.kind, tool, prompt.text, prompt.exercise)
+        for prompt, tool in (await session.execute(query)).all()
+    ]
+
+
+@dataclass(frozen=True)
+class _Due:
+    pair_id: int
+    guide: str
+    learner: str
+    guide_id: int
+    learner_id: int
+    shared_tools: tuple[str, ...]
+    channel: str | None
+    paused: bool
+    iso_week: str
+    due_at: datetime
+
+
+async def _due_pairs(
+    session: AsyncSession, team_id: str, config: ProgramConfig, now: datetime, *, force: bool
+) -> list[_Due]:
+    guide, learner = aliased(Participant), aliased(Participant)
+    learner_tz = func.coalesce(learner.tz, "UTC")
+    zones = (
+        await session.scalars(
+            select(learner_tz)
+            .select_from(Pair)
+            .join(learner, learner.id == Pair.learner_id)
+            .where(Pair.team_id == team_id, Pair.ended_at.is_(None))
+            .distinct()
+        )
+    ).all()
+    groups: dict[tuple[str, datetime], list[str]] = defaultdict(list)
+    for tz in zones:
+        slot = nudge_slot(now, tz, config.nudge_weekday, config.nudge_hour)
+        if force or slot.nudge_at <= now:
+            groups[(slot.iso_week, slot.nudge_at)].append(tz)
+    due: list[_Due] = []
+    for (week, nudge_at), tzs in sorted(groups.items()):
+        already = exists().where(WeeklyPrompt.pair_id == Pair.id, WeeklyPrompt.iso_week == week)
+        query = (
+            select(
+                Pair.id,
+                Pair.guide_id,
+                Pair.learner_id,
+                Pair.shared_tools,
+                Pair.group_channel_id,
+                guide.user_id,
+                guide.state,
+                guide.paused_until,
+                learner.user_id,
+                learner.state,
+                learner.paused_until,
+            )
+            .join(guide, guide.id == Pair.guide_id)
+            .join(learner, learner.id == Pair.learner_id)
+            .where(
+                Pair.team_id == team_id,
+                Pair.ended_at.is_(None),
+                learner_tz.in_(tzs),
+                ~already,
+            )
+            .order_by(Pair.id)
+        )
+        if not force:
+            # A pair introduced after this week's nudge starts next week (`nudge --now` excepted).
+            query = query.where(Pair.started_at <= nudge_at)
+        for row in (await session.execute(query)).all():
+            (pid, gid, lid, tools, channel, g_user, g_state, g_until, l_user, l_state, l_until) = (
+                row
+            )
+            due.append(
+                _Due(
+                    pair_id=pid,
+                    guide=g_user,
+                    learner=l_user,
+                    guide_id=gid,
+                    learner_id=lid,
+                    shared_tools=tuple(tools or ()),
+                    channel=channel,
+                    paused=is_paused(g_state, g_until, now) or is_paused(l_state, l_until, now),
+                    iso_week=week,
+                    due_at=min(nudge_at, now),
+                )
+            )
+    return due
+
+
+async def _histories(
+    session: AsyncSession, pair_ids: Sequence[int]
+) -> tuple[dict[int, list[PastPrompt]], dict[int, set[str]]]:
+    """Prompts each pair had, and the tools its sessions covered."""
+    history: dict[int, list[PastPrompt]] = defaultdict(list)
+    covered: dict[int, set[str]] = defaultdict(set)
+    for part in chunks(pair_ids):
+        rows = await session.execute(
+            select(
+                WeeklyPrompt.pair_id,
+                WeeklyPrompt.iso_week,
+                WeeklyPrompt.prompt_id,
+                WeeklyPrompt.direction,
+                WeeklyPrompt.tool_name,
+            ).where(WeeklyPrompt.pair_id.in_(part), WeeklyPrompt.prompt_id.is_not(None))
+        )
+        for pair_id, week, prompt_id, direction, tool in rows.all():
+            history[pair_id].append(PastPrompt(week, int(prompt_id or 0), str(direction), tool))
+        tools = await session.execute(
+            select(PairSession.pair_id, SessionReport.tool_name)
+            .join(SessionReport, SessionReport.session_id == PairSession.id)
+            .where(PairSession.pair_id.in_(part), SessionReport.tool_name.is_not(None))
+            .distinct()
+        )
+        for pair_id, tool in tools.all():
+            covered[pair_id].add(str(tool).casefold())
+    return history, covered
+
+
+async def enqueue_due_prompts(
+    session: AsyncSession,
+    team_id: str,
+    config: ProgramConfig,
+    *,
+    now: datetime,
+    force: bool = False,
+) -> PromptRun:
+    """Enqueue this week's prompt for every pair whose nudge time has come and has none yet.
+
+    `force` (`rotnem nudge --now`): every active pair without this week's prompt, now,
+    including pairs introduced this week. Pairs with someone paused get nothing this week.
+    """
+    due = await _due_pairs(session, team_id, config, now, force=force)
+    if not due:
+        return PromptRun()
+    catalogue = await load_catalogue(session)
+    history, covered = await _histories(session, [d.pair_id for d in due if not d.paused])
+    rows: list[dict[str, Any]] = []
+    choices: dict[int, Choice] = {}
+    for pair in due:
+        choice = None
+        if not pair.paused:
+            choice = choose_prompt(
+                pair.pair_id,
+                pair.shared_tools,
+                history.get(pair.pair_id, ()),
+                covered.get(pair.pair_id, ()),
+                catalogue,
+            )
+        if choice is not None:
+            choices[pair.pair_id] = choice
+        rows.append(
+            {
+                "team_id": team_id,
+                "pair_id": pair.pair_id,
+                "iso_week": pair.iso_week,
+                "prompt_id": choice.prompt_id if choice else None,
+                "direction": choice.direction if choice else None,
+                "tool_name": choice.tool[:40] if choice and choice.tool else None,
+                "skipped_reason": None if choice else ("paused" if pair.paused else "no_prompt"),
+                "due_at": pair.due_at,
+                "created_at": now,
+                "checkin_due_at": (
+                    pair.due_at + timedelta(days=config.checkin_delay_days) if choice else None
+                ),
+            }
+        )
+    written = await insert_new(
+        session, WeeklyPrompt, rows, returning=(WeeklyPrompt.id, WeeklyPrompt.pair_id)
+    )
+    by_pair = {pair.pair_id: pair for pair in due}
+    sent = 0
+    for weekly_id, pair_id in (tuple(row) for row in written):
+        pair, choice = by_pair[pair_id], choices.get(pair_id)
+        if choice is None:
+            continue
+        message = weekly_prompt_message(
+            direction=choice.direction,
+            guide=pair.guide,
+            learner=pair.learner,
+            text=choice.text,
+            exercise=choice.exercise,
+            tool=choice.tool,
+            checkin_days=config.checkin_delay_days,
+        )
+        target: dict[str, Any] = (
+            {"channel": pair.channel}
+            if pair.channel
+            else {"open_users": [pair.guide, pair.learner]}
+        )
+        sent += await enqueue(
+            session,
+            team_id=team_id,
+            dedupe_key=f"nudge:{pair_id}:{pair.iso_week}",
+            kind=KIND_PROMPT,
+            message=message,
+            context={"weekly_prompt_id": weekly_id, "pair_id": pair_id},
+            now=now,
+            **target,
+        )
+    return PromptRun(sent=sent, skipped=len(written) - sent)
+
+
+# ---- the catalogue, for HR admins ---------------------------------------------------------------
+
+
+async def list_prompts(session: AsyncSession) -> list[PromptLine]:
+    query = (
+        select(Prompt, Tool.name)
+        .outerjoin(Tool, Tool.id == Prompt.tool_id)
+        .where(Prompt.active.is_(True))
+        .order_by(Prompt.id)
+    )
+    return [
+        PromptLine(p.id, p.kind, tool, p.text, p.exercise, p.added_by)
+        for p, tool in (await session.execute(query)).all()
+    ]
+
+
+async def add_prompt(
+    session: AsyncSession,
+    *,
+    kind: str,
+    text: str,
+    exercise: str | None,
+    tool_name: str | None,
+    actor_id: str,
+    now: datetime,
+) -> PromptLine:
+    """Add a prompt to the catalogue (a teach prompt may name a catalogue tool)."""
+    text, exercise = text.strip(), (exercise or "").strip() or None
+    if kind not in (PromptKind.TEACH, PromptKind.MIRROR):
+        raise InvalidInput("Say `teach` or `mirror` after `add`.")
+    if not 10 <= len(text) <= 300:
+        raise InvalidInput("A prompt is 10 to 300 characters.")
+    if exercise is not None and len(exercise) > 300:
+        raise InvalidInput("An exercise is at most 300 characters.")
+    tool: Tool | None = None
+    if tool_name:
+        if kind == PromptKind.MIRROR:
+            raise InvalidInput("A “reverse the mirror” prompt is not about a tool: leave it out.")
+        tool = (
+            await session.scalars(
+                select(Tool).where(
+                    func.lower(Tool.name) == tool_name.strip().lower(), Tool.removed_at.is_(None)
+                )
+            )
+        ).one_or_none()
+        if tool is None:
+            raise ToolNotFound(
+                f"There is no tool called “{tool_name}” in the catalogue "
+                "(`admin tools` lists them)."
+            )
+    elif kind == PromptKind.TEACH and "{tool}" not in text:
+        raise InvalidInput(
+            "Name the tool in quotes after `teach`, or write `{tool}` in the text so it fits "
+            "any tool."
+        )
+    prompt = Prompt(
+        kind=kind,
+        tool_id=tool.id if tool else None,
+        text=text,
+        exercise=exercise,
+        added_by=actor_id,
+        active=True,
+        created_at=now,
+    )
+    session.add(prompt)
+    await session.flush()
+    return PromptLine(prompt.id, kind, tool.name if tool else None, text, exercise, actor_id)
+
+
+async def prompt_weeks(session: AsyncSession, pair_id: int) -> list[tuple[str, str | None]]:
+    """(week, tool) of the prompts a pair got, oldest first (the Home tab's "tools covered")."""
+    rows = await session.execute(
+        select(WeeklyPrompt.iso_week, WeeklyPrompt.tool_name)
+        .where(WeeklyPrompt.pair_id == pair_id, WeeklyPrompt.prompt_id.is_not(None))
+        .order_by(WeeklyPrompt.iso_week)
+    )
+    return [(week, tool) for week, tool in rows.all()]

@@ -1,0 +1,405 @@
+"""What HR reads without reading anyone's conversation: `/rotnem admin stats`, the CSV exports,
+and each person's own view of their pair (the Home tab, `status`).
+
+Statistics cover the current cycle (from the earliest running round's start; the last
+`cycle_weeks` when none runs), so they read index ranges, not a year of history.
+CSV: UTF-8, a header row, ISO 8601 dates; private columns (notes to HR) appear only in the
+sessions export, and their header says PRIVATE.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal, TextIO
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import distinct, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.blocks.checkins import PairProgress, SessionLine
+from bot.blocks.stats import StatsView
+from bot.services.keepalive import chunks, is_paused, next_nudge_at
+from bot.services.program import ProgramConfig
+from bot.services.stalls import at_risk_pairs
+from models import (
+    Direction,
+    Pair,
+    PairSession,
+    Participant,
+    ParticipantTool,
+    Round,
+    RoundStatus,
+    SessionReport,
+    Tool,
+    WeeklyPrompt,
+)
+
+ExportKind = Literal["sessions", "pairs", "participants"]
+EXPORTS: tuple[ExportKind, ...] = ("sessions", "pairs", "participants")
+MEET_WINDOW = timedelta(weeks=2)
+TOP_TOOLS = 5
+
+
+def _iso(value: datetime | date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+async def cycle_start(
+    session: AsyncSession, team_id: str, config: ProgramConfig, now: datetime
+) -> date:
+    started = await session.scalar(
+        select(func.min(Round.started_on)).where(
+            Round.team_id == team_id,
+            Round.status == RoundStatus.APPROVED,
+            Round.ended_at.is_(None),
+        )
+    )
+    return started or (now - timedelta(weeks=config.cycle_weeks)).date()
+
+
+async def program_stats(
+    session: AsyncSession, team_id: str, config: ProgramConfig, *, now: datetime, zone: ZoneInfo
+) -> StatsView:
+    """Participants by role and state, pairs, sessions this cycle, meet rate, ratings, tools,
+    at-risk pairs."""
+    people = await session.execute(
+        select(Participant.role, Participant.state, func.count())
+        .where(Participant.team_id == team_id)
+        .group_by(Participant.role, Participant.state)
+    )
+    participants = {(role, state): int(n) for role, state, n in people.tuples()}
+    active_pairs = int(
+        await session.scalar(
+            select(func.count()).where(Pair.team_id == team_id, Pair.ended_at.is_(None))
+        )
+        or 0
+    )
+    start = await cycle_start(session, team_id, config, now)
+    since = datetime.combine(start, time(0), tzinfo=UTC)
+    sessions = int(
+        await session.scalar(
+            select(func.count()).where(
+                PairSession.team_id == team_id, PairSession.created_at >= since
+            )
+        )
+        or 0
+    )
+    met_recently = int(
+        await session.scalar(
+            select(func.count(distinct(PairSession.pair_id)))
+            .join(Pair, Pair.id == PairSession.pair_id)
+            .where(
+                PairSession.team_id == team_id,
+                PairSession.created_at >= now - MEET_WINDOW,
+                Pair.ended_at.is_(None),
+            )
+        )
+        or 0
+    )
+    ratings = await session.execute(
+        select(SessionReport.reporter_role, func.avg(SessionReport.rating))
+        .where(SessionReport.team_id == team_id, SessionReport.created_at >= since)
+        .group_by(SessionReport.reporter_role)
+    )
+    tools = await session.execute(
+        select(SessionReport.tool_name, func.count().label("n"))
+        .where(
+            SessionReport.team_id == team_id,
+            SessionReport.created_at >= since,
+            SessionReport.tool_name.is_not(None),
+        )
+        .group_by(SessionReport.tool_name)
+        .order_by(func.count().desc(), SessionReport.tool_name)
+        .limit(TOP_TOOLS)
+    )
+    risks = await at_risk_pairs(session, team_id, config, now=now, zone=zone, include_paused=True)
+    return StatsView(
+        participants=participants,
+        active_pairs=active_pairs,
+        cycle_start=start,
+        sessions_this_cycle=sessions,
+        met_recently=met_recently,
+        meet_rate=(met_recently / active_pairs) if active_pairs else None,
+        rating_by_role={str(role): float(avg) for role, avg in ratings.tuples() if avg is not None},
+        top_tools=[(str(name), int(n)) for name, n in tools.tuples()],
+        at_risk=[(r.guide, r.learner, r.silent_weeks) for r in risks],
+    )
+
+
+# ---- one person's pair ------------------------------------------------------------------------
+
+LAST_SESSIONS = 3
+
+
+async def pair_progress(
+    session: AsyncSession, team_id: str, user_id: str, config: ProgramConfig, *, now: datetime
+) -> PairProgress | None:
+    """The person's current pair (the newest): last sessions, tools covered, next prompt."""
+    me = await session.scalar(
+        select(Participant).where(Participant.team_id == team_id, Participant.user_id == user_id)
+    )
+    if me is None:
+        return None
+    pair = await session.scalar(
+        select(Pair)
+        .where(Pair.ended_at.is_(None), or_(Pair.guide_id == me.id, Pair.learner_id == me.id))
+        .order_by(Pair.started_at.desc(), Pair.id.desc())
+        .limit(1)
+    )
+    if pair is None:
+        return None
+    partner_id = pair.learner_id if pair.guide_id == me.id else pair.guide_id
+    people = {
+        p.id: p
+        for p in await session.scalars(
+            select(Participant).where(Participant.id.in_([pair.guide_id, pair.learner_id]))
+        )
+    }
+    sessions = (
+        await session.execute(
+            select(PairSession.id, PairSession.iso_week, PairSession.created_at)
+            .where(PairSession.pair_id == pair.id)
+            .order_by(PairSession.iso_week.desc())
+            .limit(LAST_SESSIONS)
+        )
+    ).all()
+    covered_by_session: dict[int, list[str]] = defaultdict(list)
+    if sessions:
+        rows = await session.execute(
+            select(SessionReport.session_id, SessionReport.tool_name, SessionReport.other_text)
+            .where(SessionReport.session_id.in_([s[0] for s in sessions]))
+            .order_by(SessionReport.id)
+        )
+        for session_id, tool, other in rows.tuples():
+            name = tool or other
+            if name and name not in covered_by_session[session_id]:
+                covered_by_session[session_id].append(name)
+    covered = await session.scalars(
+        select(SessionReport.tool_name)
+        .join(PairSession, PairSession.id == SessionReport.session_id)
+        .where(PairSession.pair_id == pair.id, SessionReport.tool_name.is_not(None))
+        .group_by(SessionReport.tool_name)
+        .order_by(func.min(SessionReport.created_at))
+    )
+    paused = any(is_paused(p.state, p.paused_until, now) for p in people.values())
+    learner = people[pair.learner_id]
+    return PairProgress(
+        partner=people[partner_id].user_id,
+        sessions=tuple(
+            SessionLine(week, created.date(), tuple(covered_by_session[sid]))
+            for sid, week, created in sessions
+        ),
+        tools_covered=tuple(str(t) for t in covered),
+        next_prompt_at=None
+        if paused
+        else next_nudge_at(now, learner.tz, config.nudge_weekday, config.nudge_hour),
+    )
+
+
+# ---- CSV exports ------------------------------------------------------------------------------
+
+SESSION_COLUMNS = (
+    "session_id",
+    "week",
+    "session_date",
+    "pair_id",
+    "guide_user_id",
+    "guide_name",
+    "learner_user_id",
+    "learner_name",
+    "reported_by_user_id",
+    "reported_by_role",
+    "reported_at",
+    "covered_tool",
+    "covered_other",
+    "usefulness_1_to_5",
+    "learned",
+    "note_to_hr (PRIVATE)",
+)
+PAIR_COLUMNS = (
+    "pair_id",
+    "round_id",
+    "guide_user_id",
+    "guide_name",
+    "learner_user_id",
+    "learner_name",
+    "shared_tools",
+    "started_at",
+    "ended_at",
+    "end_reason",
+    "prompts_sent",
+    "sessions_reported",
+    "last_session_week",
+)
+PARTICIPANT_COLUMNS = (
+    "user_id",
+    "name",
+    "role",
+    "state",
+    "department",
+    "time_zone",
+    "joined_at",
+    "paused_until",
+    "left_at",
+    "teaches",
+    "learns",
+)
+
+
+async def _session_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
+    guide, learner, reporter = aliased(Participant), aliased(Participant), aliased(Participant)
+    query = (
+        select(SessionReport, PairSession, Pair, guide, learner, reporter.user_id)
+        .join(PairSession, PairSession.id == SessionReport.session_id)
+        .join(Pair, Pair.id == PairSession.pair_id)
+        .join(guide, guide.id == Pair.guide_id)
+        .join(learner, learner.id == Pair.learner_id)
+        .join(reporter, reporter.id == SessionReport.participant_id)
+        .where(PairSession.team_id == team_id)
+        .order_by(PairSession.id, SessionReport.id)
+    )
+    return [
+        [
+            s.id,
+            s.iso_week,
+            _iso(s.created_at.date()),
+            pair.id,
+            g.user_id,
+            g.display_name,
+            lrn.user_id,
+            lrn.display_name,
+            reporter_id,
+            report.reporter_role,
+            _iso(report.created_at),
+            report.tool_name or "",
+            report.other_text or "",
+            report.rating,
+            report.learned or "",
+            report.hr_note or "",
+        ]
+        for report, s, pair, g, lrn, reporter_id in (await session.execute(query)).tuples()
+    ]
+
+
+async def _pair_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
+    guide, learner = aliased(Participant), aliased(Participant)
+    pairs = (
+        await session.execute(
+            select(Pair, guide, learner)
+            .join(guide, guide.id == Pair.guide_id)
+            .join(learner, learner.id == Pair.learner_id)
+            .where(Pair.team_id == team_id)
+            .order_by(Pair.id)
+        )
+    ).tuples()
+    prompts = dict(
+        (
+            await session.execute(
+                select(WeeklyPrompt.pair_id, func.count())
+                .where(WeeklyPrompt.team_id == team_id, WeeklyPrompt.prompt_id.is_not(None))
+                .group_by(WeeklyPrompt.pair_id)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    sessions = {
+        pair_id: (int(n), last)
+        for pair_id, n, last in (
+            await session.execute(
+                select(PairSession.pair_id, func.count(), func.max(PairSession.iso_week))
+                .where(PairSession.team_id == team_id)
+                .group_by(PairSession.pair_id)
+            )
+        ).tuples()
+    }
+    return [
+        [
+            pair.id,
+            pair.round_id,
+            g.user_id,
+            g.display_name,
+            lrn.user_id,
+            lrn.display_name,
+            "; ".join(pair.shared_tools or ()),
+            _iso(pair.started_at),
+            _iso(pair.ended_at),
+            pair.end_reason or "",
+            prompts.get(pair.id, 0),
+            sessions.get(pair.id, (0, ""))[0],
+            sessions.get(pair.id, (0, ""))[1] or "",
+        ]
+        for pair, g, lrn in pairs
+    ]
+
+
+async def _participant_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
+    people = list(
+        await session.scalars(
+            select(Participant).where(Participant.team_id == team_id).order_by(Participant.id)
+        )
+    )
+    tools: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for part in chunks([p.id for p in people]):
+        rows = await session.execute(
+            select(
+                ParticipantTool.participant_id,
+                ParticipantTool.direction,
+                func.coalesce(Tool.name, ParticipantTool.other_name),
+            )
+            .outerjoin(Tool, Tool.id == ParticipantTool.tool_id)
+            .where(ParticipantTool.participant_id.in_(part))
+            .order_by(ParticipantTool.id)
+        )
+        for pid, direction, name in rows.tuples():
+            tools[(pid, direction)].append(str(name))
+    return [
+        [
+            p.user_id,
+            p.display_name,
+            p.role,
+            p.state,
+            p.department,
+            p.tz or "",
+            _iso(p.joined_at),
+            _iso(p.paused_until),
+            _iso(p.left_at),
+            "; ".join(tools[(p.id, Direction.TEACH)]),
+            "; ".join(tools[(p.id, Direction.LEARN)]),
+        ]
+        for p in people
+    ]
+
+
+async def export_rows(
+    session: AsyncSession, team_id: str, kind: ExportKind
+) -> tuple[Sequence[str], list[list[Any]]]:
+    """The header and rows of one export."""
+    if kind == "sessions":
+        return SESSION_COLUMNS, await _session_rows(session, team_id)
+    if kind == "pairs":
+        return PAIR_COLUMNS, await _pair_rows(session, team_id)
+    if kind == "participants":
+        return PARTICIPANT_COLUMNS, await _participant_rows(session, team_id)
+    raise ValueError(f"unknown export {kind!r}: one of {', '.join(EXPORTS)}")
+
+
+def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write a header and the rows; how many rows were written."""
+    writer = csv.writer(out)
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+async def export_teams(session: AsyncSession) -> list[str]:
+    """Workspaces with participants (the export's `--team` choices)."""
+    query = select(Participant.team_id).distinct().order_by(Participant.team_id)
+    return list((await session.scalars(query)).all())

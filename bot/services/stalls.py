@@ -1,0 +1,277 @@
+"""Stalled pairs: no reported session for N consecutive weeks (a program setting) makes a pair
+"at risk"; HR admins get one DM per stall, with buttons to nudge the pair or talk to each.
+
+A stall is named by the week its silence started (the week after the last session, or the
+pair's first week): `stall_alerts` is unique per pair and that week, so the alert is never
+repeated for the same stall, and a pair that meets and then stalls again is a new stall.
+Weeks are ISO weeks in the program's zone. Pairs with someone paused are not alerted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.blocks.stats import (
+    StallView,
+    stall_alert_message,
+    stall_nudge_message,
+    stall_talk_message,
+)
+from bot.delivery.outbox import enqueue, register_kind
+from bot.services.checkins import last_answers
+from bot.services.errors import NotFound
+from bot.services.keepalive import (
+    add_weeks,
+    insert_new,
+    is_paused,
+    iso_week,
+    week_monday,
+    weeks_between,
+)
+from bot.services.program import ProgramConfig
+from models import OutboxMessage, Pair, PairSession, Participant, StallAlert
+
+KIND_STALL = register_kind("stall_alert").name
+KIND_STALL_NUDGE = register_kind("stall_nudge").name
+KIND_STALL_TALK = register_kind("stall_talk").name
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    pair_id: int
+    guide: str
+    learner: str
+    stall_started_week: str
+    silent_weeks: int
+    paused: bool
+
+    @property
+    def since(self) -> date:
+        return week_monday(self.stall_started_week)
+
+
+async def at_risk_pairs(
+    session: AsyncSession,
+    team_id: str,
+    config: ProgramConfig,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    include_paused: bool = False,
+) -> list[AtRisk]:
+    """Active pairs with no session for `config.stall_weeks` complete weeks or more."""
+    guide, learner = aliased(Participant), aliased(Participant)
+    # Index-only per pair: the unique (pair_id, iso_week) index answers max(iso_week).
+    last_week = (
+        select(func.max(PairSession.iso_week))
+        .where(PairSession.pair_id == Pair.id)
+        .correlate(Pair)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Pair.id,
+            Pair.started_at,
+            last_week,
+            guide.user_id,
+            guide.state,
+            guide.paused_until,
+            learner.user_id,
+            learner.state,
+            learner.paused_until,
+        )
+        .join(guide, guide.id == Pair.guide_id)
+        .join(learner, learner.id == Pair.learner_id)
+        .where(Pair.team_id == team_id, Pair.ended_at.is_(None))
+        .order_by(Pair.id)
+    )
+    current = iso_week(now.astimezone(zone))
+    risks: list[AtRisk] = []
+    for row in (await session.execute(query)).all():
+        pair_id, started_at, last, g_user, g_state, g_until, l_user, l_state, l_until = row
+        start = add_weeks(last, 1) if last else iso_week(started_at.astimezone(zone))
+        silent = weeks_between(start, current)
+        if silent < config.stall_weeks:
+            continue
+        paused = is_paused(g_state, g_until, now) or is_paused(l_state, l_until, now)
+        if paused and not include_paused:
+            continue
+        risks.append(AtRisk(pair_id, g_user, l_user, start, silent, paused))
+    return risks
+
+
+def _view(alert_id: int, risk: AtRisk, answers: Iterable[tuple[str, str, str]]) -> StallView:
+    return StallView(
+        alert_id=alert_id,
+        guide=risk.guide,
+        learner=risk.learner,
+        since=risk.since,
+        silent_weeks=risk.silent_weeks,
+        answers=tuple(answers),
+    )
+
+
+async def detect_stalls(
+    session: AsyncSession,
+    team_id: str,
+    config: ProgramConfig,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    admins: Iterable[str],
+) -> int:
+    """Alert HR admins about every new stall; how many stalls were new."""
+    admins = sorted(set(admins))
+    risks = await at_risk_pairs(session, team_id, config, now=now, zone=zone)
+    if not risks:
+        return 0
+    rows = [
+        {
+            "team_id": team_id,
+            "pair_id": risk.pair_id,
+            "stall_started_week": risk.stall_started_week,
+            "since": datetime.combine(risk.since, time(0), tzinfo=UTC),
+            "created_at": now,
+        }
+        for risk in risks
+    ]
+    written = await insert_new(
+        session, StallAlert, rows, returning=(StallAlert.id, StallAlert.pair_id)
+    )
+    if not written:
+        return 0
+    by_pair = {risk.pair_id: risk for risk in risks}
+    answers = await last_answers(session, [int(row[1]) for row in written])
+    for alert_id, pair_id in (tuple(r) for r in written):
+        risk = by_pair[pair_id]
+        message = stall_alert_message(_view(alert_id, risk, answers.get(pair_id, ())))
+        for admin in admins:
+            await enqueue(
+                session,
+                team_id=team_id,
+                dedupe_key=f"stall:{pair_id}:{risk.stall_started_week}:{admin}",
+                kind=KIND_STALL,
+                message=message,
+                channel=admin,
+                context={"stall_alert_id": alert_id},
+                now=now,
+            )
+    return len(written)
+
+
+class StallAlertNotFound(NotFound):
+    """No such stall alert in this workspace."""
+
+
+@dataclass(frozen=True)
+class StallAction:
+    view: StallView
+    done: dict[str, str]
+    already: bool
+
+
+async def _alert(
+    session: AsyncSession, team_id: str, alert_id: int
+) -> tuple[StallAlert, Pair, str, str]:
+    row = (
+        await session.execute(
+            select(StallAlert, Pair)
+            .join(Pair, Pair.id == StallAlert.pair_id)
+            .where(StallAlert.id == alert_id, StallAlert.team_id == team_id)
+        )
+    ).one_or_none()
+    if row is None:
+        raise StallAlertNotFound("I can't find that alert any more.")
+    alert, pair = row
+    users = dict(
+        (
+            await session.execute(
+                select(Participant.id, Participant.user_id).where(
+                    Participant.id.in_([pair.guide_id, pair.learner_id])
+                )
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return alert, pair, users[pair.guide_id], users[pair.learner_id]
+
+
+async def act_on_stall(
+    session: AsyncSession,
+    team_id: str,
+    alert_id: int,
+    *,
+    action: str,
+    admin: str,
+    now: datetime,
+) -> StallAction:
+    """ "Nudge them" (a friendly message in the pair's group DM) or "Talk to them" (a
+    conversation between the admin and each person); each once per stall."""
+    alert, pair, guide, learner = await _alert(session, team_id, alert_id)
+    target: dict[str, Any]
+    if action == "nudged":
+        target = (
+            {"channel": pair.group_channel_id}
+            if pair.group_channel_id
+            else {"open_users": [guide, learner]}
+        )
+        new = await enqueue(
+            session,
+            team_id=team_id,
+            dedupe_key=f"stall-nudge:{alert_id}",
+            kind=KIND_STALL_NUDGE,
+            message=stall_nudge_message(guide, learner),
+            now=now,
+            **target,
+        )
+    elif action == "talked":
+        new = False
+        for person in (guide, learner):
+            new |= await enqueue(
+                session,
+                team_id=team_id,
+                dedupe_key=f"stall-talk:{alert_id}:{person}",
+                kind=KIND_STALL_TALK,
+                message=stall_talk_message(admin, person),
+                open_users=[admin, person],
+                now=now,
+            )
+    else:
+        raise ValueError(f"unknown stall action {action!r}")
+    if new:
+        await session.execute(
+            update(StallAlert)
+            .where(StallAlert.id == alert_id)
+            .values(action=action, action_by=admin, action_at=now)
+        )
+    done = await _done(session, alert_id, guide)
+    answers = await last_answers(session, [pair.id])
+    risk = AtRisk(
+        pair.id,
+        guide,
+        learner,
+        alert.stall_started_week,
+        weeks_between(alert.stall_started_week, iso_week(now)),
+        False,
+    )
+    return StallAction(_view(alert_id, risk, answers.get(pair.id, ())), done, already=not new)
+
+
+async def _done(session: AsyncSession, alert_id: int, guide: str) -> dict[str, str]:
+    """Which follow-ups exist for the alert (from the outbox keys), and who did the last one."""
+    keys = {f"stall-nudge:{alert_id}": "nudged", f"stall-talk:{alert_id}:{guide}": "talked"}
+    rows = await session.execute(
+        select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(list(keys)))
+    )
+    alert = await session.get(StallAlert, alert_id, populate_existing=True)
+    who = alert.action_by if alert and alert.action_by else ""
+    return {keys[key]: who for key in rows.scalars()}
