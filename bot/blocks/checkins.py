@@ -110,8 +110,13 @@ def answered_message(partner: str, answer: str, detail: str | None = None) -> Me
 
 
 def already_answered_text(answer: str | None) -> str:
+    if answer == "pair_ended":
+        return "This pair has ended, so the check-in is closed and nothing changed."
     if answer is None or answer == "asked":
-        return "That check-in is no longer open, so nothing changed."
+        return (
+            "That message is out of date (I asked again in a newer one), so nothing changed: "
+            "please answer the latest check-in."
+        )
     return (
         f"You already answered this check-in ({ANSWER_TEXT.get(answer, answer)}), so nothing "
         "changed. Thanks!"

@@ -285,7 +285,8 @@ async def get_checkin(
 
 
 def _closed(info: CheckInInfo) -> CheckInClosed:
-    return CheckInClosed("That check-in was already answered.", info.status)
+    status = info.status if info.pair_active else "pair_ended"
+    return CheckInClosed("That check-in was already answered.", status)
 
 
 async def open_checkin(

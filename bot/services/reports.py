@@ -71,7 +71,7 @@ async def program_stats(
         .where(Participant.team_id == team_id)
         .group_by(Participant.role, Participant.state)
     )
-    participants = {(role, state): int(n) for role, state, n in people.tuples()}
+    participants = {(role, state): int(n) for role, state, n in people.all()}
     active_pairs = int(
         await session.scalar(
             select(func.count()).where(Pair.team_id == team_id, Pair.ended_at.is_(None))
@@ -124,8 +124,8 @@ async def program_stats(
         sessions_this_cycle=sessions,
         met_recently=met_recently,
         meet_rate=(met_recently / active_pairs) if active_pairs else None,
-        rating_by_role={str(role): float(avg) for role, avg in ratings.tuples() if avg is not None},
-        top_tools=[(str(name), int(n)) for name, n in tools.tuples()],
+        rating_by_role={str(role): float(avg) for role, avg in ratings.all() if avg is not None},
+        top_tools=[(str(name), int(n)) for name, n in tools.all()],
         at_risk=[(r.guide, r.learner, r.silent_weeks) for r in risks],
     )
 
@@ -174,7 +174,7 @@ async def pair_progress(
             .where(SessionReport.session_id.in_([s[0] for s in sessions]))
             .order_by(SessionReport.id)
         )
-        for session_id, tool, other in rows.tuples():
+        for session_id, tool, other in rows.all():
             name = tool or other
             if name and name not in covered_by_session[session_id]:
                 covered_by_session[session_id].append(name)
@@ -281,7 +281,7 @@ async def _session_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
             report.learned or "",
             report.hr_note or "",
         ]
-        for report, s, pair, g, lrn, reporter_id in (await session.execute(query)).tuples()
+        for report, s, pair, g, lrn, reporter_id in (await session.execute(query)).all()
     ]
 
 
@@ -295,7 +295,7 @@ async def _pair_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
             .where(Pair.team_id == team_id)
             .order_by(Pair.id)
         )
-    ).tuples()
+    ).all()
     prompts = dict(
         (
             await session.execute(
@@ -303,9 +303,7 @@ async def _pair_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
                 .where(WeeklyPrompt.team_id == team_id, WeeklyPrompt.prompt_id.is_not(None))
                 .group_by(WeeklyPrompt.pair_id)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     sessions = {
         pair_id: (int(n), last)
@@ -315,7 +313,7 @@ async def _pair_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
                 .where(PairSession.team_id == team_id)
                 .group_by(PairSession.pair_id)
             )
-        ).tuples()
+        ).all()
     }
     return [
         [
@@ -355,7 +353,7 @@ async def _participant_rows(session: AsyncSession, team_id: str) -> list[list[An
             .where(ParticipantTool.participant_id.in_(part))
             .order_by(ParticipantTool.id)
         )
-        for pid, direction, name in rows.tuples():
+        for pid, direction, name in rows.all():
             tools[(pid, direction)].append(str(name))
     return [
         [

@@ -198,9 +198,7 @@ async def _alert(
                     Participant.id.in_([pair.guide_id, pair.learner_id])
                 )
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return alert, pair, users[pair.guide_id], users[pair.learner_id]
 
