@@ -791,7 +791,9 @@ async def resume_due_pauses(session: AsyncSession, now: datetime) -> int:
             Participant.paused_until.is_not(None),
             Participant.paused_until <= now,
         )
-        .with_for_update(skip_locked=True)
+        # Wait for a row someone is changing rather than skip it: PostgreSQL re-checks the
+        # WHERE after the wait, so a pause resumed meanwhile drops out, and none is missed.
+        .with_for_update()
         .execution_options(populate_existing=True)
     )
     participants = (await session.scalars(query)).all()

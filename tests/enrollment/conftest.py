@@ -153,11 +153,12 @@ async def submit(
 
 
 async def join(bot: RunningBot, user: str, answers: Mapping[str, Any]) -> None:
-    """Join through `/rotnem join` and the modal, and wait until the Home tab shows it."""
-    view = await open_modal(bot, user)
-    publishes = bot.slack.count("views.publish")
+    """Join through `/rotnem join` and the modal, and wait for the confirmation in the channel
+    (sent once the profile is saved and the Home tab published)."""
+    answer, view = await command_modal(bot, user)
     assert await submit(bot, user, view, answers) == {}
-    await bot.slack.wait_for("views.publish", publishes + 1)
+    confirmation = await reply(bot, answer)
+    assert confirmation["text"].startswith("You're in")
 
 
 async def participant(bot: RunningBot, user: str) -> Participant | None:
