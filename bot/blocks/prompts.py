@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -13,6 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.checkins import Template
 from bot.blocks.message import Message
 
 
@@ -52,6 +55,37 @@ def weekly_prompt_message(
     )
     fallback = f"{title.split(' ', 1)[1]}: {text}" + (f" Exercise: {exercise}" if exercise else "")
     return Message(text=fallback, blocks=blocks)
+
+
+@functools.lru_cache(maxsize=4096)
+def _prompt_template(
+    direction: str, text: str, exercise: str | None, tool: str | None, checkin_days: int
+) -> Template:
+    message = weekly_prompt_message(
+        direction=direction,
+        guide="@@guide@@",
+        learner="@@learner@@",
+        text=text,
+        exercise=exercise,
+        tool=tool,
+        checkin_days=checkin_days,
+    )
+    return Template(message, "guide", "learner")
+
+
+def weekly_prompt_payload(
+    *,
+    direction: str,
+    guide: str,
+    learner: str,
+    text: str,
+    exercise: str | None,
+    tool: str | None,
+    checkin_days: int,
+) -> dict[str, Any]:
+    """`weekly_prompt_message(...).to_dict()`, fast: built once per prompt, filled per pair."""
+    template = _prompt_template(direction, text, exercise, tool, checkin_days)
+    return template.fill(guide=guide, learner=learner)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 
 from bot.blocks.checkins import (
     checkin_message,
+    checkin_payload,
     hr_cant_make_it_message,
     partner_pair_ended_message,
 )
@@ -27,7 +28,7 @@ from bot.db import insert_ignoring_duplicates
 from bot.delivery.outbox import enqueue, register_kind
 from bot.services import rounds
 from bot.services.errors import Conflict, NotAllowed, NotFound
-from bot.services.keepalive import chunks, insert_new, is_paused
+from bot.services.keepalive import Outgoing, chunks, enqueue_many, insert_new, is_paused
 from models import (
     CheckIn,
     CheckInStatus,
@@ -143,20 +144,20 @@ async def enqueue_due_checkins(
         new,
         returning=(CheckIn.id, CheckIn.pair_id, CheckIn.user_id, CheckIn.iso_week),
     )
-    sent = 0
-    for checkin_id, pair_id, user_id, week in (tuple(r) for r in written):
+    outgoing: list[Outgoing] = []
+    for checkin_id, pair_id, user_id, week in written:
         guide_user, learner_user = partners[pair_id]
         partner = learner_user if user_id == guide_user else guide_user
-        sent += await enqueue(
-            session,
-            team_id=team_id,
-            dedupe_key=f"checkin:{pair_id}:{user_id}:{week}",
-            kind=KIND_CHECKIN,
-            message=checkin_message(checkin_id, 1, partner),
-            channel=user_id,
-            context={"checkin_id": checkin_id},
-            now=now,
+        outgoing.append(
+            Outgoing(
+                dedupe_key=f"checkin:{pair_id}:{user_id}:{week}",
+                kind=KIND_CHECKIN,
+                message=checkin_payload(checkin_id, 1, partner),
+                channel=user_id,
+                context={"checkin_id": checkin_id},
+            )
         )
+    sent = await enqueue_many(session, team_id, outgoing, now=now)
     ids = [row[0] for row in rows]
     for part in chunks(ids):
         await session.execute(

@@ -23,10 +23,17 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.blocks.prompts import PromptLine, weekly_prompt_message
-from bot.delivery.outbox import enqueue, register_kind
+from bot.blocks.prompts import PromptLine, weekly_prompt_payload
+from bot.delivery.outbox import register_kind
 from bot.services.errors import InvalidInput, ToolNotFound
-from bot.services.keepalive import chunks, insert_new, is_paused, nudge_slot
+from bot.services.keepalive import (
+    Outgoing,
+    chunks,
+    enqueue_many,
+    insert_new,
+    is_paused,
+    nudge_slot,
+)
 from bot.services.program import ProgramConfig
 from models import (
     OutboxMessage,
@@ -393,12 +400,12 @@ async def enqueue_due_prompts(
         session, WeeklyPrompt, rows, returning=(WeeklyPrompt.id, WeeklyPrompt.pair_id)
     )
     by_pair = {pair.pair_id: pair for pair in due}
-    sent = 0
-    for weekly_id, pair_id in (tuple(row) for row in written):
+    outgoing: list[Outgoing] = []
+    for weekly_id, pair_id in written:
         pair, choice = by_pair[pair_id], choices.get(pair_id)
         if choice is None:
             continue
-        message = weekly_prompt_message(
+        message = weekly_prompt_payload(
             direction=choice.direction,
             guide=pair.guide,
             learner=pair.learner,
@@ -407,21 +414,17 @@ async def enqueue_due_prompts(
             tool=choice.tool,
             checkin_days=config.checkin_delay_days,
         )
-        target: dict[str, Any] = (
-            {"channel": pair.channel}
-            if pair.channel
-            else {"open_users": [pair.guide, pair.learner]}
+        outgoing.append(
+            Outgoing(
+                dedupe_key=f"nudge:{pair_id}:{pair.iso_week}",
+                kind=KIND_PROMPT,
+                message=message,
+                channel=pair.channel,
+                open_users=None if pair.channel else [pair.guide, pair.learner],
+                context={"weekly_prompt_id": weekly_id, "pair_id": pair_id},
+            )
         )
-        sent += await enqueue(
-            session,
-            team_id=team_id,
-            dedupe_key=f"nudge:{pair_id}:{pair.iso_week}",
-            kind=KIND_PROMPT,
-            message=message,
-            context={"weekly_prompt_id": weekly_id, "pair_id": pair_id},
-            now=now,
-            **target,
-        )
+    sent = await enqueue_many(session, team_id, outgoing, now=now)
     return PromptRun(sent=sent, skipped=len(written) - sent)
 
 

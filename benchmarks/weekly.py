@@ -1,0 +1,372 @@
+"""Benchmark of keeping pairs alive (a script, not a test: it prints figures, never asserts).
+
+    python benchmarks/weekly.py                          # SQLite (a temporary file)
+    python benchmarks/weekly.py --db postgresql          # a throwaway PostgreSQL database
+    python benchmarks/weekly.py --pairs 1000              # a smaller program
+
+Data: 20,000 participants (10,000 guides, 10,000 learners) in 12 time zones (UTC-8 … UTC+9),
+10,000 active pairs in the current 12-week cycle, and one year of history: three earlier
+cycles of 10,000 (ended) pairs, a weekly prompt per pair and week, a session for ~60 % of them
+with both people's reports (~290,000 sessions, ~580,000 reports), and the current cycle's
+check-ins. Populated with bulk inserts, then measured on the real services:
+
+* the tick with a full week's worth due (every one of the 10,000 pairs: Sunday 12:00 UTC, when
+  Monday 10:00 has passed in all 12 zones): find due pairs, choose prompts, write
+  `weekly_prompts` and the outbox rows; then the same tick again (nothing due: the every-minute
+  cost), the check-ins three days later (20,000) and stall detection;
+* `/rotnem admin stats` (`program_stats`) and the App Home reads for one person (profile,
+  partners, past partners, pair progress), median of several runs.
+
+Wall time is time.perf_counter() around each call; "peak RSS" is the process's VmHWM after the
+tick (interpreter, SQLAlchemy and the populated data included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from bot import migrate  # noqa: E402
+from bot.clock import ManualClock  # noqa: E402
+from bot.config import load_settings  # noqa: E402
+from bot.jobs.weekly import detect_stalls, enqueue_checkins, enqueue_prompts  # noqa: E402
+from bot.runtime import build_deps  # noqa: E402
+from bot.services import enrollment, reports, rounds  # noqa: E402
+from bot.services.keepalive import iso_week  # noqa: E402
+from bot.services.program import defaults_from, program_config  # noqa: E402
+from models import (  # noqa: E402
+    CheckIn,
+    Pair,
+    PairSession,
+    Participant,
+    ParticipantTool,
+    Prompt,
+    Round,
+    SessionReport,
+    Tool,
+    WeeklyPrompt,
+    Workspace,
+)
+
+TEAM = "T0BENCH001"
+ZONES = [
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Helsinki",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+]
+# The current cycle starts Monday 7 Sep 2026; the tick runs on Sunday 29 Nov (week 12).
+CYCLE_START = datetime(2026, 9, 7, 8, 0, tzinfo=UTC)
+TICK_AT = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+WEEKS = 12
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def bulk(session: Any, model: Any, rows: list[dict[str, Any]], chunk: int = 5000) -> None:
+    """Core executemany (not the ORM's bulk path, which is far slower for this much data)."""
+    connection = await session.connection()
+    for start in range(0, len(rows), chunk):
+        await connection.execute(insert(model.__table__), rows[start : start + chunk])
+
+
+async def populate(deps: Any, n_pairs: int, rnd: random.Random) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    async with deps.sessionmaker.begin() as session:
+        await bulk(session, Workspace, [{"team_id": TEAM, "first_seen_at": CYCLE_START}])
+        tools = list((await session.execute(select(Tool.id, Tool.name))).all())
+        prompt_rows = (await session.execute(select(Prompt.id, Prompt.kind))).all()
+        teach = [pid for pid, kind in prompt_rows if kind == "teach"]
+        mirror = [pid for pid, kind in prompt_rows if kind == "mirror"]
+        joined = CYCLE_START - timedelta(weeks=40)
+        people = []
+        for i in range(2 * n_pairs):
+            role = "guide" if i < n_pairs else "learner"
+            people.append(
+                {
+                    "id": i + 1,
+                    "team_id": TEAM,
+                    "user_id": f"U{i:08d}",
+                    "role": role,
+                    "department": f"dept{i % 40}",
+                    "capacity": 1,
+                    "tz": ZONES[i % len(ZONES)],
+                    "display_name": f"Person {i}",
+                    "state": "paused" if i % 97 == 0 else "active",
+                    "paused_until": TICK_AT + timedelta(days=10) if i % 97 == 0 else None,
+                    "joined_at": joined,
+                    "updated_at": joined,
+                }
+            )
+        await bulk(session, Participant, people)
+        person_tools = []
+        for i in range(2 * n_pairs):
+            for tool_id, _ in rnd.sample(tools, 3):
+                person_tools.append(
+                    {
+                        "participant_id": i + 1,
+                        "direction": "teach" if i < n_pairs else "learn",
+                        "tool_id": tool_id,
+                    }
+                )
+        await bulk(session, ParticipantTool, person_tools)
+        counts["participants"] = len(people)
+        rounds_ = []
+        for cycle in range(4):
+            start = CYCLE_START - timedelta(weeks=WEEKS * (3 - cycle))
+            rounds_.append(
+                {
+                    "id": cycle + 1,
+                    "team_id": TEAM,
+                    "status": "approved",
+                    "source": "matching",
+                    "proposal": {},
+                    "decided_at": start,
+                    "started_on": start.date(),
+                    "ends_on": (start + timedelta(weeks=WEEKS)).date(),
+                    "ended_at": None if cycle == 3 else start + timedelta(weeks=WEEKS),
+                    "created_at": start,
+                }
+            )
+        await bulk(session, Round, rounds_)
+        pairs, prompts, sessions, reports_, checkins = [], [], [], [], []
+        pair_id = session_id = 0
+        for cycle in range(4):
+            start = CYCLE_START - timedelta(weeks=WEEKS * (3 - cycle))
+            shift = rnd.randrange(n_pairs)
+            current = cycle == 3
+            weeks = 11 if current else WEEKS  # the current week's prompt is the tick's to send
+            for g in range(n_pairs):
+                pair_id += 1
+                learner = n_pairs + (g + shift) % n_pairs + 1
+                pair_tools = [name for _, name in rnd.sample(tools, 2)]
+                pairs.append(
+                    {
+                        "id": pair_id,
+                        "team_id": TEAM,
+                        "round_id": cycle + 1,
+                        "guide_id": g + 1,
+                        "learner_id": learner,
+                        "shared_tools": pair_tools,
+                        "explanation": "",
+                        "started_at": start,
+                        "ended_at": None if current else start + timedelta(weeks=WEEKS),
+                        "end_reason": None if current else "cycle_ended",
+                        "group_channel_id": f"G{pair_id:09d}",
+                    }
+                )
+                for w in range(weeks):
+                    moment = start + timedelta(weeks=w, hours=2)
+                    week = iso_week(moment)
+                    direction = "teach" if w % 2 == 0 else "mirror"
+                    prompt_id = (teach if direction == "teach" else mirror)[
+                        (pair_id + w) % (len(teach) if direction == "teach" else len(mirror))
+                    ]
+                    prompts.append(
+                        {
+                            "team_id": TEAM,
+                            "pair_id": pair_id,
+                            "iso_week": week,
+                            "prompt_id": prompt_id,
+                            "direction": direction,
+                            "tool_name": pair_tools[w // 2 % 2] if direction == "teach" else None,
+                            "due_at": moment,
+                            "created_at": moment,
+                            "checkin_due_at": moment + timedelta(days=3),
+                            "checkins_enqueued_at": moment + timedelta(days=3),
+                        }
+                    )
+                    # A few current pairs go silent for their last 4 weeks (the at-risk ones).
+                    silent = current and g % 50 == 0 and w >= weeks - 4
+                    if rnd.random() < 0.6 and not silent:
+                        session_id += 1
+                        sessions.append(
+                            {
+                                "id": session_id,
+                                "team_id": TEAM,
+                                "pair_id": pair_id,
+                                "iso_week": week,
+                                "created_at": moment + timedelta(days=3),
+                            }
+                        )
+                        for who, role in ((g + 1, "guide"), (learner, "learner")):
+                            reports_.append(
+                                {
+                                    "team_id": TEAM,
+                                    "session_id": session_id,
+                                    "participant_id": who,
+                                    "reporter_role": role,
+                                    "tool_name": pair_tools[0] if w % 2 == 0 else None,
+                                    "other_text": None if w % 2 == 0 else "How budgets work",
+                                    "rating": rnd.randint(2, 5),
+                                    "created_at": moment + timedelta(days=3),
+                                }
+                            )
+        await bulk(session, Pair, pairs)
+        await bulk(session, WeeklyPrompt, prompts)
+        await bulk(session, PairSession, sessions)
+        await bulk(session, SessionReport, reports_)
+        ids = dict(
+            (await session.execute(select(WeeklyPrompt.pair_id, WeeklyPrompt.id))).all()
+        )  # any prompt id of each pair is enough for the check-in's foreign key
+        for pair in pairs[-n_pairs:]:
+            for w in range(10):
+                week = iso_week(CYCLE_START + timedelta(weeks=w, hours=2))
+                for who in (pair["guide_id"], pair["learner_id"]):
+                    checkins.append(
+                        {
+                            "team_id": TEAM,
+                            "pair_id": pair["id"],
+                            "weekly_prompt_id": ids[pair["id"]],
+                            "participant_id": who,
+                            "user_id": f"U{who - 1:08d}",
+                            "iso_week": week,
+                            "status": "met" if (who + w) % 3 else "skipped",
+                            "attempt": 1,
+                            "asked_at": CYCLE_START + timedelta(weeks=w, days=3),
+                            "answered_at": CYCLE_START + timedelta(weeks=w, days=3, hours=5),
+                        }
+                    )
+        await bulk(session, CheckIn, checkins)
+        counts |= {
+            "pairs (all)": len(pairs),
+            "weekly_prompts": len(prompts),
+            "sessions": len(sessions),
+            "reports": len(reports_),
+            "checkins": len(checkins),
+        }
+    if deps.engine.dialect.name == "postgresql":
+        async with deps.engine.connect() as connection:
+            await connection.exec_driver_sql("COMMIT")
+            await connection.exec_driver_sql("ANALYZE")
+    else:
+        async with deps.engine.begin() as connection:
+            await connection.exec_driver_sql("ANALYZE")
+    return counts
+
+
+async def timed(label: str, func: Any, repeat: int = 1) -> Any:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = await func()
+        times.append(time.perf_counter() - started)
+    shown = ", ".join(f"{t * 1000:.1f}" for t in times)
+    extra = f" (median of {repeat}: {statistics.median(times) * 1000:.1f} ms)" if repeat > 1 else ""
+    print(f"{label:<48} {shown} ms{extra}")
+    return result
+
+
+async def home_reads(deps: Any, user_id: str) -> Any:
+    """What the Home tab reads for one person (handlers/participation.publish_home)."""
+    now = deps.clock.now()
+    async with deps.sessionmaker() as session:
+        profile = await enrollment.get_profile(session, TEAM, user_id, now=now)
+        partners = await rounds.current_partners(session, TEAM, user_id)
+        past = await rounds.past_partners(session, TEAM, user_id)
+        config = await program_config(session, TEAM, defaults_from(deps.settings))
+        progress = await reports.pair_progress(session, TEAM, user_id, config, now=now)
+    return profile, partners, past, progress
+
+
+async def run(url: str, n_pairs: int) -> None:
+    settings = load_settings(_env_file=None, database_url=url, rotnem_admins="UADMIN001")
+    await asyncio.to_thread(migrate.upgrade, settings.database_url)
+    clock = ManualClock(CYCLE_START)
+    deps = build_deps(settings, clock=clock)
+    rnd = random.Random(2026)
+    started = time.perf_counter()
+    counts = await populate(deps, n_pairs, rnd)
+    print(f"populated in {time.perf_counter() - started:.1f} s: {counts}")
+    rss_before = peak_rss_mb()
+    clock.set(TICK_AT)
+    result = await timed("tick, full week due (prompts + outbox)", lambda: enqueue_prompts(deps))
+    print(f"  -> {result.prompts} prompts enqueued, {result.skipped} pairs skipped (paused)")
+    print(f"  peak RSS {peak_rss_mb():.0f} MB (before the tick {rss_before:.0f} MB)")
+    await timed("tick again, nothing due", lambda: enqueue_prompts(deps), repeat=3)
+    clock.set(TICK_AT + timedelta(days=3))
+    result = await timed("check-ins due 3 days later", lambda: enqueue_checkins(deps))
+    print(f"  -> {result.checkins} check-ins enqueued")
+    await timed("check-in tick again, nothing due", lambda: enqueue_checkins(deps), repeat=3)
+    found = await timed("stall detection (first run)", lambda: detect_stalls(deps))
+    print(f"  -> {found} stalled pair(s) reported")
+    await timed("stall detection (nothing new)", lambda: detect_stalls(deps), repeat=3)
+
+    async def stats() -> Any:
+        async with deps.sessionmaker() as session:
+            config = await program_config(session, TEAM, defaults_from(deps.settings))
+            return await reports.program_stats(
+                session, TEAM, config, now=clock.now(), zone=settings.zone
+            )
+
+    view = await timed("/rotnem admin stats (program_stats)", stats, repeat=7)
+    print(
+        f"  -> {view.active_pairs} active pairs, {view.sessions_this_cycle} sessions this cycle, "
+        f"meet rate {view.meet_rate:.0%}, {len(view.at_risk)} at risk"
+    )
+    users = [f"U{rnd.randrange(2 * n_pairs):08d}" for _ in range(7)]
+    queue = iter(users)
+    await timed("App Home reads for one person", lambda: home_reads(deps, next(queue)), repeat=7)
+    print(f"peak RSS at the end {peak_rss_mb():.0f} MB")
+    await deps.engine.dispose()
+
+
+async def _admin(dsn: str, sql: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--pairs", type=int, default=10_000)
+    args = parser.parse_args()
+    print(f"backend {args.db}, {2 * args.pairs} participants, {args.pairs} active pairs")
+    if args.db == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            asyncio.run(run(f"sqlite+aiosqlite:///{folder}/weekly.db", args.pairs))
+        return
+    admin = os.environ.get("ROTNEM_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+    name = f"rotnem_bench_{secrets.token_hex(4)}"
+    asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
+    try:
+        base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+        asyncio.run(run(f"{base}/{name}", args.pairs))
+    finally:
+        asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    main()
