@@ -17,8 +17,9 @@ check-ins. Populated with bulk inserts, then measured on the real services:
 * `/rotnem admin stats` (`program_stats`) and the App Home reads for one person (profile,
   partners, past partners, pair progress), median of several runs.
 
-Wall time is time.perf_counter() around each call; "peak RSS" is the process's VmHWM after the
-tick (interpreter, SQLAlchemy and the populated data included).
+The database is populated by this process; the measurements run in a fresh child process, so
+its "peak RSS" (VmHWM: interpreter, SQLAlchemy and the tick's own data) is the tick's, not the
+population's. Wall time is time.perf_counter() around each call.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import os
 import random
 import secrets
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -296,17 +298,26 @@ async def home_reads(deps: Any, user_id: str) -> Any:
     return profile, partners, past, progress
 
 
-async def run(url: str, n_pairs: int) -> None:
-    settings = load_settings(_env_file=None, database_url=url, rotnem_admins="UADMIN001")
+def settings_for(url: str) -> Any:
+    return load_settings(_env_file=None, database_url=url, rotnem_admins="UADMIN001")
+
+
+async def prepare(url: str, n_pairs: int) -> None:
+    settings = settings_for(url)
     await asyncio.to_thread(migrate.upgrade, settings.database_url)
-    clock = ManualClock(CYCLE_START)
-    deps = build_deps(settings, clock=clock)
-    rnd = random.Random(2026)
+    deps = build_deps(settings, clock=ManualClock(CYCLE_START))
     started = time.perf_counter()
-    counts = await populate(deps, n_pairs, rnd)
-    print(f"populated in {time.perf_counter() - started:.1f} s: {counts}")
+    counts = await populate(deps, n_pairs, random.Random(2026))
+    print(f"populated in {time.perf_counter() - started:.1f} s: {counts}", flush=True)
+    await deps.engine.dispose()
+
+
+async def run(url: str, n_pairs: int) -> None:
+    settings = settings_for(url)
+    clock = ManualClock(TICK_AT)
+    deps = build_deps(settings, clock=clock)
+    rnd = random.Random(7)
     rss_before = peak_rss_mb()
-    clock.set(TICK_AT)
     result = await timed("tick, full week due (prompts + outbox)", lambda: enqueue_prompts(deps))
     print(f"  -> {result.prompts} prompts enqueued, {result.skipped} pairs skipped (paused)")
     print(f"  peak RSS {peak_rss_mb():.0f} MB (before the tick {rss_before:.0f} MB)")
@@ -348,22 +359,33 @@ async def _admin(dsn: str, sql: str) -> None:
         await connection.close()
 
 
+def measure(url: str, n_pairs: int) -> None:
+    asyncio.run(prepare(url, n_pairs))
+    subprocess.run(
+        [sys.executable, __file__, "--measure", url, "--pairs", str(n_pairs)], check=True
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pairs", type=int, default=10_000)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure:
+        asyncio.run(run(args.measure, args.pairs))
+        return
     print(f"backend {args.db}, {2 * args.pairs} participants, {args.pairs} active pairs")
     if args.db == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
-            asyncio.run(run(f"sqlite+aiosqlite:///{folder}/weekly.db", args.pairs))
+            measure(f"sqlite+aiosqlite:///{folder}/weekly.db", args.pairs)
         return
     admin = os.environ.get("ROTNEM_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
     name = f"rotnem_bench_{secrets.token_hex(4)}"
     asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
     try:
         base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-        asyncio.run(run(f"{base}/{name}", args.pairs))
+        measure(f"{base}/{name}", args.pairs)
     finally:
         asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

@@ -1,6 +1,9 @@
 """What HR reads without reading anyone's conversation: `/rotnem admin stats`, the CSV exports,
 and each person's own view of their pair (the Home tab, `status`).
 
+At-risk pairs in the stats are the stalls the stall job (every 15 minutes) alerted HR about and
+that still last, so the stats never scan every pair's history.
+
 Statistics cover the current cycle (from the earliest running round's start; the last
 `cycle_weeks` when none runs), so they read index ranges, not a year of history.
 CSV: UTF-8, a header row, ISO 8601 dates; private columns (notes to HR) appear only in the
@@ -24,7 +27,7 @@ from bot.blocks.checkins import PairProgress, SessionLine
 from bot.blocks.stats import StatsView
 from bot.services.keepalive import chunks, is_paused, next_nudge_at
 from bot.services.program import ProgramConfig
-from bot.services.stalls import at_risk_pairs
+from bot.services.stalls import open_stalls
 from models import (
     Direction,
     Pair,
@@ -116,7 +119,7 @@ async def program_stats(
         .order_by(func.count().desc(), SessionReport.tool_name)
         .limit(TOP_TOOLS)
     )
-    risks = await at_risk_pairs(session, team_id, config, now=now, zone=zone, include_paused=True)
+    risks = await open_stalls(session, team_id, now=now, zone=zone)
     return StatsView(
         participants=participants,
         active_pairs=active_pairs,

@@ -51,7 +51,6 @@ class AtRisk:
     learner: str
     stall_started_week: str
     silent_weeks: int
-    paused: bool
 
     @property
     def since(self) -> date:
@@ -65,9 +64,9 @@ async def at_risk_pairs(
     *,
     now: datetime,
     zone: ZoneInfo,
-    include_paused: bool = False,
 ) -> list[AtRisk]:
-    """Active pairs with no session for `config.stall_weeks` complete weeks or more."""
+    """Active pairs with no session for `config.stall_weeks` complete weeks or more (pairs with
+    someone paused left out)."""
     guide, learner = aliased(Participant), aliased(Participant)
     # Index-only per pair: the unique (pair_id, iso_week) index answers max(iso_week).
     last_week = (
@@ -101,11 +100,39 @@ async def at_risk_pairs(
         silent = weeks_between(start, current)
         if silent < config.stall_weeks:
             continue
-        paused = is_paused(g_state, g_until, now) or is_paused(l_state, l_until, now)
-        if paused and not include_paused:
+        if is_paused(g_state, g_until, now) or is_paused(l_state, l_until, now):
             continue
-        risks.append(AtRisk(pair_id, g_user, l_user, start, silent, paused))
+        risks.append(AtRisk(pair_id, g_user, l_user, start, silent))
     return risks
+
+
+async def open_stalls(
+    session: AsyncSession, team_id: str, *, now: datetime, zone: ZoneInfo
+) -> list[AtRisk]:
+    """Stalls HR was alerted about that still last: the pair runs and has reported no session
+    since the stall began. Reads the alerts (a few rows), not every pair's history."""
+    guide, learner = aliased(Participant), aliased(Participant)
+    met_since = (
+        select(PairSession.id)
+        .where(
+            PairSession.pair_id == StallAlert.pair_id,
+            PairSession.iso_week >= StallAlert.stall_started_week,
+        )
+        .exists()
+    )
+    query = (
+        select(StallAlert.pair_id, guide.user_id, learner.user_id, StallAlert.stall_started_week)
+        .join(Pair, Pair.id == StallAlert.pair_id)
+        .join(guide, guide.id == Pair.guide_id)
+        .join(learner, learner.id == Pair.learner_id)
+        .where(StallAlert.team_id == team_id, Pair.ended_at.is_(None), ~met_since)
+        .order_by(StallAlert.stall_started_week, StallAlert.pair_id)
+    )
+    current = iso_week(now.astimezone(zone))
+    return [
+        AtRisk(pair_id, g, lrn, week, weeks_between(week, current))
+        for pair_id, g, lrn, week in (await session.execute(query)).all()
+    ]
 
 
 def _view(alert_id: int, risk: AtRisk, answers: Iterable[tuple[str, str, str]]) -> StallView:
@@ -259,7 +286,6 @@ async def act_on_stall(
         learner,
         alert.stall_started_week,
         weeks_between(alert.stall_started_week, iso_week(now)),
-        False,
     )
     return StallAction(_view(alert_id, risk, answers.get(pair.id, ())), done, already=not new)
 

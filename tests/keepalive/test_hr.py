@@ -102,6 +102,7 @@ async def test_stalled_pair_alerts_hr_once_and_the_buttons_work(keep: Keep) -> N
 
 async def test_stats_figures_on_a_known_data_set(keep: Keep) -> None:
     await known_program(keep)
+    await keep.stalls()  # at-risk pairs are the stalls the stall job found
     await keep.program.command("admin stats")
     (answer,) = await keep.program.answers(1)
     text = answer["text"]
