@@ -70,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--output", help="write to this file instead of standard output")
     export.add_argument("--team", help="the workspace's team ID, when the bot serves several")
 
+    demo = commands.add_parser(
+        "demo",
+        help="try Rotnem without Slack: a simulated cohort through the real app, in a minute",
+    )
+    from bot.demo.options import add_arguments as add_demo_arguments
+
+    add_demo_arguments(demo)
+
     commands.add_parser("migrate", help="upgrade the database schema to the latest version")
     commands.add_parser("version", help="print Rotnem's version")
     return parser
@@ -162,6 +170,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "version":
         print(f"rotnem {__version__}")
         return 0
+    if args.command == "demo":
+        # Settings are built in code: the demo never reads tokens from the environment.
+        from bot.demo.run import main as demo_main
+
+        return demo_main(args)
     try:
         settings = load_settings()
     except ConfigError as exc:

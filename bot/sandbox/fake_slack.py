@@ -788,6 +788,12 @@ class FakeSlack:
         with self._lock:
             return [c for c in self._calls if method is None or c.method == method]
 
+    def calls_since(self, start: int) -> list[Call]:
+        """The calls recorded after the first ``start`` ones, so a poller reads only what is new
+        (a driver that follows thousands of calls stays linear)."""
+        with self._lock:
+            return self._calls[start:]
+
     def count(self, method: str) -> int:
         with self._lock:
             return sum(1 for c in self._calls if c.method == method)
@@ -1091,6 +1097,11 @@ class FakeSlack:
         """JSON bodies posted to response_urls (accepted ones only), in order."""
         with self._lock:
             return [dict(body) for u, body in self._responses if url is None or u == url]
+
+    def responses_since(self, start: int) -> list[tuple[str, JSON]]:
+        """``(response_url, body)`` of the accepted response_url posts after the first ``start``."""
+        with self._lock:
+            return [(url, dict(body)) for url, body in self._responses[start:]]
 
     def view(self, view_id: str) -> JSON | None:
         with self._lock:
