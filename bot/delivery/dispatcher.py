@@ -101,7 +101,12 @@ class DispatchConfig:
         )
 
     def pacer(self, **kwargs: Any) -> Pacer:
-        rates = {POST_MESSAGE: self.post_rate_per_minute, OPEN: self.open_rate_per_minute}
+        # conversations.history (only after an interruption) is Tier 3 like conversations.open.
+        rates = {
+            POST_MESSAGE: self.post_rate_per_minute,
+            OPEN: self.open_rate_per_minute,
+            HISTORY: self.open_rate_per_minute,
+        }
         return Pacer(rates, **kwargs)
 
     def backoff(self, attempts: int) -> float:

@@ -78,6 +78,10 @@ def get_kind(name: str) -> Kind | None:
     return _KINDS.get(name)
 
 
+# A plain message with nothing to record after sending (announcements, notices, the benchmark).
+PLAIN = register_kind("message")
+
+
 def _payload(message: Message | dict[str, Any]) -> dict[str, Any]:
     payload = dict(message.to_dict() if isinstance(message, Message) else message)
     for reserved in ("channel", "metadata", "token"):
@@ -184,7 +188,7 @@ async def counts_by_status(session: AsyncSession) -> dict[str, int]:
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
     )
     counts = {status.value: 0 for status in OutboxStatus}
-    counts.update({status: int(n) for status, n in rows.tuples()})
+    counts.update({str(status): int(n) for status, n in rows.all()})
     return counts
 
 

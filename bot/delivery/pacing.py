@@ -43,6 +43,8 @@ METHOD_TIERS: Mapping[str, int] = {
 # Plan on 80 % of a tier's floor: Slack promises the floor, not more, and shares it with the
 # bot's interactive traffic.
 TIER_SAFETY = 0.8
+# Waits shorter than this are rounding noise (clocks with microsecond resolution), not waits.
+_EPSILON = 1e-6
 # Slack: "generally allows posting one message per second per channel".
 CHANNEL_PER_MINUTE = 60.0
 
@@ -150,7 +152,7 @@ class Pacer:
             now = self._clock()
             buckets = self._buckets(team_id, method, channel)
             wait = max(bucket.delay(now) for bucket in buckets)
-            if wait <= 0:
+            if wait < _EPSILON:
                 for bucket in buckets:
                     bucket.take(now)
                 return None

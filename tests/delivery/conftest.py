@@ -1,0 +1,115 @@
+"""An outbox, a dispatcher in virtual time, and the fake Slack, for the delivery tests."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.db import SessionMaker, create_engine, create_sessionmaker
+from bot.delivery import DispatchConfig, Dispatcher, enqueue
+from bot.delivery.pacing import Pacer
+from bot.sandbox import FakeSlack
+from models import OutboxMessage
+
+TEAM = "T123ABC456"
+KIND = "message"
+
+
+def virtual_pacer(clock: ManualClock, config: DispatchConfig) -> Pacer:
+    """Pacing in the test's clock: waiting moves the clock instead of sleeping."""
+
+    async def sleep(seconds: float) -> None:
+        # The clock has microsecond resolution: never round a wait down to nothing.
+        clock.advance(timedelta(microseconds=math.ceil(seconds * 1_000_000)))
+        await asyncio.sleep(0)
+
+    return config.pacer(clock=lambda: clock.now().timestamp(), sleep=sleep)
+
+
+@dataclass
+class Outbox:
+    sessionmaker: SessionMaker
+    clock: ManualClock
+    slack: FakeSlack
+    dispatcher: Dispatcher
+
+    async def add(self, key: str, *, text: str | None = None, **kwargs: Any) -> bool:
+        kwargs.setdefault("kind", KIND)
+        if "channel" not in kwargs and "open_users" not in kwargs:
+            kwargs["channel"] = "C0000TEST"
+        async with self.sessionmaker.begin() as session:
+            return await enqueue(
+                session,
+                team_id=TEAM,
+                dedupe_key=key,
+                message={"text": text or f"message {key}"},
+                now=self.clock.now(),
+                **kwargs,
+            )
+
+    async def rows(self) -> list[OutboxMessage]:
+        async with self.sessionmaker() as session:
+            return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+    async def deliver_all(self, max_rounds: int = 500) -> None:
+        """Dispatch until every row is sent or failed, jumping the clock to the next due row."""
+        for _ in range(max_rounds):
+            if await self.dispatcher.run_once():
+                continue
+            due = await self.dispatcher.next_due()
+            if due is None:
+                return
+            if due > self.clock.now():
+                self.clock.set(due)
+        raise AssertionError("the outbox did not drain")
+
+    def posted(self) -> list[dict[str, Any]]:
+        """chat.postMessage calls Slack accepted."""
+        return [call.args for call in self.slack.calls("chat.postMessage") if call.ok]
+
+
+def make_config(**overrides: Any) -> DispatchConfig:
+    values: dict[str, Any] = {
+        "post_rate_per_minute": 600.0,
+        "concurrency": 4,
+        "backoff_base_seconds": 1.0,
+        "max_attempts": 10,
+    }
+    values.update(overrides)
+    return DispatchConfig(**values)
+
+
+@pytest.fixture
+def dispatch_config() -> DispatchConfig:
+    return make_config()
+
+
+@pytest.fixture
+async def outbox(
+    database_url: str, fake_slack: FakeSlack, clock: ManualClock, dispatch_config: DispatchConfig
+) -> AsyncIterator[Outbox]:
+    engine = create_engine(database_url)
+    sessionmaker = create_sessionmaker(engine)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+        client = AsyncWebClient(
+            token="xoxb-test-token", base_url=fake_slack.api_url, session=http, retry_handlers=[]
+        )
+        dispatcher = Dispatcher(
+            sessionmaker=sessionmaker,
+            clock=clock,
+            client=client,
+            config=dispatch_config,
+            pacer=virtual_pacer(clock, dispatch_config),
+        )
+        yield Outbox(sessionmaker, clock, fake_slack, dispatcher)
+    await engine.dispose()

@@ -1,0 +1,140 @@
+"""Jobs only enqueue: running one twice, late, or after downtime sends nothing twice."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.config import load_settings
+from bot.db import create_engine, create_sessionmaker
+from bot.delivery import enqueue
+from bot.deps import Deps
+from bot.jobs import Job, every, iso_week, job, registered_jobs, unregister_job
+from bot.scheduler import build_scheduler, run_job
+from models import OutboxMessage
+
+TEAM = "T123ABC456"
+
+
+@pytest.fixture
+async def deps(database_url: str, clock: ManualClock) -> AsyncIterator[Deps]:
+    settings = load_settings(_env_file=None, database_url=database_url)
+    engine = create_engine(database_url)
+    yield Deps(
+        settings=settings, engine=engine, sessionmaker=create_sessionmaker(engine), clock=clock
+    )
+    await engine.dispose()
+
+
+async def weekly_digest(deps: Deps) -> None:
+    """What a real job looks like: decide from the clock (and the database), then enqueue."""
+    now = deps.clock.now()
+    async with deps.sessionmaker.begin() as session:
+        await enqueue(
+            session,
+            team_id=TEAM,
+            dedupe_key=f"digest:{iso_week(now)}",
+            kind="message",
+            message={"text": f"Your week {iso_week(now)}"},
+            channel="C0PROGRAM",
+            now=now,
+        )
+
+
+async def digest_keys(deps: Deps) -> list[str]:
+    async with deps.sessionmaker() as session:
+        return list(
+            await session.scalars(select(OutboxMessage.dedupe_key).order_by(OutboxMessage.id))
+        )
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+async def test_a_job_run_twice_for_the_same_period_enqueues_nothing_new(
+    deps: Deps, clock: ManualClock
+) -> None:
+    digest = Job("test-digest", every(minutes=1), weekly_digest)
+    await run_job(digest, deps)
+    clock.advance(timedelta(hours=30))
+    await asyncio.gather(run_job(digest, deps), run_job(digest, deps))  # e.g. two processes
+    assert await digest_keys(deps) == ["digest:2026-W48"]
+
+
+async def test_after_downtime_the_missed_period_is_caught_up_once(
+    deps: Deps, clock: ManualClock
+) -> None:
+    digest = Job("test-digest", every(minutes=1), weekly_digest)
+    await run_job(digest, deps)
+    clock.advance(timedelta(weeks=3))  # the bot was down for three weekly runs
+    await run_job(digest, deps)
+    await run_job(digest, deps)
+    assert await digest_keys(deps) == ["digest:2026-W48", "digest:2026-W51"]
+
+
+async def test_missed_runs_are_coalesced_into_one(deps: Deps) -> None:
+    runs: list[datetime] = []
+
+    async def count(_deps: Deps) -> None:
+        runs.append(datetime.now(UTC))
+
+    tick = Job("test-tick", every(minutes=1), count)
+    scheduler = build_scheduler(deps, [tick])
+    scheduler.start(paused=True)
+    try:
+        # As if the process had been stopped (or the loop stalled) for five ticks.
+        scheduler.modify_job("test-tick", next_run_time=datetime.now(UTC) - timedelta(minutes=5))
+        scheduler.resume()
+        for _ in range(100):
+            if runs:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)
+        assert len(runs) == 1
+        assert scheduler.get_job("test-tick").next_run_time > datetime.now(UTC)
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+async def test_the_scheduler_runs_registered_jobs_in_utc_with_safe_defaults(deps: Deps) -> None:
+    @job("test-registered", every(minutes=1), misfire_grace_time=600)
+    async def registered(_deps: Deps) -> None:
+        return None
+
+    try:
+        assert "test-registered" in [j.id for j in registered_jobs()]
+        scheduler = build_scheduler(deps)
+        scheduler.start(paused=True)
+        try:
+            aps_job = scheduler.get_job("test-registered")
+            assert aps_job.coalesce is True
+            assert aps_job.max_instances == 1
+            assert aps_job.misfire_grace_time == 600
+            assert str(scheduler.timezone) == "UTC"
+            # Building again (a restart, a second process) keeps one job per id.
+            again = build_scheduler(deps)
+            assert len([j for j in again.get_jobs() if j.id == "test-registered"]) == 1
+        finally:
+            scheduler.shutdown(wait=False)
+    finally:
+        unregister_job("test-registered")
+
+
+async def test_a_failing_job_is_logged_and_does_not_stop_the_scheduler(
+    deps: Deps, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def boom(_deps: Deps) -> None:
+        raise RuntimeError("no database")
+
+    with caplog.at_level(logging.ERROR, logger="bot.scheduler"):
+        await run_job(Job("test-boom", every(minutes=1), boom), deps)
+    assert "Job test-boom failed" in caplog.text
+
+
+def test_iso_week_periods() -> None:
+    assert iso_week(datetime(2026, 11, 23, tzinfo=UTC)) == "2026-W48"
+    assert iso_week(datetime(2027, 1, 1, tzinfo=UTC)) == "2026-W53"
