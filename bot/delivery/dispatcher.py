@@ -50,7 +50,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock
@@ -59,12 +59,23 @@ from bot.db import SessionMaker
 from bot.delivery.errors import CANNOT_READ_HISTORY, Failure, classify
 from bot.delivery.outbox import METADATA_EVENT_TYPE, get_kind
 from bot.delivery.pacing import POST_MESSAGE, Pacer
+from models.base import UTCDateTime
 from models.outbox import CLAIMABLE_SQL, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
 OPEN = "conversations.open"
 HISTORY = "conversations.history"
+
+
+# Without statistics SQLite's planner prefers the status index and sorts every open row; pinning
+# the partial index keeps a claim an ordered scan of a few entries however long the queue is.
+# (SQLite has no row locks to skip: its single writer and the guarded UPDATE do that job.)
+_SQLITE_DUE = text(
+    "SELECT id, lease_owner FROM outbox_messages INDEXED BY ix_outbox_messages_due "
+    f"WHERE {CLAIMABLE_SQL} AND next_attempt_at <= :now "
+    "ORDER BY next_attempt_at, id LIMIT :limit"
+).bindparams(bindparam("now", type_=UTCDateTime()), bindparam("limit"))
 
 
 @dataclass(frozen=True)
@@ -290,15 +301,17 @@ class Dispatcher:
         lease_until = now + timedelta(seconds=self.config.lease_seconds)
         due = (text(CLAIMABLE_SQL), OutboxMessage.next_attempt_at <= now)
         async with self.sessionmaker.begin() as session:
-            candidates = (
-                await session.execute(
+            if session.get_bind().dialect.name == "sqlite":
+                found = await session.execute(_SQLITE_DUE, {"now": now, "limit": limit})
+            else:
+                found = await session.execute(
                     select(OutboxMessage.id, OutboxMessage.lease_owner)
                     .where(*due)
                     .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                     .limit(limit)
                     .with_for_update(skip_locked=True)
                 )
-            ).all()
+            candidates = [(int(row_id), owner) for row_id, owner in found.all()]
             if not candidates:
                 return []
             suspects = {row_id for row_id, owner in candidates if owner is not None}

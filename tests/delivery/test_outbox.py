@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +10,9 @@ import httpx
 import pytest
 from slack_sdk.models.blocks import SectionBlock
 
+from bot import cli
 from bot.blocks.message import Message
+from bot.clock import SystemClock
 from bot.db import create_engine, create_sessionmaker
 from bot.delivery import backlog, counts_by_status, enqueue, register_kind, retry_failed
 from models import OutboxMessage
@@ -175,11 +174,14 @@ async def test_backlog_counts_and_retry_failed(outbox: Outbox) -> None:
     assert len(outbox.posted()) == 2
 
 
-async def test_rotnem_outbox_commands(database_url: str, tmp_path: Path) -> None:
+async def test_rotnem_outbox_commands(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     engine = create_engine(database_url)
     async with create_sessionmaker(engine).begin() as session:
-        from bot.clock import SystemClock
-
         now = SystemClock().now()
         session.add(
             OutboxMessage(
@@ -197,27 +199,24 @@ async def test_rotnem_outbox_commands(database_url: str, tmp_path: Path) -> None
             )
         )
     await engine.dispose()
-    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(Path.cwd())}
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)
 
-    def rotnem(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", *args],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+    async def rotnem(*args: str) -> tuple[int, str]:
+        # The CLI runs its own event loop, so it gets a thread of its own.
+        code = await asyncio.to_thread(cli.main, list(args))
+        return code, capsys.readouterr().out
 
-    shown = rotnem("outbox")
-    assert shown.returncode == 0, shown.stderr
-    assert "failed           1" in shown.stdout
-    assert "user_not_found" in shown.stdout and "'intro:3'" in shown.stdout
-    retried = rotnem("outbox", "retry", "--failed")
-    assert retried.returncode == 0, retried.stderr
-    assert "Re-queued 1 failed message(s)." in retried.stdout
-    assert "pending          1" in rotnem("outbox").stdout
-    assert rotnem("outbox", "retry").returncode == 2, "--failed is required"
+    code, shown = await rotnem("outbox")
+    assert code == 0
+    assert "failed           1" in shown
+    assert "user_not_found" in shown and "'intro:3'" in shown
+    code, retried = await rotnem("outbox", "retry", "--failed")
+    assert code == 0 and "Re-queued 1 failed message(s)." in retried
+    assert "pending          1" in (await rotnem("outbox"))[1]
+    with pytest.raises(SystemExit) as refused:
+        await rotnem("outbox", "retry")
+    assert refused.value.code == 2, "--failed is required"
 
 
 async def test_healthz_reports_the_outbox_backlog(bot: RunningBot) -> None:

@@ -121,12 +121,12 @@ def deliveries(slack: FakeSlack) -> Counter[int]:
 async def test_a_worker_killed_mid_queue_and_restarted_sends_the_rest_once(
     database_url: str, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
-    total = 80
+    total = 60
     await fill(database_url, total)
     env = worker_env(database_url, fake_slack)
     first = start_worker(env, tmp_path)
     try:
-        await fake_slack.wait_for("chat.postMessage", 25, timeout=30)
+        await fake_slack.wait_for("chat.postMessage", 15, timeout=30)
     finally:
         first.kill()  # SIGKILL: no shutdown code runs, leases stay behind
         first.communicate(timeout=10)
@@ -154,9 +154,8 @@ async def test_two_workers_on_postgresql_drain_one_queue_without_duplicates(
 ) -> None:
     total = 200
     await fill(database_url, total)
-    fake_slack.fail("chat.postMessage", status=429, retry_after=1, times=3)
-    fake_slack.fail("chat.postMessage", status=500, times=3)
-    fake_slack.drop("chat.postMessage", times=3)
+    # 5xx and dropped connections are covered in-process (their backoff would only slow this).
+    fake_slack.fail("chat.postMessage", status=429, retry_after=1, times=6)
     env = worker_env(database_url, fake_slack, ROTNEM_POST_RATE_PER_MINUTE="3000")
     workers = [start_worker(env, tmp_path) for _ in range(2)]
     try:

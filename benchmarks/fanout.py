@@ -1,0 +1,270 @@
+"""Fan-out benchmark: N messages to N channels through a real `rotnem worker` process.
+
+The fake Slack enforces a workspace-wide ceiling on chat.postMessage (a token bucket: one
+second's worth of burst, then `--ceiling` calls per second; 429 + Retry-After past it) and the
+worker is configured with that ceiling through ROTNEM_POST_RATE_PER_MINUTE, as an operator would.
+Optionally the table first holds `--history` rows already sent, to show the claim query does not
+slow down as history grows.
+
+Prints: achieved rate as a fraction of the ceiling, 429s received, duplicates, lost messages,
+the worker's peak RSS, and the claim query's latency and plan. Figures, not asserts.
+
+    PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py                       # SQLite
+    PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py --history 100000
+    PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py --database postgresql --history 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import psutil
+from sqlalchemy import func, insert, select, text
+
+from bot import migrate
+from bot.db import create_engine, create_sessionmaker
+from bot.delivery import METADATA_EVENT_TYPE, enqueue
+from bot.delivery.dispatcher import _SQLITE_DUE
+from bot.sandbox import FakeSlack
+from models import OutboxMessage
+from models.outbox import CLAIMABLE_SQL
+
+ROOT = Path(__file__).resolve().parents[1]
+TEAM = "T123ABC456"
+ADMIN_DSN = os.environ.get("ROTNEM_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+async def admin(sql: str) -> None:
+    connection = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def add_history(url: str, count: int) -> float:
+    """`count` rows already sent, inserted in bulk; returns seconds taken."""
+    started = time.perf_counter()
+    engine = create_engine(url)
+    sent_at = datetime.now(UTC) - timedelta(days=30)
+    async with create_sessionmaker(engine).begin() as session:
+        for first in range(0, count, 5000):
+            rows = [
+                {
+                    "team_id": TEAM,
+                    "dedupe_key": f"history:{n}",
+                    "kind": "message",
+                    "status": "sent",
+                    "payload": {"text": f"old message {n}"},
+                    "channel": f"H{n:07d}",
+                    "attempts": 1,
+                    "next_attempt_at": sent_at,
+                    "slack_channel": f"H{n:07d}",
+                    "slack_ts": f"{1700000000 + n}.000100",
+                    "created_at": sent_at,
+                    "updated_at": sent_at,
+                    "sent_at": sent_at,
+                }
+                for n in range(first, min(count, first + 5000))
+            ]
+            await session.execute(insert(OutboxMessage), rows)
+    await engine.dispose()
+    return time.perf_counter() - started
+
+
+async def enqueue_all(url: str, count: int) -> float:
+    """The queue, through the public `enqueue` (500 per transaction); returns seconds taken."""
+    started = time.perf_counter()
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    now = datetime.now(UTC)
+    for first in range(0, count, 500):
+        async with sessionmaker.begin() as session:
+            for n in range(first, min(count, first + 500)):
+                await enqueue(
+                    session,
+                    team_id=TEAM,
+                    dedupe_key=f"fanout:{n}",
+                    kind="message",
+                    message={"text": f"Hello number {n}"},
+                    channel=f"C{n:07d}",
+                    now=now,
+                )
+    await engine.dispose()
+    return time.perf_counter() - started
+
+
+async def claim_query(url: str, repeats: int = 50) -> tuple[float, str]:
+    """Median latency (ms) of the claim SELECT on the full queue, and its plan."""
+    engine = create_engine(url)
+    now = datetime.now(UTC) + timedelta(minutes=5)
+    statement = (
+        select(OutboxMessage.id, OutboxMessage.lease_owner)
+        .where(text(CLAIMABLE_SQL), OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(8)
+        .with_for_update(skip_locked=True)
+    )
+    if url.startswith("sqlite"):
+        # What the dispatcher runs on SQLite (see bot/delivery/dispatcher.py).
+        statement = _SQLITE_DUE.bindparams(now=now, limit=8)  # type: ignore[assignment]
+    timings = []
+    async with engine.connect() as connection:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            (await connection.execute(statement)).all()
+            timings.append((time.perf_counter() - started) * 1000)
+            await connection.rollback()
+        compiled = statement.compile(
+            dialect=connection.dialect, compile_kwargs={"literal_binds": True}
+        )
+        prefix = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
+        plan_rows = (await connection.execute(text(prefix + str(compiled)))).all()
+        plan = " | ".join(str(row[-1]) for row in plan_rows)
+        await connection.rollback()
+    await engine.dispose()
+    return statistics.median(timings), plan
+
+
+async def wait_drained(url: str, timeout: float) -> dict[str, int]:
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            async with sessionmaker() as session:
+                counts = {
+                    str(status): int(n)
+                    for status, n in (
+                        await session.execute(
+                            select(OutboxMessage.status, func.count())
+                            .where(OutboxMessage.dedupe_key.like("fanout:%"))
+                            .group_by(OutboxMessage.status)
+                        )
+                    ).all()
+                }
+            if not counts.get("pending") and not counts.get("sending"):
+                return counts
+            if time.monotonic() > deadline:
+                return counts
+            await asyncio.sleep(0.5)
+    finally:
+        await engine.dispose()
+
+
+async def run(args: argparse.Namespace) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="rotnem-fanout-"))
+    pg_name = None
+    if args.database == "sqlite":
+        url = f"sqlite+aiosqlite:///{workdir / 'fanout.db'}"
+    else:
+        pg_name = f"rotnem_fanout_{secrets.token_hex(4)}"
+        await admin(f'CREATE DATABASE "{pg_name}"')
+        url = f"{ADMIN_DSN.rsplit('/', 1)[0]}/{pg_name}".replace(
+            "postgresql://", "postgresql+asyncpg://"
+        )
+    try:
+        await asyncio.to_thread(migrate.upgrade, url)
+        history_s = await add_history(url, args.history) if args.history else 0.0
+        enqueue_s = await enqueue_all(url, args.messages)
+        claim_ms, plan = await claim_query(url)
+
+        with FakeSlack() as slack:
+            slack.limit("chat.postMessage", per_minute=args.ceiling * 60, burst=args.ceiling)
+            env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+            env.update(
+                PYTHONPATH=str(ROOT),
+                DATABASE_URL=url,
+                SLACK_BOT_TOKEN="xoxb-test-token",
+                SLACK_API_URL=slack.api_url,
+                LOG_LEVEL="WARNING",
+                ROTNEM_POST_RATE_PER_MINUTE=str(args.ceiling * 60),
+                ROTNEM_OUTBOX_CONCURRENCY=str(args.concurrency),
+            )
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "bot", "worker"],
+                env=env,
+                cwd=workdir,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            sampled_peak = 0
+            proc = psutil.Process(worker.pid)
+            drained = asyncio.create_task(wait_drained(url, timeout=args.messages / 5 + 120))
+            while not drained.done():
+                try:
+                    sampled_peak = max(sampled_peak, proc.memory_info().rss)
+                except psutil.NoSuchProcess:
+                    break
+                await asyncio.sleep(0.2)
+            counts = await drained
+            worker.send_signal(signal.SIGTERM)
+            output, _ = worker.communicate(timeout=30)
+            # Linux reports ru_maxrss in KiB; it covers waited-for children (only the worker).
+            peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+            posts = slack.calls("chat.postMessage")
+            ok = [call for call in posts if call.ok]
+            delivered = Counter(
+                int(m["metadata"]["event_payload"]["outbox_id"])
+                for m in slack.messages()
+                if m.get("metadata", {}).get("event_type") == METADATA_EVENT_TYPE
+            )
+    finally:
+        if pg_name is not None:
+            await admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+
+    span = ok[-1].at - ok[0].at if len(ok) > 1 else float("nan")
+    rate = (len(ok) - 1) / span if span else float("nan")
+    rate_limited = sum(1 for call in posts if call.status == 429)
+    duplicates = sum(n - 1 for n in delivered.values() if n > 1)
+    lost = args.messages - len(delivered)
+    print(f"database             {args.database} (history rows already sent: {args.history:,})")
+    print(f"messages             {args.messages:,} to {args.messages:,} channels")
+    print(f"ceiling              {args.ceiling}/s chat.postMessage (fake Slack, burst 1 s)")
+    print(f"history insert       {history_s:.1f}s;  enqueue {enqueue_s:.1f}s")
+    print(f"claim query          {claim_ms:.2f} ms median over 50;  plan: {plan}")
+    print(f"outbox after run     {counts}")
+    print(f"first->last post     {span:.1f}s")
+    print(f"achieved rate        {rate:.2f}/s = {rate / args.ceiling:.1%} of the ceiling")
+    print(
+        f"429s received        {rate_limited} of {len(posts)} calls "
+        f"({rate_limited / max(1, len(posts)):.2%})"
+    )
+    print(f"duplicates           {duplicates}")
+    print(f"lost                 {lost}")
+    print(
+        f"worker peak RSS      {peak_kib / 1024:.0f} MiB (ru_maxrss; sampled "
+        f"{sampled_peak / 2**20:.0f} MiB)"
+    )
+    if "Traceback" in output:
+        print("worker output:\n" + output[-3000:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--ceiling", type=int, default=50, help="chat.postMessage calls/s")
+    parser.add_argument("--history", type=int, default=0, help="rows already sent")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--concurrency", type=int, default=8, help="ROTNEM_OUTBOX_CONCURRENCY")
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
