@@ -211,7 +211,6 @@ class Simulation:
         self.clock = clock
         self.logs = logs
         self.on_progress = on_progress
-        self.rng = random.Random(options.seed)
         self.start = clock.now()
         self.program_start = self.start + timedelta(days=0)
         self.end = self.start + timedelta(weeks=options.weeks)
@@ -237,8 +236,13 @@ class Simulation:
         self._seq += 1
         heapq.heappush(self._queue, _Action(when, self._seq, label, run))
 
-    def later(self, low_hours: float, high_hours: float) -> datetime:
-        return self.clock.now() + timedelta(hours=self.rng.uniform(low_hours, high_hours))
+    def rng_for(self, *key: object) -> random.Random:
+        """A generator for one decision: the same seed and key decide the same way, whatever
+        order the bot's messages arrived in."""
+        return random.Random(f"{self.options.seed}:{key!r}")
+
+    def later(self, rng: random.Random, low_hours: float, high_hours: float) -> datetime:
+        return self.clock.now() + timedelta(hours=rng.uniform(low_hours, high_hours))
 
     def check(self) -> None:
         """Stop at the first sign of a bot error, with one line saying what it was."""
@@ -417,14 +421,17 @@ class Simulation:
         self.pairs.append(members)
         key = frozenset(members)
         self.mode.setdefault(key, "steady")
-        if self.rng.random() < 0.6:
-            clicker = self.rng.choice(sorted(members))
-            self.click_later(clicker, "We've scheduled our first session", event, self.later(1, 8))
+        rng = self.rng_for("intro", sorted(members))
+        if rng.random() < 0.6:
+            clicker = rng.choice(sorted(members))
+            when = self.later(rng, 1, 8)
+            self.click_later(clicker, "We've scheduled our first session", event, when)
 
     def choose_cast(self) -> None:
         """Who plays the story's parts, among the pairs just introduced."""
         self.cast_chosen = True
-        pairs = list(self.pairs)
+        # By who is in them, not by arrival: the dispatcher sends introductions concurrently.
+        pairs = sorted(tuple(sorted(pair)) for pair in self.pairs)
         if not pairs:
             return
         self.story.update(pairs[0])
@@ -484,7 +491,7 @@ class Simulation:
             return self.decisions[key]
         first = self.first_week.setdefault(pair, week)
         mode = self.mode.get(pair, "steady")
-        roll = self.rng.random()
+        roll = self.rng_for("week", sorted(pair), week).random()
         if mode == "stall":
             decision = "skip" if week == first else "silent"
         elif mode == "cant" and week != first:
@@ -513,40 +520,42 @@ class Simulation:
             decision = "skip"
         if decision == "not_yet" and again:
             decision = "met"
-        if decision == "met" and self.rng.random() < 0.1:
+        rng = self.rng_for("answer", user, week, again)
+        if decision == "met" and rng.random() < 0.1:
             return  # one partner forgets to answer; the other's report counts for both
         if decision == "silent":
             return
         if decision == "skip":
-            self.click_later(user, "Skip this week", event, self.later(2, 30))
+            self.click_later(user, "Skip this week", event, self.later(rng, 2, 30))
         elif decision == "not_yet":
-            self.click_later(user, "Not yet", event, self.later(1, 20))
+            self.click_later(user, "Not yet", event, self.later(rng, 1, 20))
         elif decision == "cant":
             if user == self.learner_of(tuple(pair)):
                 self.click_later(
-                    user, "We can't make this work", event, self.later(2, 20), self._cant(user)
+                    user, "We can't make this work", event, self.later(rng, 2, 20), self._cant(user)
                 )
             else:
-                self.click_later(user, "Skip this week", event, self.later(2, 30))
+                self.click_later(user, "Skip this week", event, self.later(rng, 2, 30))
         else:
-            self.click_later(user, "We met", event, self.later(1, 28), self._report(user))
+            self.click_later(user, "We met", event, self.later(rng, 1, 28), self._report(user))
 
     def _report(self, user: str) -> Callable[[], Awaitable[None]]:
         async def report() -> None:
+            rng = self.rng_for("report", user, self.clock.now().date().isoformat())
             view = self.driver.modal(user)
             tools = [t for t in options_of(view, "What did you cover?") if t != "Something else"]
             answers: dict[str, Any] = {}
-            if tools and self.rng.random() < 0.9:
-                answers["What did you cover?"] = self.rng.choice(tools)
+            if tools and rng.random() < 0.9:
+                answers["What did you cover?"] = rng.choice(tools)
             else:
                 answers["What did you cover?"] = "Something else"
-                answers["Something else: what?"] = self.rng.choice(OTHER_TOPICS)
-            answers["How useful was it for you?"] = self.rng.choices(
+                answers["Something else: what?"] = rng.choice(OTHER_TOPICS)
+            answers["How useful was it for you?"] = rng.choices(
                 ["5", "4", "3", "2"], weights=[45, 35, 15, 5]
             )[0]
-            if self.rng.random() < 0.6:
-                answers["What did you learn?"] = self.rng.choice(LEARNED)
-            if self.rng.random() < 0.05:
+            if rng.random() < 0.6:
+                answers["What did you learn?"] = rng.choice(LEARNED)
+            if rng.random() < 0.05:
                 answers["A private note to HR"] = "Great pairing & very patient — thank you!"
             outcome = await self.driver.submit(user, answers)
             if outcome.errors:
@@ -570,11 +579,13 @@ class Simulation:
         for pair, mode in self.mode.items():
             if mode == "stall":
                 self.mode[pair] = "steady"  # HR's nudge works: they meet again
-        self.click_later(self.admin.user_id, "Nudge them", event, self.later(1, 4))
+        rng = self.rng_for("stall", event.at.date().isoformat())
+        self.click_later(self.admin.user_id, "Nudge them", event, self.later(rng, 1, 4))
 
     def on_cycle_end(self, user: str, event: Event) -> None:
-        button = "Yes, pair me again" if self.rng.random() < 0.7 else "Take a break"
-        self.click_later(user, button, event, self.later(2, 24))
+        rng = self.rng_for("cycle", user)
+        button = "Yes, pair me again" if rng.random() < 0.7 else "Take a break"
+        self.click_later(user, button, event, self.later(rng, 2, 24))
 
     # ---- the end ---------------------------------------------------------------------------
 

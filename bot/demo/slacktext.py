@@ -27,6 +27,10 @@ _INLINE = re.compile(
 )
 
 
+# Private-use code points stand in for mentions while inline formatting is read.
+_PLACEHOLDER = 0xF0000
+
+
 @dataclass(frozen=True)
 class Span:
     style: Style
@@ -76,13 +80,28 @@ def spans(text: str, names: Names, *, mrkdwn: bool = True) -> list[Span]:
     """``text`` as styled spans; plain_text objects (``mrkdwn=False``) are taken literally."""
     if not mrkdwn:
         return [Span("text", text)] if text else []
+    # Mentions and links first, as placeholders, so *bold <@U1> text* stays one bold run.
+    tokens: list[Span] = []
+
+    def hold(match: re.Match[str]) -> str:
+        tokens.append(_angle(match.group(1), names))
+        return chr(_PLACEHOLDER + len(tokens) - 1)
+
+    held = _ANGLE.sub(hold, text)
     out: list[Span] = []
-    position = 0
-    for match in _ANGLE.finditer(text):
-        out.extend(_inline(text[position : match.start()]))
-        out.append(_angle(match.group(1), names))
-        position = match.end()
-    out.extend(_inline(text[position:]))
+    for span in _inline(held):
+        piece: list[str] = []
+        for char in span.text:
+            index = ord(char) - _PLACEHOLDER
+            if 0 <= index < len(tokens):
+                if piece:
+                    out.append(Span(span.style, "".join(piece)))
+                    piece = []
+                out.append(tokens[index])
+            else:
+                piece.append(char)
+        if piece:
+            out.append(Span(span.style, "".join(piece)))
     return [span for span in out if span.text]
 
 
