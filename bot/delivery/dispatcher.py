@@ -539,15 +539,17 @@ class Dispatcher:
                 .execution_options(synchronize_session=False)
             )
 
-    async def _fail(self, row: OutboxMessage, error: str) -> None:
+    async def _fail(self, claim: _Claim, error: str) -> None:
         now = self.clock.now()
+        row = claim.row
         async with self.sessionmaker.begin() as session:
             await session.execute(
                 update(OutboxMessage)
                 .where(*self._mine(row))
                 .values(
                     status=OutboxStatus.FAILED,
-                    lease_owner=None,
+                    # Kept when the last post may have landed: `outbox retry` then looks first.
+                    lease_owner=self.owner if claim.suspect else None,
                     lease_until=None,
                     last_error=error[:1000],
                     updated_at=now,
@@ -564,10 +566,10 @@ class Dispatcher:
             await self._release(claim, delay=retry_after, error=note, refund=True)
         elif failure.kind == "permanent":
             logger.warning("Outbox row %d (%s) failed: %s", row.id, row.dedupe_key, error)
-            await self._fail(row, error)
+            await self._fail(claim, error)
         elif row.attempts >= self.config.max_attempts:
             logger.warning("Outbox row %d gave up after %d tries: %s", row.id, row.attempts, error)
-            await self._fail(row, f"gave up after {row.attempts} attempts: {error}")
+            await self._fail(claim, f"gave up after {row.attempts} attempts: {error}")
         else:
             await self._release(
                 claim, delay=self.config.backoff(row.attempts), error=error, refund=False

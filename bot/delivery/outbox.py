@@ -225,7 +225,7 @@ async def retry_failed(
             status=OutboxStatus.PENDING,
             attempts=0,
             next_attempt_at=now,
-            lease_owner=None,
+            # lease_owner is left as it is: set, it makes the dispatcher look in Slack first.
             lease_until=None,
             updated_at=now,
         )
