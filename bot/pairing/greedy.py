@@ -32,11 +32,11 @@ def greedy_match(
         learner = graph.rows[r]
         if learner.id in guiding:
             continue
-        key = graph.score[r].astype(np.int64) - (SCORE_MAX + 1) * graph.repeat[r]
-        key = np.where(graph.valid[r] & (left > 0), key, -(2 * SCORE_MAX + 2))
-        c = int(np.argmax(key))
-        if key[c] < -(SCORE_MAX + 1):
+        free = np.flatnonzero(graph.valid[r] & (left > 0))
+        if not len(free):  # no guide candidate at all, or every one is taken
             continue
+        key = graph.score[r, free].astype(np.int64) - (SCORE_MAX + 1) * graph.repeat[r, free]
+        c = int(free[np.argmax(key)])
         cells.append((r, c))
         left[c] -= 1
         guiding.add(graph.cols[c].id)

@@ -290,9 +290,29 @@ def test_greedy_baseline_is_valid_but_can_be_worse() -> None:
     assert len(greedy.pairs) <= len(match(req, 0).pairs)
 
 
+@pytest.mark.parametrize(
+    "people",
+    [
+        (P("l", "learner", learns="Excel"), P("g", "guide")),  # nobody can guide
+        (P("g", "guide", "Excel"), P("l", "learner")),  # nobody can learn
+        (P("l", "learner", learns="Excel"),),
+        (P("g", "guide", "Excel", cap=3),),
+        (P("x", "both", teaches="Excel", learns="Excel"),),  # only themselves
+    ],
+)
+def test_one_sided_rounds_make_no_pairs(people: tuple[Participant, ...]) -> None:
+    req = MatchRequest(people)
+    for fn in (match, greedy_match):
+        result = fn(req, 0)
+        assert result.pairs == ()
+        assert {u.person_id for u in result.unmatched} == {p.id for p in people}
+    assert match(req, 0).proven_optimal
+
+
 def test_empty_round() -> None:
     result = match(MatchRequest(()), 0)
     assert result.pairs == () and result.unmatched == ()
+    assert greedy_match(MatchRequest(()), 0).pairs == ()
 
 
 @pytest.mark.parametrize("cap", [0, 4])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.pairing import (
@@ -122,8 +122,19 @@ def test_deterministic_and_seed_only_breaks_ties(
     assert tiers(match(req, seed + 1)) == tiers(first)
 
 
+# regression: nobody can guide at all (the only guide teaches nothing), so the graph has no
+# guide columns; greedy used to take argmax over that empty row and raise
+NOBODY_TEACHES = MatchRequest(
+    (
+        Participant("p0", "P0", "learner", learns=frozenset({"Excel"})),
+        Participant("p1", "P1", "guide"),
+    )
+)
+
+
 @settings(max_examples=60, deadline=None)
 @given(requests(max_people=12))
+@example(NOBODY_TEACHES)
 def test_larger_populations_stay_valid_and_beat_greedy(req: MatchRequest) -> None:
     result = match(req, 1)
     greedy = greedy_match(req, 1)
