@@ -52,7 +52,14 @@ from bot.demo.summary import Summary, calls_by_method, program_figures
 from bot.demo.transcript import Places, render
 from bot.deps import Deps
 from bot.runtime import build_deps, build_server_app
-from bot.sandbox.driver import DriverError, Event, SlackDriver, has_button, options_of
+from bot.sandbox.driver import (
+    DriverError,
+    Event,
+    SlackDriver,
+    has_button,
+    input_blocks,
+    options_of,
+)
 from bot.sandbox.fake_slack import DEFAULT_TOKEN, FakeSlack
 from bot.sandbox.people import Person, Workspace, make_workspace
 from bot.sandbox.signing import SlackRequester
@@ -405,8 +412,10 @@ class Simulation:
             message = self.current(event)
             if not has_button(message.blocks, button):
                 return  # answered meanwhile (or the pair ended): nothing left to click
-            await self.driver.click(user, button, message=message)
-            if then is not None:
+            outcome = await self.driver.click(user, button, message=message)
+            # No modal means the bot answered otherwise (the pair ended meanwhile, say): the
+            # person reads that, and the transcript shows it.
+            if then is not None and outcome.of("modal"):
                 await then()
 
         self.at(when, f"{self.workspace.name_of(user)} clicking “{button}”", click)
@@ -543,6 +552,8 @@ class Simulation:
         async def report() -> None:
             rng = self.rng_for("report", user, self.clock.now().date().isoformat())
             view = self.driver.modal(user)
+            if "What did you cover?" not in input_blocks(view):
+                return  # a notice (the check-in closed meanwhile), not the session's questions
             tools = [t for t in options_of(view, "What did you cover?") if t != "Something else"]
             answers: dict[str, Any] = {}
             if tools and rng.random() < 0.9:
@@ -565,6 +576,8 @@ class Simulation:
 
     def _cant(self, user: str) -> Callable[[], Awaitable[None]]:
         async def cant() -> None:
+            if "What should happen?" not in input_blocks(self.driver.modal(user)):
+                return
             answers = {
                 "What should happen?": "Just tell HR",
                 "Why? (private, for HR only)": "Our calendars never line up across time zones.",
