@@ -2,6 +2,7 @@
 
     python benchmarks/pairing.py                 # both sizes
     python benchmarks/pairing.py --size 10000    # or --size 1000
+    python benchmarks/pairing.py --runs 3        # median of 3 fresh processes per figure
 
 Synthetic population per size N (proportions of the 10,000 case): 40 % guides with capacity
 1-3, 50 % learners, 10 % both ways; 60 tools with skewed popularity; 80 departments; manager
@@ -20,7 +21,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import multiprocessing as mp
+import os
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -179,11 +182,17 @@ def run(size: int, which: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, action="append", help="participants (repeatable)")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="fresh processes per measurement; median reported"
+    )
     args = parser.parse_args()
+    print("load average (1/5/15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     for size in args.size or [10_000, 1_000]:
         print(f"== {size} participants ==")
         for which in ("engine", "greedy"):
-            r = run(size, which)
+            runs = [run(size, which) for _ in range(max(1, args.runs))]
+            r = sorted(runs, key=lambda x: x["wall"])[len(runs) // 2]  # the median run
+            r["peak_mib"] = statistics.median(x["peak_mib"] for x in runs)
             gap = "-" if r["score_gap"] is None else r["score_gap"]
             print(
                 f"{which:6s}  wall {r['wall']:7.3f} s  peak RSS {r['peak_mib']:7.1f} MiB "
@@ -191,6 +200,9 @@ def main() -> None:
                 f"score {r['score']:7d}  repeats {r['repeats']:3d}  "
                 f"violations {r['violations']}  unmatched {r['unmatched']}"
             )
+            if len(runs) > 1:
+                walls = ", ".join(f"{x['wall']:.3f}" for x in runs)
+                print(f"        median of {len(runs)} runs; walls {walls} s")
             if which == "engine":
                 print(
                     f"        proven optimal {r['proven']}  pairs proven {r['pairs_proven']}  "

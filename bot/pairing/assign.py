@@ -11,6 +11,8 @@ part lies in (-M_PAIR, M_PAIR), so nothing outweighs one more pair: maximising t
 is the lexicographic objective. All weights and sums stay below 2**53 (checked), so the float64
 solver works on exact integers. Forbidden edges weigh 0 and are dropped from the answer: any
 matching extends to a full assignment with 0-edges, so the two problems have the same optimum.
+(float32 would halve the matrix but is exact only below 2**24, far below M_PAIR; and
+``linear_sum_assignment`` works in float64 internally anyway, so it would not be faster.)
 
 Capacity. A guide's column is repeated min(capacity, number of valid learners) times ("slots")
 and the capacity-expanded matrix goes to ``scipy.optimize.linear_sum_assignment``.
@@ -20,12 +22,43 @@ cover is a relaxation: every feasible assignment is one of its solutions, so its
 upper bound, and when it uses nobody on both sides it is optimal. This cannot be fixed by a
 cleverer flow or assignment model: with both-ways people the problem contains general
 (non-bipartite) matching -- three both-ways people who can each teach the next form an odd
-cycle the double cover "matches" completely. So we branch: a conflicting person is either
-learner-only (slots closed) or guide-only (row closed), which partitions that person's feasible
-roles; best-first branch and bound on the relaxation bound is then exact. The search is bounded
-by a deterministic budget (matrix cells solved); when it runs out we return the best feasible
-assignment and say which tiers are still proven (its pairs/repeats equal the best open bound's).
-The incumbent comes from a repair: close every conflict on one side, re-solve, repeat.
+cycle the double cover "matches" completely. The search, in three steps:
+
+1. *Root*: the plain relaxation. Its value is the first upper bound.
+2. *Lagrangian bound*: the side rule of a both-ways person b with c slots is
+   ``c * learns_b + guided_b <= c``. Moving it into the objective with a multiplier
+   lambda_b >= 0 lowers b's row by c*lambda_b and each of b's slots by lambda_b and adds
+   c*lambda_b back as a constant; for every lambda >= 0 the optimum of that is again an upper
+   bound (for a feasible assignment the added term is >= 0). Multipliers are integers (weights
+   stay exact) and follow Polyak subgradient steps towards the incumbent; this stops as soon
+   as a step no longer lowers the bound, so solves are not spent where they prove nothing.
+   Only the rows/columns of penalised people change between solves (patched in place).
+3. *Branch and bound*: a node fixes some both-ways people to one side (learner-only: slots
+   closed; guide-only: row closed) -- a partition of their feasible roles -- and is bounded by
+   the penalised relaxation with the fixed people's multipliers dropped (a child's bound never
+   exceeds its parent's). Best-first on that bound, branching on a person used on both sides,
+   or, when there is none, on a penalised person whose rule is slack. Exact when it finishes.
+   It stops early when the budget cannot expand every node tied at the top (the bound cannot
+   fall before that).
+
+Every relaxation is also capped by counting (``pair_cap``): learners and guide places when
+each free both-ways person takes one side. When that is below the relaxation's pair count
+(populations made mostly of both-ways people), n - cap dummy columns worth more than any edge
+absorb rows, so the solve is the best assignment with at most ``cap`` pairs -- still a valid
+bound, and usually the one that proves the pair tier at once. That needs a widened copy of the
+matrix, so it is only done up to CAP_CELLS cells (small rounds, where proofs are affordable).
+
+Incumbents come from a *repair* of every relaxation solution: each both-ways person gets one
+side (kept if used on one side only; a conflicting person stays where leaving costs more), the
+pairs that break it are dropped, and the people left free are re-matched among themselves by a
+small assignment (free rows x free slots) -- far cheaper than a full re-solve.
+
+All work is bounded by a deterministic budget (matrix cells handed to the solver, and the
+number of full solves) -- never by wall-clock time. The root solve and the repairs always run.
+Between solves only the patched rows/columns change; the matrix is built once (one table
+lookup per cell: valid/repeat/score -> exact float64 weight).
+When the budget runs out the best feasible assignment is returned with the best upper bound,
+from which ``Outcome`` says which tiers are proven.
 """
 
 from __future__ import annotations
@@ -45,8 +78,11 @@ from bot.pairing.score import SCORE_MAX
 SideChoice = Literal["learner", "guide"]
 Fixing = Mapping[int, SideChoice]  # both-ways index -> the only side it may take
 IdxArray = npt.NDArray[np.intp]
+CostArray = npt.NDArray[np.float64]
 
 EXACT_LIMIT = 2**50  # headroom below 2**53 for the solver's potentials
+CHUNK_ROWS = 1024
+CAP_CELLS = 16_000_000  # the pair cap copies the matrix: only where that copy is small
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -63,11 +99,50 @@ class Solution:
 
 
 @dataclass(frozen=True, slots=True)
+class Relaxed:
+    """One relaxation solve: its assignment and the upper bound it proves for its node."""
+
+    solution: Solution
+    bound: int
+    slack: tuple[int, ...]  # penalised people whose side rule is not tight (bound > value)
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
+    """The best feasible assignment, and ``upper``: no feasible assignment has a higher value."""
+
     best: Solution
-    bound: Solution  # relaxation with the highest value still open (== best when proven)
-    proven: bool
+    upper: int
     solves: int
+    m_pair: int
+    m_repeat: int
+    max_pairs: int  # min(rows, slots): no assignment has more
+
+    @property
+    def proven(self) -> bool:
+        return self.best.value >= self.upper
+
+    @property
+    def pairs_proven(self) -> bool:
+        # an assignment with one pair more is worth at least (pairs + 1) * (M_PAIR - M_REPEAT)
+        if self.proven or self.best.pairs >= self.max_pairs:
+            return True
+        return self.upper < (self.best.pairs + 1) * (self.m_pair - self.m_repeat)
+
+    @property
+    def repeats_proven(self) -> bool:
+        if not self.pairs_proven:
+            return False
+        if self.best.repeats == 0 or self.proven:
+            return True
+        # as many pairs with one repeat fewer is worth at least this much
+        fewer = self.best.pairs * self.m_pair - (self.best.repeats - 1) * self.m_repeat
+        return self.upper < fewer
+
+    @property
+    def score_gap(self) -> int | None:
+        """Score points an optimum could have in addition (given proven pairs and repeats)."""
+        return max(0, self.upper - self.best.value) if self.repeats_proven else None
 
 
 class Assigner:
@@ -83,17 +158,10 @@ class Assigner:
         p = min(n, m)
         self.m_repeat = p * SCORE_MAX + 1
         self.m_pair = p * self.m_repeat + p * SCORE_MAX + 1
+        self.max_pairs = p
         if p * self.m_pair >= EXACT_LIMIT:
             raise ValueError(f"{p} possible pairs is too many for one exact solve")
-        self.cost = np.empty((n, m), dtype=np.float64)
-        for lo in range(0, n, 512):
-            gi = self.row_ids[lo : lo + 512]
-            w = graph.score[gi].astype(np.float64)
-            w += self.m_pair
-            w -= self.m_repeat * graph.repeat[gi]
-            w *= graph.valid[gi]  # forbidden cells weigh 0
-            np.negative(w, out=w)  # the solver minimises cost = -weight (-0.0 is not < 0)
-            np.take(w, self.slot_owner, axis=1, out=self.cost[lo : lo + len(gi)])
+        self.cost = self._cost_matrix()
         # both-ways people with a row and at least one slot: (kept row, their slots)
         kept_row = {int(g): k for k, g in enumerate(self.row_ids)}
         col_of = graph.col_of()
@@ -103,36 +171,127 @@ class Assigner:
                 sl = np.flatnonzero(self.slot_owner == col_of[person.id]).astype(np.intp)
                 if len(sl):
                     self.both.append((kept_row[gi_row], sl))
-        self.both_of_row = {k: b for b, (k, _) in enumerate(self.both)}
-        self.both_of_col = {int(self.slot_owner[s[0]]): b for b, (_, s) in enumerate(self.both)}
+        self.cap = [len(sl) for _, sl in self.both]
+        self.both_of_row = np.full(n, -1, dtype=np.intp)  # kept row -> both-ways index or -1
+        self.both_of_slot = np.full(m, -1, dtype=np.intp)  # slot -> both-ways index or -1
+        for b, (k, sl) in enumerate(self.both):
+            self.both_of_row[k] = b
+            self.both_of_slot[sl] = b
         self.solves = 0
         self.cells = 0
 
+    def _cost_matrix(self) -> CostArray:
+        """-weight per (kept row, slot): one table lookup per cell, in row chunks."""
+        g = self.graph
+        # code 0: forbidden; 1 + score: fresh pair; SCORE_MAX + 2 + score: repeat
+        table = np.zeros(2 * SCORE_MAX + 3, dtype=np.float64)
+        scores = np.arange(SCORE_MAX + 1, dtype=np.float64)
+        table[1 : SCORE_MAX + 2] = -(self.m_pair + scores)
+        table[SCORE_MAX + 2 :] = -(self.m_pair - self.m_repeat + scores)
+        cost = np.empty((len(self.row_ids), len(self.slot_owner)), dtype=np.float64)
+        for lo in range(0, len(self.row_ids), CHUNK_ROWS):
+            gi = self.row_ids[lo : lo + CHUNK_ROWS]
+            code = g.score[gi] + np.int16(1)
+            code += g.repeat[gi] * np.int16(SCORE_MAX + 1)
+            code *= g.valid[gi]
+            # two gathers, per guide then per slot; mode="clip" lets take write into ``out``
+            # unbuffered (every index is in range by construction)
+            weights = np.take(table, code, mode="clip")
+            np.take(weights, self.slot_owner, axis=1, out=cost[lo : lo + len(gi)], mode="clip")
+        return cost
+
     # --- one solve -------------------------------------------------------------------------
 
-    def solve(self, fixing: Fixing) -> Solution:
+    def relax(self, fixing: Fixing, lam: Mapping[int, int]) -> Relaxed:
+        """The relaxation of the node ``fixing`` with multipliers ``lam`` (unfixed people only).
+
+        The matrix is patched in place for the people concerned and restored afterwards.
+        """
         c = self.cost
-        saved: list[tuple[int, IdxArray | None, npt.NDArray[np.float64]]] = []
+        undo: list[tuple[int | IdxArray, CostArray]] = []  # restored in reverse order
+        constant = 0
         for b, side in sorted(fixing.items()):
             k, sl = self.both[b]
             if side == "guide":
-                saved.append((k, None, c[k].copy()))
+                undo.append((k, c[k].copy()))
                 c[k] = 0.0
             else:
-                saved.append((-1, sl, c[:, sl].copy()))
+                undo.append((sl, c[:, sl].copy()))
                 c[:, sl] = 0.0
+        for b, mult in sorted(lam.items()):
+            if mult <= 0 or b in fixing:
+                continue
+            k, sl = self.both[b]
+            constant += self.cap[b] * mult
+            undo.append((k, c[k].copy()))
+            # cost = -weight; a penalised weight <= 0 is never worth taking (clipped to 0)
+            np.minimum(c[k] + self.cap[b] * mult, 0.0, out=c[k])
+            undo.append((sl, c[:, sl].copy()))
+            c[:, sl] = np.minimum(c[:, sl] + mult, 0.0)
+        n, m = c.shape
+        cap = self.pair_cap(fixing)
         try:
-            r, s = linear_sum_assignment(c)
-            keep = c[r, s] < 0
+            extra = n - cap
+            if (
+                cap < min(n, m)
+                and n * (m + extra) <= CAP_CELLS
+                and n * (self.m_pair + SCORE_MAX + 1) < EXACT_LIMIT
+            ):
+                # at most ``cap`` pairs: n - cap dummy columns, each worth more than any edge,
+                # absorb n - cap rows; the rest is the best assignment with <= cap pairs
+                ext = np.empty((n, m + extra), dtype=np.float64)
+                ext[:, :m] = c
+                ext[:, m:] = -float(self.m_pair + SCORE_MAX + 1)
+                r, s = linear_sum_assignment(ext)
+                keep = (s < m) & (ext[r, s] < 0)
+                penalised = -int(ext[r[keep], s[keep]].sum())  # exact: integers below 2**53
+                self.cells += ext.size
+            else:
+                r, s = linear_sum_assignment(c)
+                keep = c[r, s] < 0
+                penalised = -int(c[r[keep], s[keep]].sum())
+                self.cells += c.size
         finally:
-            for k, cols, values in reversed(saved):
-                if cols is None:
-                    c[k] = values
+            for where, values in reversed(undo):
+                if isinstance(where, int):
+                    c[where] = values
                 else:
-                    c[:, cols] = values
+                    c[:, where] = values
         self.solves += 1
-        self.cells += c.size
-        return self._solution(r[keep].astype(np.intp), s[keep].astype(np.intp))
+        sol = self._solution(r[keep].astype(np.intp), s[keep].astype(np.intp))
+        bound = penalised + constant
+        grad = self._subgradients(sol) if lam else []
+        slack = tuple(b for b in sorted(lam) if lam[b] > 0 and b not in fixing and grad[b] != 0)
+        return Relaxed(sol, bound, slack)
+
+    def pair_cap(self, fixing: Fixing) -> int:
+        """Most pairs any feasible assignment of the node can have, by counting alone.
+
+        Learners come from learner-only rows and from both-ways people who learn; places from
+        guide-only slots and from both-ways people who guide. Letting k free both-ways people
+        learn (those with the fewest slots first) gives min(learners + k, places - their slots);
+        the best k bounds the pairs. The relaxation ignores this (it counts a both-ways person
+        on both sides), so on populations made mostly of both-ways people it is much tighter.
+        """
+        n, m = self.cost.shape
+        learners = int(n) - len(self.both)
+        places = int(m) - sum(self.cap)
+        free: list[int] = []
+        for b, cap in enumerate(self.cap):
+            side = fixing.get(b)
+            if side == "learner":
+                learners += 1
+            elif side == "guide":
+                places += cap
+            else:
+                free.append(cap)
+        free.sort()
+        places += sum(free)
+        best = min(learners, places)
+        for cap in free:
+            learners, places = learners + 1, places - cap
+            best = max(best, min(learners, places))
+        return best
 
     def _solution(self, rows: IdxArray, slots: IdxArray) -> Solution:
         g = self.graph
@@ -141,71 +300,162 @@ class Assigner:
         score = int(g.score[gr, gc].astype(np.int64).sum())
         pairs = len(rows)
         value = pairs * self.m_pair - repeats * self.m_repeat + score
-        as_learner = {self.both_of_row[int(k)] for k in rows if int(k) in self.both_of_row}
-        as_guide = {self.both_of_col[int(c)] for c in gc if int(c) in self.both_of_col}
-        conflicts = tuple(sorted(as_learner & as_guide))
+        as_learner = self.both_of_row[rows]
+        as_guide = self.both_of_slot[slots]
+        both = np.intersect1d(as_learner[as_learner >= 0], as_guide[as_guide >= 0])
+        conflicts = tuple(int(b) for b in both)
         return Solution(rows, slots, value, pairs, repeats, score, conflicts)
+
+    def _subgradients(self, sol: Solution) -> list[int]:
+        """Per both-ways person, c*(1 - learns) - guided: the slack of their side rule in
+        ``sol`` (negative: broken, i.e. used on both sides)."""
+        nb = len(self.both)
+        learner = self.both_of_row[sol.rows]
+        learns = np.bincount(learner[learner >= 0], minlength=nb)
+        guide = self.both_of_slot[sol.slots]
+        guided = np.bincount(guide[guide >= 0], minlength=nb)
+        caps = np.array(self.cap, dtype=np.int64)
+        return (caps * (1 - learns) - guided).tolist()  # type: ignore[no-any-return]
+
+    # --- feasible assignments --------------------------------------------------------------
+
+    def _sides(self, sol: Solution) -> dict[int, SideChoice]:
+        """A side for *every* both-ways person, so the repair gives a feasible assignment.
+
+        Those ``sol`` uses on one side keep it; unused ones guide (their row was not worth
+        matching even with every option open, their slots may help someone displaced). A
+        conflicting person keeps the side whose loss looks smaller: losing the learner side
+        costs their own pair; losing the guide side costs, per learner they guide, the drop to
+        that learner's best other valid guide (optimistic: capacity ignored).
+        """
+        g = self.graph
+        learner_rows = self.both_of_row[sol.rows]
+        guide_of = self.both_of_slot[sol.slots]
+        learns = set(learner_rows[learner_rows >= 0].tolist())
+        guides = set(guide_of[guide_of >= 0].tolist())
+        fixing: dict[int, SideChoice] = {
+            b: "learner" if b in learns and b not in guides else "guide"
+            for b in range(len(self.both))
+        }
+        for b in sorted(learns & guides):
+            k, sl = self.both[b]
+            own = -float(self.cost[k, sol.slots[sol.rows == k][0]])
+            col = int(self.slot_owner[sl[0]])
+            guided = self.row_ids[sol.rows[guide_of == b]]
+            w = np.where(
+                g.valid[guided],
+                self.m_pair + g.score[guided].astype(np.int64) - self.m_repeat * g.repeat[guided],
+                0,
+            )
+            here = w[:, col].copy()
+            w[:, col] = 0
+            drop = float((here - w.max(axis=1)).sum())
+            fixing[b] = "guide" if drop > own else "learner"
+        return fixing
+
+    def repair(self, sol: Solution) -> Solution:
+        """A feasible assignment close to ``sol``: sides fixed, the displaced re-matched."""
+        c = self.cost
+        n, m = c.shape
+        row_ok = np.ones(n, dtype=np.bool_)
+        slot_ok = np.ones(m, dtype=np.bool_)
+        for b, side in self._sides(sol).items():
+            k, sl = self.both[b]
+            if side == "guide":
+                row_ok[k] = False
+            else:
+                slot_ok[sl] = False
+        keep = row_ok[sol.rows] & slot_ok[sol.slots]
+        rows, slots = sol.rows[keep], sol.slots[keep]
+        row_ok[rows] = False
+        slot_ok[slots] = False
+        free_r, free_s = np.flatnonzero(row_ok), np.flatnonzero(slot_ok)
+        if len(free_r) and len(free_s):
+            sub = c[np.ix_(free_r, free_s)]
+            useful = (sub < 0).any(axis=1)  # only rows with a valid free slot can gain
+            sub, free_r = sub[useful], free_r[useful]
+            if len(free_r):
+                r, s = linear_sum_assignment(sub)
+                ok = sub[r, s] < 0
+                self.cells += sub.size
+                rows = np.concatenate([rows, free_r[r[ok]]])
+                slots = np.concatenate([slots, free_s[s[ok]]])
+        fixed = self._solution(rows.astype(np.intp), slots.astype(np.intp))
+        assert not fixed.conflicts  # every both-ways person was given one side
+        return fixed
 
     # --- search ----------------------------------------------------------------------------
 
     def _can_solve(self, effort: int, max_solves: int, n: int = 1) -> bool:
         return self.solves + n <= max_solves and self.cells + n * self.cost.size <= effort
 
-    def _side_rule(self, root: Solution) -> dict[int, SideChoice]:
-        """A side for *every* both-ways person, so one solve gives a feasible incumbent.
-
-        Those the relaxation used on one side keep it; unused ones learn. A conflicting person
-        keeps the side whose loss looks smaller: losing the learner side costs their own pair;
-        losing the guide side costs, per learner they guide, the drop to that learner's best
-        other valid guide (optimistic: capacity ignored), or the whole pair if there is none.
-        """
-        g = self.graph
-        used_rows = set(root.rows.tolist())
-        used_cols = set(self.slot_owner[root.slots].tolist())
-        by_col: dict[int, list[int]] = {}
-        for k, s in zip(root.rows.tolist(), root.slots.tolist(), strict=True):
-            by_col.setdefault(int(self.slot_owner[s]), []).append(k)
-        conflicts = set(root.conflicts)
-        fixing: dict[int, SideChoice] = {}
-        for b, (k, sl) in enumerate(self.both):
-            col = int(self.slot_owner[sl[0]])
-            if b not in conflicts:
-                guides_only = col in used_cols and k not in used_rows
-                fixing[b] = "guide" if guides_only else "learner"
-                continue
-            learner_loss = -float(self.cost[k][root.slots[root.rows == k]][0])
-            guide_loss = 0.0
-            for lk in by_col[col]:
-                gr = int(self.row_ids[lk])
-                alt = np.where(
-                    g.valid[gr],
-                    self.m_pair + g.score[gr].astype(np.int64) - self.m_repeat * g.repeat[gr],
-                    0,
-                )
-                here = float(alt[col])
-                alt[col] = 0
-                guide_loss += here - float(alt.max())
-            fixing[b] = "guide" if guide_loss > learner_loss else "learner"
-        return fixing
-
     def search(self, effort: int, max_solves: int) -> Outcome:
-        root = self.solve({})
-        if not root.conflicts:
-            return Outcome(root, root, True, self.solves)
-        best = self.solve(self._side_rule(root))  # every both-ways person fixed: feasible
-        heap: list[tuple[int, int, dict[int, SideChoice], Solution]] = [(-root.value, 0, {}, root)]
+        def outcome(best: Solution, upper: int) -> Outcome:
+            upper = min(upper, root.bound)
+            return Outcome(best, upper, self.solves, self.m_pair, self.m_repeat, max_pairs)
+
+        max_pairs = min(self.max_pairs, self.pair_cap({}))
+        root = self.relax({}, {})
+        if not root.solution.conflicts:
+            return outcome(root.solution, root.bound)
+        best = self.repair(root.solution)
+
+        # 2. Lagrangian bound: Polyak steps towards the incumbent, integer multipliers
+        lam: dict[int, int] = {}
+        cur, top, top_lam = root, root, lam
+        lam_cap = self.m_pair + SCORE_MAX  # beyond this every penalised edge is gone anyway
+        while top.bound > best.value and self._can_solve(effort, max_solves):
+            grad = {
+                b: v
+                for b, v in enumerate(self._subgradients(cur.solution))
+                if v < 0 or (v > 0 and lam.get(b, 0) > 0)
+            }
+            norm = sum(v * v for v in grad.values())
+            if not norm:
+                break
+            gap = cur.bound - best.value
+            step = {
+                b: max(0, min(lam_cap, lam.get(b, 0) - gap * v // norm)) for b, v in grad.items()
+            }
+            new = {**lam, **step}
+            new = {b: v for b, v in new.items() if v > 0}
+            if new == lam:
+                break
+            lam = new
+            cur = self.relax({}, lam)
+            candidate = self.repair(cur.solution)
+            if candidate.value > best.value:
+                best = candidate
+            if cur.bound >= top.bound:
+                break  # the bound stopped falling: more steps are unlikely to pay
+            top, top_lam = cur, lam
+
+        # 3. branch and bound on the tightest multipliers
+        heap: list[tuple[int, int, dict[int, SideChoice], Relaxed]] = [(-top.bound, 0, {}, top)]
         seq = 1
         while heap and -heap[0][0] > best.value and self._can_solve(effort, max_solves, 2):
-            _, _, fixing, sol = heapq.heappop(heap)
-            b = sol.conflicts[0]
+            # the bound only falls once every node tied at the top is expanded (2 solves each):
+            # when the budget cannot pay for that, further solves cannot improve it -- stop
+            tied = sum(1 for entry in heap if entry[0] == heap[0][0])
+            if not self._can_solve(effort, max_solves, 2 * tied):
+                break
+            _, _, fixing, node = heapq.heappop(heap)
+            if node.solution.conflicts:
+                b = node.solution.conflicts[0]
+            elif node.slack:
+                b = node.slack[0]
+            else:  # exact relaxation without conflicts: the node's optimum
+                if node.solution.value > best.value:
+                    best = node.solution
+                continue
             for side in ("learner", "guide"):
-                child = self.solve({**fixing, b: side})
-                if child.value <= best.value:
-                    continue
-                if child.conflicts:
-                    heapq.heappush(heap, (-child.value, seq, {**fixing, b: side}, child))
+                child_fixing: dict[int, SideChoice] = {**fixing, b: side}
+                child = self.relax(child_fixing, top_lam)
+                candidate = self.repair(child.solution)
+                if candidate.value > best.value:
+                    best = candidate
+                if child.bound > best.value:
+                    heapq.heappush(heap, (-child.bound, seq, child_fixing, child))
                     seq += 1
-                else:
-                    best = child
-        open_bound = heap[0][3] if heap and -heap[0][0] > best.value else best
-        return Outcome(best, open_bound, open_bound is best, self.solves)
+        open_bound = -heap[0][0] if heap else best.value
+        return outcome(best, max(best.value, min(open_bound, top.bound)))

@@ -42,20 +42,18 @@ def _result(
     outcome: Outcome,
     config: MatchConfig,
 ) -> MatchResult:
-    best, bound = outcome.best, outcome.bound
+    best = outcome.best
     rows = assigner.row_ids[best.rows].tolist()
     cols = assigner.slot_owner[best.slots].tolist()
-    pairs_proven = best.pairs == bound.pairs
-    repeats_proven = pairs_proven and best.repeats == bound.repeats
     return assemble(
         request,
         graph,
         list(zip(rows, cols, strict=True)),
         config,
         proven_optimal=outcome.proven,
-        pairs_proven=pairs_proven,
-        repeats_proven=repeats_proven,
-        score_gap=bound.score - best.score if repeats_proven else None,
+        pairs_proven=outcome.pairs_proven,
+        repeats_proven=outcome.repeats_proven,
+        score_gap=outcome.score_gap,
         solves=outcome.solves,
     )
 

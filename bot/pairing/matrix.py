@@ -16,7 +16,14 @@ import numpy.typing as npt
 
 from bot.pairing.model import MatchRequest, Participant, TzMode
 from bot.pairing.rules import excluded_pairs, past_pairs, reporting_pairs
-from bot.pairing.score import SideArrays, score_block, tool_index, tool_masks
+from bot.pairing.score import (
+    SideArrays,
+    offset_index,
+    score_block,
+    tool_index,
+    tool_masks,
+    tz_table,
+)
 
 BoolArray = npt.NDArray[np.bool_]
 ScoreArray = npt.NDArray[np.int16]
@@ -65,17 +72,18 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
     cols = tuple(p for p in order if p.can_guide)
     tools = tool_index([p.learns for p in rows] + [p.teaches for p in cols])
     depts = {d: i + 1 for i, d in enumerate(sorted({p.department for p in order}))}
-    r_side = SideArrays(rows, tool_masks([p.learns for p in rows], tools), depts)
-    c_side = SideArrays(cols, tool_masks([p.teaches for p in cols], tools), depts)
+    offsets = offset_index(order)
+    tz = tz_table(offsets, tz_mode)
+    r_side = SideArrays(rows, tool_masks([p.learns for p in rows], tools), depts, offsets)
+    c_side = SideArrays(cols, tool_masks([p.teaches for p in cols], tools), depts, offsets)
 
     n, m = len(rows), len(cols)
-    valid = np.zeros((n, m), dtype=np.bool_)
-    has_overlap = np.zeros((n, m), dtype=np.bool_)
-    score = np.zeros((n, m), dtype=np.int16)
+    has_overlap = np.empty((n, m), dtype=np.bool_)
+    score = np.empty((n, m), dtype=np.int16)
     for lo in range(0, n, CHUNK_ROWS):
         hi = min(n, lo + CHUNK_ROWS)
-        overlap, block = score_block(r_side, c_side, tz_mode, lo, hi)
-        has_overlap[lo:hi] = overlap > 0
+        overlap, block = score_block(r_side, c_side, tz, lo, hi)
+        np.greater(overlap, 0, out=has_overlap[lo:hi])
         score[lo:hi] = block
 
     row_of = {p.id: i for i, p in enumerate(rows)}
@@ -94,7 +102,7 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
                     cc.append(col_of[y])
         return np.array(rr, dtype=np.intp), np.array(cc, dtype=np.intp)
 
-    valid[:] = has_overlap
+    valid = has_overlap.copy()
     selves = [(p.id, p.id) for p in order if p.id in row_of and p.id in col_of]
     sr = np.array([row_of[a] for a, _ in selves], dtype=np.intp)
     sc = np.array([col_of[a] for a, _ in selves], dtype=np.intp)

@@ -29,7 +29,7 @@ BASE_MAX = OVERLAP_POINTS * OVERLAP_CAP + DEPARTMENT_POINTS + TZ_MAX_POINTS
 WAITLIST_POINTS = BASE_MAX + 1
 SCORE_MAX = BASE_MAX + 2 * WAITLIST_POINTS
 
-IntArray = npt.NDArray[np.int64]
+SmallArray = npt.NDArray[np.int16]
 MaskArray = npt.NDArray[np.uint64]
 
 
@@ -67,44 +67,77 @@ def tool_index(groups: Iterable[Iterable[str]]) -> dict[str, int]:
 def tool_masks(sets: Sequence[frozenset[str]], index: dict[str, int]) -> MaskArray:
     """Tool sets as bitmasks, shape (len(sets), words); 64 tools per uint64 word."""
     words = max(1, (len(index) + 63) // 64)
+    full = [sum(1 << index[t] for t in tools) for tools in sets]  # Python ints: exact, fast
     out = np.zeros((len(sets), words), dtype=np.uint64)
-    for row, tools in enumerate(sets):
-        for t in tools:
-            bit = index[t]
-            out[row, bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
+    for w in range(words):
+        out[:, w] = [(m >> (64 * w)) & 0xFFFF_FFFF_FFFF_FFFF for m in full]
     return out
 
 
-def overlap_counts(learn: MaskArray, teach: MaskArray) -> IntArray:
-    """|learns & teaches| for every (learner row, guide column), shape (rows, cols)."""
-    total = np.zeros((learn.shape[0], teach.shape[0]), dtype=np.int64)
-    for w in range(learn.shape[1]):
+def overlap_counts(learn: MaskArray, teach: MaskArray) -> SmallArray:
+    """min(|learns & teaches|, OVERLAP_CAP) for every (learner row, guide column)."""
+    total: SmallArray = np.bitwise_count(learn[:, 0, None] & teach[None, :, 0]).astype(np.int16)
+    for w in range(1, learn.shape[1]):
         total += np.bitwise_count(learn[:, w, None] & teach[None, :, w])
+        np.minimum(total, OVERLAP_CAP, out=total)  # capped as it goes: int16 never overflows
+    np.minimum(total, OVERLAP_CAP, out=total)
     return total
 
 
 class SideArrays:
-    """Column-wise attributes of one side (learner rows or guide columns) as arrays."""
+    """Column-wise attributes of one side (learner rows or guide columns) as arrays.
 
-    def __init__(self, people: Sequence[Participant], masks: MaskArray, depts: dict[str, int]):
+    Time zones are stored as an index into ``offsets`` (the distinct UTC offsets of the round,
+    shared by both sides), so the working-hour points of a block are one table lookup.
+    """
+
+    def __init__(
+        self,
+        people: Sequence[Participant],
+        masks: MaskArray,
+        depts: dict[str, int],
+        offsets: dict[int, int],
+    ):
         self.masks = masks
         # department code 0 means "unknown": it never earns the different-department bonus
-        self.dept = np.array([depts[p.department] if p.department else 0 for p in people])
-        self.tz = np.array([p.utc_offset_minutes for p in people], dtype=np.int64)
-        self.wait = np.array([p.waitlisted for p in people], dtype=np.int64)
+        self.dept = np.array(
+            [depts[p.department] if p.department else 0 for p in people], dtype=np.int32
+        )
+        self.tz = np.array([offsets[p.utc_offset_minutes] for p in people], dtype=np.intp)
+        self.wait = np.array([p.waitlisted for p in people], dtype=np.int16) * np.int16(
+            WAITLIST_POINTS
+        )
+
+
+def offset_index(people: Iterable[Participant]) -> dict[int, int]:
+    """Position of every distinct UTC offset (sorted, so the encoding is canonical)."""
+    return {o: i for i, o in enumerate(sorted({p.utc_offset_minutes for p in people}))}
+
+
+def tz_table(offsets: dict[int, int], mode: TzMode) -> SmallArray:
+    """Working-hour points between every two distinct offsets (scalar ``tz_points``)."""
+    table = np.zeros((len(offsets), len(offsets)), dtype=np.int16)
+    for a, i in offsets.items():
+        for b, j in offsets.items():
+            table[i, j] = tz_points(a, b, mode)
+    return table
 
 
 def score_block(
-    rows: SideArrays, cols: SideArrays, mode: TzMode, lo: int, hi: int
-) -> tuple[IntArray, IntArray]:
-    """(overlap, score) for learner rows ``lo:hi`` against every guide column."""
+    rows: SideArrays, cols: SideArrays, tz: SmallArray, lo: int, hi: int
+) -> tuple[SmallArray, SmallArray]:
+    """(overlap, score) for learner rows ``lo:hi`` against every guide column.
+
+    ``tz`` is ``tz_table`` of the round. Everything stays int16: a score is at most SCORE_MAX.
+    """
     overlap = overlap_counts(rows.masks[lo:hi], cols.masks)
-    score = OVERLAP_POINTS * np.minimum(overlap, OVERLAP_CAP)
+    score: SmallArray = overlap * np.int16(OVERLAP_POINTS)
     rd, cd = rows.dept[lo:hi, None], cols.dept[None, :]
-    score += DEPARTMENT_POINTS * ((rd != cd) & (rd != 0) & (cd != 0))
-    if mode == "prefer_close":
-        d = np.abs(rows.tz[lo:hi, None] - cols.tz[None, :]) % (24 * 60)
-        d = np.minimum(d, 24 * 60 - d)
-        score += np.maximum(0, WORKDAY_MINUTES - d) // 60
-    score += WAITLIST_POINTS * (rows.wait[lo:hi, None] + cols.wait[None, :])
+    different = rd != cd
+    different &= rd != 0
+    different &= cd != 0
+    score += different * np.int16(DEPARTMENT_POINTS)
+    score += tz[rows.tz[lo:hi, None], cols.tz[None, :]]
+    score += rows.wait[lo:hi, None]
+    score += cols.wait[None, :]
     return overlap, score

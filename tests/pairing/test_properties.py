@@ -91,8 +91,21 @@ def tiers(result: MatchResult) -> tuple[int, int, int]:
     return len(result.pairs), -result.repeats, result.total_score
 
 
+def _everyone_both_ways(n: int, with_learner: bool) -> MatchRequest:
+    excel = frozenset({"Excel"})
+    people = [Participant(f"b{i}", f"B{i}", "both", teaches=excel, learns=excel) for i in range(n)]
+    if with_learner:
+        people.append(Participant("l", "L", "learner", learns=excel))
+    return MatchRequest(tuple(people))
+
+
+# regressions: symmetric both-ways populations, where the relaxation "matches" everyone on both
+# sides and the side search used to run out of solves before proving the optimum
 @settings(max_examples=200, deadline=None)
 @given(requests())
+@example(_everyone_both_ways(4, with_learner=False))
+@example(_everyone_both_ways(4, with_learner=True))
+@example(_everyone_both_ways(6, with_learner=True))
 def test_engine_equals_brute_force_and_breaks_no_rule(req: MatchRequest) -> None:
     result = match(req, 0)
     assert violations(req, result.pairs) == []
