@@ -3,12 +3,14 @@
     python benchmarks/weekly.py                          # SQLite (a temporary file)
     python benchmarks/weekly.py --db postgresql          # a throwaway PostgreSQL database
     python benchmarks/weekly.py --pairs 1000              # a smaller program
+    python benchmarks/weekly.py --reuse                  # keep/copy a populated template
 
 Data: 20,000 participants (10,000 guides, 10,000 learners) in 12 time zones (UTC-8 … UTC+9),
 10,000 active pairs in the current 12-week cycle, and one year of history: three earlier
 cycles of 10,000 (ended) pairs, a weekly prompt per pair and week, a session for ~60 % of them
 with both people's reports (~290,000 sessions, ~580,000 reports), and the current cycle's
-check-ins. Populated with bulk inserts, then measured on the real services:
+check-ins. Populated with bulk inserts (then VACUUM ANALYZE on PostgreSQL, ANALYZE on SQLite: the
+state autovacuum keeps a running database in), then measured on the real services:
 
 * the tick with a full week's worth due (every one of the 10,000 pairs: Sunday 12:00 UTC, when
   Monday 10:00 has passed in all 12 zones): find due pairs, choose prompts, write
@@ -19,7 +21,14 @@ check-ins. Populated with bulk inserts, then measured on the real services:
 
 The database is populated by this process; the measurements run in a fresh child process, so
 its "peak RSS" (VmHWM: interpreter, SQLAlchemy and the tick's own data) is the tick's, not the
-population's. Wall time is time.perf_counter() around each call.
+population's. Wall time is time.perf_counter() around each call; "cpu" is this process's CPU
+time (time.process_time(): Python and the driver, not the PostgreSQL server), steadier than wall
+time on a shared machine.
+
+`--reuse` keeps the populated database as a template (SQLite: a file in the temporary folder;
+PostgreSQL: a database `rotnem_bench_tpl_<pairs>_v<DATA_VERSION>`) and measures a copy of it,
+upgraded to the current migration head, so a run takes seconds instead of minutes of
+population. Bump DATA_VERSION when the population changes.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import asyncio
 import os
 import random
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -83,6 +93,7 @@ ZONES = [
 CYCLE_START = datetime(2026, 9, 7, 8, 0, tzinfo=UTC)
 TICK_AT = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 WEEKS = 12
+DATA_VERSION = 1
 
 
 def peak_rss_mb() -> float:
@@ -267,7 +278,9 @@ async def populate(deps: Any, n_pairs: int, rnd: random.Random) -> dict[str, int
     if deps.engine.dialect.name == "postgresql":
         async with deps.engine.connect() as connection:
             await connection.exec_driver_sql("COMMIT")
-            await connection.exec_driver_sql("ANALYZE")
+            # A year-old database has been autovacuumed: without the visibility map that
+            # VACUUM sets, PostgreSQL cannot use the covering indexes for index-only scans.
+            await connection.exec_driver_sql("VACUUM ANALYZE")
     else:
         async with deps.engine.begin() as connection:
             await connection.exec_driver_sql("ANALYZE")
@@ -275,14 +288,15 @@ async def populate(deps: Any, n_pairs: int, rnd: random.Random) -> dict[str, int
 
 
 async def timed(label: str, func: Any, repeat: int = 1) -> Any:
-    times, result = [], None
+    times, cpus, result = [], [], None
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = await func()
         times.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
     shown = ", ".join(f"{t * 1000:.1f}" for t in times)
     extra = f" (median of {repeat}: {statistics.median(times) * 1000:.1f} ms)" if repeat > 1 else ""
-    print(f"{label:<48} {shown} ms{extra}")
+    print(f"{label:<48} {shown} ms{extra}; cpu {statistics.median(cpus) * 1000:.0f} ms")
     return result
 
 
@@ -359,17 +373,64 @@ async def _admin(dsn: str, sql: str) -> None:
         await connection.close()
 
 
-def measure(url: str, n_pairs: int) -> None:
-    asyncio.run(prepare(url, n_pairs))
+def measure(url: str, n_pairs: int, *, populated: bool = False) -> None:
+    if populated:
+        # A copy of a template: bring it to the current head (new indexes on existing data).
+        migrate.upgrade(url)
+        asyncio.run(_analyze(url))
+    else:
+        asyncio.run(prepare(url, n_pairs))
     subprocess.run(
         [sys.executable, __file__, "--measure", url, "--pairs", str(n_pairs)], check=True
     )
+
+
+async def _analyze(url: str) -> None:
+    deps = build_deps(settings_for(url), clock=ManualClock(CYCLE_START))
+    if deps.engine.dialect.name == "postgresql":
+        async with deps.engine.connect() as connection:
+            await connection.exec_driver_sql("COMMIT")
+            # A year-old database has been autovacuumed: without the visibility map that
+            # VACUUM sets, PostgreSQL cannot use the covering indexes for index-only scans.
+            await connection.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        async with deps.engine.begin() as connection:
+            await connection.exec_driver_sql("ANALYZE")
+    await deps.engine.dispose()
+
+
+def measure_sqlite(n_pairs: int, reuse: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{folder}/weekly.db"
+        if not reuse:
+            measure(url, n_pairs)
+            return
+        template = Path(tempfile.gettempdir()) / f"rotnem-bench-weekly-{n_pairs}-v{DATA_VERSION}.db"
+        if not template.exists():
+            asyncio.run(prepare(f"sqlite+aiosqlite:///{template}.part", n_pairs))
+            Path(f"{template}.part").rename(template)
+        shutil.copyfile(template, f"{folder}/weekly.db")
+        measure(url, n_pairs, populated=True)
+
+
+async def _exists(dsn: str, name: str) -> bool:
+    import asyncpg
+
+    connection = await asyncpg.connect(dsn)
+    try:
+        found = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+    finally:
+        await connection.close()
+    return bool(found)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pairs", type=int, default=10_000)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the populated database as a template"
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -377,15 +438,24 @@ def main() -> None:
         return
     print(f"backend {args.db}, {2 * args.pairs} participants, {args.pairs} active pairs")
     if args.db == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            measure(f"sqlite+aiosqlite:///{folder}/weekly.db", args.pairs)
+        measure_sqlite(args.pairs, args.reuse)
         return
     admin = os.environ.get("ROTNEM_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+    base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     name = f"rotnem_bench_{secrets.token_hex(4)}"
-    asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
+    template = f"rotnem_bench_tpl_{args.pairs}_v{DATA_VERSION}"
+    if args.reuse and not asyncio.run(_exists(admin, template)):
+        asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
+        try:
+            asyncio.run(prepare(f"{base}/{name}", args.pairs))
+            asyncio.run(_admin(admin, f'ALTER DATABASE "{name}" RENAME TO "{template}"'))
+        except BaseException:
+            asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            raise
+    template_clause = f' TEMPLATE "{template}"' if args.reuse else ""
+    asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"{template_clause}'))
     try:
-        base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-        measure(f"{base}/{name}", args.pairs)
+        measure(f"{base}/{name}", args.pairs, populated=args.reuse)
     finally:
         asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

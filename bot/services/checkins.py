@@ -43,6 +43,8 @@ from models import (
 from models.keepalive import CHECKINS_PENDING_SQL, REMINDER_PENDING_SQL
 
 REMIND_AFTER = timedelta(days=2)
+# Weekly prompts whose check-ins are written per slice of the tick.
+PROMPTS_PER_BATCH = 1000
 # `rotnem checkin --now` asks about prompts of the last seven days.
 CURRENT_WEEK = timedelta(days=7)
 
@@ -112,9 +114,17 @@ async def enqueue_due_checkins(
         .where(text(CHECKINS_PENDING_SQL), WeeklyPrompt.team_id == team_id, due)
         .order_by(WeeklyPrompt.id)
     )
-    rows = (await session.execute(query)).all()
-    if not rows:
-        return 0
+    # Core rows (no ORM result processing), handled a slice at a time so the tick's memory
+    # stays bounded; all in the caller's transaction.
+    connection = await session.connection()
+    rows = (await connection.execute(query)).all()
+    sent = 0
+    for part in chunks(rows, PROMPTS_PER_BATCH):
+        sent += await _ask(session, team_id, part, now=now)
+    return sent
+
+
+async def _ask(session: AsyncSession, team_id: str, rows: Sequence[Any], *, now: datetime) -> int:
     new: list[dict[str, Any]] = []
     for row in rows:
         weekly_id, pair_id, week, ended_at, reported = row[:5]
@@ -158,9 +168,10 @@ async def enqueue_due_checkins(
             )
         )
     sent = await enqueue_many(session, team_id, outgoing, now=now)
+    connection = await session.connection()
     ids = [row[0] for row in rows]
     for part in chunks(ids):
-        await session.execute(
+        await connection.execute(
             update(WeeklyPrompt)
             .where(WeeklyPrompt.id.in_(part), WeeklyPrompt.checkins_enqueued_at.is_(None))
             .values(checkins_enqueued_at=now)

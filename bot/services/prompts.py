@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import and_, case, exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -66,6 +66,11 @@ async def _after_prompt_sent(session: AsyncSession, row: OutboxMessage) -> None:
 
 
 KIND_PROMPT = register_kind("weekly_prompt", after_send=_after_prompt_sent).name
+# Due pairs handled per slice (bounds the tick's memory).
+PAIRS_PER_BATCH = 1000
+# Pair IDs per history lookup. With many more, PostgreSQL hashes the whole session_reports table
+# (a parallel seq scan of a year of reports, ~130 ms per lookup) instead of probing its index.
+HISTORY_CHUNK = 250
 
 
 # ---- choosing a prompt (pure) ----------------------------------------------------------------
@@ -97,6 +102,26 @@ class Choice:
     exercise: str | None
 
 
+class Catalogue(tuple[CatalogueEntry, ...]):
+    """The catalogue, with its entries sorted out by kind and tool once: `choose_prompt` runs
+    for every pair of the week, and filtering the whole catalogue each time was most of it."""
+
+    mirrors: tuple[CatalogueEntry, ...]
+    general: tuple[CatalogueEntry, ...]  # teach prompts for any tool
+    by_tool: dict[str, tuple[CatalogueEntry, ...]]  # teach prompts of one tool (casefolded)
+
+    def __new__(cls, entries: Iterable[CatalogueEntry]) -> Catalogue:
+        self = super().__new__(cls, entries)
+        self.mirrors = tuple(e for e in self if e.kind == PromptKind.MIRROR)
+        self.general = tuple(e for e in self if e.kind == PromptKind.TEACH and e.tool is None)
+        by_tool: dict[str, list[CatalogueEntry]] = defaultdict(list)
+        for e in self:
+            if e.kind == PromptKind.TEACH and e.tool:
+                by_tool[e.tool.casefold()].append(e)
+        self.by_tool = {tool: tuple(entries) for tool, entries in by_tool.items()}
+        return self
+
+
 def _spread(prompt_id: int, pair_id: int) -> int:
     """A per-pair order of the catalogue, so pairs do not all get the same prompt."""
     return (prompt_id * 2654435761 + pair_id * 40503) % 4294967296
@@ -119,6 +144,8 @@ def choose_prompt(
     teach, a tool of the pair's overlap not covered yet (else the least taught one) and a prompt
     for that tool, or one for any tool; never a prompt the pair already had, unless the pair has
     used up the whole catalogue of that kind (then the one they had longest ago)."""
+    if not isinstance(catalogue, Catalogue):
+        catalogue = Catalogue(catalogue)
     past = sorted(history, key=lambda p: p.iso_week)
     used = {p.prompt_id: p.iso_week for p in past}
     direction = "teach"
@@ -132,8 +159,7 @@ def choose_prompt(
         if choice is not None:
             return choice
         direction = "mirror"
-    mirrors = [e for e in catalogue if e.kind == PromptKind.MIRROR]
-    entry = _pick(pair_id, mirrors, used)
+    entry = _pick(pair_id, catalogue.mirrors, used)
     if entry is None:
         return None
     return Choice(entry.id, "mirror", None, entry.text, entry.exercise)
@@ -160,7 +186,7 @@ def _teach(
     past: Sequence[PastPrompt],
     used: Mapping[int, str],
     covered: set[str],
-    catalogue: Sequence[CatalogueEntry],
+    catalogue: Catalogue,
 ) -> Choice | None:
     taught: dict[str, int] = defaultdict(int)
     for prompt in past:
@@ -170,15 +196,10 @@ def _teach(
         range(len(tools)),
         key=lambda i: (tools[i].casefold() in covered, taught[tools[i].casefold()], i),
     )
-    general = [e for e in catalogue if e.kind == PromptKind.TEACH and e.tool is None]
     for index in order:
         tool = tools[index]
-        specific = [
-            e
-            for e in catalogue
-            if e.kind == PromptKind.TEACH and e.tool and e.tool.casefold() == tool.casefold()
-        ]
-        for pool in (specific, general):
+        specific = catalogue.by_tool.get(tool.casefold(), ())
+        for pool in (specific, catalogue.general):
             fresh = [e for e in pool if e.id not in used]
             if fresh:
                 entry = min(fresh, key=lambda e: _spread(e.id, pair_id))
@@ -190,13 +211,16 @@ def _teach(
                     _fill(entry.exercise, tool),
                 )
     # Everything was used: the prompt this pair had longest ago, for its first tool.
-    pool = [
-        e
-        for e in catalogue
-        if e.kind == PromptKind.TEACH
-        and (e.tool is None or e.tool.casefold() == tools[order[0]].casefold())
-    ]
-    last = _pick(pair_id, pool, used)
+    last = _pick(
+        pair_id,
+        [
+            e
+            for e in catalogue
+            if e.kind == PromptKind.TEACH
+            and (e.tool is None or e.tool.casefold() == tools[order[0]].casefold())
+        ],
+        used,
+    )
     if last is None:
         return None
     entry, tool = last, tools[order[0]]
@@ -221,7 +245,7 @@ async def teams_with_active_pairs(session: AsyncSession) -> list[str]:
     return list((await session.scalars(query)).all())
 
 
-async def load_catalogue(session: AsyncSession) -> list[CatalogueEntry]:
+async def load_catalogue(session: AsyncSession) -> Catalogue:
     """Active prompts, without those of a tool removed from the catalogue."""
     query = (
         select(Prompt, Tool.name)
@@ -229,10 +253,10 @@ async def load_catalogue(session: AsyncSession) -> list[CatalogueEntry]:
         .where(Prompt.active.is_(True), Tool.removed_at.is_(None))
         .order_by(Prompt.id)
     )
-    return [
+    return Catalogue(
         CatalogueEntry(prompt.id, prompt.kind, tool, prompt.text, prompt.exercise)
         for prompt, tool in (await session.execute(query)).all()
-    ]
+    )
 
 
 @dataclass(frozen=True)
@@ -252,6 +276,12 @@ class _Due:
 async def _due_pairs(
     session: AsyncSession, team_id: str, config: ProgramConfig, now: datetime, *, force: bool
 ) -> list[_Due]:
+    """The pairs due now, earliest nudge first: one query for every zone at once.
+
+    Each learner zone has its own week and nudge instant; the query maps the learner's zone to
+    them with CASE, so the active pairs are read once and "has this week's prompt" is one probe
+    of the unique (pair_id, iso_week) index per pair (one query per zone read them 12 times).
+    """
     guide, learner = aliased(Participant), aliased(Participant)
     learner_tz = func.coalesce(learner.tz, "UTC")
     zones = (
@@ -263,46 +293,66 @@ async def _due_pairs(
             .distinct()
         )
     ).all()
-    groups: dict[tuple[str, datetime], list[str]] = defaultdict(list)
+    slots = {}
     for tz in zones:
         slot = nudge_slot(now, tz, config.nudge_weekday, config.nudge_hour)
         if force or slot.nudge_at <= now:
-            groups[(slot.iso_week, slot.nudge_at)].append(tz)
-    due: list[_Due] = []
-    for (week, nudge_at), tzs in sorted(groups.items()):
-        already = exists().where(WeeklyPrompt.pair_id == Pair.id, WeeklyPrompt.iso_week == week)
-        query = (
-            select(
-                Pair.id,
-                Pair.guide_id,
-                Pair.learner_id,
-                Pair.shared_tools,
-                Pair.group_channel_id,
-                guide.user_id,
-                guide.state,
-                guide.paused_until,
-                learner.user_id,
-                learner.state,
-                learner.paused_until,
-            )
-            .join(guide, guide.id == Pair.guide_id)
-            .join(learner, learner.id == Pair.learner_id)
-            .where(
-                Pair.team_id == team_id,
-                Pair.ended_at.is_(None),
-                learner_tz.in_(tzs),
-                ~already,
-            )
-            .order_by(Pair.id)
+            slots[tz] = slot
+    if not slots:
+        return []
+    weeks = sorted({slot.iso_week for slot in slots.values()})
+    # Usually every zone is in the same week; around midnight on Sunday two weeks are, and the
+    # IN list still lets the (pair_id, iso_week) index match both columns.
+    week_is = WeeklyPrompt.iso_week == weeks[0]
+    if len(weeks) > 1:
+        week_of = case({tz: slot.iso_week for tz, slot in slots.items()}, value=learner_tz)
+        week_is = and_(WeeklyPrompt.iso_week.in_(weeks), WeeklyPrompt.iso_week == week_of)
+    already = exists().where(WeeklyPrompt.pair_id == Pair.id, week_is)
+    query = (
+        select(
+            Pair.id,
+            Pair.guide_id,
+            Pair.learner_id,
+            Pair.shared_tools,
+            Pair.group_channel_id,
+            guide.user_id,
+            guide.state,
+            guide.paused_until,
+            learner.user_id,
+            learner.state,
+            learner.paused_until,
+            learner_tz,
         )
-        if not force:
-            # A pair introduced after this week's nudge starts next week (`nudge --now` excepted).
-            query = query.where(Pair.started_at <= nudge_at)
-        for row in (await session.execute(query)).all():
-            (pid, gid, lid, tools, channel, g_user, g_state, g_until, l_user, l_state, l_until) = (
-                row
-            )
-            due.append(
+        .join(guide, guide.id == Pair.guide_id)
+        .join(learner, learner.id == Pair.learner_id)
+        .where(
+            Pair.team_id == team_id,
+            Pair.ended_at.is_(None),
+            learner_tz.in_(list(slots)),
+            ~already,
+        )
+    )
+    if not force:
+        # A pair introduced after this week's nudge starts next week (`nudge --now` excepted).
+        nudge_of = case(
+            {
+                tz: literal(slot.nudge_at, Pair.__table__.c.started_at.type)
+                for tz, slot in slots.items()
+            },
+            value=learner_tz,
+        )
+        query = query.where(Pair.started_at <= nudge_of)
+    keyed: list[tuple[tuple[str, datetime, int], _Due]] = []
+    # Core rows (the connection, not the ORM session): no ORM result processing per row.
+    connection = await session.connection()
+    for row in (await connection.execute(query)).all():
+        (pid, gid, lid, tools, channel, g_user, g_state, g_until, l_user, l_state, l_until, tz) = (
+            row
+        )
+        slot = slots[tz]
+        keyed.append(
+            (
+                (slot.iso_week, slot.nudge_at, pid),
                 _Due(
                     pair_id=pid,
                     guide=g_user,
@@ -312,11 +362,14 @@ async def _due_pairs(
                     shared_tools=tuple(tools or ()),
                     channel=channel,
                     paused=is_paused(g_state, g_until, now) or is_paused(l_state, l_until, now),
-                    iso_week=week,
-                    due_at=min(nudge_at, now),
-                )
+                    iso_week=slot.iso_week,
+                    due_at=min(slot.nudge_at, now),
+                ),
             )
-    return due
+        )
+    # By week and nudge instant, then by pair: the order the outbox sends them in.
+    keyed.sort(key=lambda item: item[0])
+    return [pair for _, pair in keyed]
 
 
 async def _histories(
@@ -325,8 +378,9 @@ async def _histories(
     """Prompts each pair had, and the tools its sessions covered."""
     history: dict[int, list[PastPrompt]] = defaultdict(list)
     covered: dict[int, set[str]] = defaultdict(set)
-    for part in chunks(pair_ids):
-        rows = await session.execute(
+    connection = await session.connection()
+    for part in chunks(pair_ids, HISTORY_CHUNK):
+        rows = await connection.execute(
             select(
                 WeeklyPrompt.pair_id,
                 WeeklyPrompt.iso_week,
@@ -337,7 +391,7 @@ async def _histories(
         )
         for pair_id, week, prompt_id, direction, tool in rows.all():
             history[pair_id].append(PastPrompt(week, int(prompt_id or 0), str(direction), tool))
-        tools = await session.execute(
+        tools = await connection.execute(
             select(PairSession.pair_id, SessionReport.tool_name)
             .join(SessionReport, SessionReport.session_id == PairSession.id)
             .where(PairSession.pair_id.in_(part), SessionReport.tool_name.is_not(None))
@@ -365,6 +419,24 @@ async def enqueue_due_prompts(
     if not due:
         return PromptRun()
     catalogue = await load_catalogue(session)
+    sent = skipped = 0
+    # A slice at a time: the history, the rows and the messages of 10,000 pairs at once cost
+    # ~100 MB; the result is the same rows in the same order, in the caller's transaction.
+    for part in chunks(due, PAIRS_PER_BATCH):
+        run = await _enqueue_batch(session, team_id, config, part, catalogue, now=now)
+        sent, skipped = sent + run.sent, skipped + run.skipped
+    return PromptRun(sent=sent, skipped=skipped)
+
+
+async def _enqueue_batch(
+    session: AsyncSession,
+    team_id: str,
+    config: ProgramConfig,
+    due: Sequence[_Due],
+    catalogue: Catalogue,
+    *,
+    now: datetime,
+) -> PromptRun:
     history, covered = await _histories(session, [d.pair_id for d in due if not d.paused])
     rows: list[dict[str, Any]] = []
     choices: dict[int, Choice] = {}

@@ -29,7 +29,9 @@ from bot.delivery.outbox import enqueue, register_kind
 from bot.services.checkins import last_answers
 from bot.services.errors import NotFound
 from bot.services.keepalive import (
+    Outgoing,
     add_weeks,
+    enqueue_many,
     insert_new,
     is_paused,
     iso_week,
@@ -94,7 +96,8 @@ async def at_risk_pairs(
     )
     current = iso_week(now.astimezone(zone))
     risks: list[AtRisk] = []
-    for row in (await session.execute(query)).all():
+    connection = await session.connection()  # Core rows: no ORM processing for every pair
+    for row in (await connection.execute(query)).all():
         pair_id, started_at, last, g_user, g_state, g_until, l_user, l_state, l_until = row
         start = add_weeks(last, 1) if last else iso_week(started_at.astimezone(zone))
         silent = weeks_between(start, current)
@@ -177,20 +180,23 @@ async def detect_stalls(
         return 0
     by_pair = {risk.pair_id: risk for risk in risks}
     answers = await last_answers(session, [int(row[1]) for row in written])
+    # One multi-row INSERT per 500 messages (one `enqueue` per alert and admin took seconds
+    # for a first run with a thousand stalls); the same rows and keys.
+    outgoing: list[Outgoing] = []
     for alert_id, pair_id in (tuple(r) for r in written):
         risk = by_pair[pair_id]
-        message = stall_alert_message(_view(alert_id, risk, answers.get(pair_id, ())))
-        for admin in admins:
-            await enqueue(
-                session,
-                team_id=team_id,
+        message = stall_alert_message(_view(alert_id, risk, answers.get(pair_id, ()))).to_dict()
+        outgoing.extend(
+            Outgoing(
                 dedupe_key=f"stall:{pair_id}:{risk.stall_started_week}:{admin}",
                 kind=KIND_STALL,
                 message=message,
                 channel=admin,
                 context={"stall_alert_id": alert_id},
-                now=now,
             )
+            for admin in admins
+        )
+    await enqueue_many(session, team_id, outgoing, now=now)
     return len(written)
 
 
