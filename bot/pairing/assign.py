@@ -189,14 +189,23 @@ class Assigner:
         table[1 : SCORE_MAX + 2] = -(self.m_pair + scores)
         table[SCORE_MAX + 2 :] = -(self.m_pair - self.m_repeat + scores)
         cost = np.empty((len(self.row_ids), len(self.slot_owner)), dtype=np.float64)
+        # chunk buffers allocated once: fresh large allocations each cost page faults
+        rows = min(CHUNK_ROWS, len(self.row_ids))
+        code_buf = np.empty((rows, len(g.cols)), dtype=np.int16)
+        flag_buf = np.empty((rows, len(g.cols)), dtype=np.bool_)
+        weight_buf = np.empty((rows, len(g.cols)), dtype=np.float64)
         for lo in range(0, len(self.row_ids), CHUNK_ROWS):
             gi = self.row_ids[lo : lo + CHUNK_ROWS]
-            code = g.score[gi] + np.int16(1)
-            code += g.repeat[gi] * np.int16(SCORE_MAX + 1)
-            code *= g.valid[gi]
+            code, flag, weights = code_buf[: len(gi)], flag_buf[: len(gi)], weight_buf[: len(gi)]
+            np.take(g.score, gi, axis=0, out=code, mode="clip")
+            code += np.int16(1)
+            np.take(g.repeat, gi, axis=0, out=flag, mode="clip")
+            np.add(code, np.int16(SCORE_MAX + 1), out=code, where=flag)
+            np.take(g.valid, gi, axis=0, out=flag, mode="clip")
+            np.multiply(code, flag, out=code)
             # two gathers, per guide then per slot; mode="clip" lets take write into ``out``
             # unbuffered (every index is in range by construction)
-            weights = np.take(table, code, mode="clip")
+            np.take(table, code, out=weights, mode="clip")
             np.take(weights, self.slot_owner, axis=1, out=cost[lo : lo + len(gi)], mode="clip")
         return cost
 
