@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, TextIO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, func, or_, select
+from sqlalchemy import case, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -45,6 +45,7 @@ ExportKind = Literal["sessions", "pairs", "participants"]
 EXPORTS: tuple[ExportKind, ...] = ("sessions", "pairs", "participants")
 MEET_WINDOW = timedelta(weeks=2)
 TOP_TOOLS = 5
+REPORTER_ROLES = ("guide", "learner")  # session_reports' CHECK constraint
 
 
 def _iso(value: datetime | date | None) -> str:
@@ -91,23 +92,33 @@ async def program_stats(
         )
         or 0
     )
+    # Read from the sessions of the last two weeks (an index range), each checked against its
+    # pair; as a join, SQLite walked all active pairs and probed each one's sessions instead.
+    running = (
+        select(Pair.id).where(Pair.id == PairSession.pair_id, Pair.ended_at.is_(None)).exists()
+    )
     met_recently = int(
         await session.scalar(
-            select(func.count(distinct(PairSession.pair_id)))
-            .join(Pair, Pair.id == PairSession.pair_id)
-            .where(
+            select(func.count(distinct(PairSession.pair_id))).where(
                 PairSession.team_id == team_id,
                 PairSession.created_at >= now - MEET_WINDOW,
-                Pair.ended_at.is_(None),
+                running,
             )
         )
         or 0
     )
-    ratings = await session.execute(
-        select(SessionReport.reporter_role, func.avg(SessionReport.rating))
-        .where(SessionReport.team_id == team_id, SessionReport.created_at >= since)
-        .group_by(SessionReport.reporter_role)
-    )
+    # One average per reporter role (the two the table allows), without GROUP BY: SQLite
+    # grouped by sorting the cycle's reports in a temporary B-tree, which cost twice the scan.
+    ratings = (
+        await session.execute(
+            select(
+                *(
+                    func.avg(case((SessionReport.reporter_role == role, SessionReport.rating)))
+                    for role in REPORTER_ROLES
+                )
+            ).where(SessionReport.team_id == team_id, SessionReport.created_at >= since)
+        )
+    ).one()
     tools = await session.execute(
         select(SessionReport.tool_name, func.count().label("n"))
         .where(
@@ -127,7 +138,11 @@ async def program_stats(
         sessions_this_cycle=sessions,
         met_recently=met_recently,
         meet_rate=(met_recently / active_pairs) if active_pairs else None,
-        rating_by_role={str(role): float(avg) for role, avg in ratings.all() if avg is not None},
+        rating_by_role={
+            role: float(avg)
+            for role, avg in zip(REPORTER_ROLES, ratings, strict=True)
+            if avg is not None
+        },
         top_tools=[(str(name), int(n)) for name, n in tools.all()],
         at_risk=[(r.guide, r.learner, r.silent_weeks) for r in risks],
     )
