@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import event, text
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.pool import ConnectionPoolEntry
 
 SessionMaker = async_sessionmaker[AsyncSession]
@@ -69,3 +71,34 @@ async def insert_ignoring_duplicates(
     statement = insert_fn(model).values(**values).on_conflict_do_nothing()
     result = await session.execute(statement)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+# Rows per statement for bulk inserts: large enough to amortise a round trip, small enough to keep
+# the parameter count far under SQLite's and asyncpg's limits.
+INSERT_CHUNK = 500
+
+
+async def insert_many_ignoring_duplicates(
+    session: AsyncSession,
+    model: type[Any],
+    rows: Sequence[dict[str, Any]],
+    returning: Sequence[InstrumentedAttribute[Any]],
+) -> list[tuple[Any, ...]]:
+    """Multi-row INSERT … ON CONFLICT DO NOTHING RETURNING: the rows this call wrote.
+
+    A row whose unique key exists (another tick, another worker, a double click) is skipped by
+    the database, not by a read-then-write check, and is not returned.
+    """
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    # Core executemany: SQLAlchemy's "insertmanyvalues" batches it into multi-row statements
+    # with one compiled form (a literal 500-row VALUES would be compiled again every time).
+    statement = insert_fn(model.__table__).on_conflict_do_nothing().returning(*returning)
+    connection = await session.connection()
+    written: list[tuple[Any, ...]] = []
+    for start in range(0, len(rows), INSERT_CHUNK):
+        result = await connection.execute(statement, list(rows[start : start + INSERT_CHUNK]))
+        written.extend(tuple(row) for row in result.all())
+    return written

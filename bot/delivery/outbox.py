@@ -24,7 +24,6 @@ enqueuing a key that exists is a no-op, also when two processes race.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,7 +33,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.message import Message
-from bot.db import insert_ignoring_duplicates
+from bot.db import insert_ignoring_duplicates, insert_many_ignoring_duplicates
 from models.outbox import CLAIMABLE_SQL, OutboxMessage, OutboxStatus
 
 # Every message the dispatcher posts carries this metadata, so it can find its own message in a
@@ -82,18 +81,52 @@ def get_kind(name: str) -> Kind | None:
 PLAIN = register_kind("message")
 
 
-def _payload(message: Message | dict[str, Any]) -> dict[str, Any]:
-    payload = dict(message.to_dict() if isinstance(message, Message) else message)
-    for reserved in ("channel", "metadata", "token"):
-        if reserved in payload:
-            raise ValueError(f"{reserved!r} is set by the dispatcher, not by the message")
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to enqueue: what `enqueue` takes besides the session, team and clock."""
+
+    dedupe_key: str
+    kind: str
+    # A Message, or its `to_dict()` made once and shared by many rows (a weekly template).
+    message: Message | dict[str, Any]
+    channel: str | None = None
+    open_users: Sequence[str] | None = None
+    not_before: datetime | None = None
+    context: dict[str, Any] | None = None
+
+
+def _row(team_id: str, item: Outgoing, now: datetime) -> dict[str, Any]:
+    """The outbox row for `item`, refusing what the dispatcher could never send."""
+    if get_kind(item.kind) is None:
+        raise ValueError(f"unknown outbox kind {item.kind!r}: call register_kind first")
+    if (item.channel is None) == (item.open_users is None):
+        raise ValueError("give exactly one of channel= or open_users=")
+    users: list[str] | None = None
+    if item.open_users is not None:
+        users = sorted({user.strip() for user in item.open_users if user.strip()})
+        if not 1 <= len(users) <= 8:
+            raise ValueError("conversations.open takes 1 to 8 user IDs")
+    if not item.dedupe_key or len(item.dedupe_key) > 255:
+        raise ValueError("a dedupe key is 1 to 255 characters")
+    payload = item.message.to_dict() if isinstance(item.message, Message) else item.message
+    if any(reserved in payload for reserved in ("channel", "metadata", "token")):
+        raise ValueError("channel, metadata and token are set by the dispatcher, not the message")
     if not str(payload.get("text") or "").strip():
         raise ValueError("an outbox message needs a non-empty text fallback")
-    try:
-        json.dumps(payload)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"the message is not JSON-serialisable: {exc}") from exc
-    return payload
+    return {
+        "team_id": team_id,
+        "dedupe_key": item.dedupe_key,
+        "kind": item.kind,
+        "status": OutboxStatus.PENDING.value,
+        "payload": payload,
+        "channel": item.channel,
+        "open_users": users,
+        "context": item.context,
+        "attempts": 0,
+        "next_attempt_at": max(now, item.not_before) if item.not_before else now,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 async def enqueue(
@@ -117,33 +150,24 @@ async def enqueue(
     thread_ts... `not_before` delays the send; `context` is kept for the kind's after-send hook;
     `now` is the caller's clock (`deps.clock.now()`), the system clock when omitted.
     """
-    if get_kind(kind) is None:
-        raise ValueError(f"unknown outbox kind {kind!r}: call register_kind({kind!r}) first")
-    if (channel is None) == (open_users is None):
-        raise ValueError("give exactly one of channel= or open_users=")
-    users: list[str] | None = None
-    if open_users is not None:
-        users = sorted({user.strip() for user in open_users if user.strip()})
-        if not 1 <= len(users) <= 8:
-            raise ValueError("conversations.open takes 1 to 8 user IDs")
-    if not dedupe_key or len(dedupe_key) > 255:
-        raise ValueError("a dedupe key is 1 to 255 characters")
-    moment = now or datetime.now(UTC)
-    values: dict[str, Any] = {
-        "team_id": team_id,
-        "dedupe_key": dedupe_key,
-        "kind": kind,
-        "status": OutboxStatus.PENDING.value,
-        "payload": _payload(message),
-        "channel": channel,
-        "open_users": users,
-        "context": context,
-        "attempts": 0,
-        "next_attempt_at": max(moment, not_before) if not_before else moment,
-        "created_at": moment,
-        "updated_at": moment,
-    }
-    return await insert_ignoring_duplicates(session, OutboxMessage, values)
+    item = Outgoing(dedupe_key, kind, message, channel, open_users, not_before, context)
+    row = _row(team_id, item, now or datetime.now(UTC))
+    return await insert_ignoring_duplicates(session, OutboxMessage, row)
+
+
+async def enqueue_many(
+    session: AsyncSession, team_id: str, items: Sequence[Outgoing], *, now: datetime
+) -> int:
+    """`enqueue` for thousands of messages at once (the weekly fan-out); how many were new.
+
+    One statement per row costs milliseconds each through the async driver, which made a
+    10,000-pair week take tens of seconds; this writes the same rows 500 per statement.
+    """
+    rows = [_row(team_id, item, now) for item in items]
+    written = await insert_many_ignoring_duplicates(
+        session, OutboxMessage, rows, returning=(OutboxMessage.id,)
+    )
+    return len(written)
 
 
 # ---- what operators and /healthz read ---------------------------------------------------------

@@ -24,11 +24,11 @@ from bot.blocks.checkins import (
     hr_cant_make_it_message,
     partner_pair_ended_message,
 )
-from bot.db import insert_ignoring_duplicates
-from bot.delivery.outbox import enqueue, register_kind
+from bot.db import insert_ignoring_duplicates, insert_many_ignoring_duplicates
+from bot.delivery.outbox import Outgoing, enqueue, enqueue_many, register_kind
 from bot.services import rounds
 from bot.services.errors import Conflict, NotAllowed, NotFound
-from bot.services.keepalive import Outgoing, chunks, enqueue_many, insert_new, is_paused
+from bot.services.keepalive import chunks, is_paused
 from models import (
     CheckIn,
     CheckInStatus,
@@ -148,7 +148,7 @@ async def _ask(session: AsyncSession, team_id: str, rows: Sequence[Any], *, now:
                 }
             )
     partners = {row[1]: (row[6], row[10]) for row in rows}
-    written = await insert_new(
+    written = await insert_many_ignoring_duplicates(
         session,
         CheckIn,
         new,

@@ -24,13 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.blocks.prompts import PromptLine, weekly_prompt_payload
-from bot.delivery.outbox import register_kind
+from bot.db import insert_many_ignoring_duplicates
+from bot.delivery.outbox import Outgoing, enqueue_many, register_kind
 from bot.services.errors import InvalidInput, ToolNotFound
 from bot.services.keepalive import (
-    Outgoing,
     chunks,
-    enqueue_many,
-    insert_new,
     is_paused,
     nudge_slot,
 )
@@ -468,7 +466,7 @@ async def _enqueue_batch(
                 ),
             }
         )
-    written = await insert_new(
+    written = await insert_many_ignoring_duplicates(
         session, WeeklyPrompt, rows, returning=(WeeklyPrompt.id, WeeklyPrompt.pair_id)
     )
     by_pair = {pair.pair_id: pair for pair in due}

@@ -25,14 +25,12 @@ from bot.blocks.stats import (
     stall_nudge_message,
     stall_talk_message,
 )
-from bot.delivery.outbox import enqueue, register_kind
+from bot.db import insert_many_ignoring_duplicates
+from bot.delivery.outbox import Outgoing, enqueue, enqueue_many, register_kind
 from bot.services.checkins import last_answers
 from bot.services.errors import NotFound
 from bot.services.keepalive import (
-    Outgoing,
     add_weeks,
-    enqueue_many,
-    insert_new,
     is_paused,
     iso_week,
     week_monday,
@@ -173,7 +171,7 @@ async def detect_stalls(
         }
         for risk in risks
     ]
-    written = await insert_new(
+    written = await insert_many_ignoring_duplicates(
         session, StallAlert, rows, returning=(StallAlert.id, StallAlert.pair_id)
     )
     if not written:
