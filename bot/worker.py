@@ -29,9 +29,12 @@ SHUTDOWN_SECONDS = 10.0
 
 
 def load_features() -> None:
-    """Import every feature, so that its outbox kinds and jobs are registered in this process."""
-    import bot.jobs  # noqa: F401
-    import handlers  # noqa: F401
+    """Import every feature's jobs, and through them the services that declare outbox kinds,
+    so that a process without the HTTP handlers still knows every job and kind."""
+    import bot.jobs.cycles
+    import bot.jobs.enrollment
+    import bot.jobs.housekeeping
+    import bot.jobs.weekly  # noqa: F401
 
 
 class Background:

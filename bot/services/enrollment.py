@@ -20,7 +20,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.blocks.enrollment import invite_message
 from bot.db import insert_ignoring_duplicates
+from bot.delivery.outbox import enqueue, register_kind
 from bot.services.errors import (
     InvalidPause,
     InvalidProfile,
@@ -357,6 +359,36 @@ async def is_participant(session: AsyncSession, team_id: str, user_id: str) -> b
         Participant.team_id == team_id, Participant.user_id == user_id
     )
     return bool(await session.scalar(query))
+
+
+INVITE_KIND = register_kind("enrollment_invite").name
+
+
+async def invite_to_program(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    user_id: str,
+    command: str,
+    channel_id: str,
+    now: datetime,
+) -> bool:
+    """Queue the program channel's invite DM, once per person and never to a participant.
+
+    Proactive, so through the outbox (key `invite:<user>`): joining the channel twice, an Events
+    API retry or two processes cannot send it twice.
+    """
+    if await is_participant(session, team_id, user_id):
+        return False
+    return await enqueue(
+        session,
+        team_id=team_id,
+        dedupe_key=f"invite:{user_id}",
+        kind=INVITE_KIND,
+        message=invite_message(command, channel_id),
+        open_users=[user_id],
+        now=now,
+    )
 
 
 async def active_participants(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bot.jobs.enrollment  # noqa: F401  (registers the automatic end of pauses)
 from bot.blocks.checkins import with_progress
 from bot.blocks.enrollment import (
     error_message,

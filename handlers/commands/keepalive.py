@@ -7,7 +7,6 @@ import io
 import logging
 import re
 
-import bot.jobs.weekly  # noqa: F401  (registers the keep-alive tick and stall detection)
 from bot.blocks.enrollment import error_message
 from bot.blocks.message import Message
 from bot.blocks.prompts import prompt_added_message, prompts_list_message, prompts_usage_message

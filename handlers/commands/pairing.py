@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import bot.jobs.cycles  # noqa: F401  (registers the end-of-cycle job)
 from bot.blocks.rounds import (
     PAIR_EXAMPLE,
     UNPAIR_EXAMPLE,

@@ -1,8 +1,4 @@
-"""Someone joined the program channel: invite them by DM, once, unless they already take part.
-
-The invite is proactive, so it goes through the outbox (dedupe key `invite:<user>`): a second
-join of the channel, an Events API retry or two processes cannot send it twice.
-"""
+"""Someone joined the program channel: invite them by DM, once, unless they already take part."""
 
 from __future__ import annotations
 
@@ -13,16 +9,12 @@ from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.enrollment import invite_message
-from bot.delivery import enqueue, register_kind
 from bot.services import enrollment
 from bot.services.errors import NotEligible
 from handlers.context import deps_of
 from handlers.participation import fetch_identity
 
 logger = logging.getLogger(__name__)
-
-INVITE_KIND = register_kind("enrollment_invite").name
 
 
 async def member_joined_channel_callback(
@@ -48,14 +40,11 @@ async def member_joined_channel_callback(
         # The Join button checks again, so a missing answer only costs the early filter.
         logger.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
     async with deps.sessionmaker.begin() as session:
-        if await enrollment.is_participant(session, team_id, user_id):
-            return
-        await enqueue(
+        await enrollment.invite_to_program(
             session,
             team_id=team_id,
-            dedupe_key=f"invite:{user_id}",
-            kind=INVITE_KIND,
-            message=invite_message(deps.settings.rotnem_command, channel),
-            open_users=[user_id],
+            user_id=user_id,
+            command=deps.settings.rotnem_command,
+            channel_id=channel,
             now=deps.clock.now(),
         )

@@ -189,3 +189,20 @@ def test_signer_matches_slacks_documented_example() -> None:
     )
     headers = sign("8f742231b10e8888abcd99yyyzzz85a5", body, 1531420618)
     assert headers["X-Slack-Signature"] == expected
+
+
+async def test_processed_events_are_forgotten_after_the_retry_window(bot: RunningBot) -> None:
+    from datetime import timedelta
+
+    from bot.jobs.housekeeping import forget_old_events_job
+
+    await bot.requester.event(HOME_OPENED, event_id="Ev0OLD0001")
+    await bot.slack.wait_for("views.publish")
+    bot.clock.advance(timedelta(minutes=59))
+    await forget_old_events_job(bot.deps)
+    async with bot.deps.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+    bot.clock.advance(timedelta(minutes=2))
+    await forget_old_events_job(bot.deps)
+    async with bot.deps.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
