@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from bot.blocks.home import PartnerSummary
     from bot.services.enrollment import Profile, ToolRef
 
+# How a role reads inside a sentence ("You joined as …").
+ROLE_NOUNS = {"guide": "a guide", "learner": "a learner", "both": "both a guide and a learner"}
+
 ROLE_LABELS = {
     "guide": "Guide — you teach tools",
     "learner": "Learner — you learn tools and share how things get done",
@@ -168,7 +171,7 @@ def saved_message(command: str, kind: str, profile: Profile) -> Message:
     else:
         again = " again" if kind == "rejoined" else ""
         text = (
-            f"You're in{again}! You joined as a *{profile.role}*; you'll hear from me when "
+            f"You're in{again}! You joined as *{ROLE_NOUNS[profile.role]}*; you'll hear from me when "
             f"you're paired. See it all in the Home tab or with `{command} status`."
         )
     return Message(text=text.replace("*", ""), blocks=[_section(text)])

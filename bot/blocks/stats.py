@@ -133,6 +133,7 @@ class StatsView:
 
 
 ROLES = ("guide", "learner", "both")
+ROLE_HEADINGS = {"guide": "Guides", "learner": "Learners", "both": "Both ways"}
 STATES = ("active", "paused", "left")
 
 
@@ -140,7 +141,7 @@ def stats_message(stats: StatsView) -> Message:
     lines = []
     for role in ROLES:
         counts = [f"{stats.participants.get((role, state), 0)} {state}" for state in STATES]
-        lines.append(f"• {role.capitalize()}s: " + ", ".join(counts))
+        lines.append(f"• {ROLE_HEADINGS[role]}: " + ", ".join(counts))
     people = "\n".join(lines)
     since = f" (since {stats.cycle_start:%d %b %Y})" if stats.cycle_start else ""
     rate = (
@@ -151,7 +152,7 @@ def stats_message(stats: StatsView) -> Message:
     )
     ratings = (
         ", ".join(
-            f"{role}s {stats.rating_by_role[role]:.1f}/5"
+            f"{ROLE_HEADINGS[role].lower()} {stats.rating_by_role[role]:.1f}/5"
             for role in ("guide", "learner")
             if role in stats.rating_by_role
         )
