@@ -108,7 +108,6 @@ async def run_pair(
                     now=moment,
                     defaults=defaults,
                     zone=settings.zone,
-                    announce_channel=settings.rotnem_announce_channel,
                 )
                 return Outcome(
                     f"{text}\n\nApproved round {approval.round_id}: {len(approval.pairs)} "

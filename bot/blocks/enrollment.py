@@ -171,8 +171,8 @@ def saved_message(command: str, kind: str, profile: Profile) -> Message:
     else:
         again = " again" if kind == "rejoined" else ""
         text = (
-            f"You're in{again}! You joined as *{ROLE_NOUNS[profile.role]}*; you'll hear from me when "
-            f"you're paired. See it all in the Home tab or with `{command} status`."
+            f"You're in{again}! You joined as *{ROLE_NOUNS[profile.role]}*; you'll hear from me "
+            f"when you're paired. See it all in the Home tab or with `{command} status`."
         )
     return Message(text=text.replace("*", ""), blocks=[_section(text)])
 

@@ -456,7 +456,7 @@ async def record_cant_make_it(
         assert pair is not None
         # Pairing's conditional end (once, even with two clicks at once); the partner is told
         # here without the reason rather than with pairing's "changed by HR" text.
-        ended = await rounds._end_pairs(
+        ended = await rounds.end_pairs(
             session, [pair], reason=EndReason.UNPAIRED, now=now, ended_by=user_id
         )
         if ended:

@@ -634,11 +634,12 @@ async def approve_round(
     now: datetime,
     defaults: ProgramConfig,
     zone: ZoneInfo,
-    announce_channel: str | None,
 ) -> Approval:
-    """Create the proposal's pairs and queue their introductions, the announcement and the
-    waitlist DMs, all in the caller's transaction; re-checked against the current state."""
+    """Create the proposal's pairs and queue their introductions, the announcement (in the
+    program's announcement channel, if any) and the waitlist DMs, all in the caller's
+    transaction; re-checked against the current state."""
     config = await program_config(session, team_id, defaults)
+    announce_channel = config.announce_channel
     started_on, ends_on = cycle_dates(now, zone, config.cycle_weeks)
     round_ = await _decide(
         session,
@@ -911,7 +912,7 @@ def _fields(person: pairing.Participant) -> dict[str, Any]:
     return {name: getattr(person, name) for name in pairing.Participant.__slots__}
 
 
-async def _end_pairs(
+async def end_pairs(
     session: AsyncSession,
     pairs: Sequence[Pair],
     *,
@@ -991,7 +992,7 @@ async def unpair(
     person = people.get(user_id)
     if person is None:
         raise NotAParticipant(f"<@{user_id}> has never joined the program.")
-    pairs = await _end_pairs(
+    pairs = await end_pairs(
         session,
         await _pairs_of(session, person.participant_id),
         reason=EndReason.UNPAIRED,
@@ -1013,7 +1014,7 @@ async def end_pairs_of(
     actor_id: str | None = None,
 ) -> list[EndedPair]:
     """End `participant`'s current pairs (they left, or paused for long); partners are told."""
-    pairs = await _end_pairs(
+    pairs = await end_pairs(
         session,
         await _pairs_of(session, participant.id),
         reason=reason,
@@ -1123,7 +1124,7 @@ async def end_due_cycles(
                 )
             ).all()
         )
-        ended = await _end_pairs(
+        ended = await end_pairs(
             session, pairs, reason=EndReason.CYCLE_ENDED, now=now, ended_by=None
         )
         await _thank(session, round_, ended, now=now, defaults=defaults)

@@ -54,7 +54,6 @@ async def approve_callback(
                 now=deps.clock.now(),
                 defaults=defaults_from(settings),
                 zone=settings.zone,
-                announce_channel=settings.rotnem_announce_channel,
             )
     except RotnemError as exc:
         # The loser of a double click (or of two admins at once) is told; nothing changed.

@@ -365,3 +365,23 @@ async def test_the_home_tab_shows_the_partner_and_past_partners(program: Program
     await program.slack.wait_for("views.publish", 2)
     home = str(program.slack.home_view(CARLA))
     assert "Past partners" in home and f"<@{ANA}>" in home and "left the program" in home
+
+
+async def test_the_announcement_goes_to_the_channel_hr_set_in_the_program_settings(
+    program: Program,
+) -> None:
+    elsewhere = "C0ELSEWHERE"
+    program.slack.add_channel(elsewhere, name="mentoring-news")
+    async with program.bot.deps.sessionmaker.begin() as session:
+        await update_program_settings(
+            session,
+            program.team_id,
+            now=program.bot.clock.now(),
+            actor_id=ADMIN_ID,
+            announce_channel=elsewhere,
+        )
+    await cohort(program)
+    await approve(program)
+    await program.deliver_all()
+    assert len(program.posts(elsewhere)) == 1
+    assert program.posts(ANNOUNCE) == []
