@@ -31,18 +31,30 @@ def _clicked(body: dict[str, Any], context: AsyncBoltContext) -> tuple[str, str,
     return team_id, body["user"]["id"], int(value) if value.isdigit() else None
 
 
+async def _admin_round_click(
+    body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
+) -> tuple[str, str, int] | None:
+    """(team, admin, round) of a click on a proposal; None, answered, for anyone else's click
+    (the admin check runs on the server for every click) or a button without a round."""
+    team_id, user_id, round_id = _clicked(body, context)
+    if not deps_of(context).is_admin(user_id):
+        await respond(replace_original=False, **admins_only_message().to_dict())
+        return None
+    if round_id is None:
+        await respond(replace_original=False, **refusal_message("Unknown round.").to_dict())
+        return None
+    return team_id, user_id, round_id
+
+
 async def approve_callback(
     ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
 ) -> None:
     await ack()
+    clicked = await _admin_round_click(body, respond, context)
+    if clicked is None:
+        return
+    team_id, user_id, round_id = clicked
     deps = deps_of(context)
-    team_id, user_id, round_id = _clicked(body, context)
-    if not deps.is_admin(user_id):
-        await respond(replace_original=False, **admins_only_message().to_dict())
-        return
-    if round_id is None:
-        await respond(replace_original=False, **refusal_message("Unknown round.").to_dict())
-        return
     settings = deps.settings
     try:
         async with deps.sessionmaker.begin() as session:
@@ -66,14 +78,11 @@ async def discard_callback(
     ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
 ) -> None:
     await ack()
+    clicked = await _admin_round_click(body, respond, context)
+    if clicked is None:
+        return
+    team_id, user_id, round_id = clicked
     deps = deps_of(context)
-    team_id, user_id, round_id = _clicked(body, context)
-    if not deps.is_admin(user_id):
-        await respond(replace_original=False, **admins_only_message().to_dict())
-        return
-    if round_id is None:
-        await respond(replace_original=False, **refusal_message("Unknown round.").to_dict())
-        return
     try:
         async with deps.sessionmaker.begin() as session:
             await rounds.discard_round(
