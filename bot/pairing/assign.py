@@ -70,10 +70,19 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linear_sum_assignment
 
 from bot.pairing.matrix import Graph
 from bot.pairing.score import SCORE_MAX
+
+
+def _linear_sum_assignment(cost: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.intp], ...]:
+    """scipy's solver, imported on first use: `scipy.optimize` adds ~45 MB to every process that
+    imports it, and the web and worker processes need it only when a round is proposed."""
+    from scipy.optimize import linear_sum_assignment
+
+    rows, cols = linear_sum_assignment(cost)
+    return rows, cols
+
 
 SideChoice = Literal["learner", "guide"]
 Fixing = Mapping[int, SideChoice]  # both-ways index -> the only side it may take
@@ -251,12 +260,12 @@ class Assigner:
                 ext = np.empty((n, m + extra), dtype=np.float64)
                 ext[:, :m] = c
                 ext[:, m:] = -float(self.m_pair + SCORE_MAX + 1)
-                r, s = linear_sum_assignment(ext)
+                r, s = _linear_sum_assignment(ext)
                 keep = (s < m) & (ext[r, s] < 0)
                 penalised = -int(ext[r[keep], s[keep]].sum())  # exact: integers below 2**53
                 self.cells += ext.size
             else:
-                r, s = linear_sum_assignment(c)
+                r, s = _linear_sum_assignment(c)
                 keep = c[r, s] < 0
                 penalised = -int(c[r[keep], s[keep]].sum())
                 self.cells += c.size
@@ -384,7 +393,7 @@ class Assigner:
             useful = (sub < 0).any(axis=1)  # only rows with a valid free slot can gain
             sub, free_r = sub[useful], free_r[useful]
             if len(free_r):
-                r, s = linear_sum_assignment(sub)
+                r, s = _linear_sum_assignment(sub)
                 ok = sub[r, s] < 0
                 self.cells += sub.size
                 rows = np.concatenate([rows, free_r[r[ok]]])
