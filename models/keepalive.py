@@ -90,6 +90,15 @@ class WeeklyPrompt(Base):
             postgresql_where=text(CHECKINS_PENDING_SQL),
             sqlite_where=text(CHECKINS_PENDING_SQL),
         ),
+        # A pair's history as the weekly tick reads it (an index-only scan: ~110,000 rows a week).
+        Index(
+            "ix_weekly_prompts_history",
+            "pair_id",
+            "iso_week",
+            "prompt_id",
+            "direction",
+            "tool_name",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.checkins import Template
 from bot.blocks.message import Message
 
 
@@ -57,20 +57,66 @@ def weekly_prompt_message(
     return Message(text=fallback, blocks=blocks)
 
 
+_GUIDE, _LEARNER = "@@guide@@", "@@learner@@"
+
+
+class _PromptTemplate:
+    """A prompt's message as a dict, built once; `fill` copies only the strings that name the
+    pair (and the lists and dicts above them) and shares the rest, which nobody mutates: the
+    outbox encodes it. Same result as `Template.fill` without a `json.loads` per pair."""
+
+    def __init__(self, message: Message) -> None:
+        # Through JSON, as `Template` does, so the dict is exactly what it would return.
+        self._message: dict[str, Any] = json.loads(json.dumps(message.to_dict()))
+        self._paths: list[tuple[str | int, ...]] = list(_placeholders(self._message, ()))
+
+    def fill(self, guide: str, learner: str) -> dict[str, Any]:
+        for name, value in (("guide", guide), ("learner", learner)):
+            if not value.replace("_", "").isalnum():
+                raise ValueError(f"{name}={value!r} is not an ID")
+        root: dict[str, Any] = dict(self._message)
+        copied = {id(root)}
+        for path in self._paths:
+            container: Any = root
+            for key in path[:-1]:
+                child = container[key]
+                if id(child) not in copied:
+                    child = dict(child) if isinstance(child, dict) else list(child)
+                    copied.add(id(child))
+                    container[key] = child
+                container = child
+            text = container[path[-1]]
+            container[path[-1]] = text.replace(_GUIDE, guide).replace(_LEARNER, learner)
+        return root
+
+
+def _placeholders(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
+    """Where the strings with a placeholder are in a message dict."""
+    if isinstance(value, str):
+        if _GUIDE in value or _LEARNER in value:
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _placeholders(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _placeholders(item, (*path, index))
+
+
 @functools.lru_cache(maxsize=4096)
 def _prompt_template(
     direction: str, text: str, exercise: str | None, tool: str | None, checkin_days: int
-) -> Template:
+) -> _PromptTemplate:
     message = weekly_prompt_message(
         direction=direction,
-        guide="@@guide@@",
-        learner="@@learner@@",
+        guide=_GUIDE,
+        learner=_LEARNER,
         text=text,
         exercise=exercise,
         tool=tool,
         checkin_days=checkin_days,
     )
-    return Template(message, "guide", "learner")
+    return _PromptTemplate(message)
 
 
 def weekly_prompt_payload(
@@ -85,7 +131,7 @@ def weekly_prompt_payload(
 ) -> dict[str, Any]:
     """`weekly_prompt_message(...).to_dict()`, fast: built once per prompt, filled per pair."""
     template = _prompt_template(direction, text, exercise, tool, checkin_days)
-    return template.fill(guide=guide, learner=learner)
+    return template.fill(guide, learner)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,15 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from bot.blocks.prompts import weekly_prompt_message, weekly_prompt_payload
 from bot.services import enrollment
-from bot.services.prompts import CatalogueEntry, PastPrompt, choose_prompt
+from bot.services.prompts import (
+    CatalogueEntry,
+    PastPrompt,
+    _past_prompts,
+    _teaches_next,
+    choose_prompt,
+)
 from models import WeeklyPrompt
 from tests.keepalive.conftest import BOTH_BACKENDS, Keep
 
@@ -150,3 +157,34 @@ def test_choose_prompt_falls_back_to_any_tool_then_to_the_oldest() -> None:
     # No tools in common: mirror prompts only.
     only = choose_prompt(7, [], [], [], catalogue)
     assert only is not None and only.direction == "mirror"
+
+
+def test_the_prompt_payload_is_the_message_filled_in() -> None:
+    for direction, exercise, tool in (
+        ("teach", "Do it together.", "Notion"),
+        ("teach", None, None),
+        ("mirror", "Share it.", None),
+    ):
+        args = dict(direction=direction, text="Show how", exercise=exercise, tool=tool)
+        filled = weekly_prompt_payload(guide="U0G1", learner="U0L1", checkin_days=3, **args)
+        message = weekly_prompt_message(
+            guide="U0G1", learner="U0L1", checkin_days=3, **args
+        ).to_dict()
+        assert filled == message
+        # Another pair's payload does not change the first one.
+        weekly_prompt_payload(guide="U0G9", learner="U0L9", checkin_days=3, **args)
+        assert "U0G9" not in str(filled)
+
+
+def test_history_read_aggregated_is_the_rows_read_one_by_one() -> None:
+    records = [("2026-W10", 4, "teach", "A\x1fB"), ("2026-W09", 7, "mirror", None)]
+    aggregated = "\x1e".join(
+        "\x1f".join((week, str(prompt_id), direction, tool or ""))
+        for week, prompt_id, direction, tool in records
+    )
+    assert _past_prompts(aggregated) == [PastPrompt(*record) for record in records]
+    assert _teaches_next(aggregated, ["A"]) is False
+    assert _teaches_next(aggregated, []) is False
+    assert _teaches_next(None, ["A"]) is True
+    # Weeks compare as strings, as `choose_prompt` sorts them.
+    assert not _teaches_next("2026-W9\x1f1\x1fteach\x1f\x1e2026-W10\x1f2\x1fmirror\x1f", ["A"])
