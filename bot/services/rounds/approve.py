@@ -1,0 +1,214 @@
+"""Approving a proposed round.
+
+A round is proposed (the engine's answer, stored as a snapshot), then approved or discarded by an
+HR admin. Approval turns exactly the snapshot into pairs, minus anyone who left, paused or was
+paired since, and queues every message it causes in the same transaction: each pair's
+introduction in a new group DM, the channel announcement, a DM to each person left on the
+waitlist. The round leaves "proposed" through `UPDATE … WHERE status = 'proposed'`, so a double
+click or two admins at once approve it once; the partial unique index on a learner's active pair
+backs that up across rounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.blocks import rounds as blocks
+from bot.delivery.outbox import enqueue
+from bot.pairing.rules import Rules
+from bot.services.program import ProgramConfig, program_config
+from bot.services.rounds import loading
+from bot.services.rounds.kinds import KIND_ANNOUNCE, KIND_INTRO, KIND_WAITLIST
+from bot.services.rounds.model import Approval, CreatedPair, DroppedPair, Person, Proposal
+from bot.services.rounds.propose import decide
+from models import Pair, Participant, RoundStatus, State
+
+
+def cycle_dates(now: datetime, zone: ZoneInfo, weeks: int) -> tuple[date, date]:
+    """A cycle starting today (in the program's zone) and lasting `weeks` weeks."""
+    start = now.astimezone(zone).date()
+    return start, start + timedelta(weeks=weeks)
+
+
+def _unavailable_reason(person: Person | None, now: datetime, name: str) -> str | None:
+    if person is None or person.state == State.LEFT:
+        return f"{name} left the program"
+    if not person.available(now):
+        return f"{name} paused their participation"
+    return None
+
+
+async def approve_round(
+    session: AsyncSession,
+    team_id: str,
+    round_id: int,
+    *,
+    approver: str | None,
+    now: datetime,
+    defaults: ProgramConfig,
+    zone: ZoneInfo,
+) -> Approval:
+    """Create the proposal's pairs and queue their introductions, the announcement (in the
+    program's announcement channel, if any) and the waitlist DMs, all in the caller's
+    transaction; re-checked against the current state."""
+    config = await program_config(session, team_id, defaults)
+    announce_channel = config.announce_channel
+    started_on, ends_on = cycle_dates(now, zone, config.cycle_weeks)
+    round_ = await decide(
+        session,
+        team_id,
+        round_id,
+        {
+            "status": RoundStatus.APPROVED,
+            "approved_by": approver,
+            "decided_at": now,
+            "started_on": started_on,
+            "ends_on": ends_on,
+        },
+    )
+    proposal = Proposal.of(round_)
+    involved = {p.guide for p in proposal.pairs} | {p.learner for p in proposal.pairs}
+    involved |= {u.user_id for u in proposal.unmatched}
+    people = await loading.people(session, team_id, user_ids=involved, lock=True)
+    load = loading.Load.of(await loading.active_pair_rows(session, team_id))
+    engine_people = [
+        p
+        for person in people.values()
+        if (p := loading.engine_person(person, loading.Load(), now)) is not None
+    ]
+    rules = Rules.of(await loading.rules_request(session, team_id, engine_people))
+    by_id = {p.id: p for p in engine_people}
+
+    created: list[CreatedPair] = []
+    dropped: list[DroppedPair] = []
+    for proposed in proposal.pairs:
+        guide, learner = people.get(proposed.guide), people.get(proposed.learner)
+        names = proposal.names
+        reason = _unavailable_reason(
+            guide, now, names.get(proposed.guide, proposed.guide)
+        ) or _unavailable_reason(learner, now, names.get(proposed.learner, proposed.learner))
+        if reason is None:
+            assert guide is not None and learner is not None
+            reason = load.busy_reason(guide, learner)
+        if reason is None:
+            assert guide is not None and learner is not None
+            blocked = rules.block(by_id[guide.user_id], by_id[learner.user_id])
+            if blocked is not None:
+                reason = f"a pairing rule now forbids it ({loading.RULE_NAMES[blocked]})"
+        if reason is not None:
+            dropped.append(DroppedPair(proposed.guide, proposed.learner, reason))
+            continue
+        assert guide is not None and learner is not None
+        shared = tuple(sorted(set(guide.teaches) & set(learner.learns))) or proposed.shared_tools
+        pair = await create_pair(
+            session,
+            team_id=team_id,
+            round_id=round_.id,
+            guide=guide,
+            learner=learner,
+            shared_tools=shared,
+            explanation=proposed.explanation,
+            now=now,
+        )
+        load.add(guide.participant_id, learner.participant_id)
+        created.append(pair)
+
+    paired = {p.guide for p in created} | {p.learner for p in created}
+    waiting: dict[str, str] = {}
+    for unplaced in proposal.unmatched:
+        waiting[unplaced.user_id] = unplaced.reason
+    for drop in dropped:
+        for user_id in (drop.guide, drop.learner):
+            waiting.setdefault(user_id, "your proposed partner is no longer available")
+    waitlisted: list[str] = []
+    for user_id, reason in sorted(waiting.items()):
+        person = people.get(user_id)
+        if user_id in paired or person is None or not person.available(now):
+            continue
+        if person.participant_id in load.learning or person.participant_id in load.guiding:
+            continue
+        await session.execute(
+            update(Participant)
+            .where(Participant.id == person.participant_id, Participant.waitlisted_since.is_(None))
+            .values(waitlisted_since=now)
+        )
+        await enqueue(
+            session,
+            team_id=team_id,
+            dedupe_key=f"waitlist:{round_.id}:{user_id}",
+            kind=KIND_WAITLIST,
+            message=blocks.waitlist_message(reason),
+            channel=user_id,
+            now=now,
+        )
+        waitlisted.append(user_id)
+
+    if announce_channel and created:
+        await enqueue(
+            session,
+            team_id=team_id,
+            dedupe_key=f"announce:{round_.id}",
+            kind=KIND_ANNOUNCE,
+            message=blocks.announcement_message(
+                [(p.guide, p.learner) for p in created], config.cycle_weeks
+            ),
+            channel=announce_channel,
+            now=now,
+        )
+    await session.flush()
+    return Approval(
+        round_id=round_.id,
+        started_on=started_on,
+        ends_on=ends_on,
+        pairs=tuple(created),
+        dropped=tuple(dropped),
+        waitlisted=tuple(waitlisted),
+    )
+
+
+async def create_pair(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    round_id: int,
+    guide: Person,
+    learner: Person,
+    shared_tools: Sequence[str],
+    explanation: str,
+    now: datetime,
+) -> CreatedPair:
+    """Insert the pair, take both people off the waitlist and queue the introduction."""
+    pair = Pair(
+        team_id=team_id,
+        round_id=round_id,
+        guide_id=guide.participant_id,
+        learner_id=learner.participant_id,
+        shared_tools=list(shared_tools),
+        explanation=explanation[:500],
+        started_at=now,
+    )
+    session.add(pair)
+    await session.flush()
+    await session.execute(
+        update(Participant)
+        .where(Participant.id.in_([guide.participant_id, learner.participant_id]))
+        .values(waitlisted_since=None)
+    )
+    await enqueue(
+        session,
+        team_id=team_id,
+        dedupe_key=f"intro:{pair.id}",
+        kind=KIND_INTRO,
+        message=blocks.intro_message(
+            pair.id, guide.intro("guide", now), learner.intro("learner", now), tuple(shared_tools)
+        ),
+        open_users=[guide.user_id, learner.user_id],
+        context={"pair_id": pair.id},
+        now=now,
+    )
+    return CreatedPair(pair.id, guide.user_id, learner.user_id, tuple(shared_tools))

@@ -1,0 +1,172 @@
+"""The first session of a pair, and the end of a cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.blocks import rounds as blocks
+from bot.delivery.outbox import enqueue
+from bot.services.errors import NoActivePair, NotAllowed
+from bot.services.program import ProgramConfig, program_config
+from bot.services.rounds import loading
+from bot.services.rounds.kinds import KIND_CYCLE_END, KIND_PROPOSAL
+from bot.services.rounds.manual import current_cycle, end_pairs
+from bot.services.rounds.model import Proposal
+from bot.services.rounds.propose import propose_round
+from models import EndReason, Pair, Round, RoundStatus, State
+
+
+async def mark_first_session(
+    session: AsyncSession, team_id: str, pair_id: int, user_id: str, *, now: datetime
+) -> bool:
+    """Record that the pair scheduled its first session; False if it was already recorded.
+
+    Only the pair's two people may record it (NotAllowed otherwise).
+    """
+    pair = await session.get(Pair, pair_id)
+    if pair is None or pair.team_id != team_id:
+        raise NoActivePair("That pair doesn't exist any more.")
+    members = await loading.people(
+        session, team_id, participant_ids=[pair.guide_id, pair.learner_id]
+    )
+    if user_id not in members:
+        raise NotAllowed("Only the two people of this pair can record their first session.")
+    result = await session.execute(
+        update(Pair)
+        .where(Pair.id == pair_id, Pair.first_session_scheduled_at.is_(None))
+        .values(first_session_scheduled_at=now, first_session_marked_by=user_id)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class CycleEnd:
+    round_id: int
+    team_id: str
+    ended_pairs: int
+    proposal: Proposal | None
+
+
+async def end_due_cycles(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    defaults: ProgramConfig,
+    zone: ZoneInfo,
+    admins: Iterable[str] = (),
+) -> list[CycleEnd]:
+    """End every cycle whose end date has come: pairs end ("cycle ended"), each person is thanked
+    and asked about the next cycle; with `auto_propose_next_round`, admins get the next proposal.
+
+    Safe to run twice or in two processes: a round is claimed by setting `ended_at` only where
+    it is still empty, and every message has a dedupe key.
+    """
+    today = now.astimezone(zone).date()
+    due = (
+        await session.scalars(
+            select(Round)
+            .where(
+                Round.status == RoundStatus.APPROVED,
+                Round.ended_at.is_(None),
+                Round.ends_on <= today,
+            )
+            .order_by(Round.id)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    outcomes: list[CycleEnd] = []
+    teams_done: set[str] = set()
+    for round_ in due:
+        claimed = await session.execute(
+            update(Round)
+            .where(Round.id == round_.id, Round.ended_at.is_(None))
+            .values(ended_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if not claimed.rowcount:  # type: ignore[attr-defined]
+            continue
+        pairs = list(
+            (
+                await session.scalars(
+                    select(Pair)
+                    .where(Pair.round_id == round_.id, Pair.ended_at.is_(None))
+                    .order_by(Pair.id)
+                )
+            ).all()
+        )
+        ended = await end_pairs(
+            session, pairs, reason=EndReason.CYCLE_ENDED, now=now, ended_by=None
+        )
+        await _thank(session, round_, ended, now=now, defaults=defaults)
+        outcomes.append(CycleEnd(round_.id, round_.team_id, len(ended), None))
+        teams_done.add(round_.team_id)
+    for team_id in sorted(teams_done):
+        config = await program_config(session, team_id, defaults)
+        if not config.auto_propose_next_round:
+            continue
+        if await current_cycle(session, team_id, today) is not None:
+            continue
+        proposal = await propose_round(
+            session, team_id, now=now, defaults=defaults, proposed_by=None
+        )
+        for admin in sorted(set(admins)):
+            await enqueue(
+                session,
+                team_id=team_id,
+                dedupe_key=f"proposal:{proposal.round_id}:{admin}",
+                kind=KIND_PROPOSAL,
+                message=blocks.proposal_message(proposal, automatic=True),
+                channel=admin,
+                now=now,
+            )
+        outcomes = [
+            CycleEnd(
+                o.round_id,
+                o.team_id,
+                o.ended_pairs,
+                proposal if o.team_id == team_id else o.proposal,
+            )
+            for o in outcomes
+        ]
+    return outcomes
+
+
+async def _thank(
+    session: AsyncSession,
+    round_: Round,
+    pairs: Sequence[Pair],
+    *,
+    now: datetime,
+    defaults: ProgramConfig,
+) -> None:
+    """One DM per person of the cycle: thanks, their partners, and "continue?" buttons."""
+    ids = {p.guide_id for p in pairs} | {p.learner_id for p in pairs}
+    people = {
+        p.participant_id: p
+        for p in (await loading.people(session, round_.team_id, participant_ids=ids)).values()
+    }
+    partners: dict[int, list[str]] = {}
+    for pair in pairs:
+        partners.setdefault(pair.guide_id, []).append(people[pair.learner_id].user_id)
+        partners.setdefault(pair.learner_id, []).append(people[pair.guide_id].user_id)
+    config = await program_config(session, round_.team_id, defaults)
+    for participant_id, others in sorted(partners.items()):
+        person = people[participant_id]
+        if person.state == State.LEFT:
+            continue
+        await enqueue(
+            session,
+            team_id=round_.team_id,
+            dedupe_key=f"cycle-end:{round_.id}:{person.user_id}",
+            kind=KIND_CYCLE_END,
+            message=blocks.cycle_end_message(round_.id, others, config.cycle_weeks),
+            channel=person.user_id,
+            now=now,
+        )

@@ -1,0 +1,217 @@
+"""Loading people, history, exclusions and managers into the pairing engine's inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot import pairing
+from bot.blocks import rounds as blocks
+from bot.services.rounds.model import Person, offset_minutes
+from models import Direction, Pair, PairExclusion, Participant, ParticipantTool, Tool
+
+
+async def _tool_names(
+    session: AsyncSession, participant_ids: Iterable[int]
+) -> dict[int, dict[str, list[str]]]:
+    ids = list(participant_ids)
+    names: dict[int, dict[str, list[str]]] = {
+        pid: {Direction.TEACH: [], Direction.LEARN: []} for pid in ids
+    }
+    if not ids:
+        return names
+    query = (
+        select(ParticipantTool.participant_id, ParticipantTool.direction, Tool.name)
+        .add_columns(ParticipantTool.other_name)
+        .outerjoin(Tool, Tool.id == ParticipantTool.tool_id)
+        .where(ParticipantTool.participant_id.in_(ids))
+        .order_by(ParticipantTool.participant_id, ParticipantTool.id)
+    )
+    for pid, direction, tool_name, other in (await session.execute(query)).all():
+        name = tool_name or other
+        if name:
+            names[pid][direction].append(name)
+    return names
+
+
+def _person(row: Participant, tools: Mapping[str, list[str]]) -> Person:
+    return Person(
+        participant_id=row.id,
+        user_id=row.user_id,
+        name=row.display_name or row.user_id,
+        role=row.role,
+        tz=row.tz or "UTC",
+        department=row.department,
+        capacity=row.capacity,
+        state=row.state,
+        teaches=tuple(tools.get(Direction.TEACH, ())),
+        learns=tuple(tools.get(Direction.LEARN, ())),
+        share=row.share,
+        manager_id=row.manager_id,
+        paused_until=row.paused_until,
+        waitlisted_since=row.waitlisted_since,
+    )
+
+
+async def people(
+    session: AsyncSession,
+    team_id: str,
+    *,
+    user_ids: Iterable[str] | None = None,
+    participant_ids: Iterable[int] | None = None,
+    lock: bool = False,
+) -> dict[str, Person]:
+    """Participants by user ID (left ones included); `lock` takes their rows FOR UPDATE."""
+    query = select(Participant).where(Participant.team_id == team_id).order_by(Participant.id)
+    if user_ids is not None:
+        query = query.where(Participant.user_id.in_(sorted(set(user_ids))))
+    if participant_ids is not None:
+        query = query.where(Participant.id.in_(sorted(set(participant_ids))))
+    if lock:
+        # Always in id order, so two transactions locking overlapping sets cannot deadlock.
+        query = query.with_for_update().execution_options(populate_existing=True)
+    rows = (await session.scalars(query)).all()
+    tools = await _tool_names(session, [row.id for row in rows])
+    return {row.user_id: _person(row, tools[row.id]) for row in rows}
+
+
+async def active_pair_rows(session: AsyncSession, team_id: str) -> list[Pair]:
+    query = (
+        select(Pair)
+        .where(Pair.team_id == team_id, Pair.ended_at.is_(None))
+        .order_by(Pair.id)
+        .execution_options(populate_existing=True)
+    )
+    return list((await session.scalars(query)).all())
+
+
+@dataclass
+class Load:
+    """Who is already busy: learners in a pair, and how many learners each guide has."""
+
+    learning: set[int] = field(default_factory=set)
+    guiding: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, pairs: Iterable[Pair]) -> Load:
+        load = cls()
+        for pair in pairs:
+            load.add(pair.guide_id, pair.learner_id)
+        return load
+
+    def add(self, guide_id: int, learner_id: int) -> None:
+        self.learning.add(learner_id)
+        self.guiding[guide_id] = self.guiding.get(guide_id, 0) + 1
+
+    def busy_reason(self, guide: Person, learner: Person) -> str | None:
+        """Why this pair cannot start now because of pairs that already exist."""
+        if learner.participant_id in self.learning:
+            return f"{learner.name} is already in a pair"
+        if learner.participant_id in self.guiding:
+            return f"{learner.name} is already guiding someone"
+        if guide.participant_id in self.learning:
+            return f"{guide.name} is already in a pair as a learner"
+        if self.guiding.get(guide.participant_id, 0) >= guide.capacity:
+            places = "learner" if guide.capacity == 1 else f"{guide.capacity} learners"
+            return f"{guide.name} already guides {places}, their limit"
+        return None
+
+
+def engine_person(person: Person, load: Load, now: datetime) -> pairing.Participant | None:
+    """The engine's view of someone available this round, or None when they have no place."""
+    if person.participant_id in load.learning:
+        return None
+    role = person.role
+    capacity = person.capacity if role != "learner" else 1
+    guiding = load.guiding.get(person.participant_id, 0)
+    if guiding:
+        # Already guiding: only more learners, up to their limit, and never a learner too.
+        if role == "learner" or guiding >= capacity:
+            return None
+        role, capacity = "guide", capacity - guiding
+    return pairing.Participant(
+        id=person.user_id,
+        name=person.name,
+        role=role,  # type: ignore[arg-type]
+        capacity=max(1, min(pairing.model.MAX_CAPACITY, capacity)),
+        teaches=frozenset(person.teaches),
+        learns=frozenset(person.learns),
+        department=person.department,
+        utc_offset_minutes=offset_minutes(person.tz, now),
+        waitlisted=person.waitlisted_since is not None,
+    )
+
+
+async def _history(session: AsyncSession, team_id: str) -> tuple[pairing.PastPair, ...]:
+    guide, learner = aliased(Participant), aliased(Participant)
+    query = (
+        select(guide.user_id, learner.user_id, Pair.round_id)
+        .join(guide, guide.id == Pair.guide_id)
+        .join(learner, learner.id == Pair.learner_id)
+        .where(Pair.team_id == team_id)
+    )
+    return tuple(
+        pairing.PastPair(g, lrn, cycle=r) for g, lrn, r in (await session.execute(query)).all()
+    )
+
+
+async def _exclusions(session: AsyncSession, team_id: str) -> tuple[pairing.Exclusion, ...]:
+    query = (
+        select(Participant.user_id, PairExclusion.excluded_user_id)
+        .join(Participant, Participant.id == PairExclusion.participant_id)
+        .where(Participant.team_id == team_id)
+    )
+    return tuple(pairing.Exclusion(by, other) for by, other in (await session.execute(query)))
+
+
+async def _managers(session: AsyncSession, team_id: str) -> dict[str, str]:
+    """The org chart as participants gave it, left people included (chains pass through them)."""
+    query = select(Participant.user_id, Participant.manager_id).where(
+        Participant.team_id == team_id, Participant.manager_id.is_not(None)
+    )
+    return {user: manager for user, manager in (await session.execute(query)).all() if manager}
+
+
+async def rules_request(
+    session: AsyncSession, team_id: str, people: Iterable[pairing.Participant]
+) -> pairing.MatchRequest:
+    return pairing.MatchRequest(
+        participants=tuple(people),
+        managers=await _managers(session, team_id),
+        history=await _history(session, team_id),
+        exclusions=await _exclusions(session, team_id),
+    )
+
+
+RULE_NAMES = {
+    "self": "a person can't be paired with themselves",
+    "reporting_line": "no pairs inside a reporting line",
+    "excluded": "a personal exclusion",
+    "no_overlap": "at least one tool in common",
+}
+
+
+def rule_refusal(rule: str, guide: Person, learner: Person) -> str:
+    if rule == "self":
+        return "That's the same person twice: name a guide and a different learner."
+    if rule == "reporting_line":
+        return (
+            f"{guide.name} and {learner.name} are in the same reporting line, and pairs never "
+            "are (rule: no pairs inside a reporting line)."
+        )
+    if rule == "excluded":
+        return (
+            f"One of {guide.name} and {learner.name} asked not to be paired with the other "
+            "(rule: personal exclusion)."
+        )
+    return (
+        f"{guide.name} doesn't teach anything {learner.name} wants to learn "
+        f"(rule: at least one tool in common). {guide.name} teaches "
+        f"{blocks.tools_phrase(guide.teaches)}; {learner.name} wants "
+        f"{blocks.tools_phrase(learner.learns)}."
+    )

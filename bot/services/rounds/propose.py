@@ -1,0 +1,133 @@
+"""Proposing a round (the engine's answer, stored as a snapshot), or discarding it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import pairing
+from bot.services.errors import RoundAlreadyDecided, RoundNotFound
+from bot.services.program import ProgramConfig, program_config
+from bot.services.rounds import loading
+from bot.services.rounds.model import Proposal, ProposedPair, Unplaced
+from models import Round, RoundSource, RoundStatus
+
+
+async def propose_round(
+    session: AsyncSession,
+    team_id: str,
+    *,
+    now: datetime,
+    defaults: ProgramConfig,
+    proposed_by: str | None,
+    seed: int | None = None,
+    store: bool = True,
+) -> Proposal:
+    """Compute the best pairs for everyone available now and store them as a proposed round.
+
+    An older proposal still waiting is discarded, so only the newest one can be approved.
+    `store=False` computes without writing anything (`rotnem pair --dry-run`).
+    """
+    config = await program_config(session, team_id, defaults)
+    people = await loading.people(session, team_id)
+    load = loading.Load.of(await loading.active_pair_rows(session, team_id))
+    candidates = [
+        engine_person
+        for person in people.values()
+        if person.available(now)
+        and (engine_person := loading.engine_person(person, load, now)) is not None
+    ]
+    request = await loading.rules_request(session, team_id, candidates)
+    seed = int(now.timestamp()) if seed is None else seed
+    result = await asyncio.to_thread(
+        pairing.match, request, seed, pairing.MatchConfig(tz_mode=config.tz_preference)
+    )
+    pairs = tuple(
+        ProposedPair(p.guide_id, p.learner_id, p.shared_tools, p.repeat, p.explanation)
+        for p in result.pairs
+    )
+    unmatched = tuple(Unplaced(u.person_id, u.code, u.reason) for u in result.unmatched)
+    names = {p.id: p.name for p in candidates}
+    proposal = Proposal(
+        round_id=0,
+        pairs=pairs,
+        unmatched=unmatched,
+        names=names,
+        proven_optimal=result.proven_optimal,
+        cycle_weeks=config.cycle_weeks,
+    )
+    if not store:
+        return proposal
+    await session.execute(
+        update(Round)
+        .where(Round.team_id == team_id, Round.status == RoundStatus.PROPOSED)
+        .values(status=RoundStatus.DISCARDED, decided_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    round_ = Round(
+        team_id=team_id,
+        status=RoundStatus.PROPOSED,
+        source=RoundSource.MATCHING,
+        proposal=proposal.snapshot(seed, config.tz_preference),
+        proposed_by=proposed_by,
+        created_at=now,
+    )
+    session.add(round_)
+    await session.flush()
+    return Proposal.of(round_)
+
+
+async def get_proposal(session: AsyncSession, team_id: str, round_id: int) -> Proposal:
+    round_ = await _round(session, team_id, round_id)
+    return Proposal.of(round_)
+
+
+async def _round(session: AsyncSession, team_id: str, round_id: int) -> Round:
+    round_ = await session.get(Round, round_id, populate_existing=True)
+    if round_ is None or round_.team_id != team_id:
+        raise RoundNotFound("That pairing round doesn't exist (any more).")
+    return round_
+
+
+async def decide(
+    session: AsyncSession, team_id: str, round_id: int, values: dict[str, Any]
+) -> Round:
+    """Move the round out of "proposed" exactly once; the loser of a race gets a Conflict."""
+    result = await session.execute(
+        update(Round)
+        .where(
+            Round.id == round_id,
+            Round.team_id == team_id,
+            Round.status == RoundStatus.PROPOSED,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    round_ = await _round(session, team_id, round_id)
+    if not result.rowcount:  # type: ignore[attr-defined]
+        if round_.status == RoundStatus.APPROVED:
+            raise RoundAlreadyDecided(
+                "This proposal was already approved, so its pairs exist and were introduced.",
+                round_.status,
+            )
+        raise RoundAlreadyDecided(
+            "This proposal was discarded (or replaced by a newer one); nothing was changed.",
+            round_.status,
+        )
+    return round_
+
+
+async def discard_round(
+    session: AsyncSession, team_id: str, round_id: int, *, actor_id: str | None, now: datetime
+) -> None:
+    """Throw a proposal away; nobody is told anything."""
+    await decide(
+        session,
+        team_id,
+        round_id,
+        {"status": RoundStatus.DISCARDED, "discarded_by": actor_id, "decided_at": now},
+    )
