@@ -178,7 +178,8 @@ class PairSession(Base):
     __tablename__ = "pair_sessions"
     __table_args__ = (
         UniqueConstraint("pair_id", "iso_week"),
-        Index("ix_pair_sessions_team_id_created_at", "team_id", "created_at"),
+        # Sessions this cycle and pairs met recently: index-only ranges (with the pair).
+        Index("ix_pair_sessions_team_id_created_at_pair_id", "team_id", "created_at", "pair_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -192,8 +193,8 @@ class SessionReport(Base):
     """One person's answers about a session.
 
     `hr_note` is private to HR: never shown to the partner or in a channel. `team_id`,
-    `created_at` and `reporter_role` repeat what joins would give, so the statistics read one
-    covering index instead of a year of sessions.
+    `created_at` and `reporter_role` repeat what joins would give, so the statistics read
+    covering indexes instead of a year of sessions.
     """
 
     __tablename__ = "session_reports"
@@ -201,14 +202,16 @@ class SessionReport(Base):
         UniqueConstraint("session_id", "participant_id"),
         CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
         CheckConstraint("reporter_role IN ('guide', 'learner')", name="reporter_role"),
+        # The statistics: one index range per reporter role for the average rating, and per
+        # tool for the count of reports naming it (no sorting of a cycle's reports).
         Index(
-            "ix_session_reports_team_id_created_at",
+            "ix_session_reports_team_id_role_created_at",
             "team_id",
-            "created_at",
             "reporter_role",
+            "created_at",
             "rating",
-            "tool_name",
         ),
+        Index("ix_session_reports_team_id_tool_name", "team_id", "tool_name", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -50,6 +50,8 @@ class Participant(Base):
         CheckConstraint("state IN ('active', 'paused', 'left')", name="state"),
         CheckConstraint("capacity BETWEEN 1 AND 3", name="capacity"),
         Index("ix_participants_team_id_state", "team_id", "state"),
+        # The statistics' count by role and state, read in index order.
+        Index("ix_participants_team_id_role_state", "team_id", "role", "state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

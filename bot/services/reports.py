@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, TextIO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, distinct, func, or_, select
+from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -65,6 +65,44 @@ async def cycle_start(
     return started or (now - timedelta(weeks=config.cycle_weeks)).date()
 
 
+async def _top_tools(session: AsyncSession, team_id: str, since: datetime) -> list[tuple[str, int]]:
+    """The tools reports named most since `since`, most first (ties by name).
+
+    Walks the distinct tool names of the (team, tool_name, created_at) index (one seek per
+    name, a few dozen) and counts each name's index range, instead of grouping the cycle's
+    reports (a temporary B-tree on SQLite, a hash aggregate of every report on PostgreSQL).
+    """
+    report = SessionReport
+    first = (
+        select(func.min(report.tool_name))
+        .where(report.team_id == team_id, report.tool_name.is_not(None))
+        .scalar_subquery()
+    )
+    names = select(first.label("name")).cte("tool_names", recursive=True)
+    following = (
+        select(func.min(report.tool_name))
+        .where(report.team_id == team_id, report.tool_name > names.c.name)
+        .scalar_subquery()
+    )
+    names = names.union_all(select(following).where(names.c.name.is_not(None)))
+    reported = (
+        select(func.count())
+        .where(
+            report.team_id == team_id,
+            report.tool_name == names.c.name,
+            report.created_at >= since,
+        )
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(names.c.name, reported).where(names.c.name.is_not(None)).order_by(names.c.name)
+    )
+    # Rows come in the database's order of names; a stable sort by count keeps it for ties.
+    counted = [(str(name), int(n)) for name, n in rows.all() if n]
+    counted.sort(key=lambda row: -row[1])
+    return counted[:TOP_TOOLS]
+
+
 async def program_stats(
     session: AsyncSession, team_id: str, config: ProgramConfig, *, now: datetime, zone: ZoneInfo
 ) -> StatsView:
@@ -107,29 +145,26 @@ async def program_stats(
         )
         or 0
     )
-    # One average per reporter role (the two the table allows), without GROUP BY: SQLite
-    # grouped by sorting the cycle's reports in a temporary B-tree, which cost twice the scan.
+    # One average per reporter role (the two the table allows), each an index range of
+    # (team, role, created_at, rating): no GROUP BY, which SQLite did by sorting the cycle's
+    # reports in a temporary B-tree, and no CASE per report.
     ratings = (
         await session.execute(
             select(
                 *(
-                    func.avg(case((SessionReport.reporter_role == role, SessionReport.rating)))
+                    select(func.avg(SessionReport.rating))
+                    .where(
+                        SessionReport.team_id == team_id,
+                        SessionReport.reporter_role == role,
+                        SessionReport.created_at >= since,
+                    )
+                    .scalar_subquery()
                     for role in REPORTER_ROLES
                 )
-            ).where(SessionReport.team_id == team_id, SessionReport.created_at >= since)
+            )
         )
     ).one()
-    tools = await session.execute(
-        select(SessionReport.tool_name, func.count().label("n"))
-        .where(
-            SessionReport.team_id == team_id,
-            SessionReport.created_at >= since,
-            SessionReport.tool_name.is_not(None),
-        )
-        .group_by(SessionReport.tool_name)
-        .order_by(func.count().desc(), SessionReport.tool_name)
-        .limit(TOP_TOOLS)
-    )
+    top_tools = await _top_tools(session, team_id, since)
     risks = await open_stalls(session, team_id, now=now, zone=zone)
     return StatsView(
         participants=participants,
@@ -143,7 +178,7 @@ async def program_stats(
             for role, avg in zip(REPORTER_ROLES, ratings, strict=True)
             if avg is not None
         },
-        top_tools=[(str(name), int(n)) for name, n in tools.all()],
+        top_tools=top_tools,
         at_risk=[(r.guide, r.learner, r.silent_weeks) for r in risks],
     )
 
