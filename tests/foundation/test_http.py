@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
+from bot.jobs.housekeeping import forget_old_events_job
 from bot.sandbox import FakeSlack
 from bot.sandbox.signing import sign, url_verification_body
 from models import ProcessedEvent, Workspace
@@ -192,10 +194,6 @@ def test_signer_matches_slacks_documented_example() -> None:
 
 
 async def test_processed_events_are_forgotten_after_the_retry_window(bot: RunningBot) -> None:
-    from datetime import timedelta
-
-    from bot.jobs.housekeeping import forget_old_events_job
-
     await bot.requester.event(HOME_OPENED, event_id="Ev0OLD0001")
     await bot.slack.wait_for("views.publish")
     bot.clock.advance(timedelta(minutes=59))
