@@ -37,9 +37,10 @@ from sqlalchemy import func, insert, select, text
 
 from bot import migrate
 from bot.db import create_engine, create_sessionmaker
-from bot.delivery import METADATA_EVENT_TYPE, enqueue
 from bot.delivery.dispatcher import _SQLITE_DUE
+from bot.delivery.outbox import METADATA_EVENT_TYPE, enqueue
 from bot.sandbox import FakeSlack
+from bot.services.notices import Rendered
 from models import OutboxMessage
 from models.outbox import CLAIMABLE_SQL
 
@@ -67,9 +68,9 @@ async def add_history(url: str, count: int) -> float:
                 {
                     "team_id": TEAM,
                     "dedupe_key": f"history:{n}",
-                    "kind": "message",
+                    "kind": "rendered",
                     "status": "sent",
-                    "payload": {"text": f"old message {n}"},
+                    "notice": {"text": f"old message {n}"},
                     "channel": f"H{n:07d}",
                     "attempts": 1,
                     "next_attempt_at": sent_at,
@@ -99,8 +100,7 @@ async def enqueue_all(url: str, count: int) -> float:
                     session,
                     team_id=TEAM,
                     dedupe_key=f"fanout:{n}",
-                    kind="message",
-                    message={"text": f"Hello number {n}"},
+                    notice=Rendered(text=f"Hello number {n}"),
                     channel=f"C{n:07d}",
                     now=now,
                 )

@@ -55,8 +55,10 @@ from sqlalchemy import insert, select  # noqa: E402
 from bot import migrate  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from bot.jobs.weekly import detect_stalls, enqueue_checkins, enqueue_prompts  # noqa: E402
-from bot.runtime import build_deps  # noqa: E402
+from bot.deps import build_deps  # noqa: E402
+from bot.jobs.checkins import enqueue_checkins  # noqa: E402
+from bot.jobs.prompts import enqueue_prompts  # noqa: E402
+from bot.jobs.stalls import detect_stalls  # noqa: E402
 from bot.services import enrollment, reports, rounds  # noqa: E402
 from bot.services.keepalive import iso_week  # noqa: E402
 from bot.services.program import defaults_from, program_config  # noqa: E402
@@ -333,12 +335,12 @@ async def run(url: str, n_pairs: int) -> None:
     rnd = random.Random(7)
     rss_before = peak_rss_mb()
     result = await timed("tick, full week due (prompts + outbox)", lambda: enqueue_prompts(deps))
-    print(f"  -> {result.prompts} prompts enqueued, {result.skipped} pairs skipped (paused)")
+    print(f"  -> {result.sent} prompts enqueued, {result.skipped} pairs skipped (paused)")
     print(f"  peak RSS {peak_rss_mb():.0f} MB (before the tick {rss_before:.0f} MB)")
     await timed("tick again, nothing due", lambda: enqueue_prompts(deps), repeat=3)
     clock.set(TICK_AT + timedelta(days=3))
-    result = await timed("check-ins due 3 days later", lambda: enqueue_checkins(deps))
-    print(f"  -> {result.checkins} check-ins enqueued")
+    asked = await timed("check-ins due 3 days later", lambda: enqueue_checkins(deps))
+    print(f"  -> {asked.asked} check-ins enqueued")
     await timed("check-in tick again, nothing due", lambda: enqueue_checkins(deps), repeat=3)
     found = await timed("stall detection (first run)", lambda: detect_stalls(deps))
     print(f"  -> {found} stalled pair(s) reported")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clock import Clock
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.db import SessionMaker
+from bot.db import SessionMaker, create_engine, create_sessionmaker
 
 
 @dataclass(frozen=True)
@@ -23,3 +25,24 @@ class Deps:
     def is_admin(self, user_id: str) -> bool:
         """Whether `user_id` is one of the program's HR admins (checked on every admin action)."""
         return user_id in self.settings.rotnem_admins
+
+
+def build_deps(settings: Settings, clock: Clock | None = None) -> Deps:
+    """The `Deps` of a process; whoever builds them disposes of `engine` when it stops."""
+    engine = create_engine(settings.database_url)
+    return Deps(
+        settings=settings,
+        engine=engine,
+        sessionmaker=create_sessionmaker(engine),
+        clock=clock or SystemClock(),
+    )
+
+
+@asynccontextmanager
+async def one_off_deps(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Deps]:
+    """`Deps` for a one-off command (the CLI, the demo, a benchmark), disposed of at the end."""
+    deps = build_deps(settings, clock)
+    try:
+        yield deps
+    finally:
+        await deps.engine.dispose()

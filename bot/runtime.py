@@ -13,23 +13,10 @@ from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 
 from bot.app import build_bolt_app, build_web_app
-from bot.clock import Clock, SystemClock
-from bot.config import Settings
-from bot.db import create_engine, create_sessionmaker
 from bot.deps import Deps
 from bot.worker import Background, run_worker
 
 logger = logging.getLogger(__name__)
-
-
-def build_deps(settings: Settings, clock: Clock | None = None) -> Deps:
-    engine = create_engine(settings.database_url)
-    return Deps(
-        settings=settings,
-        engine=engine,
-        sessionmaker=create_sessionmaker(engine),
-        clock=clock or SystemClock(),
-    )
 
 
 def build_server_app(deps: Deps, *, background: bool = False) -> Starlette:

@@ -18,9 +18,28 @@ from apscheduler.events import EVENT_JOB_MISSED, JobEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.deps import Deps
-from bot.jobs import DEFAULT_MISFIRE_GRACE, Job, registered_jobs
+from bot.jobs import (
+    DEFAULT_MISFIRE_GRACE,
+    Job,
+    checkins,
+    enrollment,
+    events,
+    prompts,
+    rounds,
+    stalls,
+)
 
 logger = logging.getLogger(__name__)
+
+# Every periodic job of the bot, in one list.
+JOBS: tuple[Job, ...] = (
+    prompts.PROMPTS_TICK,
+    checkins.CHECKINS_TICK,
+    stalls.STALLS_TICK,
+    rounds.END_DUE_CYCLES,
+    enrollment.RESUME_DUE_PAUSES,
+    events.FORGET_OLD_EVENTS,
+)
 
 
 async def run_job(job: Job, deps: Deps) -> None:
@@ -38,8 +57,8 @@ def _missed(event: JobEvent) -> None:
     logger.warning("Job %s missed its run at %s", event.job_id, event.scheduled_run_time)
 
 
-def build_scheduler(deps: Deps, jobs: Iterable[Job] | None = None) -> AsyncIOScheduler:
-    """A scheduler (not started) with every registered job, or the given ones."""
+def build_scheduler(deps: Deps, jobs: Iterable[Job] = JOBS) -> AsyncIOScheduler:
+    """A scheduler (not started) with every job of the bot, or the given ones."""
     scheduler = AsyncIOScheduler(
         timezone=UTC,
         job_defaults={
@@ -48,7 +67,7 @@ def build_scheduler(deps: Deps, jobs: Iterable[Job] | None = None) -> AsyncIOSch
             "misfire_grace_time": DEFAULT_MISFIRE_GRACE,
         },
     )
-    for job in registered_jobs() if jobs is None else jobs:
+    for job in jobs:
         scheduler.add_job(
             run_job,
             trigger=job.trigger,

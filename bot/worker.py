@@ -13,12 +13,10 @@ import signal
 from typing import Any
 
 import aiohttp
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.db import create_engine
 from bot.delivery.dispatcher import DispatchConfig, Dispatcher, create_dispatch_client
 from bot.deps import Deps
+from bot.notice_kinds import notice_kinds
 from bot.scheduler import build_scheduler
 
 logger = logging.getLogger(__name__)
@@ -26,15 +24,6 @@ logger = logging.getLogger(__name__)
 # SIGTERM to exit: the platform's patience is usually 10 s; the dispatcher's in-flight rows get
 # most of it, the rest is for releasing rows and closing connections.
 SHUTDOWN_SECONDS = 10.0
-
-
-def load_features() -> None:
-    """Import every feature's jobs, and through them the services that declare outbox kinds,
-    so that a process without the HTTP handlers still knows every job and kind."""
-    import bot.jobs.cycles
-    import bot.jobs.enrollment
-    import bot.jobs.housekeeping
-    import bot.jobs.weekly  # noqa: F401
 
 
 class Background:
@@ -49,7 +38,6 @@ class Background:
         self._scheduler: Any = None
 
     async def start(self) -> None:
-        load_features()
         self._http = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=self.config.request_timeout)
         )
@@ -57,6 +45,7 @@ class Background:
             sessionmaker=self.deps.sessionmaker,
             clock=self.deps.clock,
             client=create_dispatch_client(self.deps.settings, self._http),
+            kinds=notice_kinds(),
             config=self.config,
         )
         self._task = asyncio.create_task(self.dispatcher.run(), name="outbox-dispatcher")
@@ -83,19 +72,6 @@ class Background:
         if self._http is not None:
             await self._http.close()
             self._http = None
-
-
-async def schema_ready(database_url: str) -> bool:
-    """Whether the outbox table exists (the worker never migrates; `rotnem migrate` does)."""
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1 FROM outbox_messages WHERE 1 = 0"))
-    except (SQLAlchemyError, OSError):
-        return False
-    finally:
-        await engine.dispose()
-    return True
 
 
 async def run_worker(deps: Deps) -> None:

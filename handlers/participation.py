@@ -16,7 +16,6 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.checkins import PairProgress
 from bot.blocks.enrollment import not_eligible_message, slack_unavailable_message
 from bot.blocks.home import PartnerSummary, PastPartner, home_view
 from bot.blocks.message import Message
@@ -25,6 +24,7 @@ from bot.deps import Deps
 from bot.services import enrollment, reports, rounds, tools
 from bot.services.errors import NotEligible
 from bot.services.program import defaults_from, program_config
+from bot.services.reports import PairProgress
 
 logger = logging.getLogger(__name__)
 

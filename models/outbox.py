@@ -1,7 +1,8 @@
 """The outbox: every proactive Slack message, written in the transaction that caused it.
 
 A row moves pending -> sending (leased by one dispatcher) -> sent | failed, or back to pending
-for a retry. `bot/delivery` owns the rules; this module only stores them.
+for a retry. `bot/delivery` owns the rules; this module only stores them. A row carries a
+notice (a kind and its values), rendered to a Slack message when it is sent.
 """
 
 from __future__ import annotations
@@ -65,16 +66,14 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(String(32))
     dedupe_key: Mapped[str] = mapped_column(String(255))
-    # Names the feature's message type; `bot.delivery` maps a kind to its optional after-send hook.
+    # The notice's kind (`bot.notice_kinds` maps it to its renderer and after-send hook).
     kind: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
-    # chat.postMessage arguments except `channel` and `metadata` (text, blocks, thread_ts, ...).
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The notice's values, rendered to Block Kit by the dispatcher when it sends the row.
+    notice: Mapped[dict[str, Any]] = mapped_column(JSON)
     # Either a conversation to post in, or user IDs to `conversations.open` first (DM or group DM).
     channel: Mapped[str | None] = mapped_column(String(32))
     open_users: Mapped[list[str] | None] = mapped_column(JSON)
-    # Free-form values for the kind's after-send hook (e.g. {"pair_id": 12}).
-    context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     # Set while a dispatcher holds the row, and kept when an attempt ends without a known outcome

@@ -43,7 +43,6 @@ class EndReason(StrEnum):
     CYCLE_ENDED = "cycle_ended"
     LEFT = "left"
     UNPAIRED = "unpaired"  # by an HR admin
-    PAUSED_LONG = "paused_long"
 
 
 ACTIVE_PAIR_SQL = "ended_at IS NULL"
@@ -87,8 +86,7 @@ class Pair(Base):
     __table_args__ = (
         CheckConstraint("guide_id <> learner_id", name="two_people"),
         CheckConstraint(
-            "end_reason IS NULL OR end_reason IN ('cycle_ended', 'left', 'unpaired', "
-            "'paused_long')",
+            "end_reason IS NULL OR end_reason IN ('cycle_ended', 'left', 'unpaired')",
             name="end_reason",
         ),
         CheckConstraint("(ended_at IS NULL) = (end_reason IS NULL)", name="ended_with_reason"),

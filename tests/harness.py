@@ -13,8 +13,8 @@ import uvicorn
 
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
-from bot.deps import Deps
-from bot.runtime import build_deps, build_server_app
+from bot.deps import Deps, build_deps
+from bot.runtime import build_server_app
 from bot.sandbox import FakeSlack, SlackRequester
 
 SIGNING_SECRET = "test-signing-secret"

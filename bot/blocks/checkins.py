@@ -7,12 +7,10 @@ partner or a channel sees.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -32,6 +30,8 @@ from slack_sdk.models.views import View
 
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.services.checkins import CantMakeItNotice, CheckinNotice
+from bot.services.reports import PairProgress
 
 OTHER = "__other__"
 ANSWER_TEXT = {
@@ -74,41 +74,9 @@ def question(partner: str) -> str:
     return f"Did you and <@{partner}> meet this week?"
 
 
-class Template:
-    """A message built once with the Block Kit builders, with placeholders filled per person.
-
-    Building and validating blocks costs about a millisecond a message; the weekly fan-out
-    sends tens of thousands, which differ only in IDs. Placeholders are filled in the JSON text,
-    so only values that need no JSON escaping (Slack IDs, numbers) may be filled in.
-    """
-
-    def __init__(self, message: Message, *names: str) -> None:
-        self._json = json.dumps(message.to_dict())
-        self._names = names
-
-    def fill(self, **values: str | int) -> dict[str, Any]:
-        text = self._json
-        for name in self._names:
-            value = str(values[name])
-            if not value.replace("_", "").isalnum():
-                raise ValueError(f"{name}={value!r} is not an ID")
-            text = text.replace(f"@@{name}@@", value)
-        result: dict[str, Any] = json.loads(text)
-        return result
-
-
-@functools.cache
-def checkin_template(attempt: int) -> Template:
-    return Template(checkin_message("@@checkin@@", attempt, "@@partner@@"), "checkin", "partner")
-
-
-def checkin_payload(checkin_id: int, attempt: int, partner: str) -> dict[str, Any]:
-    """`checkin_message(...).to_dict()`, fast."""
-    return checkin_template(attempt).fill(checkin=checkin_id, partner=partner)
-
-
-def checkin_message(checkin_id: int | str, attempt: int, partner: str) -> Message:
+def checkin_message(notice: CheckinNotice) -> Message:
     """The DM to one person of a pair, with the four answers."""
+    checkin_id, attempt, partner = notice.checkin_id, notice.attempt, notice.partner
     value = button_value(checkin_id, attempt)
     lead = question(partner)
     if attempt > 1:
@@ -292,43 +260,21 @@ def cant_detail(choice: str) -> str:
     return "you ended the pair; HR is told" if choice == "end" else "HR is told; the pair goes on"
 
 
-def hr_cant_make_it_message(
-    *, user: str, partner: str, choice: str, reason: str | None, week: str
-) -> Message:
+def hr_cant_make_it_message(notice: CantMakeItNotice) -> Message:
     """To HR admins: someone says their pair can't work (with their private reason)."""
-    what = "ended the pair" if choice == "end" else "asked HR to know; the pair goes on"
-    text = f"<@{user}> says their pair with <@{partner}> can't work ({week}) and {what}."
+    user, partner = notice.user, notice.partner
+    what = "ended the pair" if notice.choice == "end" else "asked HR to know; the pair goes on"
+    text = f"<@{user}> says their pair with <@{partner}> can't work ({notice.week}) and {what}."
     blocks: list[Block] = [_section(f"🚧 {text}")]
-    if reason:
-        blocks.append(_section(f"*Their private reason (not shared with <@{partner}>):*\n{reason}"))
+    if notice.reason:
+        blocks.append(
+            _section(f"*Their private reason (not shared with <@{partner}>):*\n{notice.reason}")
+        )
     blocks.append(_context("Only HR admins get this message."))
     return Message(text=text, blocks=blocks)
 
 
-def partner_pair_ended_message(user: str) -> Message:
-    text = (
-        f"Your pairing with <@{user}> has ended. Thank you for the time you spent together! "
-        "You'll be considered in the next round."
-    )
-    return Message(text=text, blocks=[_section(text)])
-
-
 # ---- the pair's progress (Home tab, `status`) ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SessionLine:
-    week: str
-    on: date
-    covered: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PairProgress:
-    partner: str
-    sessions: tuple[SessionLine, ...]
-    tools_covered: tuple[str, ...]
-    next_prompt_at: datetime | None
 
 
 def _slack_date(moment: datetime) -> str:

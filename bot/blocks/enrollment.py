@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from bot.blocks.home import PartnerSummary
     from bot.services.enrollment import Profile, ToolRef
 
+from bot.services.enrollment import InviteNotice
+
 # How a role reads inside a sentence ("You joined as …").
 ROLE_NOUNS = {"guide": "a guide", "learner": "a learner", "both": "both a guide and a learner"}
 
@@ -206,8 +208,9 @@ def status_message(
     return Message(text=text, blocks=blocks)
 
 
-def invite_message(command: str, channel_id: str) -> Message:
+def invite_message(notice: InviteNotice) -> Message:
     """The DM to someone who joined the program channel."""
+    command, channel_id = notice.command, notice.channel_id
     text = (
         f"Hi! You've joined <#{channel_id}>. Rotnem pairs people who grew up with today's tools "
         "(*guides*) with colleagues who want to learn them (*learners*), who share how things "

@@ -21,9 +21,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.checkins import PairProgress, progress_blocks
+from bot.blocks.checkins import progress_blocks
 from bot.blocks.enrollment import partner_line, role_line, state_line, tools_text
 from bot.ids import ActionId
+from bot.services.reports import PairProgress
 
 if TYPE_CHECKING:
     from bot.services.enrollment import Profile, ProgramSummary

@@ -8,6 +8,8 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
+from bot.services.notices import Rendered
+
 
 @dataclass(frozen=True)
 class Message:
@@ -26,3 +28,8 @@ class Message:
         if self.blocks:
             payload["blocks"] = [block.to_dict() for block in self.blocks]
         return payload
+
+
+def rendered_message(notice: Rendered) -> Message:
+    """A message that was rendered before it was queued, as it was."""
+    return Message(text=notice.text, blocks=Block.parse_all(notice.blocks))

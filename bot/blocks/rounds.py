@@ -7,10 +7,9 @@ only; the introduction shows each person's role, tools and time zone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -26,38 +25,25 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId
-
-if TYPE_CHECKING:
-    from bot.services.rounds import Approval, EndedPair, ManualPair, Proposal
+from bot.services.rounds.model import Approval, EndedPair, ManualPair, Proposal
+from bot.services.rounds.notices import (
+    AnnouncementNotice,
+    CycleEndNotice,
+    IntroNotice,
+    IntroPerson,
+    PairEndedNotice,
+    ProposalNotice,
+    WaitlistNotice,
+)
+from bot.text import long_date, tools_phrase
 
 # Slack allows 50 blocks in a message and 3,000 characters in a section.
 SECTION_LIMIT = 2900
 MAX_LIST_SECTIONS = 40
 
-END_REASON_TEXT = {
-    "cycle_ended": "the cycle ended",
-    "left": "left the program",
-    "unpaired": "ended by HR",
-    "paused_long": "paused for a long time",
-}
-
 
 def mention(user_id: str) -> str:
     return f"<@{user_id}>"
-
-
-def tools_phrase(tools: Iterable[str]) -> str:
-    """ "A", "A and B", "A, B and C"; "nothing listed yet" when empty."""
-    items = list(dict.fromkeys(tools))
-    if not items:
-        return "nothing listed yet"
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def offset_label(minutes: int) -> str:
@@ -104,8 +90,9 @@ def proposal_lines(proposal: Proposal) -> tuple[list[str], list[str]]:
     return pairs, unmatched
 
 
-def proposal_message(proposal: Proposal, *, automatic: bool = False) -> Message:
+def proposal_message(notice: ProposalNotice) -> Message:
     """Every proposed pair with its explanation, the unmatched with reasons, Approve / Discard."""
+    proposal, automatic = notice.proposal, notice.automatic
     pair_lines, unmatched_lines = proposal_lines(proposal)
     n_pairs, n_unmatched = len(pair_lines), len(unmatched_lines)
     heading = (
@@ -203,21 +190,8 @@ def computing_message() -> Message:
 # ---- the introduction (in the pair's group DM) ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class IntroPerson:
-    """What a partner may see of the other: role, tools, time zone. Never goals or manager."""
-
-    user_id: str
-    role: str
-    tz: str
-    utc_offset_minutes: int = 0
-    teaches: tuple[str, ...] = ()
-    learns: tuple[str, ...] = ()
-    share: str | None = None
-
-    @property
-    def zone_label(self) -> str:
-        return f"{self.tz} ({offset_label(self.utc_offset_minutes)})"
+def zone_label(person: IntroPerson) -> str:
+    return f"{person.tz} ({offset_label(person.utc_offset_minutes)})"
 
 
 KICKOFF = (
@@ -229,17 +203,16 @@ KICKOFF = (
 )
 
 
-def intro_message(
-    pair_id: int, guide: IntroPerson, learner: IntroPerson, shared_tools: Sequence[str]
-) -> Message:
+def intro_message(notice: IntroNotice) -> Message:
     """The group-DM introduction, with the "We've scheduled our first session" button."""
+    guide, learner, shared_tools = notice.guide, notice.learner, notice.shared_tools
     g, lrn = mention(guide.user_id), mention(learner.user_id)
     first = shared_tools[0] if shared_tools else None
     guide_line = f"*{g} is the guide* — can teach {tools_phrase(guide.teaches)}."
     learner_line = f"*{lrn} is the learner* — wants to learn {tools_phrase(learner.learns)}."
     if learner.share:
         learner_line += f" Happy to share: {learner.share}."
-    zones = f"🕒 {g}: {guide.zone_label} · {lrn}: {learner.zone_label}"
+    zones = f"🕒 {g}: {zone_label(guide)} · {lrn}: {zone_label(learner)}"
     suggestion = (
         f'💡 *A first "teach me a tool" idea:* {first} — {lrn}, bring one real task you\'d '
         f"like to do with it, and {g} shows you how."
@@ -259,7 +232,7 @@ def intro_message(
                 ButtonElement(
                     text="We've scheduled our first session",
                     action_id=ActionId.FIRST_SESSION_SCHEDULED,
-                    value=str(pair_id),
+                    value=str(notice.pair_id),
                     style="primary",
                 )
             ],
@@ -290,8 +263,9 @@ FIRST_SESSION_ALREADY = "Your first session was already recorded. Enjoy it!"
 # ---- the program channel, the waitlist -----------------------------------------------------------
 
 
-def announcement_message(pairs: Sequence[tuple[str, str]], cycle_weeks: int) -> Message:
+def announcement_message(notice: AnnouncementNotice) -> Message:
     """Celebrating the new pairs in the program channel: names only, nothing private."""
+    pairs, cycle_weeks = notice.pairs, notice.cycle_weeks
     lines = [f"• {mention(g)} guides {mention(lrn)}" for g, lrn in pairs]
     head = (
         f"🎉 *{len(pairs)} new reverse-mentoring pair(s) start today!* "
@@ -308,44 +282,48 @@ def announcement_message(pairs: Sequence[tuple[str, str]], cycle_weeks: int) -> 
     return Message(text=text[:3900], blocks=blocks)
 
 
-def waitlist_message(reason: str) -> Message:
+def waitlist_message(notice: WaitlistNotice) -> Message:
     text = (
         "This round I couldn't find you a partner, so you're on the waitlist — and first in "
-        f"line next round. (Why: {reason}.) Nothing to do on your side; you'll hear from me "
+        f"line next round. (Why: {notice.reason}.) Nothing to do on your side; you'll hear from me "
         "as soon as you're paired."
     )
     return Message(text=text, blocks=[_section(f"⏳ {text}")])
 
 
-def pair_ended_message(partner: str, reason: str) -> Message:
-    if reason == "left":
+def pair_ended_message(notice: PairEndedNotice) -> Message:
+    partner = mention(notice.partner)
+    thanks = "Thank you for the time you spent together!"
+    if notice.why == "left":
         text = (
-            f"{mention(partner)} has left the program, so your pair has ended. Thank you for "
-            "the time you spent together! You're first in line for the next round."
+            f"{partner} has left the program, so your pair has ended. {thanks} You're first in "
+            "line for the next round."
         )
-    elif reason == "unpaired":
+    elif notice.why == "unpaired":
         text = (
-            f"Your pairing with {mention(partner)} has ended (changed by HR). Thank you for the "
-            "time you spent together! You'll be considered in the next round."
+            f"Your pairing with {partner} has ended (changed by HR). {thanks} You'll be "
+            "considered in the next round."
+        )
+    elif notice.why == "partner_ended":
+        text = (
+            f"Your pairing with {partner} has ended. {thanks} You'll be considered in the next "
+            "round."
         )
     else:
-        text = (
-            f"Your pairing with {mention(partner)} has ended "
-            f"({END_REASON_TEXT.get(reason, reason)}). Thank you!"
-        )
+        text = f"Your pairing with {partner} has ended (the cycle ended). Thank you!"
     return Message(text=text, blocks=[_section(text)])
 
 
 # ---- the end of a cycle --------------------------------------------------------------------------
 
 
-def cycle_end_message(round_id: int, partners: Sequence[str], cycle_weeks: int) -> Message:
-    who = tools_phrase(mention(p) for p in partners)
+def cycle_end_message(notice: CycleEndNotice) -> Message:
+    who = tools_phrase(mention(p) for p in notice.partners)
     text = (
         f"🙏 This reverse-mentoring cycle has ended — thank you for the time you and {who} gave "
         "it! Would you like to continue into the next cycle?"
     )
-    value = str(round_id)
+    value = str(notice.round_id)
     blocks: list[Block] = [
         _section(text),
         ActionsBlock(
@@ -358,7 +336,7 @@ def cycle_end_message(round_id: int, partners: Sequence[str], cycle_weeks: int) 
                     style="primary",
                 ),
                 ButtonElement(
-                    text=f"Take a break ({cycle_weeks} weeks)",
+                    text=f"Take a break ({notice.cycle_weeks} weeks)",
                     action_id=ActionId.CYCLE_BREAK,
                     value=value,
                 ),

@@ -6,9 +6,7 @@ note to HR or a private reason; the nudge in the pair's DM says nothing about HR
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -23,6 +21,8 @@ from slack_sdk.models.blocks import (
 from bot.blocks.checkins import ANSWER_TEXT
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId
+from bot.services.reports import StatsView
+from bot.services.stalls import StallNudgeNotice, StallTalkNotice, StallView
 
 
 def _section(text: str) -> SectionBlock:
@@ -34,17 +34,6 @@ def _context(text: str) -> ContextBlock:
 
 
 STATUS_TEXT = {**ANSWER_TEXT, "asked": "no answer yet"}
-
-
-@dataclass(frozen=True)
-class StallView:
-    alert_id: int
-    guide: str
-    learner: str
-    since: date
-    silent_weeks: int
-    # (user, week, status) of each person's latest check-in
-    answers: tuple[tuple[str, str, str], ...] = ()
 
 
 def _answers_text(view: StallView) -> str:
@@ -92,18 +81,18 @@ def stall_alert_message(view: StallView, done: Mapping[str, str] | None = None) 
     return Message(text=text, blocks=blocks)
 
 
-def stall_nudge_message(guide: str, learner: str) -> Message:
+def stall_nudge_message(notice: StallNudgeNotice) -> Message:
     text = (
-        f"👋 Hi <@{guide}> and <@{learner}>! It's been a little while since your last session. "
-        "Even 20 minutes this week counts: pick a time that works for both of you?"
+        f"👋 Hi <@{notice.guide}> and <@{notice.learner}>! It's been a little while since your "
+        "last session. Even 20 minutes this week counts: pick a time that works for both of you?"
     )
     return Message(text=text, blocks=[_section(text)])
 
 
-def stall_talk_message(admin: str, person: str) -> Message:
+def stall_talk_message(notice: StallTalkNotice) -> Message:
     text = (
-        f"Hi <@{person}>, <@{admin}> from HR here. How is reverse mentoring going for you? "
-        "Anything I can help with? Just reply here."
+        f"Hi <@{notice.person}>, <@{notice.admin}> from HR here. How is reverse mentoring going "
+        "for you? Anything I can help with? Just reply here."
     )
     return Message(text=text, blocks=[_section(text)])
 
@@ -117,19 +106,6 @@ def stall_action_answer(action: str, already: bool) -> str:
 
 
 # ---- /rotnem admin stats --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StatsView:
-    participants: Mapping[tuple[str, str], int]  # (role, state) -> count
-    active_pairs: int
-    cycle_start: date | None
-    sessions_this_cycle: int
-    met_recently: int
-    meet_rate: float | None
-    rating_by_role: Mapping[str, float]
-    top_tools: Sequence[tuple[str, int]]
-    at_risk: Sequence[tuple[str, str, int]]  # (guide, learner, silent weeks)
 
 
 ROLES = ("guide", "learner", "both")

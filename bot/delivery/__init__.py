@@ -1,37 +1,6 @@
-"""Proactive Slack messages: the outbox features write to, and the dispatcher that sends it.
+"""Proactive Slack messages: the outbox services write notices to, and the dispatcher that
+renders and sends them.
 
-Features call `enqueue` in the transaction of their state change and `register_kind` at import
-time; nothing else in the bot posts proactive messages. See dispatcher.py for the guarantees.
+Services import `bot.delivery.outbox` (enqueue) only; the dispatcher (`bot.delivery.dispatcher`)
+is loaded by the processes that send, so importing a service never loads a Slack client.
 """
-
-from bot.delivery.dispatcher import DispatchConfig, Dispatcher, create_dispatch_client
-from bot.delivery.outbox import (
-    METADATA_EVENT_TYPE,
-    AfterSend,
-    Backlog,
-    Kind,
-    backlog,
-    counts_by_status,
-    enqueue,
-    get_kind,
-    recent_failures,
-    register_kind,
-    retry_failed,
-)
-
-__all__ = [
-    "METADATA_EVENT_TYPE",
-    "AfterSend",
-    "Backlog",
-    "DispatchConfig",
-    "Dispatcher",
-    "Kind",
-    "backlog",
-    "counts_by_status",
-    "create_dispatch_client",
-    "enqueue",
-    "get_kind",
-    "recent_failures",
-    "register_kind",
-    "retry_failed",
-]

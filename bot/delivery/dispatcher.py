@@ -57,7 +57,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db import SessionMaker
 from bot.delivery.errors import CANNOT_READ_HISTORY, Failure, classify
-from bot.delivery.outbox import METADATA_EVENT_TYPE, get_kind
+from bot.delivery.kinds import NoticeKind, NoticeKinds, Sent, Undeliverable
+from bot.delivery.outbox import METADATA_EVENT_TYPE
 from bot.delivery.pacing import POST_MESSAGE, Pacer
 from models.base import UTCDateTime
 from models.outbox import CLAIMABLE_SQL, OutboxMessage, OutboxStatus
@@ -181,6 +182,7 @@ class Dispatcher:
         sessionmaker: SessionMaker,
         clock: Clock,
         client: AsyncWebClient,
+        kinds: NoticeKinds,
         config: DispatchConfig | None = None,
         pacer: Pacer | None = None,
         owner: str | None = None,
@@ -188,6 +190,7 @@ class Dispatcher:
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.client = client
+        self.kinds = kinds
         self.config = config or DispatchConfig()
         self.pacer = pacer or self.config.pacer()
         self.owner = owner or new_owner_id()
@@ -350,11 +353,20 @@ class Dispatcher:
     async def _attempt(self, claim: _Claim) -> None:
         row = claim.row
         try:
-            if get_kind(row.kind) is None:
-                raise _CallFailed(
-                    "dispatch",
-                    Failure("transient", f"unknown_kind: {row.kind!r} is not registered here"),
-                )
+            # Rendered before any call: a row that cannot become a message fails at once.
+            kind, notice = self.kinds.read(row.kind, row.notice)
+            message = kind.render(notice).to_dict()
+        except Undeliverable as exc:
+            logger.warning("Outbox row %d (%s) cannot be sent: %s", row.id, row.dedupe_key, exc)
+            await self._unclaim(claim, error=str(exc), retry_in=None)
+            return
+        except Exception as exc:
+            # A renderer's bug fails its own row once, rather than coming back every lease.
+            logger.exception("Rendering outbox row %d (%s) failed", row.id, row.dedupe_key)
+            error = f"rendering failed: {type(exc).__name__}: {exc}"
+            await self._unclaim(claim, error=error, retry_in=None)
+            return
+        try:
             channel = row.slack_channel or row.channel
             if channel is None:
                 assert row.open_users, "the table's check constraint guarantees a target"
@@ -365,7 +377,9 @@ class Dispatcher:
                 found = await self._find_posted(claim, channel)
                 if found is not None:
                     logger.info("Outbox row %d was already in Slack; not posting again", row.id)
-                    await self._mark_sent(row, *found, note="found in Slack after an interruption")
+                    await self._mark_sent(
+                        row, kind, notice, found, note="found in Slack after an interruption"
+                    )
                     return
                 claim.suspect = False
             posted = await self._call(
@@ -377,11 +391,13 @@ class Dispatcher:
                     "event_type": METADATA_EVENT_TYPE,
                     "event_payload": {"outbox_id": row.id},
                 },
-                **row.payload,
+                **message,
             )
-            await self._mark_sent(row, str(posted["channel"]), str(posted["ts"]))
+            await self._mark_sent(
+                row, kind, notice, Sent(str(posted["channel"]), str(posted["ts"]))
+            )
         except _Postpone as postpone:
-            await self._release(claim, delay=postpone.delay, error=postpone.reason, refund=True)
+            await self._unclaim(claim, error=postpone.reason, retry_in=postpone.delay, refund=True)
         except _CallFailed as failed:
             await self._failed_call(claim, failed)
 
@@ -413,8 +429,8 @@ class Dispatcher:
                 claim.suspect = True
             raise _CallFailed(method, failure) from exc
 
-    async def _find_posted(self, claim: _Claim, channel: str) -> tuple[str, str] | None:
-        """Our message (channel, ts) if an earlier attempt did post it; None if not seen."""
+    async def _find_posted(self, claim: _Claim, channel: str) -> Sent | None:
+        """Our message if an earlier attempt did post it; None if not seen."""
         row = claim.row
         if channel[:1] in ("U", "W"):
             # Posting to a user ID lands in the app's DM with them; history needs the DM's ID.
@@ -447,7 +463,7 @@ class Dispatcher:
             if metadata.get("event_type") == METADATA_EVENT_TYPE and str(
                 payload.get("outbox_id")
             ) == str(row.id):
-                return channel, str(message["ts"])
+                return Sent(channel, str(message["ts"]))
         return None
 
     # ---- recording outcomes -------------------------------------------------------------------
@@ -471,20 +487,25 @@ class Dispatcher:
             )
 
     async def _mark_sent(
-        self, row: OutboxMessage, channel: str, ts: str, *, note: str | None = None
+        self,
+        row: OutboxMessage,
+        kind: NoticeKind[Any],
+        notice: Any,
+        sent: Sent,
+        *,
+        note: str | None = None,
     ) -> None:
         now = self.clock.now()
         values = {
             "status": OutboxStatus.SENT,
-            "slack_channel": channel,
-            "slack_ts": ts,
+            "slack_channel": sent.channel,
+            "slack_ts": sent.ts,
             "sent_at": now,
             "lease_owner": None,
             "lease_until": None,
             "last_error": note,
             "updated_at": now,
         }
-        kind = get_kind(row.kind)
         try:
             async with self.sessionmaker.begin() as session:
                 # The UPDATE comes first so that, on SQLite, this transaction holds the write
@@ -501,10 +522,8 @@ class Dispatcher:
                         row.id,
                     )
                     return
-                if kind is not None and kind.after_send is not None:
-                    fresh = await session.get(OutboxMessage, row.id, populate_existing=True)
-                    assert fresh is not None
-                    await kind.after_send(session, fresh)
+                if kind.after_send is not None:
+                    await kind.after_send(session, notice, sent)
         except SQLAlchemyError:
             raise
         except Exception as exc:
@@ -519,41 +538,30 @@ class Dispatcher:
                     .execution_options(synchronize_session=False)
                 )
 
-    async def _release(self, claim: _Claim, *, delay: float, error: str, refund: bool) -> None:
+    async def _unclaim(
+        self, claim: _Claim, *, error: str, retry_in: float | None, refund: bool = False
+    ) -> None:
+        """Give the row up: back to the queue in `retry_in` seconds (`refund`: without spending
+        an attempt), or failed for good when `retry_in` is None."""
         now = self.clock.now()
-        row = claim.row
+        values: dict[str, Any] = {
+            "status": OutboxStatus.FAILED if retry_in is None else OutboxStatus.PENDING,
+            "lease_until": None,
+            # Kept set when the outcome is unknown: the next claim (or `outbox retry`) looks in
+            # Slack first.
+            "lease_owner": self.owner if claim.suspect else None,
+            "last_error": error[:1000],
+            "updated_at": now,
+        }
+        if retry_in is not None:
+            values["next_attempt_at"] = now + timedelta(seconds=max(0.0, retry_in))
+            if refund:
+                values["attempts"] = OutboxMessage.attempts - 1
         async with self.sessionmaker.begin() as session:
             await session.execute(
                 update(OutboxMessage)
-                .where(*self._mine(row))
-                .values(
-                    status=OutboxStatus.PENDING,
-                    next_attempt_at=now + timedelta(seconds=max(0.0, delay)),
-                    lease_until=None,
-                    # Kept set when the outcome is unknown: the next claim looks in Slack first.
-                    lease_owner=self.owner if claim.suspect else None,
-                    attempts=OutboxMessage.attempts - 1 if refund else OutboxMessage.attempts,
-                    last_error=error[:1000],
-                    updated_at=now,
-                )
-                .execution_options(synchronize_session=False)
-            )
-
-    async def _fail(self, claim: _Claim, error: str) -> None:
-        now = self.clock.now()
-        row = claim.row
-        async with self.sessionmaker.begin() as session:
-            await session.execute(
-                update(OutboxMessage)
-                .where(*self._mine(row))
-                .values(
-                    status=OutboxStatus.FAILED,
-                    # Kept when the last post may have landed: `outbox retry` then looks first.
-                    lease_owner=self.owner if claim.suspect else None,
-                    lease_until=None,
-                    last_error=error[:1000],
-                    updated_at=now,
-                )
+                .where(*self._mine(claim.row))
+                .values(**values)
                 .execution_options(synchronize_session=False)
             )
 
@@ -563,14 +571,14 @@ class Dispatcher:
         if failure.kind == "rate_limited":
             retry_after = failure.retry_after or 1.0
             note = f"{error}: retry after {retry_after:g}s"
-            await self._release(claim, delay=retry_after, error=note, refund=True)
+            await self._unclaim(claim, error=note, retry_in=retry_after, refund=True)
         elif failure.kind == "permanent":
             logger.warning("Outbox row %d (%s) failed: %s", row.id, row.dedupe_key, error)
-            await self._fail(claim, error)
+            await self._unclaim(claim, error=error, retry_in=None)
         elif row.attempts >= self.config.max_attempts:
             logger.warning("Outbox row %d gave up after %d tries: %s", row.id, row.attempts, error)
-            await self._fail(claim, f"gave up after {row.attempts} attempts: {error}")
-        else:
-            await self._release(
-                claim, delay=self.config.backoff(row.attempts), error=error, refund=False
+            await self._unclaim(
+                claim, error=f"gave up after {row.attempts} attempts: {error}", retry_in=None
             )
+        else:
+            await self._unclaim(claim, error=error, retry_in=self.config.backoff(row.attempts))

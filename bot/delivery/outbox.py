@@ -1,7 +1,8 @@
-"""Writing to the outbox, the kinds of message it carries, and what operators read from it.
+"""Writing notices to the outbox, and what operators read from it.
 
-A feature never calls chat.postMessage for proactive work. It calls `enqueue` inside the
-transaction that changes its own state, so the message exists exactly when the change does:
+A feature never calls chat.postMessage for proactive work. It enqueues a notice (see
+`bot.services.notices`) inside the transaction that changes its own state, so the message exists
+exactly when the change does:
 
     async with deps.sessionmaker.begin() as session:
         pair = Pair(...)
@@ -11,94 +12,48 @@ transaction that changes its own state, so the message exists exactly when the c
             session,
             team_id=team_id,
             dedupe_key=f"intro:{pair.id}",
-            kind="intro",
-            message=blocks.intro(pair),
-            open_users=[pair.mentor_id, pair.mentee_id],
-            context={"pair_id": pair.id},
-            now=deps.clock.now(),
+            notice=IntroNotice(pair_id=pair.id, ...),
+            open_users=[guide, learner],
+            now=now,
         )
 
-The dedupe key names what the message *means* (`intro:<pair_id>`, `nudge:<pair_id>:2026-W48`);
-enqueuing a key that exists is a no-op, also when two processes race.
+The dedupe key names what the message *means* (`intro:<pair_id>`, `prompt:<pair_id>:2026-W48`);
+enqueuing a key that exists is a no-op, also when two processes race. The dispatcher renders
+the notice when it sends it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.message import Message
 from bot.db import insert_ignoring_duplicates, insert_many_ignoring_duplicates
+from bot.services.notices import Notice
 from models.outbox import CLAIMABLE_SQL, OutboxMessage, OutboxStatus
 
 # Every message the dispatcher posts carries this metadata, so it can find its own message in a
 # conversation's history after a crash (see bot/delivery/dispatcher.py).
 METADATA_EVENT_TYPE = "rotnem_outbox"
 
-AfterSend = Callable[[AsyncSession, OutboxMessage], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A type of proactive message; `after_send` runs in the transaction that marks a row sent."""
-
-    name: str
-    after_send: AfterSend | None = None
-
-
-_KINDS: dict[str, Kind] = {}
-
-
-def register_kind(name: str, *, after_send: AfterSend | None = None) -> Kind:
-    """Declare a message kind (at import time of the feature that sends it).
-
-    `after_send(session, row)` runs in the same transaction that marks the row sent, with
-    `row.slack_channel` and `row.slack_ts` filled in: the place to store a group DM's channel ID
-    on a pair, for example. It must only touch the database. Registering the same kind again with
-    the same hook is harmless; with a different one it is a programming error.
-    """
-    if not name or len(name) > 64:
-        raise ValueError("a kind is 1 to 64 characters")
-    existing = _KINDS.get(name)
-    if existing is not None:
-        if existing.after_send is not after_send:
-            raise ValueError(f"outbox kind {name!r} is already registered with another hook")
-        return existing
-    kind = _KINDS[name] = Kind(name, after_send)
-    return kind
-
-
-def get_kind(name: str) -> Kind | None:
-    return _KINDS.get(name)
-
-
-# A plain message with nothing to record after sending (announcements, notices, the benchmark).
-PLAIN = register_kind("message")
-
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message to enqueue: what `enqueue` takes besides the session, team and clock."""
+    """One notice to enqueue: what `enqueue` takes besides the session, team and clock."""
 
     dedupe_key: str
-    kind: str
-    # A Message, or its `to_dict()` made once and shared by many rows (a weekly template).
-    message: Message | dict[str, Any]
+    notice: Notice
     channel: str | None = None
     open_users: Sequence[str] | None = None
     not_before: datetime | None = None
-    context: dict[str, Any] | None = None
 
 
 def _row(team_id: str, item: Outgoing, now: datetime) -> dict[str, Any]:
     """The outbox row for `item`, refusing what the dispatcher could never send."""
-    if get_kind(item.kind) is None:
-        raise ValueError(f"unknown outbox kind {item.kind!r}: call register_kind first")
     if (item.channel is None) == (item.open_users is None):
         raise ValueError("give exactly one of channel= or open_users=")
     users: list[str] | None = None
@@ -108,20 +63,14 @@ def _row(team_id: str, item: Outgoing, now: datetime) -> dict[str, Any]:
             raise ValueError("conversations.open takes 1 to 8 user IDs")
     if not item.dedupe_key or len(item.dedupe_key) > 255:
         raise ValueError("a dedupe key is 1 to 255 characters")
-    payload = item.message.to_dict() if isinstance(item.message, Message) else item.message
-    if any(reserved in payload for reserved in ("channel", "metadata", "token")):
-        raise ValueError("channel, metadata and token are set by the dispatcher, not the message")
-    if not str(payload.get("text") or "").strip():
-        raise ValueError("an outbox message needs a non-empty text fallback")
     return {
         "team_id": team_id,
         "dedupe_key": item.dedupe_key,
-        "kind": item.kind,
+        "kind": item.notice.kind,
         "status": OutboxStatus.PENDING.value,
-        "payload": payload,
+        "notice": item.notice.model_dump(mode="json"),
         "channel": item.channel,
         "open_users": users,
-        "context": item.context,
         "attempts": 0,
         "next_attempt_at": max(now, item.not_before) if item.not_before else now,
         "created_at": now,
@@ -134,31 +83,26 @@ async def enqueue(
     *,
     team_id: str,
     dedupe_key: str,
-    kind: str,
-    message: Message | dict[str, Any],
+    notice: Notice,
+    now: datetime,
     channel: str | None = None,
     open_users: Sequence[str] | None = None,
     not_before: datetime | None = None,
-    context: dict[str, Any] | None = None,
-    now: datetime | None = None,
 ) -> bool:
-    """Add a message to send, in the caller's transaction; False if `dedupe_key` already exists.
+    """Add a notice to send, in the caller's transaction; False if `dedupe_key` already exists.
 
     Give `channel` (a channel ID, or a user ID for the app's DM with that person) or
     `open_users` (1 to 8 user IDs: the dispatcher calls conversations.open first and posts in the
-    DM or group DM it returns). `message` is chat.postMessage's content: text fallback, blocks,
-    thread_ts... `not_before` delays the send; `context` is kept for the kind's after-send hook;
-    `now` is the caller's clock (`deps.clock.now()`), the system clock when omitted.
+    DM or group DM it returns). `not_before` delays the send; `now` is the caller's clock.
     """
-    item = Outgoing(dedupe_key, kind, message, channel, open_users, not_before, context)
-    row = _row(team_id, item, now or datetime.now(UTC))
-    return await insert_ignoring_duplicates(session, OutboxMessage, row)
+    item = Outgoing(dedupe_key, notice, channel, open_users, not_before)
+    return await insert_ignoring_duplicates(session, OutboxMessage, _row(team_id, item, now))
 
 
 async def enqueue_many(
     session: AsyncSession, team_id: str, items: Sequence[Outgoing], *, now: datetime
 ) -> int:
-    """`enqueue` for thousands of messages at once (the weekly fan-out); how many were new.
+    """`enqueue` for thousands of notices at once (the weekly fan-out); how many were new.
 
     One statement per row costs milliseconds each through the async driver, which made a
     10,000-pair week take tens of seconds; this writes the same rows 500 per statement.

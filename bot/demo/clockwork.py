@@ -2,7 +2,7 @@
 
 `rotnem serve` runs APScheduler and the outbox dispatcher on the wall clock (bot/worker.py).
 The demo needs weeks to pass in seconds, so it drives the same parts itself: the jobs of the
-registry (`bot.jobs.registered_jobs`, run through `bot.scheduler.run_job`) fire when their own
+list (`bot.scheduler.JOBS`, run through `bot.scheduler.run_job`) fire when their own
 triggers say so, with APScheduler's settings (coalesce: one run for any number of missed
 fire times), and the real `Dispatcher` drains the outbox, its pacer measuring time on the
 simulated clock (waiting for a pacing slot moves that clock rather than sleeping).
@@ -19,11 +19,11 @@ from sqlalchemy import func, select
 from bot.clock import ManualClock
 from bot.delivery.dispatcher import DispatchConfig, Dispatcher, create_dispatch_client
 from bot.deps import Deps
-from bot.jobs import Job, registered_jobs
-from bot.scheduler import run_job
+from bot.jobs import Job
+from bot.notice_kinds import notice_kinds
+from bot.scheduler import JOBS, run_job
 from bot.services.keepalive import next_nudge_at
 from bot.services.program import defaults_from, program_config
-from bot.worker import load_features
 from models import CheckIn, Participant, WeeklyPrompt
 
 _TICK = timedelta(microseconds=1)
@@ -40,10 +40,9 @@ class Clockwork:
     """Registered jobs and the outbox dispatcher, run when the simulated clock says so."""
 
     def __init__(self, deps: Deps, clock: ManualClock, http: aiohttp.ClientSession) -> None:
-        load_features()
         self.deps = deps
         self.clock = clock
-        self.jobs: list[Job] = registered_jobs()
+        self.jobs: tuple[Job, ...] = JOBS
         now = clock.now()
         self._next: dict[str, datetime | None] = {
             job.id: job.trigger.get_next_fire_time(None, now) for job in self.jobs
@@ -60,6 +59,7 @@ class Clockwork:
             sessionmaker=deps.sessionmaker,
             clock=clock,
             client=create_dispatch_client(deps.settings, http),
+            kinds=notice_kinds(),
             config=config,
             pacer=config.pacer(clock=lambda: clock.now().timestamp(), sleep=sleep),
         )

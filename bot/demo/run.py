@@ -1,7 +1,7 @@
 """``rotnem demo``: a simulated cohort through the real app, against a local Slack, in a minute.
 
 One process holds everything: :class:`~bot.sandbox.FakeSlack` (Slack's Web API, in a thread),
-the real app served by uvicorn on 127.0.0.1 (real handlers, real database), the registered jobs
+the real app served by uvicorn on 127.0.0.1 (real handlers, real database), the bot's jobs
 and the outbox dispatcher stepped by a simulated clock (:mod:`bot.demo.clockwork`), and a
 :class:`~bot.sandbox.driver.SlackDriver` through which synthetic people type commands, fill
 modals and click buttons by what they say. Settings are built here, never read from the
@@ -50,8 +50,8 @@ from bot.demo.options import DEFAULT_DATABASE, DemoOptions, TranscriptMode, add_
 from bot.demo.slacktext import Names
 from bot.demo.summary import Summary, calls_by_method, program_figures
 from bot.demo.transcript import Places, render
-from bot.deps import Deps
-from bot.runtime import build_deps, build_server_app
+from bot.deps import Deps, build_deps
+from bot.runtime import build_server_app
 from bot.sandbox.driver import (
     DriverError,
     Event,
@@ -780,14 +780,14 @@ def stem_of(database_url: str) -> str:
 
 async def write_exports(database_url: str, workspace: Workspace) -> list[Path]:
     """The three CSV exports, exactly as `rotnem export` writes them."""
-    from bot.keepalive_cli import export
+    from bot.cli.program import export_csv
 
     settings = _CodeSettings(database_url=database_url, rotnem_timezone=PROGRAM_ZONE)
     folder = exports_next_to(database_url)
     written: list[Path] = []
     for kind in ("sessions", "pairs", "participants"):
         target = folder / f"{stem_of(database_url)}-{kind}.csv"
-        outcome = await export(settings, kind, output=str(target), team=None)
+        outcome = await export_csv(settings, kind, output=str(target), team=None)
         if outcome.code != 0:
             raise DemoError(f"rotnem export {kind}: {outcome.text}")
         written.append(target)

@@ -9,15 +9,17 @@ from __future__ import annotations
 import logging
 
 from bot.deps import Deps
-from bot.jobs import every, job
+from bot.jobs import Job, every
 from bot.services.enrollment import resume_due_pauses
 
 logger = logging.getLogger(__name__)
 
 
-@job("enrollment-resume-due-pauses", every(minutes=10))
 async def resume_due_pauses_job(deps: Deps) -> None:
     async with deps.sessionmaker.begin() as session:
         resumed = await resume_due_pauses(session, deps.clock.now())
     if resumed:
         logger.info("Resumed %d participant(s) whose pause ended", resumed)
+
+
+RESUME_DUE_PAUSES = Job("enrollment-resume-due-pauses", every(minutes=10), resume_due_pauses_job)

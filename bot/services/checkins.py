@@ -12,28 +12,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from sqlalchemy import and_, exists, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.blocks.checkins import (
-    checkin_message,
-    checkin_payload,
-    hr_cant_make_it_message,
-    partner_pair_ended_message,
-)
 from bot.db import insert_ignoring_duplicates, insert_many_ignoring_duplicates
-from bot.delivery.outbox import Outgoing, enqueue, enqueue_many, register_kind
+from bot.delivery.kinds import Sent
+from bot.delivery.outbox import Outgoing, enqueue, enqueue_many
 from bot.services import rounds
 from bot.services.errors import Conflict, NotAllowed, NotFound
 from bot.services.keepalive import chunks, is_paused
+from bot.services.notices import Notice
 from models import (
     CheckIn,
     CheckInStatus,
     EndReason,
-    OutboxMessage,
     Pair,
     PairSession,
     Participant,
@@ -61,21 +56,37 @@ class CheckInClosed(Conflict):
         self.status = status
 
 
-async def _store_message(session: AsyncSession, row: OutboxMessage) -> None:
-    """After a check-in DM is posted: keep its channel and ts for chat.update."""
-    checkin_id = (row.context or {}).get("checkin_id")
-    if checkin_id is None or row.slack_channel is None:
-        return
+class CheckinNotice(Notice):
+    """The DM asking one person of a pair whether they met this week (attempt 2: the reminder)."""
+
+    kind: ClassVar[str] = "checkin"
+
+    checkin_id: int
+    attempt: int
+    partner: str
+
+
+class CantMakeItNotice(Notice):
+    """To an HR admin: someone says their pair can't work, with their private reason."""
+
+    kind: ClassVar[str] = "checkin_cant_make_it"
+
+    user: str
+    partner: str
+    choice: Literal["end", "tell_hr"]
+    reason: str | None
+    week: str
+
+
+async def remember_checkin_message(
+    session: AsyncSession, notice: CheckinNotice, sent: Sent
+) -> None:
+    """After a check-in DM is posted: keep its channel and ts on the check-in."""
     await session.execute(
         update(CheckIn)
-        .where(CheckIn.id == int(checkin_id))
-        .values(channel=row.slack_channel, ts=row.slack_ts)
+        .where(CheckIn.id == notice.checkin_id)
+        .values(channel=sent.channel, ts=sent.ts)
     )
-
-
-KIND_CHECKIN = register_kind("checkin", after_send=_store_message).name
-KIND_CANT_HR = register_kind("checkin_cant_make_it").name
-KIND_PAIR_ENDED = register_kind("checkin_pair_ended").name
 
 
 def _session_exists(pair_id: Any, week: Any) -> Any:
@@ -161,10 +172,8 @@ async def _ask(session: AsyncSession, team_id: str, rows: Sequence[Any], *, now:
         outgoing.append(
             Outgoing(
                 dedupe_key=f"checkin:{pair_id}:{user_id}:{week}",
-                kind=KIND_CHECKIN,
-                message=checkin_payload(checkin_id, 1, partner),
+                notice=CheckinNotice(checkin_id=checkin_id, attempt=1, partner=partner),
                 channel=user_id,
-                context={"checkin_id": checkin_id},
             )
         )
     sent = await enqueue_many(session, team_id, outgoing, now=now)
@@ -232,10 +241,8 @@ async def enqueue_due_reminders(session: AsyncSession, team_id: str, *, now: dat
             session,
             team_id=team_id,
             dedupe_key=f"checkin-again:{pair_id}:{user_id}:{week}",
-            kind=KIND_CHECKIN,
-            message=checkin_message(checkin_id, 2, partner),
+            notice=CheckinNotice(checkin_id=checkin_id, attempt=2, partner=partner),
             channel=user_id,
-            context={"checkin_id": checkin_id},
             now=now,
         )
     return sent
@@ -431,15 +438,13 @@ async def record_cant_make_it(
     checkin_id: int,
     user_id: str,
     *,
-    choice: str,
+    choice: Literal["end", "tell_hr"],
     reason: str | None,
     now: datetime,
     admins: Iterable[str],
 ) -> Answer:
     """ "We can't make this work": end the pair (the partner is told it ended, not why) or just
     tell HR; HR admins get a DM with the private reason."""
-    if choice not in ("end", "tell_hr"):
-        raise ValueError("choice is 'end' or 'tell_hr'")
     info = await get_checkin(session, team_id, checkin_id, user_id)
     closed = await _close(
         session,
@@ -455,7 +460,7 @@ async def record_cant_make_it(
         pair = await session.get(Pair, info.pair_id)
         assert pair is not None
         # Pairing's conditional end (once, even with two clicks at once); the partner is told
-        # here without the reason rather than with pairing's "changed by HR" text.
+        # that it ended, without the reason.
         ended = await rounds.end_pairs(
             session, [pair], reason=EndReason.UNPAIRED, now=now, ended_by=user_id
         )
@@ -464,20 +469,19 @@ async def record_cant_make_it(
                 session,
                 team_id=team_id,
                 dedupe_key=f"pair-ended:{pair.id}:{info.partner}",
-                kind=KIND_PAIR_ENDED,
-                message=partner_pair_ended_message(user_id),
+                notice=rounds.PairEndedNotice(partner=user_id, why="partner_ended"),
                 channel=info.partner,
                 now=now,
             )
+    notice = CantMakeItNotice(
+        user=user_id, partner=info.partner, choice=choice, reason=reason, week=info.iso_week
+    )
     for admin in sorted(set(admins)):
         await enqueue(
             session,
             team_id=team_id,
             dedupe_key=f"cant-make-it:{checkin_id}:{admin}",
-            kind=KIND_CANT_HR,
-            message=hr_cant_make_it_message(
-                user=user_id, partner=info.partner, choice=choice, reason=reason, week=info.iso_week
-            ),
+            notice=notice,
             channel=admin,
             now=now,
         )

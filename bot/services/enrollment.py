@@ -15,14 +15,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.enrollment import invite_message
 from bot.db import insert_ignoring_duplicates
-from bot.delivery.outbox import enqueue, register_kind
+from bot.delivery.outbox import enqueue
 from bot.services.errors import (
     InvalidPause,
     InvalidProfile,
@@ -30,6 +30,7 @@ from bot.services.errors import (
     NotEligible,
     NotPaused,
 )
+from bot.services.notices import Notice
 from models import Direction, Participant, ParticipantTool, Role, State, StateChange, Tool
 
 # What the profile modal accepts.
@@ -361,7 +362,13 @@ async def is_participant(session: AsyncSession, team_id: str, user_id: str) -> b
     return bool(await session.scalar(query))
 
 
-INVITE_KIND = register_kind("enrollment_invite").name
+class InviteNotice(Notice):
+    """The DM to someone who joined the program channel: what the program is, and Join."""
+
+    kind: ClassVar[str] = "invite"
+
+    command: str
+    channel_id: str
 
 
 async def invite_to_program(
@@ -384,8 +391,7 @@ async def invite_to_program(
         session,
         team_id=team_id,
         dedupe_key=f"invite:{user_id}",
-        kind=INVITE_KIND,
-        message=invite_message(command, channel_id),
+        notice=InviteNotice(command=command, channel_id=channel_id),
         open_users=[user_id],
         now=now,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import insert_ignoring_duplicates
@@ -34,3 +34,8 @@ async def forget_old_events(session: AsyncSession, now: datetime) -> int:
 async def remember_workspace(session: AsyncSession, team_id: str, now: datetime) -> None:
     """Note a workspace the first time it talks to us."""
     await insert_ignoring_duplicates(session, Workspace, {"team_id": team_id, "first_seen_at": now})
+
+
+async def known_teams(session: AsyncSession) -> list[str]:
+    """Every workspace that has talked to the bot, by team ID."""
+    return list(await session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))

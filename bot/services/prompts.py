@@ -18,24 +18,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from sqlalchemy import Select, String, and_, case, cast, exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.blocks.prompts import PromptLine, weekly_prompt_payload
 from bot.db import insert_many_ignoring_duplicates
-from bot.delivery.outbox import Outgoing, enqueue_many, register_kind
+from bot.delivery.kinds import Sent
+from bot.delivery.outbox import Outgoing, enqueue_many
 from bot.services.errors import InvalidInput, ToolNotFound
 from bot.services.keepalive import (
     chunks,
     is_paused,
     nudge_slot,
 )
+from bot.services.notices import Notice
 from bot.services.program import ProgramConfig
 from models import (
-    OutboxMessage,
     Pair,
     PairSession,
     Participant,
@@ -46,25 +46,49 @@ from models import (
     WeeklyPrompt,
 )
 
+PromptDirection = Literal["teach", "mirror"]
 
-async def _after_prompt_sent(session: AsyncSession, row: OutboxMessage) -> None:
+
+@dataclass(frozen=True)
+class PromptLine:
+    id: int
+    kind: str
+    tool: str | None
+    text: str
+    exercise: str | None
+    added_by: str | None
+
+
+class PromptNotice(Notice):
+    """This week's prompt in the pair's group DM: "teach me a tool" or "reverse the mirror"."""
+
+    kind: ClassVar[str] = "prompt"
+
+    weekly_prompt_id: int
+    pair_id: int
+    direction: PromptDirection
+    guide: str
+    learner: str
+    text: str
+    exercise: str | None
+    tool: str | None
+    checkin_days: int
+
+
+async def remember_prompt_message(session: AsyncSession, notice: PromptNotice, sent: Sent) -> None:
     """Keep where the prompt landed, and the pair's group DM if the introduction had not yet."""
-    context = row.context or {}
-    if row.slack_channel is None or "weekly_prompt_id" not in context:
-        return
     await session.execute(
         update(WeeklyPrompt)
-        .where(WeeklyPrompt.id == int(context["weekly_prompt_id"]))
-        .values(channel=row.slack_channel, ts=row.slack_ts)
+        .where(WeeklyPrompt.id == notice.weekly_prompt_id)
+        .values(channel=sent.channel, ts=sent.ts)
     )
     await session.execute(
         update(Pair)
-        .where(Pair.id == int(context["pair_id"]), Pair.group_channel_id.is_(None))
-        .values(group_channel_id=row.slack_channel)
+        .where(Pair.id == notice.pair_id, Pair.group_channel_id.is_(None))
+        .values(group_channel_id=sent.channel)
     )
 
 
-KIND_PROMPT = register_kind("weekly_prompt", after_send=_after_prompt_sent).name
 # Due pairs handled per slice (bounds the tick's memory).
 PAIRS_PER_BATCH = 1000
 # Pair IDs per covered-tools lookup. With many more, PostgreSQL hashes the whole session_reports
@@ -96,7 +120,7 @@ class PastPrompt(NamedTuple):
 @dataclass(frozen=True)
 class Choice:
     prompt_id: int
-    direction: str
+    direction: PromptDirection
     tool: str | None
     text: str
     exercise: str | None
@@ -248,11 +272,6 @@ class PromptRun:
 
     sent: int = 0
     skipped: int = 0
-
-
-async def teams_with_active_pairs(session: AsyncSession) -> list[str]:
-    query = select(Pair.team_id).where(Pair.ended_at.is_(None)).distinct().order_by(Pair.team_id)
-    return list((await session.scalars(query)).all())
 
 
 async def load_catalogue(session: AsyncSession) -> Catalogue:
@@ -560,7 +579,9 @@ async def _enqueue_batch(
         pair, choice = by_pair[pair_id], choices.get(pair_id)
         if choice is None:
             continue
-        message = weekly_prompt_payload(
+        notice = PromptNotice(
+            weekly_prompt_id=weekly_id,
+            pair_id=pair_id,
             direction=choice.direction,
             guide=pair.guide,
             learner=pair.learner,
@@ -571,12 +592,10 @@ async def _enqueue_batch(
         )
         outgoing.append(
             Outgoing(
-                dedupe_key=f"nudge:{pair_id}:{pair.iso_week}",
-                kind=KIND_PROMPT,
-                message=message,
+                dedupe_key=f"prompt:{pair_id}:{pair.iso_week}",
+                notice=notice,
                 channel=pair.channel,
                 open_users=None if pair.channel else [pair.guide, pair.learner],
-                context={"weekly_prompt_id": weekly_id, "pair_id": pair_id},
             )
         )
     sent = await enqueue_many(session, team_id, outgoing, now=now)

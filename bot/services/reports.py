@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, TextIO
 from zoneinfo import ZoneInfo
@@ -23,8 +24,6 @@ from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.blocks.checkins import PairProgress, SessionLine
-from bot.blocks.stats import StatsView
 from bot.services.keepalive import chunks, is_paused, next_nudge_at
 from bot.services.program import ProgramConfig
 from bot.services.stalls import open_stalls
@@ -46,6 +45,34 @@ EXPORTS: tuple[ExportKind, ...] = ("sessions", "pairs", "participants")
 MEET_WINDOW = timedelta(weeks=2)
 TOP_TOOLS = 5
 REPORTER_ROLES = ("guide", "learner")  # session_reports' CHECK constraint
+
+
+@dataclass(frozen=True)
+class StatsView:
+    participants: Mapping[tuple[str, str], int]  # (role, state) -> count
+    active_pairs: int
+    cycle_start: date | None
+    sessions_this_cycle: int
+    met_recently: int
+    meet_rate: float | None
+    rating_by_role: Mapping[str, float]
+    top_tools: Sequence[tuple[str, int]]
+    at_risk: Sequence[tuple[str, str, int]]  # (guide, learner, silent weeks)
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    week: str
+    on: date
+    covered: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PairProgress:
+    partner: str
+    sessions: tuple[SessionLine, ...]
+    tools_covered: tuple[str, ...]
+    next_prompt_at: datetime | None
 
 
 def _iso(value: datetime | date | None) -> str:
@@ -448,9 +475,3 @@ def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]])
         writer.writerow(row)
         count += 1
     return count
-
-
-async def export_teams(session: AsyncSession) -> list[str]:
-    """Workspaces with participants (the export's `--team` choices)."""
-    query = select(Participant.team_id).distinct().order_by(Participant.team_id)
-    return list((await session.scalars(query)).all())

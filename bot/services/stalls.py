@@ -12,21 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.blocks.stats import (
-    StallView,
-    stall_alert_message,
-    stall_nudge_message,
-    stall_talk_message,
-)
 from bot.db import insert_many_ignoring_duplicates
-from bot.delivery.outbox import Outgoing, enqueue, enqueue_many, register_kind
+from bot.delivery.outbox import Outgoing, enqueue, enqueue_many
 from bot.services.checkins import last_answers
 from bot.services.errors import NotFound
 from bot.services.keepalive import (
@@ -36,12 +30,48 @@ from bot.services.keepalive import (
     week_monday,
     weeks_between,
 )
+from bot.services.notices import Notice
 from bot.services.program import ProgramConfig
 from models import OutboxMessage, Pair, PairSession, Participant, StallAlert
 
-KIND_STALL = register_kind("stall_alert").name
-KIND_STALL_NUDGE = register_kind("stall_nudge").name
-KIND_STALL_TALK = register_kind("stall_talk").name
+
+@dataclass(frozen=True)
+class StallView:
+    """A stall as HR sees it: who, since when, and each person's latest check-in answer."""
+
+    alert_id: int
+    guide: str
+    learner: str
+    since: date
+    silent_weeks: int
+    # (user, week, status) of each person's latest check-in
+    answers: tuple[tuple[str, str, str], ...] = ()
+
+
+class StallAlertNotice(Notice):
+    """To each HR admin, once per stall, with Nudge / Talk buttons."""
+
+    kind: ClassVar[str] = "stall_alert"
+
+    view: StallView
+
+
+class StallNudgeNotice(Notice):
+    """A friendly nudge in the pair's group DM (it says nothing of HR's alert)."""
+
+    kind: ClassVar[str] = "stall_nudge"
+
+    guide: str
+    learner: str
+
+
+class StallTalkNotice(Notice):
+    """Opens a conversation between an HR admin and one person of a stalled pair."""
+
+    kind: ClassVar[str] = "stall_talk"
+
+    admin: str
+    person: str
 
 
 @dataclass(frozen=True)
@@ -183,14 +213,12 @@ async def detect_stalls(
     outgoing: list[Outgoing] = []
     for alert_id, pair_id in (tuple(r) for r in written):
         risk = by_pair[pair_id]
-        message = stall_alert_message(_view(alert_id, risk, answers.get(pair_id, ()))).to_dict()
+        notice = StallAlertNotice(view=_view(alert_id, risk, answers.get(pair_id, ())))
         outgoing.extend(
             Outgoing(
                 dedupe_key=f"stall:{pair_id}:{risk.stall_started_week}:{admin}",
-                kind=KIND_STALL,
-                message=message,
+                notice=notice,
                 channel=admin,
-                context={"stall_alert_id": alert_id},
             )
             for admin in admins
         )
@@ -257,8 +285,7 @@ async def act_on_stall(
             session,
             team_id=team_id,
             dedupe_key=f"stall-nudge:{alert_id}",
-            kind=KIND_STALL_NUDGE,
-            message=stall_nudge_message(guide, learner),
+            notice=StallNudgeNotice(guide=guide, learner=learner),
             now=now,
             **target,
         )
@@ -269,8 +296,7 @@ async def act_on_stall(
                 session,
                 team_id=team_id,
                 dedupe_key=f"stall-talk:{alert_id}:{person}",
-                kind=KIND_STALL_TALK,
-                message=stall_talk_message(admin, person),
+                notice=StallTalkNotice(admin=admin, person=person),
                 open_users=[admin, person],
                 now=now,
             )

@@ -81,7 +81,7 @@ async def propose(call: CommandCall) -> None:
             defaults=defaults_from(deps.settings),
             proposed_by=call.user_id,
         )
-    await call.reply(proposal_message(proposal))
+    await call.reply(proposal_message(rounds.ProposalNotice(proposal=proposal)))
 
 
 async def pair_by_hand(call: CommandCall, guide: str, learner: str) -> None:

@@ -113,7 +113,7 @@ async def cant_submission_callback(
                 team_id,
                 meta.checkin_id,
                 body["user"]["id"],
-                choice=str(choice),
+                choice="end" if choice == "end" else "tell_hr",
                 reason=str(reason)[:500] if reason else None,
                 now=deps.clock.now(),
                 admins=deps.settings.rotnem_admins,

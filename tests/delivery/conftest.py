@@ -7,22 +7,66 @@ import math
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.blocks.message import Message
 from bot.clock import ManualClock
 from bot.db import SessionMaker, create_engine, create_sessionmaker
-from bot.delivery import DispatchConfig, Dispatcher, enqueue
+from bot.delivery.dispatcher import DispatchConfig, Dispatcher
+from bot.delivery.kinds import NoticeKind, NoticeKinds, Sent
+from bot.delivery.outbox import enqueue
 from bot.delivery.pacing import Pacer
+from bot.notice_kinds import notice_kinds
 from bot.sandbox import FakeSlack
+from bot.services.notices import Notice, Rendered
 from models import OutboxMessage
 
 TEAM = "T123ABC456"
-KIND = "message"
+
+
+class IntroForTest(Notice):
+    """A notice with an after-send hook, as the introduction has."""
+
+    kind: ClassVar[str] = "test-intro"
+    pair_id: int
+    text: str
+
+
+class BrokenHook(Notice):
+    kind: ClassVar[str] = "test-broken-hook"
+    text: str
+
+
+# What IntroForTest's hook saw: (notice, channel, ts, the row's status in the hook's transaction).
+seen: list[tuple[Any, ...]] = []
+
+
+async def remember(session: AsyncSession, notice: IntroForTest, sent: Sent) -> None:
+    status = await session.scalar(
+        select(OutboxMessage.status).where(OutboxMessage.slack_ts == sent.ts)
+    )
+    seen.append((notice.pair_id, sent.channel, sent.ts, status))
+
+
+async def broken(session: AsyncSession, notice: BrokenHook, sent: Sent) -> None:
+    raise LookupError("pair 1 vanished")
+
+
+def kinds_with_tests() -> NoticeKinds:
+    """The bot's table plus the two test kinds."""
+    return NoticeKinds(
+        [
+            *notice_kinds().values(),
+            NoticeKind(IntroForTest, lambda n: Message(text=n.text), after_send=remember),
+            NoticeKind(BrokenHook, lambda n: Message(text=n.text), after_send=broken),
+        ]
+    )
 
 
 def virtual_pacer(clock: ManualClock, config: DispatchConfig) -> Pacer:
@@ -43,8 +87,9 @@ class Outbox:
     slack: FakeSlack
     dispatcher: Dispatcher
 
-    async def add(self, key: str, *, text: str | None = None, **kwargs: Any) -> bool:
-        kwargs.setdefault("kind", KIND)
+    async def add(
+        self, key: str, *, text: str | None = None, notice: Notice | None = None, **kwargs: Any
+    ) -> bool:
         if "channel" not in kwargs and "open_users" not in kwargs:
             kwargs["channel"] = "C0000TEST"
         async with self.sessionmaker.begin() as session:
@@ -52,7 +97,7 @@ class Outbox:
                 session,
                 team_id=TEAM,
                 dedupe_key=key,
-                message={"text": text or f"message {key}"},
+                notice=notice or Rendered(text=text or f"message {key}"),
                 now=self.clock.now(),
                 **kwargs,
             )
@@ -108,6 +153,7 @@ async def outbox(
             sessionmaker=sessionmaker,
             clock=clock,
             client=client,
+            kinds=kinds_with_tests(),
             config=dispatch_config,
             pacer=virtual_pacer(clock, dispatch_config),
         )

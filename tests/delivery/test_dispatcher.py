@@ -5,35 +5,24 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import update
 
-from bot.delivery import METADATA_EVENT_TYPE, register_kind
 from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.outbox import METADATA_EVENT_TYPE
 from models import OutboxMessage
-from tests.delivery.conftest import Outbox, make_config, virtual_pacer
+from tests.delivery.conftest import (
+    BrokenHook,
+    IntroForTest,
+    Outbox,
+    kinds_with_tests,
+    make_config,
+    seen,
+    virtual_pacer,
+)
 
 BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
-
-
-seen: list[tuple[Any, ...]] = []
-
-
-async def remember(session: AsyncSession, row: OutboxMessage) -> None:
-    # Runs in the transaction that marks the row sent: it sees the row as sent.
-    status = await session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == row.id))
-    seen.append((row.context, row.slack_channel, row.slack_ts, status))
-
-
-async def broken(session: AsyncSession, row: OutboxMessage) -> None:
-    raise LookupError("pair 1 vanished")
-
-
-register_kind("test-intro", after_send=remember)
-register_kind("test-broken-hook", after_send=broken)
 
 
 def outbox_ids(outbox: Outbox) -> Counter[int]:
@@ -145,7 +134,9 @@ async def test_group_dm_is_opened_first_and_after_send_stores_its_channel(outbox
     for user in ("UMENTOR", "UMENTEE"):
         outbox.slack.add_user(user, real_name=user.title())
     await outbox.add(
-        "intro:1", kind="test-intro", open_users=["UMENTOR", "UMENTEE"], context={"pair_id": 1}
+        "intro:1",
+        notice=IntroForTest(pair_id=1, text="message intro:1"),
+        open_users=["UMENTOR", "UMENTEE"],
     )
     outbox.slack.fail("chat.postMessage", status=429, retry_after=1)
 
@@ -157,12 +148,12 @@ async def test_group_dm_is_opened_first_and_after_send_stores_its_channel(outbox
     assert opened.ok, "opened once; the retry after the 429 reused the stored channel"
     group = opened.response["channel"]["id"]
     assert row.status == "sent" and row.slack_channel == group
-    assert seen == [({"pair_id": 1}, group, row.slack_ts, "sent")]
+    assert seen == [(1, group, row.slack_ts, "sent")]
     assert [m["text"] for m in outbox.slack.messages(group)] == ["message intro:1"]
 
 
 async def test_a_failing_hook_still_records_the_message_as_sent(outbox: Outbox) -> None:
-    await outbox.add("x", kind="test-broken-hook", channel="C1")
+    await outbox.add("x", notice=BrokenHook(text="x"), channel="C1")
     await outbox.deliver_all()
     [row] = await outbox.rows()
     assert row.status == "sent"
@@ -176,6 +167,7 @@ async def claim_and_die(outbox: Outbox, *, post: bool) -> OutboxMessage:
         sessionmaker=outbox.sessionmaker,
         clock=outbox.clock,
         client=outbox.dispatcher.client,
+        kinds=kinds_with_tests(),
         config=outbox.dispatcher.config,
         pacer=virtual_pacer(outbox.clock, outbox.dispatcher.config),
         owner="dead-host:1:abc",
@@ -184,7 +176,7 @@ async def claim_and_die(outbox: Outbox, *, post: bool) -> OutboxMessage:
     if post:
         await outbox.dispatcher.client.chat_postMessage(
             channel=claim.row.channel,
-            text=claim.row.payload["text"],
+            text=claim.row.notice["text"],
             metadata={
                 "event_type": METADATA_EVENT_TYPE,
                 "event_payload": {"outbox_id": claim.row.id},
@@ -280,6 +272,7 @@ async def test_a_row_claimed_by_one_dispatcher_is_skipped_by_another(outbox: Out
             sessionmaker=outbox.sessionmaker,
             clock=outbox.clock,
             client=outbox.dispatcher.client,
+            kinds=kinds_with_tests(),
             config=outbox.dispatcher.config,
             pacer=virtual_pacer(outbox.clock, outbox.dispatcher.config),
         ),

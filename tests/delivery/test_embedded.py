@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from bot import cli
 from bot.clock import ManualClock
-from bot.delivery import enqueue
-from bot.runtime import build_deps, build_server_app
+from bot.delivery.outbox import enqueue
+from bot.deps import build_deps
+from bot.runtime import build_server_app
 from bot.sandbox import FakeSlack
+from bot.services.notices import Rendered
 from tests.delivery.conftest import TEAM
 from tests.harness import test_settings as settings_for
 
@@ -25,8 +27,7 @@ async def test_the_embedded_dispatcher_sends_what_is_enqueued(
                 session,
                 team_id=TEAM,
                 dedupe_key="welcome:1",
-                kind="message",
-                message={"text": "Welcome to the program"},
+                notice=Rendered(text="Welcome to the program"),
                 channel="C0PROGRAM",
                 now=clock.now(),
             )

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from slack_sdk.models.blocks import SectionBlock
 
 from bot import cli
-from bot.blocks.message import Message
 from bot.clock import SystemClock
 from bot.db import create_engine, create_sessionmaker
-from bot.delivery import backlog, counts_by_status, enqueue, register_kind, retry_failed
+from bot.delivery.outbox import backlog, counts_by_status, enqueue, retry_failed
+from bot.services.notices import Rendered
 from models import OutboxMessage
 from tests.delivery.conftest import TEAM, Outbox
 from tests.harness import RunningBot
@@ -32,13 +31,12 @@ async def test_the_same_key_twice_is_one_row(outbox: Outbox) -> None:
             session,
             team_id="T0OTHER",
             dedupe_key="intro:1",
-            kind="message",
-            message={"text": "hi"},
+            notice=Rendered(text="hi"),
             channel="C1",
             now=outbox.clock.now(),
         )
     rows = await outbox.rows()
-    assert [(row.team_id, row.dedupe_key, row.payload["text"]) for row in rows] == [
+    assert [(row.team_id, row.dedupe_key, row.notice["text"]) for row in rows] == [
         (TEAM, "intro:1", "message intro:1"),
         ("T0OTHER", "intro:1", "hi"),
     ]
@@ -51,9 +49,8 @@ async def test_concurrent_enqueues_of_one_key_give_one_message(outbox: Outbox) -
             written = await enqueue(
                 session,
                 team_id=TEAM,
-                dedupe_key="nudge:7:2026-W48",
-                kind="message",
-                message={"text": f"attempt {n}"},
+                dedupe_key="prompt:7:2026-W48",
+                notice=Rendered(text=f"attempt {n}"),
                 channel="C7",
                 now=outbox.clock.now(),
             )
@@ -74,8 +71,7 @@ async def test_a_rolled_back_state_change_leaves_no_message(outbox: Outbox) -> N
                 session,
                 team_id=TEAM,
                 dedupe_key="intro:9",
-                kind="message",
-                message={"text": "hi"},
+                notice=Rendered(text="hi"),
                 channel="C1",
                 now=outbox.clock.now(),
             )
@@ -83,62 +79,60 @@ async def test_a_rolled_back_state_change_leaves_no_message(outbox: Outbox) -> N
     assert await outbox.rows() == []
 
 
-async def test_message_objects_and_validation(outbox: Outbox) -> None:
-    message = Message("Meet your partner", blocks=[SectionBlock(text="*Meet* your partner")])
+async def test_notices_and_validation(outbox: Outbox) -> None:
+    notice = Rendered(text="Meet your partner", blocks=[{"type": "divider"}])
     async with outbox.sessionmaker.begin() as session:
         assert await enqueue(
             session,
             team_id=TEAM,
             dedupe_key="intro:2",
-            kind="message",
-            message=message,
+            notice=notice,
             open_users=["U2", "U1", "U1"],
             now=outbox.clock.now(),
         )
-        bad = dict(team_id=TEAM, kind="message", now=outbox.clock.now())
+        bad = dict(team_id=TEAM, notice=Rendered(text="a"), now=outbox.clock.now())
         with pytest.raises(ValueError, match="exactly one"):
-            await enqueue(session, dedupe_key="x", message={"text": "a"}, **bad)
-        with pytest.raises(ValueError, match="text fallback"):
-            await enqueue(session, dedupe_key="x", message={"blocks": []}, channel="C1", **bad)
-        with pytest.raises(ValueError, match="set by the dispatcher"):
-            await enqueue(
-                session,
-                dedupe_key="x",
-                message={"text": "a", "channel": "C2"},
-                channel="C1",
-                **bad,
-            )
+            await enqueue(session, dedupe_key="x", **bad)
         with pytest.raises(ValueError, match="1 to 8"):
-            await enqueue(
-                session,
-                dedupe_key="x",
-                message={"text": "a"},
-                open_users=[f"U{i}" for i in range(9)],
-                **bad,
-            )
-        with pytest.raises(ValueError, match="unknown outbox kind"):
-            await enqueue(
-                session,
-                team_id=TEAM,
-                dedupe_key="x",
-                kind="typo",
-                message={"text": "a"},
-                channel="C1",
-                now=outbox.clock.now(),
-            )
+            await enqueue(session, dedupe_key="x", open_users=[f"U{i}" for i in range(9)], **bad)
     [row] = await outbox.rows()
     assert row.open_users == ["U1", "U2"]
-    assert row.payload["blocks"][0]["type"] == "section"
+    assert (row.kind, row.notice) == ("rendered", notice.model_dump(mode="json"))
 
 
-def test_kinds_are_registered_once() -> None:
-    async def hook(session, row) -> None:  # noqa: ANN001
-        return None
-
-    register_kind("test-once", after_send=hook)
-    register_kind("test-once", after_send=hook)
-    with pytest.raises(ValueError, match="another hook"):
-        register_kind("test-once")
+async def test_a_row_that_cannot_be_rendered_fails_with_its_reason(outbox: Outbox) -> None:
+    await outbox.add("ok")
+    async with outbox.sessionmaker.begin() as session:
+        now = outbox.clock.now()
+        for key, kind, notice in (
+            ("typo", "no-such-kind", {"text": "a"}),
+            ("misfit", "checkin", {"checkin_id": "seven"}),
+            ("empty", "rendered", {"text": " "}),
+        ):
+            session.add(
+                OutboxMessage(
+                    team_id=TEAM,
+                    dedupe_key=key,
+                    kind=kind,
+                    status="pending",
+                    notice=notice,
+                    channel="C1",
+                    attempts=0,
+                    next_attempt_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    await outbox.deliver_all()
+    rows = {row.dedupe_key: row for row in await outbox.rows()}
+    assert rows["ok"].status == "sent" and len(outbox.posted()) == 1
+    assert rows["typo"].last_error == "unknown notice kind 'no-such-kind'"
+    assert rows["misfit"].last_error is not None
+    assert rows["misfit"].last_error.startswith("checkin notice does not fit")
+    assert rows["empty"].last_error == (
+        "rendering failed: ValueError: a message needs a text fallback"
+    )
+    assert {rows[key].status for key in ("typo", "misfit", "empty")} == {"failed"}
 
 
 async def test_backlog_counts_and_retry_failed(outbox: Outbox) -> None:
@@ -187,9 +181,9 @@ async def test_rotnem_outbox_commands(
             OutboxMessage(
                 team_id=TEAM,
                 dedupe_key="intro:3",
-                kind="message",
+                kind="rendered",
                 status="failed",
-                payload={"text": "x"},
+                notice={"text": "x"},
                 channel="C1",
                 attempts=1,
                 next_attempt_at=now,
@@ -225,8 +219,7 @@ async def test_healthz_reports_the_outbox_backlog(bot: RunningBot) -> None:
             session,
             team_id=TEAM,
             dedupe_key="k",
-            kind="message",
-            message={"text": "x"},
+            notice=Rendered(text="x"),
             channel="C1",
             now=bot.clock.now(),
         )

@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 
 from bot.clock import SystemClock
 from bot.db import create_engine, create_sessionmaker
-from bot.delivery import METADATA_EVENT_TYPE, enqueue
+from bot.delivery.outbox import METADATA_EVENT_TYPE, enqueue
 from bot.sandbox import FakeSlack
+from bot.services.notices import Rendered
 from models import OutboxMessage
 from tests.delivery.conftest import TEAM
 
@@ -76,8 +77,7 @@ async def fill(database_url: str, count: int) -> None:
                 session,
                 team_id=TEAM,
                 dedupe_key=f"fanout:{n}",
-                kind="message",
-                message={"text": f"hello {n}"},
+                notice=Rendered(text=f"hello {n}"),
                 channel=f"C{n:06d}",
                 now=now,
             )

@@ -11,6 +11,7 @@ from bot.blocks.profile import profile_modal
 from bot.sandbox import FakeSlack
 from bot.sandbox.driver import DriverError, answers_by_label, find_button, options_of
 from bot.sandbox.people import make_workspace, roles_for
+from bot.services.checkins import CheckinNotice
 from bot.services.tools import ToolInfo
 
 
@@ -36,7 +37,9 @@ def test_workspace_is_seeded_and_shaped_like_a_company() -> None:
 
 
 def test_buttons_are_found_by_their_visible_text() -> None:
-    blocks = checkin_message(12, 1, "U1").to_dict()["blocks"]
+    blocks = checkin_message(CheckinNotice(checkin_id=12, attempt=1, partner="U1")).to_dict()[
+        "blocks"
+    ]
     assert find_button(blocks, "We met").action_id == "checkin_met"
     assert find_button(blocks, "not yet").value == "12:1"
     with pytest.raises(DriverError, match="no button “Approve” here; there is “✅ We met”"):

@@ -10,8 +10,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.delivery import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from bot.ids import ActionId, BlockId
+from bot.notice_kinds import notice_kinds
 from bot.sandbox import FakeSlack
 from models import OutboxMessage, Tool
 from tests.enrollment.conftest import (
@@ -84,13 +85,15 @@ async def test_joining_the_program_channel_queues_one_invite_with_a_join_button(
     await bot.slack.wait_for("users.info", infos + 4)
     rows = await eventually_async(lambda: outbox(bot))
     assert [(r.dedupe_key, r.kind, r.open_users) for r in rows] == [
-        (f"invite:{GUIDE}", "enrollment_invite", [GUIDE])
+        (f"invite:{GUIDE}", "invite", [GUIDE])
     ]
     assert bot.slack.count("chat.postMessage") == 0, "proactive messages only leave via the outbox"
 
     # The dispatcher delivers it; the person clicks Join, fills the modal, and the invite says so.
     client = AsyncWebClient(token="xoxb-test-token", base_url=bot.slack.api_url)
-    dispatcher = Dispatcher(sessionmaker=bot.deps.sessionmaker, clock=bot.clock, client=client)
+    dispatcher = Dispatcher(
+        sessionmaker=bot.deps.sessionmaker, clock=bot.clock, client=client, kinds=notice_kinds()
+    )
     assert await dispatcher.drain() == 1
     dm = bot.slack.dm_channel(GUIDE)
     invite = bot.slack.messages(dm)[-1]

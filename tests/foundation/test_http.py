@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
-from bot.jobs.housekeeping import forget_old_events_job
+from bot.jobs.events import forget_old_events_job
 from bot.sandbox import FakeSlack
 from bot.sandbox.signing import sign, url_verification_body
 from models import ProcessedEvent, Workspace

@@ -14,7 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.ids import ActionId, BlockId
-from bot.jobs.weekly import enqueue_checkins, enqueue_prompts, keepalive_stalls, keepalive_tick
+from bot.jobs.checkins import checkins_tick, enqueue_checkins
+from bot.jobs.prompts import enqueue_prompts, prompts_tick
+from bot.jobs.stalls import stalls_tick
 from bot.services import rounds
 from bot.services.program import defaults_from
 from models import CheckIn, OutboxMessage, Pair, WeeklyPrompt
@@ -72,16 +74,18 @@ class Keep:
         return made.pair.pair_id
 
     async def tick(self) -> None:
-        await keepalive_tick(self.bot.deps)
+        """The jobs that run every minute, in the order the scheduler lists them."""
+        await prompts_tick(self.bot.deps)
+        await checkins_tick(self.bot.deps)
 
     async def stalls(self) -> None:
-        await keepalive_stalls(self.bot.deps)
+        await stalls_tick(self.bot.deps)
 
     async def nudge_now(self) -> int:
-        return (await enqueue_prompts(self.bot.deps, force=True)).prompts
+        return (await enqueue_prompts(self.bot.deps, force=True)).sent
 
     async def checkin_now(self) -> int:
-        return (await enqueue_checkins(self.bot.deps, force=True)).checkins
+        return (await enqueue_checkins(self.bot.deps, force=True)).asked
 
     async def deliver(self) -> None:
         """Drain the outbox without moving the clock past messages that wait (reminders)."""

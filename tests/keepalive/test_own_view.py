@@ -1,11 +1,9 @@
-"""The person's own view (`/rotnem status`, the Home tab) and the fast message templates."""
+"""The person's own view (`/rotnem status`, the Home tab) ."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.blocks.checkins import checkin_message, checkin_payload
-from bot.blocks.prompts import weekly_prompt_message, weekly_prompt_payload
 from bot.ids import ActionId, BlockId
 from tests.keepalive.conftest import Keep
 from tests.keepalive.test_checkins import GUIDE, LEARNER, asked
@@ -26,17 +24,3 @@ async def test_status_and_home_show_sessions_tools_and_next_prompt(keep: Keep) -
     await keep.slack.wait_for("views.publish", 1)
     home = keep.slack.home_view(LEARNER)
     assert home is not None and "Tools covered so far" in str(home["blocks"])
-
-
-def test_templates_give_exactly_what_the_builders_give() -> None:
-    assert checkin_payload(42, 2, "U0PARTNER") == checkin_message(42, 2, "U0PARTNER").to_dict()
-    kwargs = {
-        "direction": "teach",
-        "guide": "U0G",
-        "learner": "U0L",
-        "text": 'Use "ChatGPT" {braces}',
-        "exercise": "Do it — in 20 minutes",
-        "tool": "ChatGPT",
-        "checkin_days": 3,
-    }
-    assert weekly_prompt_payload(**kwargs) == weekly_prompt_message(**kwargs).to_dict()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bot.blocks.prompts import weekly_prompt_message, weekly_prompt_payload
 from bot.services import enrollment
 from bot.services.prompts import (
     CatalogueEntry,
@@ -76,7 +75,7 @@ async def test_alternates_never_repeats_and_never_sends_twice(keep: Keep) -> Non
         "ChatGPT",
         "LinkedIn",
     ]
-    assert len(await keep.outbox("weekly_prompt")) == 6
+    assert len(await keep.outbox("prompt")) == 6
     await keep.deliver()
     channel = (await keep.pair_row(pair_id)).group_channel_id
     weekly = [p for p in keep.group_posts(channel) if "This week" in str(p["blocks"])]
@@ -101,7 +100,7 @@ async def test_paused_pairs_get_nothing_that_week(keep: Keep) -> None:
     keep.at(datetime(2026, 12, 2, 10, 0, tzinfo=UTC))
     await keep.tick()
     assert await keep.nudge_now() == 0
-    assert await keep.outbox("weekly_prompt") == []
+    assert await keep.outbox("prompt") == []
     keep.at(datetime(2026, 12, 7, 10, 0, tzinfo=UTC))
     await keep.tick()
     rows = await keep.prompts_of(pair_id)
@@ -112,12 +111,12 @@ async def test_paused_pairs_get_nothing_that_week(keep: Keep) -> None:
 async def test_nudge_now_twice_sends_once_even_at_the_same_time(keep: Keep) -> None:
     pairs = await three_zones(keep)  # introduced this week: the tick leaves them for next week
     await keep.tick()
-    assert await keep.outbox("weekly_prompt") == []
+    assert await keep.outbox("prompt") == []
     results = await asyncio.gather(keep.nudge_now(), keep.nudge_now())
     assert sorted(results) in ([0, 3], [1, 2], [2, 1], [3, 0]) and sum(results) == 3
     assert await keep.nudge_now() == 0
     await keep.tick()
-    assert len(await keep.outbox("weekly_prompt")) == 3
+    assert len(await keep.outbox("prompt")) == 3
     for pair_id in pairs.values():
         assert len(await keep.prompts_of(pair_id)) == 1
 
@@ -128,13 +127,13 @@ async def test_a_scheduler_down_for_days_or_restarted_sends_once_and_misses_noth
     pairs = await three_zones(keep)
     keep.at(datetime(2026, 11, 30, 10, 30, tzinfo=UTC))  # Tokyo and London are due
     await keep.tick()
-    assert len(await keep.outbox("weekly_prompt")) == 2
+    assert len(await keep.outbox("prompt")) == 2
     # The process dies; a new one starts on Wednesday (New York's Monday passed meanwhile).
     keep.at(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))
     await keep.tick()
     await keep.tick()
-    keys = sorted(row.dedupe_key for row in await keep.outbox("weekly_prompt"))
-    assert keys == sorted(f"nudge:{pair_id}:2026-W49" for pair_id in pairs.values())
+    keys = sorted(row.dedupe_key for row in await keep.outbox("prompt"))
+    assert keys == sorted(f"prompt:{pair_id}:2026-W49" for pair_id in pairs.values())
     rows = await keep.rows(WeeklyPrompt)
     ny = next(r for r in rows if r.pair_id == pairs[NEW_YORK])
     assert ny.due_at == datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
@@ -157,23 +156,6 @@ def test_choose_prompt_falls_back_to_any_tool_then_to_the_oldest() -> None:
     # No tools in common: mirror prompts only.
     only = choose_prompt(7, [], [], [], catalogue)
     assert only is not None and only.direction == "mirror"
-
-
-def test_the_prompt_payload_is_the_message_filled_in() -> None:
-    for direction, exercise, tool in (
-        ("teach", "Do it together.", "Notion"),
-        ("teach", None, None),
-        ("mirror", "Share it.", None),
-    ):
-        args = dict(direction=direction, text="Show how", exercise=exercise, tool=tool)
-        filled = weekly_prompt_payload(guide="U0G1", learner="U0L1", checkin_days=3, **args)
-        message = weekly_prompt_message(
-            guide="U0G1", learner="U0L1", checkin_days=3, **args
-        ).to_dict()
-        assert filled == message
-        # Another pair's payload does not change the first one.
-        weekly_prompt_payload(guide="U0G9", learner="U0L9", checkin_days=3, **args)
-        assert "U0G9" not in str(filled)
 
 
 def test_history_read_aggregated_is_the_rows_read_one_by_one() -> None:

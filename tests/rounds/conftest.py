@@ -16,11 +16,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.delivery import DispatchConfig, Dispatcher
+from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.ids import ActionId, BlockId
+from bot.notice_kinds import notice_kinds
 from bot.sandbox import FakeSlack
 from bot.services import enrollment, tools
 from bot.services.enrollment import Identity, ProfileInput
+from bot.services.events import remember_workspace
 from models import OutboxMessage, Pair, Role
 from tests.harness import ADMIN_ID, BOT_TOKEN, RunningBot, start_bot
 
@@ -56,10 +58,12 @@ class Program:
         capacity: int = 1,
         department: str = "Sales",
     ) -> None:
-        """A participant saved through the real enrollment service (faster than the modal)."""
+        """A participant saved through the real enrollment service (faster than the modal);
+        the workspace is known to the bot, as after any request from it."""
         self.slack.add_user(user_id, real_name=name, tz=tz)
         now = self.bot.clock.now()
         async with self.bot.deps.sessionmaker.begin() as session:
+            await remember_workspace(session, self.team_id, now)
             catalogue = {t.name: t.id for t in await tools.list_tools(session)}
             profile = ProfileInput(
                 role=Role(role),
@@ -195,6 +199,7 @@ async def program(
             sessionmaker=running.deps.sessionmaker,
             clock=clock,
             client=client,
+            kinds=notice_kinds(),
             config=config,
             pacer=config.pacer(clock=lambda: clock.now().timestamp(), sleep=sleep),
         )

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.ids import ActionId, BlockId
-from bot.jobs.cycles import end_due_cycles_job
+from bot.jobs.rounds import end_due_cycles_job
 from bot.services import enrollment
 from bot.services.program import update_program_settings
 from models import Participant, Round
@@ -144,8 +144,8 @@ async def test_double_click_and_two_admins_at_once_create_the_round_once(
     assert len(approved) == 1 and len(refused) == 2
     assert all(a["replace_original"] is False for a in refused)
     assert len(await program.pairs()) == 2
-    assert len(await program.outbox("pair_intro")) == 2
-    assert len(await program.outbox("round_announcement")) == 1
+    assert len(await program.outbox("intro")) == 2
+    assert len(await program.outbox("announcement")) == 1
     await program.deliver_all()
     assert len([c for c in program.slack.calls("conversations.open") if c.ok]) == 2
 

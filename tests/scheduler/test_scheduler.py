@@ -13,10 +13,12 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.config import load_settings
 from bot.db import create_engine, create_sessionmaker
-from bot.delivery import enqueue
+from bot.delivery.outbox import enqueue
 from bot.deps import Deps
-from bot.jobs import Job, every, iso_week, job, registered_jobs, unregister_job
-from bot.scheduler import build_scheduler, run_job
+from bot.jobs import Job, every
+from bot.scheduler import JOBS, build_scheduler, run_job
+from bot.services.keepalive import iso_week
+from bot.services.notices import Rendered
 from models import OutboxMessage
 
 TEAM = "T123ABC456"
@@ -40,8 +42,7 @@ async def weekly_digest(deps: Deps) -> None:
             session,
             team_id=TEAM,
             dedupe_key=f"digest:{iso_week(now)}",
-            kind="message",
-            message={"text": f"Your week {iso_week(now)}"},
+            notice=Rendered(text=f"Your week {iso_week(now)}"),
             channel="C0PROGRAM",
             now=now,
         )
@@ -100,28 +101,22 @@ async def test_missed_runs_are_coalesced_into_one(deps: Deps) -> None:
         scheduler.shutdown(wait=False)
 
 
-async def test_the_scheduler_runs_registered_jobs_in_utc_with_safe_defaults(deps: Deps) -> None:
-    @job("test-registered", every(minutes=1), misfire_grace_time=600)
-    async def registered(_deps: Deps) -> None:
+async def test_the_scheduler_runs_the_bots_jobs_in_utc_with_safe_defaults(deps: Deps) -> None:
+    async def listed(_deps: Deps) -> None:
         return None
 
+    extra = Job("test-listed", every(minutes=1), listed, misfire_grace_time=600)
+    scheduler = build_scheduler(deps, jobs=(*JOBS, extra))
+    scheduler.start(paused=True)
     try:
-        assert "test-registered" in [j.id for j in registered_jobs()]
-        scheduler = build_scheduler(deps)
-        scheduler.start(paused=True)
-        try:
-            aps_job = scheduler.get_job("test-registered")
-            assert aps_job.coalesce is True
-            assert aps_job.max_instances == 1
-            assert aps_job.misfire_grace_time == 600
-            assert str(scheduler.timezone) == "UTC"
-            # Building again (a restart, a second process) keeps one job per id.
-            again = build_scheduler(deps)
-            assert len([j for j in again.get_jobs() if j.id == "test-registered"]) == 1
-        finally:
-            scheduler.shutdown(wait=False)
+        assert {job.id for job in scheduler.get_jobs()} == {job.id for job in (*JOBS, extra)}
+        aps_job = scheduler.get_job("test-listed")
+        assert aps_job.coalesce is True
+        assert aps_job.max_instances == 1
+        assert aps_job.misfire_grace_time == 600
+        assert str(scheduler.timezone) == "UTC"
     finally:
-        unregister_job("test-registered")
+        scheduler.shutdown(wait=False)
 
 
 async def test_a_failing_job_is_logged_and_does_not_stop_the_scheduler(

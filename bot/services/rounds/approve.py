@@ -18,13 +18,24 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks import rounds as blocks
 from bot.delivery.outbox import enqueue
 from bot.pairing.rules import Rules
 from bot.services.program import ProgramConfig, program_config
 from bot.services.rounds import loading
-from bot.services.rounds.kinds import KIND_ANNOUNCE, KIND_INTRO, KIND_WAITLIST
-from bot.services.rounds.model import Approval, CreatedPair, DroppedPair, Person, Proposal
+from bot.services.rounds.model import (
+    Approval,
+    CreatedPair,
+    DroppedPair,
+    Person,
+    Proposal,
+    offset_minutes,
+)
+from bot.services.rounds.notices import (
+    AnnouncementNotice,
+    IntroNotice,
+    IntroPerson,
+    WaitlistNotice,
+)
 from bot.services.rounds.propose import decide
 from models import Pair, Participant, RoundStatus, State
 
@@ -141,8 +152,7 @@ async def approve_round(
             session,
             team_id=team_id,
             dedupe_key=f"waitlist:{round_.id}:{user_id}",
-            kind=KIND_WAITLIST,
-            message=blocks.waitlist_message(reason),
+            notice=WaitlistNotice(reason=reason),
             channel=user_id,
             now=now,
         )
@@ -153,9 +163,8 @@ async def approve_round(
             session,
             team_id=team_id,
             dedupe_key=f"announce:{round_.id}",
-            kind=KIND_ANNOUNCE,
-            message=blocks.announcement_message(
-                [(p.guide, p.learner) for p in created], config.cycle_weeks
+            notice=AnnouncementNotice(
+                pairs=tuple((p.guide, p.learner) for p in created), cycle_weeks=config.cycle_weeks
             ),
             channel=announce_channel,
             now=now,
@@ -203,12 +212,25 @@ async def create_pair(
         session,
         team_id=team_id,
         dedupe_key=f"intro:{pair.id}",
-        kind=KIND_INTRO,
-        message=blocks.intro_message(
-            pair.id, guide.intro("guide", now), learner.intro("learner", now), tuple(shared_tools)
+        notice=IntroNotice(
+            pair_id=pair.id,
+            guide=_intro_person(guide, "guide", now),
+            learner=_intro_person(learner, "learner", now),
+            shared_tools=tuple(shared_tools),
         ),
         open_users=[guide.user_id, learner.user_id],
-        context={"pair_id": pair.id},
         now=now,
     )
     return CreatedPair(pair.id, guide.user_id, learner.user_id, tuple(shared_tools))
+
+
+def _intro_person(person: Person, role: str, now: datetime) -> IntroPerson:
+    return IntroPerson(
+        user_id=person.user_id,
+        role=role,
+        tz=person.tz,
+        utc_offset_minutes=offset_minutes(person.tz, now),
+        teaches=person.teaches,
+        learns=person.learns,
+        share=person.share,
+    )

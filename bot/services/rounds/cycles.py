@@ -10,15 +10,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks import rounds as blocks
 from bot.delivery.outbox import enqueue
 from bot.services.errors import NoActivePair, NotAllowed
 from bot.services.program import ProgramConfig, program_config
 from bot.services.rounds import loading
-from bot.services.rounds.kinds import KIND_CYCLE_END, KIND_PROPOSAL
 from bot.services.rounds.manual import current_cycle, end_pairs
 from bot.services.rounds.model import Proposal
-from bot.services.rounds.propose import propose_round
+from bot.services.rounds.notices import CycleEndNotice
+from bot.services.rounds.propose import propose_round, send_proposal
 from models import EndReason, Pair, Round, RoundStatus, State
 
 
@@ -116,16 +115,7 @@ async def end_due_cycles(
         proposal = await propose_round(
             session, team_id, now=now, defaults=defaults, proposed_by=None
         )
-        for admin in sorted(set(admins)):
-            await enqueue(
-                session,
-                team_id=team_id,
-                dedupe_key=f"proposal:{proposal.round_id}:{admin}",
-                kind=KIND_PROPOSAL,
-                message=blocks.proposal_message(proposal, automatic=True),
-                channel=admin,
-                now=now,
-            )
+        await send_proposal(session, team_id, proposal, admins=admins, now=now, automatic=True)
         outcomes = [
             CycleEnd(
                 o.round_id,
@@ -165,8 +155,9 @@ async def _thank(
             session,
             team_id=round_.team_id,
             dedupe_key=f"cycle-end:{round_.id}:{person.user_id}",
-            kind=KIND_CYCLE_END,
-            message=blocks.cycle_end_message(round_.id, others, config.cycle_weeks),
+            notice=CycleEndNotice(
+                round_id=round_.id, partners=tuple(others), cycle_weeks=config.cycle_weeks
+            ),
             channel=person.user_id,
             now=now,
         )

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot import pairing
-from bot.blocks import rounds as blocks
 from bot.services.rounds.model import Person, offset_minutes
+from bot.text import tools_phrase
 from models import Direction, Pair, PairExclusion, Participant, ParticipantTool, Tool
 
 
@@ -212,6 +212,6 @@ def rule_refusal(rule: str, guide: Person, learner: Person) -> str:
     return (
         f"{guide.name} doesn't teach anything {learner.name} wants to learn "
         f"(rule: at least one tool in common). {guide.name} teaches "
-        f"{blocks.tools_phrase(guide.teaches)}; {learner.name} wants "
-        f"{blocks.tools_phrase(learner.learns)}."
+        f"{tools_phrase(guide.teaches)}; {learner.name} wants "
+        f"{tools_phrase(learner.learns)}."
     )

@@ -11,15 +11,14 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import pairing
-from bot.blocks import rounds as blocks
 from bot.delivery.outbox import enqueue
 from bot.pairing.rules import Rules
 from bot.services.errors import AlreadyPaired, NoActivePair, NotAParticipant, PairingRuleBroken
 from bot.services.program import ProgramConfig, program_config
 from bot.services.rounds import loading
 from bot.services.rounds.approve import create_pair, cycle_dates
-from bot.services.rounds.kinds import KIND_PAIR_ENDED
 from bot.services.rounds.model import EndedPair, ManualPair
+from bot.services.rounds.notices import PairEndedNotice
 from models import EndReason, Pair, Participant, Round, RoundSource, RoundStatus, State
 
 
@@ -210,8 +209,7 @@ async def _notify_ended(
                 session,
                 team_id=team_id,
                 dedupe_key=f"pair-ended:{pair.id}:{me.user_id}",
-                kind=KIND_PAIR_ENDED,
-                message=blocks.pair_ended_message(other.user_id, reason),
+                notice=PairEndedNotice(partner=other.user_id, why=reason.value),
                 channel=me.user_id,
                 now=now,
             )

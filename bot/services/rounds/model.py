@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.blocks import rounds as blocks
 from models import EndReason, Round, State
 
 
@@ -39,17 +38,6 @@ class Person:
             self.state == State.PAUSED
             and self.paused_until is not None
             and self.paused_until <= now
-        )
-
-    def intro(self, role: str, now: datetime) -> blocks.IntroPerson:
-        return blocks.IntroPerson(
-            user_id=self.user_id,
-            role=role,
-            tz=self.tz,
-            utc_offset_minutes=offset_minutes(self.tz, now),
-            teaches=self.teaches,
-            learns=self.learns,
-            share=self.share,
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -10,10 +11,12 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import pairing
+from bot.delivery.outbox import enqueue
 from bot.services.errors import RoundAlreadyDecided, RoundNotFound
 from bot.services.program import ProgramConfig, program_config
 from bot.services.rounds import loading
 from bot.services.rounds.model import Proposal, ProposedPair, Unplaced
+from bot.services.rounds.notices import ProposalNotice
 from models import Round, RoundSource, RoundStatus
 
 
@@ -81,9 +84,26 @@ async def propose_round(
     return Proposal.of(round_)
 
 
-async def get_proposal(session: AsyncSession, team_id: str, round_id: int) -> Proposal:
-    round_ = await _round(session, team_id, round_id)
-    return Proposal.of(round_)
+async def send_proposal(
+    session: AsyncSession,
+    team_id: str,
+    proposal: Proposal,
+    *,
+    admins: Iterable[str],
+    now: datetime,
+    automatic: bool = False,
+) -> None:
+    """Queue the proposal to each HR admin's DM, with Approve / Discard (once per admin)."""
+    notice = ProposalNotice(proposal=proposal, automatic=automatic)
+    for admin in sorted(set(admins)):
+        await enqueue(
+            session,
+            team_id=team_id,
+            dedupe_key=f"proposal:{proposal.round_id}:{admin}",
+            notice=notice,
+            channel=admin,
+            now=now,
+        )
 
 
 async def _round(session: AsyncSession, team_id: str, round_id: int) -> Round:

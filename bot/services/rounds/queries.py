@@ -4,7 +4,7 @@ time zones and the tools they share), `current_partners` / `past_partners` (one 
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -94,6 +94,7 @@ async def past_partners(session: AsyncSession, team_id: str, user_id: str) -> li
     return await _partners(session, team_id, user_id, active=False)
 
 
-async def count_active_pairs(session: AsyncSession, team_id: str) -> int:
-    query = select(func.count()).where(Pair.team_id == team_id, Pair.ended_at.is_(None))
-    return int(await session.scalar(query) or 0)
+async def teams_with_active_pairs(session: AsyncSession) -> list[str]:
+    """Workspaces with at least one running pair (the keep-alive jobs' work list)."""
+    query = select(Pair.team_id).where(Pair.ended_at.is_(None)).distinct().order_by(Pair.team_id)
+    return list((await session.scalars(query)).all())

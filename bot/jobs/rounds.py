@@ -1,7 +1,7 @@
 """The end of a cycle: on its end date pairs end, people are thanked and asked about the next one.
 
 The job only reads what is due from the database, so running late, twice or in two processes
-ends each cycle once (see `bot.services.rounds.end_due_cycles`).
+ends each cycle once (see `bot.services.rounds.cycles.end_due_cycles`).
 """
 
 from __future__ import annotations
@@ -9,14 +9,13 @@ from __future__ import annotations
 import logging
 
 from bot.deps import Deps
-from bot.jobs import every, job
+from bot.jobs import Job, every
 from bot.services.program import defaults_from
-from bot.services.rounds import end_due_cycles
+from bot.services.rounds.cycles import end_due_cycles
 
 logger = logging.getLogger(__name__)
 
 
-@job("rounds-end-due-cycles", every(minutes=15))
 async def end_due_cycles_job(deps: Deps) -> None:
     settings = deps.settings
     async with deps.sessionmaker.begin() as session:
@@ -34,3 +33,6 @@ async def end_due_cycles_job(deps: Deps) -> None:
             cycle.ended_pairs,
             f"; next round {cycle.proposal.round_id} proposed" if cycle.proposal else "",
         )
+
+
+END_DUE_CYCLES = Job("rounds-end-due-cycles", every(minutes=15), end_due_cycles_job)

@@ -1,28 +1,19 @@
-"""The `rotnem` command line."""
+"""The `rotnem` command line: the parser and `main` here, each command in its own module.
+
+Commands import what they need when they run, so `rotnem version` or a refused `serve` starts
+in a blink. Every command that changes something goes through the same services as Slack.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot import __version__
+from bot.cli.common import EXIT_USAGE
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
-
-EXIT_CONFIG = 2
-
-MISSING_CREDENTIALS = (
-    "rotnem serve needs {names} to talk to Slack. Create the Slack app from manifest.yml and copy "
-    "the Bot User OAuth Token (SLACK_BOT_TOKEN) and the Signing Secret (SLACK_SIGNING_SECRET) into "
-    'the environment or a .env file: see "Create the Slack app" in the README.'
-)
-
-WORKER_MISSING_TOKEN = (
-    "rotnem worker needs SLACK_BOT_TOKEN to send messages to Slack. Copy the Bot User OAuth "
-    'Token of the Slack app into the environment or a .env file: see "Create the Slack app" in '
-    "the README."
-)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -83,88 +74,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    missing = settings.missing_slack_credentials()
-    if missing:
-        print(MISSING_CREDENTIALS.format(names=" and ".join(missing)), file=sys.stderr)
-        return EXIT_CONFIG
-    from bot import migrate, runtime
-
-    if not args.no_migrate:
-        migrate.upgrade(settings.database_url)
-    runtime.serve(runtime.build_deps(settings), background=not args.no_scheduler)
-    return 0
-
-
-def _worker(settings: Settings, _args: argparse.Namespace) -> int:
-    if settings.missing_slack_credentials().count("SLACK_BOT_TOKEN"):
-        print(WORKER_MISSING_TOKEN, file=sys.stderr)
-        return EXIT_CONFIG
-    import asyncio
-
-    from bot import runtime, worker
-
-    if not asyncio.run(worker.schema_ready(settings.database_url)):
-        print(
-            "The database has no outbox table yet: run `rotnem migrate` (the Procfile's release "
-            "step does) before starting workers.",
-            file=sys.stderr,
-        )
-        return EXIT_CONFIG
-    runtime.work(runtime.build_deps(settings))
-    return 0
-
-
-def _outbox(settings: Settings, args: argparse.Namespace) -> int:
-    import asyncio
-
-    from bot.delivery import report
-
-    if args.outbox_command == "retry":
-        count = asyncio.run(report.requeue_failed(settings.database_url, kind=args.kind))
-        print(f"Re-queued {count} failed message(s).")
-        return 0
-    print(asyncio.run(report.outbox_report(settings.database_url)))
-    return 0
-
-
-def _pair(settings: Settings, args: argparse.Namespace) -> int:
-    import asyncio
-
-    from bot.pair_cli import run_pair
-
-    outcome = asyncio.run(run_pair(settings, dry_run=args.dry_run, yes=args.yes, team=args.team))
-    print(outcome.text, file=sys.stdout if outcome.code == 0 else sys.stderr)
-    return outcome.code
-
-
-def _keepalive(settings: Settings, args: argparse.Namespace) -> int:
-    import asyncio
-
-    from bot import keepalive_cli
-
-    if args.command == "nudge":
-        outcome = asyncio.run(keepalive_cli.nudge_now(settings))
-    elif args.command == "checkin":
-        outcome = asyncio.run(keepalive_cli.checkin_now(settings))
-    else:
-        outcome = asyncio.run(
-            keepalive_cli.export(settings, args.what, output=args.output, team=args.team)
-        )
-    # An export to standard output keeps it clean: the summary goes to standard error.
-    to_stderr = outcome.code != 0 or (args.command == "export" and args.output is None)
-    print(outcome.text, file=sys.stderr if to_stderr else sys.stdout)
-    return outcome.code
-
-
-def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
-    from bot import migrate
-
-    migrate.upgrade(settings.database_url)
-    print("Database schema is up to date.")
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "version":
@@ -179,19 +88,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except ConfigError as exc:
         print(f"{exc}\nSee the configuration table in the README.", file=sys.stderr)
-        return EXIT_CONFIG
+        return EXIT_USAGE
     configure_logging(settings.log_level)
-    handler = {
-        "serve": _serve,
-        "migrate": _migrate,
-        "worker": _worker,
-        "outbox": _outbox,
-        "pair": _pair,
-        "nudge": _keepalive,
-        "checkin": _keepalive,
-        "export": _keepalive,
+    from bot.cli import checkins, outbox, program, prompts, rounds, serve
+
+    command: Callable[[Settings, argparse.Namespace], int] = {
+        "serve": serve.serve,
+        "worker": serve.worker,
+        "migrate": serve.migrate,
+        "outbox": outbox.outbox,
+        "pair": rounds.pair,
+        "nudge": prompts.nudge,
+        "checkin": checkins.checkin,
+        "export": program.export,
     }[args.command]
-    return handler(settings, args)
+    return command(settings, args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,55 @@
+"""What the command-line commands share: their outcome, choosing the workspace, plain tables."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.events import known_teams
+
+# Exit codes: a usage or configuration problem the operator can fix, a refusal by the program.
+EXIT_USAGE = 2
+EXIT_REFUSED = 1
+
+
+class UsageError(Exception):
+    """Bad usage: the message says what to type instead (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command prints, and its exit code; failures and summaries go to standard error."""
+
+    text: str
+    code: int = 0
+    to_stderr: bool = False
+
+    def print(self) -> int:
+        print(self.text, file=sys.stderr if self.code or self.to_stderr else sys.stdout)
+        return self.code
+
+
+async def choose_team(session: AsyncSession, team: str | None) -> str:
+    """The workspace a command acts on: `--team`, or the only one that has used the bot."""
+    if team:
+        return team
+    teams = await known_teams(session)
+    if len(teams) == 1:
+        return teams[0]
+    if not teams:
+        raise UsageError("No workspace has used the bot yet, so there is nothing to do.")
+    raise UsageError(f"Several workspaces use this bot: add --team (one of {', '.join(teams)}).")
+
+
+def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
+    """A plain-text table with columns padded to their widest cell."""
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(header)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += [
+        "  ".join(str(c).ljust(widths[i]) for i, c in enumerate(row)).rstrip() for row in rows
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,38 @@
+"""`rotnem export sessions|pairs|participants [--output FILE] [--team T…]`: HR's CSV files."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.cli.common import EXIT_USAGE, Outcome, UsageError, choose_team
+from bot.config import Settings
+from bot.deps import one_off_deps
+from bot.services import reports
+
+
+async def export_csv(
+    settings: Settings, kind: reports.ExportKind, *, output: str | None, team: str | None
+) -> Outcome:
+    """Write one export to `output` (standard output when None)."""
+    async with one_off_deps(settings) as deps, deps.sessionmaker() as session:
+        try:
+            team_id = await choose_team(session, team)
+        except UsageError as exc:
+            return Outcome(str(exc), EXIT_USAGE)
+        header, rows = await reports.export_rows(session, team_id, kind)
+    if output is None:
+        count = reports.write_csv(sys.stdout, header, rows)
+        sys.stdout.flush()
+        # Standard output carries the CSV alone: the summary goes to standard error.
+        return Outcome(f"{count} row(s).", to_stderr=True)
+    with Path(output).open("w", encoding="utf-8", newline="") as out:
+        count = reports.write_csv(out, header, rows)
+    return Outcome(f"Wrote {count} row(s) to {output}.")
+
+
+def export(settings: Settings, args: argparse.Namespace) -> int:
+    outcome = asyncio.run(export_csv(settings, args.what, output=args.output, team=args.team))
+    return outcome.print()

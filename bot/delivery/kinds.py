@@ -1,0 +1,77 @@
+"""The table of notice kinds the dispatcher renders with: kind → notice type, renderer, after-send.
+
+The table is built where a process is composed (`bot.notice_kinds`) and handed to the
+dispatcher, so every process knows every kind by construction — nothing registers itself as a
+side effect of being imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.blocks.message import Message
+from bot.services.notices import Notice
+
+N = TypeVar("N", bound=Notice)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Where Slack put a message: its conversation and timestamp."""
+
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class NoticeKind(Generic[N]):
+    """How one kind of notice leaves: its type, its renderer, and an optional `after_send`
+    that runs in the transaction marking the row sent (to store where the message landed, for
+    example). A hook only touches the database."""
+
+    notice: type[N]
+    render: Callable[[N], Message]
+    after_send: Callable[[AsyncSession, N, Sent], Awaitable[None]] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.notice.kind
+
+
+class Undeliverable(Exception):
+    """A row whose notice this process cannot read: an unknown kind or values that don't fit."""
+
+
+class NoticeKinds(Mapping[str, NoticeKind[Any]]):
+    """Every kind a process sends, by name; one entry per kind."""
+
+    def __init__(self, kinds: Iterable[NoticeKind[Any]]) -> None:
+        self._kinds: dict[str, NoticeKind[Any]] = {}
+        for kind in kinds:
+            if kind.name in self._kinds:
+                raise ValueError(f"notice kind {kind.name!r} appears twice in the table")
+            self._kinds[kind.name] = kind
+
+    def __getitem__(self, name: str) -> NoticeKind[Any]:
+        return self._kinds[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds)
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def read(self, name: str, values: Mapping[str, Any]) -> tuple[NoticeKind[Any], Notice]:
+        """The kind and the notice of a stored row; `Undeliverable` says what is wrong."""
+        kind = self._kinds.get(name)
+        if kind is None:
+            raise Undeliverable(f"unknown notice kind {name!r}")
+        try:
+            return kind, kind.notice.model_validate(values)
+        except ValidationError as exc:
+            raise Undeliverable(f"{name} notice does not fit: {exc.errors()[0]['msg']}") from exc

@@ -1,0 +1,48 @@
+"""Every minute, the check-ins due days after each prompt and the "Not yet" reminders due.
+
+Keys name the person and week (`checkin:<pair>:<user>:<week>`,
+`checkin-again:<pair>:<user>:<week>`), so running late, twice or in two processes asks once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.deps import Deps
+from bot.jobs import Job, every, for_each_team
+from bot.services import checkins
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CheckinRun:
+    asked: int = 0
+    reminded: int = 0
+
+
+async def enqueue_checkins(deps: Deps, *, force: bool = False) -> CheckinRun:
+    """Check-ins and reminders that are due (`force`: this week's check-ins, now)."""
+
+    async def ask(session: AsyncSession, team_id: str) -> int:
+        return await checkins.enqueue_due_checkins(
+            session, team_id, now=deps.clock.now(), force=force
+        )
+
+    async def remind(session: AsyncSession, team_id: str) -> int:
+        return await checkins.enqueue_due_reminders(session, team_id, now=deps.clock.now())
+
+    asked = sum(await for_each_team(deps, ask))
+    return CheckinRun(asked=asked, reminded=sum(await for_each_team(deps, remind)))
+
+
+async def checkins_tick(deps: Deps) -> None:
+    run = await enqueue_checkins(deps)
+    if run.asked or run.reminded:
+        logger.info("Check-ins: %d asked, %d reminder(s) enqueued", run.asked, run.reminded)
+
+
+CHECKINS_TICK = Job("checkins-tick", every(minutes=1), checkins_tick)
