@@ -4,28 +4,8 @@ Every model module is imported here so that `Base.metadata` is complete for Alem
 """
 
 from models.base import Base, UTCDateTime
-from models.keepalive import (
-    CheckIn,
-    CheckInStatus,
-    PairSession,
-    Prompt,
-    PromptKind,
-    SessionReport,
-    SettingsChange,
-    StallAlert,
-    WeeklyPrompt,
-)
-from models.outbox import OutboxMessage, OutboxStatus
-from models.pairing import (
-    EndReason,
-    Pair,
-    PairExclusion,
-    ProgramSettings,
-    Round,
-    RoundSource,
-    RoundStatus,
-)
-from models.participant import (
+from models.checkins import CheckIn, CheckInStatus, PairSession, SessionReport
+from models.enrollment import (
     Direction,
     Participant,
     ParticipantTool,
@@ -33,7 +13,12 @@ from models.participant import (
     State,
     StateChange,
 )
-from models.tool import Tool
+from models.outbox import OutboxMessage, OutboxStatus
+from models.program import ProgramSettings, SettingsChange
+from models.prompts import Prompt, PromptKind, WeeklyPrompt
+from models.rounds import EndReason, Pair, PairExclusion, Round, RoundSource, RoundStatus
+from models.stalls import StallAlert
+from models.tools import Tool
 from models.workspace import ProcessedEvent, Workspace
 
 __all__ = [

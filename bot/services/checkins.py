@@ -35,7 +35,8 @@ from models import (
     SessionReport,
     WeeklyPrompt,
 )
-from models.keepalive import CHECKINS_PENDING_SQL, REMINDER_PENDING_SQL
+from models.checkins import REMINDER_PENDING_SQL
+from models.prompts import CHECKINS_PENDING_SQL
 
 REMIND_AFTER = timedelta(days=2)
 # Weekly prompts whose check-ins are written per slice of the tick.

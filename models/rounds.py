@@ -1,4 +1,4 @@
-"""Pairing rounds (cycles), the pairs they create, personal exclusions and program settings.
+"""Pairing rounds (cycles), the pairs they create, and personal exclusions.
 
 Two rules are the database's, not a service's read-then-write: a learner is in at most one
 active pair (`uq_pairs_active_learner`, a partial unique index), and a round leaves "proposed"
@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -134,41 +133,3 @@ class PairExclusion(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     excluded_user_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime]
-
-
-class ProgramSettings(Base):
-    """Per-workspace program settings; a NULL column means "the environment's default".
-
-    Add a setting as one more nullable column (and its default in `bot/services/program.py`).
-    """
-
-    __tablename__ = "program_settings"
-    __table_args__ = (
-        CheckConstraint("cycle_weeks IS NULL OR cycle_weeks BETWEEN 1 AND 52", name="cycle_weeks"),
-        CheckConstraint(
-            "tz_preference IS NULL OR tz_preference IN ('prefer_close', 'ignore')",
-            name="tz_preference",
-        ),
-        # Keep-alive settings (bot/services/program.py has the ranges the modal checks).
-        CheckConstraint("nudge_weekday IS NULL OR nudge_weekday BETWEEN 0 AND 6", name="nudge_day"),
-        CheckConstraint("nudge_hour IS NULL OR nudge_hour BETWEEN 0 AND 23", name="nudge_hour"),
-        CheckConstraint(
-            "checkin_delay_days IS NULL OR checkin_delay_days BETWEEN 1 AND 6", name="checkin_delay"
-        ),
-        CheckConstraint("stall_weeks IS NULL OR stall_weeks BETWEEN 1 AND 12", name="stall_weeks"),
-    )
-
-    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    cycle_weeks: Mapped[int | None] = mapped_column(Integer)
-    auto_propose_next_round: Mapped[bool | None] = mapped_column(Boolean)
-    tz_preference: Mapped[str | None] = mapped_column(String(16))
-    # Keep-alive: weekly prompt day (0 = Monday) and hour in the learner's zone, the days from
-    # a prompt to its check-in, the silent weeks before HR hears of a pair, the announcement
-    # channel.
-    nudge_weekday: Mapped[int | None] = mapped_column(Integer)
-    nudge_hour: Mapped[int | None] = mapped_column(Integer)
-    checkin_delay_days: Mapped[int | None] = mapped_column(Integer)
-    stall_weeks: Mapped[int | None] = mapped_column(Integer)
-    announce_channel: Mapped[str | None] = mapped_column(String(32))
-    updated_at: Mapped[datetime]
-    updated_by: Mapped[str | None] = mapped_column(String(32))

@@ -1,0 +1,146 @@
+"""Check-ins: each person's weekly "did you meet?", and the sessions pairs report.
+
+The rules that must hold under double clicks, two workers and restarts are the database's: one
+check-in per person and week, one session per pair and week, one report per person and session.
+Services insert ignoring duplicates and move a check-in out of "asked" with
+`UPDATE … WHERE status = 'asked'`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class CheckInStatus(StrEnum):
+    ASKED = "asked"
+    MET = "met"
+    NOT_YET = "not_yet"
+    SKIPPED = "skipped"
+    CANT_MAKE_IT = "cant_make_it"
+
+
+# Rows the tick still has work for; queries repeat these literals so the partial indexes apply.
+
+# Reminders still to send; queries repeat this literal so the partial index applies.
+REMINDER_PENDING_SQL = "reminder_due_at IS NOT NULL AND reminded_at IS NULL"
+
+
+class CheckIn(Base):
+    """One person's check-in for one week: asked, then answered once.
+
+    `attempt` is 1 for the first DM and 2 for the "Not yet" reminder; a button carries the
+    attempt it belongs to, so a click on an older message changes nothing.
+    """
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("pair_id", "participant_id", "iso_week"),
+        CheckConstraint(
+            "status IN ('asked', 'met', 'not_yet', 'skipped', 'cant_make_it')", name="status"
+        ),
+        CheckConstraint("attempt IN (1, 2)", name="attempt"),
+        CheckConstraint(
+            "cant_make_it_choice IS NULL OR cant_make_it_choice IN ('end', 'tell_hr')",
+            name="cant_make_it_choice",
+        ),
+        Index(
+            "ix_checkins_reminder_due",
+            "reminder_due_at",
+            postgresql_where=text(REMINDER_PENDING_SQL),
+            sqlite_where=text(REMINDER_PENDING_SQL),
+        ),
+        Index("ix_checkins_weekly_prompt_id", "weekly_prompt_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
+    weekly_prompt_id: Mapped[int] = mapped_column(
+        ForeignKey("weekly_prompts.id", ondelete="CASCADE")
+    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(32))
+    iso_week: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), default=CheckInStatus.ASKED)
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    # "Not yet": when to ask again, and when that was enqueued.
+    reminder_due_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    # "We can't make this work": what the person chose, and their reason (for HR only).
+    cant_make_it_choice: Mapped[str | None] = mapped_column(String(8))
+    private_reason: Mapped[str | None] = mapped_column(String(500))
+    # The DM of the latest attempt, once posted (for chat.update).
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class PairSession(Base):
+    """A session a pair reported for one week; both partners' "We met" link to the same row."""
+
+    __tablename__ = "pair_sessions"
+    __table_args__ = (
+        UniqueConstraint("pair_id", "iso_week"),
+        # Sessions this cycle and pairs met recently: index-only ranges (with the pair).
+        Index("ix_pair_sessions_team_id_created_at_pair_id", "team_id", "created_at", "pair_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
+    iso_week: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+
+
+class SessionReport(Base):
+    """One person's answers about a session.
+
+    `hr_note` is private to HR: never shown to the partner or in a channel. `team_id`,
+    `created_at` and `reporter_role` repeat what joins would give, so the statistics read
+    covering indexes instead of a year of sessions.
+    """
+
+    __tablename__ = "session_reports"
+    __table_args__ = (
+        UniqueConstraint("session_id", "participant_id"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+        CheckConstraint("reporter_role IN ('guide', 'learner')", name="reporter_role"),
+        # The statistics: one index range per reporter role for the average rating, and per
+        # tool for the count of reports naming it (no sorting of a cycle's reports).
+        Index(
+            "ix_session_reports_team_id_role_created_at",
+            "team_id",
+            "reporter_role",
+            "created_at",
+            "rating",
+        ),
+        Index("ix_session_reports_team_id_tool_name", "team_id", "tool_name", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    session_id: Mapped[int] = mapped_column(ForeignKey("pair_sessions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    reporter_role: Mapped[str] = mapped_column(String(8))
+    # A tool of the pair, or None with `other_text` ("Something else").
+    tool_name: Mapped[str | None] = mapped_column(String(40))
+    other_text: Mapped[str | None] = mapped_column(String(150))
+    rating: Mapped[int] = mapped_column(Integer)
+    learned: Mapped[str | None] = mapped_column(String(200))
+    hr_note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]

@@ -1,0 +1,110 @@
+"""Prompts: the catalogue, and the weekly prompt each pair got.
+
+One weekly prompt per pair and ISO week is the database's rule (a unique key), so a late tick,
+a restart or two workers never prompt a pair twice in a week.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class PromptKind(StrEnum):
+    TEACH = "teach"  # "teach me a tool": the guide teaches one of the pair's tools
+    MIRROR = "mirror"  # "reverse the mirror": the learner shares how the organisation works
+
+
+# Rows the check-in tick still has work for; queries repeat this literal so the partial index
+# applies.
+CHECKINS_PENDING_SQL = "checkins_enqueued_at IS NULL AND prompt_id IS NOT NULL"
+
+
+class Prompt(Base):
+    """A prompt of the catalogue: seeded by migration 0005, extended by HR admins.
+
+    A teach prompt names a catalogue tool (`tool_id`) or none: then its `text` and `exercise`
+    carry a `{tool}` placeholder filled with the pair's tool.
+    """
+
+    __tablename__ = "prompts"
+    __table_args__ = (
+        CheckConstraint("kind IN ('teach', 'mirror')", name="kind"),
+        CheckConstraint("kind = 'teach' OR tool_id IS NULL", name="mirror_has_no_tool"),
+        Index("ix_prompts_kind_active", "kind", "active"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    tool_id: Mapped[int | None] = mapped_column(ForeignKey("tools.id"), index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    # A concrete 20-minute exercise ("Set up a LinkedIn post together and schedule it").
+    exercise: Mapped[str | None] = mapped_column(String(300))
+    # The HR admin who added it; None for the seeded catalogue.
+    added_by: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class WeeklyPrompt(Base):
+    """What a pair got in one learner-local ISO week: a prompt, or nothing (`prompt_id` NULL,
+    `skipped_reason` set) because someone was paused at the nudge time.
+
+    The row exists before the outbox message (same transaction), so "has this pair had this
+    week's prompt" is one indexed lookup. `checkin_due_at` is fixed when the prompt is decided.
+    """
+
+    __tablename__ = "weekly_prompts"
+    __table_args__ = (
+        UniqueConstraint("pair_id", "iso_week"),
+        CheckConstraint("direction IS NULL OR direction IN ('teach', 'mirror')", name="direction"),
+        CheckConstraint("(prompt_id IS NULL) = (skipped_reason IS NOT NULL)", name="sent_or_not"),
+        Index(
+            "ix_weekly_prompts_checkins_due",
+            "checkin_due_at",
+            postgresql_where=text(CHECKINS_PENDING_SQL),
+            sqlite_where=text(CHECKINS_PENDING_SQL),
+        ),
+        # A pair's history as the weekly tick reads it (an index-only scan: ~110,000 rows a week).
+        Index(
+            "ix_weekly_prompts_history",
+            "pair_id",
+            "iso_week",
+            "prompt_id",
+            "direction",
+            "tool_name",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
+    # The learner-local ISO week of the nudge, e.g. "2026-W48".
+    iso_week: Mapped[str] = mapped_column(String(8))
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id"), index=True)
+    direction: Mapped[str | None] = mapped_column(String(8))
+    # The pair's tool this prompt is about (teach prompts); counts as "covered" in the pair.
+    tool_name: Mapped[str | None] = mapped_column(String(40))
+    skipped_reason: Mapped[str | None] = mapped_column(String(32))
+    # When it was due (the nudge moment in the learner's zone, in UTC) and decided.
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    checkin_due_at: Mapped[datetime | None]
+    checkins_enqueued_at: Mapped[datetime | None]
+    # Filled after the dispatcher posted it.
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
