@@ -59,9 +59,10 @@ from bot.deps import build_deps  # noqa: E402
 from bot.jobs.checkins import enqueue_checkins  # noqa: E402
 from bot.jobs.prompts import enqueue_prompts  # noqa: E402
 from bot.jobs.stalls import detect_stalls  # noqa: E402
-from bot.services import enrollment, reports, rounds  # noqa: E402
-from bot.services.keepalive import iso_week  # noqa: E402
-from bot.services.program import defaults_from, program_config  # noqa: E402
+from bot.services.calendar import iso_week  # noqa: E402
+from bot.services.home import read_home  # noqa: E402
+from bot.services.program.settings import defaults_from, program_config  # noqa: E402
+from bot.services.program.stats import program_stats  # noqa: E402
 from models import (  # noqa: E402
     CheckIn,
     Pair,
@@ -303,15 +304,10 @@ async def timed(label: str, func: Any, repeat: int = 1) -> Any:
 
 
 async def home_reads(deps: Any, user_id: str) -> Any:
-    """What the Home tab reads for one person (handlers/participation.publish_home)."""
-    now = deps.clock.now()
+    """What the Home tab reads for one person (handlers.kit.publish_home)."""
     async with deps.sessionmaker() as session:
-        profile = await enrollment.get_profile(session, TEAM, user_id, now=now)
-        partners = await rounds.current_partners(session, TEAM, user_id)
-        past = await rounds.past_partners(session, TEAM, user_id)
         config = await program_config(session, TEAM, defaults_from(deps.settings))
-        progress = await reports.pair_progress(session, TEAM, user_id, config, now=now)
-    return profile, partners, past, progress
+        return await read_home(session, TEAM, user_id, config, now=deps.clock.now())
 
 
 def settings_for(url: str) -> Any:
@@ -349,9 +345,7 @@ async def run(url: str, n_pairs: int) -> None:
     async def stats() -> Any:
         async with deps.sessionmaker() as session:
             config = await program_config(session, TEAM, defaults_from(deps.settings))
-            return await reports.program_stats(
-                session, TEAM, config, now=clock.now(), zone=settings.zone
-            )
+            return await program_stats(session, TEAM, config, now=clock.now(), zone=settings.zone)
 
     view = await timed("/rotnem admin stats (program_stats)", stats, repeat=7)
     print(

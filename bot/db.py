@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -21,6 +21,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.pool import ConnectionPoolEntry
 
 SessionMaker = async_sessionmaker[AsyncSession]
+T = TypeVar("T")
+# IDs per `IN (…)` list: far under SQLite's and asyncpg's parameter limits.
+IN_CHUNK = 900
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -102,3 +105,9 @@ async def insert_many_ignoring_duplicates(
         result = await connection.execute(statement, list(rows[start : start + INSERT_CHUNK]))
         written.extend(tuple(row) for row in result.all())
     return written
+
+
+def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    """`items` in slices of `size` (for `IN (…)` lists and bounded batches)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

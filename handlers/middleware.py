@@ -13,7 +13,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.deps import Deps
 from bot.services.events import claim_event, remember_workspace
-from handlers.context import DEPS_KEY
+from handlers.kit import DEPS_KEY
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from models.base import Base
 class ProgramSettings(Base):
     """Per-workspace program settings; a NULL column means "the environment's default".
 
-    Add a setting as one more nullable column (and its default in `bot/services/program/settings.py`).
+    Add a setting as one more nullable column (and its default in
+    `bot/services/program/settings.py`).
     """
 
     __tablename__ = "program_settings"

@@ -7,36 +7,32 @@ partner or a channel sees.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
     InputBlock,
-    MarkdownTextObject,
     Option,
     PlainTextInputElement,
     PlainTextObject,
     RadioButtonsElement,
-    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.kit import context, mention, say, section, slack_date
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
-from bot.services.checkins import CantMakeItNotice, CheckinNotice
-from bot.services.reports import PairProgress
+from bot.services.checkins import REMIND_AFTER, CantMakeItNotice, CheckinNotice
+from bot.services.home import PairProgress
 
 OTHER = "__other__"
+_REMIND_IN = f"{REMIND_AFTER.days} days"
 ANSWER_TEXT = {
     "met": "✅ We met",
-    "not_yet": "⏳ Not yet — remind me in 2 days",
+    "not_yet": f"⏳ Not yet — remind me in {_REMIND_IN}",
     "not_yet_final": "⏳ Not yet",
     "skipped": "⏭️ Skip this week",
     "cant_make_it": "🚧 We can't make this work",
@@ -50,14 +46,6 @@ RATING_LABELS = {
 }
 
 
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=text[:2900]))
-
-
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=text[:2900])])
-
-
 def button_value(checkin_id: int | str, attempt: int) -> str:
     return f"{checkin_id}:{attempt}"
 
@@ -65,13 +53,13 @@ def button_value(checkin_id: int | str, attempt: int) -> str:
 def parse_button_value(value: str) -> tuple[int, int] | None:
     """`"12:1"` → (12, 1); None for anything else."""
     head, _, tail = value.partition(":")
-    if head.isdigit() and tail.isdigit():
+    if head.isascii() and tail.isascii() and head.isdigit() and tail.isdigit():
         return int(head), int(tail)
     return None
 
 
 def question(partner: str) -> str:
-    return f"Did you and <@{partner}> meet this week?"
+    return f"Did you and {mention(partner)} meet this week?"
 
 
 def checkin_message(notice: CheckinNotice) -> Message:
@@ -98,9 +86,9 @@ def checkin_message(notice: CheckinNotice) -> Message:
     return Message(
         text=lead,
         blocks=[
-            _section(lead),
+            section(lead),
             ActionsBlock(block_id=BlockId.CHECKIN_ACTIONS, elements=buttons),
-            _context("Only you see your answer; your partner sees their own check-in."),
+            context("Only you see your answer; your partner sees their own check-in."),
         ],
     )
 
@@ -109,7 +97,11 @@ def answered_message(partner: str, answer: str, detail: str | None = None) -> Me
     """The check-in after an answer: what was chosen, and no buttons left to click."""
     chosen = ANSWER_TEXT.get(answer, answer)
     text = f"{question(partner)}\nYou answered: *{chosen}*" + (f" — {detail}" if detail else "")
-    return Message(text=text.replace("*", ""), blocks=[_section(text)])
+    return say(text)
+
+
+def remind_detail() -> str:
+    return f"I'll ask again in {_REMIND_IN}."
 
 
 def already_answered_text(answer: str | None) -> str:
@@ -126,50 +118,23 @@ def already_answered_text(answer: str | None) -> str:
     )
 
 
-@dataclass(frozen=True)
-class ModalContext:
-    """Carried in the modals' private_metadata: which check-in, and its message."""
-
-    checkin_id: int
-    channel: str | None
-    ts: str | None
-
-    def dump(self) -> str:
-        return json.dumps({"c": self.checkin_id, "ch": self.channel, "ts": self.ts})
-
-    @classmethod
-    def load(cls, raw: str) -> ModalContext | None:
-        try:
-            data = json.loads(raw or "{}")
-        except json.JSONDecodeError:
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("c"), int):
-            return None
-        channel, ts = data.get("ch"), data.get("ts")
-        return cls(
-            data["c"],
-            channel if isinstance(channel, str) else None,
-            ts if isinstance(ts, str) else None,
-        )
-
-
 def _option(value: str, label: str) -> Option:
     return Option(value=value, text=PlainTextObject(text=label[:75]))
 
 
-def met_modal(context: ModalContext, partner: str, tools: Sequence[str]) -> View:
+def met_modal(private_metadata: str, partner: str, tools: Sequence[str]) -> View:
     """ "We met": what was covered, how useful it was, what was learned, a note to HR."""
     options = [_option(tool[:150], tool) for tool in dict.fromkeys(tools) if tool]
     options.append(_option(OTHER, "Something else"))
     return View(
         type="modal",
         callback_id=CallbackId.CHECKIN_MET,
-        private_metadata=context.dump(),
+        private_metadata=private_metadata,
         title="Your session",
         submit="Save",
         close="Cancel",
         blocks=[
-            _section(f"Great that you met with <@{partner}>! Four quick questions."),
+            section(f"Great that you met with <@{partner}>! Four quick questions."),
             InputBlock(
                 block_id=BlockId.CHECKIN_COVERED,
                 label="What did you cover?",
@@ -213,17 +178,17 @@ def met_modal(context: ModalContext, partner: str, tools: Sequence[str]) -> View
     )
 
 
-def cant_modal(context: ModalContext, partner: str) -> View:
+def cant_modal(private_metadata: str, partner: str) -> View:
     """ "We can't make this work": end the pair or just tell HR, and a private reason."""
     return View(
         type="modal",
         callback_id=CallbackId.CHECKIN_CANT,
-        private_metadata=context.dump(),
+        private_metadata=private_metadata,
         title="Can't make it work",
         submit="Send",
         close="Cancel",
         blocks=[
-            _section(
+            section(
                 f"Sorry it isn't working with <@{partner}>. That happens, and it's fine to say "
                 "so. What would you like?"
             ),
@@ -265,21 +230,16 @@ def hr_cant_make_it_message(notice: CantMakeItNotice) -> Message:
     user, partner = notice.user, notice.partner
     what = "ended the pair" if notice.choice == "end" else "asked HR to know; the pair goes on"
     text = f"<@{user}> says their pair with <@{partner}> can't work ({notice.week}) and {what}."
-    blocks: list[Block] = [_section(f"🚧 {text}")]
+    blocks: list[Block] = [section(f"🚧 {text}")]
     if notice.reason:
         blocks.append(
-            _section(f"*Their private reason (not shared with <@{partner}>):*\n{notice.reason}")
+            section(f"*Their private reason (not shared with <@{partner}>):*\n{notice.reason}")
         )
-    blocks.append(_context("Only HR admins get this message."))
+    blocks.append(context("Only HR admins get this message."))
     return Message(text=text, blocks=blocks)
 
 
 # ---- the pair's progress (Home tab, `status`) ------------------------------------------------
-
-
-def _slack_date(moment: datetime) -> str:
-    fallback = f"{moment:%a %d %b %Y %H:%M} UTC"
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
 def progress_lines(progress: PairProgress) -> list[str]:
@@ -291,7 +251,7 @@ def progress_lines(progress: PairProgress) -> list[str]:
     else:
         sessions = "none reported yet"
     covered = ", ".join(progress.tools_covered) or "none yet"
-    nxt = _slack_date(progress.next_prompt_at) if progress.next_prompt_at else "paused"
+    nxt = slack_date(progress.next_prompt_at) if progress.next_prompt_at else "paused"
     return [
         f"*Last sessions with <@{progress.partner}>:* {sessions}",
         f"*Tools covered so far:* {covered}",
@@ -302,7 +262,7 @@ def progress_lines(progress: PairProgress) -> list[str]:
 def progress_blocks(progress: PairProgress | None) -> list[Block]:
     if progress is None:
         return []
-    return [_section("\n".join(progress_lines(progress)))]
+    return [section("\n".join(progress_lines(progress)))]
 
 
 def with_progress(message: Message, progress: PairProgress | None) -> Message:

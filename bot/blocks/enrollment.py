@@ -1,4 +1,5 @@
-"""What a person reads about their own participation: ephemeral answers and shared wording.
+"""What a person reads about their own participation: the profile modal (join and edit share it),
+`status`, the answers to pause / resume / leave, and the program channel's invitation.
 
 The builders read the enrollment service's frozen read models (`Profile`); they never change them.
 """
@@ -6,26 +7,39 @@ The builders read the enrollment service's frozen read models (`Profile`); they 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
-    MarkdownTextObject,
-    SectionBlock,
+    InputBlock,
+    Option,
+    OptionGroup,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+    UserSelectElement,
 )
+from slack_sdk.models.views import View
 
+from bot.blocks.checkins import progress_lines
+from bot.blocks.kit import context, mention, plain, say, section
 from bot.blocks.message import Message
-from bot.ids import ActionId
-
-if TYPE_CHECKING:
-    from bot.blocks.home import PartnerSummary
-    from bot.services.enrollment import Profile, ToolRef
-
-from bot.services.enrollment import InviteNotice
+from bot.ids import ActionId, BlockId, CallbackId
+from bot.services.enrollment.invites import InviteNotice
+from bot.services.enrollment.profile import (
+    MAX_CAPACITY,
+    MAX_DEPARTMENT,
+    MAX_GOALS,
+    MAX_OTHER_TOOLS,
+    MAX_SHARE,
+)
+from bot.services.enrollment.queries import Profile, ToolRef
+from bot.services.home import Home, PartnerSummary
+from bot.services.tools import ToolInfo
+from bot.text import long_date
 
 # How a role reads inside a sentence ("You joined as …").
 ROLE_NOUNS = {"guide": "a guide", "learner": "a learner", "both": "both a guide and a learner"}
@@ -35,11 +49,6 @@ ROLE_LABELS = {
     "learner": "Learner — you learn tools and share how things get done",
     "both": "Both ways — you teach some tools and learn others",
 }
-
-
-def long_date(day: date | datetime) -> str:
-    """Monday 7 December 2026."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def role_line(profile: Profile) -> str:
@@ -74,25 +83,17 @@ def partner_line(partner: PartnerSummary | None) -> str:
     if partner is None:
         return "None yet — you'll hear from me when you're paired."
     tools = f" · {', '.join(partner.tools)}" if partner.tools else ""
-    return f"<@{partner.user_id}> since {long_date(partner.since)}{tools}"
-
-
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=text))
-
-
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=text)])
+    return f"{mention(partner.user_id)} since {long_date(partner.since)}{tools}"
 
 
 def not_participant_message(command: str) -> Message:
     text = f"You're not in the program yet. Join with `{command} join` or from the Home tab."
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 def not_eligible_message(reason: str) -> Message:
     text = f"Sorry — {reason}"
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 def slack_unavailable_message() -> Message:
@@ -100,18 +101,13 @@ def slack_unavailable_message() -> Message:
         "I couldn't read your Slack profile just now, so nothing was changed. "
         "Please try again in a minute."
     )
-    return Message(text=text, blocks=[_section(text)])
-
-
-def error_message(reason: str) -> Message:
-    """A domain error's sentence, as it is."""
-    return Message(text=reason, blocks=[_section(reason)])
+    return say(text)
 
 
 def invalid_pause_message(command: str, reason: str, example: str) -> Message:
     examples = f"`{command} pause 2w`, `{command} pause 10d` or `{command} {example}`"
     text = f"{reason}\nFor example: {examples}. Nothing was changed."
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 def paused_message(command: str, profile: Profile) -> Message:
@@ -121,12 +117,12 @@ def paused_message(command: str, profile: Profile) -> Message:
         f"You're paused until *{until}*: no pairing, nudges or check-ins until then, and "
         f"you'll be back automatically. Back sooner? `{command} resume`."
     )
-    return Message(text=text.replace("*", ""), blocks=[_section(text)])
+    return say(text)
 
 
 def resumed_message() -> Message:
     text = "Welcome back! You're active again and in the next pairing round."
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 def leave_confirm_message() -> Message:
@@ -137,7 +133,7 @@ def leave_confirm_message() -> Message:
     return Message(
         text=text,
         blocks=[
-            _section(text),
+            section(text),
             ActionsBlock(
                 elements=[
                     ButtonElement(
@@ -158,12 +154,12 @@ def left_message(command: str) -> Message:
         "You've left the program. Thank you for taking part! "
         f"You can join again any time with `{command} join`."
     )
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 def stayed_message() -> Message:
     text = "Good to have you — nothing changed."
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 def saved_message(command: str, kind: str, profile: Profile) -> Message:
@@ -176,13 +172,12 @@ def saved_message(command: str, kind: str, profile: Profile) -> Message:
             f"You're in{again}! You joined as *{ROLE_NOUNS[profile.role]}*; you'll hear from me "
             f"when you're paired. See it all in the Home tab or with `{command} status`."
         )
-    return Message(text=text.replace("*", ""), blocks=[_section(text)])
+    return say(text)
 
 
-def status_message(
-    command: str, profile: Profile | None, partner: PartnerSummary | None = None
-) -> Message:
-    """`/rotnem status`: role, state, current partner, tools."""
+def status_message(command: str, home: Home) -> Message:
+    """`/rotnem status`: role, state, current partner and the pair's progress, tools."""
+    profile = home.profile
     if profile is None:
         return not_participant_message(command)
     lines = [
@@ -190,7 +185,7 @@ def status_message(
         f"*State:* {state_line(profile)}",
     ]
     if profile.status != "left":
-        lines.append(f"*Partner:* {partner_line(partner)}")
+        lines.append(f"*Partner:* {partner_line(home.partner)}")
     if profile.role != "learner":
         lines.append(f"*Teaches:* {tools_text(profile.teaches)}")
     if profile.role != "guide":
@@ -203,8 +198,13 @@ def status_message(
         hint = f"`{command} resume` · `{command} profile` · `{command} leave`"
     else:
         hint = f"`{command} profile` · `{command} pause 2w` · `{command} leave`"
-    blocks: list[Block] = [_section(f"*Your Rotnem status*\n{body}"), _context(hint)]
-    text = "Your Rotnem status\n" + body.replace("*", "")
+    blocks: list[Block] = [section(f"*Your Rotnem status*\n{body}")]
+    text = "Your Rotnem status\n" + plain(body)
+    if home.progress is not None:
+        progress = progress_lines(home.progress)
+        blocks.append(section("\n".join(progress)))
+        text += "\n" + plain("\n".join(progress))
+    blocks.append(context(hint))
     return Message(text=text, blocks=blocks)
 
 
@@ -219,7 +219,7 @@ def invite_message(notice: InviteNotice) -> Message:
     return Message(
         text=f"You've joined <#{channel_id}>: want to take part in reverse mentoring?",
         blocks=[
-            _section(text),
+            section(text),
             ActionsBlock(
                 elements=[
                     ButtonElement(
@@ -227,6 +227,238 @@ def invite_message(notice: InviteNotice) -> Message:
                     )
                 ]
             ),
-            _context(f"Or type `{command} join` any time. Not interested? Just ignore this."),
+            context(f"Or type `{command} join` any time. Not interested? Just ignore this."),
         ],
+    )
+
+
+# ---- the profile modal -------------------------------------------------------------------------
+
+ROLE_OPTIONS = (
+    ("guide", "I'll be a guide — I teach tools", "Share the apps and tricks you use every day"),
+    (
+        "learner",
+        "I'm a learner — I want to learn tools",
+        "Share how things get done here in return",
+    ),
+    ("both", "Both ways", "Teach some tools and learn others"),
+)
+RETIRED_GROUP = "No longer offered"
+MAX_OTHER_INPUT = 500
+# Slack allows 100 options per group and 100 groups; the catalogue stays far below either.
+MAX_GROUP_OPTIONS = 100
+
+
+def _role_option(value: str) -> Option:
+    for role, label, description in ROLE_OPTIONS:
+        if role == value:
+            return Option(value=role, text=PlainTextObject(text=label), description=description)
+    raise ValueError(f"unknown role {value!r}")
+
+
+def _tool_option(tool_id: int, name: str) -> Option:
+    return Option(value=str(tool_id), text=PlainTextObject(text=name[:75]))
+
+
+def _tool_groups(
+    catalogue: Sequence[ToolInfo], mine: Sequence[ToolRef]
+) -> tuple[list[OptionGroup], dict[int, Option]]:
+    """Option groups by category (catalogue order), plus retired tools the person still has."""
+    options: dict[int, Option] = {}
+    groups: dict[str, list[Option]] = {}
+    for tool in catalogue:
+        option = _tool_option(tool.id, tool.name)
+        options[tool.id] = option
+        groups.setdefault(tool.category, []).append(option)
+    retired = [
+        _tool_option(ref.tool_id, ref.name)
+        for ref in mine
+        if ref.tool_id is not None and ref.tool_id not in options
+    ]
+    for option in retired:
+        options[int(option.value)] = option
+    if retired:
+        groups[RETIRED_GROUP] = retired
+    option_groups = [
+        OptionGroup(label=PlainTextObject(text=label[:75]), options=group[:MAX_GROUP_OPTIONS])
+        for label, group in groups.items()
+    ]
+    return option_groups, options
+
+
+def _tool_inputs(
+    *,
+    block_id: BlockId,
+    other_block_id: BlockId,
+    label: str,
+    hint: str,
+    catalogue: Sequence[ToolInfo],
+    mine: Sequence[ToolRef],
+) -> list[Block]:
+    blocks: list[Block] = []
+    groups, options = _tool_groups(catalogue, mine)
+    if groups:
+        initial = [options[ref.tool_id] for ref in mine if ref.tool_id in options]
+        blocks.append(
+            InputBlock(
+                block_id=block_id,
+                label=label,
+                hint=hint,
+                optional=True,
+                element=StaticMultiSelectElement(
+                    action_id=ActionId.PROFILE_ANSWER,
+                    placeholder="Pick from the catalogue",
+                    option_groups=groups,
+                    initial_options=initial or None,
+                ),
+            )
+        )
+    typed = ", ".join(ref.name for ref in mine if ref.tool_id is None)
+    blocks.append(
+        InputBlock(
+            block_id=other_block_id,
+            label=f"{label}: other tools",
+            hint=f"Comma-separated, at most {MAX_OTHER_TOOLS}, e.g. Figma, Obsidian",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=ActionId.PROFILE_ANSWER,
+                placeholder="Figma, Obsidian",
+                initial_value=typed or None,
+                max_length=MAX_OTHER_INPUT,
+            ),
+        )
+    )
+    return blocks
+
+
+def _text_input(
+    *,
+    block_id: BlockId,
+    label: str,
+    hint: str | None,
+    initial: str | None,
+    max_length: int,
+    optional: bool,
+    multiline: bool = False,
+    placeholder: str | None = None,
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        hint=hint,
+        optional=optional,
+        element=PlainTextInputElement(
+            action_id=ActionId.PROFILE_ANSWER,
+            initial_value=initial or None,
+            max_length=max_length,
+            multiline=multiline or None,
+            placeholder=placeholder,
+        ),
+    )
+
+
+def profile_modal(
+    *,
+    catalogue: Sequence[ToolInfo],
+    profile: Profile | None,
+    private_metadata: str = "",
+) -> View:
+    """Join (no profile, or one that left) or edit (prefilled) — the same questions."""
+    editing = profile is not None and profile.status != "left"
+    teaches: Sequence[ToolRef] = profile.teaches if profile else ()
+    learns: Sequence[ToolRef] = profile.learns if profile else ()
+    capacities = [
+        Option(value=str(n), text=PlainTextObject(text=str(n))) for n in range(1, MAX_CAPACITY + 1)
+    ]
+    capacity = profile.capacity if profile else 1
+    intro = (
+        "Update how you take part. Changes apply from the next pairing round."
+        if editing
+        else "Guides teach the tools they use every day; learners share how things get done "
+        "here in return. It takes a minute, and you can change it any time."
+    )
+    blocks: list[Block] = [
+        section(intro),
+        InputBlock(
+            block_id=BlockId.PROFILE_ROLE,
+            label="How would you like to take part?",
+            element=RadioButtonsElement(
+                action_id=ActionId.PROFILE_ANSWER,
+                options=[_role_option(role) for role, _, _ in ROLE_OPTIONS],
+                initial_option=_role_option(profile.role) if profile else None,
+            ),
+        ),
+        *_tool_inputs(
+            block_id=BlockId.PROFILE_TEACH,
+            other_block_id=BlockId.PROFILE_TEACH_OTHER,
+            label="Tools I can teach",
+            hint="Guides and both ways: at least one, here or under other tools.",
+            catalogue=catalogue,
+            mine=teaches,
+        ),
+        *_tool_inputs(
+            block_id=BlockId.PROFILE_LEARN,
+            other_block_id=BlockId.PROFILE_LEARN_OTHER,
+            label="Tools I want to learn",
+            hint="Learners and both ways: at least one, here or under other tools.",
+            catalogue=catalogue,
+            mine=learns,
+        ),
+        _text_input(
+            block_id=BlockId.PROFILE_SHARE,
+            label="What I can share in return",
+            hint="Learners: e.g. how budgeting decisions get made.",
+            initial=profile.share if profile else None,
+            max_length=MAX_SHARE,
+            optional=True,
+        ),
+        _text_input(
+            block_id=BlockId.PROFILE_DEPARTMENT,
+            label="Department / team",
+            hint="Pairs are made across departments.",
+            initial=profile.department if profile else None,
+            max_length=MAX_DEPARTMENT,
+            optional=False,
+        ),
+        InputBlock(
+            block_id=BlockId.PROFILE_MANAGER,
+            label="My manager",
+            hint="Only used so you're never paired inside your own reporting line. "
+            "Never shown to your partner.",
+            optional=True,
+            element=UserSelectElement(
+                action_id=ActionId.PROFILE_ANSWER,
+                placeholder="Choose your manager",
+                initial_user=profile.manager_id if profile else None,
+            ),
+        ),
+        InputBlock(
+            block_id=BlockId.PROFILE_CAPACITY,
+            label="How many learners can you take on?",
+            hint="Guides only: how many people you can guide at the same time.",
+            optional=True,
+            element=StaticSelectElement(
+                action_id=ActionId.PROFILE_ANSWER,
+                options=capacities,
+                initial_option=capacities[capacity - 1],
+            ),
+        ),
+        _text_input(
+            block_id=BlockId.PROFILE_GOALS,
+            label="Goals for the program",
+            hint="Private: only you (and HR's program reports) see this.",
+            initial=profile.goals if profile else None,
+            max_length=MAX_GOALS,
+            optional=True,
+            multiline=True,
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=CallbackId.PROFILE,
+        title="Your Rotnem profile" if editing else "Join Rotnem",
+        submit="Save" if editing else "Join",
+        close="Cancel",
+        private_metadata=private_metadata,
+        blocks=blocks,
     )

@@ -1,15 +1,39 @@
-"""What a person sees when something fails on our side."""
+"""What a person sees when something fails or is refused: our apology, a domain error's sentence,
+"admins only", and a modal that only says something."""
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+from slack_sdk.models.views import View
 
+from bot.blocks.kit import say, section
 from bot.blocks.message import Message
+from bot.ids import CallbackId
 
 
 def apology(reference: str) -> Message:
-    text = (
+    return say(
         f"Sorry — something went wrong on our side. Please try again; "
         f"if it keeps happening, give HR this reference: `{reference}`."
     )
-    return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+
+
+def error_message(reason: str) -> Message:
+    """A domain error's sentence, as it is."""
+    return say(reason)
+
+
+def admins_only_message() -> Message:
+    return Message(
+        text="Only program admins can do that. If you think you should be one, ask your HR team."
+    )
+
+
+def notice_modal(text: str, *, title: str = "Rotnem") -> View:
+    """A modal that only says something (a refusal after a button click, which has no channel)."""
+    return View(
+        type="modal",
+        callback_id=CallbackId.NOTICE,
+        title=title,
+        close="OK",
+        blocks=[section(text)],
+    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import Block
 
+from bot.blocks.kit import context, section
 from bot.blocks.message import Message
 
 
@@ -24,24 +25,16 @@ def help_message(
     """Every subcommand, one line each; the HR section only for admins."""
     listing = "\n".join(f"`{command} {line.usage}` — {line.summary}" for line in lines)
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f"*Rotnem — reverse mentoring*\n{listing}")),
+        section(f"*Rotnem — reverse mentoring*\n{listing}"),
     ]
     text = f"Rotnem commands:\n{listing}"
     if admin_lines:
         admin_listing = "\n".join(
             f"`{command} {line.usage}` — {line.summary}" for line in admin_lines
         )
-        blocks.append(
-            SectionBlock(text=MarkdownTextObject(text=f"*For HR admins*\n{admin_listing}"))
-        )
+        blocks.append(section(f"*For HR admins*\n{admin_listing}"))
         text += f"\nFor HR admins:\n{admin_listing}"
-    blocks.append(
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(text="Only you can see this. The Home tab has it all too.")
-            ]
-        )
-    )
+    blocks.append(context("Only you can see this. The Home tab has it all too."))
     return Message(text=text, blocks=blocks)
 
 
@@ -54,5 +47,5 @@ def unknown_subcommand_message(
     intro = f"I don't know `{shown}`. Here is what I can do:"
     return Message(
         text=f"{intro}\n{help_.text}",
-        blocks=[SectionBlock(text=MarkdownTextObject(text=intro)), *help_.blocks],
+        blocks=[section(intro), *help_.blocks],
     )

@@ -4,16 +4,12 @@ HR admins, a small program summary."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
     ConfirmObject,
-    ContextBlock,
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -23,11 +19,11 @@ from slack_sdk.models.views import View
 
 from bot.blocks.checkins import progress_blocks
 from bot.blocks.enrollment import partner_line, role_line, state_line, tools_text
+from bot.blocks.kit import context, mention, section
 from bot.ids import ActionId
-from bot.services.reports import PairProgress
-
-if TYPE_CHECKING:
-    from bot.services.enrollment import Profile, ProgramSummary
+from bot.services.enrollment.lifecycle import HOME_PAUSE
+from bot.services.enrollment.queries import Profile, ProgramSummary
+from bot.services.home import Home, PartnerSummary, PastPartner
 
 INTRO = (
     "Rotnem pairs people who grew up with today's tools (*guides*) with senior colleagues who "
@@ -36,19 +32,6 @@ INTRO = (
     "get done here.\n"
     "HR runs the program; your check-ins stay private."
 )
-PAUSE_FROM_HOME = "2w"
-
-
-@dataclass(frozen=True)
-class PartnerSummary:
-    """The current partner as the Home tab and `status` show it (filled by the pairing feature).
-
-    Only what a partner may see of the other: never their manager or goals.
-    """
-
-    user_id: str
-    since: date
-    tools: tuple[str, ...] = ()
 
 
 def _join_button(label: str = "Join") -> ButtonElement:
@@ -58,46 +41,29 @@ def _join_button(label: str = "Join") -> ButtonElement:
 def _newcomer(command: str) -> list[Block]:
     return [
         HeaderBlock(text="Welcome to Rotnem"),
-        SectionBlock(text=MarkdownTextObject(text=INTRO)),
+        section(INTRO),
         ActionsBlock(elements=[_join_button()]),
-        ContextBlock(
-            elements=[MarkdownTextObject(text=f"Or type `{command} join` in any channel.")]
-        ),
+        context(f"Or type `{command} join` in any channel."),
     ]
 
 
 def _returning(command: str, profile: Profile) -> list[Block]:
     return [
         HeaderBlock(text="Rotnem"),
-        SectionBlock(text=MarkdownTextObject(text=f"*{state_line(profile)}.*")),
-        SectionBlock(text=MarkdownTextObject(text=INTRO)),
+        section(f"*{state_line(profile)}.*"),
+        section(INTRO),
         ActionsBlock(elements=[_join_button("Join again")]),
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text=f"Your earlier pairs stay in the program's records. Or type "
-                    f"`{command} join` in any channel."
-                )
-            ]
+        context(
+            "Your earlier pairs stay in the program's records. Or type "
+            f"`{command} join` in any channel."
         ),
     ]
-
-
-@dataclass(frozen=True)
-class PastPartner:
-    """Someone the person was paired with before (filled by the pairing feature)."""
-
-    user_id: str
-    since: date
-    until: date
-    reason: str = ""
 
 
 PAST_REASONS = {
     "cycle_ended": "cycle ended",
     "left": "left the program",
     "unpaired": "changed by HR",
-    "paused_long": "paused",
 }
 MAX_PAST_PARTNERS = 10
 
@@ -107,14 +73,14 @@ def _partners_blocks(others: Sequence[PartnerSummary], past: Sequence[PastPartne
     blocks: list[Block] = []
     if others:
         lines = "\n".join(f"• {partner_line(p)}" for p in others)
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*Also paired with:*\n{lines}")))
+        blocks.append(section(f"*Also paired with:*\n{lines}"))
     if past:
         lines = "\n".join(
-            f"• <@{p.user_id}> · {p.since:%b %Y} – {p.until:%b %Y}"
+            f"• {mention(p.user_id)} · {p.since:%b %Y} – {p.until:%b %Y}"
             + (f" ({PAST_REASONS.get(p.reason, p.reason)})" if p.reason else "")
             for p in past[:MAX_PAST_PARTNERS]
         )
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*Past partners:*\n{lines}")))
+        blocks.append(section(f"*Past partners:*\n{lines}"))
     return blocks
 
 
@@ -137,14 +103,14 @@ def _participant(
         ButtonElement(text="Resume", action_id=ActionId.RESUME, value="resume", style="primary")
         if paused
         else ButtonElement(
-            text="Pause for 2 weeks", action_id=ActionId.PAUSE, value=PAUSE_FROM_HOME
+            text=f"Pause for {HOME_PAUSE.days // 7} weeks", action_id=ActionId.PAUSE, value="pause"
         )
     )
     blocks: list[Block] = [
         HeaderBlock(text="Your reverse mentoring"),
-        SectionBlock(text=MarkdownTextObject(text=f"*State:* {state_line(profile)}")),
+        section(f"*State:* {state_line(profile)}"),
         SectionBlock(fields=fields),
-        SectionBlock(text=MarkdownTextObject(text=f"*Current partner:* {partner_line(partner)}")),
+        section(f"*Current partner:* {partner_line(partner)}"),
         *_partners_blocks(others, past),
         ActionsBlock(
             elements=[
@@ -168,13 +134,7 @@ def _participant(
         ),
     ]
     if profile.goals:
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(text=f"Your goals (only you see them): {profile.goals}")
-                ]
-            )
-        )
+        blocks.append(context(f"Your goals (only you see them): {profile.goals}"))
     return blocks
 
 
@@ -190,39 +150,23 @@ def _admin(summary: ProgramSummary) -> list[Block]:
     return [
         DividerBlock(),
         HeaderBlock(text="Program summary (HR)"),
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=f"*{summary.total} participants*\n{roles}\n{states}",
-            )
-        ),
+        section(f"*{summary.total} participants*\n{roles}\n{states}"),
     ]
 
 
-def home_view(
-    *,
-    command: str,
-    profile: Profile | None,
-    partner: PartnerSummary | None = None,
-    program: ProgramSummary | None = None,
-    other_partners: Sequence[PartnerSummary] = (),
-    past_partners: Sequence[PastPartner] = (),
-    progress: PairProgress | None = None,
-) -> View:
-    """The whole Home tab; `program` is given only for HR admins; `progress` is the current
-    pair's last sessions, tools covered and next prompt."""
+def home_view(command: str, home: Home) -> View:
+    """The whole Home tab: for a newcomer, what the program is and how to join; for someone who
+    left, how to come back; otherwise their participation, their pair's progress and partners.
+    HR admins also get the program's counts (`home.program`)."""
+    profile = home.profile
     if profile is None:
         blocks = _newcomer(command)
     elif profile.status == "left":
         blocks = _returning(command, profile)
     else:
-        blocks = _participant(profile, partner, other_partners, past_partners)
+        blocks = _participant(profile, home.partner, home.partners[1:], home.past_partners)
         # After the current partner, before the other and past partners.
-        blocks[4:4] = progress_blocks(progress)
-    if program is not None:
-        blocks += _admin(program)
+        blocks[4:4] = progress_blocks(home.progress)
+    if home.program is not None:
+        blocks += _admin(home.program)
     return View(type="home", blocks=blocks)
-
-
-def welcome_home(command: str) -> View:
-    """What a newcomer sees: what the program is and how to join."""
-    return home_view(command=command, profile=None)

@@ -6,22 +6,13 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
     Block,
-    ContextBlock,
     HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
 )
 
+from bot.blocks.kit import context, say, section
 from bot.blocks.message import Message
-from bot.services.prompts import PromptLine, PromptNotice
-
-
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=text[:2900]))
-
-
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=text[:2900])])
+from bot.services.prompts.catalogue import PromptLine
+from bot.services.prompts.tick import PromptNotice
 
 
 def weekly_prompt_message(notice: PromptNotice) -> Message:
@@ -34,11 +25,11 @@ def weekly_prompt_message(notice: PromptNotice) -> Message:
     else:
         title = "🪞 This week: reverse the mirror"
         lead = f"<@{learner}>, this one is yours to share with <@{guide}>."
-    blocks: list[Block] = [HeaderBlock(text=title), _section(f"{lead}\n*{text}*")]
+    blocks: list[Block] = [HeaderBlock(text=title), section(f"{lead}\n*{text}*")]
     if exercise:
-        blocks.append(_section(f"⏱️ *20-minute exercise:* {exercise}"))
+        blocks.append(section(f"⏱️ *20-minute exercise:* {exercise}"))
     blocks.append(
-        _context(
+        context(
             f"Find 20 minutes this week. In {notice.checkin_days} day(s) I'll ask each of you, "
             "privately, whether you met."
         )
@@ -59,7 +50,7 @@ PROMPTS_USAGE = (
 def prompts_usage_message(command: str, problem: str | None = None) -> Message:
     usage = PROMPTS_USAGE.format(command=command)
     text = f"{problem}\n{usage}" if problem else usage
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 def prompts_list_message(command: str, prompts: Sequence[PromptLine]) -> Message:
@@ -72,14 +63,14 @@ def prompts_list_message(command: str, prompts: Sequence[PromptLine]) -> Message
         f"{len(teach) - by_tool} for any tool) and {len(mirror)} “reverse the mirror”."
     )
     added = [p for p in prompts if p.added_by][-10:]
-    blocks: list[Block] = [_section(summary)]
+    blocks: list[Block] = [section(summary)]
     if added:
         lines = "\n".join(
             f"• #{p.id} {p.kind}" + (f" ({p.tool})" if p.tool else "") + f": {p.text}"
             for p in added
         )
-        blocks.append(_section(f"*Added by HR:*\n{lines}"))
-    blocks.append(_context(PROMPTS_USAGE.format(command=command)))
+        blocks.append(section(f"*Added by HR:*\n{lines}"))
+    blocks.append(context(PROMPTS_USAGE.format(command=command)))
     return Message(text=summary.replace("*", ""), blocks=blocks)
 
 
@@ -91,4 +82,4 @@ def prompt_added_message(prompt: PromptLine) -> Message:
         + f": {prompt.text}"
         + (f" — {prompt.exercise}" if prompt.exercise else "")
     )
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)

@@ -16,64 +16,30 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ConfirmObject,
-    ContextBlock,
     DividerBlock,
     HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
 )
 
+from bot.blocks.kit import MAX_LIST_SECTIONS, context, mention, pack, say, section
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId
-from bot.services.rounds.model import Approval, EndedPair, ManualPair, Proposal
-from bot.services.rounds.notices import (
+from bot.services.rounds.approve import (
     AnnouncementNotice,
-    CycleEndNotice,
+    Approval,
     IntroNotice,
     IntroPerson,
-    PairEndedNotice,
-    ProposalNotice,
     WaitlistNotice,
 )
+from bot.services.rounds.cycles import CycleEndNotice
+from bot.services.rounds.manual import EndedPair, ManualPair, PairEndedNotice
+from bot.services.rounds.propose import Proposal, ProposalNotice
 from bot.text import long_date, tools_phrase
-
-# Slack allows 50 blocks in a message and 3,000 characters in a section.
-SECTION_LIMIT = 2900
-MAX_LIST_SECTIONS = 40
-
-
-def mention(user_id: str) -> str:
-    return f"<@{user_id}>"
 
 
 def offset_label(minutes: int) -> str:
     sign = "+" if minutes >= 0 else "−"
     hours, rest = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-
-
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=text))
-
-
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=text)])
-
-
-def _chunks(lines: Sequence[str], limit: int = SECTION_LIMIT) -> list[str]:
-    """Lines packed into section-sized texts."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        line = line[: limit - 1]
-        if current and len(current) + 1 + len(line) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 # ---- the proposal (for HR admins) ----------------------------------------------------------------
@@ -106,29 +72,29 @@ def proposal_message(notice: ProposalNotice) -> Message:
     )
     blocks: list[Block] = [
         HeaderBlock(text="Pairing proposal"),
-        _section(f"*{summary}*"),
+        section(f"*{summary}*"),
     ]
     sections: list[str] = []
     if pair_lines:
-        sections += _chunks(["*Pairs*", *pair_lines])
+        sections += pack(["*Pairs*", *pair_lines])
     else:
         sections.append("*Pairs*\nNobody can be paired right now.")
     if unmatched_lines:
-        sections += _chunks(
+        sections += pack(
             ["*Without a partner (they'll be told and go first next time)*"] + unmatched_lines
         )
     shown = sections[:MAX_LIST_SECTIONS]
-    blocks += [_section(text) for text in shown]
+    blocks += [section(text) for text in shown]
     if len(sections) > len(shown):
         blocks.append(
-            _context(
+            context(
                 "The list is too long for one message: run `rotnem pair --dry-run` on the "
                 "server to see all of it."
             )
         )
     if not proposal.proven_optimal:
         blocks.append(
-            _context("The search stopped at its time budget; this is the best answer it found.")
+            context("The search stopped at its time budget; this is the best answer it found.")
         )
     value = str(proposal.round_id)
     blocks.append(
@@ -169,18 +135,18 @@ def approved_message(approval: Approval, approver: str | None) -> Message:
         lines += [
             f"• {mention(d.guide)} → {mention(d.learner)}: {d.reason}" for d in approval.dropped
         ]
-    blocks: list[Block] = [_section(text) for text in _chunks(lines)[:MAX_LIST_SECTIONS]]
+    blocks: list[Block] = [section(text) for text in pack(lines)[:MAX_LIST_SECTIONS]]
     return Message(text="\n".join(lines)[:3900], blocks=blocks)
 
 
 def discarded_message(actor: str | None) -> Message:
     by = f" by {mention(actor)}" if actor else ""
     text = f"🗑️ Proposal discarded{by}. Nobody was told anything."
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 def already_decided_message(reason: str) -> Message:
-    return Message(text=reason, blocks=[_section(reason)])
+    return Message(text=reason, blocks=[section(reason)])
 
 
 def computing_message() -> Message:
@@ -220,12 +186,12 @@ def intro_message(notice: IntroNotice) -> Message:
         else "💡 *A first idea:* pick one everyday task and do it together with a new tool."
     )
     blocks: list[Block] = [
-        _section(f"👋 {g}, meet {lrn}! You're paired for this cycle of reverse mentoring."),
-        _section(f"{guide_line}\n{learner_line}"),
-        _context(zones),
+        section(f"👋 {g}, meet {lrn}! You're paired for this cycle of reverse mentoring."),
+        section(f"{guide_line}\n{learner_line}"),
+        context(zones),
         DividerBlock(),
-        _section(KICKOFF),
-        _section(suggestion),
+        section(KICKOFF),
+        section(suggestion),
         ActionsBlock(
             block_id=BlockId.INTRO_ACTIONS,
             elements=[
@@ -252,7 +218,7 @@ def first_session_recorded(
     """The introduction's blocks with the button replaced by who recorded the first session."""
     kept = [dict(b) for b in original_blocks if b.get("block_id") != BlockId.INTRO_ACTIONS]
     kept.append(
-        _context(f"✅ First session scheduled — recorded by {mention(user_id)}. Enjoy!").to_dict()
+        context(f"✅ First session scheduled — recorded by {mention(user_id)}. Enjoy!").to_dict()
     )
     return kept
 
@@ -271,11 +237,11 @@ def announcement_message(notice: AnnouncementNotice) -> Message:
         f"🎉 *{len(pairs)} new reverse-mentoring pair(s) start today!* "
         f"They'll meet over the next {cycle_weeks} weeks. Welcome aboard:"
     )
-    blocks: list[Block] = [_section(head)]
-    chunks = _chunks(lines)
-    blocks += [_section(text) for text in chunks[:MAX_LIST_SECTIONS]]
+    blocks: list[Block] = [section(head)]
+    chunks = pack(lines)
+    blocks += [section(text) for text in chunks[:MAX_LIST_SECTIONS]]
     if len(chunks) > MAX_LIST_SECTIONS:
-        blocks.append(_context("…and more. Welcome, everyone!"))
+        blocks.append(context("…and more. Welcome, everyone!"))
     text = f"{len(pairs)} new reverse-mentoring pairs start today! " + ", ".join(
         f"{mention(g)} and {mention(lrn)}" for g, lrn in pairs
     )
@@ -288,7 +254,7 @@ def waitlist_message(notice: WaitlistNotice) -> Message:
         f"line next round. (Why: {notice.reason}.) Nothing to do on your side; you'll hear from me "
         "as soon as you're paired."
     )
-    return Message(text=text, blocks=[_section(f"⏳ {text}")])
+    return Message(text=text, blocks=[section(f"⏳ {text}")])
 
 
 def pair_ended_message(notice: PairEndedNotice) -> Message:
@@ -311,7 +277,7 @@ def pair_ended_message(notice: PairEndedNotice) -> Message:
         )
     else:
         text = f"Your pairing with {partner} has ended (the cycle ended). Thank you!"
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 # ---- the end of a cycle --------------------------------------------------------------------------
@@ -325,7 +291,7 @@ def cycle_end_message(notice: CycleEndNotice) -> Message:
     )
     value = str(notice.round_id)
     blocks: list[Block] = [
-        _section(text),
+        section(text),
         ActionsBlock(
             block_id=BlockId.CYCLE_END_ACTIONS,
             elements=[
@@ -348,7 +314,7 @@ def cycle_end_message(notice: CycleEndNotice) -> Message:
 
 def continue_answer(user_id: str) -> Message:
     text = "🙌 Great — you're in the next round. You'll hear from me when you're paired."
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 def break_answer(resume_on: date) -> Message:
@@ -356,7 +322,7 @@ def break_answer(resume_on: date) -> Message:
         f"😌 Enjoy the break! You're paused until {long_date(resume_on)} and won't be paired "
         "until then. Use Resume on my Home tab to come back earlier."
     )
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 # ---- admin commands ------------------------------------------------------------------------------
@@ -367,7 +333,7 @@ UNPAIR_EXAMPLE = "admin unpair @person"
 
 def usage_message(command: str, problem: str, example: str) -> Message:
     text = f"{problem}\nFor example: `{command} {example}`"
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 def manual_pair_message(result: ManualPair) -> Message:
@@ -377,15 +343,15 @@ def manual_pair_message(result: ManualPair) -> Message:
         f"✅ Paired {mention(pair.guide)} (guide) with {mention(pair.learner)} (learner) until "
         f"{long_date(result.ends_on)}. Their introduction is on its way.{repeat}"
     )
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 def unpaired_message(ended: Sequence[EndedPair]) -> Message:
     lines = [f"• {mention(e.guide)} → {mention(e.learner)}" for e in ended]
     text = "Ended (both were told privately):\n" + "\n".join(lines)
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)
 
 
 def refusal_message(reason: str) -> Message:
     text = f"❌ {reason}"
-    return Message(text=text, blocks=[_section(text)])
+    return say(text)

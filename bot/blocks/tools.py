@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import Block
 
+from bot.blocks.kit import context, say, section
 from bot.blocks.message import Message
-
-if TYPE_CHECKING:
-    from bot.services.tools import ToolInfo
+from bot.services.tools import ToolInfo
 
 # A section holds 3000 characters; stay well below and start a new one.
 _SECTION_BUDGET = 2800
@@ -43,16 +41,16 @@ def tools_list_message(command: str, tools: Sequence[ToolInfo]) -> Message:
     intro = f"*Tool catalogue* — {len(tools)} tools offered in the profile form."
     if not tools:
         intro = "*Tool catalogue* — empty: people can only type their own tools."
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=intro))]
-    blocks += [SectionBlock(text=MarkdownTextObject(text=c)) for c in chunks[:_MAX_SECTIONS]]
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_usage(command))]))
+    blocks: list[Block] = [section(intro)]
+    blocks += [section(c) for c in chunks[:_MAX_SECTIONS]]
+    blocks.append(context(_usage(command)))
     text = intro.replace("*", "") + "\n" + "\n".join(chunks).replace("*", "")
     return Message(text=text, blocks=blocks)
 
 
 def tool_added_message(tool: ToolInfo) -> Message:
     text = f"Added *{tool.name}* — {tool.description}. It is offered in the profile form now."
-    return Message(text=text.replace("*", ""), blocks=[SectionBlock(text=text)])
+    return say(text)
 
 
 def tool_removed_message(tool: ToolInfo) -> Message:
@@ -60,9 +58,9 @@ def tool_removed_message(tool: ToolInfo) -> Message:
         f"Removed *{tool.name}*: it is no longer offered, and stays on the profiles "
         "that already have it."
     )
-    return Message(text=text.replace("*", ""), blocks=[SectionBlock(text=text)])
+    return say(text)
 
 
 def tools_usage_message(command: str, problem: str) -> Message:
     text = f"{problem}\nUsage: {_usage(command)}"
-    return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+    return say(text)

@@ -10,11 +10,11 @@ from pathlib import Path
 from bot.cli.common import EXIT_USAGE, Outcome, UsageError, choose_team
 from bot.config import Settings
 from bot.deps import one_off_deps
-from bot.services import reports
+from bot.services.program import exports
 
 
 async def export_csv(
-    settings: Settings, kind: reports.ExportKind, *, output: str | None, team: str | None
+    settings: Settings, kind: exports.ExportKind, *, output: str | None, team: str | None
 ) -> Outcome:
     """Write one export to `output` (standard output when None)."""
     async with one_off_deps(settings) as deps, deps.sessionmaker() as session:
@@ -22,14 +22,14 @@ async def export_csv(
             team_id = await choose_team(session, team)
         except UsageError as exc:
             return Outcome(str(exc), EXIT_USAGE)
-        header, rows = await reports.export_rows(session, team_id, kind)
+        header, rows = await exports.export_rows(session, team_id, kind)
     if output is None:
-        count = reports.write_csv(sys.stdout, header, rows)
+        count = exports.write_csv(sys.stdout, header, rows)
         sys.stdout.flush()
         # Standard output carries the CSV alone: the summary goes to standard error.
         return Outcome(f"{count} row(s).", to_stderr=True)
     with Path(output).open("w", encoding="utf-8", newline="") as out:
-        count = reports.write_csv(out, header, rows)
+        count = exports.write_csv(out, header, rows)
     return Outcome(f"Wrote {count} row(s) to {output}.")
 
 

@@ -15,10 +15,9 @@ from bot.cli.common import EXIT_REFUSED, EXIT_USAGE, Outcome, UsageError, choose
 from bot.config import Settings
 from bot.deps import one_off_deps
 from bot.services.errors import RotnemError
-from bot.services.program import defaults_from
+from bot.services.program.settings import defaults_from
 from bot.services.rounds.approve import approve_round
-from bot.services.rounds.model import Proposal
-from bot.services.rounds.propose import propose_round, send_proposal
+from bot.services.rounds.propose import Proposal, propose_round, send_proposal
 
 
 def pair(settings: Settings, args: argparse.Namespace) -> int:

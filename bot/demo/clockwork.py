@@ -22,8 +22,8 @@ from bot.deps import Deps
 from bot.jobs import Job
 from bot.notice_kinds import notice_kinds
 from bot.scheduler import JOBS, run_job
-from bot.services.keepalive import next_nudge_at
-from bot.services.program import defaults_from, program_config
+from bot.services.calendar import next_prompt_at
+from bot.services.program.settings import defaults_from, program_config
 from models import CheckIn, Participant, WeeklyPrompt
 
 _TICK = timedelta(microseconds=1)
@@ -113,7 +113,7 @@ class Clockwork:
                 select(Participant.tz).distinct().where(Participant.team_id == team_id)
             )
             for tz in zones:
-                moments.append(next_nudge_at(now, tz, config.nudge_weekday, config.nudge_hour))
+                moments.append(next_prompt_at(now, tz, config.nudge_weekday, config.nudge_hour))
             moments.extend(
                 moment
                 for moment in (

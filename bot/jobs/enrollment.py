@@ -10,7 +10,7 @@ import logging
 
 from bot.deps import Deps
 from bot.jobs import Job, every
-from bot.services.enrollment import resume_due_pauses
+from bot.services.enrollment.lifecycle import resume_due_pauses
 
 logger = logging.getLogger(__name__)
 

@@ -13,23 +13,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.jobs import Job, every, for_each_team
-from bot.services import prompts
-from bot.services.program import defaults_from, program_config
+from bot.services.program.settings import defaults_from, program_config
+from bot.services.prompts.tick import PromptRun, enqueue_due_prompts
 
 logger = logging.getLogger(__name__)
 
 
-async def enqueue_prompts(deps: Deps, *, force: bool = False) -> prompts.PromptRun:
+async def enqueue_prompts(deps: Deps, *, force: bool = False) -> PromptRun:
     """This week's prompts that are due (`force`: for every pair without one, now)."""
 
-    async def team(session: AsyncSession, team_id: str) -> prompts.PromptRun:
+    async def team(session: AsyncSession, team_id: str) -> PromptRun:
         config = await program_config(session, team_id, defaults_from(deps.settings))
-        return await prompts.enqueue_due_prompts(
+        return await enqueue_due_prompts(
             session, team_id, config, now=deps.clock.now(), force=force
         )
 
     runs = await for_each_team(deps, team)
-    return prompts.PromptRun(sum(r.sent for r in runs), sum(r.skipped for r in runs))
+    return PromptRun(sum(r.sent for r in runs), sum(r.skipped for r in runs))
 
 
 async def prompts_tick(deps: Deps) -> None:

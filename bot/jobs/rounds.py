@@ -10,7 +10,7 @@ import logging
 
 from bot.deps import Deps
 from bot.jobs import Job, every
-from bot.services.program import defaults_from
+from bot.services.program.settings import defaults_from
 from bot.services.rounds.cycles import end_due_cycles
 
 logger = logging.getLogger(__name__)

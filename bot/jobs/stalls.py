@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.jobs import Job, every, for_each_team
 from bot.services import stalls
-from bot.services.program import defaults_from, program_config
+from bot.services.program.settings import defaults_from, program_config
 
 logger = logging.getLogger(__name__)
 

@@ -18,13 +18,13 @@ from sqlalchemy import and_, exists, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.db import insert_ignoring_duplicates, insert_many_ignoring_duplicates
+from bot.db import chunks, insert_ignoring_duplicates, insert_many_ignoring_duplicates
 from bot.delivery.kinds import Sent
 from bot.delivery.outbox import Outgoing, enqueue, enqueue_many
-from bot.services import rounds
+from bot.services.enrollment.queries import is_paused
 from bot.services.errors import Conflict, NotAllowed, NotFound
-from bot.services.keepalive import chunks, is_paused
 from bot.services.notices import Notice
+from bot.services.rounds.manual import PairEndedNotice, end_pairs
 from models import (
     CheckIn,
     CheckInStatus,
@@ -462,7 +462,7 @@ async def record_cant_make_it(
         assert pair is not None
         # Pairing's conditional end (once, even with two clicks at once); the partner is told
         # that it ended, without the reason.
-        ended = await rounds.end_pairs(
+        ended = await end_pairs(
             session, [pair], reason=EndReason.UNPAIRED, now=now, ended_by=user_id
         )
         if ended:
@@ -470,7 +470,7 @@ async def record_cant_make_it(
                 session,
                 team_id=team_id,
                 dedupe_key=f"pair-ended:{pair.id}:{info.partner}",
-                notice=rounds.PairEndedNotice(partner=user_id, why="partner_ended"),
+                notice=PairEndedNotice(partner=user_id, why="partner_ended"),
                 channel=info.partner,
                 now=now,
             )

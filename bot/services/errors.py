@@ -5,7 +5,7 @@ Services raise these; handlers turn them into an ephemeral answer or, in a modal
 
     RotnemError                 every expected failure; `str(error)` is a sentence for the person
     ├── InvalidInput            what was typed or picked does not fit; nothing changed
-    │   ├── InvalidPause        a `pause` argument that does not parse; carries a working example
+    │   ├── InvalidPause        a pause end that does not parse, or is not a date the rules allow
     │   ├── InvalidProfile      profile modal answers; carries {field: message} for the modal
     │   └── InvalidPairCommand  `admin pair` / `admin unpair` arguments; carries a working example
     ├── NotAllowed              the person may not do this
@@ -45,10 +45,6 @@ class InvalidInput(RotnemError):
 
 class InvalidPause(InvalidInput):
     """A pause duration or date that does not parse or is out of range."""
-
-    def __init__(self, message: str, example: str) -> None:
-        super().__init__(message)
-        self.example = example
 
 
 class InvalidProfile(InvalidInput):

@@ -21,17 +21,12 @@ from sqlalchemy.orm import aliased
 
 from bot.db import insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue, enqueue_many
+from bot.services.calendar import add_weeks, iso_week, week_monday, weeks_between
 from bot.services.checkins import last_answers
+from bot.services.enrollment.queries import is_paused
 from bot.services.errors import NotFound
-from bot.services.keepalive import (
-    add_weeks,
-    is_paused,
-    iso_week,
-    week_monday,
-    weeks_between,
-)
 from bot.services.notices import Notice
-from bot.services.program import ProgramConfig
+from bot.services.program.settings import ProgramConfig
 from models import OutboxMessage, Pair, PairSession, Participant, StallAlert
 
 

@@ -6,7 +6,6 @@ already name it, but the profile modal no longer offers it to anyone else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,21 +46,6 @@ async def list_tools(session: AsyncSession, *, include_removed: bool = False) ->
     if not include_removed:
         query = query.where(Tool.removed_at.is_(None))
     return [_info(tool) for tool in (await session.scalars(query)).all()]
-
-
-async def tools_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, ToolInfo]:
-    """The named tools, removed ones included (they stay on old profiles)."""
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    rows = await session.scalars(select(Tool).where(Tool.id.in_(wanted)))
-    return {tool.id: _info(tool) for tool in rows}
-
-
-async def find_tool_by_name(session: AsyncSession, name: str) -> ToolInfo | None:
-    """Case-insensitive lookup, removed tools included."""
-    tool = await _by_name(session, name)
-    return None if tool is None else _info(tool)
 
 
 async def _by_name(session: AsyncSession, name: str) -> Tool | None:

@@ -5,75 +5,41 @@ outbox (they are proactive messages to other people)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
-
-from bot.blocks.admin import admins_only_message
-from bot.blocks.stats import stall_action_answer, stall_alert_message
+from bot.blocks.errors import admins_only_message
+from bot.blocks.stalls import stall_action_answer, stall_alert_message
 from bot.services import stalls
 from bot.services.errors import RotnemError
-from handlers.actions.checkins import update_checkin_message
-from handlers.context import deps_of
+from handlers.kit import Click
 
 
-async def _act(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    context: AsyncBoltContext,
-    action: str,
-) -> None:
-    await ack()
-    deps = deps_of(context)
-    user_id = body["user"]["id"]
-    if not deps.is_admin(user_id):
-        await respond(replace_original=False, **admins_only_message().to_dict())
+async def _act(click: Click, action: str) -> None:
+    if not click.deps.is_admin(click.user_id):
+        await click.say(admins_only_message())
         return
-    value = str(body["actions"][0].get("value") or "")
-    if not value.isdigit():
-        await respond(replace_original=False, text="I don't recognise that alert.")
+    alert_id = click.number
+    if alert_id is None:
+        await click.say("I don't recognise that alert.")
         return
-    team_id = context.team_id or body.get("team", {}).get("id", "")
     try:
-        async with deps.sessionmaker.begin() as session:
+        async with click.deps.sessionmaker.begin() as session:
             outcome = await stalls.act_on_stall(
-                session, team_id, int(value), action=action, admin=user_id, now=deps.clock.now()
+                session,
+                click.team_id,
+                alert_id,
+                action=action,
+                admin=click.user_id,
+                now=click.deps.clock.now(),
             )
     except RotnemError as exc:
-        await respond(replace_original=False, text=exc.message)
+        await click.say(exc.message)
         return
-    container = body.get("container") or {}
-    await update_checkin_message(
-        client,
-        container.get("channel_id"),
-        container.get("message_ts"),
-        stall_alert_message(outcome.view, outcome.done),
-    )
-    await respond(
-        response_type="ephemeral",
-        replace_original=False,
-        text=stall_action_answer(action, outcome.already),
-    )
+    await click.update_clicked(stall_alert_message(outcome.view, outcome.done))
+    await click.say(stall_action_answer(action, outcome.already))
 
 
-async def nudge_callback(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    context: AsyncBoltContext,
-) -> None:
-    await _act(ack, body, client, respond, context, "nudged")
+async def nudge(click: Click) -> None:
+    await _act(click, "nudged")
 
 
-async def talk_callback(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    context: AsyncBoltContext,
-) -> None:
-    await _act(ack, body, client, respond, context, "talked")
+async def talk(click: Click) -> None:
+    await _act(click, "talked")

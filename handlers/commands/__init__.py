@@ -6,16 +6,18 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.deps import Deps
 from handlers.commands.enrollment import ENROLLMENT_SUBCOMMANDS
-from handlers.commands.keepalive import KEEPALIVE_ADMIN_SUBCOMMANDS
-from handlers.commands.pairing import PAIRING_ADMIN_SUBCOMMANDS
+from handlers.commands.program import PROGRAM_ADMIN_SUBCOMMANDS
+from handlers.commands.prompts import PROMPTS_ADMIN_SUBCOMMANDS
+from handlers.commands.rounds import ROUNDS_ADMIN_SUBCOMMANDS
 from handlers.commands.router import Router, Subcommand
 from handlers.commands.tools import TOOLS_SUBCOMMANDS
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (*ENROLLMENT_SUBCOMMANDS,)
 ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
-    *PAIRING_ADMIN_SUBCOMMANDS,
+    *ROUNDS_ADMIN_SUBCOMMANDS,
     *TOOLS_SUBCOMMANDS,
-    *KEEPALIVE_ADMIN_SUBCOMMANDS,
+    *PROMPTS_ADMIN_SUBCOMMANDS,
+    *PROGRAM_ADMIN_SUBCOMMANDS,
 )
 
 

@@ -1,10 +1,15 @@
-"""`/rotnem join | profile | pause | resume | leave | status`: one's own participation."""
+"""`/rotnem join | profile | pause | resume | leave | status`: one's own participation.
+
+`pause` reads its argument here, at the edge (`2w`, `10d`, `until 2027-01-15` or a bare date),
+into the date the pause ends; the service checks that date against the rules.
+"""
 
 from __future__ import annotations
 
-from bot.blocks.checkins import with_progress
+import re
+from datetime import date, timedelta
+
 from bot.blocks.enrollment import (
-    error_message,
     invalid_pause_message,
     leave_confirm_message,
     not_participant_message,
@@ -12,16 +17,42 @@ from bot.blocks.enrollment import (
     resumed_message,
     status_message,
 )
-from bot.services import enrollment
+from bot.blocks.errors import error_message
+from bot.services.enrollment import lifecycle
+from bot.services.enrollment.queries import get_profile
 from bot.services.errors import InvalidPause, NotAParticipant, RotnemError
+from bot.services.home import read_home
+from bot.services.program.settings import defaults_from, program_config
 from handlers.commands.router import CommandCall, Subcommand
-from handlers.participation import (
-    current_partner,
-    open_profile_modal,
-    pair_progress,
-    publish_home_quietly,
-    refresh_identity_if_stale,
-)
+from handlers.people import open_profile_modal, refresh_identity_if_stale
+
+_DURATION = re.compile(r"(\d{1,5})\s*(d|days?|w|wks?|weeks?)")
+_UNTIL = re.compile(r"(?:until|till|til|to)\s+(.+)")
+
+
+def parse_pause(text: str, today: date) -> date:
+    """The date a pause ends on, from `2w`, `10d`, `until 2027-01-15` (or a bare date);
+    `InvalidPause` says what could not be read."""
+    words = " ".join(text.lower().split())
+    if not words:
+        raise InvalidPause(
+            "For how long would you like to pause? Give a number of days or weeks, "
+            "or the date you'd like to be back."
+        )
+    match = _DURATION.fullmatch(words)
+    if match:
+        days = int(match.group(1)) * (7 if match.group(2).startswith("w") else 1)
+        if days < 1:
+            raise InvalidPause("A pause has to last at least one day.")
+        return today + timedelta(days=days)
+    until = _UNTIL.fullmatch(words)
+    try:
+        return date.fromisoformat(until.group(1) if until else words)
+    except ValueError:
+        raise InvalidPause(
+            f"I couldn't read “{text.strip()[:40]}”. Give a number of days or weeks, or a date "
+            "written as YYYY-MM-DD."
+        ) from None
 
 
 async def join(call: CommandCall) -> None:
@@ -42,18 +73,22 @@ async def join(call: CommandCall) -> None:
 
 async def pause(call: CommandCall) -> None:
     await call.ack()
+    now = call.deps.clock.now()
+    today = now.date()
     try:
         async with call.deps.sessionmaker.begin() as session:
-            profile = await enrollment.pause(
+            today = await lifecycle.local_today(session, call.team_id, call.user_id, now)
+            profile = await lifecycle.pause(
                 session,
                 call.team_id,
                 call.user_id,
-                text=call.args,
-                now=call.deps.clock.now(),
+                until=parse_pause(call.args, today),
+                now=now,
                 via="command:pause",
             )
     except InvalidPause as exc:
-        await call.reply(invalid_pause_message(call.command, exc.message, exc.example))
+        example = f"pause until {(today + timedelta(weeks=2)).isoformat()}"
+        await call.reply(invalid_pause_message(call.command, exc.message, example))
         return
     except NotAParticipant:
         await call.reply(not_participant_message(call.command))
@@ -66,7 +101,7 @@ async def resume(call: CommandCall) -> None:
     await call.ack()
     try:
         async with call.deps.sessionmaker.begin() as session:
-            await enrollment.resume(
+            await lifecycle.resume(
                 session, call.team_id, call.user_id, now=call.deps.clock.now(), via="command:resume"
             )
     except NotAParticipant:
@@ -80,11 +115,10 @@ async def resume(call: CommandCall) -> None:
 
 
 async def leave(call: CommandCall) -> None:
-    """Ask first: the confirm button does the leaving (handlers/actions/leave.py)."""
+    """Ask first: the confirm button does the leaving (handlers/actions/enrollment.py)."""
     await call.ack()
-    now = call.deps.clock.now()
     async with call.deps.sessionmaker() as session:
-        profile = await enrollment.get_profile(session, call.team_id, call.user_id, now=now)
+        profile = await get_profile(session, call.team_id, call.user_id, now=call.deps.clock.now())
     if profile is None or not profile.in_program:
         await call.reply(not_participant_message(call.command))
         return
@@ -93,19 +127,18 @@ async def leave(call: CommandCall) -> None:
 
 async def status(call: CommandCall) -> None:
     await call.ack()
-    now = call.deps.clock.now()
-    async with call.deps.sessionmaker() as session:
-        profile = await enrollment.get_profile(session, call.team_id, call.user_id, now=now)
-        partner = await current_partner(session, call.team_id, call.user_id) if profile else None
-        progress = (
-            await pair_progress(session, call.deps, call.team_id, call.user_id) if partner else None
+    deps = call.deps
+    async with deps.sessionmaker() as session:
+        config = await program_config(session, call.team_id, defaults_from(deps.settings))
+        home = await read_home(
+            session, call.team_id, call.user_id, config, now=deps.clock.now(), history=False
         )
-    await call.reply(with_progress(status_message(call.command, profile, partner), progress))
-    await refresh_identity_if_stale(call.client, call.deps, call.team_id, call.user_id)
+    await call.reply(status_message(call.command, home))
+    await refresh_identity_if_stale(call.client, deps, call.team_id, call.user_id)
 
 
 async def _after_change(call: CommandCall) -> None:
-    await publish_home_quietly(call.client, call.deps, call.team_id, call.user_id)
+    await call.publish_home()
     await refresh_identity_if_stale(call.client, call.deps, call.team_id, call.user_id)
 
 

@@ -3,36 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.admin import admins_only_message
+from bot.blocks.errors import admins_only_message
 from bot.blocks.help import HelpLine, help_message, unknown_subcommand_message
 from bot.blocks.message import Message
 from bot.deps import Deps
-from handlers.context import deps_of
+from handlers.kit import Request, deps_of
 
 
 @dataclass(frozen=True)
-class CommandCall:
+class CommandCall(Request):
     """One invocation, with the rest of the text after the subcommand word in `args`."""
 
-    deps: Deps
-    user_id: str
-    team_id: str
     channel_id: str
     trigger_id: str
     args: str
     ack: AsyncAck
     respond: AsyncRespond
-    client: AsyncWebClient
-
-    @property
-    def command(self) -> str:
-        return self.deps.settings.rotnem_command
 
     async def reply(self, message: Message) -> None:
         """Answer only the invoker, after the ack (through the command's response_url)."""
@@ -66,12 +58,13 @@ class Router:
         self._user = {sub.name: sub for sub in subcommands}
         self._admin = {sub.name: sub for sub in admin}
 
+    def _lines(self, deps: Deps, user_id: str) -> tuple[list[HelpLine], list[HelpLine]]:
+        """Everyone's subcommands, and the admin ones for admins only."""
+        admin = [sub.help_line for sub in self._admin.values()] if deps.is_admin(user_id) else []
+        return [*(sub.help_line for sub in self._user.values()), HELP_LINE], admin
+
     def help(self, deps: Deps, user_id: str) -> Message:
-        admin_lines = (
-            [sub.help_line for sub in self._admin.values()] if deps.is_admin(user_id) else []
-        )
-        lines = [*(sub.help_line for sub in self._user.values()), HELP_LINE]
-        return help_message(deps.settings.rotnem_command, lines, admin_lines)
+        return help_message(deps.settings.rotnem_command, *self._lines(deps, user_id))
 
     async def dispatch(self, call: CommandCall) -> None:
         word, rest = _split(call.args)
@@ -102,13 +95,8 @@ class Router:
         await subcommand.run(_with_args(call, rest))
 
     async def _unknown(self, call: CommandCall, word: str) -> None:
-        admin_lines = (
-            [sub.help_line for sub in self._admin.values()]
-            if call.deps.is_admin(call.user_id)
-            else []
-        )
-        lines = [*(sub.help_line for sub in self._user.values()), HELP_LINE]
-        message = unknown_subcommand_message(call.command, word, lines, admin_lines)
+        lines = self._lines(call.deps, call.user_id)
+        message = unknown_subcommand_message(call.command, word, *lines)
         await call.ack(response_type="ephemeral", **message.to_dict())
 
     def listener(self) -> Callable[..., Awaitable[None]]:
@@ -141,4 +129,4 @@ HELP_LINE = HelpLine(usage="help", summary="this list")
 
 
 def _with_args(call: CommandCall, args: str) -> CommandCall:
-    return CommandCall(**{**call.__dict__, "args": args})
+    return replace(call, args=args)

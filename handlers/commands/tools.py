@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.blocks.enrollment import error_message
+from bot.blocks.errors import error_message
 from bot.blocks.tools import (
     tool_added_message,
     tool_removed_message,

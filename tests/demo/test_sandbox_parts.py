@@ -7,7 +7,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.blocks.checkins import checkin_message
-from bot.blocks.profile import profile_modal
+from bot.blocks.enrollment import profile_modal
 from bot.sandbox import FakeSlack
 from bot.sandbox.driver import DriverError, answers_by_label, find_button, options_of
 from bot.sandbox.people import make_workspace, roles_for

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.ids import ActionId
-from bot.services.enrollment import resume_due_pauses
+from bot.services.enrollment.lifecycle import resume_due_pauses
 from tests.enrollment.conftest import (
     GUIDE,
     LEARNER,

@@ -6,21 +6,17 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.blocks.enrollment import status_message
-from bot.blocks.home import PartnerSummary, home_view
-from bot.blocks.profile import profile_modal
+from bot.blocks.enrollment import profile_modal, status_message
+from bot.blocks.home import home_view
 from bot.ids import BlockId
 from bot.sandbox import validate_view
-from bot.services.enrollment import (
-    Profile,
-    ProgramSummary,
-    Status,
-    ToolRef,
-    parse_other_tools,
-    parse_pause,
-)
+from bot.services.enrollment.lifecycle import check_pause_end
+from bot.services.enrollment.profile import parse_other_tools
+from bot.services.enrollment.queries import Profile, ProgramSummary, Status, ToolRef
 from bot.services.errors import InvalidPause
+from bot.services.home import Home, PartnerSummary
 from bot.services.tools import ToolInfo
+from handlers.commands.enrollment import parse_pause
 from handlers.commands.tools import parse_add, parse_name
 from models import Role
 
@@ -45,11 +41,11 @@ def test_pause_durations_and_dates(text: str, resume_on: date) -> None:
 
 
 @pytest.mark.parametrize("text", ["", "soon", "27w", "400w", "0w", "until 2026-11-23", "until x"])
-def test_pauses_that_do_not_parse_carry_a_working_example(text: str) -> None:
-    with pytest.raises(InvalidPause) as caught:
-        parse_pause(text, TODAY)
-    assert caught.value.example == "pause until 2026-12-07"
-    assert parse_pause(caught.value.example.removeprefix("pause "), TODAY)
+def test_pauses_that_do_not_parse_or_break_the_rules_are_refused(text: str) -> None:
+    with pytest.raises(InvalidPause):
+        check_pause_end(parse_pause(text, TODAY), TODAY)
+    # The example the refusal shows is a pause that works.
+    check_pause_end(parse_pause("until 2026-12-07", TODAY), TODAY)
 
 
 def test_other_tools_are_trimmed_deduplicated_and_bounded() -> None:
@@ -93,14 +89,13 @@ def _profile(**changes: object) -> Profile:
 
 
 def test_status_shows_waitlisted_and_the_partner_but_never_the_manager() -> None:
-    message = status_message(
-        "/rotnem",
-        _profile(status=Status.WAITLISTED, waitlisted_since=datetime(2026, 11, 20, tzinfo=UTC)),
+    waitlisted = _profile(
+        status=Status.WAITLISTED, waitlisted_since=datetime(2026, 11, 20, tzinfo=UTC)
     )
+    message = status_message("/rotnem", Home(waitlisted))
     assert "State: Waitlisted since Friday 20 November 2026" in message.text
-    partnered = status_message(
-        "/rotnem", _profile(), PartnerSummary("U2", date(2026, 11, 16), ("TikTok",))
-    )
+    partner = PartnerSummary("U2", date(2026, 11, 16), ("TikTok",))
+    partnered = status_message("/rotnem", Home(_profile(), partners=(partner,)))
     assert "Partner: <@U2> since Monday 16 November 2026 · TikTok" in partnered.text
     assert "Teaches: Canva" in partnered.text
     assert "Wants to learn: Excel formulas, Blender" in partnered.text
@@ -115,12 +110,8 @@ def test_the_home_tab_with_a_partner_and_the_admin_summary_is_valid_block_kit() 
             (Role.BOTH, Status.LEFT): 1,
         }
     )
-    view = home_view(
-        command="/rotnem",
-        profile=_profile(),
-        partner=PartnerSummary("U2", date(2026, 11, 16), ("TikTok",)),
-        program=summary,
-    ).to_dict()
+    partner = PartnerSummary("U2", date(2026, 11, 16), ("TikTok",))
+    view = home_view("/rotnem", Home(_profile(), partners=(partner,), program=summary)).to_dict()
     assert validate_view(view, expected_type="home") == []
     text = str(view)
     assert "<@U2> since Monday 16 November 2026" in text

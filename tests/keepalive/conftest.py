@@ -17,8 +17,8 @@ from bot.ids import ActionId, BlockId
 from bot.jobs.checkins import checkins_tick, enqueue_checkins
 from bot.jobs.prompts import enqueue_prompts, prompts_tick
 from bot.jobs.stalls import stalls_tick
-from bot.services import rounds
-from bot.services.program import defaults_from
+from bot.services.program.settings import defaults_from
+from bot.services.rounds.manual import create_manual_pair
 from models import CheckIn, OutboxMessage, Pair, WeeklyPrompt
 from tests.harness import ADMIN_ID
 from tests.rounds.conftest import Program, button_value
@@ -61,7 +61,7 @@ class Keep:
         await self.person(learner, "learner", tz, tools)
         deps = self.bot.deps
         async with deps.sessionmaker.begin() as session:
-            made = await rounds.create_manual_pair(
+            made = await create_manual_pair(
                 session,
                 self.program.team_id,
                 guide,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.ids import ActionId, BlockId
-from bot.services.reports import PAIR_COLUMNS, SESSION_COLUMNS
+from bot.services.program.exports import PAIR_COLUMNS, SESSION_COLUMNS
 from models import PairSession, SessionReport, SettingsChange, StallAlert
 from tests.foundation.test_cli import bare_environment, run_rotnem
 from tests.harness import ADMIN_ID

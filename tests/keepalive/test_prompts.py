@@ -6,14 +6,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bot.services import enrollment
-from bot.services.prompts import (
-    CatalogueEntry,
-    PastPrompt,
-    _past_prompts,
-    _teaches_next,
-    choose_prompt,
-)
+from bot.services.enrollment import lifecycle
+from bot.services.prompts.chooser import CatalogueEntry, PastPrompt, choose_prompt
+from bot.services.prompts.history import PairHistory
 from models import WeeklyPrompt
 from tests.keepalive.conftest import BOTH_BACKENDS, Keep
 
@@ -85,8 +80,13 @@ async def test_alternates_never_repeats_and_never_sends_twice(keep: Keep) -> Non
 async def test_paused_pairs_get_nothing_that_week(keep: Keep) -> None:
     pair_id = await keep.pair("U0G1", "U0L1", LONDON)
     async with keep.bot.deps.sessionmaker.begin() as session:
-        await enrollment.pause(
-            session, keep.program.team_id, "U0L1", text="10d", now=keep.clock.now(), via="test"
+        await lifecycle.pause(
+            session,
+            keep.program.team_id,
+            "U0L1",
+            until=keep.clock.now().date() + timedelta(days=10),
+            now=keep.clock.now(),
+            via="test",
         )
     keep.at(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
     await keep.tick()
@@ -94,7 +94,7 @@ async def test_paused_pairs_get_nothing_that_week(keep: Keep) -> None:
     assert row.prompt_id is None and row.skipped_reason == "paused"
     # Back on Wednesday: still nothing this week, the prompt comes next Monday.
     async with keep.bot.deps.sessionmaker.begin() as session:
-        await enrollment.resume(
+        await lifecycle.resume(
             session, keep.program.team_id, "U0L1", now=keep.clock.now(), via="test"
         )
     keep.at(datetime(2026, 12, 2, 10, 0, tzinfo=UTC))
@@ -164,9 +164,14 @@ def test_history_read_aggregated_is_the_rows_read_one_by_one() -> None:
         "\x1f".join((week, str(prompt_id), direction, tool or ""))
         for week, prompt_id, direction, tool in records
     )
-    assert _past_prompts(aggregated) == [PastPrompt(*record) for record in records]
-    assert _teaches_next(aggregated, ["A"]) is False
-    assert _teaches_next(aggregated, []) is False
-    assert _teaches_next(None, ["A"]) is True
+    history = PairHistory(aggregated=aggregated)
+    assert history.prompts() == [PastPrompt(*record) for record in records]
+    assert history.prompts() == PairHistory(rows=tuple(history.prompts())).prompts()
+    assert history.teaches_next(["A"]) is False
+    assert history.teaches_next([]) is False
+    assert PairHistory().teaches_next(["A"]) is True
     # Weeks compare as strings, as `choose_prompt` sorts them.
-    assert not _teaches_next("2026-W9\x1f1\x1fteach\x1f\x1e2026-W10\x1f2\x1fmirror\x1f", ["A"])
+    latest_mirror = PairHistory(
+        aggregated="2026-W9\x1f1\x1fteach\x1f\x1e2026-W10\x1f2\x1fmirror\x1f"
+    )
+    assert not latest_mirror.teaches_next(["A"])

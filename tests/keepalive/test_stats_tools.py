@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.services.reports import TOP_TOOLS, _top_tools
+from bot.services.program.stats import TOP_TOOLS, _top_tools
 from models import PairSession, Participant, SessionReport
 from tests.keepalive.conftest import BOTH_BACKENDS, Keep
 

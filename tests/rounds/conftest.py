@@ -20,8 +20,9 @@ from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.ids import ActionId, BlockId
 from bot.notice_kinds import notice_kinds
 from bot.sandbox import FakeSlack
-from bot.services import enrollment, tools
-from bot.services.enrollment import Identity, ProfileInput
+from bot.services import tools
+from bot.services.enrollment.identity import Identity
+from bot.services.enrollment.profile import ProfileInput, save_profile
 from bot.services.events import remember_workspace
 from models import OutboxMessage, Pair, Role
 from tests.harness import ADMIN_ID, BOT_TOKEN, RunningBot, start_bot
@@ -74,7 +75,7 @@ class Program:
                 capacity=capacity,
                 goals=goals,
             )
-            await enrollment.save_profile(
+            await save_profile(
                 session,
                 self.team_id,
                 Identity(user_id=user_id, display_name=name, tz=tz),

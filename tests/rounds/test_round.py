@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from bot.ids import ActionId, BlockId
 from bot.jobs.rounds import end_due_cycles_job
-from bot.services import enrollment
-from bot.services.program import update_program_settings
+from bot.services.enrollment import lifecycle
+from bot.services.program.settings import update_program_settings
 from models import Participant, Round
 from tests.harness import ADMIN_ID
 from tests.rounds.conftest import ANNOUNCE, Program
@@ -182,7 +182,7 @@ async def test_someone_who_left_since_the_proposal_is_dropped_and_reported(
     await cohort(program)
     proposal = await program.propose()
     async with program.bot.deps.sessionmaker.begin() as session:
-        await enrollment.leave(
+        await lifecycle.leave(
             session, program.team_id, CARLA, now=program.bot.clock.now(), via="test"
         )
     answer = await approve_clicked(program, proposal)
@@ -257,7 +257,7 @@ async def test_leaving_ends_the_pair_and_the_partner_goes_first_in_line(
     await cohort(program)
     await approve(program)
     async with program.bot.deps.sessionmaker.begin() as session:
-        await enrollment.leave(
+        await lifecycle.leave(
             session, program.team_id, DEV, now=program.bot.clock.now(), via="test"
         )
     ended = [p for p in await program.pairs() if p.ended_at is not None]
@@ -358,7 +358,7 @@ async def test_the_home_tab_shows_the_partner_and_past_partners(program: Program
     assert "Past partners" not in home
 
     async with program.bot.deps.sessionmaker.begin() as session:
-        await enrollment.leave(
+        await lifecycle.leave(
             session, program.team_id, ANA, now=program.bot.clock.now(), via="test"
         )
     await program.bot.requester.event(home_event)

@@ -17,7 +17,7 @@ from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.jobs import Job, every
 from bot.scheduler import JOBS, build_scheduler, run_job
-from bot.services.keepalive import iso_week
+from bot.services.calendar import iso_week
 from bot.services.notices import Rendered
 from models import OutboxMessage
 

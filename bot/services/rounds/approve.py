@@ -12,32 +12,100 @@ backs that up across rounds.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.kinds import Sent
 from bot.delivery.outbox import enqueue
 from bot.pairing.rules import Rules
-from bot.services.program import ProgramConfig, program_config
+from bot.services.notices import Notice
+from bot.services.program.settings import ProgramConfig, program_config
 from bot.services.rounds import loading
-from bot.services.rounds.model import (
-    Approval,
-    CreatedPair,
-    DroppedPair,
-    Person,
-    Proposal,
-    offset_minutes,
-)
-from bot.services.rounds.notices import (
-    AnnouncementNotice,
-    IntroNotice,
-    IntroPerson,
-    WaitlistNotice,
-)
-from bot.services.rounds.propose import decide
+from bot.services.rounds.loading import Person, offset_minutes
+from bot.services.rounds.propose import Proposal, decide
 from models import Pair, Participant, RoundStatus, State
+
+
+@dataclass(frozen=True)
+class DroppedPair:
+    """A proposed pair not created at approval, because the state changed since."""
+
+    guide: str
+    learner: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CreatedPair:
+    pair_id: int
+    guide: str
+    learner: str
+    shared_tools: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Approval:
+    round_id: int
+    started_on: date
+    ends_on: date
+    pairs: tuple[CreatedPair, ...]
+    dropped: tuple[DroppedPair, ...]
+    waitlisted: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IntroPerson:
+    """What a partner may see of the other: role, tools, time zone. Never goals or manager."""
+
+    user_id: str
+    role: str
+    tz: str
+    utc_offset_minutes: int = 0
+    teaches: tuple[str, ...] = ()
+    learns: tuple[str, ...] = ()
+    share: str | None = None
+
+
+class IntroNotice(Notice):
+    """The pair's introduction in a new group DM, with the kickoff agreement."""
+
+    kind: ClassVar[str] = "intro"
+
+    pair_id: int
+    guide: IntroPerson
+    learner: IntroPerson
+    shared_tools: tuple[str, ...]
+
+
+class AnnouncementNotice(Notice):
+    """The new pairs, celebrated in the program's channel: names only."""
+
+    kind: ClassVar[str] = "announcement"
+
+    pairs: tuple[tuple[str, str], ...]  # (guide, learner)
+    cycle_weeks: int
+
+
+class WaitlistNotice(Notice):
+    """To someone a round could not place: why, and that they go first next time."""
+
+    kind: ClassVar[str] = "waitlist"
+
+    reason: str
+
+
+async def remember_group_dm(session: AsyncSession, notice: IntroNotice, sent: Sent) -> None:
+    """After the introduction is posted: keep its group DM on the pair for every later message."""
+    await session.execute(
+        update(Pair)
+        .where(Pair.id == notice.pair_id, Pair.group_channel_id.is_(None))
+        .values(group_channel_id=sent.channel)
+    )
 
 
 def cycle_dates(now: datetime, zone: ZoneInfo, weeks: int) -> tuple[date, date]:

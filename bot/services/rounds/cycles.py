@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -12,13 +13,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.outbox import enqueue
 from bot.services.errors import NoActivePair, NotAllowed
-from bot.services.program import ProgramConfig, program_config
+from bot.services.notices import Notice
+from bot.services.program.settings import ProgramConfig, program_config
 from bot.services.rounds import loading
 from bot.services.rounds.manual import current_cycle, end_pairs
-from bot.services.rounds.model import Proposal
-from bot.services.rounds.notices import CycleEndNotice
-from bot.services.rounds.propose import propose_round, send_proposal
+from bot.services.rounds.propose import Proposal, propose_round, send_proposal
 from models import EndReason, Pair, Round, RoundStatus, State
+
+
+class CycleEndNotice(Notice):
+    """Thanks at the end of a cycle, and "continue into the next one?"."""
+
+    kind: ClassVar[str] = "cycle_end"
+
+    round_id: int
+    partners: tuple[str, ...]
+    cycle_weeks: int
 
 
 async def mark_first_session(

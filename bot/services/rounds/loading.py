@@ -4,16 +4,51 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot import pairing
-from bot.services.rounds.model import Person, offset_minutes
+from bot.services.calendar import zone_of
 from bot.text import tools_phrase
-from models import Direction, Pair, PairExclusion, Participant, ParticipantTool, Tool
+from models import Direction, Pair, PairExclusion, Participant, ParticipantTool, State, Tool
+
+
+@dataclass(frozen=True)
+class Person:
+    """A participant as the pairing feature reads them (manager only for the rules)."""
+
+    participant_id: int
+    user_id: str
+    name: str
+    role: str
+    tz: str
+    department: str
+    capacity: int
+    state: str
+    teaches: tuple[str, ...] = ()
+    learns: tuple[str, ...] = ()
+    share: str | None = None
+    manager_id: str | None = None
+    paused_until: datetime | None = None
+    waitlisted_since: datetime | None = None
+
+    def available(self, now: datetime) -> bool:
+        """Active, or paused with the pause already over."""
+        if self.state == State.ACTIVE:
+            return True
+        return (
+            self.state == State.PAUSED
+            and self.paused_until is not None
+            and self.paused_until <= now
+        )
+
+
+def offset_minutes(tz: str, now: datetime) -> int:
+    offset = now.astimezone(zone_of(tz)).utcoffset() or timedelta(0)
+    return max(-14 * 60, min(14 * 60, int(offset.total_seconds() // 60)))
 
 
 async def _tool_names(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
@@ -14,12 +15,41 @@ from bot import pairing
 from bot.delivery.outbox import enqueue
 from bot.pairing.rules import Rules
 from bot.services.errors import AlreadyPaired, NoActivePair, NotAParticipant, PairingRuleBroken
-from bot.services.program import ProgramConfig, program_config
+from bot.services.notices import Notice
+from bot.services.program.settings import ProgramConfig, program_config
 from bot.services.rounds import loading
-from bot.services.rounds.approve import create_pair, cycle_dates
-from bot.services.rounds.model import EndedPair, ManualPair
-from bot.services.rounds.notices import PairEndedNotice
+from bot.services.rounds.approve import CreatedPair, create_pair, cycle_dates
 from models import EndReason, Pair, Participant, Round, RoundSource, RoundStatus, State
+
+
+@dataclass(frozen=True)
+class ManualPair:
+    pair: CreatedPair
+    round_id: int
+    ends_on: date
+    repeat: bool
+
+
+@dataclass(frozen=True)
+class EndedPair:
+    pair_id: int
+    guide: str
+    learner: str
+    reason: EndReason
+
+
+# Why a pair ended, as the person left in it is told: a pair's end reason, or "partner_ended"
+# when the partner said "We can't make this work" (they are not told why).
+EndedWhy = Literal["cycle_ended", "left", "unpaired", "partner_ended"]
+
+
+class PairEndedNotice(Notice):
+    """To one person of a pair that ended."""
+
+    kind: ClassVar[str] = "pair_ended"
+
+    partner: str
+    why: EndedWhy
 
 
 async def current_cycle(session: AsyncSession, team_id: str, today: date) -> Round | None:

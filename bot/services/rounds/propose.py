@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,11 +14,96 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import pairing
 from bot.delivery.outbox import enqueue
 from bot.services.errors import RoundAlreadyDecided, RoundNotFound
-from bot.services.program import ProgramConfig, program_config
+from bot.services.notices import Notice
+from bot.services.program.settings import ProgramConfig, program_config
 from bot.services.rounds import loading
-from bot.services.rounds.model import Proposal, ProposedPair, Unplaced
-from bot.services.rounds.notices import ProposalNotice
 from models import Round, RoundSource, RoundStatus
+
+
+@dataclass(frozen=True)
+class ProposedPair:
+    guide: str
+    learner: str
+    shared_tools: tuple[str, ...] = ()
+    repeat: bool = False
+    explanation: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "guide": self.guide,
+            "learner": self.learner,
+            "shared_tools": list(self.shared_tools),
+            "repeat": self.repeat,
+            "explanation": self.explanation,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ProposedPair:
+        return cls(
+            guide=str(data["guide"]),
+            learner=str(data["learner"]),
+            shared_tools=tuple(str(t) for t in data.get("shared_tools", ())),
+            repeat=bool(data.get("repeat", False)),
+            explanation=str(data.get("explanation", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """Someone without a pair this round, and why (`code` for programs, `reason` for people)."""
+
+    user_id: str
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the admin is shown: the pairs with their explanations, the unmatched with reasons."""
+
+    round_id: int
+    pairs: tuple[ProposedPair, ...]
+    unmatched: tuple[Unplaced, ...]
+    names: Mapping[str, str] = field(default_factory=dict)
+    proven_optimal: bool = True
+    cycle_weeks: int = 12
+
+    def snapshot(self, seed: int, tz_mode: str) -> dict[str, Any]:
+        return {
+            "seed": seed,
+            "tz_mode": tz_mode,
+            "cycle_weeks": self.cycle_weeks,
+            "proven_optimal": self.proven_optimal,
+            "pairs": [pair.to_json() for pair in self.pairs],
+            "unmatched": [
+                {"user": u.user_id, "code": u.code, "reason": u.reason} for u in self.unmatched
+            ],
+            "names": dict(self.names),
+        }
+
+    @classmethod
+    def of(cls, round_: Round) -> Proposal:
+        data = round_.proposal
+        return cls(
+            round_id=round_.id,
+            pairs=tuple(ProposedPair.from_json(p) for p in data.get("pairs", ())),
+            unmatched=tuple(
+                Unplaced(str(u["user"]), str(u["code"]), str(u["reason"]))
+                for u in data.get("unmatched", ())
+            ),
+            names={str(k): str(v) for k, v in data.get("names", {}).items()},
+            proven_optimal=bool(data.get("proven_optimal", True)),
+            cycle_weeks=int(data.get("cycle_weeks", 12)),
+        )
+
+
+class ProposalNotice(Notice):
+    """A proposed round for an HR admin to approve or discard."""
+
+    kind: ClassVar[str] = "proposal"
+
+    proposal: Proposal
+    automatic: bool = False
 
 
 async def propose_round(

@@ -1,47 +1,29 @@
-"""What other features read: `active_pairs` (every running pair with its group DM, both people's
-time zones and the tools they share), `current_partners` / `past_partners` (one person's view).
-"""
+"""What other features read of pairs: `current_partners` / `past_partners` (one person's view),
+the workspaces with running pairs."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.services.rounds.model import ActivePair, PartnerInfo
-from models import Pair, Participant, Round
+from models import Pair, Participant
 
 
-async def active_pairs(session: AsyncSession, team_id: str | None = None) -> list[ActivePair]:
-    """Every running pair (of one workspace, or all), with its group DM and both time zones."""
-    guide, learner = aliased(Participant), aliased(Participant)
-    query = (
-        select(Pair, guide, learner, Round.ends_on)
-        .join(guide, guide.id == Pair.guide_id)
-        .join(learner, learner.id == Pair.learner_id)
-        .join(Round, Round.id == Pair.round_id)
-        .where(Pair.ended_at.is_(None))
-        .order_by(Pair.id)
-    )
-    if team_id is not None:
-        query = query.where(Pair.team_id == team_id)
-    return [
-        ActivePair(
-            pair_id=pair.id,
-            team_id=pair.team_id,
-            round_id=pair.round_id,
-            guide_user_id=g.user_id,
-            learner_user_id=lrn.user_id,
-            guide_tz=g.tz or "UTC",
-            learner_tz=lrn.tz or "UTC",
-            shared_tools=tuple(pair.shared_tools),
-            started_at=pair.started_at,
-            ends_on=ends_on,
-            group_channel_id=pair.group_channel_id,
-            first_session_scheduled_at=pair.first_session_scheduled_at,
-        )
-        for pair, g, lrn, ends_on in (await session.execute(query)).all()
-    ]
+@dataclass(frozen=True)
+class PartnerInfo:
+    """Someone a person is (or was) paired with, as that person may see them."""
+
+    pair_id: int
+    user_id: str
+    their_role: str
+    tools: tuple[str, ...]
+    started_at: datetime
+    ended_at: datetime | None = None
+    end_reason: str | None = None
 
 
 async def _partners(

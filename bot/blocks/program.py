@@ -1,4 +1,5 @@
-"""The program-settings modal (`/rotnem admin settings`) and what an admin is told after saving."""
+"""The program as HR runs it: the settings modal (`/rotnem admin settings`) and what an admin is
+told after saving, and `/rotnem admin stats`."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
     Block,
-    ContextBlock,
     ConversationFilter,
     ConversationSelectElement,
+    HeaderBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -20,8 +21,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.kit import context, say, section
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.services.program.settings import ProgramConfig
+from bot.services.program.stats import StatsView
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TZ_LABELS = {
@@ -55,18 +59,9 @@ def _number(block_id: str, label: str, value: int, hint: str) -> InputBlock:
     )
 
 
-def settings_modal(
-    *,
-    cycle_weeks: int,
-    nudge_weekday: int,
-    nudge_hour: int,
-    checkin_delay_days: int,
-    stall_weeks: int,
-    tz_preference: str,
-    announce_channel: str | None,
-    auto_propose_next_round: bool,
-) -> View:
+def settings_modal(config: ProgramConfig) -> View:
     """Every program setting, prefilled with the values in force."""
+    announce_channel = config.announce_channel
     days = [_option(str(i), name) for i, name in enumerate(DAY_NAMES)]
     hours = [_option(str(h), f"{h:02d}:00") for h in range(24)]
     tz_options = [_option(value, label) for value, label in TZ_LABELS.items()]
@@ -85,14 +80,16 @@ def settings_modal(
                 "time zone. Every change is logged."
             )
         ),
-        _number(BlockId.SETTINGS_CYCLE_WEEKS, FIELD_LABELS["cycle_weeks"], cycle_weeks, "1 to 52"),
+        _number(
+            BlockId.SETTINGS_CYCLE_WEEKS, FIELD_LABELS["cycle_weeks"], config.cycle_weeks, "1 to 52"
+        ),
         InputBlock(
             block_id=BlockId.SETTINGS_NUDGE_DAY,
             label=FIELD_LABELS["nudge_weekday"],
             element=StaticSelectElement(
                 action_id=ActionId.SETTINGS_ANSWER,
                 options=days,
-                initial_option=days[nudge_weekday],
+                initial_option=days[config.nudge_weekday],
             ),
         ),
         InputBlock(
@@ -100,19 +97,21 @@ def settings_modal(
             label=FIELD_LABELS["nudge_hour"],
             hint="In the learner's time zone.",
             element=StaticSelectElement(
-                action_id=ActionId.SETTINGS_ANSWER, options=hours, initial_option=hours[nudge_hour]
+                action_id=ActionId.SETTINGS_ANSWER,
+                options=hours,
+                initial_option=hours[config.nudge_hour],
             ),
         ),
         _number(
             BlockId.SETTINGS_CHECKIN_DELAY,
             FIELD_LABELS["checkin_delay_days"],
-            checkin_delay_days,
+            config.checkin_delay_days,
             "1 to 6 days after the weekly prompt",
         ),
         _number(
             BlockId.SETTINGS_STALL_WEEKS,
             FIELD_LABELS["stall_weeks"],
-            stall_weeks,
+            config.stall_weeks,
             "1 to 12 weeks without a reported session",
         ),
         InputBlock(
@@ -121,7 +120,7 @@ def settings_modal(
             element=RadioButtonsElement(
                 action_id=ActionId.SETTINGS_ANSWER,
                 options=tz_options,
-                initial_option=tz_options[0 if tz_preference == "prefer_close" else 1],
+                initial_option=tz_options[0 if config.tz_preference == "prefer_close" else 1],
             ),
         ),
         InputBlock(
@@ -137,7 +136,7 @@ def settings_modal(
             element=RadioButtonsElement(
                 action_id=ActionId.SETTINGS_ANSWER,
                 options=yes_no,
-                initial_option=yes_no[0 if auto_propose_next_round else 1],
+                initial_option=yes_no[0 if config.auto_propose_next_round else 1],
             ),
         ),
     ]
@@ -171,7 +170,7 @@ def settings_saved_message(changes: Sequence[tuple[str, str | None, str | None]]
     """The DM after saving: each change, old → new."""
     if not changes:
         text = "Program settings saved: nothing changed."
-        return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+        return say(text)
     lines = "\n".join(
         f"• {FIELD_LABELS.get(field, field)}: {shown_value(field, old)} → {shown_value(field, new)}"
         for field, old, new in changes
@@ -180,9 +179,64 @@ def settings_saved_message(changes: Sequence[tuple[str, str | None, str | None]]
     return Message(
         text=text.replace("*", ""),
         blocks=[
-            SectionBlock(text=MarkdownTextObject(text=text)),
-            ContextBlock(
-                elements=[MarkdownTextObject(text="The change is logged with your name.")]
-            ),
+            section(text),
+            context("The change is logged with your name."),
         ],
     )
+
+
+# ---- /rotnem admin stats ---------------------------------------------------------------------
+
+
+ROLES = ("guide", "learner", "both")
+ROLE_HEADINGS = {"guide": "Guides", "learner": "Learners", "both": "Both ways"}
+STATES = ("active", "paused", "left")
+
+
+def stats_message(stats: StatsView) -> Message:
+    lines = []
+    for role in ROLES:
+        counts = [f"{stats.participants.get((role, state), 0)} {state}" for state in STATES]
+        lines.append(f"• {ROLE_HEADINGS[role]}: " + ", ".join(counts))
+    people = "\n".join(lines)
+    since = f" (since {stats.cycle_start:%d %b %Y})" if stats.cycle_start else ""
+    rate = (
+        f"{stats.meet_rate:.0%} ({stats.met_recently} of {stats.active_pairs} pairs met in the "
+        "last 2 weeks)"
+        if stats.meet_rate is not None
+        else "no active pairs"
+    )
+    ratings = (
+        ", ".join(
+            f"{ROLE_HEADINGS[role].lower()} {stats.rating_by_role[role]:.1f}/5"
+            for role in ("guide", "learner")
+            if role in stats.rating_by_role
+        )
+        or "no ratings yet"
+    )
+    tools = ", ".join(f"{name} ({count})" for name, count in stats.top_tools) or "none yet"
+    risk = (
+        "\n".join(
+            f"• <@{guide}> & <@{learner}>: {weeks} silent week(s)"
+            for guide, learner, weeks in stats.at_risk[:10]
+        )
+        if stats.at_risk
+        else "none"
+    )
+    more = f"\n…and {len(stats.at_risk) - 10} more" if len(stats.at_risk) > 10 else ""
+    summary = (
+        f"*Active pairs:* {stats.active_pairs}\n"
+        f"*Sessions this cycle{since}:* {stats.sessions_this_cycle}\n"
+        f"*Meet rate:* {rate}\n"
+        f"*Average usefulness:* {ratings}\n"
+        f"*Tools taught most:* {tools}"
+    )
+    blocks: list[Block] = [
+        HeaderBlock(text="Reverse mentoring: program stats"),
+        section(f"*Participants*\n{people}"),
+        section(summary),
+        section(f"*At-risk pairs ({len(stats.at_risk)})*\n{risk}{more}"),
+        context("Figures only: nobody's conversation or private notes are read."),
+    ]
+    text = "Program stats\n" + f"{people}\n{summary}\nAt-risk pairs: {len(stats.at_risk)}"
+    return Message(text=text.replace("*", ""), blocks=blocks)

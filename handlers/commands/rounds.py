@@ -15,9 +15,10 @@ from bot.blocks.rounds import (
     unpaired_message,
     usage_message,
 )
-from bot.services import rounds
 from bot.services.errors import InvalidPairCommand, RotnemError
-from bot.services.program import defaults_from
+from bot.services.program.settings import defaults_from
+from bot.services.rounds.manual import create_manual_pair, unpair
+from bot.services.rounds.propose import ProposalNotice, propose_round
 from handlers.commands.router import CommandCall, Subcommand
 
 # Slack escapes mentions in command text as <@U123|name> (or <@U123> without the name).
@@ -74,14 +75,14 @@ async def propose(call: CommandCall) -> None:
     await call.ack(response_type="ephemeral", **computing_message().to_dict())
     deps = call.deps
     async with deps.sessionmaker.begin() as session:
-        proposal = await rounds.propose_round(
+        proposal = await propose_round(
             session,
             call.team_id,
             now=deps.clock.now(),
             defaults=defaults_from(deps.settings),
             proposed_by=call.user_id,
         )
-    await call.reply(proposal_message(rounds.ProposalNotice(proposal=proposal)))
+    await call.reply(proposal_message(ProposalNotice(proposal=proposal)))
 
 
 async def pair_by_hand(call: CommandCall, guide: str, learner: str) -> None:
@@ -89,7 +90,7 @@ async def pair_by_hand(call: CommandCall, guide: str, learner: str) -> None:
     deps = call.deps
     try:
         async with deps.sessionmaker.begin() as session:
-            result = await rounds.create_manual_pair(
+            result = await create_manual_pair(
                 session,
                 call.team_id,
                 guide,
@@ -123,7 +124,7 @@ async def admin_unpair(call: CommandCall) -> None:
     deps = call.deps
     try:
         async with deps.sessionmaker.begin() as session:
-            ended = await rounds.unpair(
+            ended = await unpair(
                 session, call.team_id, users[0], actor_id=call.user_id, now=deps.clock.now()
             )
     except RotnemError as exc:
@@ -132,7 +133,7 @@ async def admin_unpair(call: CommandCall) -> None:
     await call.reply(unpaired_message(ended))
 
 
-PAIRING_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
+ROUNDS_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "pair",
         "admin pair [@guide @learner]",

@@ -9,30 +9,32 @@ from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import enrollment
+from bot.services.enrollment.identity import check_eligible
+from bot.services.enrollment.invites import invite_to_program
+from bot.services.enrollment.queries import is_participant
 from bot.services.errors import NotEligible
-from handlers.context import deps_of
-from handlers.participation import fetch_identity
+from handlers.kit import deps_of
+from handlers.people import fetch_identity
 
 logger = logging.getLogger(__name__)
 
 
-async def member_joined_channel_callback(
+async def member_joined_channel(
     event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     deps = deps_of(context)
     channel = deps.settings.rotnem_program_channel
     user_id = event.get("user")
-    if not channel or event.get("channel") != channel or not user_id:
+    if not channel or event.get("channel") != channel or not isinstance(user_id, str):
         return
     if user_id == context.bot_user_id:
         return
     team_id = context.team_id or event.get("team") or ""
     async with deps.sessionmaker() as session:
-        if await enrollment.is_participant(session, team_id, user_id):
+        if await is_participant(session, team_id, user_id):
             return
     try:
-        enrollment.check_eligible(await fetch_identity(client, deps, user_id))
+        check_eligible(await fetch_identity(client, deps, user_id))
     except NotEligible:
         logger.info("Not inviting %s to the program: not eligible", user_id)
         return
@@ -40,7 +42,7 @@ async def member_joined_channel_callback(
         # The Join button checks again, so a missing answer only costs the early filter.
         logger.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
     async with deps.sessionmaker.begin() as session:
-        await enrollment.invite_to_program(
+        await invite_to_program(
             session,
             team_id=team_id,
             user_id=user_id,

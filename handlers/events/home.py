@@ -7,11 +7,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.context import deps_of
-from handlers.participation import publish_home, refresh_identity_if_stale
+from handlers.kit import deps_of, publish_home
+from handlers.people import refresh_identity_if_stale
 
 
-async def app_home_opened_callback(
+async def app_home_opened(
     event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     if event.get("tab", "home") != "home":

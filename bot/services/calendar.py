@@ -1,0 +1,68 @@
+"""Weeks and zones: learner-local ISO weeks, the weekly prompt's moment in a zone, week maths.
+
+Time arithmetic is in UTC: a local prompt time is turned into an instant once, and every
+comparison is between instants (engineering-facts A.5: wall-clock arithmetic around a DST fold
+goes backwards).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def iso_week(moment: datetime | date) -> str:
+    """The ISO week of a (local) date, e.g. `2026-W48`: the period of every weekly dedupe key."""
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def zone_of(tz: str | None) -> ZoneInfo:
+    """The IANA zone, or UTC for a missing or unknown one."""
+    try:
+        return ZoneInfo(tz or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class WeekSlot:
+    """One learner-local ISO week and the instant (UTC) of its weekly prompt."""
+
+    iso_week: str
+    prompt_at: datetime
+
+
+def _weekly_moment(local: datetime, weeks_ahead: int, weekday: int, hour: int) -> datetime:
+    monday = local.date() - timedelta(days=local.weekday()) + timedelta(weeks=weeks_ahead)
+    moment = datetime.combine(monday + timedelta(days=weekday), time(hour), tzinfo=local.tzinfo)
+    return moment.astimezone(UTC)
+
+
+def prompt_slot(now: datetime, tz: str | None, weekday: int, hour: int) -> WeekSlot:
+    """The local week (in zone `tz`) containing `now`, and when its prompt is due (weekday 0 =
+    Monday, hour in that zone)."""
+    local = now.astimezone(zone_of(tz))
+    return WeekSlot(iso_week(local), _weekly_moment(local, 0, weekday, hour))
+
+
+def next_prompt_at(now: datetime, tz: str | None, weekday: int, hour: int) -> datetime:
+    """The first weekly prompt moment after `now` in zone `tz`."""
+    local = now.astimezone(zone_of(tz))
+    this_week = _weekly_moment(local, 0, weekday, hour)
+    return this_week if this_week > now else _weekly_moment(local, 1, weekday, hour)
+
+
+def week_monday(week: str) -> date:
+    """`2026-W48` → the Monday of that ISO week."""
+    year, number = week.split("-W")
+    return date.fromisocalendar(int(year), int(number), 1)
+
+
+def weeks_between(earlier: str, later: str) -> int:
+    return (week_monday(later) - week_monday(earlier)).days // 7
+
+
+def add_weeks(week: str, count: int) -> str:
+    return iso_week(week_monday(week) + timedelta(weeks=count))

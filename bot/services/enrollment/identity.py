@@ -1,0 +1,67 @@
+"""Who someone is according to Slack (users.info), who may join, and keeping it fresh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.enrollment.queries import locked_participant
+from bot.services.errors import NotEligible
+from models import Participant
+
+# users.info is asked again at most this often when the person interacts.
+IDENTITY_TTL = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What Slack says about a person (users.info); `tz` falls back to the program's zone."""
+
+    user_id: str
+    display_name: str
+    tz: str
+    is_bot: bool = False
+    deleted: bool = False
+    guest: bool = False
+
+
+def check_eligible(identity: Identity) -> None:
+    """Raise `NotEligible` for bots, deactivated accounts and guests."""
+    if identity.is_bot:
+        raise NotEligible("Rotnem pairs people with people, so bots and apps can't join.")
+    if identity.deleted:
+        raise NotEligible("This account has been deactivated, so it can't join the program.")
+    if identity.guest:
+        raise NotEligible(
+            "The program is open to full members of this workspace, so guest accounts can't "
+            "join. If you think you should be able to, please ask your HR team."
+        )
+
+
+async def identity_is_stale(
+    session: AsyncSession, team_id: str, user_id: str, *, now: datetime
+) -> bool:
+    """True when a participant's name and time zone were last read from Slack over a day ago."""
+    query = select(Participant.identity_refreshed_at).where(
+        Participant.team_id == team_id, Participant.user_id == user_id
+    )
+    row = (await session.execute(query)).first()
+    if row is None:
+        return False
+    refreshed_at = row[0]
+    return refreshed_at is None or now - refreshed_at >= IDENTITY_TTL
+
+
+async def refresh_identity(
+    session: AsyncSession, team_id: str, identity: Identity, *, now: datetime
+) -> None:
+    """Store the name and time zone Slack reports for a participant."""
+    participant = await locked_participant(session, team_id, identity.user_id)
+    if participant is None:
+        return
+    participant.display_name = identity.display_name
+    participant.tz = identity.tz
+    participant.identity_refreshed_at = now

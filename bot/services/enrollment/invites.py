@@ -1,0 +1,47 @@
+"""The program channel's invitation: a DM to someone who joined it, once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.delivery.outbox import enqueue
+from bot.services.enrollment.queries import is_participant
+from bot.services.notices import Notice
+
+
+class InviteNotice(Notice):
+    """The DM to someone who joined the program channel: what the program is, and Join."""
+
+    kind: ClassVar[str] = "invite"
+
+    command: str
+    channel_id: str
+
+
+async def invite_to_program(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    user_id: str,
+    command: str,
+    channel_id: str,
+    now: datetime,
+) -> bool:
+    """Queue the program channel's invite DM, once per person and never to a participant.
+
+    Proactive, so through the outbox (key `invite:<user>`): joining the channel twice, an Events
+    API retry or two processes cannot send it twice.
+    """
+    if await is_participant(session, team_id, user_id):
+        return False
+    return await enqueue(
+        session,
+        team_id=team_id,
+        dedupe_key=f"invite:{user_id}",
+        notice=InviteNotice(command=command, channel_id=channel_id),
+        open_users=[user_id],
+        now=now,
+    )

@@ -1,0 +1,168 @@
+"""Pausing, resuming and leaving: one state transition, logged, whatever asked for it.
+
+Every change of state is appended to the state-change log with who, when and through what.
+A pause ends by itself on its date (`resume_due_pauses` only tidies the row).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.calendar import zone_of
+from bot.services.enrollment.log import log_state, settle_pause
+from bot.services.enrollment.queries import Profile, locked_participant, read_profile
+from bot.services.errors import InvalidPause, NotAParticipant, NotPaused
+from models import EndReason, Participant, State
+
+# Longer than this is not a pause: leaving and rejoining later keeps the history just as well.
+MAX_PAUSE = timedelta(weeks=26)
+# The Home tab's "Pause" button.
+HOME_PAUSE = timedelta(weeks=2)
+
+
+async def _member(session: AsyncSession, team_id: str, user_id: str) -> Participant:
+    participant = await locked_participant(session, team_id, user_id)
+    if participant is None or participant.state == State.LEFT:
+        raise NotAParticipant("You're not in the program at the moment.")
+    return participant
+
+
+async def local_today(session: AsyncSession, team_id: str, user_id: str, now: datetime) -> date:
+    """Today in the participant's own zone (what "pause 2w" counts from)."""
+    participant = await _member(session, team_id, user_id)
+    return now.astimezone(zone_of(participant.tz)).date()
+
+
+def check_pause_end(until: date, today: date) -> None:
+    """Raise `InvalidPause` unless `until` is after `today` and within `MAX_PAUSE`."""
+    if until <= today:
+        raise InvalidPause(
+            f"{until.isoformat()} is not in the future: pick a date after today "
+            f"({today.isoformat()})."
+        )
+    latest = today + MAX_PAUSE
+    if until > latest:
+        raise InvalidPause(
+            f"A pause can last at most {MAX_PAUSE.days // 7} weeks (until {latest.isoformat()}). "
+            "For longer, you can leave the program and join again whenever you like."
+        )
+
+
+async def _move(
+    session: AsyncSession,
+    participant: Participant,
+    to: State,
+    *,
+    now: datetime,
+    via: str,
+    actor_id: str,
+    **fields: Any,
+) -> Profile:
+    """The one state transition: set the state and its fields, log it, read the result."""
+    from_state = participant.state
+    participant.state = to
+    participant.paused_until = fields.pop("paused_until", None)
+    for name, value in fields.items():
+        setattr(participant, name, value)
+    participant.updated_at = now
+    log_state(session, participant, at=now, from_state=from_state, via=via, actor_id=actor_id)
+    await session.flush()
+    return await read_profile(session, participant, now)
+
+
+async def pause(
+    session: AsyncSession,
+    team_id: str,
+    user_id: str,
+    *,
+    until: date,
+    now: datetime,
+    via: str,
+    actor_id: str | None = None,
+) -> Profile:
+    """Pause until the start of `until` in the person's zone; pausing again moves the date."""
+    participant = await _member(session, team_id, user_id)
+    settle_pause(session, participant, now)
+    zone = zone_of(participant.tz)
+    check_pause_end(until, now.astimezone(zone).date())
+    return await _move(
+        session,
+        participant,
+        State.PAUSED,
+        now=now,
+        via=via,
+        actor_id=actor_id or user_id,
+        paused_until=datetime.combine(until, time(0), zone).astimezone(UTC),
+    )
+
+
+async def resume(
+    session: AsyncSession,
+    team_id: str,
+    user_id: str,
+    *,
+    now: datetime,
+    via: str,
+    actor_id: str | None = None,
+) -> Profile:
+    """End a pause now."""
+    participant = await _member(session, team_id, user_id)
+    settle_pause(session, participant, now)
+    if participant.state != State.PAUSED:
+        raise NotPaused("You're not paused, so there's nothing to resume.")
+    return await _move(
+        session, participant, State.ACTIVE, now=now, via=via, actor_id=actor_id or user_id
+    )
+
+
+async def leave(
+    session: AsyncSession,
+    team_id: str,
+    user_id: str,
+    *,
+    now: datetime,
+    via: str,
+    actor_id: str | None = None,
+) -> Profile:
+    """Out of future rounds; the current pair ends with reason "left"; history stays."""
+    # Imported here: enrollment loads the pairing feature (and its engine) only when a pair ends.
+    from bot.services.rounds.manual import end_pairs_of
+
+    participant = await _member(session, team_id, user_id)
+    settle_pause(session, participant, now)
+    await end_pairs_of(session, participant, reason=EndReason.LEFT, now=now)
+    return await _move(
+        session,
+        participant,
+        State.LEFT,
+        now=now,
+        via=via,
+        actor_id=actor_id or user_id,
+        left_at=now,
+        waitlisted_since=None,
+    )
+
+
+async def resume_due_pauses(session: AsyncSession, now: datetime) -> int:
+    """Flip every pause whose date has passed back to active ("via: automatic"); how many."""
+    query = (
+        select(Participant)
+        .where(
+            Participant.state == State.PAUSED,
+            Participant.paused_until.is_not(None),
+            Participant.paused_until <= now,
+        )
+        # Wait for a row someone is changing rather than skip it: PostgreSQL re-checks the
+        # WHERE after the wait, so a pause resumed meanwhile drops out, and none is missed.
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    participants = (await session.scalars(query)).all()
+    for participant in participants:
+        settle_pause(session, participant, now)
+    await session.flush()
+    return len(participants)

@@ -1,0 +1,308 @@
+"""The profile: who may join, checking the modal's answers, and saving them (join, rejoin or
+update, with every change of state logged)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import insert_ignoring_duplicates
+from bot.services.enrollment.identity import Identity
+from bot.services.enrollment.log import log_state, settle_pause
+from bot.services.enrollment.queries import Profile, locked_participant, read_profile
+from bot.services.errors import InvalidProfile
+from models import Direction, Participant, ParticipantTool, Role, State, Tool
+
+# What the profile modal accepts.
+MAX_DEPARTMENT = 80
+MAX_SHARE = 200
+MAX_GOALS = 500
+MAX_OTHER_TOOL = 40
+MAX_OTHER_TOOLS = 10
+MAX_CAPACITY = 3
+
+
+class ProfileField(StrEnum):
+    """The profile modal's questions; validation errors are keyed by these."""
+
+    ROLE = "role"
+    TEACH = "teach"
+    TEACH_OTHER = "teach_other"
+    LEARN = "learn"
+    LEARN_OTHER = "learn_other"
+    SHARE = "share"
+    DEPARTMENT = "department"
+    MANAGER = "manager"
+    CAPACITY = "capacity"
+    GOALS = "goals"
+
+
+# ---- inputs -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileAnswers:
+    """The profile modal's answers as sent, before any check."""
+
+    role: str | None = None
+    teach_tool_ids: Sequence[str] = ()
+    teach_other: str | None = None
+    learn_tool_ids: Sequence[str] = ()
+    learn_other: str | None = None
+    share: str | None = None
+    department: str | None = None
+    manager_id: str | None = None
+    capacity: str | None = None
+    goals: str | None = None
+
+
+@dataclass(frozen=True)
+class ProfileInput:
+    """A checked profile, ready to save."""
+
+    role: Role
+    department: str
+    teach_tool_ids: frozenset[int] = frozenset()
+    teach_other: tuple[str, ...] = ()
+    learn_tool_ids: frozenset[int] = frozenset()
+    learn_other: tuple[str, ...] = ()
+    share: str | None = None
+    manager_id: str | None = None
+    capacity: int = 1
+    goals: str | None = None
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What saving the profile did: "joined", "rejoined" or "updated"."""
+
+    kind: str
+    profile: Profile
+
+
+def parse_other_tools(text: str | None) -> tuple[str, ...]:
+    """ "Figma, Obsidian" → ("Figma", "Obsidian"); raises ValueError with a readable reason."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for part in (text or "").split(","):
+        name = " ".join(part.split())
+        if not name or name.casefold() in seen:
+            continue
+        if len(name) > MAX_OTHER_TOOL:
+            raise ValueError(
+                f"“{name[:20]}…” is too long: each tool name can be at most "
+                f"{MAX_OTHER_TOOL} characters."
+            )
+        seen.add(name.casefold())
+        names.append(name)
+    if len(names) > MAX_OTHER_TOOLS:
+        raise ValueError(
+            f"That's {len(names)} tools; list at most {MAX_OTHER_TOOLS}, separated by commas."
+        )
+    return tuple(names)
+
+
+def _text(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+async def validate_profile(
+    session: AsyncSession, user_id: str, answers: ProfileAnswers
+) -> ProfileInput:
+    """Check every answer; raise `InvalidProfile` naming each field that does not fit."""
+    errors: dict[str, str] = {}
+    role: Role | None = None
+    try:
+        role = Role(answers.role or "")
+    except ValueError:
+        errors[ProfileField.ROLE] = "Choose how you'd like to take part."
+
+    catalogue = {
+        tool.id: tool for tool in (await session.scalars(select(Tool).order_by(Tool.id))).all()
+    }
+    offered_names = {
+        tool.name.casefold(): tool.id for tool in catalogue.values() if tool.removed_at is None
+    }
+
+    def tools(
+        ids: Sequence[str], other: str | None, picked_field: str, other_field: str
+    ) -> tuple[frozenset[int], tuple[str, ...]]:
+        picked: set[int] = set()
+        for raw in ids:
+            if not raw.isdigit() or int(raw) not in catalogue:
+                errors[picked_field] = "One of these tools is no longer in the catalogue."
+                continue
+            picked.add(int(raw))
+        try:
+            names = parse_other_tools(other)
+        except ValueError as exc:
+            errors[other_field] = str(exc)
+            return frozenset(picked), ()
+        # A typed name the catalogue offers counts as the catalogue's tool.
+        extra: list[str] = []
+        for name in names:
+            tool_id = offered_names.get(name.casefold())
+            if tool_id is None:
+                extra.append(name)
+            else:
+                picked.add(tool_id)
+        return frozenset(picked), tuple(extra)
+
+    teach_ids, teach_other = tools(
+        answers.teach_tool_ids, answers.teach_other, ProfileField.TEACH, ProfileField.TEACH_OTHER
+    )
+    learn_ids, learn_other = tools(
+        answers.learn_tool_ids, answers.learn_other, ProfileField.LEARN, ProfileField.LEARN_OTHER
+    )
+    teaches = role in (Role.GUIDE, Role.BOTH)
+    learns = role in (Role.LEARNER, Role.BOTH)
+    if teaches and not (teach_ids or teach_other) and ProfileField.TEACH_OTHER not in errors:
+        errors.setdefault(
+            ProfileField.TEACH,
+            "As a guide, pick at least one tool you can teach (or type it under “Other tools”).",
+        )
+    if learns and not (learn_ids or learn_other) and ProfileField.LEARN_OTHER not in errors:
+        errors.setdefault(
+            ProfileField.LEARN,
+            "As a learner, pick at least one tool you'd like to learn "
+            "(or type it under “Other tools”).",
+        )
+
+    department = " ".join((answers.department or "").split())
+    if not department:
+        errors[ProfileField.DEPARTMENT] = (
+            "Tell us your department or team: pairs are made across departments."
+        )
+    elif len(department) > MAX_DEPARTMENT:
+        errors[ProfileField.DEPARTMENT] = f"Keep it to {MAX_DEPARTMENT} characters or fewer."
+
+    share = _text(answers.share)
+    if share is not None and len(share) > MAX_SHARE:
+        errors[ProfileField.SHARE] = f"Keep it to {MAX_SHARE} characters or fewer."
+    goals = _text(answers.goals)
+    if goals is not None and len(goals) > MAX_GOALS:
+        errors[ProfileField.GOALS] = (
+            f"Keep your goals to {MAX_GOALS} characters or fewer (now {len(goals)})."
+        )
+
+    manager_id = _text(answers.manager_id)
+    if manager_id is not None and manager_id == user_id:
+        errors[ProfileField.MANAGER] = "You can't be your own manager — leave this empty instead."
+
+    capacity = 1
+    if teaches and answers.capacity:
+        if answers.capacity.isdigit() and 1 <= int(answers.capacity) <= MAX_CAPACITY:
+            capacity = int(answers.capacity)
+        else:
+            errors[ProfileField.CAPACITY] = f"Choose between 1 and {MAX_CAPACITY} learners."
+
+    if errors or role is None:
+        raise InvalidProfile(errors)
+    return ProfileInput(
+        role=role,
+        department=department,
+        teach_tool_ids=teach_ids if teaches else frozenset(),
+        teach_other=teach_other if teaches else (),
+        learn_tool_ids=learn_ids if learns else frozenset(),
+        learn_other=learn_other if learns else (),
+        share=share if learns else None,
+        manager_id=manager_id,
+        capacity=capacity,
+        goals=goals,
+    )
+
+
+async def save_profile(
+    session: AsyncSession,
+    team_id: str,
+    identity: Identity,
+    profile: ProfileInput,
+    *,
+    now: datetime,
+    via: str,
+) -> SaveOutcome:
+    """Join, rejoin or update the profile, in one transaction.
+
+    A double-submitted modal leaves one participant: the insert leans on the unique
+    (team_id, user_id) constraint, and the second submission updates the row the first wrote.
+    """
+    fields = {
+        "role": profile.role.value,
+        "department": profile.department,
+        "manager_id": profile.manager_id,
+        "capacity": profile.capacity,
+        "share": profile.share,
+        "goals": profile.goals,
+        "tz": identity.tz,
+        "display_name": identity.display_name,
+        "identity_refreshed_at": now,
+        "updated_at": now,
+    }
+    created = await insert_ignoring_duplicates(
+        session,
+        Participant,
+        {
+            "team_id": team_id,
+            "user_id": identity.user_id,
+            "state": State.ACTIVE.value,
+            "joined_at": now,
+            **fields,
+        },
+    )
+    participant = await locked_participant(session, team_id, identity.user_id)
+    assert participant is not None
+    kind = "joined" if created else "updated"
+    if created:
+        log_state(session, participant, at=now, from_state=None, via=via, actor_id=identity.user_id)
+    else:
+        for name, value in fields.items():
+            setattr(participant, name, value)
+        settle_pause(session, participant, now)
+        if participant.state == State.LEFT:
+            kind = "rejoined"
+            participant.state = State.ACTIVE
+            participant.joined_at = now
+            participant.left_at = None
+            participant.paused_until = None
+            participant.waitlisted_since = None
+            log_state(
+                session,
+                participant,
+                at=now,
+                from_state=State.LEFT,
+                via=via,
+                actor_id=identity.user_id,
+            )
+    await session.flush()
+    await session.execute(
+        delete(ParticipantTool).where(ParticipantTool.participant_id == participant.id)
+    )
+    rows = [
+        {"participant_id": participant.id, "direction": direction, "tool_id": tool_id}
+        for direction, ids in (
+            (Direction.TEACH.value, profile.teach_tool_ids),
+            (Direction.LEARN.value, profile.learn_tool_ids),
+        )
+        for tool_id in sorted(ids)
+    ] + [
+        {"participant_id": participant.id, "direction": direction, "other_name": name}
+        for direction, names in (
+            (Direction.TEACH.value, profile.teach_other),
+            (Direction.LEARN.value, profile.learn_other),
+        )
+        for name in names
+    ]
+    if rows:
+        # Homogeneous keys per statement: catalogue picks, then typed-in names.
+        picked = [r for r in rows if "tool_id" in r]
+        typed = [r for r in rows if "other_name" in r]
+        for batch in (picked, typed):
+            if batch:
+                await session.execute(insert(ParticipantTool), batch)
+    return SaveOutcome(kind=kind, profile=await read_profile(session, participant, now))

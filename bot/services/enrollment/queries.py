@@ -1,0 +1,204 @@
+"""Reading participation: a person's profile and status, the program's counts, identity.
+
+A participant is stored as active, paused or left. Two things are derived rather than stored, so
+nothing depends on a job having run: a pause whose date has passed counts as over, and
+"waitlisted" is an active participant a pairing round could not place (`waitlisted_since`, set
+by the pairing feature).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.calendar import zone_of
+from models import Direction, Participant, ParticipantTool, Role, State, Tool
+
+
+def is_paused(state: str, paused_until: datetime | None, now: datetime) -> bool:
+    """Paused with the pause still running (a pause whose date has passed already counts as
+    over, whether or not the job has tidied the row yet)."""
+    return state == State.PAUSED and (paused_until is None or paused_until > now)
+
+
+class Status(StrEnum):
+    """What a person's participation looks like today (derived, see the module docstring)."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    WAITLISTED = "waitlisted"
+    LEFT = "left"
+
+
+@dataclass(frozen=True)
+class ToolRef:
+    """A tool on someone's profile: from the catalogue (`tool_id`) or typed in."""
+
+    name: str
+    tool_id: int | None = None
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One participant as features read them. `manager_id` and `goals` are private."""
+
+    user_id: str
+    team_id: str
+    display_name: str
+    tz: str
+    role: Role
+    department: str
+    capacity: int
+    status: Status
+    joined_at: datetime
+    teaches: tuple[ToolRef, ...] = ()
+    learns: tuple[ToolRef, ...] = ()
+    share: str | None = None
+    manager_id: str | None = None
+    goals: str | None = None
+    paused_until: datetime | None = None
+    waitlisted_since: datetime | None = None
+    left_at: datetime | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_of(self.tz)
+
+    @property
+    def resume_on(self) -> date | None:
+        """The local date a pause ends on, while paused."""
+        if self.status is not Status.PAUSED or self.paused_until is None:
+            return None
+        return self.paused_until.astimezone(self.zone).date()
+
+    @property
+    def in_program(self) -> bool:
+        return self.status is not Status.LEFT
+
+
+@dataclass(frozen=True)
+class ProgramSummary:
+    """Participants counted by role and status, for HR."""
+
+    counts: dict[tuple[Role, Status], int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(n for (_, status), n in self.counts.items() if status is not Status.LEFT)
+
+    def by_status(self, status: str) -> int:
+        return sum(n for (_, s), n in self.counts.items() if s == status)
+
+    def by_role(self, role: str) -> int:
+        """Participants in the program (not left) with this role."""
+        return sum(
+            n for (r, status), n in self.counts.items() if r == role and status != Status.LEFT
+        )
+
+
+def status_of(participant: Participant, now: datetime) -> Status:
+    if participant.state == State.LEFT:
+        return Status.LEFT
+    if is_paused(participant.state, participant.paused_until, now):
+        return Status.PAUSED
+    if participant.waitlisted_since is not None:
+        return Status.WAITLISTED
+    return Status.ACTIVE
+
+
+async def locked_participant(
+    session: AsyncSession, team_id: str, user_id: str
+) -> Participant | None:
+    query = (
+        select(Participant)
+        .where(Participant.team_id == team_id, Participant.user_id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(query)).one_or_none()
+
+
+async def _tool_refs(
+    session: AsyncSession, participant_ids: Iterable[int]
+) -> dict[int, dict[str, list[ToolRef]]]:
+    ids = list(participant_ids)
+    refs: dict[int, dict[str, list[ToolRef]]] = {
+        pid: {Direction.TEACH: [], Direction.LEARN: []} for pid in ids
+    }
+    if not ids:
+        return refs
+    query = (
+        select(ParticipantTool, Tool)
+        .outerjoin(Tool, Tool.id == ParticipantTool.tool_id)
+        .where(ParticipantTool.participant_id.in_(ids))
+        .order_by(ParticipantTool.participant_id, Tool.id.is_(None), Tool.id, ParticipantTool.id)
+    )
+    for link, tool in await session.execute(query):
+        if tool is not None:
+            ref = ToolRef(name=tool.name, tool_id=tool.id, removed=tool.removed_at is not None)
+        else:
+            ref = ToolRef(name=link.other_name or "")
+        refs[link.participant_id][link.direction].append(ref)
+    return refs
+
+
+def _profile(participant: Participant, refs: dict[str, list[ToolRef]], now: datetime) -> Profile:
+    status = status_of(participant, now)
+    return Profile(
+        user_id=participant.user_id,
+        team_id=participant.team_id,
+        display_name=participant.display_name,
+        tz=participant.tz or "UTC",
+        role=Role(participant.role),
+        department=participant.department,
+        capacity=participant.capacity,
+        status=status,
+        joined_at=participant.joined_at,
+        teaches=tuple(refs.get(Direction.TEACH, ())),
+        learns=tuple(refs.get(Direction.LEARN, ())),
+        share=participant.share,
+        manager_id=participant.manager_id,
+        goals=participant.goals,
+        paused_until=participant.paused_until if status is Status.PAUSED else None,
+        waitlisted_since=participant.waitlisted_since,
+        left_at=participant.left_at,
+    )
+
+
+async def read_profile(session: AsyncSession, participant: Participant, now: datetime) -> Profile:
+    refs = await _tool_refs(session, [participant.id])
+    return _profile(participant, refs[participant.id], now)
+
+
+async def get_profile(
+    session: AsyncSession, team_id: str, user_id: str, *, now: datetime
+) -> Profile | None:
+    """The person's profile (also after they left), or None if they never joined."""
+    query = select(Participant).where(
+        Participant.team_id == team_id, Participant.user_id == user_id
+    )
+    participant = (await session.scalars(query)).one_or_none()
+    return None if participant is None else await read_profile(session, participant, now)
+
+
+async def is_participant(session: AsyncSession, team_id: str, user_id: str) -> bool:
+    """Whether the person has a profile, whatever its state (left included)."""
+    query = select(func.count()).where(
+        Participant.team_id == team_id, Participant.user_id == user_id
+    )
+    return bool(await session.scalar(query))
+
+
+async def program_summary(session: AsyncSession, team_id: str, *, now: datetime) -> ProgramSummary:
+    """Participants by role and status."""
+    rows = await session.scalars(select(Participant).where(Participant.team_id == team_id))
+    counts = Counter((Role(p.role), status_of(p, now)) for p in rows)
+    return ProgramSummary(counts=dict(counts))

@@ -1,0 +1,2 @@
+"""The program as HR runs it: `settings` (per workspace, every change logged), `stats` (the
+figures of `/rotnem admin stats`), `exports` (the CSV files)."""

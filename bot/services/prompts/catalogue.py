@@ -1,0 +1,103 @@
+"""The prompt catalogue: what the tick chooses from, and what HR admins list and add."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.errors import InvalidInput, ToolNotFound
+from bot.services.prompts.chooser import Catalogue, CatalogueEntry
+from models import Prompt, PromptKind, Tool
+
+
+@dataclass(frozen=True)
+class PromptLine:
+    id: int
+    kind: str
+    tool: str | None
+    text: str
+    exercise: str | None
+    added_by: str | None
+
+
+async def load_catalogue(session: AsyncSession) -> Catalogue:
+    """Active prompts, without those of a tool removed from the catalogue."""
+    query = (
+        select(Prompt, Tool.name)
+        .outerjoin(Tool, Tool.id == Prompt.tool_id)
+        .where(Prompt.active.is_(True), Tool.removed_at.is_(None))
+        .order_by(Prompt.id)
+    )
+    return Catalogue(
+        CatalogueEntry(prompt.id, prompt.kind, tool, prompt.text, prompt.exercise)
+        for prompt, tool in (await session.execute(query)).all()
+    )
+
+
+async def list_prompts(session: AsyncSession) -> list[PromptLine]:
+    query = (
+        select(Prompt, Tool.name)
+        .outerjoin(Tool, Tool.id == Prompt.tool_id)
+        .where(Prompt.active.is_(True))
+        .order_by(Prompt.id)
+    )
+    return [
+        PromptLine(p.id, p.kind, tool, p.text, p.exercise, p.added_by)
+        for p, tool in (await session.execute(query)).all()
+    ]
+
+
+async def add_prompt(
+    session: AsyncSession,
+    *,
+    kind: str,
+    text: str,
+    exercise: str | None,
+    tool_name: str | None,
+    actor_id: str,
+    now: datetime,
+) -> PromptLine:
+    """Add a prompt to the catalogue (a teach prompt may name a catalogue tool)."""
+    text, exercise = text.strip(), (exercise or "").strip() or None
+    if kind not in (PromptKind.TEACH, PromptKind.MIRROR):
+        raise InvalidInput("Say `teach` or `mirror` after `add`.")
+    if not 10 <= len(text) <= 300:
+        raise InvalidInput("A prompt is 10 to 300 characters.")
+    if exercise is not None and len(exercise) > 300:
+        raise InvalidInput("An exercise is at most 300 characters.")
+    tool: Tool | None = None
+    if tool_name:
+        if kind == PromptKind.MIRROR:
+            raise InvalidInput("A “reverse the mirror” prompt is not about a tool: leave it out.")
+        tool = (
+            await session.scalars(
+                select(Tool).where(
+                    func.lower(Tool.name) == tool_name.strip().lower(), Tool.removed_at.is_(None)
+                )
+            )
+        ).one_or_none()
+        if tool is None:
+            raise ToolNotFound(
+                f"There is no tool called “{tool_name}” in the catalogue "
+                "(`admin tools` lists them)."
+            )
+    elif kind == PromptKind.TEACH and "{tool}" not in text:
+        raise InvalidInput(
+            "Name the tool in quotes after `teach`, or write `{tool}` in the text so it fits "
+            "any tool."
+        )
+    prompt = Prompt(
+        kind=kind,
+        tool_id=tool.id if tool else None,
+        text=text,
+        exercise=exercise,
+        added_by=actor_id,
+        active=True,
+        created_at=now,
+    )
+    session.add(prompt)
+    await session.flush()
+    return PromptLine(prompt.id, kind, tool.name if tool else None, text, exercise, actor_id)

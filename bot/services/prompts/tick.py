@@ -1,0 +1,296 @@
+"""The weekly prompt: once per pair and learner-local ISO week, on the program's prompt day and
+hour in the learner's own zone, alternating "teach me a tool" and "reverse the mirror", never
+repeating a prompt within a pair.
+
+Everything is decided from the database and the clock. A pair's week is claimed by inserting
+its `weekly_prompts` row (unique per pair and week) in the transaction that enqueues the
+notice (dedupe key `prompt:<pair_id>:<iso-week>`), so a late tick, a restart or two workers
+never send twice, and the first tick after downtime sends what is still due this week.
+
+The tick is set-based: per workspace, one query finds the pairs due in every zone at once, then
+a few queries load their history (`history`) and the catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from sqlalchemy import and_, case, exists, func, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.db import chunks, insert_many_ignoring_duplicates
+from bot.delivery.kinds import Sent
+from bot.delivery.outbox import Outgoing, enqueue_many
+from bot.services.calendar import prompt_slot
+from bot.services.enrollment.queries import is_paused
+from bot.services.notices import Notice
+from bot.services.program.settings import ProgramConfig
+from bot.services.prompts.catalogue import load_catalogue
+from bot.services.prompts.chooser import Catalogue, Choice, PromptDirection, choose_prompt
+from bot.services.prompts.history import PairHistory, read_covered_tools, read_histories
+from models import Pair, Participant, WeeklyPrompt
+
+# Due pairs handled per slice (bounds the tick's memory).
+PAIRS_PER_BATCH = 1000
+
+
+class PromptNotice(Notice):
+    """This week's prompt in the pair's group DM: "teach me a tool" or "reverse the mirror"."""
+
+    kind: ClassVar[str] = "prompt"
+
+    weekly_prompt_id: int
+    pair_id: int
+    direction: PromptDirection
+    guide: str
+    learner: str
+    text: str
+    exercise: str | None
+    tool: str | None
+    checkin_days: int
+
+
+async def remember_prompt_message(session: AsyncSession, notice: PromptNotice, sent: Sent) -> None:
+    """Keep where the prompt landed, and the pair's group DM if the introduction had not yet."""
+    await session.execute(
+        update(WeeklyPrompt)
+        .where(WeeklyPrompt.id == notice.weekly_prompt_id)
+        .values(channel=sent.channel, ts=sent.ts)
+    )
+    await session.execute(
+        update(Pair)
+        .where(Pair.id == notice.pair_id, Pair.group_channel_id.is_(None))
+        .values(group_channel_id=sent.channel)
+    )
+
+
+@dataclass(frozen=True)
+class PromptRun:
+    """What one run decided: prompts enqueued, and pairs skipped this week (someone paused)."""
+
+    sent: int = 0
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class _Due:
+    pair_id: int
+    guide: str
+    learner: str
+    guide_id: int
+    learner_id: int
+    shared_tools: tuple[str, ...]
+    channel: str | None
+    paused: bool
+    iso_week: str
+    due_at: datetime
+
+
+async def _due_pairs(
+    session: AsyncSession, team_id: str, config: ProgramConfig, now: datetime, *, force: bool
+) -> list[_Due]:
+    """The pairs due now, earliest prompt first: one query for every zone at once.
+
+    Each learner zone has its own week and prompt instant; the query maps the learner's zone to
+    them with CASE, so the active pairs are read once and "has this week's prompt" is one probe
+    of the unique (pair_id, iso_week) index per pair (one query per zone read them 12 times).
+    """
+    guide, learner = aliased(Participant), aliased(Participant)
+    learner_tz = func.coalesce(learner.tz, "UTC")
+    zones = (
+        await session.scalars(
+            select(learner_tz)
+            .select_from(Pair)
+            .join(learner, learner.id == Pair.learner_id)
+            .where(Pair.team_id == team_id, Pair.ended_at.is_(None))
+            .distinct()
+        )
+    ).all()
+    slots = {}
+    for tz in zones:
+        slot = prompt_slot(now, tz, config.nudge_weekday, config.nudge_hour)
+        if force or slot.prompt_at <= now:
+            slots[tz] = slot
+    if not slots:
+        return []
+    weeks = sorted({slot.iso_week for slot in slots.values()})
+    # Usually every zone is in the same week; around midnight on Sunday two weeks are, and the
+    # IN list still lets the (pair_id, iso_week) index match both columns.
+    week_is = WeeklyPrompt.iso_week == weeks[0]
+    if len(weeks) > 1:
+        week_of = case({tz: slot.iso_week for tz, slot in slots.items()}, value=learner_tz)
+        week_is = and_(WeeklyPrompt.iso_week.in_(weeks), WeeklyPrompt.iso_week == week_of)
+    already = exists().where(WeeklyPrompt.pair_id == Pair.id, week_is)
+    query = (
+        select(
+            Pair.id,
+            Pair.guide_id,
+            Pair.learner_id,
+            Pair.shared_tools,
+            Pair.group_channel_id,
+            guide.user_id,
+            guide.state,
+            guide.paused_until,
+            learner.user_id,
+            learner.state,
+            learner.paused_until,
+            learner_tz,
+        )
+        .join(guide, guide.id == Pair.guide_id)
+        .join(learner, learner.id == Pair.learner_id)
+        .where(
+            Pair.team_id == team_id,
+            Pair.ended_at.is_(None),
+            learner_tz.in_(list(slots)),
+            ~already,
+        )
+    )
+    if not force:
+        # A pair introduced after this week's prompt starts next week (`nudge --now` excepted).
+        prompt_of = case(
+            {
+                tz: literal(slot.prompt_at, Pair.__table__.c.started_at.type)
+                for tz, slot in slots.items()
+            },
+            value=learner_tz,
+        )
+        query = query.where(Pair.started_at <= prompt_of)
+    keyed: list[tuple[tuple[str, datetime, int], _Due]] = []
+    # Core rows (the connection, not the ORM session): no ORM result processing per row.
+    connection = await session.connection()
+    for row in (await connection.execute(query)).all():
+        (pid, gid, lid, tools, channel, g_user, g_state, g_until, l_user, l_state, l_until, tz) = (
+            row
+        )
+        slot = slots[tz]
+        keyed.append(
+            (
+                (slot.iso_week, slot.prompt_at, pid),
+                _Due(
+                    pair_id=pid,
+                    guide=g_user,
+                    learner=l_user,
+                    guide_id=gid,
+                    learner_id=lid,
+                    shared_tools=tuple(tools or ()),
+                    channel=channel,
+                    paused=is_paused(g_state, g_until, now) or is_paused(l_state, l_until, now),
+                    iso_week=slot.iso_week,
+                    due_at=min(slot.prompt_at, now),
+                ),
+            )
+        )
+    # By week and prompt instant, then by pair: the order the outbox sends them in.
+    keyed.sort(key=lambda item: item[0])
+    return [pair for _, pair in keyed]
+
+
+async def enqueue_due_prompts(
+    session: AsyncSession,
+    team_id: str,
+    config: ProgramConfig,
+    *,
+    now: datetime,
+    force: bool = False,
+) -> PromptRun:
+    """Enqueue this week's prompt for every pair whose prompt time has come and has none yet.
+
+    `force` (`rotnem nudge --now`): every active pair without this week's prompt, now,
+    including pairs introduced this week. Pairs with someone paused get nothing this week.
+    """
+    due = await _due_pairs(session, team_id, config, now, force=force)
+    if not due:
+        return PromptRun()
+    catalogue = await load_catalogue(session)
+    sent = skipped = 0
+    # A slice at a time: the history, the rows and the messages of 10,000 pairs at once cost
+    # ~100 MB; the result is the same rows in the same order, in the caller's transaction.
+    for part in chunks(due, PAIRS_PER_BATCH):
+        run = await _enqueue_batch(session, team_id, config, part, catalogue, now=now)
+        sent, skipped = sent + run.sent, skipped + run.skipped
+    return PromptRun(sent=sent, skipped=skipped)
+
+
+async def _enqueue_batch(
+    session: AsyncSession,
+    team_id: str,
+    config: ProgramConfig,
+    due: Sequence[_Due],
+    catalogue: Catalogue,
+    *,
+    now: datetime,
+) -> PromptRun:
+    connection = await session.connection()
+    running = [pair for pair in due if not pair.paused]
+    history = await read_histories(connection, [pair.pair_id for pair in running])
+    # Coverage only matters to pairs whose turn it is to teach.
+    teaching = [
+        pair.pair_id
+        for pair in running
+        if history.get(pair.pair_id, PairHistory()).teaches_next(pair.shared_tools)
+    ]
+    covered = await read_covered_tools(connection, teaching)
+    rows: list[dict[str, Any]] = []
+    choices: dict[int, Choice] = {}
+    for pair in due:
+        choice = None
+        if not pair.paused:
+            choice = choose_prompt(
+                pair.pair_id,
+                pair.shared_tools,
+                history.get(pair.pair_id, PairHistory()).prompts(),
+                covered.get(pair.pair_id, ()),
+                catalogue,
+            )
+        if choice is not None:
+            choices[pair.pair_id] = choice
+        rows.append(
+            {
+                "team_id": team_id,
+                "pair_id": pair.pair_id,
+                "iso_week": pair.iso_week,
+                "prompt_id": choice.prompt_id if choice else None,
+                "direction": choice.direction if choice else None,
+                "tool_name": choice.tool[:40] if choice and choice.tool else None,
+                "skipped_reason": None if choice else ("paused" if pair.paused else "no_prompt"),
+                "due_at": pair.due_at,
+                "created_at": now,
+                "checkin_due_at": (
+                    pair.due_at + timedelta(days=config.checkin_delay_days) if choice else None
+                ),
+            }
+        )
+    written = await insert_many_ignoring_duplicates(
+        session, WeeklyPrompt, rows, returning=(WeeklyPrompt.id, WeeklyPrompt.pair_id)
+    )
+    by_pair = {pair.pair_id: pair for pair in due}
+    outgoing: list[Outgoing] = []
+    for weekly_id, pair_id in written:
+        pair, choice = by_pair[pair_id], choices.get(pair_id)
+        if choice is None:
+            continue
+        notice = PromptNotice(
+            weekly_prompt_id=weekly_id,
+            pair_id=pair_id,
+            direction=choice.direction,
+            guide=pair.guide,
+            learner=pair.learner,
+            text=choice.text,
+            exercise=choice.exercise,
+            tool=choice.tool,
+            checkin_days=config.checkin_delay_days,
+        )
+        outgoing.append(
+            Outgoing(
+                dedupe_key=f"prompt:{pair_id}:{pair.iso_week}",
+                notice=notice,
+                channel=pair.channel,
+                open_users=None if pair.channel else [pair.guide, pair.learner],
+            )
+        )
+    sent = await enqueue_many(session, team_id, outgoing, now=now)
+    return PromptRun(sent=sent, skipped=len(written) - sent)

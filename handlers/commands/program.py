@@ -1,0 +1,93 @@
+"""`/rotnem admin settings | stats | export`: the program as HR runs it (HR admins only; the
+router checks that on the server before any of these runs)."""
+
+from __future__ import annotations
+
+import io
+
+from bot.blocks.errors import error_message
+from bot.blocks.message import Message
+from bot.blocks.program import settings_modal, stats_message
+from bot.services.program import exports
+from bot.services.program.settings import defaults_from, program_config
+from bot.services.program.stats import program_stats
+from handlers.commands.router import CommandCall, Subcommand
+
+
+async def admin_settings(call: CommandCall) -> None:
+    await call.ack()
+    deps = call.deps
+    async with deps.sessionmaker() as session:
+        config = await program_config(session, call.team_id, defaults_from(deps.settings))
+    await call.open_modal(call.trigger_id, settings_modal(config))
+
+
+async def admin_stats(call: CommandCall) -> None:
+    await call.ack()
+    deps = call.deps
+    async with deps.sessionmaker() as session:
+        config = await program_config(session, call.team_id, defaults_from(deps.settings))
+        stats = await program_stats(
+            session, call.team_id, config, now=deps.clock.now(), zone=deps.settings.zone
+        )
+    await call.reply(stats_message(stats))
+
+
+async def admin_export(call: CommandCall) -> None:
+    """The CSV exports, uploaded to the admin's DM (files:write)."""
+    word = call.args.strip().lower()
+    kinds = (
+        exports.EXPORTS if word in ("", "all") else tuple(k for k in exports.EXPORTS if k == word)
+    )
+    if not kinds:
+        await call.ack(
+            response_type="ephemeral",
+            **error_message(
+                f"Export `sessions`, `pairs` or `participants` (or nothing for all three), "
+                f"e.g. `{call.command} admin export sessions`."
+            ).to_dict(),
+        )
+        return
+    await call.ack(response_type="ephemeral", text="Preparing the export…")
+    deps = call.deps
+    stamp = deps.clock.now().strftime("%Y-%m-%d")
+    uploads = []
+    async with deps.sessionmaker() as session:
+        for kind in kinds:
+            header, rows = await exports.export_rows(session, call.team_id, kind)
+            out = io.StringIO()
+            exports.write_csv(out, header, rows)
+            uploads.append(
+                {
+                    "content": out.getvalue(),
+                    "filename": f"rotnem-{kind}-{stamp}.csv",
+                    "title": f"Rotnem {kind} ({stamp})",
+                }
+            )
+    opened = await call.client.conversations_open(users=call.user_id)
+    channel = str((opened.get("channel") or {}).get("id") or call.user_id)
+    note = (
+        "Here is the export. The sessions file has a PRIVATE column (notes to HR): keep it "
+        "within HR."
+        if "sessions" in kinds
+        else "Here is the export."
+    )
+    await call.client.files_upload_v2(channel=channel, file_uploads=uploads, initial_comment=note)
+    await call.reply(Message(text=f"Sent {len(uploads)} CSV file(s) to our DM."))
+
+
+PROGRAM_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand("settings", "admin settings", "edit the program's settings", admin_settings),
+    Subcommand(
+        "stats",
+        "admin stats",
+        "participants, pairs, sessions, meet rate, at-risk pairs",
+        admin_stats,
+    ),
+    Subcommand(
+        "export",
+        "admin export [sessions | pairs | participants]",
+        "CSV files for HR, sent to your DM",
+        admin_export,
+    ),
+)

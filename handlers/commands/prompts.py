@@ -1,0 +1,77 @@
+"""`/rotnem admin prompts [add …]`: the weekly prompt catalogue (HR admins only; the router
+checks that on the server before this runs)."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.blocks.prompts import prompt_added_message, prompts_list_message, prompts_usage_message
+from bot.services.errors import RotnemError
+from bot.services.prompts.catalogue import add_prompt, list_prompts
+from handlers.commands.router import CommandCall, Subcommand
+
+logger = logging.getLogger(__name__)
+
+_QUOTED = re.compile(r"""^["“”'‘’](?P<name>[^"“”]+?)["“”'‘’]\s*(?P<rest>.*)$""", re.S)
+_EXERCISE = re.compile(r"\s+(?:—|–|--)\s+")
+
+
+def parse_prompt(args: str) -> tuple[str, str | None, str, str | None]:
+    """`teach "Tool" text — exercise` | `teach text with {tool} — exercise` | `mirror text`
+    → (kind, tool, text, exercise); ValueError says what is wrong."""
+    kind, _, rest = args.strip().partition(" ")
+    kind = kind.lower()
+    if kind not in ("teach", "mirror"):
+        raise ValueError("Say `teach` or `mirror` after `add`.")
+    rest = rest.strip()
+    tool = None
+    match = _QUOTED.match(rest)
+    if kind == "teach" and match:
+        tool, rest = match.group("name").strip(), match.group("rest").strip()
+    parts = _EXERCISE.split(rest, maxsplit=1)
+    text = parts[0].strip()
+    exercise = parts[1].strip() if len(parts) > 1 else None
+    if not text:
+        raise ValueError("Write the prompt's text after the kind.")
+    return kind, tool, text, exercise or None
+
+
+async def admin_prompts(call: CommandCall) -> None:
+    await call.ack()
+    deps = call.deps
+    word, _, rest = call.args.strip().partition(" ")
+    try:
+        if word.lower() in ("", "list"):
+            async with deps.sessionmaker() as session:
+                lines = await list_prompts(session)
+            await call.reply(prompts_list_message(call.command, lines))
+        elif word.lower() == "add":
+            kind, tool, text, exercise = parse_prompt(rest)
+            async with deps.sessionmaker.begin() as session:
+                added = await add_prompt(
+                    session,
+                    kind=kind,
+                    text=text,
+                    exercise=exercise,
+                    tool_name=tool,
+                    actor_id=call.user_id,
+                    now=deps.clock.now(),
+                )
+            await call.reply(prompt_added_message(added))
+        else:
+            await call.reply(prompts_usage_message(call.command, f"I don't know `prompts {word}`."))
+    except ValueError as exc:
+        await call.reply(prompts_usage_message(call.command, str(exc)))
+    except RotnemError as exc:
+        await call.reply(prompts_usage_message(call.command, exc.message))
+
+
+PROMPTS_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand(
+        "prompts",
+        'admin prompts [add teach "Tool" text — exercise | add mirror text]',
+        "list and extend the weekly prompt catalogue",
+        admin_prompts,
+    ),
+)

@@ -1,0 +1,97 @@
+"""The program-settings modal's submission: every value checked, refused on its field when
+invalid, stored, logged (who, when, old → new), and the admin told what changed."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.errors import admins_only_message
+from bot.blocks.program import settings_saved_message
+from bot.ids import BlockId
+from bot.services.program.settings import RANGES, defaults_from, update_program_settings
+from handlers.kit import Submission, ViewState
+
+logger = logging.getLogger(__name__)
+
+NUMBERS = {
+    BlockId.SETTINGS_CYCLE_WEEKS: ("cycle_weeks", "Cycle length"),
+    BlockId.SETTINGS_CHECKIN_DELAY: ("checkin_delay_days", "Check-in delay"),
+    BlockId.SETTINGS_STALL_WEEKS: ("stall_weeks", "Stall alert"),
+}
+SELECTS = {
+    BlockId.SETTINGS_NUDGE_DAY: ("nudge_weekday", "Weekly prompt day"),
+    BlockId.SETTINGS_NUDGE_HOUR: ("nudge_hour", "Weekly prompt hour"),
+}
+
+
+def _in_range(raw: str, name: str) -> int | None:
+    low, high = RANGES[name]
+    if raw.isascii() and raw.isdigit() and len(raw) <= 3 and low <= int(raw) <= high:
+        return int(raw)
+    return None
+
+
+def parse_settings(state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
+    """The modal's answers as `update_program_settings` keywords, and errors by block."""
+    parsed: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for block, (name, label) in NUMBERS.items():
+        value = _in_range(state.text(block) or "", name)
+        if value is None:
+            low, high = RANGES[name]
+            errors[block] = f"{label}: enter a whole number from {low} to {high}."
+        else:
+            parsed[name] = value
+    for block, (name, label) in SELECTS.items():
+        value = _in_range(state.selected(block) or "", name)
+        if value is None:
+            errors[block] = f"{label}: pick one of the options."
+        else:
+            parsed[name] = value
+    tz = state.selected(BlockId.SETTINGS_TZ)
+    if tz not in ("prefer_close", "ignore"):
+        errors[BlockId.SETTINGS_TZ] = "Time zones in matching: pick one of the options."
+    else:
+        parsed["tz_preference"] = tz
+    auto = state.selected(BlockId.SETTINGS_AUTO)
+    if auto not in ("yes", "no"):
+        errors[BlockId.SETTINGS_AUTO] = "Propose the next round automatically: yes or no."
+    else:
+        parsed["auto_propose_next_round"] = auto == "yes"
+    channel = state.conversation(BlockId.SETTINGS_CHANNEL)
+    if channel is not None and channel[:1] not in ("C", "G"):
+        errors[BlockId.SETTINGS_CHANNEL] = "Announcement channel: pick a channel, not a person."
+    else:
+        parsed["announce_channel"] = channel or ""
+    return parsed, errors
+
+
+async def settings(submission: Submission) -> None:
+    deps = submission.deps
+    if not deps.is_admin(submission.user_id):
+        await submission.errors({BlockId.SETTINGS_CYCLE_WEEKS: admins_only_message().text[:150]})
+        return
+    parsed, errors = parse_settings(submission.state)
+    if errors:
+        await submission.errors(errors)
+        return
+    async with deps.sessionmaker.begin() as session:
+        changes = await update_program_settings(
+            session,
+            submission.team_id,
+            now=deps.clock.now(),
+            actor_id=submission.user_id,
+            defaults=defaults_from(deps.settings),
+            **parsed,
+        )
+        summary = [(c.field, c.old_value, c.new_value) for c in changes]
+    await submission.close()
+    try:
+        await submission.client.chat_postMessage(
+            channel=submission.user_id, **settings_saved_message(summary).to_dict()
+        )
+    except SlackApiError as exc:
+        logger.warning("Could not confirm the settings change: %s", exc.response.get("error"))
