@@ -57,9 +57,10 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db import SessionMaker
 from bot.delivery.errors import CANNOT_READ_HISTORY, Failure, classify
-from bot.delivery.kinds import NoticeKind, NoticeKinds, Sent, Undeliverable
+from bot.delivery.kinds import NoticeKind, NoticeKinds, Undeliverable
 from bot.delivery.outbox import METADATA_EVENT_TYPE
 from bot.delivery.pacing import POST_MESSAGE, Pacer
+from bot.services.notices import Sent
 from models.base import UTCDateTime
 from models.outbox import CLAIMABLE_SQL, OutboxMessage, OutboxStatus
 

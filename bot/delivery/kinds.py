@@ -15,17 +15,9 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.message import Message
-from bot.services.notices import Notice
+from bot.services.notices import Notice, Sent
 
 N = TypeVar("N", bound=Notice)
-
-
-@dataclass(frozen=True)
-class Sent:
-    """Where Slack put a message: its conversation and timestamp."""
-
-    channel: str
-    ts: str
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.db import chunks, insert_ignoring_duplicates, insert_many_ignoring_duplicates
-from bot.delivery.kinds import Sent
 from bot.delivery.outbox import Outgoing, enqueue, enqueue_many
 from bot.services.enrollment.queries import is_paused
 from bot.services.errors import Conflict, NotAllowed, NotFound
-from bot.services.notices import Notice
+from bot.services.notices import Notice, Sent
 from bot.services.rounds.manual import PairEndedNotice, end_pairs
 from models import (
     CheckIn,
@@ -354,11 +353,12 @@ async def answer_simple(
     checkin_id: int,
     attempt: int,
     user_id: str,
-    status: CheckInStatus,
+    answer: Literal["not_yet", "skipped"],
     *,
     now: datetime,
 ) -> Answer:
     """ "Not yet" (asked again once, two days later) or "Skip this week" (nothing more)."""
+    status = CheckInStatus(answer)
     info = await get_checkin(session, team_id, checkin_id, user_id)
     remind_at = None
     if status == CheckInStatus.NOT_YET and attempt == 1:

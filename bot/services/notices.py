@@ -16,6 +16,7 @@ values (IDs, text, numbers, dates) that pydantic checks again when the row is re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -38,3 +39,11 @@ class Rendered(Notice):
 
     text: str
     blocks: list[dict[str, Any]] = []
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Where Slack put a notice's message: what an after-send hook records."""
+
+    channel: str
+    ts: str

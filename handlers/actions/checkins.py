@@ -5,6 +5,8 @@ a stale message is answered politely and changes nothing."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from bot.blocks.checkins import (
@@ -19,7 +21,6 @@ from bot.services import checkins
 from bot.services.checkins import CheckInClosed
 from bot.services.errors import RotnemError
 from handlers.kit import Click, Metadata
-from models import CheckInStatus
 
 UNKNOWN = "I don't recognise that check-in."
 
@@ -66,7 +67,7 @@ async def cant(click: Click) -> None:
     await _open_modal(click, "cant")
 
 
-async def _answer(click: Click, status: CheckInStatus) -> None:
+async def _answer(click: Click, status: Literal["not_yet", "skipped"]) -> None:
     parsed = parse_button_value(click.value)
     if parsed is None:
         await click.say(UNKNOWN)
@@ -93,8 +94,8 @@ async def _answer(click: Click, status: CheckInStatus) -> None:
 
 
 async def not_yet(click: Click) -> None:
-    await _answer(click, CheckInStatus.NOT_YET)
+    await _answer(click, "not_yet")
 
 
 async def skip(click: Click) -> None:
-    await _answer(click, CheckInStatus.SKIPPED)
+    await _answer(click, "skipped")

@@ -19,12 +19,12 @@ from bot.blocks.message import Message
 from bot.clock import ManualClock
 from bot.db import SessionMaker, create_engine, create_sessionmaker
 from bot.delivery.dispatcher import DispatchConfig, Dispatcher
-from bot.delivery.kinds import NoticeKind, NoticeKinds, Sent
+from bot.delivery.kinds import NoticeKind, NoticeKinds
 from bot.delivery.outbox import enqueue
 from bot.delivery.pacing import Pacer
 from bot.notice_kinds import notice_kinds
 from bot.sandbox import FakeSlack
-from bot.services.notices import Notice, Rendered
+from bot.services.notices import Notice, Rendered, Sent
 from models import OutboxMessage
 
 TEAM = "T123ABC456"

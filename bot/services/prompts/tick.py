@@ -23,11 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.db import chunks, insert_many_ignoring_duplicates
-from bot.delivery.kinds import Sent
 from bot.delivery.outbox import Outgoing, enqueue_many
 from bot.services.calendar import prompt_slot
 from bot.services.enrollment.queries import is_paused
-from bot.services.notices import Notice
+from bot.services.notices import Notice, Sent
 from bot.services.program.settings import ProgramConfig
 from bot.services.prompts.catalogue import load_catalogue
 from bot.services.prompts.chooser import Catalogue, Choice, PromptDirection, choose_prompt

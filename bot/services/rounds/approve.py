@@ -20,10 +20,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery.kinds import Sent
 from bot.delivery.outbox import enqueue
 from bot.pairing.rules import Rules
-from bot.services.notices import Notice
+from bot.services.notices import Notice, Sent
 from bot.services.program.settings import ProgramConfig, program_config
 from bot.services.rounds import loading
 from bot.services.rounds.loading import Person, offset_minutes
