@@ -21,9 +21,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.errors import refusal
 from bot.blocks.home import home_view
 from bot.blocks.message import Message
 from bot.deps import Deps
+from bot.services.errors import RotnemError
 from bot.services.home import read_home
 from bot.services.program.settings import defaults_from, program_config
 
@@ -157,7 +159,8 @@ class Click(Request):
 
 
 def on_click(handler: Callable[[Click], Awaitable[None]]) -> Listener:
-    """A `block_actions` listener: acknowledge, read the click, hand it to `handler`."""
+    """A `block_actions` listener: acknowledge, read the click, hand it to `handler`; a
+    service's refusal (`RotnemError`) is answered to the person who clicked."""
 
     async def listener(
         ack: AsyncAck,
@@ -167,7 +170,12 @@ def on_click(handler: Callable[[Click], Awaitable[None]]) -> Listener:
         context: AsyncBoltContext,
     ) -> None:
         await ack()
-        await handler(Click.of(body, context, client, respond))
+        click = Click.of(body, context, client, respond)
+        try:
+            await handler(click)
+        except RotnemError as error:
+            # The one answer to a refused click: nothing changed, and why.
+            await click.say(refusal(error))
 
     return listener
 
@@ -243,9 +251,12 @@ class Submission(Request):
         await self.ack()
 
 
-def on_submission(handler: Callable[[Submission], Awaitable[None]], action_id: str) -> Listener:
+def on_submission(
+    handler: Callable[[Submission], Awaitable[None]], action_id: str, *, refusals_on: str
+) -> Listener:
     """A `view_submission` listener: read the submission (inputs under `action_id`) and hand it
-    to `handler`, which acknowledges: with field errors, or by closing the modal."""
+    to `handler`, which acknowledges: with field errors, or by closing the modal. A service's
+    refusal (`RotnemError`) keeps the modal open with its sentence on `refusals_on`."""
 
     async def listener(
         ack: AsyncAck,
@@ -255,16 +266,18 @@ def on_submission(handler: Callable[[Submission], Awaitable[None]], action_id: s
         context: AsyncBoltContext,
     ) -> None:
         user = body["user"]
-        await handler(
-            Submission(
-                deps=deps_of(context),
-                team_id=context.team_id or user.get("team_id") or "",
-                user_id=user["id"],
-                client=client,
-                state=ViewState((view.get("state") or {}).get("values") or {}, action_id),
-                private_metadata=str(view.get("private_metadata") or ""),
-                ack=ack,
-            )
+        submission = Submission(
+            deps=deps_of(context),
+            team_id=context.team_id or user.get("team_id") or "",
+            user_id=user["id"],
+            client=client,
+            state=ViewState((view.get("state") or {}).get("values") or {}, action_id),
+            private_metadata=str(view.get("private_metadata") or ""),
+            ack=ack,
         )
+        try:
+            await handler(submission)
+        except RotnemError as error:
+            await submission.errors({refusals_on: refusal(error).text})
 
     return listener

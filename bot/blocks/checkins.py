@@ -13,22 +13,18 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    InputBlock,
-    Option,
-    PlainTextInputElement,
-    PlainTextObject,
-    RadioButtonsElement,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.kit import context, mention, say, section, slack_date
+from bot.blocks.kit import Inputs, context, mention, option, say, section, slack_date
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.checkins import REMIND_AFTER, CantMakeItNotice, CheckinNotice
 from bot.services.home import PairProgress
 
 OTHER = "__other__"
+# Every input of the check-in modals answers under one action_id.
+inputs = Inputs(ActionId.CHECKIN_ANSWER)
 _REMIND_IN = f"{REMIND_AFTER.days} days"
 ANSWER_TEXT = {
     "met": "✅ We met",
@@ -118,14 +114,10 @@ def already_answered_text(answer: str | None) -> str:
     )
 
 
-def _option(value: str, label: str) -> Option:
-    return Option(value=value, text=PlainTextObject(text=label[:75]))
-
-
 def met_modal(private_metadata: str, partner: str, tools: Sequence[str]) -> View:
     """ "We met": what was covered, how useful it was, what was learned, a note to HR."""
-    options = [_option(tool[:150], tool) for tool in dict.fromkeys(tools) if tool]
-    options.append(_option(OTHER, "Something else"))
+    options = [option(tool[:150], tool) for tool in dict.fromkeys(tools) if tool]
+    options.append(option(OTHER, "Something else"))
     return View(
         type="modal",
         callback_id=CallbackId.CHECKIN_MET,
@@ -135,44 +127,31 @@ def met_modal(private_metadata: str, partner: str, tools: Sequence[str]) -> View
         close="Cancel",
         blocks=[
             section(f"Great that you met with <@{partner}>! Four quick questions."),
-            InputBlock(
-                block_id=BlockId.CHECKIN_COVERED,
-                label="What did you cover?",
-                element=StaticSelectElement(
-                    action_id=ActionId.CHECKIN_ANSWER,
-                    placeholder="Pick a tool",
-                    options=options[:100],
-                ),
+            inputs.select(
+                BlockId.CHECKIN_COVERED,
+                "What did you cover?",
+                options[:100],
+                placeholder="Pick a tool",
             ),
-            InputBlock(
-                block_id=BlockId.CHECKIN_OTHER,
-                label="Something else: what?",
+            inputs.text(
+                BlockId.CHECKIN_OTHER, "Something else: what?", max_length=150, optional=True
+            ),
+            inputs.select(
+                BlockId.CHECKIN_RATING,
+                "How useful was it for you?",
+                [option(v, label) for v, label in RATING_LABELS.items()],
+                placeholder="1 to 5",
+            ),
+            inputs.text(
+                BlockId.CHECKIN_LEARNED, "What did you learn?", max_length=200, optional=True
+            ),
+            inputs.text(
+                BlockId.CHECKIN_HR_NOTE,
+                "A private note to HR",
+                max_length=500,
                 optional=True,
-                element=PlainTextInputElement(action_id=ActionId.CHECKIN_ANSWER, max_length=150),
-            ),
-            InputBlock(
-                block_id=BlockId.CHECKIN_RATING,
-                label="How useful was it for you?",
-                element=StaticSelectElement(
-                    action_id=ActionId.CHECKIN_ANSWER,
-                    placeholder="1 to 5",
-                    options=[_option(v, label) for v, label in RATING_LABELS.items()],
-                ),
-            ),
-            InputBlock(
-                block_id=BlockId.CHECKIN_LEARNED,
-                label="What did you learn?",
-                optional=True,
-                element=PlainTextInputElement(action_id=ActionId.CHECKIN_ANSWER, max_length=200),
-            ),
-            InputBlock(
-                block_id=BlockId.CHECKIN_HR_NOTE,
-                label="A private note to HR",
-                optional=True,
+                multiline=True,
                 hint="Only the program's HR admins read this; your partner never sees it.",
-                element=PlainTextInputElement(
-                    action_id=ActionId.CHECKIN_ANSWER, multiline=True, max_length=500
-                ),
             ),
         ],
     )
@@ -192,25 +171,21 @@ def cant_modal(private_metadata: str, partner: str) -> View:
                 f"Sorry it isn't working with <@{partner}>. That happens, and it's fine to say "
                 "so. What would you like?"
             ),
-            InputBlock(
-                block_id=BlockId.CANT_CHOICE,
-                label="What should happen?",
-                element=RadioButtonsElement(
-                    action_id=ActionId.CHECKIN_ANSWER,
-                    options=[
-                        _option("tell_hr", "Just tell HR; keep the pair for now"),
-                        _option("end", "End the pair"),
-                    ],
-                ),
+            inputs.radio(
+                BlockId.CANT_CHOICE,
+                "What should happen?",
+                [
+                    option("tell_hr", "Just tell HR; keep the pair for now"),
+                    option("end", "End the pair"),
+                ],
             ),
-            InputBlock(
-                block_id=BlockId.CANT_REASON,
-                label="Why? (private, for HR only)",
+            inputs.text(
+                BlockId.CANT_REASON,
+                "Why? (private, for HR only)",
+                max_length=500,
                 optional=True,
-                hint=f"Only HR reads this; <@{partner}> is not told your reason.",
-                element=PlainTextInputElement(
-                    action_id=ActionId.CHECKIN_ANSWER, multiline=True, max_length=500
-                ),
+                multiline=True,
+                hint=f"Only HR reads this; {mention(partner)} is not told your reason.",
             ),
         ],
     )

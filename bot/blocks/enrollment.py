@@ -12,20 +12,16 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    InputBlock,
     Option,
     OptionGroup,
-    PlainTextInputElement,
     PlainTextObject,
-    RadioButtonsElement,
     StaticMultiSelectElement,
-    StaticSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.blocks.checkins import progress_lines
-from bot.blocks.kit import context, mention, plain, say, section
+from bot.blocks.kit import Inputs, context, mention, option, plain, say, section
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.enrollment.invites import InviteNotice
@@ -243,6 +239,8 @@ ROLE_OPTIONS = (
     ),
     ("both", "Both ways", "Teach some tools and learn others"),
 )
+# Every input of the profile modal answers under one action_id.
+inputs = Inputs(ActionId.PROFILE_ANSWER)
 RETIRED_GROUP = "No longer offered"
 MAX_OTHER_INPUT = 500
 # Slack allows 100 options per group and 100 groups; the catalogue stays far below either.
@@ -256,10 +254,6 @@ def _role_option(value: str) -> Option:
     raise ValueError(f"unknown role {value!r}")
 
 
-def _tool_option(tool_id: int, name: str) -> Option:
-    return Option(value=str(tool_id), text=PlainTextObject(text=name[:75]))
-
-
 def _tool_groups(
     catalogue: Sequence[ToolInfo], mine: Sequence[ToolRef]
 ) -> tuple[list[OptionGroup], dict[int, Option]]:
@@ -267,16 +261,16 @@ def _tool_groups(
     options: dict[int, Option] = {}
     groups: dict[str, list[Option]] = {}
     for tool in catalogue:
-        option = _tool_option(tool.id, tool.name)
-        options[tool.id] = option
-        groups.setdefault(tool.category, []).append(option)
+        offered = option(str(tool.id), tool.name)
+        options[tool.id] = offered
+        groups.setdefault(tool.category, []).append(offered)
     retired = [
-        _tool_option(ref.tool_id, ref.name)
+        option(str(ref.tool_id), ref.name)
         for ref in mine
         if ref.tool_id is not None and ref.tool_id not in options
     ]
-    for option in retired:
-        options[int(option.value)] = option
+    for kept in retired:
+        options[int(str(kept.value))] = kept
     if retired:
         groups[RETIRED_GROUP] = retired
     option_groups = [
@@ -287,7 +281,6 @@ def _tool_groups(
 
 
 def _tool_inputs(
-    *,
     block_id: BlockId,
     other_block_id: BlockId,
     label: str,
@@ -295,66 +288,31 @@ def _tool_inputs(
     catalogue: Sequence[ToolInfo],
     mine: Sequence[ToolRef],
 ) -> list[Block]:
+    """Tools from the catalogue (a multi-select, when it offers any) and typed-in ones."""
     blocks: list[Block] = []
     groups, options = _tool_groups(catalogue, mine)
     if groups:
         initial = [options[ref.tool_id] for ref in mine if ref.tool_id in options]
-        blocks.append(
-            InputBlock(
-                block_id=block_id,
-                label=label,
-                hint=hint,
-                optional=True,
-                element=StaticMultiSelectElement(
-                    action_id=ActionId.PROFILE_ANSWER,
-                    placeholder="Pick from the catalogue",
-                    option_groups=groups,
-                    initial_options=initial or None,
-                ),
-            )
+        picker = StaticMultiSelectElement(
+            action_id=inputs.action_id,
+            placeholder="Pick from the catalogue",
+            option_groups=groups,
+            initial_options=initial or None,
         )
+        blocks.append(inputs.field(block_id, label, picker, optional=True, hint=hint))
     typed = ", ".join(ref.name for ref in mine if ref.tool_id is None)
     blocks.append(
-        InputBlock(
-            block_id=other_block_id,
-            label=f"{label}: other tools",
-            hint=f"Comma-separated, at most {MAX_OTHER_TOOLS}, e.g. Figma, Obsidian",
+        inputs.text(
+            other_block_id,
+            f"{label}: other tools",
+            max_length=MAX_OTHER_INPUT,
             optional=True,
-            element=PlainTextInputElement(
-                action_id=ActionId.PROFILE_ANSWER,
-                placeholder="Figma, Obsidian",
-                initial_value=typed or None,
-                max_length=MAX_OTHER_INPUT,
-            ),
+            hint=f"Comma-separated, at most {MAX_OTHER_TOOLS}, e.g. Figma, Obsidian",
+            initial=typed,
+            placeholder="Figma, Obsidian",
         )
     )
     return blocks
-
-
-def _text_input(
-    *,
-    block_id: BlockId,
-    label: str,
-    hint: str | None,
-    initial: str | None,
-    max_length: int,
-    optional: bool,
-    multiline: bool = False,
-    placeholder: str | None = None,
-) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        hint=hint,
-        optional=optional,
-        element=PlainTextInputElement(
-            action_id=ActionId.PROFILE_ANSWER,
-            initial_value=initial or None,
-            max_length=max_length,
-            multiline=multiline or None,
-            placeholder=placeholder,
-        ),
-    )
 
 
 def profile_modal(
@@ -365,12 +323,7 @@ def profile_modal(
 ) -> View:
     """Join (no profile, or one that left) or edit (prefilled) — the same questions."""
     editing = profile is not None and profile.status != "left"
-    teaches: Sequence[ToolRef] = profile.teaches if profile else ()
-    learns: Sequence[ToolRef] = profile.learns if profile else ()
-    capacities = [
-        Option(value=str(n), text=PlainTextObject(text=str(n))) for n in range(1, MAX_CAPACITY + 1)
-    ]
-    capacity = profile.capacity if profile else 1
+    capacities = [option(str(n), str(n)) for n in range(1, MAX_CAPACITY + 1)]
     intro = (
         "Update how you take part. Changes apply from the next pairing round."
         if editing
@@ -379,78 +332,71 @@ def profile_modal(
     )
     blocks: list[Block] = [
         section(intro),
-        InputBlock(
-            block_id=BlockId.PROFILE_ROLE,
-            label="How would you like to take part?",
-            element=RadioButtonsElement(
-                action_id=ActionId.PROFILE_ANSWER,
-                options=[_role_option(role) for role, _, _ in ROLE_OPTIONS],
-                initial_option=_role_option(profile.role) if profile else None,
-            ),
+        inputs.radio(
+            BlockId.PROFILE_ROLE,
+            "How would you like to take part?",
+            [_role_option(role) for role, _, _ in ROLE_OPTIONS],
+            initial=_role_option(profile.role) if profile else None,
         ),
         *_tool_inputs(
-            block_id=BlockId.PROFILE_TEACH,
-            other_block_id=BlockId.PROFILE_TEACH_OTHER,
-            label="Tools I can teach",
-            hint="Guides and both ways: at least one, here or under other tools.",
-            catalogue=catalogue,
-            mine=teaches,
+            BlockId.PROFILE_TEACH,
+            BlockId.PROFILE_TEACH_OTHER,
+            "Tools I can teach",
+            "Guides and both ways: at least one, here or under other tools.",
+            catalogue,
+            profile.teaches if profile else (),
         ),
         *_tool_inputs(
-            block_id=BlockId.PROFILE_LEARN,
-            other_block_id=BlockId.PROFILE_LEARN_OTHER,
-            label="Tools I want to learn",
-            hint="Learners and both ways: at least one, here or under other tools.",
-            catalogue=catalogue,
-            mine=learns,
+            BlockId.PROFILE_LEARN,
+            BlockId.PROFILE_LEARN_OTHER,
+            "Tools I want to learn",
+            "Learners and both ways: at least one, here or under other tools.",
+            catalogue,
+            profile.learns if profile else (),
         ),
-        _text_input(
-            block_id=BlockId.PROFILE_SHARE,
-            label="What I can share in return",
-            hint="Learners: e.g. how budgeting decisions get made.",
-            initial=profile.share if profile else None,
+        inputs.text(
+            BlockId.PROFILE_SHARE,
+            "What I can share in return",
             max_length=MAX_SHARE,
             optional=True,
+            hint="Learners: e.g. how budgeting decisions get made.",
+            initial=profile.share if profile else None,
         ),
-        _text_input(
-            block_id=BlockId.PROFILE_DEPARTMENT,
-            label="Department / team",
+        inputs.text(
+            BlockId.PROFILE_DEPARTMENT,
+            "Department / team",
+            max_length=MAX_DEPARTMENT,
             hint="Pairs are made across departments.",
             initial=profile.department if profile else None,
-            max_length=MAX_DEPARTMENT,
-            optional=False,
         ),
-        InputBlock(
-            block_id=BlockId.PROFILE_MANAGER,
-            label="My manager",
-            hint="Only used so you're never paired inside your own reporting line. "
-            "Never shown to your partner.",
-            optional=True,
-            element=UserSelectElement(
-                action_id=ActionId.PROFILE_ANSWER,
+        inputs.field(
+            BlockId.PROFILE_MANAGER,
+            "My manager",
+            UserSelectElement(
+                action_id=inputs.action_id,
                 placeholder="Choose your manager",
                 initial_user=profile.manager_id if profile else None,
             ),
-        ),
-        InputBlock(
-            block_id=BlockId.PROFILE_CAPACITY,
-            label="How many learners can you take on?",
-            hint="Guides only: how many people you can guide at the same time.",
             optional=True,
-            element=StaticSelectElement(
-                action_id=ActionId.PROFILE_ANSWER,
-                options=capacities,
-                initial_option=capacities[capacity - 1],
-            ),
+            hint="Only used so you're never paired inside your own reporting line. "
+            "Never shown to your partner.",
         ),
-        _text_input(
-            block_id=BlockId.PROFILE_GOALS,
-            label="Goals for the program",
-            hint="Private: only you (and HR's program reports) see this.",
-            initial=profile.goals if profile else None,
+        inputs.select(
+            BlockId.PROFILE_CAPACITY,
+            "How many learners can you take on?",
+            capacities,
+            initial=capacities[(profile.capacity if profile else 1) - 1],
+            optional=True,
+            hint="Guides only: how many people you can guide at the same time.",
+        ),
+        inputs.text(
+            BlockId.PROFILE_GOALS,
+            "Goals for the program",
             max_length=MAX_GOALS,
             optional=True,
             multiline=True,
+            hint="Private: only you (and HR's program reports) see this.",
+            initial=profile.goals if profile else None,
         ),
     ]
     return View(

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from slack_sdk.models.views import View
 
+from bot.blocks.checkins import already_answered_text
 from bot.blocks.kit import say, section
 from bot.blocks.message import Message
 from bot.ids import CallbackId
+from bot.services.checkins import CheckInClosed
+from bot.services.errors import RotnemError
 
 
 def apology(reference: str) -> Message:
@@ -20,6 +23,14 @@ def apology(reference: str) -> Message:
 def error_message(reason: str) -> Message:
     """A domain error's sentence, as it is."""
     return say(reason)
+
+
+def refusal(error: RotnemError) -> Message:
+    """What a person is told when a service refused their click: the error's own sentence (a
+    check-in answered already says with what)."""
+    if isinstance(error, CheckInClosed):
+        return say(already_answered_text(error.status))
+    return error_message(error.message)
 
 
 def admins_only_message() -> Message:

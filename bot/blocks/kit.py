@@ -10,7 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    InputBlock,
+    InputInteractiveElement,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+)
 
 from bot.blocks.message import Message
 
@@ -68,3 +79,77 @@ def pack(lines: Sequence[str], limit: int = SECTION_TEXT_MAX - 100) -> list[str]
     if current:
         packed.append(current)
     return packed
+
+
+def option(value: str, label: str) -> Option:
+    """A select or radio option (Slack shows at most 75 characters of its label)."""
+    return Option(value=value, text=PlainTextObject(text=_fit(label, 75)))
+
+
+class Inputs:
+    """A modal's inputs, all answering under one `action_id` (the handlers read them back the
+    same way, by block)."""
+
+    def __init__(self, action_id: str) -> None:
+        self.action_id = action_id
+
+    def field(
+        self,
+        block_id: str,
+        label: str,
+        element: InputInteractiveElement,
+        *,
+        optional: bool = False,
+        hint: str | None = None,
+    ) -> InputBlock:
+        return InputBlock(
+            block_id=block_id, label=label, element=element, optional=optional, hint=hint
+        )
+
+    def text(
+        self,
+        block_id: str,
+        label: str,
+        *,
+        max_length: int,
+        optional: bool = False,
+        multiline: bool = False,
+        hint: str | None = None,
+        initial: str | None = None,
+        placeholder: str | None = None,
+    ) -> InputBlock:
+        element = PlainTextInputElement(
+            action_id=self.action_id,
+            max_length=max_length,
+            multiline=multiline or None,
+            initial_value=initial or None,
+            placeholder=placeholder,
+        )
+        return self.field(block_id, label, element, optional=optional, hint=hint)
+
+    def select(
+        self,
+        block_id: str,
+        label: str,
+        options: Sequence[Option],
+        *,
+        initial: Option | None = None,
+        placeholder: str | None = None,
+        hint: str | None = None,
+        optional: bool = False,
+    ) -> InputBlock:
+        element = StaticSelectElement(
+            action_id=self.action_id,
+            options=list(options),
+            initial_option=initial,
+            placeholder=placeholder,
+        )
+        return self.field(block_id, label, element, optional=optional, hint=hint)
+
+    def radio(
+        self, block_id: str, label: str, options: Sequence[Option], *, initial: Option | None = None
+    ) -> InputBlock:
+        element = RadioButtonsElement(
+            action_id=self.action_id, options=list(options), initial_option=initial
+        )
+        return self.field(block_id, label, element)

@@ -11,20 +11,13 @@ from slack_sdk.models.blocks import (
     ConversationSelectElement,
     HeaderBlock,
     InputBlock,
-    MarkdownTextObject,
-    Option,
-    PlainTextInputElement,
-    PlainTextObject,
-    RadioButtonsElement,
-    SectionBlock,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.kit import context, say, section
+from bot.blocks.kit import Inputs, context, option, say, section
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
-from bot.services.program.settings import ProgramConfig
+from bot.services.program.settings import RANGES, ProgramConfig
 from bot.services.program.stats import StatsView
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -44,100 +37,82 @@ FIELD_LABELS = {
 }
 
 
-def _option(value: str, label: str) -> Option:
-    return Option(value=value, text=PlainTextObject(text=label))
+# Every input of the settings modal answers under one action_id.
+inputs = Inputs(ActionId.SETTINGS_ANSWER)
 
 
-def _number(block_id: str, label: str, value: int, hint: str) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        hint=hint,
-        element=PlainTextInputElement(
-            action_id=ActionId.SETTINGS_ANSWER, initial_value=str(value), max_length=3
-        ),
+def _number(block_id: str, name: str, value: int, unit: str) -> InputBlock:
+    low, high = RANGES[name]
+    return inputs.text(
+        block_id,
+        FIELD_LABELS[name],
+        max_length=3,
+        initial=str(value),
+        hint=f"{low} to {high}{unit}",
     )
 
 
 def settings_modal(config: ProgramConfig) -> View:
     """Every program setting, prefilled with the values in force."""
-    announce_channel = config.announce_channel
-    days = [_option(str(i), name) for i, name in enumerate(DAY_NAMES)]
-    hours = [_option(str(h), f"{h:02d}:00") for h in range(24)]
-    tz_options = [_option(value, label) for value, label in TZ_LABELS.items()]
-    yes_no = [_option("yes", "Yes"), _option("no", "No, an HR admin asks for it")]
+    days = [option(str(i), name) for i, name in enumerate(DAY_NAMES)]
+    hours = [option(str(h), f"{h:02d}:00") for h in range(24)]
+    tz_options = [option(value, label) for value, label in TZ_LABELS.items()]
+    yes_no = [option("yes", "Yes"), option("no", "No, an HR admin asks for it")]
     channel = ConversationSelectElement(
-        action_id=ActionId.SETTINGS_ANSWER,
+        action_id=inputs.action_id,
         placeholder="Pick a channel",
         filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+        initial_conversation=config.announce_channel or None,
     )
-    if announce_channel:
-        channel.initial_conversation = announce_channel
     blocks: list[Block] = [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text="Program settings for this workspace. Times are in each learner's own "
-                "time zone. Every change is logged."
-            )
+        section(
+            "Program settings for this workspace. Times are in each learner's own time zone. "
+            "Every change is logged."
         ),
-        _number(
-            BlockId.SETTINGS_CYCLE_WEEKS, FIELD_LABELS["cycle_weeks"], config.cycle_weeks, "1 to 52"
+        _number(BlockId.SETTINGS_CYCLE_WEEKS, "cycle_weeks", config.cycle_weeks, ""),
+        inputs.select(
+            BlockId.SETTINGS_NUDGE_DAY,
+            FIELD_LABELS["nudge_weekday"],
+            days,
+            initial=days[config.nudge_weekday],
         ),
-        InputBlock(
-            block_id=BlockId.SETTINGS_NUDGE_DAY,
-            label=FIELD_LABELS["nudge_weekday"],
-            element=StaticSelectElement(
-                action_id=ActionId.SETTINGS_ANSWER,
-                options=days,
-                initial_option=days[config.nudge_weekday],
-            ),
-        ),
-        InputBlock(
-            block_id=BlockId.SETTINGS_NUDGE_HOUR,
-            label=FIELD_LABELS["nudge_hour"],
+        inputs.select(
+            BlockId.SETTINGS_NUDGE_HOUR,
+            FIELD_LABELS["nudge_hour"],
+            hours,
+            initial=hours[config.nudge_hour],
             hint="In the learner's time zone.",
-            element=StaticSelectElement(
-                action_id=ActionId.SETTINGS_ANSWER,
-                options=hours,
-                initial_option=hours[config.nudge_hour],
-            ),
         ),
         _number(
             BlockId.SETTINGS_CHECKIN_DELAY,
-            FIELD_LABELS["checkin_delay_days"],
+            "checkin_delay_days",
             config.checkin_delay_days,
-            "1 to 6 days after the weekly prompt",
+            " days after the weekly prompt",
         ),
         _number(
             BlockId.SETTINGS_STALL_WEEKS,
-            FIELD_LABELS["stall_weeks"],
+            "stall_weeks",
             config.stall_weeks,
-            "1 to 12 weeks without a reported session",
+            " weeks without a reported session",
         ),
-        InputBlock(
-            block_id=BlockId.SETTINGS_TZ,
-            label=FIELD_LABELS["tz_preference"],
-            element=RadioButtonsElement(
-                action_id=ActionId.SETTINGS_ANSWER,
-                options=tz_options,
-                initial_option=tz_options[0 if config.tz_preference == "prefer_close" else 1],
-            ),
+        inputs.radio(
+            BlockId.SETTINGS_TZ,
+            FIELD_LABELS["tz_preference"],
+            tz_options,
+            initial=tz_options[0 if config.tz_preference == "prefer_close" else 1],
         ),
-        InputBlock(
-            block_id=BlockId.SETTINGS_CHANNEL,
-            label=FIELD_LABELS["announce_channel"],
+        inputs.field(
+            BlockId.SETTINGS_CHANNEL,
+            FIELD_LABELS["announce_channel"],
+            channel,
             optional=True,
             hint="Where new rounds are announced; empty for the server's default.",
-            element=channel,
         ),
-        InputBlock(
-            block_id=BlockId.SETTINGS_AUTO,
-            label=FIELD_LABELS["auto_propose_next_round"],
-            element=RadioButtonsElement(
-                action_id=ActionId.SETTINGS_ANSWER,
-                options=yes_no,
-                initial_option=yes_no[0 if config.auto_propose_next_round else 1],
-            ),
+        inputs.radio(
+            BlockId.SETTINGS_AUTO,
+            FIELD_LABELS["auto_propose_next_round"],
+            yes_no,
+            initial=yes_no[0 if config.auto_propose_next_round else 1],
         ),
     ]
     return View(

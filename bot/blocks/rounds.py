@@ -145,10 +145,6 @@ def discarded_message(actor: str | None) -> Message:
     return say(text)
 
 
-def already_decided_message(reason: str) -> Message:
-    return Message(text=reason, blocks=[section(reason)])
-
-
 def computing_message() -> Message:
     return Message(text="Working out the best pairs… the proposal follows in a moment.")
 

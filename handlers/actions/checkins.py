@@ -10,7 +10,6 @@ from typing import Literal
 from pydantic import Field
 
 from bot.blocks.checkins import (
-    already_answered_text,
     answered_message,
     cant_modal,
     met_modal,
@@ -18,8 +17,6 @@ from bot.blocks.checkins import (
     remind_detail,
 )
 from bot.services import checkins
-from bot.services.checkins import CheckInClosed
-from bot.services.errors import RotnemError
 from handlers.kit import Click, Metadata
 
 UNKNOWN = "I don't recognise that check-in."
@@ -39,17 +36,10 @@ async def _open_modal(click: Click, kind: str) -> None:
         await click.say(UNKNOWN)
         return
     checkin_id, attempt = parsed
-    try:
-        async with click.deps.sessionmaker() as session:
-            info = await checkins.open_checkin(
-                session, click.team_id, checkin_id, attempt, click.user_id
-            )
-    except CheckInClosed as exc:
-        await click.say(already_answered_text(exc.status))
-        return
-    except RotnemError as exc:
-        await click.say(exc.message)
-        return
+    async with click.deps.sessionmaker() as session:
+        info = await checkins.open_checkin(
+            session, click.team_id, checkin_id, attempt, click.user_id
+        )
     metadata = CheckinModalMetadata(checkin_id=checkin_id, channel=click.channel, ts=click.ts)
     view = (
         met_modal(metadata.dump(), info.partner, info.tools)
@@ -72,23 +62,10 @@ async def _answer(click: Click, status: Literal["not_yet", "skipped"]) -> None:
     if parsed is None:
         await click.say(UNKNOWN)
         return
-    try:
-        async with click.deps.sessionmaker.begin() as session:
-            answer = await checkins.answer_simple(
-                session,
-                click.team_id,
-                parsed[0],
-                parsed[1],
-                click.user_id,
-                status,
-                now=click.deps.clock.now(),
-            )
-    except CheckInClosed as exc:
-        await click.say(already_answered_text(exc.status))
-        return
-    except RotnemError as exc:
-        await click.say(exc.message)
-        return
+    async with click.deps.sessionmaker.begin() as session:
+        answer = await checkins.answer_simple(
+            session, click.team_id, *parsed, click.user_id, status, now=click.deps.clock.now()
+        )
     detail = remind_detail() if answer.remind_at else None
     await click.update_clicked(answered_message(answer.info.partner, answer.answer, detail))
 

@@ -9,7 +9,6 @@ from bot.blocks.errors import admins_only_message
 from bot.blocks.message import Message
 from bot.blocks.rounds import (
     FIRST_SESSION_ALREADY,
-    already_decided_message,
     approved_message,
     break_answer,
     continue_answer,
@@ -19,7 +18,6 @@ from bot.blocks.rounds import (
 )
 from bot.services.enrollment import lifecycle
 from bot.services.enrollment.queries import get_profile
-from bot.services.errors import RotnemError
 from bot.services.program.settings import defaults_from, program_config
 from bot.services.rounds.approve import approve_round
 from bot.services.rounds.cycles import mark_first_session
@@ -43,21 +41,17 @@ async def approve(click: Click) -> None:
     if round_id is None:
         return
     deps = click.deps
-    try:
-        async with deps.sessionmaker.begin() as session:
-            approval = await approve_round(
-                session,
-                click.team_id,
-                round_id,
-                approver=click.user_id,
-                now=deps.clock.now(),
-                defaults=defaults_from(deps.settings),
-                zone=deps.settings.zone,
-            )
-    except RotnemError as exc:
-        # The loser of a double click (or of two admins at once) is told; nothing changed.
-        await click.say(already_decided_message(exc.message))
-        return
+    # The loser of a double click (or of two admins at once) is told by the kit; nothing changed.
+    async with deps.sessionmaker.begin() as session:
+        approval = await approve_round(
+            session,
+            click.team_id,
+            round_id,
+            approver=click.user_id,
+            now=deps.clock.now(),
+            defaults=defaults_from(deps.settings),
+            zone=deps.settings.zone,
+        )
     await click.replace(approved_message(approval, click.user_id))
 
 
@@ -65,14 +59,10 @@ async def discard(click: Click) -> None:
     round_id = await _round_of_admin_click(click)
     if round_id is None:
         return
-    try:
-        async with click.deps.sessionmaker.begin() as session:
-            await discard_round(
-                session, click.team_id, round_id, actor_id=click.user_id, now=click.deps.clock.now()
-            )
-    except RotnemError as exc:
-        await click.say(already_decided_message(exc.message))
-        return
+    async with click.deps.sessionmaker.begin() as session:
+        await discard_round(
+            session, click.team_id, round_id, actor_id=click.user_id, now=click.deps.clock.now()
+        )
     await click.replace(discarded_message(click.user_id))
 
 
@@ -81,14 +71,10 @@ async def first_session(click: Click) -> None:
     if pair_id is None:
         await click.say(refusal_message("Unknown pair."))
         return
-    try:
-        async with click.deps.sessionmaker.begin() as session:
-            first = await mark_first_session(
-                session, click.team_id, pair_id, click.user_id, now=click.deps.clock.now()
-            )
-    except RotnemError as exc:
-        await click.say(refusal_message(exc.message))
-        return
+    async with click.deps.sessionmaker.begin() as session:
+        first = await mark_first_session(
+            session, click.team_id, pair_id, click.user_id, now=click.deps.clock.now()
+        )
     if not first:
         await click.say(FIRST_SESSION_ALREADY)
         return
@@ -118,19 +104,15 @@ async def cycle_continue(click: Click) -> None:
 
 async def cycle_break(click: Click) -> None:
     deps, now = click.deps, click.deps.clock.now()
-    try:
-        async with deps.sessionmaker.begin() as session:
-            config = await program_config(session, click.team_id, defaults_from(deps.settings))
-            today = await lifecycle.local_today(session, click.team_id, click.user_id, now)
-            profile = await lifecycle.pause(
-                session,
-                click.team_id,
-                click.user_id,
-                until=today + timedelta(weeks=config.cycle_weeks),
-                now=now,
-                via="button:cycle_break",
-            )
-    except RotnemError as exc:
-        await click.say(refusal_message(exc.message))
-        return
+    async with deps.sessionmaker.begin() as session:
+        config = await program_config(session, click.team_id, defaults_from(deps.settings))
+        today = await lifecycle.local_today(session, click.team_id, click.user_id, now)
+        profile = await lifecycle.pause(
+            session,
+            click.team_id,
+            click.user_id,
+            until=today + timedelta(weeks=config.cycle_weeks),
+            now=now,
+            via="button:cycle_break",
+        )
     await click.replace(break_answer(profile.resume_on or now.date()))

@@ -8,7 +8,6 @@ from __future__ import annotations
 from bot.blocks.errors import admins_only_message
 from bot.blocks.stalls import stall_action_answer, stall_alert_message
 from bot.services import stalls
-from bot.services.errors import RotnemError
 from handlers.kit import Click
 
 
@@ -20,19 +19,15 @@ async def _act(click: Click, action: str) -> None:
     if alert_id is None:
         await click.say("I don't recognise that alert.")
         return
-    try:
-        async with click.deps.sessionmaker.begin() as session:
-            outcome = await stalls.act_on_stall(
-                session,
-                click.team_id,
-                alert_id,
-                action=action,
-                admin=click.user_id,
-                now=click.deps.clock.now(),
-            )
-    except RotnemError as exc:
-        await click.say(exc.message)
-        return
+    async with click.deps.sessionmaker.begin() as session:
+        outcome = await stalls.act_on_stall(
+            session,
+            click.team_id,
+            alert_id,
+            action=action,
+            admin=click.user_id,
+            now=click.deps.clock.now(),
+        )
     await click.update_clicked(stall_alert_message(outcome.view, outcome.done))
     await click.say(stall_action_answer(action, outcome.already))
 

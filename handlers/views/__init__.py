@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.ids import ActionId, CallbackId
+from bot.ids import ActionId, BlockId, CallbackId
 from handlers.kit import on_submission
 from handlers.views import checkins, enrollment, program
 
 
 def register(app: AsyncApp) -> None:
-    app.view(CallbackId.PROFILE)(on_submission(enrollment.profile, ActionId.PROFILE_ANSWER))
-    app.view(CallbackId.CHECKIN_MET)(on_submission(checkins.met, ActionId.CHECKIN_ANSWER))
-    app.view(CallbackId.CHECKIN_CANT)(on_submission(checkins.cant, ActionId.CHECKIN_ANSWER))
-    app.view(CallbackId.SETTINGS)(on_submission(program.settings, ActionId.SETTINGS_ANSWER))
+    for callback_id, handler, action_id, refusals_on in (
+        (CallbackId.PROFILE, enrollment.profile, ActionId.PROFILE_ANSWER, BlockId.PROFILE_ROLE),
+        (CallbackId.CHECKIN_MET, checkins.met, ActionId.CHECKIN_ANSWER, BlockId.CHECKIN_COVERED),
+        (CallbackId.CHECKIN_CANT, checkins.cant, ActionId.CHECKIN_ANSWER, BlockId.CANT_CHOICE),
+        (
+            CallbackId.SETTINGS,
+            program.settings,
+            ActionId.SETTINGS_ANSWER,
+            BlockId.SETTINGS_CYCLE_WEEKS,
+        ),
+    ):
+        app.view(callback_id)(on_submission(handler, action_id, refusals_on=refusals_on))

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from bot.blocks.checkins import (
     OTHER,
-    already_answered_text,
     answered_message,
     cant_detail,
     met_detail,
 )
 from bot.ids import BlockId
 from bot.services import checkins
-from bot.services.checkins import CheckInClosed, MetAnswers
-from bot.services.errors import RotnemError
+from bot.services.checkins import MetAnswers
 from handlers.actions.checkins import CheckinModalMetadata
 from handlers.kit import Submission
 
@@ -49,22 +47,15 @@ async def met(submission: Submission) -> None:
         hr_note=state.text(BlockId.CHECKIN_HR_NOTE),
     )
     deps = submission.deps
-    try:
-        async with deps.sessionmaker.begin() as session:
-            met = await checkins.record_met(
-                session,
-                submission.team_id,
-                meta.checkin_id,
-                submission.user_id,
-                answers,
-                now=deps.clock.now(),
-            )
-    except CheckInClosed as exc:
-        await submission.errors({BlockId.CHECKIN_COVERED: already_answered_text(exc.status)})
-        return
-    except RotnemError as exc:
-        await submission.errors({BlockId.CHECKIN_COVERED: exc.message})
-        return
+    async with deps.sessionmaker.begin() as session:
+        met = await checkins.record_met(
+            session,
+            submission.team_id,
+            meta.checkin_id,
+            submission.user_id,
+            answers,
+            now=deps.clock.now(),
+        )
     await submission.close()
     detail = met_detail(answers.tool, answers.other, answers.rating)
     message = answered_message(met.info.partner, "met", detail)
@@ -79,24 +70,17 @@ async def cant(submission: Submission) -> None:
         return
     reason = submission.state.text(BlockId.CANT_REASON)
     deps = submission.deps
-    try:
-        async with deps.sessionmaker.begin() as session:
-            answer = await checkins.record_cant_make_it(
-                session,
-                submission.team_id,
-                meta.checkin_id,
-                submission.user_id,
-                choice="end" if choice == "end" else "tell_hr",
-                reason=reason[:500] if reason else None,
-                now=deps.clock.now(),
-                admins=deps.settings.rotnem_admins,
-            )
-    except CheckInClosed as exc:
-        await submission.errors({BlockId.CANT_CHOICE: already_answered_text(exc.status)})
-        return
-    except RotnemError as exc:
-        await submission.errors({BlockId.CANT_CHOICE: exc.message})
-        return
+    async with deps.sessionmaker.begin() as session:
+        answer = await checkins.record_cant_make_it(
+            session,
+            submission.team_id,
+            meta.checkin_id,
+            submission.user_id,
+            choice="end" if choice == "end" else "tell_hr",
+            reason=reason[:500] if reason else None,
+            now=deps.clock.now(),
+            admins=deps.settings.rotnem_admins,
+        )
     await submission.close()
     message = answered_message(answer.info.partner, "cant_make_it", cant_detail(choice))
     await submission.update(meta.channel, meta.ts, message)
