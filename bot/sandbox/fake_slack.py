@@ -16,8 +16,9 @@ follows how slack_sdk 3.47 and slack-bolt 1.30 actually call the API):
   comes from ``Authorization: Bearer ...`` or a ``token`` argument. An extra ``team_id`` argument
   is tolerated everywhere, because Bolt adds it to every call made through its per-request client.
 * Answers: HTTP 200 with ``{"ok": true, ...}`` or ``{"ok": false, "error": "<code>"}``, like
-  Slack; ``unknown_method`` for methods this fake does not implement; ``invalid_auth`` for a token
-  that is not in the configured set.
+  Slack; ``unknown_method`` for methods the bot does not call (only those it calls are here, so a
+  new call in the bot fails in tests rather than meeting behaviour the fake merely imagines);
+  ``invalid_auth`` for a token that is not in the configured set.
 * Order of checks for one call: injected faults (:meth:`fail`, :meth:`drop`), then rate limits
   (:meth:`limit`, :meth:`limit_channel`), then the token, then the method's own arguments.
 * Every request, including faulted, rate-limited and dropped ones, is recorded as a :class:`Call`.
@@ -85,26 +86,16 @@ MAX_MESSAGE_BLOCKS: Final = 50
 MAX_VIEW_BLOCKS: Final = 100
 MAX_MESSAGE_TEXT: Final = 40_000
 MAX_VIEW_BYTES: Final = 250 * 1024
-MAX_VIEW_STACK: Final = 3
 
-# Per-minute allowances from Slack's tier table (Tier 2 = 20, Tier 3 = 50, Tier 4 = 100) for the
-# methods the bot uses; chat.postMessage is "Special": about 1 message per second per channel.
+# Per-minute allowances from Slack's tier table (Tier 3 = 50, Tier 4 = 100) for the methods the
+# bot uses; chat.postMessage is "Special": about 1 message per second per channel.
 SLACK_TIER_PER_MINUTE: Final[Mapping[str, int]] = {
-    "chat.postEphemeral": 100,
     "chat.update": 50,
-    "chat.delete": 50,
     "conversations.open": 50,
-    "conversations.members": 100,
-    "conversations.info": 50,
     "conversations.history": 50,
     "users.info": 100,
-    "users.list": 20,
     "views.publish": 100,
     "views.open": 100,
-    "views.update": 100,
-    "views.push": 100,
-    "reactions.add": 50,
-    "team.info": 50,
 }
 
 
@@ -690,7 +681,6 @@ class FakeSlack:
         self._views: dict[str, JSON] = {}
         self._view_users: dict[str, str | None] = {}
         self._modal_order: list[str] = []
-        self._stacks: dict[str | None, list[str]] = {}
         self._homes: dict[str, str] = {}
         self._external_ids: dict[str, str] = {}
         self._uploads: dict[str, _Upload] = {}
@@ -698,26 +688,13 @@ class FakeSlack:
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._responses: list[tuple[str, JSON]] = []
         self._methods: dict[str, Handler] = {
-            "api.test": self._api_test,
             "auth.test": self._auth_test,
-            "team.info": self._team_info,
             "users.info": self._users_info,
-            "users.list": self._users_list,
-            "users.lookupByEmail": self._users_lookup_by_email,
             "conversations.open": self._conversations_open,
-            "conversations.info": self._conversations_info,
-            "conversations.members": self._conversations_members,
             "conversations.history": self._conversations_history,
-            "conversations.replies": self._conversations_replies,
             "chat.postMessage": self._chat_post_message,
-            "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
-            "chat.delete": self._chat_delete,
-            "chat.getPermalink": self._chat_get_permalink,
-            "reactions.add": self._reactions_add,
             "views.open": self._views_open,
-            "views.push": self._views_push,
-            "views.update": self._views_update,
             "views.publish": self._views_publish,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
@@ -1039,18 +1016,12 @@ class FakeSlack:
         *,
         user: str,
         text: str,
-        thread_ts: str | None = None,
-        blocks: list[JSON] | None = None,
     ) -> str:
-        """Store a message written by a human (for history, replies and reactions); its ts."""
+        """Store a message written by a human; its ts."""
         with self._lock:
             ts = self._next_ts()
             msg: JSON = {"type": "message", "user": user, "text": text, "ts": ts}
             msg["team"] = self.team_id
-            if blocks is not None:
-                msg["blocks"] = blocks
-            if thread_ts is not None:
-                msg["thread_ts"] = thread_ts
             self._messages.append((channel, msg))
             return ts
 
@@ -1064,7 +1035,7 @@ class FakeSlack:
             ]
 
     def ephemerals(self, user: str | None = None) -> list[JSON]:
-        """Ephemeral messages (from chat.postEphemeral and ephemeral response_url posts)."""
+        """Ephemeral messages (from ephemeral response_url posts)."""
         with self._lock:
             return [dict(e) for e in self._ephemerals if user is None or e.get("user") == user]
 
@@ -1109,7 +1080,7 @@ class FakeSlack:
             return copy.deepcopy(view) if view else None
 
     def open_views(self, user_id: str | None = None) -> list[JSON]:
-        """Modals opened or pushed (latest last), in their current (updated) state."""
+        """Modals opened (latest last), in their current state."""
         with self._lock:
             return [
                 copy.deepcopy(self._views[vid])
@@ -1432,9 +1403,6 @@ class FakeSlack:
 
     # ---- methods: identity ---------------------------------------------------------------------
 
-    def _api_test(self, args: dict[str, Any], token: str) -> JSON:
-        return {"ok": True, "args": {k: v for k, v in args.items() if k != "token"}}
-
     def _auth_test(self, args: dict[str, Any], token: str) -> JSON:
         # Shape of bolt-python's BOT_AUTH_TEST_RESPONSE (auth.test for a bot token).
         return {
@@ -1447,19 +1415,6 @@ class FakeSlack:
             "bot_id": self.bot_id,
         }
 
-    def _team_info(self, args: dict[str, Any], token: str) -> JSON:
-        icon = {f"image_{n}": f"https://avatars.example.invalid/team_{n}.png" for n in (34, 44)}
-        return {
-            "ok": True,
-            "team": {
-                "id": self.team_id,
-                "name": self.team_name,
-                "domain": self.team_domain,
-                "email_domain": f"{self.team_domain}.example",
-                "icon": {**icon, "image_default": True},
-            },
-        }
-
     # ---- methods: users ------------------------------------------------------------------------
 
     def _users_info(self, args: dict[str, Any], token: str) -> JSON:
@@ -1468,34 +1423,6 @@ class FakeSlack:
         if user is None:
             raise SlackError("user_not_found")
         return {"ok": True, "user": copy.deepcopy(user)}
-
-    def _users_lookup_by_email(self, args: dict[str, Any], token: str) -> JSON:
-        email = self._required(args, "email", "users_not_found").lower()
-        for user in self._users.values():
-            if str(user["profile"].get("email", "")).lower() == email:
-                return {"ok": True, "user": copy.deepcopy(user)}
-        raise SlackError("users_not_found")
-
-    def _users_list(self, args: dict[str, Any], token: str) -> JSON:
-        limit = self._int(args, "limit", 0)
-        # Slack pages large workspaces even without a limit; 200 is its recommended maximum.
-        page = limit if 0 < limit <= 1000 else 200
-        ids = list(self._users)
-        start = 0
-        cursor = self._str(args, "cursor")
-        if cursor:
-            first = _decode_cursor("user", cursor)
-            if first not in self._users:
-                raise SlackError("invalid_cursor")
-            start = ids.index(first)
-        chunk = ids[start : start + page]
-        rest = ids[start + page :]
-        return {
-            "ok": True,
-            "members": [copy.deepcopy(self._users[u]) for u in chunk],
-            "cache_ts": int(time.time()),
-            "response_metadata": {"next_cursor": _encode_cursor("user", rest[0]) if rest else ""},
-        }
 
     # ---- methods: conversations ------------------------------------------------------------------
 
@@ -1557,7 +1484,7 @@ class FakeSlack:
         out["channel"] = channel
         return out
 
-    def _channel_object(self, conv: _Conversation, *, num_members: bool = False) -> JSON:
+    def _channel_object(self, conv: _Conversation) -> JSON:
         if conv.kind == "im":
             user_id = conv.members[0]
             user = self._users.get(user_id, {})
@@ -1576,7 +1503,7 @@ class FakeSlack:
         is_mpim = conv.kind == "mpim"
         topic = {"value": conv.topic, "creator": "", "last_set": 0}
         purpose = {"value": conv.purpose, "creator": "", "last_set": 0}
-        out: JSON = {
+        return {
             "id": conv.id,
             "name": conv.name,
             "is_channel": not is_mpim and not conv.is_private,
@@ -1604,42 +1531,6 @@ class FakeSlack:
             "topic": topic,
             "purpose": purpose,
             "previous_names": [],
-        }
-        if num_members:
-            out["num_members"] = len(conv.members)
-        return out
-
-    def _conversation(self, args: Mapping[str, Any]) -> _Conversation:
-        channel = self._required(args, "channel", "channel_not_found")
-        conv = self._conversations.get(channel)
-        if conv is None:
-            raise SlackError("channel_not_found")
-        return conv
-
-    def _conversations_info(self, args: dict[str, Any], token: str) -> JSON:
-        conv = self._conversation(args)
-        num = _truthy(args.get("include_num_members"))
-        return {"ok": True, "channel": self._channel_object(conv, num_members=num)}
-
-    def _conversations_members(self, args: dict[str, Any], token: str) -> JSON:
-        conv = self._conversation(args)
-        limit = self._int(args, "limit", 100)
-        limit = limit if 0 < limit <= 1000 else 100
-        start = 0
-        cursor = self._str(args, "cursor")
-        if cursor:
-            try:
-                start = int(_decode_cursor("offset", cursor))
-            except ValueError as exc:
-                raise SlackError("invalid_cursor") from exc
-        chunk = conv.members[start : start + limit]
-        more = start + limit < len(conv.members)
-        return {
-            "ok": True,
-            "members": chunk,
-            "response_metadata": {
-                "next_cursor": _encode_cursor("offset", start + limit) if more else ""
-            },
         }
 
     def _channel_messages(self, channel: str) -> list[JSON]:
@@ -1690,24 +1581,6 @@ class FakeSlack:
             out["response_metadata"] = {"next_cursor": _encode_cursor("next_ts", page[-1]["ts"])}
         return out
 
-    def _conversations_replies(self, args: dict[str, Any], token: str) -> JSON:
-        channel = self._required(args, "channel", "channel_not_found")
-        ts = self._required(args, "ts", "thread_not_found")
-        parent = self._find_message(channel, ts)
-        if parent is None:
-            raise SlackError("thread_not_found")
-        with_metadata = _truthy(args.get("include_all_metadata"))
-        thread = [parent] + [
-            m
-            for m in self._channel_messages(channel)
-            if m.get("thread_ts") == ts and m is not parent
-        ]
-        return {
-            "ok": True,
-            "messages": [self._public_message(m, with_metadata=with_metadata) for m in thread],
-            "has_more": False,
-        }
-
     # ---- methods: chat -------------------------------------------------------------------------
 
     def _chat_post_message(self, args: dict[str, Any], token: str) -> JSON:
@@ -1726,22 +1599,6 @@ class FakeSlack:
             "message": self._public_message(msg),
         }
 
-    def _chat_post_ephemeral(self, args: dict[str, Any], token: str) -> JSON:
-        channel = self._resolve_channel(self._required(args, "channel", "channel_not_found"))
-        user = self._required(args, "user", "user_not_found")
-        if user not in self._users:
-            raise SlackError("user_not_found")
-        content = self._message_content(args)
-        conv = self._conversations.get(channel)
-        if conv is not None and user not in conv.members:
-            raise SlackError("user_not_in_channel")
-        message_ts = self._next_ts()
-        record: JSON = {"channel": channel, "user": user, "message_ts": message_ts, **content}
-        if self._str(args, "thread_ts"):
-            record["thread_ts"] = self._str(args, "thread_ts")
-        self._ephemerals.append(record)
-        return {"ok": True, "message_ts": message_ts}
-
     def _chat_update(self, args: dict[str, Any], token: str) -> JSON:
         channel = self._required(args, "channel", "channel_not_found")
         ts = self._required(args, "ts", "message_not_found")
@@ -1757,44 +1614,6 @@ class FakeSlack:
         msg["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
         public = self._public_message(msg)
         return {"ok": True, "channel": channel, "ts": ts, "text": msg["text"], "message": public}
-
-    def _chat_delete(self, args: dict[str, Any], token: str) -> JSON:
-        channel = self._required(args, "channel", "channel_not_found")
-        ts = self._required(args, "ts", "message_not_found")
-        msg = self._find_message(channel, ts)
-        if msg is None:
-            raise SlackError("message_not_found")
-        if msg.get("bot_id") != self.bot_id:
-            raise SlackError("cant_delete_message")
-        self._messages.remove((channel, msg))
-        return {"ok": True, "channel": channel, "ts": ts}
-
-    def _chat_get_permalink(self, args: dict[str, Any], token: str) -> JSON:
-        channel = self._required(args, "channel", "channel_not_found")
-        ts = self._required(args, "message_ts", "message_not_found")
-        if self._find_message(channel, ts) is None:
-            raise SlackError("message_not_found")
-        link = f"https://{self.team_domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
-        return {"ok": True, "channel": channel, "permalink": link}
-
-    def _reactions_add(self, args: dict[str, Any], token: str) -> JSON:
-        channel = self._required(args, "channel")
-        name = self._required(args, "name").strip(":")
-        ts = self._required(args, "timestamp")
-        msg = self._find_message(channel, ts)
-        if msg is None:
-            raise SlackError("message_not_found")
-        reactions: list[JSON] = msg.setdefault("reactions", [])
-        for reaction in reactions:
-            if reaction["name"] == name:
-                if self.bot_user_id in reaction["users"]:
-                    raise SlackError("already_reacted")
-                reaction["users"].append(self.bot_user_id)
-                reaction["count"] += 1
-                break
-        else:
-            reactions.append({"name": name, "users": [self.bot_user_id], "count": 1})
-        return {"ok": True}
 
     # ---- methods: views ------------------------------------------------------------------------
 
@@ -1812,7 +1631,7 @@ class FakeSlack:
         trigger.used = True
         return trigger.user
 
-    def _view_arg(self, args: Mapping[str, Any], expected_type: str | None) -> JSON:
+    def _view_arg(self, args: Mapping[str, Any], expected_type: str) -> JSON:
         view = self._json_arg(args, "view")
         if view is None:
             raise SlackError("invalid_arguments", "[ERROR] missing required field: view")
@@ -1824,7 +1643,7 @@ class FakeSlack:
         assert isinstance(view, dict)
         return view
 
-    def _build_view(self, view_id: str, spec: JSON, **links: Any) -> JSON:
+    def _build_view(self, view_id: str, spec: JSON) -> JSON:
         out: JSON = {
             "id": view_id,
             "team_id": self.team_id,
@@ -1847,7 +1666,6 @@ class FakeSlack:
         }
         if "title" in spec:
             out["title"] = spec["title"]
-        out.update(links)
         return out
 
     def _claim_external_id(self, spec: JSON, view_id: str) -> None:
@@ -1867,50 +1685,6 @@ class FakeSlack:
         self._views[view_id] = view
         self._view_users[view_id] = user
         self._modal_order.append(view_id)
-        self._stacks[user] = [view_id]
-        return {"ok": True, "view": copy.deepcopy(view)}
-
-    def _views_push(self, args: dict[str, Any], token: str) -> JSON:
-        spec = self._view_arg(args, "modal")
-        user = self._exchange_trigger(args)
-        stack = self._stacks.setdefault(user, [])
-        if len(stack) >= MAX_VIEW_STACK:
-            raise SlackError("push_limit_reached")
-        view_id = self._next_id("V")
-        self._claim_external_id(spec, view_id)
-        links: JSON = {}
-        if stack:
-            links = {"previous_view_id": stack[-1], "root_view_id": stack[0]}
-        view = self._build_view(view_id, spec, **links)
-        self._views[view_id] = view
-        self._view_users[view_id] = user
-        self._modal_order.append(view_id)
-        stack.append(view_id)
-        return {"ok": True, "view": copy.deepcopy(view)}
-
-    def _views_update(self, args: dict[str, Any], token: str) -> JSON:
-        view_id = self._str(args, "view_id")
-        external_id = self._str(args, "external_id")
-        if view_id is None and external_id is None:
-            raise SlackError("invalid_arguments", "[ERROR] view_id or external_id is required")
-        if view_id is None and external_id is not None:
-            view_id = self._external_ids.get(external_id)
-        current = self._views.get(view_id or "")
-        if view_id is None or current is None:
-            raise SlackError("not_found")
-        expected_hash = self._str(args, "hash")
-        if expected_hash is not None and expected_hash != current["hash"]:
-            raise SlackError("hash_conflict")
-        spec = self._view_arg(args, current["type"])
-        self._claim_external_id(spec, view_id)
-        view = self._build_view(
-            view_id,
-            spec,
-            root_view_id=current["root_view_id"],
-            previous_view_id=current["previous_view_id"],
-            state=current["state"],
-        )
-        self._views[view_id] = view
         return {"ok": True, "view": copy.deepcopy(view)}
 
     def _views_publish(self, args: dict[str, Any], token: str) -> JSON:
