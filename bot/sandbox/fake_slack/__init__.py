@@ -278,10 +278,6 @@ class FakeSlack(CallLog, Faults):
             self._state.users[user_id] = user
         return copy.deepcopy(user)
 
-    def users(self) -> list[JSON]:
-        with self._state.lock:
-            return [copy.deepcopy(u) for u in self._state.users.values()]
-
     def add_channel(
         self,
         channel_id: str,
@@ -366,11 +362,6 @@ class FakeSlack(CallLog, Faults):
         """``(response_url, body)`` of the accepted response_url posts after the first ``start``."""
         with self._state.lock:
             return [(url, dict(body)) for url, body in self._state.responses[start:]]
-
-    def view(self, view_id: str) -> JSON | None:
-        with self._state.lock:
-            view = self._state.views.get(view_id)
-            return copy.deepcopy(view) if view else None
 
     def open_views(self, user_id: str | None = None) -> list[JSON]:
         """Modals opened (latest last)."""
