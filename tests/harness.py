@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
-
-import uvicorn
 
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.deps import Deps, build_deps
 from bot.runtime import build_server_app
 from bot.sandbox import FakeSlack, SlackRequester
+from bot.sandbox.serving import serve_locally
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
@@ -50,13 +47,6 @@ class RunningBot:
         return f"{self.url}/slack/events"
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 @asynccontextmanager
 async def start_bot(
     *, database_url: str, slack: FakeSlack, clock: ManualClock, **overrides: Any
@@ -64,21 +54,6 @@ async def start_bot(
     """Serve the app built exactly as `rotnem serve` builds it, until the block ends."""
     settings = test_settings(database_url=database_url, slack=slack, **overrides)
     deps = build_deps(settings, clock=clock)
-    app = build_server_app(deps)
-    sock = _free_socket()
-    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
-        host, port = sock.getsockname()
-        url = f"http://{host}:{port}"
+    async with serve_locally(build_server_app(deps)) as url:
         requester = SlackRequester(url, SIGNING_SECRET, slack=slack)
         yield RunningBot(url=url, deps=deps, clock=clock, slack=slack, requester=requester)
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()

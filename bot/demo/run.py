@@ -24,7 +24,6 @@ import heapq
 import logging
 import random
 import re
-import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -36,7 +35,6 @@ from typing import Any
 
 import aiohttp
 import httpx
-import uvicorn
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from sqlalchemy import event, func, select
 
@@ -50,7 +48,7 @@ from bot.demo.options import DEFAULT_DATABASE, DemoOptions, TranscriptMode, add_
 from bot.demo.slacktext import Names
 from bot.demo.summary import Summary, calls_by_method, program_figures
 from bot.demo.transcript import Places, render
-from bot.deps import Deps, build_deps
+from bot.deps import build_deps
 from bot.runtime import build_server_app
 from bot.sandbox.driver import (
     DriverError,
@@ -62,6 +60,7 @@ from bot.sandbox.driver import (
 )
 from bot.sandbox.fake_slack import DEFAULT_TOKEN, FakeSlack
 from bot.sandbox.people import Person, Workspace, make_workspace
+from bot.sandbox.serving import serve_locally
 from bot.sandbox.signing import SlackRequester
 from models import Participant
 
@@ -180,13 +179,6 @@ def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA synchronous=OFF")
     cursor.close()
-
-
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
 
 
 @dataclass(order=True)
@@ -630,22 +622,6 @@ LEARNED = (
 )
 
 
-async def _serve(deps: Deps) -> tuple[uvicorn.Server, asyncio.Task[None], socket.socket, str]:
-    sock = _free_socket()
-    config = uvicorn.Config(
-        build_server_app(deps), log_config=None, access_log=False, lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]), name="rotnem-http")
-    while not server.started:
-        if task.done():
-            task.result()
-            raise DemoError("the bot's HTTP server did not start")
-        await asyncio.sleep(0.01)
-    host, port = sock.getsockname()[:2]
-    return server, task, sock, f"http://{host}:{port}"
-
-
 async def simulate(
     options: DemoOptions,
     database_url: str,
@@ -674,50 +650,45 @@ async def simulate(
                 # A throwaway database: commits need not wait for the disk (weeks of jobs
                 # commit thousands of times).
                 event.listen(deps.engine.sync_engine, "connect", _no_fsync)
-            server, task, sock, url = await _serve(deps)
-            try:
-                async with (
-                    httpx.AsyncClient(timeout=30) as client,
-                    aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http,
-                ):
-                    requester = SlackRequester(url, SIGNING_SECRET, slack=slack, client=client)
-                    driver = SlackDriver(slack, requester, now=clock.now)
-                    clockwork = Clockwork(deps, clock, http)
-                    start = clock.now()
-                    end = start + timedelta(weeks=options.weeks)
+            async with (
+                serve_locally(build_server_app(deps)) as url,
+                httpx.AsyncClient(timeout=30) as client,
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http,
+            ):
+                requester = SlackRequester(url, SIGNING_SECRET, slack=slack, client=client)
+                driver = SlackDriver(slack, requester, now=clock.now)
+                clockwork = Clockwork(deps, clock, http)
+                start = clock.now()
+                end = start + timedelta(weeks=options.weeks)
 
-                    def progress(now: datetime) -> None:
-                        if on_progress is not None:
-                            on_progress(start, now, end)
+                def progress(now: datetime) -> None:
+                    if on_progress is not None:
+                        on_progress(start, now, end)
 
-                    simulation = Simulation(
-                        options=options,
-                        workspace=workspace,
-                        driver=driver,
-                        clockwork=clockwork,
-                        clock=clock,
-                        logs=logs,
-                        on_progress=progress,
+                simulation = Simulation(
+                    options=options,
+                    workspace=workspace,
+                    driver=driver,
+                    clockwork=clockwork,
+                    clock=clock,
+                    logs=logs,
+                    on_progress=progress,
+                )
+                await simulation.run()
+                async with deps.sessionmaker() as session:
+                    figures = await program_figures(session, slack.team_id)
+                    outbox = await counts_by_status(session)
+                    joined = int(
+                        await session.scalar(select(func.count()).select_from(Participant)) or 0
                     )
-                    await simulation.run()
-                    async with deps.sessionmaker() as session:
-                        figures = await program_figures(session, slack.team_id)
-                        outbox = await counts_by_status(session)
-                        joined = int(
-                            await session.scalar(select(func.count()).select_from(Participant)) or 0
-                        )
-                    if outbox.get("failed"):
-                        raise DemoError(
-                            f"{outbox['failed']} outbox message(s) failed: see `rotnem outbox`"
-                        )
-                    if joined != len(workspace.participants):
-                        raise DemoError(
-                            f"{joined} of {len(workspace.participants)} people joined the program"
-                        )
-            finally:
-                server.should_exit = True
-                await task
-                sock.close()
+                if outbox.get("failed"):
+                    raise DemoError(
+                        f"{outbox['failed']} outbox message(s) failed: see `rotnem outbox`"
+                    )
+                if joined != len(workspace.participants):
+                    raise DemoError(
+                        f"{joined} of {len(workspace.participants)} people joined the program"
+                    )
             calls = slack.calls()
             messages = slack.messages()
             members = {

@@ -347,22 +347,9 @@ class SlackDriver:
             channel, ts = str(response["channel"]), str(response["ts"])
             message = response.get("message") or {}
             self._update(channel, ts, str(message.get("text") or ""), message.get("blocks"))
-        elif method == "chat.delete":
-            self._delete(str(response["channel"]), str(response["ts"]))
-        elif method == "chat.postEphemeral":
-            self._emit(
-                "ephemeral",
-                channel=str(args.get("channel")),
-                user=str(args.get("user")),
-                text=str(args.get("text") or ""),
-                blocks=tuple(_blocks(args.get("blocks"))),
-            )
-        elif method in ("views.open", "views.push", "views.update"):
+        elif method == "views.open":
             view = response["view"]
             user = self._actor or ""
-            for owner, shown in self.modals.items():
-                if shown.get("id") == view.get("id"):
-                    user = owner
             self.modals[user] = view
             self._emit("modal", user=user, view=view, text=view_summary(view),
                        detail={"method": method})  # fmt: skip

@@ -215,15 +215,11 @@ async def test_required_arguments_answer_like_slack(client: AsyncWebClient) -> N
     cases: list[tuple[str, dict[str, Any], str]] = [
         ("chat.postMessage", {"text": "no channel"}, "channel_not_found"),
         ("chat.postMessage", {"channel": "C1"}, "no_text"),
-        ("chat.postEphemeral", {"channel": "C1", "text": "x"}, "user_not_found"),
         ("chat.update", {"channel": "C1", "ts": "1.000001", "text": "x"}, "message_not_found"),
         ("conversations.open", {}, "users_list_not_supplied"),
-        ("conversations.info", {}, "channel_not_found"),
         ("users.info", {}, "user_not_found"),
         ("views.open", {"view": modal()}, "invalid_arguments"),
         ("views.publish", {"view": {"type": "home", "blocks": []}}, "invalid_arguments"),
-        ("views.update", {"view": modal()}, "invalid_arguments"),
-        ("reactions.add", {"channel": "C1", "name": "tada"}, "invalid_arguments"),
         ("files.getUploadURLExternal", {"length": 3}, "invalid_arguments"),
     ]
     for method, args, error in cases:
@@ -419,26 +415,6 @@ async def test_users_info_shape_and_errors(fake: FakeSlack, client: AsyncWebClie
     assert (guest["is_restricted"], guest["deleted"], guest["tz_offset"]) == (True, True, 19800)
 
 
-async def test_users_list_paginates(fake: FakeSlack, client: AsyncWebClient) -> None:
-    for i in range(4, 9):
-        fake.add_user(f"U{i}", real_name=f"Person {i}")
-    seen: list[str] = []
-    cursor = None
-    pages = 0
-    while True:
-        page = await client.users_list(limit=3, cursor=cursor)
-        pages += 1
-        seen += [m["id"] for m in page["members"]]
-        cursor = page["response_metadata"]["next_cursor"]
-        if not cursor:
-            break
-    assert pages == 3
-    assert seen == [fake.bot_user_id] + [f"U{i}" for i in range(1, 9)]
-    with pytest.raises(SlackApiError) as err:
-        await client.users_list(cursor="bogus")
-    assert err.value.response["error"] == "invalid_cursor"
-
-
 async def test_conversations_open_ids_are_stable(fake: FakeSlack, client: AsyncWebClient) -> None:
     first = await client.conversations_open(users="U2,U1")
     group = first["channel"]["id"]
@@ -454,19 +430,9 @@ async def test_conversations_open_ids_are_stable(fake: FakeSlack, client: AsyncW
     assert fake.dm_channel("U1") == dm
     assert (await client.conversations_open(channel=dm))["channel"]["id"] == dm
 
-    members = await client.conversations_members(channel=group)
-    assert sorted(members["members"]) == sorted(["U1", "U2", fake.bot_user_id])
-    info = (await client.conversations_info(channel=group))["channel"]
-    assert (info["id"], info["is_mpim"], info["is_im"]) == (group, True, False)
-    dm_info = (await client.conversations_info(channel=dm))["channel"]
-    assert (dm_info["is_im"], dm_info["user"]) == (True, "U1")
-
     with pytest.raises(SlackApiError) as err:
         await client.conversations_open(users="U1,U404")
     assert err.value.response["error"] == "user_not_found"
-    with pytest.raises(SlackApiError) as err:
-        await client.conversations_info(channel="C404")
-    assert err.value.response["error"] == "channel_not_found"
 
     # The same ids from an independent fake: tests may rely on them across runs.
     with FakeSlack() as other:
@@ -520,7 +486,7 @@ async def test_post_to_a_user_id_lands_in_the_dm(fake: FakeSlack, client: AsyncW
     assert fake.messages(fake.dm_channel("U2"))[0]["text"] == "hi"
 
 
-async def test_update_ephemeral_and_reactions(fake: FakeSlack, client: AsyncWebClient) -> None:
+async def test_update_and_channel_membership(fake: FakeSlack, client: AsyncWebClient) -> None:
     fake.add_channel("C1", name="mentoring", members=["U1", "U2"])
     ts = (await client.chat_postMessage(channel="C1", text="before"))["ts"]
     updated = await client.chat_update(channel="C1", ts=ts, text="after")
@@ -532,21 +498,6 @@ async def test_update_ephemeral_and_reactions(fake: FakeSlack, client: AsyncWebC
     with pytest.raises(SlackApiError) as err:
         await client.chat_update(channel="C1", ts=human_ts, text="hijack")
     assert err.value.response["error"] == "cant_update_message"
-
-    eph = await client.chat_postEphemeral(channel="C1", user="U2", text="only you")
-    assert TS_RE.match(eph["message_ts"])
-    assert fake.ephemerals("U2")[0]["text"] == "only you"
-    with pytest.raises(SlackApiError) as err:
-        await client.chat_postEphemeral(channel="C1", user="U3", text="x")
-    assert err.value.response["error"] == "user_not_in_channel"
-
-    assert (await client.reactions_add(channel="C1", name="tada", timestamp=human_ts))["ok"]
-    with pytest.raises(SlackApiError) as err:
-        await client.reactions_add(channel="C1", name="tada", timestamp=human_ts)
-    assert err.value.response["error"] == "already_reacted"
-    with pytest.raises(SlackApiError) as err:
-        await client.reactions_add(channel="C1", name="tada", timestamp="1.000000")
-    assert err.value.response["error"] == "message_not_found"
 
     fake.add_channel("C9", name="elsewhere", bot_is_member=False)
     with pytest.raises(SlackApiError) as err:
@@ -580,36 +531,6 @@ async def test_trigger_ids_are_single_use(
     with pytest.raises(SlackApiError) as err:
         await client.views_open(trigger_id=late, view=modal())
     assert err.value.response["error"] == "expired_trigger_id"
-
-
-async def test_views_update_push_and_hash(fake: FakeSlack, client: AsyncWebClient) -> None:
-    opened = (
-        await client.views_open(
-            trigger_id=fake.new_trigger_id("U1"), view=modal(external_id="join-U1")
-        )
-    )["view"]
-    updated = await client.views_update(
-        view_id=opened["id"], hash=opened["hash"], view=modal(title="Step 2")
-    )
-    assert updated["view"]["id"] == opened["id"]
-    assert updated["view"]["title"]["text"] == "Step 2"
-    assert fake.open_views("U1")[-1]["title"]["text"] == "Step 2"
-    with pytest.raises(SlackApiError) as err:
-        await client.views_update(view_id=opened["id"], hash=opened["hash"], view=modal())
-    assert err.value.response["error"] == "hash_conflict"
-    by_external = await client.views_update(external_id="join-U1", view=modal(title="Step 3"))
-    assert by_external["view"]["id"] == opened["id"]
-    with pytest.raises(SlackApiError) as err:
-        await client.views_update(view_id="VNOPE", view=modal())
-    assert err.value.response["error"] == "not_found"
-
-    for _ in range(2):
-        pushed = await client.views_push(trigger_id=fake.new_trigger_id("U1"), view=modal())
-        assert pushed["view"]["root_view_id"] == opened["id"]
-    with pytest.raises(SlackApiError) as err:
-        await client.views_push(trigger_id=fake.new_trigger_id("U1"), view=modal())
-    assert err.value.response["error"] == "push_limit_reached"
-    assert len(fake.open_views("U1")) == 3
 
 
 async def test_views_publish_stores_the_home_tab(fake: FakeSlack, client: AsyncWebClient) -> None:

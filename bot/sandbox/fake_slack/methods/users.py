@@ -1,0 +1,32 @@
+"""Who is who: auth.test (Bolt asks it who the bot is at startup) and users.info."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Final
+
+from bot.sandbox.fake_slack.state import Handler, State
+from bot.sandbox.fake_slack.wire import JSON, SlackError, required
+
+
+def auth_test(state: State, args: dict[str, Any]) -> JSON:
+    # Shape of bolt-python's BOT_AUTH_TEST_RESPONSE (auth.test for a bot token).
+    return {
+        "ok": True,
+        "url": f"https://{state.team_domain}.slack.com/",
+        "team": state.team_name,
+        "user": state.bot_name,
+        "team_id": state.team_id,
+        "user_id": state.bot_user_id,
+        "bot_id": state.bot_id,
+    }
+
+
+def users_info(state: State, args: dict[str, Any]) -> JSON:
+    user = state.users.get(required(args, "user", "user_not_found"))
+    if user is None:
+        raise SlackError("user_not_found")
+    return {"ok": True, "user": copy.deepcopy(user)}
+
+
+METHODS: Final[dict[str, Handler]] = {"auth.test": auth_test, "users.info": users_info}
