@@ -63,11 +63,7 @@ async def _outbox_health(deps: Deps) -> dict[str, object] | str:
     return {"pending": waiting.pending, "oldest_pending_age_s": waiting.oldest_pending_age_s}
 
 
-def build_web_app(
-    deps: Deps,
-    bolt: AsyncApp,
-    lifespan: Lifespan | None = None,
-) -> Starlette:
+def build_web_app(deps: Deps, bolt: AsyncApp, lifespan: Lifespan | None = None) -> Starlette:
     """`POST /slack/events` for Slack, `GET /healthz` for the platform."""
     slack_handler = AsyncSlackRequestHandler(bolt)
     signing_secret = deps.settings.slack_signing_secret

@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import SessionMaker, create_engine, create_sessionmaker
+from bot.services.program.settings import ProgramConfig, defaults_from, program_config
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,15 @@ class Deps:
     def is_admin(self, user_id: str) -> bool:
         """Whether `user_id` is one of the program's HR admins (checked on every admin action)."""
         return user_id in self.settings.rotnem_admins
+
+    @property
+    def program_defaults(self) -> ProgramConfig:
+        """The program settings the environment gives (ROTNEM_CYCLE_WEEKS, …)."""
+        return defaults_from(self.settings)
+
+    async def program_config(self, session: AsyncSession, team_id: str) -> ProgramConfig:
+        """The settings in force for a workspace: its own, else the environment's."""
+        return await program_config(session, team_id, self.program_defaults)
 
 
 def build_deps(settings: Settings, clock: Clock | None = None) -> Deps:

@@ -6,9 +6,6 @@ import logging
 
 
 def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Bolt logs every unhandled request at WARNING; keep that, but quiet its per-request chatter.
     logging.getLogger("slack_bolt").setLevel(max(logging.getLevelName(level), logging.INFO))

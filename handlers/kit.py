@@ -27,7 +27,6 @@ from bot.blocks.message import Message
 from bot.deps import Deps
 from bot.services.errors import RotnemError
 from bot.services.home import read_home
-from bot.services.program.settings import defaults_from, program_config
 
 logger = logging.getLogger(__name__)
 
@@ -45,14 +44,9 @@ def deps_of(context: AsyncBoltContext) -> Deps:
 async def publish_home(client: AsyncWebClient, deps: Deps, team_id: str, user_id: str) -> None:
     """Build and publish the person's Home tab as it is now (admins also get the summary)."""
     async with deps.sessionmaker() as session:
-        config = await program_config(session, team_id, defaults_from(deps.settings))
+        config = await deps.program_config(session, team_id)
         home = await read_home(
-            session,
-            team_id,
-            user_id,
-            config,
-            now=deps.clock.now(),
-            admin=deps.is_admin(user_id),
+            session, team_id, user_id, config, now=deps.clock.now(), admin=deps.is_admin(user_id)
         )
     view = home_view(deps.settings.rotnem_command, home)
     await client.views_publish(user_id=user_id, view=view.to_dict())

@@ -5,14 +5,7 @@ Every model module is imported here so that `Base.metadata` is complete for Alem
 
 from models.base import Base, UTCDateTime
 from models.checkins import CheckIn, CheckInStatus, PairSession, SessionReport
-from models.enrollment import (
-    Direction,
-    Participant,
-    ParticipantTool,
-    Role,
-    State,
-    StateChange,
-)
+from models.enrollment import Direction, Participant, ParticipantTool, Role, State, StateChange
 from models.outbox import OutboxMessage, OutboxStatus
 from models.program import ProgramSettings, SettingsChange
 from models.prompts import Prompt, PromptKind, WeeklyPrompt

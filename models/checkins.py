@@ -11,18 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    UniqueConstraint,
-    text,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, IntPK, SlackId
 
 
 class CheckInStatus(StrEnum):
@@ -66,14 +58,14 @@ class CheckIn(Base):
         Index("ix_checkins_weekly_prompt_id", "weekly_prompt_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(String(32))
+    id: Mapped[IntPK]
+    team_id: Mapped[SlackId]
     pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
     weekly_prompt_id: Mapped[int] = mapped_column(
         ForeignKey("weekly_prompts.id", ondelete="CASCADE")
     )
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
-    user_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[SlackId]
     iso_week: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16), default=CheckInStatus.ASKED)
     attempt: Mapped[int] = mapped_column(Integer, default=1)
@@ -86,8 +78,8 @@ class CheckIn(Base):
     cant_make_it_choice: Mapped[str | None] = mapped_column(String(8))
     private_reason: Mapped[str | None] = mapped_column(String(500))
     # The DM of the latest attempt, once posted (for chat.update).
-    channel: Mapped[str | None] = mapped_column(String(32))
-    ts: Mapped[str | None] = mapped_column(String(32))
+    channel: Mapped[SlackId | None]
+    ts: Mapped[SlackId | None]
 
 
 class PairSession(Base):
@@ -100,8 +92,8 @@ class PairSession(Base):
         Index("ix_pair_sessions_team_id_created_at_pair_id", "team_id", "created_at", "pair_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(String(32))
+    id: Mapped[IntPK]
+    team_id: Mapped[SlackId]
     pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
     iso_week: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime]
@@ -132,8 +124,8 @@ class SessionReport(Base):
         Index("ix_session_reports_team_id_tool_name", "team_id", "tool_name", "created_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(String(32))
+    id: Mapped[IntPK]
+    team_id: Mapped[SlackId]
     session_id: Mapped[int] = mapped_column(ForeignKey("pair_sessions.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     reporter_role: Mapped[str] = mapped_column(String(8))

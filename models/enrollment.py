@@ -9,18 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, IntPK, SlackId
 
 
 class Role(StrEnum):
@@ -54,13 +46,13 @@ class Participant(Base):
         Index("ix_participants_team_id_role_state", "team_id", "role", "state"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(String(32))
-    user_id: Mapped[str] = mapped_column(String(32))
+    id: Mapped[IntPK]
+    team_id: Mapped[SlackId]
+    user_id: Mapped[SlackId]
     role: Mapped[str] = mapped_column(String(16))
     department: Mapped[str] = mapped_column(String(80))
     # Private: only used to keep pairs out of a reporting line; never shown to the partner.
-    manager_id: Mapped[str | None] = mapped_column(String(32))
+    manager_id: Mapped[SlackId | None]
     # How many learners a guide takes on at once (1 for learners).
     capacity: Mapped[int] = mapped_column(Integer, default=1)
     # What a learner can share in return ("how budgeting decisions get made").
@@ -96,7 +88,7 @@ class ParticipantTool(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[IntPK]
     # Indexed by the unique constraints, which lead with it.
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     direction: Mapped[str] = mapped_column(String(8))
@@ -109,7 +101,7 @@ class StateChange(Base):
 
     __tablename__ = "participant_state_changes"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[IntPK]
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
@@ -120,6 +112,6 @@ class StateChange(Base):
     # "command:pause", "button:home_pause", "modal:profile", "automatic", ...
     via: Mapped[str] = mapped_column(String(64))
     # The Slack user who acted; None for the automatic resume.
-    actor_id: Mapped[str | None] = mapped_column(String(32))
+    actor_id: Mapped[SlackId | None]
     # For changes into "paused": until when.
     paused_until: Mapped[datetime | None]

@@ -11,19 +11,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
-)
+from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, IntPK, SlackId
 
 
 class OutboxStatus(StrEnum):
@@ -63,8 +54,8 @@ class OutboxMessage(Base):
         Index("ix_outbox_messages_status", "status"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(String(32))
+    id: Mapped[IntPK]
+    team_id: Mapped[SlackId]
     dedupe_key: Mapped[str] = mapped_column(String(255))
     # The notice's kind (`bot.notice_kinds` maps it to its renderer and after-send hook).
     kind: Mapped[str] = mapped_column(String(64))
@@ -72,7 +63,7 @@ class OutboxMessage(Base):
     # The notice's values, rendered to Block Kit by the dispatcher when it sends the row.
     notice: Mapped[dict[str, Any]] = mapped_column(JSON)
     # Either a conversation to post in, or user IDs to `conversations.open` first (DM or group DM).
-    channel: Mapped[str | None] = mapped_column(String(32))
+    channel: Mapped[SlackId | None]
     open_users: Mapped[list[str] | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
@@ -82,8 +73,8 @@ class OutboxMessage(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
     # What Slack answered: the conversation the message landed in and its timestamp.
-    slack_channel: Mapped[str | None] = mapped_column(String(32))
-    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    slack_channel: Mapped[SlackId | None]
+    slack_ts: Mapped[SlackId | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Index,
-    Integer,
-    String,
-)
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, IntPK, SlackId
 
 
 class ProgramSettings(Base):
@@ -50,9 +44,9 @@ class ProgramSettings(Base):
     nudge_hour: Mapped[int | None] = mapped_column(Integer)
     checkin_delay_days: Mapped[int | None] = mapped_column(Integer)
     stall_weeks: Mapped[int | None] = mapped_column(Integer)
-    announce_channel: Mapped[str | None] = mapped_column(String(32))
+    announce_channel: Mapped[SlackId | None]
     updated_at: Mapped[datetime]
-    updated_by: Mapped[str | None] = mapped_column(String(32))
+    updated_by: Mapped[SlackId | None]
 
 
 class SettingsChange(Base):
@@ -61,9 +55,9 @@ class SettingsChange(Base):
     __tablename__ = "program_settings_changes"
     __table_args__ = (Index("ix_program_settings_changes_team_id_at", "team_id", "at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(String(32))
-    actor_id: Mapped[str | None] = mapped_column(String(32))
+    id: Mapped[IntPK]
+    team_id: Mapped[SlackId]
+    actor_id: Mapped[SlackId | None]
     at: Mapped[datetime]
     field: Mapped[str] = mapped_column(String(40))
     old_value: Mapped[str | None] = mapped_column(String(100))

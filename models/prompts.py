@@ -9,19 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    UniqueConstraint,
-    text,
-)
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, IntPK, SlackId
 
 
 class PromptKind(StrEnum):
@@ -48,14 +39,14 @@ class Prompt(Base):
         Index("ix_prompts_kind_active", "kind", "active"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[IntPK]
     kind: Mapped[str] = mapped_column(String(8))
     tool_id: Mapped[int | None] = mapped_column(ForeignKey("tools.id"), index=True)
     text: Mapped[str] = mapped_column(String(300))
     # A concrete 20-minute exercise ("Set up a LinkedIn post together and schedule it").
     exercise: Mapped[str | None] = mapped_column(String(300))
     # The HR admin who added it; None for the seeded catalogue.
-    added_by: Mapped[str | None] = mapped_column(String(32))
+    added_by: Mapped[SlackId | None]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
 
@@ -90,8 +81,8 @@ class WeeklyPrompt(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(String(32))
+    id: Mapped[IntPK]
+    team_id: Mapped[SlackId]
     pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
     # The learner-local ISO week of the nudge, e.g. "2026-W48".
     iso_week: Mapped[str] = mapped_column(String(8))
@@ -99,12 +90,12 @@ class WeeklyPrompt(Base):
     direction: Mapped[str | None] = mapped_column(String(8))
     # The pair's tool this prompt is about (teach prompts); counts as "covered" in the pair.
     tool_name: Mapped[str | None] = mapped_column(String(40))
-    skipped_reason: Mapped[str | None] = mapped_column(String(32))
+    skipped_reason: Mapped[SlackId | None]
     # When it was due (the nudge moment in the learner's zone, in UTC) and decided.
     due_at: Mapped[datetime]
     created_at: Mapped[datetime]
     checkin_due_at: Mapped[datetime | None]
     checkins_enqueued_at: Mapped[datetime | None]
     # Filled after the dispatcher posted it.
-    channel: Mapped[str | None] = mapped_column(String(32))
-    ts: Mapped[str | None] = mapped_column(String(32))
+    channel: Mapped[SlackId | None]
+    ts: Mapped[SlackId | None]

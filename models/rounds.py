@@ -12,19 +12,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    UniqueConstraint,
-    text,
-)
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, IntPK, SlackId
 
 
 class RoundStatus(StrEnum):
@@ -61,15 +52,15 @@ class Round(Base):
         Index("ix_pairing_rounds_team_id_status", "team_id", "status"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(String(32))
+    id: Mapped[IntPK]
+    team_id: Mapped[SlackId]
     status: Mapped[str] = mapped_column(String(16), default=RoundStatus.PROPOSED)
     source: Mapped[str] = mapped_column(String(16), default=RoundSource.MATCHING)
     proposal: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The Slack user who asked; None when proposed from the command line or by the scheduler.
-    proposed_by: Mapped[str | None] = mapped_column(String(32))
-    approved_by: Mapped[str | None] = mapped_column(String(32))
-    discarded_by: Mapped[str | None] = mapped_column(String(32))
+    proposed_by: Mapped[SlackId | None]
+    approved_by: Mapped[SlackId | None]
+    discarded_by: Mapped[SlackId | None]
     decided_at: Mapped[datetime | None]
     started_on: Mapped[date | None]
     ends_on: Mapped[date | None]
@@ -103,8 +94,8 @@ class Pair(Base):
         Index("ix_pairs_team_id_ended_at", "team_id", "ended_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(String(32))
+    id: Mapped[IntPK]
+    team_id: Mapped[SlackId]
     round_id: Mapped[int] = mapped_column(ForeignKey("pairing_rounds.id"))
     guide_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
     learner_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
@@ -116,11 +107,11 @@ class Pair(Base):
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str | None] = mapped_column(String(16))
     # Who ended it (an admin for "unpaired", the person for "left"); None when automatic.
-    ended_by: Mapped[str | None] = mapped_column(String(32))
+    ended_by: Mapped[SlackId | None]
     # The group DM (guide, learner and the bot), stored when the introduction is sent.
-    group_channel_id: Mapped[str | None] = mapped_column(String(32))
+    group_channel_id: Mapped[SlackId | None]
     first_session_scheduled_at: Mapped[datetime | None]
-    first_session_marked_by: Mapped[str | None] = mapped_column(String(32))
+    first_session_marked_by: Mapped[SlackId | None]
 
 
 class PairExclusion(Base):
@@ -129,7 +120,7 @@ class PairExclusion(Base):
     __tablename__ = "pair_exclusions"
     __table_args__ = (UniqueConstraint("participant_id", "excluded_user_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[IntPK]
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
-    excluded_user_id: Mapped[str] = mapped_column(String(32))
+    excluded_user_id: Mapped[SlackId]
     created_at: Mapped[datetime]

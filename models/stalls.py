@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    ForeignKey,
-    Integer,
-    String,
-    UniqueConstraint,
-)
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, IntPK, SlackId
 
 
 class StallAlert(Base):
@@ -21,8 +16,8 @@ class StallAlert(Base):
     __tablename__ = "stall_alerts"
     __table_args__ = (UniqueConstraint("pair_id", "stall_started_week"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(String(32))
+    id: Mapped[IntPK]
+    team_id: Mapped[SlackId]
     pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"))
     stall_started_week: Mapped[str] = mapped_column(String(8))
     # The last moment the pair was known to be alive: its start or its last reported session.
@@ -30,5 +25,5 @@ class StallAlert(Base):
     created_at: Mapped[datetime]
     # What an admin did about it: "nudged" or "talked", by whom.
     action: Mapped[str | None] = mapped_column(String(16))
-    action_by: Mapped[str | None] = mapped_column(String(32))
+    action_by: Mapped[SlackId | None]
     action_at: Mapped[datetime | None]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, IntPK, SlackId
 
 
 class Tool(Base):
@@ -15,12 +15,12 @@ class Tool(Base):
 
     __tablename__ = "tools"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[IntPK]
     name: Mapped[str] = mapped_column(String(40), unique=True)
     # One line: "what you can do with it".
     description: Mapped[str] = mapped_column(String(150))
     # Groups the options of the profile modal's selects (e.g. "Generative AI").
     category: Mapped[str] = mapped_column(String(40))
     # The HR admin who added it; None for the seeded catalogue.
-    added_by: Mapped[str | None] = mapped_column(String(32))
+    added_by: Mapped[SlackId | None]
     removed_at: Mapped[datetime | None]

@@ -9,14 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block
 from slack_sdk.models.views import View
 
-from bot.blocks.kit import Inputs, context, mention, option, say, section, slack_date
+from bot.blocks.kit import Inputs, button, context, mention, modal, option, say, section, slack_date
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.checkins import REMIND_AFTER, CantMakeItNotice, CheckinNotice
@@ -66,18 +62,14 @@ def checkin_message(notice: CheckinNotice) -> Message:
     if attempt > 1:
         lead = f"As promised, asking again: {lead[0].lower()}{lead[1:]}"
     buttons = [
-        ButtonElement(
-            text=ANSWER_TEXT["met"], action_id=ActionId.CHECKIN_MET, value=value, style="primary"
+        button(ANSWER_TEXT["met"], ActionId.CHECKIN_MET, value, style="primary"),
+        button(
+            ANSWER_TEXT["not_yet"] if attempt == 1 else ANSWER_TEXT["not_yet_final"],
+            ActionId.CHECKIN_NOT_YET,
+            value,
         ),
-        ButtonElement(
-            text=ANSWER_TEXT["not_yet"] if attempt == 1 else ANSWER_TEXT["not_yet_final"],
-            action_id=ActionId.CHECKIN_NOT_YET,
-            value=value,
-        ),
-        ButtonElement(text=ANSWER_TEXT["skipped"], action_id=ActionId.CHECKIN_SKIP, value=value),
-        ButtonElement(
-            text=ANSWER_TEXT["cant_make_it"], action_id=ActionId.CHECKIN_CANT, value=value
-        ),
+        button(ANSWER_TEXT["skipped"], ActionId.CHECKIN_SKIP, value),
+        button(ANSWER_TEXT["cant_make_it"], ActionId.CHECKIN_CANT, value),
     ]
     return Message(
         text=lead,
@@ -92,8 +84,9 @@ def checkin_message(notice: CheckinNotice) -> Message:
 def answered_message(partner: str, answer: str, detail: str | None = None) -> Message:
     """The check-in after an answer: what was chosen, and no buttons left to click."""
     chosen = ANSWER_TEXT.get(answer, answer)
-    text = f"{question(partner)}\nYou answered: *{chosen}*" + (f" — {detail}" if detail else "")
-    return say(text)
+    return say(
+        f"{question(partner)}\nYou answered: *{chosen}*" + (f" — {detail}" if detail else "")
+    )
 
 
 def remind_detail() -> str:
@@ -118,14 +111,10 @@ def met_modal(private_metadata: str, partner: str, tools: Sequence[str]) -> View
     """ "We met": what was covered, how useful it was, what was learned, a note to HR."""
     options = [option(tool[:150], tool) for tool in dict.fromkeys(tools) if tool]
     options.append(option(OTHER, "Something else"))
-    return View(
-        type="modal",
-        callback_id=CallbackId.CHECKIN_MET,
-        private_metadata=private_metadata,
-        title="Your session",
-        submit="Save",
-        close="Cancel",
-        blocks=[
+    return modal(
+        CallbackId.CHECKIN_MET,
+        "Your session",
+        [
             section(f"Great that you met with <@{partner}>! Four quick questions."),
             inputs.select(
                 BlockId.CHECKIN_COVERED,
@@ -154,19 +143,17 @@ def met_modal(private_metadata: str, partner: str, tools: Sequence[str]) -> View
                 hint="Only the program's HR admins read this; your partner never sees it.",
             ),
         ],
+        submit="Save",
+        private_metadata=private_metadata,
     )
 
 
 def cant_modal(private_metadata: str, partner: str) -> View:
     """ "We can't make this work": end the pair or just tell HR, and a private reason."""
-    return View(
-        type="modal",
-        callback_id=CallbackId.CHECKIN_CANT,
-        private_metadata=private_metadata,
-        title="Can't make it work",
-        submit="Send",
-        close="Cancel",
-        blocks=[
+    return modal(
+        CallbackId.CHECKIN_CANT,
+        "Can't make it work",
+        [
             section(
                 f"Sorry it isn't working with <@{partner}>. That happens, and it's fine to say "
                 "so. What would you like?"
@@ -188,6 +175,8 @@ def cant_modal(private_metadata: str, partner: str) -> View:
                 hint=f"Only HR reads this; {mention(partner)} is not told your reason.",
             ),
         ],
+        submit="Send",
+        private_metadata=private_metadata,
     )
 
 

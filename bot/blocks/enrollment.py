@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
     Option,
     OptionGroup,
     PlainTextObject,
@@ -21,7 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.checkins import progress_lines
-from bot.blocks.kit import Inputs, context, mention, option, plain, say, section
+from bot.blocks.kit import Inputs, button, context, mention, modal, option, plain, say, section
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.enrollment.invites import InviteNotice
@@ -83,42 +82,36 @@ def partner_line(partner: PartnerSummary | None) -> str:
 
 
 def not_participant_message(command: str) -> Message:
-    text = f"You're not in the program yet. Join with `{command} join` or from the Home tab."
-    return say(text)
+    return say(f"You're not in the program yet. Join with `{command} join` or from the Home tab.")
 
 
 def not_eligible_message(reason: str) -> Message:
-    text = f"Sorry — {reason}"
-    return say(text)
+    return say(f"Sorry — {reason}")
 
 
 def slack_unavailable_message() -> Message:
-    text = (
+    return say(
         "I couldn't read your Slack profile just now, so nothing was changed. "
         "Please try again in a minute."
     )
-    return say(text)
 
 
 def invalid_pause_message(command: str, reason: str, example: str) -> Message:
     examples = f"`{command} pause 2w`, `{command} pause 10d` or `{command} {example}`"
-    text = f"{reason}\nFor example: {examples}. Nothing was changed."
-    return say(text)
+    return say(f"{reason}\nFor example: {examples}. Nothing was changed.")
 
 
 def paused_message(command: str, profile: Profile) -> Message:
     resume_on = profile.resume_on
     until = long_date(resume_on) if resume_on else "further notice"
-    text = (
+    return say(
         f"You're paused until *{until}*: no pairing, nudges or check-ins until then, and "
         f"you'll be back automatically. Back sooner? `{command} resume`."
     )
-    return say(text)
 
 
 def resumed_message() -> Message:
-    text = "Welcome back! You're active again and in the next pairing round."
-    return say(text)
+    return say("Welcome back! You're active again and in the next pairing round.")
 
 
 def leave_confirm_message() -> Message:
@@ -132,13 +125,8 @@ def leave_confirm_message() -> Message:
             section(text),
             ActionsBlock(
                 elements=[
-                    ButtonElement(
-                        text="Yes, leave",
-                        action_id=ActionId.LEAVE_CONFIRM,
-                        value="leave",
-                        style="danger",
-                    ),
-                    ButtonElement(text="Stay", action_id=ActionId.LEAVE_CANCEL, value="stay"),
+                    button("Yes, leave", ActionId.LEAVE_CONFIRM, "leave", style="danger"),
+                    button("Stay", ActionId.LEAVE_CANCEL, "stay"),
                 ]
             ),
         ],
@@ -146,16 +134,14 @@ def leave_confirm_message() -> Message:
 
 
 def left_message(command: str) -> Message:
-    text = (
+    return say(
         "You've left the program. Thank you for taking part! "
         f"You can join again any time with `{command} join`."
     )
-    return say(text)
 
 
 def stayed_message() -> Message:
-    text = "Good to have you — nothing changed."
-    return say(text)
+    return say("Good to have you — nothing changed.")
 
 
 def saved_message(command: str, kind: str, profile: Profile) -> Message:
@@ -176,10 +162,7 @@ def status_message(command: str, home: Home) -> Message:
     profile = home.profile
     if profile is None:
         return not_participant_message(command)
-    lines = [
-        f"*Role:* {role_line(profile)}",
-        f"*State:* {state_line(profile)}",
-    ]
+    lines = [f"*Role:* {role_line(profile)}", f"*State:* {state_line(profile)}"]
     if profile.status != "left":
         lines.append(f"*Partner:* {partner_line(home.partner)}")
     if profile.role != "learner":
@@ -216,13 +199,7 @@ def invite_message(notice: InviteNotice) -> Message:
         text=f"You've joined <#{channel_id}>: want to take part in reverse mentoring?",
         blocks=[
             section(text),
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Join", action_id=ActionId.JOIN, value="invite", style="primary"
-                    )
-                ]
-            ),
+            ActionsBlock(elements=[button("Join", ActionId.JOIN, "invite", style="primary")]),
             context(f"Or type `{command} join` any time. Not interested? Just ignore this."),
         ],
     )
@@ -316,10 +293,7 @@ def _tool_inputs(
 
 
 def profile_modal(
-    *,
-    catalogue: Sequence[ToolInfo],
-    profile: Profile | None,
-    private_metadata: str = "",
+    *, catalogue: Sequence[ToolInfo], profile: Profile | None, private_metadata: str = ""
 ) -> View:
     """Join (no profile, or one that left) or edit (prefilled) — the same questions."""
     editing = profile is not None and profile.status != "left"
@@ -399,12 +373,8 @@ def profile_modal(
             initial=profile.goals if profile else None,
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=CallbackId.PROFILE,
-        title="Your Rotnem profile" if editing else "Join Rotnem",
-        submit="Save" if editing else "Join",
-        close="Cancel",
-        private_metadata=private_metadata,
-        blocks=blocks,
+    title = "Your Rotnem profile" if editing else "Join Rotnem"
+    submit = "Save" if editing else "Join"
+    return modal(
+        CallbackId.PROFILE, title, blocks, submit=submit, private_metadata=private_metadata
     )

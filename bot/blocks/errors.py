@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_sdk.models.views import View
 
 from bot.blocks.checkins import already_answered_text
-from bot.blocks.kit import say, section
+from bot.blocks.kit import modal, say, section
 from bot.blocks.message import Message
 from bot.ids import CallbackId
 from bot.services.checkins import CheckInClosed
@@ -41,10 +41,4 @@ def admins_only_message() -> Message:
 
 def notice_modal(text: str, *, title: str = "Rotnem") -> View:
     """A modal that only says something (a refusal after a button click, which has no channel)."""
-    return View(
-        type="modal",
-        callback_id=CallbackId.NOTICE,
-        title=title,
-        close="OK",
-        blocks=[section(text)],
-    )
+    return modal(CallbackId.NOTICE, title, [section(text)])

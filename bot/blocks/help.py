@@ -24,9 +24,7 @@ def help_message(
 ) -> Message:
     """Every subcommand, one line each; the HR section only for admins."""
     listing = "\n".join(f"`{command} {line.usage}` — {line.summary}" for line in lines)
-    blocks: list[Block] = [
-        section(f"*Rotnem — reverse mentoring*\n{listing}"),
-    ]
+    blocks: list[Block] = [section(f"*Rotnem — reverse mentoring*\n{listing}")]
     text = f"Rotnem commands:\n{listing}"
     if admin_lines:
         admin_listing = "\n".join(
@@ -45,7 +43,4 @@ def unknown_subcommand_message(
     shown = word if len(word) <= 40 else word[:39] + "…"
     help_ = help_message(command, lines, admin_lines)
     intro = f"I don't know `{shown}`. Here is what I can do:"
-    return Message(
-        text=f"{intro}\n{help_.text}",
-        blocks=[section(intro), *help_.blocks],
-    )
+    return Message(text=f"{intro}\n{help_.text}", blocks=[section(intro), *help_.blocks])

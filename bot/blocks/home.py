@@ -19,7 +19,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.checkins import progress_blocks
 from bot.blocks.enrollment import partner_line, role_line, state_line, tools_text
-from bot.blocks.kit import context, mention, section
+from bot.blocks.kit import button, context, mention, section
 from bot.ids import ActionId
 from bot.services.enrollment.lifecycle import HOME_PAUSE
 from bot.services.enrollment.queries import Profile, ProgramSummary
@@ -35,7 +35,7 @@ INTRO = (
 
 
 def _join_button(label: str = "Join") -> ButtonElement:
-    return ButtonElement(text=label, action_id=ActionId.JOIN, value="home", style="primary")
+    return button(label, ActionId.JOIN, "home", style="primary")
 
 
 def _newcomer(command: str) -> list[Block]:
@@ -100,11 +100,9 @@ def _participant(
         fields.append(MarkdownTextObject(text=f"*Shares in return*\n{profile.share}"))
     paused = profile.status == "paused"
     pause_or_resume = (
-        ButtonElement(text="Resume", action_id=ActionId.RESUME, value="resume", style="primary")
+        button("Resume", ActionId.RESUME, "resume", style="primary")
         if paused
-        else ButtonElement(
-            text=f"Pause for {HOME_PAUSE.days // 7} weeks", action_id=ActionId.PAUSE, value="pause"
-        )
+        else button(f"Pause for {HOME_PAUSE.days // 7} weeks", ActionId.PAUSE, "pause")
     )
     blocks: list[Block] = [
         HeaderBlock(text="Your reverse mentoring"),
@@ -114,12 +112,12 @@ def _participant(
         *_partners_blocks(others, past),
         ActionsBlock(
             elements=[
-                ButtonElement(text="Edit profile", action_id=ActionId.EDIT_PROFILE, value="edit"),
+                button("Edit profile", ActionId.EDIT_PROFILE, "edit"),
                 pause_or_resume,
-                ButtonElement(
-                    text="Leave",
-                    action_id=ActionId.LEAVE,
-                    value="leave",
+                button(
+                    "Leave",
+                    ActionId.LEAVE,
+                    "leave",
                     style="danger",
                     confirm=ConfirmObject(
                         title="Leave the program?",

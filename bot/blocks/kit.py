@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    ConfirmObject,
     ContextBlock,
     InputBlock,
     InputInteractiveElement,
@@ -22,6 +25,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticSelectElement,
 )
+from slack_sdk.models.views import View
 
 from bot.blocks.message import Message
 
@@ -79,6 +83,38 @@ def pack(lines: Sequence[str], limit: int = SECTION_TEXT_MAX - 100) -> list[str]
     if current:
         packed.append(current)
     return packed
+
+
+def modal(
+    callback_id: str,
+    title: str,
+    blocks: Sequence[Block],
+    *,
+    submit: str | None = None,
+    private_metadata: str = "",
+) -> View:
+    """A modal; with `submit`, a form (Cancel closes it without sending anything)."""
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=title,
+        submit=submit,
+        close="Cancel" if submit else "OK",
+        private_metadata=private_metadata or None,
+        blocks=list(blocks),
+    )
+
+
+def button(
+    label: str,
+    action_id: str,
+    value: str,
+    *,
+    style: str | None = None,
+    confirm: ConfirmObject | None = None,
+) -> ButtonElement:
+    """A button; its `value` comes back with the click (never trust it: handlers check it)."""
+    return ButtonElement(text=label, action_id=action_id, value=value, style=style, confirm=confirm)
 
 
 def option(value: str, label: str) -> Option:

@@ -14,17 +14,14 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.kit import Inputs, context, option, say, section
+from bot.blocks.kit import Inputs, context, modal, option, say, section
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.program.settings import RANGES, ProgramConfig
 from bot.services.program.stats import StatsView
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-TZ_LABELS = {
-    "prefer_close": "Prefer partners in nearby time zones",
-    "ignore": "Ignore time zones",
-}
+TZ_LABELS = {"prefer_close": "Prefer partners in nearby time zones", "ignore": "Ignore time zones"}
 FIELD_LABELS = {
     "cycle_weeks": "Cycle length (weeks)",
     "nudge_weekday": "Weekly prompt day",
@@ -115,14 +112,7 @@ def settings_modal(config: ProgramConfig) -> View:
             initial=yes_no[0 if config.auto_propose_next_round else 1],
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=CallbackId.SETTINGS,
-        title="Program settings",
-        submit="Save",
-        close="Cancel",
-        blocks=blocks,
-    )
+    return modal(CallbackId.SETTINGS, "Program settings", blocks, submit="Save")
 
 
 def shown_value(field: str, value: str | None) -> str:
@@ -153,10 +143,7 @@ def settings_saved_message(changes: Sequence[tuple[str, str | None, str | None]]
     text = f"*Program settings saved.*\n{lines}"
     return Message(
         text=text.replace("*", ""),
-        blocks=[
-            section(text),
-            context("The change is logged with your name."),
-        ],
+        blocks=[section(text), context("The change is logged with your name.")],
     )
 
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from slack_sdk.models.blocks import (
-    Block,
-    HeaderBlock,
-)
+from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.blocks.kit import context, say, section
 from bot.blocks.message import Message
@@ -49,8 +46,7 @@ PROMPTS_USAGE = (
 
 def prompts_usage_message(command: str, problem: str | None = None) -> Message:
     usage = PROMPTS_USAGE.format(command=command)
-    text = f"{problem}\n{usage}" if problem else usage
-    return say(text)
+    return say(f"{problem}\n{usage}" if problem else usage)
 
 
 def prompts_list_message(command: str, prompts: Sequence[PromptLine]) -> Message:
@@ -76,10 +72,9 @@ def prompts_list_message(command: str, prompts: Sequence[PromptLine]) -> Message
 
 def prompt_added_message(prompt: PromptLine) -> Message:
     what = "“teach me a tool”" if prompt.kind == "teach" else "“reverse the mirror”"
-    text = (
+    return say(
         f"Added {what} prompt #{prompt.id}"
         + (f" for {prompt.tool}" if prompt.tool else "")
         + f": {prompt.text}"
         + (f" — {prompt.exercise}" if prompt.exercise else "")
     )
-    return say(text)

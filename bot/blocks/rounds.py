@@ -11,16 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ConfirmObject,
-    DividerBlock,
-    HeaderBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject, DividerBlock, HeaderBlock
 
-from bot.blocks.kit import MAX_LIST_SECTIONS, context, mention, pack, say, section
+from bot.blocks.kit import MAX_LIST_SECTIONS, button, context, mention, pack, say, section
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId
 from bot.services.rounds.approve import (
@@ -70,10 +63,7 @@ def proposal_message(notice: ProposalNotice) -> Message:
         f"{heading}, {n_unmatched} person(s) without a partner. Pairs stay together for "
         f"{proposal.cycle_weeks} weeks. Nothing is sent until you approve."
     )
-    blocks: list[Block] = [
-        HeaderBlock(text="Pairing proposal"),
-        section(f"*{summary}*"),
-    ]
+    blocks: list[Block] = [HeaderBlock(text="Pairing proposal"), section(f"*{summary}*")]
     sections: list[str] = []
     if pair_lines:
         sections += pack(["*Pairs*", *pair_lines])
@@ -101,10 +91,10 @@ def proposal_message(notice: ProposalNotice) -> Message:
         ActionsBlock(
             block_id=BlockId.ROUND_DECISION,
             elements=[
-                ButtonElement(
-                    text="Approve and introduce",
-                    action_id=ActionId.ROUND_APPROVE,
-                    value=value,
+                button(
+                    "Approve and introduce",
+                    ActionId.ROUND_APPROVE,
+                    value,
                     style="primary",
                     confirm=ConfirmObject(
                         title="Approve this round?",
@@ -114,7 +104,7 @@ def proposal_message(notice: ProposalNotice) -> Message:
                         deny="Not yet",
                     ),
                 ),
-                ButtonElement(text="Discard", action_id=ActionId.ROUND_DISCARD, value=value),
+                button("Discard", ActionId.ROUND_DISCARD, value),
             ],
         )
     )
@@ -141,8 +131,7 @@ def approved_message(approval: Approval, approver: str | None) -> Message:
 
 def discarded_message(actor: str | None) -> Message:
     by = f" by {mention(actor)}" if actor else ""
-    text = f"🗑️ Proposal discarded{by}. Nobody was told anything."
-    return say(text)
+    return say(f"🗑️ Proposal discarded{by}. Nobody was told anything.")
 
 
 def computing_message() -> Message:
@@ -191,10 +180,10 @@ def intro_message(notice: IntroNotice) -> Message:
         ActionsBlock(
             block_id=BlockId.INTRO_ACTIONS,
             elements=[
-                ButtonElement(
-                    text="We've scheduled our first session",
-                    action_id=ActionId.FIRST_SESSION_SCHEDULED,
-                    value=str(notice.pair_id),
+                button(
+                    "We've scheduled our first session",
+                    ActionId.FIRST_SESSION_SCHEDULED,
+                    str(notice.pair_id),
                     style="primary",
                 )
             ],
@@ -291,17 +280,8 @@ def cycle_end_message(notice: CycleEndNotice) -> Message:
         ActionsBlock(
             block_id=BlockId.CYCLE_END_ACTIONS,
             elements=[
-                ButtonElement(
-                    text="Yes, pair me again",
-                    action_id=ActionId.CYCLE_CONTINUE,
-                    value=value,
-                    style="primary",
-                ),
-                ButtonElement(
-                    text=f"Take a break ({notice.cycle_weeks} weeks)",
-                    action_id=ActionId.CYCLE_BREAK,
-                    value=value,
-                ),
+                button("Yes, pair me again", ActionId.CYCLE_CONTINUE, value, style="primary"),
+                button(f"Take a break ({notice.cycle_weeks} weeks)", ActionId.CYCLE_BREAK, value),
             ],
         ),
     ]
@@ -309,16 +289,14 @@ def cycle_end_message(notice: CycleEndNotice) -> Message:
 
 
 def continue_answer(user_id: str) -> Message:
-    text = "🙌 Great — you're in the next round. You'll hear from me when you're paired."
-    return say(text)
+    return say("🙌 Great — you're in the next round. You'll hear from me when you're paired.")
 
 
 def break_answer(resume_on: date) -> Message:
-    text = (
+    return say(
         f"😌 Enjoy the break! You're paused until {long_date(resume_on)} and won't be paired "
         "until then. Use Resume on my Home tab to come back earlier."
     )
-    return say(text)
 
 
 # ---- admin commands ------------------------------------------------------------------------------
@@ -328,26 +306,22 @@ UNPAIR_EXAMPLE = "admin unpair @person"
 
 
 def usage_message(command: str, problem: str, example: str) -> Message:
-    text = f"{problem}\nFor example: `{command} {example}`"
-    return say(text)
+    return say(f"{problem}\nFor example: `{command} {example}`")
 
 
 def manual_pair_message(result: ManualPair) -> Message:
     pair = result.pair
     repeat = " They were paired before." if result.repeat else ""
-    text = (
+    return say(
         f"✅ Paired {mention(pair.guide)} (guide) with {mention(pair.learner)} (learner) until "
         f"{long_date(result.ends_on)}. Their introduction is on its way.{repeat}"
     )
-    return say(text)
 
 
 def unpaired_message(ended: Sequence[EndedPair]) -> Message:
     lines = [f"• {mention(e.guide)} → {mention(e.learner)}" for e in ended]
-    text = "Ended (both were told privately):\n" + "\n".join(lines)
-    return say(text)
+    return say("Ended (both were told privately):\n" + "\n".join(lines))
 
 
 def refusal_message(reason: str) -> Message:
-    text = f"❌ {reason}"
-    return say(text)
+    return say(f"❌ {reason}")

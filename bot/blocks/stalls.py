@@ -8,14 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block
 
 from bot.blocks.checkins import ANSWER_TEXT
-from bot.blocks.kit import context, say, section
+from bot.blocks.kit import button, context, say, section
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId
 from bot.services.stalls import StallNudgeNotice, StallTalkNotice, StallView
@@ -46,19 +42,10 @@ def stall_alert_message(view: StallView, done: Mapping[str, str] | None = None) 
     buttons = []
     if "nudged" not in done:
         buttons.append(
-            ButtonElement(
-                text="Nudge them",
-                action_id=ActionId.STALL_NUDGE,
-                value=str(view.alert_id),
-                style="primary",
-            )
+            button("Nudge them", ActionId.STALL_NUDGE, str(view.alert_id), style="primary")
         )
     if "talked" not in done:
-        buttons.append(
-            ButtonElement(
-                text="Talk to them", action_id=ActionId.STALL_TALK, value=str(view.alert_id)
-            )
-        )
+        buttons.append(button("Talk to them", ActionId.STALL_TALK, str(view.alert_id)))
     if buttons:
         blocks.append(ActionsBlock(block_id=BlockId.STALL_ACTIONS, elements=buttons))
     for action, admin in sorted(done.items()):
@@ -69,19 +56,17 @@ def stall_alert_message(view: StallView, done: Mapping[str, str] | None = None) 
 
 
 def stall_nudge_message(notice: StallNudgeNotice) -> Message:
-    text = (
+    return say(
         f"👋 Hi <@{notice.guide}> and <@{notice.learner}>! It's been a little while since your "
         "last session. Even 20 minutes this week counts: pick a time that works for both of you?"
     )
-    return say(text)
 
 
 def stall_talk_message(notice: StallTalkNotice) -> Message:
-    text = (
+    return say(
         f"Hi <@{notice.person}>, <@{notice.admin}> from HR here. How is reverse mentoring going "
         "for you? Anything I can help with? Just reply here."
     )
-    return say(text)
 
 
 def stall_action_answer(action: str, already: bool) -> str:

@@ -49,18 +49,15 @@ def tools_list_message(command: str, tools: Sequence[ToolInfo]) -> Message:
 
 
 def tool_added_message(tool: ToolInfo) -> Message:
-    text = f"Added *{tool.name}* — {tool.description}. It is offered in the profile form now."
-    return say(text)
+    return say(f"Added *{tool.name}* — {tool.description}. It is offered in the profile form now.")
 
 
 def tool_removed_message(tool: ToolInfo) -> Message:
-    text = (
+    return say(
         f"Removed *{tool.name}*: it is no longer offered, and stays on the profiles "
         "that already have it."
     )
-    return say(text)
 
 
 def tools_usage_message(command: str, problem: str) -> Message:
-    text = f"{problem}\nUsage: {_usage(command)}"
-    return say(text)
+    return say(f"{problem}\nUsage: {_usage(command)}")

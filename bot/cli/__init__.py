@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{exc}\nSee the configuration table in the README.", file=sys.stderr)
         return EXIT_USAGE
     configure_logging(settings.log_level)
-    from bot.cli import checkins, outbox, program, prompts, rounds, serve
+    from bot.cli import jobs, outbox, program, rounds, serve
 
     command: Callable[[Settings, argparse.Namespace], int] = {
         "serve": serve.serve,
@@ -98,8 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "migrate": serve.migrate,
         "outbox": outbox.outbox,
         "pair": rounds.pair,
-        "nudge": prompts.nudge,
-        "checkin": checkins.checkin,
+        "nudge": jobs.run_now,
+        "checkin": jobs.run_now,
         "export": program.export,
     }[args.command]
     return command(settings, args)

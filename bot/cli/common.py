@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
+from bot.deps import Deps, one_off_deps
 from bot.services.events import known_teams
 
 # Exit codes: a usage or configuration problem the operator can fix, a refusal by the program.
@@ -30,6 +33,16 @@ class Outcome:
     def print(self) -> int:
         print(self.text, file=sys.stderr if self.code or self.to_stderr else sys.stdout)
         return self.code
+
+
+def run_once(settings: Settings, work: Callable[[Deps], Awaitable[Outcome]]) -> int:
+    """Run a one-off command against the database and print its outcome; the exit code."""
+
+    async def run() -> Outcome:
+        async with one_off_deps(settings) as deps:
+            return await work(deps)
+
+    return asyncio.run(run()).print()
 
 
 async def choose_team(session: AsyncSession, team: str | None) -> str:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
-from bot.cli.common import Outcome
+from bot.cli.common import Outcome, run_once
 from bot.config import Settings
 from bot.delivery.outbox import backlog, counts_by_status, recent_failures, retry_failed
-from bot.deps import one_off_deps
+from bot.deps import Deps
 
 
-async def report(settings: Settings, *, errors: int = 10) -> Outcome:
+async def report(deps: Deps, errors: int = 10) -> Outcome:
     """Counts by status, the backlog's age and the last failures, as plain text."""
-    async with one_off_deps(settings) as deps, deps.sessionmaker() as session:
+    async with deps.sessionmaker() as session:
         counts = await counts_by_status(session)
         waiting = await backlog(session, deps.clock.now())
         failures = await recent_failures(session, errors)
@@ -32,14 +31,14 @@ async def report(settings: Settings, *, errors: int = 10) -> Outcome:
     return Outcome("\n".join(lines))
 
 
-async def requeue(settings: Settings, *, kind: str | None) -> Outcome:
-    """Put every failed row (of `kind`) back in the queue."""
-    async with one_off_deps(settings) as deps, deps.sessionmaker.begin() as session:
-        count = await retry_failed(session, deps.clock.now(), kind=kind)
-    return Outcome(f"Re-queued {count} failed message(s).")
-
-
 def outbox(settings: Settings, args: argparse.Namespace) -> int:
-    if args.outbox_command == "retry":
-        return asyncio.run(requeue(settings, kind=args.kind)).print()
-    return asyncio.run(report(settings)).print()
+    if args.outbox_command != "retry":
+        return run_once(settings, report)
+
+    async def requeue(deps: Deps) -> Outcome:
+        """Put every failed row (of `--kind`) back in the queue."""
+        async with deps.sessionmaker.begin() as session:
+            count = await retry_failed(session, deps.clock.now(), kind=args.kind)
+        return Outcome(f"Re-queued {count} failed message(s).")
+
+    return run_once(settings, requeue)

@@ -139,10 +139,7 @@ def create_dispatch_client(settings: Settings, session: aiohttp.ClientSession) -
     """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return AsyncWebClient(
-        token=token,
-        base_url=settings.slack_api_url,
-        session=session,
-        retry_handlers=[],
+        token=token, base_url=settings.slack_api_url, session=session, retry_handlers=[]
     )
 
 
@@ -161,6 +158,8 @@ class _Postpone(Exception):
 
 
 class _CallFailed(Exception):
+    """A Slack call failed; `failure` says whether and when to try again."""
+
     def __init__(self, method: str, failure: Failure) -> None:
         super().__init__(f"{method}: {failure.error}")
         self.method = method
@@ -169,6 +168,8 @@ class _CallFailed(Exception):
 
 @dataclass
 class _Claim:
+    """A row this dispatcher holds, and whether it may already be in Slack."""
+
     row: OutboxMessage
     # The previous attempt ended without a known outcome: look in Slack before posting.
     suspect: bool
@@ -519,8 +520,7 @@ class Dispatcher:
                 )
                 if not result.rowcount:  # type: ignore[attr-defined]
                     logger.warning(
-                        "Outbox row %d was sent but its lease had passed to another process",
-                        row.id,
+                        "Outbox row %d was sent but its lease had passed to another process", row.id
                     )
                     return
                 if kind.after_send is not None:

@@ -24,8 +24,8 @@ the notice when it sends it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -114,6 +114,21 @@ async def enqueue_many(
     return len(written)
 
 
+async def enqueue_to_each(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    dedupe_key: str,
+    notice: Notice,
+    users: Iterable[str],
+    now: datetime,
+) -> int:
+    """The same notice to each person's DM (HR admins, say), keyed `<dedupe_key>:<user>`; how
+    many were new."""
+    items = [Outgoing(f"{dedupe_key}:{user}", notice, channel=user) for user in sorted(set(users))]
+    return await enqueue_many(session, team_id, items, now=now)
+
+
 # ---- what operators and /healthz read ---------------------------------------------------------
 
 
@@ -127,6 +142,8 @@ class Backlog:
 
 @dataclass(frozen=True)
 class FailedRow:
+    """An outbox row that failed for good, as `rotnem outbox` lists it."""
+
     id: int
     team_id: str
     kind: str
@@ -162,24 +179,14 @@ async def counts_by_status(session: AsyncSession) -> dict[str, int]:
 
 async def recent_failures(session: AsyncSession, limit: int = 10) -> list[FailedRow]:
     """The last rows that failed for good, newest first."""
-    rows = await session.scalars(
-        select(OutboxMessage)
+    columns = [getattr(OutboxMessage, field.name) for field in fields(FailedRow)]
+    rows = await session.execute(
+        select(*columns)
         .where(OutboxMessage.status == OutboxStatus.FAILED)
         .order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc())
         .limit(limit)
     )
-    return [
-        FailedRow(
-            id=row.id,
-            team_id=row.team_id,
-            kind=row.kind,
-            dedupe_key=row.dedupe_key,
-            attempts=row.attempts,
-            last_error=row.last_error,
-            updated_at=row.updated_at,
-        )
-        for row in rows
-    ]
+    return [FailedRow(*row) for row in rows.all()]
 
 
 async def retry_failed(

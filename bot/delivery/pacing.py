@@ -51,6 +51,8 @@ CHANNEL_PER_MINUTE = 60.0
 
 @dataclass
 class _Bucket:
+    """A token bucket: how many calls may start now, refilled at the tier's rate."""
+
     interval: float
     burst: int
     # Theoretical arrival time: when the bucket is next "empty enough" for one more call.

@@ -23,7 +23,6 @@ from bot.jobs import Job
 from bot.notice_kinds import notice_kinds
 from bot.scheduler import JOBS, run_job
 from bot.services.calendar import next_prompt_at
-from bot.services.program.settings import defaults_from, program_config
 from models import CheckIn, Participant, WeeklyPrompt
 
 _TICK = timedelta(microseconds=1)
@@ -108,7 +107,7 @@ class Clockwork:
         watch += WATCH - timedelta(hours=watch.hour % int(WATCH.total_seconds() // 3600))
         moments = [until, watch if watch > now else now + WATCH]
         async with self.deps.sessionmaker() as session:
-            config = await program_config(session, team_id, defaults_from(self.deps.settings))
+            config = await self.deps.program_config(session, team_id)
             zones = await session.scalars(
                 select(Participant.tz).distinct().where(Participant.team_id == team_id)
             )

@@ -227,10 +227,7 @@ def page(
             nav.append(f'<a href="#{anchor}">{escape(conv.title)}</a>')
             messages = "".join(
                 message_html(
-                    m,
-                    names,
-                    when=times.get((conv.channel, str(m.get("ts")))),
-                    bot_name=bot_name,
+                    m, names, when=times.get((conv.channel, str(m.get("ts")))), bot_name=bot_name
                 )
                 for m in conv.messages
             )

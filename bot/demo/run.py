@@ -50,14 +50,7 @@ from bot.demo.summary import Summary, calls_by_method, program_figures
 from bot.demo.transcript import Places, render
 from bot.deps import build_deps
 from bot.runtime import build_server_app
-from bot.sandbox.driver import (
-    DriverError,
-    Event,
-    SlackDriver,
-    has_button,
-    input_blocks,
-    options_of,
-)
+from bot.sandbox.driver import DriverError, Event, SlackDriver, has_button, input_blocks, options_of
 from bot.sandbox.fake_slack import DEFAULT_TOKEN, FakeSlack
 from bot.sandbox.people import Person, Workspace, make_workspace
 from bot.sandbox.serving import serve_locally
@@ -716,11 +709,7 @@ async def simulate(
         users={p.user_id: p.name for p in workspace} | {slack.bot_user_id: "rotnem"},
         channels={CHANNEL_ID: CHANNEL_NAME},
     )
-    places = Places(
-        names=names,
-        members=members,
-        dm_of=dict(simulation.dm_owner),
-    )
+    places = Places(names=names, members=members, dm_of=dict(simulation.dm_owner))
     times = {
         (m.channel, m.ts): m.posted_at
         for channel in driver.messages.values()
@@ -836,10 +825,7 @@ async def _run_with_files(options: DemoOptions, database_url: str, notice: str) 
     progress_bar = _ProgressBar(options.weeks) if options.progress else None
     try:
         result = await simulate(
-            options,
-            database_url,
-            notice,
-            on_progress=progress_bar.update if progress_bar else None,
+            options, database_url, notice, on_progress=progress_bar.update if progress_bar else None
         )
     finally:
         if progress_bar is not None:

@@ -116,10 +116,7 @@ def _answer(value: object, names: Names) -> str:
 
 
 def render(
-    events: Iterable[Event],
-    places: Places,
-    *,
-    keep: Callable[[Event], bool] | None = None,
+    events: Iterable[Event], places: Places, *, keep: Callable[[Event], bool] | None = None
 ) -> list[str]:
     """The transcript; with ``keep``, events it rejects are counted per day instead of shown."""
     out: list[str] = []

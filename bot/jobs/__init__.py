@@ -18,9 +18,10 @@ tick after a restart finds the overdue period and enqueues it once.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from apscheduler.triggers.base import BaseTrigger
@@ -63,3 +64,24 @@ async def for_each_team(deps: Deps, work: Callable[[AsyncSession, str], Awaitabl
         async with deps.sessionmaker.begin() as session:
             results.append(await work(session, team_id))
     return results
+
+
+def tidying_job(
+    job_id: str,
+    trigger: BaseTrigger,
+    work: Callable[[AsyncSession, datetime], Awaitable[int]],
+    done: str,
+    *,
+    level: int = logging.INFO,
+) -> Job:
+    """A job that runs `work(session, now)` in one transaction and logs `done` with the count it
+    returns, when there was anything to do."""
+    logger = logging.getLogger(f"bot.jobs.{job_id}")
+
+    async def run(deps: Deps) -> None:
+        async with deps.sessionmaker.begin() as session:
+            count = await work(session, deps.clock.now())
+        if count:
+            logger.log(level, done, count)
+
+    return Job(job_id, trigger, run)

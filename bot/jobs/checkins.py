@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CheckinRun:
+    """What one run enqueued: first check-ins, and "Not yet" reminders."""
+
     asked: int = 0
     reminded: int = 0
 

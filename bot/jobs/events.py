@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from bot.deps import Deps
-from bot.jobs import Job, every
+from bot.jobs import every, tidying_job
 from bot.services.events import forget_old_events
 
-logger = logging.getLogger(__name__)
-
-
-async def forget_old_events_job(deps: Deps) -> None:
-    async with deps.sessionmaker.begin() as session:
-        forgotten = await forget_old_events(session, deps.clock.now())
-    if forgotten:
-        logger.debug("Forgot %d processed event id(s) past Slack's retry window", forgotten)
-
-
-FORGET_OLD_EVENTS = Job("events-forget-old", every(minutes=30), forget_old_events_job)
+FORGET_OLD_EVENTS = tidying_job(
+    "events-forget-old",
+    every(minutes=30),
+    forget_old_events,
+    "Forgot %d processed event id(s) past Slack's retry window",
+    level=logging.DEBUG,
+)

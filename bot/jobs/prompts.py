@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.jobs import Job, every, for_each_team
-from bot.services.program.settings import defaults_from, program_config
 from bot.services.prompts.tick import PromptRun, enqueue_due_prompts
 
 logger = logging.getLogger(__name__)
@@ -23,7 +22,7 @@ async def enqueue_prompts(deps: Deps, *, force: bool = False) -> PromptRun:
     """This week's prompts that are due (`force`: for every pair without one, now)."""
 
     async def team(session: AsyncSession, team_id: str) -> PromptRun:
-        config = await program_config(session, team_id, defaults_from(deps.settings))
+        config = await deps.program_config(session, team_id)
         return await enqueue_due_prompts(
             session, team_id, config, now=deps.clock.now(), force=force
         )

@@ -10,7 +10,6 @@ import logging
 
 from bot.deps import Deps
 from bot.jobs import Job, every
-from bot.services.program.settings import defaults_from
 from bot.services.rounds.cycles import end_due_cycles
 
 logger = logging.getLogger(__name__)
@@ -22,7 +21,7 @@ async def end_due_cycles_job(deps: Deps) -> None:
         ended = await end_due_cycles(
             session,
             now=deps.clock.now(),
-            defaults=defaults_from(settings),
+            defaults=deps.program_defaults,
             zone=settings.zone,
             admins=settings.rotnem_admins,
         )

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.jobs import Job, every, for_each_team
 from bot.services import stalls
-from bot.services.program.settings import defaults_from, program_config
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +21,7 @@ async def detect_stalls(deps: Deps) -> int:
     """Alert HR about every new stall; how many were new."""
 
     async def team(session: AsyncSession, team_id: str) -> int:
-        config = await program_config(session, team_id, defaults_from(deps.settings))
+        config = await deps.program_config(session, team_id)
         return await stalls.detect_stalls(
             session,
             team_id,

@@ -21,9 +21,7 @@ def canonical_order(request: MatchRequest, rng: random.Random | int) -> list[Par
 
 
 def match(
-    request: MatchRequest,
-    rng: random.Random | int = 0,
-    config: MatchConfig = DEFAULT_CONFIG,
+    request: MatchRequest, rng: random.Random | int = 0, config: MatchConfig = DEFAULT_CONFIG
 ) -> MatchResult:
     """Pair this round's participants optimally (most pairs, fewest repeats, best score).
 
@@ -36,11 +34,7 @@ def match(
 
 
 def _result(
-    request: MatchRequest,
-    graph: Graph,
-    assigner: Assigner,
-    outcome: Outcome,
-    config: MatchConfig,
+    request: MatchRequest, graph: Graph, assigner: Assigner, outcome: Outcome, config: MatchConfig
 ) -> MatchResult:
     best = outcome.best
     rows = assigner.row_ids[best.rows].tolist()

@@ -18,9 +18,7 @@ from bot.pairing.score import SCORE_MAX
 
 
 def greedy_match(
-    request: MatchRequest,
-    rng: random.Random | int = 0,
-    config: MatchConfig = DEFAULT_CONFIG,
+    request: MatchRequest, rng: random.Random | int = 0, config: MatchConfig = DEFAULT_CONFIG
 ) -> MatchResult:
     graph = build_graph(request, canonical_order(request, rng), config.tz_mode)
     left = graph.slots_per_col().copy()

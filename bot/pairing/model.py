@@ -118,6 +118,8 @@ class MatchConfig:
 
 @dataclass(frozen=True, slots=True)
 class Pair:
+    """A guide and a learner the engine paired, with why (for HR) and what they share."""
+
     guide_id: str
     learner_id: str
     score: int

@@ -19,11 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.db import chunks, insert_ignoring_duplicates, insert_many_ignoring_duplicates
-from bot.delivery.outbox import Outgoing, enqueue, enqueue_many
+from bot.delivery.outbox import Outgoing, enqueue, enqueue_many, enqueue_to_each
 from bot.services.enrollment.queries import is_paused
 from bot.services.errors import Conflict, NotAllowed, NotFound
 from bot.services.notices import Notice, Sent
 from bot.services.rounds.manual import PairEndedNotice, end_pairs
+from bot.services.rounds.queries import PairPeople
 from models import (
     CheckIn,
     CheckInStatus,
@@ -101,27 +102,21 @@ async def enqueue_due_checkins(
 ) -> int:
     """Ask each person of a pair whose check-in is due (or, with `force`, whose prompt came in
     the last seven days); none for a week the pair already reported, none to a paused person."""
-    guide, learner = aliased(Participant), aliased(Participant)
+    people = PairPeople()
     due = WeeklyPrompt.due_at >= now - CURRENT_WEEK if force else WeeklyPrompt.checkin_due_at <= now
+    columns = (
+        WeeklyPrompt.id,
+        WeeklyPrompt.pair_id,
+        WeeklyPrompt.iso_week,
+        Pair.ended_at,
+        _session_exists(WeeklyPrompt.pair_id, WeeklyPrompt.iso_week),
+        Pair.guide_id,
+        Pair.learner_id,
+    )
     query = (
-        select(
-            WeeklyPrompt.id,
-            WeeklyPrompt.pair_id,
-            WeeklyPrompt.iso_week,
-            Pair.ended_at,
-            _session_exists(WeeklyPrompt.pair_id, WeeklyPrompt.iso_week),
-            guide.id,
-            guide.user_id,
-            guide.state,
-            guide.paused_until,
-            learner.id,
-            learner.user_id,
-            learner.state,
-            learner.paused_until,
+        people.join(
+            select(*columns, *people.availability()).join(Pair, Pair.id == WeeklyPrompt.pair_id)
         )
-        .join(Pair, Pair.id == WeeklyPrompt.pair_id)
-        .join(guide, guide.id == Pair.guide_id)
-        .join(learner, learner.id == Pair.learner_id)
         .where(text(CHECKINS_PENDING_SQL), WeeklyPrompt.team_id == team_id, due)
         .order_by(WeeklyPrompt.id)
     )
@@ -138,10 +133,10 @@ async def enqueue_due_checkins(
 async def _ask(session: AsyncSession, team_id: str, rows: Sequence[Any], *, now: datetime) -> int:
     new: list[dict[str, Any]] = []
     for row in rows:
-        weekly_id, pair_id, week, ended_at, reported = row[:5]
+        weekly_id, pair_id, week, ended_at, reported, guide_id, learner_id = row[:7]
         if ended_at is not None or reported:
             continue
-        people = ((row[5], row[6], row[7], row[8]), (row[9], row[10], row[11], row[12]))
+        people = ((guide_id, *row[7:10]), (learner_id, *row[10:13]))
         for participant_id, user_id, state, until in people:
             if is_paused(state, until, now):
                 continue
@@ -158,7 +153,7 @@ async def _ask(session: AsyncSession, team_id: str, rows: Sequence[Any], *, now:
                     "asked_at": now,
                 }
             )
-    partners = {row[1]: (row[6], row[10]) for row in rows}
+    partners = {row[1]: (row[7], row[10]) for row in rows}
     written = await insert_many_ignoring_duplicates(
         session,
         CheckIn,
@@ -211,9 +206,7 @@ async def enqueue_due_reminders(session: AsyncSession, team_id: str, *, now: dat
             ),
         )
         .where(
-            text(REMINDER_PENDING_SQL),
-            CheckIn.team_id == team_id,
-            CheckIn.reminder_due_at <= now,
+            text(REMINDER_PENDING_SQL), CheckIn.team_id == team_id, CheckIn.reminder_due_at <= now
         )
         .order_by(CheckIn.id)
     )
@@ -253,6 +246,8 @@ async def enqueue_due_reminders(session: AsyncSession, team_id: str, *, now: dat
 
 @dataclass(frozen=True)
 class CheckInInfo:
+    """A check-in as its own person may see it: the pair, the partner, the state."""
+
     id: int
     pair_id: int
     user_id: str
@@ -342,6 +337,8 @@ async def _close(
 
 @dataclass(frozen=True)
 class Answer:
+    """What an answer did: the check-in, the answer to show, a reminder if one is due."""
+
     info: CheckInInfo
     answer: str  # the ANSWER_TEXT key to show
     remind_at: datetime | None = None
@@ -375,6 +372,8 @@ async def answer_simple(
 
 @dataclass(frozen=True)
 class MetAnswers:
+    """The "We met" modal's answers (the note to HR is private to HR)."""
+
     tool: str | None
     other: str | None
     rating: int
@@ -384,6 +383,8 @@ class MetAnswers:
 
 @dataclass(frozen=True)
 class Met:
+    """A recorded "We met": the week's session, and whether the partner reported it first."""
+
     info: CheckInInfo
     session_id: int
     partner_reported_first: bool
@@ -477,15 +478,14 @@ async def record_cant_make_it(
     notice = CantMakeItNotice(
         user=user_id, partner=info.partner, choice=choice, reason=reason, week=info.iso_week
     )
-    for admin in sorted(set(admins)):
-        await enqueue(
-            session,
-            team_id=team_id,
-            dedupe_key=f"cant-make-it:{checkin_id}:{admin}",
-            notice=notice,
-            channel=admin,
-            now=now,
-        )
+    await enqueue_to_each(
+        session,
+        team_id=team_id,
+        dedupe_key=f"cant-make-it:{checkin_id}",
+        notice=notice,
+        users=admins,
+        now=now,
+    )
     return Answer(info, CheckInStatus.CANT_MAKE_IT.value)
 
 

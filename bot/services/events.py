@@ -17,9 +17,7 @@ EVENT_RETENTION = timedelta(hours=1)
 async def claim_event(session: AsyncSession, team_id: str, event_id: str, now: datetime) -> bool:
     """Record the delivery; False when this event was already claimed (a retry)."""
     return await insert_ignoring_duplicates(
-        session,
-        ProcessedEvent,
-        {"team_id": team_id, "event_id": event_id, "received_at": now},
+        session, ProcessedEvent, {"team_id": team_id, "event_id": event_id, "received_at": now}
     )
 
 

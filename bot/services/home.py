@@ -41,6 +41,8 @@ class PastPartner:
 
 @dataclass(frozen=True)
 class SessionLine:
+    """One reported session of the pair: its week, day and what it covered."""
+
     week: str
     on: date
     covered: tuple[str, ...]
@@ -48,6 +50,8 @@ class SessionLine:
 
 @dataclass(frozen=True)
 class PairProgress:
+    """The current pair's last sessions, tools covered so far and next prompt."""
+
     partner: str
     sessions: tuple[SessionLine, ...]
     tools_covered: tuple[str, ...]

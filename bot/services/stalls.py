@@ -27,6 +27,7 @@ from bot.services.enrollment.queries import is_paused
 from bot.services.errors import NotFound
 from bot.services.notices import Notice
 from bot.services.program.settings import ProgramConfig
+from bot.services.rounds.queries import PairPeople
 from models import OutboxMessage, Pair, PairSession, Participant, StallAlert
 
 
@@ -71,6 +72,8 @@ class StallTalkNotice(Notice):
 
 @dataclass(frozen=True)
 class AtRisk:
+    """A pair without a reported session for the program's stall weeks."""
+
     pair_id: int
     guide: str
     learner: str
@@ -83,16 +86,11 @@ class AtRisk:
 
 
 async def at_risk_pairs(
-    session: AsyncSession,
-    team_id: str,
-    config: ProgramConfig,
-    *,
-    now: datetime,
-    zone: ZoneInfo,
+    session: AsyncSession, team_id: str, config: ProgramConfig, *, now: datetime, zone: ZoneInfo
 ) -> list[AtRisk]:
     """Active pairs with no session for `config.stall_weeks` complete weeks or more (pairs with
     someone paused left out)."""
-    guide, learner = aliased(Participant), aliased(Participant)
+    people = PairPeople()
     # Index-only per pair: the unique (pair_id, iso_week) index answers max(iso_week).
     last_week = (
         select(func.max(PairSession.iso_week))
@@ -101,19 +99,7 @@ async def at_risk_pairs(
         .scalar_subquery()
     )
     query = (
-        select(
-            Pair.id,
-            Pair.started_at,
-            last_week,
-            guide.user_id,
-            guide.state,
-            guide.paused_until,
-            learner.user_id,
-            learner.state,
-            learner.paused_until,
-        )
-        .join(guide, guide.id == Pair.guide_id)
-        .join(learner, learner.id == Pair.learner_id)
+        people.join(select(Pair.id, Pair.started_at, last_week, *people.availability()))
         .where(Pair.team_id == team_id, Pair.ended_at.is_(None))
         .order_by(Pair.id)
     )
@@ -227,6 +213,8 @@ class StallAlertNotFound(NotFound):
 
 @dataclass(frozen=True)
 class StallAction:
+    """What a click on a stall alert did, and the alert to show now."""
+
     view: StallView
     done: dict[str, str]
     already: bool
@@ -235,36 +223,21 @@ class StallAction:
 async def _alert(
     session: AsyncSession, team_id: str, alert_id: int
 ) -> tuple[StallAlert, Pair, str, str]:
-    row = (
-        await session.execute(
-            select(StallAlert, Pair)
-            .join(Pair, Pair.id == StallAlert.pair_id)
-            .where(StallAlert.id == alert_id, StallAlert.team_id == team_id)
-        )
-    ).one_or_none()
-    if row is None:
+    """The alert, its pair and the pair's two people (guide, learner)."""
+    alert = await session.get(StallAlert, alert_id)
+    if alert is None or alert.team_id != team_id:
         raise StallAlertNotFound("I can't find that alert any more.")
-    alert, pair = row
-    users = dict(
-        (
-            await session.execute(
-                select(Participant.id, Participant.user_id).where(
-                    Participant.id.in_([pair.guide_id, pair.learner_id])
-                )
-            )
-        ).all()
+    pair = await session.get(Pair, alert.pair_id)
+    assert pair is not None, "an alert's pair is never deleted (ON DELETE CASCADE)"
+    query = select(Participant.id, Participant.user_id).where(
+        Participant.id.in_([pair.guide_id, pair.learner_id])
     )
+    users = {pid: user for pid, user in (await session.execute(query)).all()}
     return alert, pair, users[pair.guide_id], users[pair.learner_id]
 
 
 async def act_on_stall(
-    session: AsyncSession,
-    team_id: str,
-    alert_id: int,
-    *,
-    action: str,
-    admin: str,
-    now: datetime,
+    session: AsyncSession, team_id: str, alert_id: int, *, action: str, admin: str, now: datetime
 ) -> StallAction:
     """ "Nudge them" (a friendly message in the pair's group DM) or "Talk to them" (a
     conversation between the admin and each person); each once per stall."""

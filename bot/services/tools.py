@@ -23,6 +23,8 @@ ADDED_CATEGORY = "More tools"
 
 @dataclass(frozen=True)
 class ToolInfo:
+    """A tool of the catalogue."""
+
     id: int
     name: str
     description: str

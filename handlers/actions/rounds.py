@@ -18,7 +18,6 @@ from bot.blocks.rounds import (
 )
 from bot.services.enrollment import lifecycle
 from bot.services.enrollment.queries import get_profile
-from bot.services.program.settings import defaults_from, program_config
 from bot.services.rounds.approve import approve_round
 from bot.services.rounds.cycles import mark_first_session
 from bot.services.rounds.propose import discard_round
@@ -49,7 +48,7 @@ async def approve(click: Click) -> None:
             round_id,
             approver=click.user_id,
             now=deps.clock.now(),
-            defaults=defaults_from(deps.settings),
+            defaults=deps.program_defaults,
             zone=deps.settings.zone,
         )
     await click.replace(approved_message(approval, click.user_id))
@@ -105,7 +104,7 @@ async def cycle_continue(click: Click) -> None:
 async def cycle_break(click: Click) -> None:
     deps, now = click.deps, click.deps.clock.now()
     async with deps.sessionmaker.begin() as session:
-        config = await program_config(session, click.team_id, defaults_from(deps.settings))
+        config = await deps.program_config(session, click.team_id)
         today = await lifecycle.local_today(session, click.team_id, click.user_id, now)
         profile = await lifecycle.pause(
             session,

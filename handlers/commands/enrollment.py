@@ -22,7 +22,6 @@ from bot.services.enrollment import lifecycle
 from bot.services.enrollment.queries import get_profile
 from bot.services.errors import InvalidPause, NotAParticipant, RotnemError
 from bot.services.home import read_home
-from bot.services.program.settings import defaults_from, program_config
 from handlers.commands.router import CommandCall, Subcommand
 from handlers.people import open_profile_modal, refresh_identity_if_stale
 
@@ -129,7 +128,7 @@ async def status(call: CommandCall) -> None:
     await call.ack()
     deps = call.deps
     async with deps.sessionmaker() as session:
-        config = await program_config(session, call.team_id, defaults_from(deps.settings))
+        config = await deps.program_config(session, call.team_id)
         home = await read_home(
             session, call.team_id, call.user_id, config, now=deps.clock.now(), history=False
         )

@@ -9,7 +9,6 @@ from bot.blocks.errors import error_message
 from bot.blocks.message import Message
 from bot.blocks.program import settings_modal, stats_message
 from bot.services.program import exports
-from bot.services.program.settings import defaults_from, program_config
 from bot.services.program.stats import program_stats
 from handlers.commands.router import CommandCall, Subcommand
 
@@ -18,7 +17,7 @@ async def admin_settings(call: CommandCall) -> None:
     await call.ack()
     deps = call.deps
     async with deps.sessionmaker() as session:
-        config = await program_config(session, call.team_id, defaults_from(deps.settings))
+        config = await deps.program_config(session, call.team_id)
     await call.open_modal(call.trigger_id, settings_modal(config))
 
 
@@ -26,7 +25,7 @@ async def admin_stats(call: CommandCall) -> None:
     await call.ack()
     deps = call.deps
     async with deps.sessionmaker() as session:
-        config = await program_config(session, call.team_id, defaults_from(deps.settings))
+        config = await deps.program_config(session, call.team_id)
         stats = await program_stats(
             session, call.team_id, config, now=deps.clock.now(), zone=deps.settings.zone
         )

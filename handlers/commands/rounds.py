@@ -16,7 +16,6 @@ from bot.blocks.rounds import (
     usage_message,
 )
 from bot.services.errors import InvalidPairCommand, RotnemError
-from bot.services.program.settings import defaults_from
 from bot.services.rounds.manual import create_manual_pair, unpair
 from bot.services.rounds.propose import ProposalNotice, propose_round
 from handlers.commands.router import CommandCall, Subcommand
@@ -79,7 +78,7 @@ async def propose(call: CommandCall) -> None:
             session,
             call.team_id,
             now=deps.clock.now(),
-            defaults=defaults_from(deps.settings),
+            defaults=deps.program_defaults,
             proposed_by=call.user_id,
         )
     await call.reply(proposal_message(ProposalNotice(proposal=proposal)))
@@ -97,7 +96,7 @@ async def pair_by_hand(call: CommandCall, guide: str, learner: str) -> None:
                 learner,
                 actor_id=call.user_id,
                 now=deps.clock.now(),
-                defaults=defaults_from(deps.settings),
+                defaults=deps.program_defaults,
                 zone=deps.settings.zone,
             )
     except RotnemError as exc:

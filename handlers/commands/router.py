@@ -36,6 +36,8 @@ Run = Callable[[CommandCall], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Subcommand:
+    """A subcommand: its word, how `help` shows it, and what runs it."""
+
     name: str
     usage: str
     summary: str

@@ -6,12 +6,7 @@ answer to a check-in already answered is refused the same way, and changes nothi
 
 from __future__ import annotations
 
-from bot.blocks.checkins import (
-    OTHER,
-    answered_message,
-    cant_detail,
-    met_detail,
-)
+from bot.blocks.checkins import OTHER, answered_message, cant_detail, met_detail
 from bot.ids import BlockId
 from bot.services import checkins
 from bot.services.checkins import MetAnswers

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.errors import admins_only_message
 from bot.blocks.program import settings_saved_message
 from bot.ids import BlockId
-from bot.services.program.settings import RANGES, defaults_from, update_program_settings
+from bot.services.program.settings import RANGES, update_program_settings
 from handlers.kit import Submission, ViewState
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ async def settings(submission: Submission) -> None:
             submission.team_id,
             now=deps.clock.now(),
             actor_id=submission.user_id,
-            defaults=defaults_from(deps.settings),
+            defaults=deps.program_defaults,
             **parsed,
         )
         summary = [(c.field, c.old_value, c.new_value) for c in changes]

@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
-from bot.jobs.events import forget_old_events_job
+from bot.jobs.events import FORGET_OLD_EVENTS
 from bot.sandbox import FakeSlack
 from bot.sandbox.signing import sign, url_verification_body
 from models import ProcessedEvent, Workspace
@@ -197,10 +197,10 @@ async def test_processed_events_are_forgotten_after_the_retry_window(bot: Runnin
     await bot.requester.event(HOME_OPENED, event_id="Ev0OLD0001")
     await bot.slack.wait_for("views.publish")
     bot.clock.advance(timedelta(minutes=59))
-    await forget_old_events_job(bot.deps)
+    await FORGET_OLD_EVENTS.func(bot.deps)
     async with bot.deps.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
     bot.clock.advance(timedelta(minutes=2))
-    await forget_old_events_job(bot.deps)
+    await FORGET_OLD_EVENTS.func(bot.deps)
     async with bot.deps.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0

@@ -340,11 +340,7 @@ class FakeSlack(CallLog, Faults):
             return self._state.issue_trigger(user_id)
 
     def new_response_url(
-        self,
-        *,
-        channel: str | None = None,
-        message_ts: str | None = None,
-        user: str | None = None,
+        self, *, channel: str | None = None, message_ts: str | None = None, user: str | None = None
     ) -> str:
         """Issue a response_url on this server. With ``channel`` (and ``message_ts`` for a
         message's button), posts there act on the fake's messages like Slack: in_channel posts,

@@ -24,16 +24,9 @@ MAX_PAUSE = timedelta(weeks=26)
 HOME_PAUSE = timedelta(weeks=2)
 
 
-async def _member(session: AsyncSession, team_id: str, user_id: str) -> Participant:
-    participant = await locked_participant(session, team_id, user_id)
-    if participant is None or participant.state == State.LEFT:
-        raise NotAParticipant("You're not in the program at the moment.")
-    return participant
-
-
 async def local_today(session: AsyncSession, team_id: str, user_id: str, now: datetime) -> date:
     """Today in the participant's own zone (what "pause 2w" counts from)."""
-    participant = await _member(session, team_id, user_id)
+    participant = await _member(session, team_id, user_id, now)
     return now.astimezone(zone_of(participant.tz)).date()
 
 
@@ -52,98 +45,70 @@ def check_pause_end(until: date, today: date) -> None:
         )
 
 
+async def _member(session: AsyncSession, team_id: str, user_id: str, now: datetime) -> Participant:
+    """The person's row, locked, with a pause whose date has passed already settled."""
+    participant = await locked_participant(session, team_id, user_id)
+    if participant is None or participant.state == State.LEFT:
+        raise NotAParticipant("You're not in the program at the moment.")
+    settle_pause(session, participant, now)
+    return participant
+
+
 async def _move(
     session: AsyncSession,
     participant: Participant,
     to: State,
-    *,
     now: datetime,
     via: str,
-    actor_id: str,
     **fields: Any,
 ) -> Profile:
-    """The one state transition: set the state and its fields, log it, read the result."""
+    """The one state transition: set the state and its fields, log it (by the person
+    themselves), read the result."""
     from_state = participant.state
     participant.state = to
     participant.paused_until = fields.pop("paused_until", None)
     for name, value in fields.items():
         setattr(participant, name, value)
     participant.updated_at = now
-    log_state(session, participant, at=now, from_state=from_state, via=via, actor_id=actor_id)
+    log_state(
+        session, participant, at=now, from_state=from_state, via=via, actor_id=participant.user_id
+    )
     await session.flush()
     return await read_profile(session, participant, now)
 
 
 async def pause(
-    session: AsyncSession,
-    team_id: str,
-    user_id: str,
-    *,
-    until: date,
-    now: datetime,
-    via: str,
-    actor_id: str | None = None,
+    session: AsyncSession, team_id: str, user_id: str, *, until: date, now: datetime, via: str
 ) -> Profile:
     """Pause until the start of `until` in the person's zone; pausing again moves the date."""
-    participant = await _member(session, team_id, user_id)
-    settle_pause(session, participant, now)
+    participant = await _member(session, team_id, user_id, now)
     zone = zone_of(participant.tz)
     check_pause_end(until, now.astimezone(zone).date())
-    return await _move(
-        session,
-        participant,
-        State.PAUSED,
-        now=now,
-        via=via,
-        actor_id=actor_id or user_id,
-        paused_until=datetime.combine(until, time(0), zone).astimezone(UTC),
-    )
+    resume_at = datetime.combine(until, time(0), zone).astimezone(UTC)
+    return await _move(session, participant, State.PAUSED, now, via, paused_until=resume_at)
 
 
 async def resume(
-    session: AsyncSession,
-    team_id: str,
-    user_id: str,
-    *,
-    now: datetime,
-    via: str,
-    actor_id: str | None = None,
+    session: AsyncSession, team_id: str, user_id: str, *, now: datetime, via: str
 ) -> Profile:
     """End a pause now."""
-    participant = await _member(session, team_id, user_id)
-    settle_pause(session, participant, now)
+    participant = await _member(session, team_id, user_id, now)
     if participant.state != State.PAUSED:
         raise NotPaused("You're not paused, so there's nothing to resume.")
-    return await _move(
-        session, participant, State.ACTIVE, now=now, via=via, actor_id=actor_id or user_id
-    )
+    return await _move(session, participant, State.ACTIVE, now, via)
 
 
 async def leave(
-    session: AsyncSession,
-    team_id: str,
-    user_id: str,
-    *,
-    now: datetime,
-    via: str,
-    actor_id: str | None = None,
+    session: AsyncSession, team_id: str, user_id: str, *, now: datetime, via: str
 ) -> Profile:
     """Out of future rounds; the current pair ends with reason "left"; history stays."""
     # Imported here: enrollment loads the pairing feature (and its engine) only when a pair ends.
     from bot.services.rounds.manual import end_pairs_of
 
-    participant = await _member(session, team_id, user_id)
-    settle_pause(session, participant, now)
+    participant = await _member(session, team_id, user_id, now)
     await end_pairs_of(session, participant, reason=EndReason.LEFT, now=now)
     return await _move(
-        session,
-        participant,
-        State.LEFT,
-        now=now,
-        via=via,
-        actor_id=actor_id or user_id,
-        left_at=now,
-        waitlisted_since=None,
+        session, participant, State.LEFT, now, via, left_at=now, waitlisted_since=None
     )
 
 

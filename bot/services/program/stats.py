@@ -27,6 +27,8 @@ REPORTER_ROLES = ("guide", "learner")  # session_reports' CHECK constraint
 
 @dataclass(frozen=True)
 class StatsView:
+    """The figures of `/rotnem admin stats` for one workspace."""
+
     participants: Mapping[tuple[str, str], int]  # (role, state) -> count
     active_pairs: int
     cycle_start: date | None
@@ -43,9 +45,7 @@ async def cycle_start(
 ) -> date:
     started = await session.scalar(
         select(func.min(Round.started_on)).where(
-            Round.team_id == team_id,
-            Round.status == RoundStatus.APPROVED,
-            Round.ended_at.is_(None),
+            Round.team_id == team_id, Round.status == RoundStatus.APPROVED, Round.ended_at.is_(None)
         )
     )
     return started or (now - timedelta(weeks=config.cycle_weeks)).date()
@@ -74,9 +74,7 @@ async def _top_tools(session: AsyncSession, team_id: str, since: datetime) -> li
     reported = (
         select(func.count())
         .where(
-            report.team_id == team_id,
-            report.tool_name == names.c.name,
-            report.created_at >= since,
+            report.team_id == team_id, report.tool_name == names.c.name, report.created_at >= since
         )
         .scalar_subquery()
     )
@@ -124,9 +122,7 @@ async def program_stats(
     met_recently = int(
         await session.scalar(
             select(func.count(distinct(PairSession.pair_id))).where(
-                PairSession.team_id == team_id,
-                PairSession.created_at >= now - MEET_WINDOW,
-                running,
+                PairSession.team_id == team_id, PairSession.created_at >= now - MEET_WINDOW, running
             )
         )
         or 0

@@ -15,6 +15,8 @@ from models import Prompt, PromptKind, Tool
 
 @dataclass(frozen=True)
 class PromptLine:
+    """A prompt of the catalogue as HR admins list it."""
+
     id: int
     kind: str
     tool: str | None

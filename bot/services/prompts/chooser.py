@@ -20,6 +20,8 @@ PromptDirection = Literal["teach", "mirror"]
 
 @dataclass(frozen=True)
 class CatalogueEntry:
+    """A prompt the weekly tick may choose from."""
+
     id: int
     kind: str
     tool: str | None  # the catalogue tool's name; None for "any tool" and mirror prompts
@@ -38,6 +40,8 @@ class PastPrompt(NamedTuple):
 
 @dataclass(frozen=True)
 class Choice:
+    """The prompt chosen for a pair this week, its text filled with the pair's tool."""
+
     prompt_id: int
     direction: PromptDirection
     tool: str | None

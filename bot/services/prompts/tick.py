@@ -20,7 +20,6 @@ from typing import Any, ClassVar
 
 from sqlalchemy import and_, case, exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.db import chunks, insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue_many
@@ -31,7 +30,8 @@ from bot.services.program.settings import ProgramConfig
 from bot.services.prompts.catalogue import load_catalogue
 from bot.services.prompts.chooser import Catalogue, Choice, PromptDirection, choose_prompt
 from bot.services.prompts.history import PairHistory, read_covered_tools, read_histories
-from models import Pair, Participant, WeeklyPrompt
+from bot.services.rounds.queries import PairPeople
+from models import Pair, WeeklyPrompt
 
 # Due pairs handled per slice (bounds the tick's memory).
 PAIRS_PER_BATCH = 1000
@@ -77,6 +77,8 @@ class PromptRun:
 
 @dataclass(frozen=True)
 class _Due:
+    """A pair whose prompt is due now, with what choosing and addressing it needs."""
+
     pair_id: int
     guide: str
     learner: str
@@ -98,7 +100,8 @@ async def _due_pairs(
     them with CASE, so the active pairs are read once and "has this week's prompt" is one probe
     of the unique (pair_id, iso_week) index per pair (one query per zone read them 12 times).
     """
-    guide, learner = aliased(Participant), aliased(Participant)
+    people = PairPeople()
+    learner = people.learner
     learner_tz = func.coalesce(learner.tz, "UTC")
     zones = (
         await session.scalars(
@@ -124,29 +127,9 @@ async def _due_pairs(
         week_of = case({tz: slot.iso_week for tz, slot in slots.items()}, value=learner_tz)
         week_is = and_(WeeklyPrompt.iso_week.in_(weeks), WeeklyPrompt.iso_week == week_of)
     already = exists().where(WeeklyPrompt.pair_id == Pair.id, week_is)
-    query = (
-        select(
-            Pair.id,
-            Pair.guide_id,
-            Pair.learner_id,
-            Pair.shared_tools,
-            Pair.group_channel_id,
-            guide.user_id,
-            guide.state,
-            guide.paused_until,
-            learner.user_id,
-            learner.state,
-            learner.paused_until,
-            learner_tz,
-        )
-        .join(guide, guide.id == Pair.guide_id)
-        .join(learner, learner.id == Pair.learner_id)
-        .where(
-            Pair.team_id == team_id,
-            Pair.ended_at.is_(None),
-            learner_tz.in_(list(slots)),
-            ~already,
-        )
+    columns = (Pair.id, Pair.guide_id, Pair.learner_id, Pair.shared_tools, Pair.group_channel_id)
+    query = people.join(select(*columns, *people.availability(), learner_tz)).where(
+        Pair.team_id == team_id, Pair.ended_at.is_(None), learner_tz.in_(list(slots)), ~already
     )
     if not force:
         # A pair introduced after this week's prompt starts next week (`nudge --now` excepted).

@@ -41,6 +41,8 @@ class DroppedPair:
 
 @dataclass(frozen=True)
 class CreatedPair:
+    """A pair an approval (or an admin) created."""
+
     pair_id: int
     guide: str
     learner: str
@@ -49,6 +51,8 @@ class CreatedPair:
 
 @dataclass(frozen=True)
 class Approval:
+    """What approving a round did: the cycle, the pairs made, those dropped, the waitlist."""
+
     round_id: int
     started_on: date
     ends_on: date

@@ -57,6 +57,8 @@ async def mark_first_session(
 
 @dataclass(frozen=True)
 class CycleEnd:
+    """A cycle that ended, and the next round proposed with it (if any)."""
+
     round_id: int
     team_id: str
     ended_pairs: int

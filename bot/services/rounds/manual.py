@@ -24,6 +24,8 @@ from models import EndReason, Pair, Participant, Round, RoundSource, RoundStatus
 
 @dataclass(frozen=True)
 class ManualPair:
+    """A pair made by hand, the cycle it joined, and whether it repeats an old pair."""
+
     pair: CreatedPair
     round_id: int
     ends_on: date
@@ -32,6 +34,8 @@ class ManualPair:
 
 @dataclass(frozen=True)
 class EndedPair:
+    """A pair that ended, and why."""
+
     pair_id: int
     guide: str
     learner: str
@@ -276,11 +280,7 @@ async def end_pairs_of(
 ) -> list[EndedPair]:
     """End `participant`'s current pairs (they left, or paused for long); partners are told."""
     pairs = await end_pairs(
-        session,
-        await _pairs_of(session, participant.id),
-        reason=reason,
-        now=now,
-        ended_by=actor_id,
+        session, await _pairs_of(session, participant.id), reason=reason, now=now, ended_by=actor_id
     )
     if pairs:
         await _notify_ended(

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import pairing
-from bot.delivery.outbox import enqueue
+from bot.delivery.outbox import enqueue_to_each
 from bot.services.errors import RoundAlreadyDecided, RoundNotFound
 from bot.services.notices import Notice
 from bot.services.program.settings import ProgramConfig, program_config
@@ -22,6 +22,8 @@ from models import Round, RoundSource, RoundStatus
 
 @dataclass(frozen=True)
 class ProposedPair:
+    """A pair of a proposal, with the engine's explanation for HR."""
+
     guide: str
     learner: str
     shared_tools: tuple[str, ...] = ()
@@ -180,16 +182,14 @@ async def send_proposal(
     automatic: bool = False,
 ) -> None:
     """Queue the proposal to each HR admin's DM, with Approve / Discard (once per admin)."""
-    notice = ProposalNotice(proposal=proposal, automatic=automatic)
-    for admin in sorted(set(admins)):
-        await enqueue(
-            session,
-            team_id=team_id,
-            dedupe_key=f"proposal:{proposal.round_id}:{admin}",
-            notice=notice,
-            channel=admin,
-            now=now,
-        )
+    await enqueue_to_each(
+        session,
+        team_id=team_id,
+        dedupe_key=f"proposal:{proposal.round_id}",
+        notice=ProposalNotice(proposal=proposal, automatic=automatic),
+        users=admins,
+        now=now,
+    )
 
 
 async def _round(session: AsyncSession, team_id: str, round_id: int) -> Round:
@@ -205,11 +205,7 @@ async def decide(
     """Move the round out of "proposed" exactly once; the loser of a race gets a Conflict."""
     result = await session.execute(
         update(Round)
-        .where(
-            Round.id == round_id,
-            Round.team_id == team_id,
-            Round.status == RoundStatus.PROPOSED,
-        )
+        .where(Round.id == round_id, Round.team_id == team_id, Round.status == RoundStatus.PROPOSED)
         .values(**values)
         .execution_options(synchronize_session=False)
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -24,6 +25,32 @@ class PartnerInfo:
     started_at: datetime
     ended_at: datetime | None = None
     end_reason: str | None = None
+
+
+Q = TypeVar("Q", bound=Select[Any])
+
+
+class PairPeople:
+    """A pair's guide and learner as two aliases of the participants, for the queries that
+    read both people of every pair at once (the weekly tick, check-ins, stalls, exports)."""
+
+    def __init__(self) -> None:
+        self.guide = aliased(Participant)
+        self.learner = aliased(Participant)
+
+    def join(self, query: Q) -> Q:
+        """`query` (over pairs) joined to both people."""
+        return query.join(self.guide, self.guide.id == Pair.guide_id).join(
+            self.learner, self.learner.id == Pair.learner_id
+        )
+
+    def availability(self) -> tuple[Any, ...]:
+        """Columns (user, state, paused until) of the guide, then of the learner."""
+        return tuple(
+            column
+            for person in (self.guide, self.learner)
+            for column in (person.user_id, person.state, person.paused_until)
+        )
 
 
 async def _partners(
