@@ -23,7 +23,7 @@ from bot.services.enrollment.identity import (
 )
 from bot.services.enrollment.queries import get_profile
 from bot.services.errors import NotEligible
-from handlers.kit import Metadata
+from handlers.kit import Metadata, Request
 
 logger = logging.getLogger(__name__)
 
@@ -80,20 +80,16 @@ async def refresh_identity_if_stale(
 
 
 async def open_profile_modal(
-    client: AsyncWebClient,
-    deps: Deps,
-    *,
-    team_id: str,
-    user_id: str,
-    trigger_id: str,
-    origin: str,
-    response_url: str | None = None,
+    request: Request, trigger_id: str, origin: str, response_url: str | None
 ) -> Message | None:
     """Open the profile modal (prefilled for a participant); or say why not.
 
-    Returns None once the modal is open, or the message to show instead (not eligible, Slack
-    unreachable); the trigger_id is then still unused, so a button can open a notice with it.
+    `origin` names what opened it ("command", "home", "invite"); the save is confirmed at
+    `response_url`. Returns None once the modal is open, or the message to show instead (not
+    eligible, Slack unreachable); the trigger_id is then still unused, so a button can open a
+    notice with it.
     """
+    client, deps, team_id, user_id = request.client, request.deps, request.team_id, request.user_id
     try:
         identity = await fetch_identity(client, deps, user_id)
     except SlackApiError as exc:

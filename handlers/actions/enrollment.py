@@ -24,16 +24,9 @@ logger = logging.getLogger(__name__)
 async def join(click: Click) -> None:
     """Open the profile modal; a refusal opens a small notice instead (a click has no channel
     to answer in, and its trigger_id is still unused)."""
-    problem = await open_profile_modal(
-        click.client,
-        click.deps,
-        team_id=click.team_id,
-        user_id=click.user_id,
-        trigger_id=click.trigger_id,
-        origin="invite" if click.in_message else "home",
-        # The invite message is replaced by a confirmation once the profile is saved.
-        response_url=click.response_url if click.in_message else None,
-    )
+    # From the invite, the message is replaced by a confirmation once the profile is saved.
+    origin, response_url = ("invite", click.response_url) if click.in_message else ("home", None)
+    problem = await open_profile_modal(click, click.trigger_id, origin, response_url)
     if problem is not None:
         await click.open_modal(click.trigger_id, notice_modal(problem.text))
 

@@ -57,15 +57,7 @@ def parse_pause(text: str, today: date) -> date:
 async def join(call: CommandCall) -> None:
     """Open the profile modal (prefilled when already a participant)."""
     await call.ack()
-    problem = await open_profile_modal(
-        call.client,
-        call.deps,
-        team_id=call.team_id,
-        user_id=call.user_id,
-        trigger_id=call.trigger_id,
-        origin="command",
-        response_url=call.respond.response_url,
-    )
+    problem = await open_profile_modal(call, call.trigger_id, "command", call.respond.response_url)
     if problem is not None:
         await call.reply(problem)
 

@@ -7,13 +7,11 @@ import logging
 import re
 
 from bot.blocks.prompts import prompt_added_message, prompts_list_message, prompts_usage_message
-from bot.services.errors import RotnemError
 from bot.services.prompts.catalogue import add_prompt, list_prompts
-from handlers.commands.router import CommandCall, Subcommand
+from handlers.commands.router import QUOTED, CommandCall, Subcommand, by_word
 
 logger = logging.getLogger(__name__)
 
-_QUOTED = re.compile(r"""^["“”'‘’](?P<name>[^"“”]+?)["“”'‘’]\s*(?P<rest>.*)$""", re.S)
 _EXERCISE = re.compile(r"\s+(?:—|–|--)\s+")
 
 
@@ -26,7 +24,7 @@ def parse_prompt(args: str) -> tuple[str, str | None, str, str | None]:
         raise ValueError("Say `teach` or `mirror` after `add`.")
     rest = rest.strip()
     tool = None
-    match = _QUOTED.match(rest)
+    match = QUOTED.match(rest)
     if kind == "teach" and match:
         tool, rest = match.group("name").strip(), match.group("rest").strip()
     parts = _EXERCISE.split(rest, maxsplit=1)
@@ -37,34 +35,28 @@ def parse_prompt(args: str) -> tuple[str, str | None, str, str | None]:
     return kind, tool, text, exercise or None
 
 
-async def admin_prompts(call: CommandCall) -> None:
-    await call.ack()
-    deps = call.deps
-    word, _, rest = call.args.strip().partition(" ")
-    try:
-        if word.lower() in ("", "list"):
-            async with deps.sessionmaker() as session:
-                lines = await list_prompts(session)
-            await call.reply(prompts_list_message(call.command, lines))
-        elif word.lower() == "add":
-            kind, tool, text, exercise = parse_prompt(rest)
-            async with deps.sessionmaker.begin() as session:
-                added = await add_prompt(
-                    session,
-                    kind=kind,
-                    text=text,
-                    exercise=exercise,
-                    tool_name=tool,
-                    actor_id=call.user_id,
-                    now=deps.clock.now(),
-                )
-            await call.reply(prompt_added_message(added))
-        else:
-            await call.reply(prompts_usage_message(call.command, f"I don't know `prompts {word}`."))
-    except ValueError as exc:
-        await call.reply(prompts_usage_message(call.command, str(exc)))
-    except RotnemError as exc:
-        await call.reply(prompts_usage_message(call.command, exc.message))
+async def _list(call: CommandCall) -> None:
+    async with call.deps.sessionmaker() as session:
+        lines = await list_prompts(session)
+    await call.reply(prompts_list_message(call.command, lines))
+
+
+async def _add(call: CommandCall) -> None:
+    kind, tool, text, exercise = parse_prompt(call.args)
+    async with call.deps.sessionmaker.begin() as session:
+        added = await add_prompt(
+            session,
+            kind=kind,
+            text=text,
+            exercise=exercise,
+            tool_name=tool,
+            actor_id=call.user_id,
+            now=call.deps.clock.now(),
+        )
+    await call.reply(prompt_added_message(added))
+
+
+admin_prompts = by_word("prompts", {"list": _list, "add": _add}, prompts_usage_message)
 
 
 PROMPTS_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (

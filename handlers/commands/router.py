@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -13,6 +14,7 @@ from bot.blocks.errors import admins_only_message
 from bot.blocks.help import HelpLine, help_message, unknown_subcommand_message
 from bot.blocks.message import Message
 from bot.deps import Deps
+from bot.services.errors import RotnemError
 from handlers.kit import Request, deps_of
 
 
@@ -46,6 +48,32 @@ class Subcommand:
     @property
     def help_line(self) -> HelpLine:
         return HelpLine(usage=self.usage, summary=self.summary)
+
+
+# A name in quotes at the start of the arguments (`"Power BI" — dashboards`); Slack clients turn
+# "straight" quotes into “curly” ones as people type.
+QUOTED = re.compile(r"""^["“”'‘’](?P<name>[^"“”]+?)["“”'‘’]\s*(?P<rest>.*)$""", re.S)
+
+
+def by_word(name: str, actions: Mapping[str, Run], usage: Callable[[str, str], Message]) -> Run:
+    """A subcommand whose next word picks what to do (`admin tools add …`; no word: the first
+    action). Arguments that do not parse (`ValueError`) or a refusal are answered with the
+    subcommand's usage."""
+
+    async def run(call: CommandCall) -> None:
+        await call.ack()
+        word, rest = _split(call.args)
+        action = actions.get(word or next(iter(actions)))
+        try:
+            if action is None:
+                raise ValueError(f"I don't know `{name} {word}`.")
+            await action(_with_args(call, rest))
+        except ValueError as exc:
+            await call.reply(usage(call.command, str(exc)))
+        except RotnemError as exc:
+            await call.reply(usage(call.command, exc.message))
+
+    return run
 
 
 def _split(text: str) -> tuple[str, str]:

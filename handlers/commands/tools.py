@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from bot.blocks.errors import error_message
 from bot.blocks.tools import (
     tool_added_message,
     tool_removed_message,
@@ -16,17 +15,14 @@ from bot.blocks.tools import (
     tools_usage_message,
 )
 from bot.services import tools
-from bot.services.errors import RotnemError
-from handlers.commands.router import CommandCall, Subcommand
+from handlers.commands.router import QUOTED, CommandCall, Subcommand, by_word
 
-# Slack clients turn "straight" quotes into “curly” ones as people type.
-_QUOTED = re.compile(r"""^["“”'‘’](?P<name>[^"“”]+?)["“”'‘’]\s*(?P<rest>.*)$""", re.S)
 _SEPARATOR = re.compile(r"^(?:—|–|-{1,2}|:)\s*")
 
 
 def parse_add(args: str) -> tuple[str, str]:
     """`"Name" — description` → (name, description); ValueError says what is missing."""
-    match = _QUOTED.match(args.strip())
+    match = QUOTED.match(args.strip())
     if not match:
         raise ValueError("Put the tool's name in quotes, then a dash and what it is good for.")
     description = _SEPARATOR.sub("", match.group("rest").strip(), count=1).strip()
@@ -38,39 +34,34 @@ def parse_add(args: str) -> tuple[str, str]:
 def parse_name(args: str) -> str:
     """`"Name"` or a bare `Name`."""
     text = args.strip()
-    match = _QUOTED.match(text)
+    match = QUOTED.match(text)
     name = match.group("name") if match and not match.group("rest") else text
     if not name.strip():
         raise ValueError("Say which tool, in quotes.")
     return name.strip()
 
 
-async def admin_tools(call: CommandCall) -> None:
-    await call.ack()
-    word, _, rest = call.args.strip().partition(" ")
-    word = word.lower()
-    deps = call.deps
-    try:
-        if word in {"", "list"}:
-            async with deps.sessionmaker() as session:
-                catalogue = await tools.list_tools(session)
-            await call.reply(tools_list_message(call.command, catalogue))
-        elif word == "add":
-            name, description = parse_add(rest)
-            async with deps.sessionmaker.begin() as session:
-                tool = await tools.add_tool(session, name, description, actor_id=call.user_id)
-            await call.reply(tool_added_message(tool))
-        elif word == "remove":
-            name = parse_name(rest)
-            async with deps.sessionmaker.begin() as session:
-                tool = await tools.remove_tool(session, name, now=deps.clock.now())
-            await call.reply(tool_removed_message(tool))
-        else:
-            await call.reply(tools_usage_message(call.command, f"I don't know `tools {word}`."))
-    except ValueError as exc:
-        await call.reply(tools_usage_message(call.command, str(exc)))
-    except RotnemError as exc:
-        await call.reply(error_message(exc.message))
+async def _list(call: CommandCall) -> None:
+    async with call.deps.sessionmaker() as session:
+        catalogue = await tools.list_tools(session)
+    await call.reply(tools_list_message(call.command, catalogue))
+
+
+async def _add(call: CommandCall) -> None:
+    name, description = parse_add(call.args)
+    async with call.deps.sessionmaker.begin() as session:
+        tool = await tools.add_tool(session, name, description, actor_id=call.user_id)
+    await call.reply(tool_added_message(tool))
+
+
+async def _remove(call: CommandCall) -> None:
+    name = parse_name(call.args)
+    async with call.deps.sessionmaker.begin() as session:
+        tool = await tools.remove_tool(session, name, now=call.deps.clock.now())
+    await call.reply(tool_removed_message(tool))
+
+
+admin_tools = by_word("tools", {"list": _list, "add": _add, "remove": _remove}, tools_usage_message)
 
 
 TOOLS_SUBCOMMANDS: tuple[Subcommand, ...] = (
