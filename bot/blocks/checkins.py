@@ -15,7 +15,14 @@ from slack_sdk.models.views import View
 from bot.blocks.kit import Inputs, button, context, mention, modal, option, say, section, slack_date
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
-from bot.services.checkins import REMIND_AFTER, CantMakeItNotice, CheckinNotice
+from bot.services.checkins import (
+    MAX_LEARNED,
+    MAX_NOTE,
+    MAX_OTHER,
+    REMIND_AFTER,
+    CantMakeItNotice,
+    CheckinNotice,
+)
 from bot.services.home import PairProgress
 
 OTHER = "__other__"
@@ -123,7 +130,7 @@ def met_modal(private_metadata: str, partner: str, tools: Sequence[str]) -> View
                 placeholder="Pick a tool",
             ),
             inputs.text(
-                BlockId.CHECKIN_OTHER, "Something else: what?", max_length=150, optional=True
+                BlockId.CHECKIN_OTHER, "Something else: what?", max_length=MAX_OTHER, optional=True
             ),
             inputs.select(
                 BlockId.CHECKIN_RATING,
@@ -132,12 +139,15 @@ def met_modal(private_metadata: str, partner: str, tools: Sequence[str]) -> View
                 placeholder="1 to 5",
             ),
             inputs.text(
-                BlockId.CHECKIN_LEARNED, "What did you learn?", max_length=200, optional=True
+                BlockId.CHECKIN_LEARNED,
+                "What did you learn?",
+                max_length=MAX_LEARNED,
+                optional=True,
             ),
             inputs.text(
                 BlockId.CHECKIN_HR_NOTE,
                 "A private note to HR",
-                max_length=500,
+                max_length=MAX_NOTE,
                 optional=True,
                 multiline=True,
                 hint="Only the program's HR admins read this; your partner never sees it.",
@@ -169,7 +179,7 @@ def cant_modal(private_metadata: str, partner: str) -> View:
             inputs.text(
                 BlockId.CANT_REASON,
                 "Why? (private, for HR only)",
-                max_length=500,
+                max_length=MAX_NOTE,
                 optional=True,
                 multiline=True,
                 hint=f"Only HR reads this; {mention(partner)} is not told your reason.",

@@ -9,7 +9,6 @@ from typing import Literal
 
 Role = Literal["guide", "learner", "both"]
 TzMode = Literal["prefer_close", "ignore"]
-Side = Literal["guide", "learner"]
 
 MAX_CAPACITY = 3
 

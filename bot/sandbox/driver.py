@@ -103,10 +103,6 @@ class Message:
     posted_at: datetime
     seq: int
 
-    def as_slack(self) -> JSON:
-        return {"type": "message", "channel": self.channel, "ts": self.ts, "text": self.text,
-                "blocks": self.blocks}  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Button:

@@ -111,10 +111,6 @@ class Person:
     capacity: int = 1
 
     @property
-    def first_name(self) -> str:
-        return self.name.split(" ", 1)[0]
-
-    @property
     def is_admin(self) -> bool:
         return self.role is None
 

@@ -39,6 +39,10 @@ from models.checkins import REMINDER_PENDING_SQL
 from models.prompts import CHECKINS_PENDING_SQL
 
 REMIND_AFTER = timedelta(days=2)
+# What the "We met" and "We can't make this work" modals accept (the columns' sizes).
+MAX_OTHER = 150
+MAX_LEARNED = 200
+MAX_NOTE = 500
 # Weekly prompts whose check-ins are written per slice of the tick.
 PROMPTS_PER_BATCH = 1000
 # `rotnem checkin --now` asks about prompts of the last seven days.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.blocks.checkins import OTHER, answered_message, cant_detail, met_detail
 from bot.ids import BlockId
 from bot.services import checkins
-from bot.services.checkins import MetAnswers
+from bot.services.checkins import MAX_NOTE, MAX_OTHER, MetAnswers
 from handlers.actions.checkins import CheckinModalMetadata
 from handlers.kit import Submission
 
@@ -36,7 +36,7 @@ async def met(submission: Submission) -> None:
         return
     answers = MetAnswers(
         tool=None if covered == OTHER else covered,
-        other=other[:150] if covered == OTHER and other else None,
+        other=other[:MAX_OTHER] if covered == OTHER and other else None,
         rating=int(rating),
         learned=state.text(BlockId.CHECKIN_LEARNED),
         hr_note=state.text(BlockId.CHECKIN_HR_NOTE),
@@ -72,7 +72,7 @@ async def cant(submission: Submission) -> None:
             meta.checkin_id,
             submission.user_id,
             choice="end" if choice == "end" else "tell_hr",
-            reason=reason[:500] if reason else None,
+            reason=reason[:MAX_NOTE] if reason else None,
             now=deps.clock.now(),
             admins=deps.settings.rotnem_admins,
         )
