@@ -483,6 +483,20 @@ class SlackDriver:
         )
         return Outcome(status, ack, self.events[start:])
 
+    def _click(self, user_id: str, button: Button) -> dict[str, Any]:
+        """What every click payload says: who clicked which button, in which workspace."""
+        return {
+            "user_id": user_id,
+            "action_id": button.action_id,
+            "block_id": button.block_id,
+            "trigger_id": self.requester.trigger_id(user_id),
+            "team_id": self.requester.team_id,
+            "value": button.value,
+            "text": button.text,
+            "team_domain": self.requester.team_domain,
+            "api_app_id": self.requester.api_app_id,
+        }
+
     async def click(
         self,
         user_id: str,
@@ -494,18 +508,7 @@ class SlackDriver:
         """``user_id`` clicks the button that reads ``text`` on a message or in a view."""
         if view is not None:
             button = find_button(view.get("blocks") or [], text)
-            payload = block_actions_payload(
-                user_id=user_id,
-                action_id=button.action_id,
-                block_id=button.block_id,
-                trigger_id=self.requester.trigger_id(user_id),
-                team_id=self.requester.team_id,
-                value=button.value,
-                text=button.text,
-                view=view,
-                team_domain=self.requester.team_domain,
-                api_app_id=self.requester.api_app_id,
-            )
+            payload = block_actions_payload(**self._click(user_id, button), view=view)
             where: str | None = None
         elif message is not None:
             blocks = list(message.blocks)
@@ -518,13 +521,7 @@ class SlackDriver:
             )
             self._targets[url] = _Target(channel, user_id, None if ephemeral else ts)
             payload = block_actions_payload(
-                user_id=user_id,
-                action_id=button.action_id,
-                block_id=button.block_id,
-                trigger_id=self.requester.trigger_id(user_id),
-                team_id=self.requester.team_id,
-                value=button.value,
-                text=button.text,
+                **self._click(user_id, button),
                 message={
                     "type": "message",
                     "ts": ts or "",
@@ -534,8 +531,6 @@ class SlackDriver:
                 channel_id=channel,
                 response_url=url,
                 is_ephemeral=ephemeral,
-                team_domain=self.requester.team_domain,
-                api_app_id=self.requester.api_app_id,
             )
             where = channel
         else:

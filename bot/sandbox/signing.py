@@ -579,18 +579,3 @@ class SlackRequester:
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
         return await self.post(body, JSON_CONTENT_TYPE, headers=headers)
-
-
-__all__ = [
-    "SlackRequester",
-    "block_actions_payload",
-    "event_body",
-    "interactivity_body",
-    "new_trigger_id",
-    "sign",
-    "slash_command_body",
-    "state_value",
-    "state_values_for",
-    "url_verification_body",
-    "view_submission_payload",
-]

@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 from bot.db import chunks, insert_ignoring_duplicates, insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue, enqueue_many, enqueue_to_each
 from bot.services.enrollment.queries import is_paused
-from bot.services.errors import Conflict, NotAllowed, NotFound
+from bot.services.errors import AlreadyDecided, NotAllowed, NotFound
 from bot.services.notices import Notice, Sent
 from bot.services.rounds.manual import PairEndedNotice, end_pairs
 from bot.services.rounds.queries import PairPeople
@@ -53,12 +53,8 @@ class CheckInNotFound(NotFound):
     """No such check-in in this workspace."""
 
 
-class CheckInClosed(Conflict):
+class CheckInClosed(AlreadyDecided):
     """The check-in was already answered (or the button belongs to an older message)."""
-
-    def __init__(self, message: str, status: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 class CheckinNotice(Notice):

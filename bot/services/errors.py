@@ -19,7 +19,8 @@ Services raise these; handlers turn them into an ephemeral answer or, in a modal
     └── Conflict                the request clashes with the current state
         ├── NotPaused           `resume` while not paused
         ├── ToolExists          adding a tool the catalogue already offers
-        ├── RoundAlreadyDecided approving or discarding a round already approved or discarded
+        ├── AlreadyDecided      a click on something already decided; carries its `status`
+        │   └── RoundAlreadyDecided approving or discarding a round already decided
         └── AlreadyPaired       a manual pair with someone who is already in a pair
 
 Other features add their own subclasses under these four branches, so a handler that catches a
@@ -111,12 +112,17 @@ class NoActivePair(NotFound):
     """The person is not in an active pair."""
 
 
-class RoundAlreadyDecided(Conflict):
-    """The round was already approved or discarded (`status` says which)."""
+class AlreadyDecided(Conflict):
+    """A button for something already decided (a round approved, a check-in answered); `status`
+    says how it was decided."""
 
     def __init__(self, message: str, status: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+class RoundAlreadyDecided(AlreadyDecided):
+    """The round was already approved or discarded."""
 
 
 class AlreadyPaired(Conflict):
