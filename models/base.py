@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Annotated
 
-from sqlalchemy import DateTime, Integer, MetaData, String
+from sqlalchemy import CheckConstraint, DateTime, Integer, MetaData, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -51,3 +52,24 @@ class Base(DeclarativeBase):
 # The column shapes every table repeats: a surrogate key, and Slack IDs (team, user, channel).
 IntPK = Annotated[int, mapped_column(Integer, primary_key=True, autoincrement=True)]
 SlackId = Annotated[str, mapped_column(String(32))]
+
+
+def _check(column: str, condition: str, nullable: bool, name: str | None) -> CheckConstraint:
+    return CheckConstraint(
+        f"{column} IS NULL OR {condition}" if nullable else condition, name=name or column
+    )
+
+
+def one_of(
+    column: str, values: Iterable[str], *, nullable: bool = False, name: str | None = None
+) -> CheckConstraint:
+    """CHECK that `column` holds one of `values` (an enum's, so the two cannot drift apart)."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return _check(column, f"{column} IN ({listed})", nullable, name)
+
+
+def between(
+    column: str, low: int, high: int, *, nullable: bool = False, name: str | None = None
+) -> CheckConstraint:
+    """CHECK that `column` lies in [low, high]."""
+    return _check(column, f"{column} BETWEEN {low} AND {high}", nullable, name)

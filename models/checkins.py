@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, IntPK, SlackId
+from models.base import Base, IntPK, SlackId, between, one_of
 
 
 class CheckInStatus(StrEnum):
@@ -41,14 +41,9 @@ class CheckIn(Base):
     __tablename__ = "checkins"
     __table_args__ = (
         UniqueConstraint("pair_id", "participant_id", "iso_week"),
-        CheckConstraint(
-            "status IN ('asked', 'met', 'not_yet', 'skipped', 'cant_make_it')", name="status"
-        ),
+        one_of("status", CheckInStatus),
         CheckConstraint("attempt IN (1, 2)", name="attempt"),
-        CheckConstraint(
-            "cant_make_it_choice IS NULL OR cant_make_it_choice IN ('end', 'tell_hr')",
-            name="cant_make_it_choice",
-        ),
+        one_of("cant_make_it_choice", ("end", "tell_hr"), nullable=True),
         Index(
             "ix_checkins_reminder_due",
             "reminder_due_at",
@@ -110,8 +105,8 @@ class SessionReport(Base):
     __tablename__ = "session_reports"
     __table_args__ = (
         UniqueConstraint("session_id", "participant_id"),
-        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
-        CheckConstraint("reporter_role IN ('guide', 'learner')", name="reporter_role"),
+        between("rating", 1, 5),
+        one_of("reporter_role", ("guide", "learner")),
         # The statistics: one index range per reporter role for the average rating, and per
         # tool for the count of reports naming it (no sorting of a cycle's reports).
         Index(

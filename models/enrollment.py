@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, IntPK, SlackId
+from models.base import Base, IntPK, SlackId, between, one_of
 
 
 class Role(StrEnum):
@@ -38,9 +38,9 @@ class Participant(Base):
     __tablename__ = "participants"
     __table_args__ = (
         UniqueConstraint("team_id", "user_id"),
-        CheckConstraint("role IN ('guide', 'learner', 'both')", name="role"),
-        CheckConstraint("state IN ('active', 'paused', 'left')", name="state"),
-        CheckConstraint("capacity BETWEEN 1 AND 3", name="capacity"),
+        one_of("role", Role),
+        one_of("state", State),
+        between("capacity", 1, 3),
         Index("ix_participants_team_id_state", "team_id", "state"),
         # The statistics' count by role and state, read in index order.
         Index("ix_participants_team_id_role_state", "team_id", "role", "state"),
@@ -80,7 +80,7 @@ class ParticipantTool(Base):
     __table_args__ = (
         UniqueConstraint("participant_id", "direction", "tool_id"),
         UniqueConstraint("participant_id", "direction", "other_name"),
-        CheckConstraint("direction IN ('teach', 'learn')", name="direction"),
+        one_of("direction", Direction),
         CheckConstraint(
             "(tool_id IS NULL AND other_name IS NOT NULL) "
             "OR (tool_id IS NOT NULL AND other_name IS NULL)",

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, IntPK, SlackId
+from models.base import Base, IntPK, SlackId, one_of
 
 
 class OutboxStatus(StrEnum):
@@ -42,7 +42,7 @@ class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         UniqueConstraint("team_id", "dedupe_key"),
-        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
+        one_of("status", OutboxStatus),
         CheckConstraint("channel IS NOT NULL OR open_users IS NOT NULL", name="target"),
         Index(
             "ix_outbox_messages_due",

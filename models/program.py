@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String
+from sqlalchemy import Boolean, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, IntPK, SlackId
+from models.base import Base, IntPK, SlackId, between, one_of
 
 
 class ProgramSettings(Base):
@@ -19,18 +19,13 @@ class ProgramSettings(Base):
 
     __tablename__ = "program_settings"
     __table_args__ = (
-        CheckConstraint("cycle_weeks IS NULL OR cycle_weeks BETWEEN 1 AND 52", name="cycle_weeks"),
-        CheckConstraint(
-            "tz_preference IS NULL OR tz_preference IN ('prefer_close', 'ignore')",
-            name="tz_preference",
-        ),
+        between("cycle_weeks", 1, 52, nullable=True),
+        one_of("tz_preference", ("prefer_close", "ignore"), nullable=True),
         # The weekly rhythm (bot/services/program/settings.py has the ranges the modal checks).
-        CheckConstraint("nudge_weekday IS NULL OR nudge_weekday BETWEEN 0 AND 6", name="nudge_day"),
-        CheckConstraint("nudge_hour IS NULL OR nudge_hour BETWEEN 0 AND 23", name="nudge_hour"),
-        CheckConstraint(
-            "checkin_delay_days IS NULL OR checkin_delay_days BETWEEN 1 AND 6", name="checkin_delay"
-        ),
-        CheckConstraint("stall_weeks IS NULL OR stall_weeks BETWEEN 1 AND 12", name="stall_weeks"),
+        between("nudge_weekday", 0, 6, nullable=True, name="nudge_day"),
+        between("nudge_hour", 0, 23, nullable=True),
+        between("checkin_delay_days", 1, 6, nullable=True, name="checkin_delay"),
+        between("stall_weeks", 1, 12, nullable=True),
     )
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, IntPK, SlackId
+from models.base import Base, IntPK, SlackId, one_of
 
 
 class PromptKind(StrEnum):
@@ -34,7 +34,7 @@ class Prompt(Base):
 
     __tablename__ = "prompts"
     __table_args__ = (
-        CheckConstraint("kind IN ('teach', 'mirror')", name="kind"),
+        one_of("kind", PromptKind),
         CheckConstraint("kind = 'teach' OR tool_id IS NULL", name="mirror_has_no_tool"),
         Index("ix_prompts_kind_active", "kind", "active"),
     )
@@ -62,7 +62,7 @@ class WeeklyPrompt(Base):
     __tablename__ = "weekly_prompts"
     __table_args__ = (
         UniqueConstraint("pair_id", "iso_week"),
-        CheckConstraint("direction IS NULL OR direction IN ('teach', 'mirror')", name="direction"),
+        one_of("direction", PromptKind, nullable=True),
         CheckConstraint("(prompt_id IS NULL) = (skipped_reason IS NOT NULL)", name="sent_or_not"),
         Index(
             "ix_weekly_prompts_checkins_due",

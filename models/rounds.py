@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, IntPK, SlackId
+from models.base import Base, IntPK, SlackId, one_of
 
 
 class RoundStatus(StrEnum):
@@ -47,8 +47,8 @@ class Round(Base):
 
     __tablename__ = "pairing_rounds"
     __table_args__ = (
-        CheckConstraint("status IN ('proposed', 'approved', 'discarded')", name="status"),
-        CheckConstraint("source IN ('matching', 'manual')", name="source"),
+        one_of("status", RoundStatus),
+        one_of("source", RoundSource),
         Index("ix_pairing_rounds_team_id_status", "team_id", "status"),
     )
 
@@ -75,10 +75,7 @@ class Pair(Base):
     __tablename__ = "pairs"
     __table_args__ = (
         CheckConstraint("guide_id <> learner_id", name="two_people"),
-        CheckConstraint(
-            "end_reason IS NULL OR end_reason IN ('cycle_ended', 'left', 'unpaired')",
-            name="end_reason",
-        ),
+        one_of("end_reason", EndReason, nullable=True),
         CheckConstraint("(ended_at IS NULL) = (end_reason IS NULL)", name="ended_with_reason"),
         Index(
             "uq_pairs_active_learner",
