@@ -40,7 +40,7 @@ from sqlalchemy import event, func, select
 
 from bot import migrate
 from bot.clock import ManualClock
-from bot.config import ConfigError, Settings, normalize_database_url
+from bot.config import Settings, normalize_database_url
 from bot.delivery.outbox import counts_by_status
 from bot.demo import html as html_page
 from bot.demo.clockwork import Clockwork
@@ -159,20 +159,15 @@ class _LogCapture(logging.Handler):
     """Errors logged anywhere in the bot (a failed listener, job or delivery) stop the demo."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
+        super().__init__(level=logging.ERROR)
         self.errors: list[str] = []
-        self.warnings: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if record.exc_info and record.exc_info[1] is not None:
             error = record.exc_info[1]
             message += f": {type(error).__name__}: {error}"
-        line = f"{record.name}: {message}"
-        if record.levelno >= logging.ERROR:
-            self.errors.append(line)
-        else:
-            self.warnings.append(line)
+        self.errors.append(f"{record.name}: {message}")
 
 
 def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
@@ -211,7 +206,6 @@ class Simulation:
         self.logs = logs
         self.on_progress = on_progress
         self.start = clock.now()
-        self.program_start = self.start + timedelta(days=0)
         self.end = self.start + timedelta(weeks=options.weeks)
         self.admin = workspace.admin
         self.team_id = driver.slack.team_id
@@ -225,7 +219,6 @@ class Simulation:
         self.decisions: dict[tuple[frozenset[str], str], str] = {}
         self.first_week: dict[frozenset[str], str] = {}
         self.paused: set[str] = set()
-        self.left: set[str] = set()
         self.story: set[str] = {self.admin.user_id}
         self.cast_chosen = False
 
@@ -481,7 +474,6 @@ class Simulation:
             if confirm is None:
                 raise DriverError("/rotnem leave asked nothing to confirm")
             await self.driver.click(user, "Yes, leave", message=confirm)
-            self.left.add(user)
 
         return leave
 
@@ -749,7 +741,7 @@ def stem_of(database_url: str) -> str:
     return path.stem if path is not None else "demo"
 
 
-async def write_exports(database_url: str, workspace: Workspace) -> list[Path]:
+async def write_exports(database_url: str) -> list[Path]:
     """The three CSV exports, exactly as `rotnem export` writes them."""
     from bot.cli.program import export_csv
 
@@ -844,7 +836,7 @@ async def _run_with_files(options: DemoOptions, database_url: str, notice: str) 
     finally:
         if progress_bar is not None:
             progress_bar.close()
-    result.files = await write_exports(database_url, result.workspace)
+    result.files = await write_exports(database_url)
     folder = exports_next_to(database_url)
     transcript = folder / f"{stem_of(database_url)}-transcript.txt"
     transcript.write_text("\n".join(transcript_lines(result, "full")) + "\n", encoding="utf-8")
@@ -898,7 +890,7 @@ def main(args: argparse.Namespace) -> int:
     )
     try:
         result = run(options)
-    except (DemoError, ConfigError) as exc:
+    except DemoError as exc:
         print(f"rotnem demo failed: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # a clear line, not a traceback, whatever broke
