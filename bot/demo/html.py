@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 
 from bot.demo.slacktext import Names, Span, Style, block_texts, spans
+from bot.demo.transcript import ConversationKind
 
 CSS = """
 body{font:15px/1.45 -apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;margin:0;
@@ -73,7 +74,7 @@ class Conversation:
 
     channel: str
     title: str
-    kind: str  # "channel", "group" or "dm"
+    kind: ConversationKind
     messages: Sequence[Mapping[str, Any]]
 
 

@@ -44,7 +44,13 @@ from bot.config import Settings, normalize_database_url
 from bot.delivery.outbox import counts_by_status
 from bot.demo import html as html_page
 from bot.demo.clockwork import Clockwork
-from bot.demo.options import DEFAULT_DATABASE, DemoOptions, TranscriptMode, add_arguments
+from bot.demo.options import (
+    DEFAULT_DATABASE,
+    DemoOptions,
+    TranscriptMode,
+    add_arguments,
+    options_from,
+)
 from bot.demo.slacktext import Names
 from bot.demo.summary import Summary, calls_by_method, program_figures
 from bot.demo.transcript import Places, render
@@ -762,19 +768,14 @@ def html_of(result: DemoResult) -> str:
     by_channel: dict[str, list[dict[str, Any]]] = {}
     for message in result.messages:
         by_channel.setdefault(str(message["channel"]), []).append(message)
-    conversations: list[html_page.Conversation] = []
     places = result.places
-    for channel, messages in by_channel.items():
-        if channel in places.dm_of:
-            kind = "dm"
-        elif channel in places.members:
-            kind = "group"
-        else:
-            kind = "channel"
-        title = places.where(channel)
-        conversations.append(html_page.Conversation(channel, title, kind, messages))
-    order = {"channel": 0, "group": 1, "dm": 2}
-    conversations.sort(key=lambda c: (order[c.kind], c.title))
+    conversations = sorted(
+        (
+            html_page.Conversation(channel, places.where(channel), places.kind(channel), messages)
+            for channel, messages in by_channel.items()
+        ),
+        key=lambda c: c.title,  # the page groups them by kind
+    )
     homes = [(u, result.driver.homes[u]) for u in _home_order(result) if u in result.driver.homes]
     s = result.summary
     figures = s.rows()
@@ -879,15 +880,7 @@ class _ProgressBar:
 
 def main(args: argparse.Namespace) -> int:
     """`rotnem demo`: 0 when the program ran through, 1 with one line when it did not."""
-    options = DemoOptions(
-        people=args.people,
-        weeks=args.weeks,
-        seed=args.seed,
-        database=args.database,
-        html=args.html,
-        transcript=args.transcript,
-        progress=sys.stderr.isatty(),
-    )
+    options = options_from(args, progress=sys.stderr.isatty())
     try:
         result = run(options)
     except DemoError as exc:
