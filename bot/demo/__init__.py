@@ -1,6 +1,7 @@
 """``rotnem demo``: a whole simulated cohort through the real app, against a local Slack.
 
-:mod:`bot.demo.run` orchestrates (the fake Slack, the real app over HTTP, the stepped scheduler
-and dispatcher, the people's scenario); :mod:`bot.demo.transcript`, :mod:`bot.demo.html` and
-:mod:`bot.demo.summary` show what happened.
+:mod:`bot.demo.run` composes the parts: :mod:`bot.demo.setup` (settings, the fresh database, the
+fake Slack, the served app and the stepped background), :mod:`bot.demo.scenario` (what the
+people do), and :mod:`bot.demo.output` (the result, files and report), which shows what happened
+with :mod:`bot.demo.transcript`, :mod:`bot.demo.html` and :mod:`bot.demo.summary`.
 """

@@ -46,7 +46,6 @@ class Clockwork:
         self._next: dict[str, datetime | None] = {
             job.id: job.trigger.get_next_fire_time(None, now) for job in self.jobs
         }
-        self.job_runs: dict[str, int] = {job.id: 0 for job in self.jobs}
         config = DispatchConfig.from_settings(deps.settings)
 
         async def sleep(seconds: float) -> None:
@@ -62,7 +61,6 @@ class Clockwork:
             config=config,
             pacer=config.pacer(clock=lambda: clock.now().timestamp(), sleep=sleep),
         )
-        self.delivered = 0
 
     async def run_due_jobs(self) -> int:
         """Run, once each, the jobs whose trigger fired since they last ran; how many ran."""
@@ -74,25 +72,19 @@ class Clockwork:
                 continue
             self._next[job.id] = job.trigger.get_next_fire_time(None, now + _TICK)
             await run_job(job, self.deps)
-            self.job_runs[job.id] += 1
             ran += 1
         return ran
 
-    async def drain(self) -> int:
-        """Deliver every outbox row that is due now or within `CATCH_UP`; how many."""
-        handled = 0
+    async def drain(self) -> None:
+        """Deliver every outbox row that is due now or within `CATCH_UP`."""
         while True:
-            count = await self.dispatcher.run_once()
-            if count:
-                handled += count
+            if await self.dispatcher.run_once():
                 continue
             due = await self.dispatcher.next_due()
             now = self.clock.now()
             if due is None or due - now > CATCH_UP:
                 break
             self.clock.set(max(due, now))
-        self.delivered += handled
-        return handled
 
     async def next_moment(self, team_id: str, until: datetime) -> datetime:
         """The next moment (after now, at most ``until``) a job has something to do.

@@ -10,7 +10,8 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from bot.demo.slacktext import Names, Span, spans
+from bot.demo.slacktext import Names, Span, Style, block_texts, spans
+from bot.demo.transcript import ConversationKind
 
 CSS = """
 body{font:15px/1.45 -apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;margin:0;
@@ -73,32 +74,33 @@ class Conversation:
 
     channel: str
     title: str
-    kind: str  # "channel", "group" or "dm"
+    kind: ConversationKind
     messages: Sequence[Mapping[str, Any]]
 
 
+# The element each mrkdwn style is shown in; links are shown, never followed (the page stays
+# self-contained), and plain text keeps its line breaks.
+_TAGS: dict[Style, str] = {
+    "bold": "<b>{}</b>",
+    "italic": "<i>{}</i>",
+    "strike": "<s>{}</s>",
+    "code": "<code>{}</code>",
+    "pre": "<pre>{}</pre>",
+    "mention": '<span class="mention">{}</span>',
+}
+
+
+def _span_html(span: Span) -> str:
+    text = escape(span.text)
+    if span.style == "link":
+        return f'<span class="link" title="{escape(span.href or "")}">{text}</span>'
+    if span.style in _TAGS:
+        return _TAGS[span.style].format(text)
+    return text.replace("\n", "<br>")
+
+
 def _spans_html(items: Iterable[Span]) -> str:
-    out: list[str] = []
-    for span in items:
-        text = escape(span.text)
-        if span.style == "bold":
-            out.append(f"<b>{text}</b>")
-        elif span.style == "italic":
-            out.append(f"<i>{text}</i>")
-        elif span.style == "strike":
-            out.append(f"<s>{text}</s>")
-        elif span.style == "code":
-            out.append(f"<code>{text}</code>")
-        elif span.style == "pre":
-            out.append(f"<pre>{text}</pre>")
-        elif span.style == "mention":
-            out.append(f'<span class="mention">{text}</span>')
-        elif span.style == "link":
-            # Shown, never followed: the page stays self-contained.
-            out.append(f'<span class="link" title="{escape(span.href or "")}">{text}</span>')
-        else:
-            out.append(text.replace("\n", "<br>"))
-    return "".join(out)
+    return "".join(_span_html(span) for span in items)
 
 
 def text_html(obj: Any, names: Names) -> str:
@@ -156,8 +158,6 @@ def block_html(block: Mapping[str, Any], names: Names) -> str:
         field = element_html(element, names) if isinstance(element, dict) else ""
         return f'<div class="block"><div class="input-label">{label}</div>{field}</div>'
     if kind == "rich_text":
-        from bot.demo.slacktext import block_texts
-
         return f'<div class="block">{escape(" ".join(block_texts(block, names)))}</div>'
     return f'<div class="block note">[{escape(str(kind))} block]</div>'
 

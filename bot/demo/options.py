@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Literal
 
@@ -53,3 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="story",
         help="story (default): the main characters in full, others counted; full; none",
     )
+
+
+def options_from(args: argparse.Namespace, *, progress: bool) -> DemoOptions:
+    """The options `add_arguments` parsed: each argument is named after its field."""
+    given = {f.name: getattr(args, f.name) for f in fields(DemoOptions) if f.name != "progress"}
+    return DemoOptions(**given, progress=progress)

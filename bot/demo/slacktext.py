@@ -16,7 +16,10 @@ from typing import Any, Literal
 
 Style = Literal["text", "bold", "italic", "strike", "code", "pre", "mention", "link"]
 
+# Mentions and links; while inline formatting is read, private-use code points from
+# `_PLACEHOLDER` on stand in for them.
 _ANGLE = re.compile(r"<([^<>\n]+)>")
+_PLACEHOLDER = 0xF0000
 _INLINE = re.compile(
     r"```(?P<pre>.+?)```"
     r"|`(?P<code>[^`\n]+)`"
@@ -27,12 +30,10 @@ _INLINE = re.compile(
 )
 
 
-# Private-use code points stand in for mentions while inline formatting is read.
-_PLACEHOLDER = 0xF0000
-
-
 @dataclass(frozen=True)
 class Span:
+    """A run of text shown in one style; a link keeps where it points."""
+
     style: Style
     text: str
     href: str | None = None
@@ -203,6 +204,7 @@ def message_lines(text: str, blocks: Any, names: Names) -> list[str]:
 __all__ = [
     "Names",
     "Span",
+    "Style",
     "block_texts",
     "element_texts",
     "message_lines",

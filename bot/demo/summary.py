@@ -4,7 +4,7 @@ side), plus what the fake Slack saw: calls by method and the 429s the outbox han
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -100,7 +100,6 @@ class Summary:
     ratelimited: int
     outbox: dict[str, int]
     seconds: float
-    files: list[str] = field(default_factory=list)
 
     @property
     def slack_calls(self) -> int:

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from bot.demo.slacktext import Names, message_lines, plain, text_object
 from bot.sandbox.driver import Event
 
 INDENT = " " * 8
+
+ConversationKind = Literal["channel", "group", "dm"]
 
 
 @dataclass(frozen=True)
@@ -21,12 +24,20 @@ class Places:
     members: Mapping[str, tuple[str, ...]]
     dm_of: Mapping[str, str]
 
+    def kind(self, channel: str) -> ConversationKind:
+        if channel in self.dm_of:
+            return "dm"
+        if channel in self.members:
+            return "group"
+        return "channel"
+
     def where(self, channel: str | None) -> str:
         if not channel:
             return "Slack"
-        if channel in self.dm_of:
+        kind = self.kind(channel)
+        if kind == "dm":
             return f"DM to {self.names.user(self.dm_of[channel])}"
-        if channel in self.members:
+        if kind == "group":
             people = " + ".join(self.names.user(u).split(" ")[0] for u in self.members[channel])
             return f"group DM {people}"
         return "#" + self.names.channel(channel)
@@ -34,9 +45,10 @@ class Places:
     def involves(self, channel: str | None, users: frozenset[str]) -> bool:
         if not channel:
             return False
-        if channel in self.dm_of:
+        kind = self.kind(channel)
+        if kind == "dm":
             return self.dm_of[channel] in users
-        if channel in self.members:
+        if kind == "group":
             return bool(users.intersection(self.members[channel]))
         return True  # channels are public
 
@@ -146,4 +158,4 @@ def render(
     return out
 
 
-__all__ = ["Places", "render", "render_event", "stamp"]
+__all__ = ["ConversationKind", "Places", "render", "render_event", "stamp"]

@@ -14,6 +14,8 @@ import pytest
 import bot.demo.run as demo_run
 from bot.cli import main
 from bot.demo import html as html_page
+from bot.demo.options import DemoOptions
+from bot.demo.output import DemoResult
 from bot.demo.slacktext import Names, block_texts, plain
 
 
@@ -63,10 +65,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     database = folder / "demo.db"
     database.write_bytes(b"an old demo database that must be replaced")
     page = folder / "demo.html"
-    results: list[demo_run.DemoResult] = []
+    results: list[DemoResult] = []
     original = demo_run.run
 
-    def keep(options: Any) -> demo_run.DemoResult:
+    def keep(options: DemoOptions) -> DemoResult:
         results.append(original(options))
         return results[-1]
 

@@ -1,0 +1,389 @@
+"""The cohort's behaviour: what the synthetic people do, and when, in answer to what the bot sent.
+
+Everyone joins through the profile modal (one person first sends it half-filled and reads the
+errors), HR proposes a round, reads it and approves. Then people answer their check-ins some
+hours later: most pairs meet and report with a rating, some skip a week or say "not yet" first;
+one pair goes silent until HR's stall alert and nudge, one person pauses, one leaves, one pair
+tells HR it is not working. HR reads the stats at the end and three Home tabs are opened.
+
+Every choice is drawn from ``--seed`` and the choice's own key (`Cohort.rng_for`), so the same
+seed tells the same story whatever order the bot's concurrent messages arrive in.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, Literal
+
+from bot.demo.options import DemoOptions
+from bot.demo.setup import Stage
+from bot.sandbox.driver import DriverError, Event, has_button, input_blocks, options_of
+from bot.sandbox.people import Person
+
+Mode = Literal["steady", "stall", "cant"]
+Decision = Literal["met", "not_yet", "skip", "silent", "cant"]
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)")
+ROLE_LABELS = {"guide": "I'll be a guide", "learner": "I'm a learner", "both": "Both ways"}
+# How a person answers a check-in: the button, and how many hours later (low, high).
+ANSWERS: dict[Decision, tuple[str, float, float]] = {
+    "met": ("We met", 1, 28),
+    "not_yet": ("Not yet", 1, 20),
+    "skip": ("Skip this week", 2, 30),
+    "cant": ("We can't make this work", 2, 20),
+}
+OTHER_TOPICS = (
+    "How our budget cycle works",
+    "Who really decides on new hires",
+    "Preparing for a board meeting",
+    "Negotiating with suppliers",
+)
+LEARNED = (
+    "Ask the AI for three options, then pick one.",
+    "Templates save me an hour a week.",
+    "Shortcuts for the things I do twenty times a day.",
+    "How to record a 2-minute video instead of a meeting.",
+    "Put the question first, then the context.",
+    "Let the spreadsheet do the lookup for me.",
+)
+
+
+class Cohort:
+    """The people's side of the story, acting through the stage's driver as time passes."""
+
+    def __init__(self, stage: Stage, options: DemoOptions) -> None:
+        self.stage = stage
+        self.driver = stage.driver
+        self.workspace = stage.workspace
+        self.admin = stage.workspace.admin.user_id
+        self.seed = options.seed
+        self.weeks = options.weeks
+        self.start = stage.clock.now()
+        self.end = self.start + timedelta(weeks=options.weeks)
+        self._seen = 0  # driver events already reacted to
+        self.dm_owner: dict[str, str] = {}
+        self.group_members: dict[str, tuple[str, ...]] = {}
+        self.pairs: list[tuple[str, ...]] = []
+        self.mode: dict[frozenset[str], Mode] = {}
+        self.decisions: dict[tuple[frozenset[str], str], Decision] = {}
+        self.first_week: dict[frozenset[str], str] = {}
+        self.paused: set[str] = set()
+        # Whose conversations the story transcript shows in full.
+        self.story: set[str] = {self.admin}
+        self.cast_chosen = False
+
+    async def run(self, on_progress: Callable[[datetime], None]) -> None:
+        """The whole story: joining, the weeks of the program, HR's look at the end."""
+        self.driver.sync()
+        self.dm_owner = {self.driver.dm_channel(p.user_id): p.user_id for p in self.workspace}
+        self.schedule_joining()
+        await self.stage.play(self.end, self.react, on_progress)
+        await self.finale()
+        await self.stage.settle(self.react)
+
+    def rng_for(self, *key: object) -> random.Random:
+        """A generator for one decision: the same seed and key decide the same way, whatever
+        order the bot's messages arrived in."""
+        return random.Random(f"{self.seed}:{key!r}")
+
+    def later(self, rng: random.Random, low_hours: float, high_hours: float) -> datetime:
+        return self.stage.clock.now() + timedelta(hours=rng.uniform(low_hours, high_hours))
+
+    async def submit(self, user: str, answers: Mapping[str, Any], what: str) -> None:
+        """Submit the open modal, which must accept it."""
+        outcome = await self.driver.submit(user, answers)
+        if outcome.errors:
+            raise DriverError(f"{what} was refused: {outcome.errors}")
+
+    # ---- joining and the first round -------------------------------------------------------------
+
+    def schedule_joining(self) -> None:
+        participants = self.workspace.participants
+        spacing = timedelta(minutes=min(3.0, 240.0 / max(1, len(participants))))
+        moment = self.start + timedelta(minutes=30)
+        for index, person in enumerate(participants):
+            moment += spacing
+            join = partial(self.join, person, stumble=index == 0)
+            self.stage.at(moment, f"{person.name} joining", join)
+        self.stage.at(moment + timedelta(minutes=45), "HR proposing a round", self.propose)
+
+    async def join(self, person: Person, *, stumble: bool) -> None:
+        outcome = await self.driver.command(person.user_id, "join")
+        if not outcome.of("modal"):
+            raise DriverError(f"/rotnem join opened no modal for {person.name}")
+        answers = profile_answers(person)
+        if stumble:
+            # The classic first try: the role picked, nothing else filled in.
+            self.story.add(person.user_id)
+            role = "How would you like to take part?"
+            refused = await self.driver.submit(person.user_id, {role: answers[role]})
+            if not refused.errors:
+                raise DriverError("a profile without tools or department was accepted")
+        await self.submit(person.user_id, answers, f"{person.name}'s profile")
+
+    async def propose(self) -> None:
+        outcome = await self.driver.command(self.admin, "admin pair")
+        proposal = self.driver.last_ephemeral(self.admin, button="Approve and introduce")
+        if proposal is None:
+            texts = [e.text[:80] for e in outcome.of("ephemeral")]
+            raise DriverError(f"no proposal with “Approve and introduce” reached HR: {texts}")
+        approve = partial(self.driver.click, self.admin, "Approve and introduce", message=proposal)
+        when = self.stage.clock.now() + timedelta(minutes=12)
+        self.stage.at(when, "HR approving the round", approve)
+
+    # ---- reading what the bot sent ---------------------------------------------------------------
+
+    def react(self) -> None:
+        """Read the bot's new messages and put people's answers to them on the agenda."""
+        self.driver.sync()
+        events = self.driver.events
+        new, self._seen = events[self._seen :], len(events)
+        for event in new:
+            if event.kind != "message" or not event.channel:
+                continue
+            owner = self.dm_owner.get(event.channel)
+            blocks = event.blocks
+            if owner is not None:
+                if has_button(blocks, "We met"):
+                    self.on_checkin(owner, event)
+                elif has_button(blocks, "Nudge them"):
+                    self.on_stall_alert(event)
+                elif has_button(blocks, "Yes, pair me again"):
+                    self.on_cycle_end(owner, event)
+            elif has_button(blocks, "We've scheduled our first session"):
+                self.on_intro(event)
+        if self.pairs and not self.cast_chosen:
+            self.choose_cast()
+
+    def current(self, event: Event) -> Event:
+        """The message as it reads now (it may have been edited since it arrived)."""
+        stored = self.driver.messages.get(event.channel or "", {}).get(event.ts or "")
+        if stored is None:
+            return event
+        return Event(
+            seq=event.seq,
+            kind="message",
+            at=event.at,
+            channel=stored.channel,
+            ts=stored.ts,
+            text=stored.text,
+            blocks=tuple(stored.blocks),
+        )
+
+    def click_later(
+        self,
+        user: str,
+        button: str,
+        event: Event,
+        when: datetime,
+        then: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        """Click ``button`` on the message at ``when``, then fill the modal it opens."""
+
+        async def click() -> None:
+            message = self.current(event)
+            if not has_button(message.blocks, button):
+                return  # answered meanwhile (or the pair ended): nothing left to click
+            outcome = await self.driver.click(user, button, message=message)
+            # No modal means the bot answered otherwise (the pair ended meanwhile, say): the
+            # person reads that, and the transcript shows it.
+            if then is not None and outcome.of("modal"):
+                await then()
+
+        self.stage.at(when, f"{self.workspace.name_of(user)} clicking “{button}”", click)
+
+    def on_intro(self, event: Event) -> None:
+        channel = event.channel or ""
+        members = self.stage.people_in(channel)
+        self.group_members[channel] = members
+        self.pairs.append(members)
+        self.mode.setdefault(frozenset(members), "steady")
+        rng = self.rng_for("intro", sorted(members))
+        if rng.random() < 0.6:
+            clicker = rng.choice(sorted(members))
+            when = self.later(rng, 1, 8)
+            self.click_later(clicker, "We've scheduled our first session", event, when)
+
+    # ---- the story's parts -----------------------------------------------------------------------
+
+    def choose_cast(self) -> None:
+        """Who plays the story's parts, among the pairs just introduced."""
+        self.cast_chosen = True
+        # By who is in them, not by arrival: the dispatcher sends introductions concurrently.
+        pairs = sorted(tuple(sorted(pair)) for pair in self.pairs)
+        if not pairs:
+            return
+        self.story.update(pairs[0])
+        rest = pairs[1:]
+        weeks = self.weeks
+        if weeks >= 4 and rest:
+            stall = rest.pop(0)
+            self.mode[frozenset(stall)] = "stall"
+            self.story.update(stall)
+        if rest:
+            pauser_pair = rest.pop(0)
+            self.story.update(pauser_pair)
+            week = 2 if weeks >= 3 else 1
+            when = self.start + timedelta(weeks=week - 1, days=1, hours=8, minutes=17)
+            self.stage.at(
+                when, "someone pausing", partial(self.pause, self.learner_of(pauser_pair))
+            )
+        if rest:
+            leaver_pair = rest.pop(0)
+            self.story.update(leaver_pair)
+            week = min(3, weeks)
+            when = self.start + timedelta(weeks=week - 1, days=2, hours=6, minutes=41)
+            self.stage.at(when, "someone leaving", partial(self.leave, sorted(leaver_pair)[0]))
+        if rest and weeks >= 3:
+            cant = rest.pop(0)
+            self.mode[frozenset(cant)] = "cant"
+            self.story.update(cant)
+
+    def learner_of(self, pair: Sequence[str]) -> str:
+        for user in pair:
+            if self.workspace.person(user).role == "learner":
+                return user
+        return sorted(pair)[-1]
+
+    async def pause(self, user: str) -> None:
+        self.paused.add(user)
+        await self.driver.command(user, "pause 2w")
+
+    async def leave(self, user: str) -> None:
+        await self.driver.command(user, "leave")
+        confirm = self.driver.last_ephemeral(user, button="Yes, leave")
+        if confirm is None:
+            raise DriverError("/rotnem leave asked nothing to confirm")
+        await self.driver.click(user, "Yes, leave", message=confirm)
+
+    # ---- check-ins -------------------------------------------------------------------------------
+
+    def decide(self, pair: frozenset[str], week: str) -> Decision:
+        """What a pair did this week (both partners agree on it)."""
+        key = (pair, week)
+        if key in self.decisions:
+            return self.decisions[key]
+        first = self.first_week.setdefault(pair, week)
+        mode = self.mode.get(pair, "steady")
+        roll = self.rng_for("week", sorted(pair), week).random()
+        decision: Decision
+        if mode == "stall":
+            decision = "skip" if week == first else "silent"
+        elif mode == "cant" and week != first:
+            decision = "cant"
+            self.mode[pair] = "steady"
+        elif roll < 0.74:
+            decision = "met"
+        elif roll < 0.86:
+            decision = "not_yet"
+        elif roll < 0.96:
+            decision = "skip"
+        else:
+            decision = "silent"
+        self.decisions[key] = decision
+        return decision
+
+    def on_checkin(self, user: str, event: Event) -> None:
+        found = _MENTION.search(event.text)
+        if found is None:
+            return
+        pair = frozenset({user, found.group(1)})
+        week = (event.at - self.start).days // 7
+        decision = self.decide(pair, str(week))
+        again = event.text.startswith("As promised")
+        if user in self.paused:
+            decision = "skip"
+        if decision == "not_yet" and again:
+            decision = "met"
+        rng = self.rng_for("answer", user, week, again)
+        if decision == "met" and rng.random() < 0.1:
+            return  # one partner forgets to answer; the other's report counts for both
+        if decision == "silent":
+            return
+        if decision == "cant" and user != self.learner_of(tuple(pair)):
+            decision = "skip"  # the learner tells HR; the guide just skips the week
+        button, low, high = ANSWERS[decision]
+        then = {"met": partial(self.report, user), "cant": partial(self.cant, user)}
+        self.click_later(user, button, event, self.later(rng, low, high), then.get(decision))
+
+    async def report(self, user: str) -> None:
+        """Fill in the session report that "We met" opened."""
+        rng = self.rng_for("report", user, self.stage.clock.now().date().isoformat())
+        view = self.driver.modal(user)
+        if "What did you cover?" not in input_blocks(view):
+            return  # a notice (the check-in closed meanwhile), not the session's questions
+        tools = [t for t in options_of(view, "What did you cover?") if t != "Something else"]
+        answers: dict[str, Any] = {}
+        if tools and rng.random() < 0.9:
+            answers["What did you cover?"] = rng.choice(tools)
+        else:
+            answers["What did you cover?"] = "Something else"
+            answers["Something else: what?"] = rng.choice(OTHER_TOPICS)
+        answers["How useful was it for you?"] = rng.choices(
+            ["5", "4", "3", "2"], weights=[45, 35, 15, 5]
+        )[0]
+        if rng.random() < 0.6:
+            answers["What did you learn?"] = rng.choice(LEARNED)
+        if rng.random() < 0.05:
+            answers["A private note to HR"] = "Great pairing & very patient — thank you!"
+        await self.submit(user, answers, "the session report")
+
+    async def cant(self, user: str) -> None:
+        """Tell HR, in the modal "We can't make this work" opened, why it does not work."""
+        if "What should happen?" not in input_blocks(self.driver.modal(user)):
+            return
+        answers = {
+            "What should happen?": "Just tell HR",
+            "Why? (private, for HR only)": "Our calendars never line up across time zones.",
+        }
+        await self.submit(user, answers, "“We can't make this work”")
+
+    def on_stall_alert(self, event: Event) -> None:
+        for pair, mode in self.mode.items():
+            if mode == "stall":
+                self.mode[pair] = "steady"  # HR's nudge works: they meet again
+        rng = self.rng_for("stall", event.at.date().isoformat())
+        self.click_later(self.admin, "Nudge them", event, self.later(rng, 1, 4))
+
+    def on_cycle_end(self, user: str, event: Event) -> None:
+        rng = self.rng_for("cycle", user)
+        button = "Yes, pair me again" if rng.random() < 0.7 else "Take a break"
+        self.click_later(user, button, event, self.later(rng, 2, 24))
+
+    # ---- the end ---------------------------------------------------------------------------------
+
+    async def finale(self) -> None:
+        await self.driver.command(self.admin, "admin stats")
+        for user in self.home_users():
+            await self.driver.open_home(user)
+
+    def home_users(self) -> list[str]:
+        # The first pair by who is in it, as in `choose_cast`: introductions arrive in any order.
+        shown = list(min(tuple(sorted(pair)) for pair in self.pairs)) if self.pairs else []
+        if not shown:
+            shown = [p.user_id for p in self.workspace.participants[:2]]
+        return [*shown[:2], self.admin]
+
+
+def profile_answers(person: Person) -> dict[str, Any]:
+    """The profile modal's answers, by label, for what ``person`` is."""
+    answers: dict[str, Any] = {
+        "How would you like to take part?": ROLE_LABELS[person.role or "learner"],
+        "Department / team": person.department,
+    }
+    if person.teaches:
+        answers["Tools I can teach"] = list(person.teaches)
+        answers["How many learners can you take on?"] = str(person.capacity)
+    if person.learns:
+        answers["Tools I want to learn"] = list(person.learns)
+    if person.share:
+        answers["What I can share in return"] = person.share
+    if person.manager_id:
+        answers["My manager"] = person.manager_id
+    if person.goals:
+        answers["Goals for the program"] = person.goals
+    return answers
