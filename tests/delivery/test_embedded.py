@@ -9,14 +9,13 @@ from bot.deps import build_deps
 from bot.runtime import build_server_app
 from bot.sandbox import FakeSlack
 from bot.services.notices import Rendered
-from tests.delivery.conftest import TEAM
-from tests.harness import test_settings as settings_for
+from tests.factories import TEAM, bot_settings
 
 
 async def test_the_embedded_dispatcher_sends_what_is_enqueued(
     database_url: str, fake_slack: FakeSlack, clock: ManualClock
 ) -> None:
-    settings = settings_for(
+    settings = bot_settings(
         database_url=database_url, slack=fake_slack, rotnem_outbox_poll_seconds=0.05
     )
     deps = build_deps(settings, clock=clock)

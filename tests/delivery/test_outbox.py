@@ -15,13 +15,10 @@ from bot.db import create_engine, create_sessionmaker
 from bot.delivery.outbox import backlog, counts_by_status, enqueue, retry_failed
 from bot.services.notices import Rendered
 from models import OutboxMessage
-from tests.delivery.conftest import TEAM, Outbox
-from tests.harness import RunningBot
-
-BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+from tests.factories import BOTH_BACKENDS, TEAM, Outbox, RunningBot
 
 
-@BOTH
+@BOTH_BACKENDS
 async def test_the_same_key_twice_is_one_row(outbox: Outbox) -> None:
     assert await outbox.add("intro:1", channel="C1")
     assert not await outbox.add("intro:1", channel="C1", text="changed my mind")
@@ -42,7 +39,7 @@ async def test_the_same_key_twice_is_one_row(outbox: Outbox) -> None:
     ]
 
 
-@BOTH
+@BOTH_BACKENDS
 async def test_concurrent_enqueues_of_one_key_give_one_message(outbox: Outbox) -> None:
     async def one(n: int) -> bool:
         async with outbox.sessionmaker.begin() as session:

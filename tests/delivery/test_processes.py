@@ -4,12 +4,10 @@ PostgreSQL, and stopped with SIGTERM. Each message must reach Slack exactly once
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,31 +15,26 @@ from sqlalchemy import func, select
 
 from bot.clock import SystemClock
 from bot.db import create_engine, create_sessionmaker
-from bot.delivery.outbox import METADATA_EVENT_TYPE, enqueue
+from bot.delivery.outbox import enqueue
 from bot.sandbox import FakeSlack
 from bot.services.notices import Rendered
 from models import OutboxMessage
-from tests.delivery.conftest import TEAM
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.factories import BOT_TOKEN, BOTH_BACKENDS, TEAM, bare_environment, deliveries
 
 
 def worker_env(database_url: str, slack: FakeSlack, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        DATABASE_URL=database_url,
-        SLACK_BOT_TOKEN="xoxb-test-token",
-        SLACK_API_URL=slack.api_url,
-        LOG_LEVEL="WARNING",
-        ROTNEM_OUTBOX_POLL_SECONDS="0.05",
-        ROTNEM_OUTBOX_LEASE_SECONDS="5",
-        ROTNEM_POST_RATE_PER_MINUTE="1200",
-        ROTNEM_OUTBOX_CONCURRENCY="4",
-        ROTNEM_OPEN_RATE_PER_MINUTE="600",
-    )
-    env.update(extra)
-    return env
+    settings = {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": slack.api_url,
+        "LOG_LEVEL": "WARNING",
+        "ROTNEM_OUTBOX_POLL_SECONDS": "0.05",
+        "ROTNEM_OUTBOX_LEASE_SECONDS": "5",
+        "ROTNEM_POST_RATE_PER_MINUTE": "1200",
+        "ROTNEM_OUTBOX_CONCURRENCY": "4",
+        "ROTNEM_OPEN_RATE_PER_MINUTE": "600",
+    }
+    return bare_environment(**{**settings, **extra})
 
 
 def start_worker(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
@@ -109,15 +102,7 @@ async def wait_until_drained(database_url: str, timeout: float) -> dict[str, int
         await engine.dispose()
 
 
-def deliveries(slack: FakeSlack) -> Counter[int]:
-    return Counter(
-        int(message["metadata"]["event_payload"]["outbox_id"])
-        for message in slack.messages()
-        if message.get("metadata", {}).get("event_type") == METADATA_EVENT_TYPE
-    )
-
-
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_BACKENDS
 async def test_a_worker_killed_mid_queue_and_restarted_sends_the_rest_once(
     database_url: str, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from bot.ids import ActionId, CallbackId
-from tests.enrollment.conftest import (
+from tests.factories import (
+    ADMIN_ID,
     GUEST,
     GUIDE,
     LEARNER,
+    RunningBot,
     button_ids,
     click_home,
     eventually,
@@ -22,7 +24,6 @@ from tests.enrollment.conftest import (
     submit,
     tool_ids,
 )
-from tests.harness import ADMIN_ID, RunningBot
 
 
 async def open_home(bot: RunningBot, user: str) -> dict[str, Any]:

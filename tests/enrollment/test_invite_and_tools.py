@@ -6,20 +6,19 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.delivery.dispatcher import Dispatcher
 from bot.ids import ActionId, BlockId
-from bot.notice_kinds import notice_kinds
 from bot.sandbox import FakeSlack
 from models import OutboxMessage, Tool
-from tests.enrollment.conftest import (
+from tests.factories import (
+    ADMIN_ID,
     BOT_USER,
     GUEST,
     GUIDE,
     LEARNER,
+    RunningBot,
     eventually,
     eventually_async,
     find_button,
@@ -29,21 +28,22 @@ from tests.enrollment.conftest import (
     profile_answers,
     reply,
     rotnem,
+    rows,
+    start_bot,
     submit,
     tool_ids,
 )
-from tests.harness import ADMIN_ID, RunningBot, start_bot
 
 PROGRAM = "C0PROGRAM1"
 
 
 @pytest.fixture
 async def program_bot(
-    database_url: str, fake_slack: FakeSlack, clock: ManualClock
+    database_url: str, people: FakeSlack, clock: ManualClock
 ) -> AsyncIterator[RunningBot]:
     async with start_bot(
         database_url=database_url,
-        slack=fake_slack,
+        slack=people,
         clock=clock,
         rotnem_program_channel=PROGRAM,
     ) as running:
@@ -63,8 +63,7 @@ async def joined_channel(bot: RunningBot, user: str, channel: str = PROGRAM) -> 
 
 
 async def outbox(bot: RunningBot) -> list[OutboxMessage]:
-    async with bot.deps.sessionmaker() as session:
-        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    return await rows(bot.deps.sessionmaker, OutboxMessage)
 
 
 async def test_joining_the_program_channel_queues_one_invite_with_a_join_button(
@@ -90,10 +89,7 @@ async def test_joining_the_program_channel_queues_one_invite_with_a_join_button(
     assert bot.slack.count("chat.postMessage") == 0, "proactive messages only leave via the outbox"
 
     # The dispatcher delivers it; the person clicks Join, fills the modal, and the invite says so.
-    client = AsyncWebClient(token="xoxb-test-token", base_url=bot.slack.api_url)
-    dispatcher = Dispatcher(
-        sessionmaker=bot.deps.sessionmaker, clock=bot.clock, client=client, kinds=notice_kinds()
-    )
+    dispatcher = bot.dispatcher
     assert await dispatcher.drain() == 1
     dm = bot.slack.dm_channel(GUIDE)
     invite = bot.slack.messages(dm)[-1]

@@ -11,14 +11,16 @@ from sqlalchemy import func, select
 
 from bot.ids import BlockId, CallbackId
 from models import Participant, StateChange
-from tests.enrollment.conftest import (
+from tests.factories import (
     BOT_USER,
     BOTH,
+    BOTH_BACKENDS,
     DELETED,
     GUEST,
     GUIDE,
     LEARNER,
     MANAGER,
+    RunningBot,
     command_modal,
     home_text,
     join,
@@ -32,9 +34,6 @@ from tests.enrollment.conftest import (
     submit,
     tool_ids,
 )
-from tests.harness import RunningBot
-
-BOTH_BACKENDS = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:

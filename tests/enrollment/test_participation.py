@@ -8,9 +8,11 @@ import pytest
 
 from bot.ids import ActionId
 from bot.services.enrollment.lifecycle import resume_due_pauses
-from tests.enrollment.conftest import (
+from tests.factories import (
+    BOTH_BACKENDS,
     GUIDE,
     LEARNER,
+    RunningBot,
     click_ephemeral,
     ephemeral_text,
     eventually,
@@ -23,9 +25,6 @@ from tests.enrollment.conftest import (
     state_log,
     tool_ids,
 )
-from tests.harness import RunningBot
-
-BOTH_BACKENDS = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 async def join_guide(bot: RunningBot) -> None:

@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from bot import __version__
-
-
-def run_rotnem(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def bare_environment(**extra: str) -> dict[str, str]:
-    keep = {"PATH", "HOME", "LANG", "SYSTEMROOT", "PYTHONPATH", "VIRTUAL_ENV"}
-    env = {key: value for key, value in os.environ.items() if key in keep}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    env.update(extra)
-    return env
+from tests.factories import bare_environment, run_rotnem
 
 
 def test_serve_without_tokens_exits_2_with_a_paragraph_naming_the_readme(tmp_path: Path) -> None:

@@ -14,17 +14,14 @@ from bot.jobs.events import forget_old_events_job
 from bot.sandbox import FakeSlack
 from bot.sandbox.signing import sign, url_verification_body
 from models import ProcessedEvent, Workspace
-from tests.harness import ADMIN_ID, RunningBot, start_bot
+from tests.factories import ADMIN_ID, RunningBot, command, count, start_bot
 
 USER = "U0ANA0001"
-CHANNEL = "C0GENERAL1"
 HOME_OPENED = {"type": "app_home_opened", "user": USER, "channel": "D0HOME001", "tab": "home"}
 
 
 async def rotnem(bot: RunningBot, text: str, user: str = USER) -> httpx.Response:
-    return await bot.requester.command(
-        command="/rotnem", user_id=user, channel_id=CHANNEL, text=text
-    )
+    return await command(bot, user, text)
 
 
 async def raw_post(url: str, body: str, headers: dict[str, str]) -> httpx.Response:
@@ -38,8 +35,7 @@ async def get(url: str) -> httpx.Response:
 
 
 async def workspaces(bot: RunningBot) -> int:
-    async with bot.deps.sessionmaker() as session:
-        return int(await session.scalar(select(func.count()).select_from(Workspace)) or 0)
+    return await count(bot.deps.sessionmaker, Workspace)
 
 
 async def test_help_lists_every_subcommand_ephemerally(bot: RunningBot) -> None:

@@ -9,30 +9,18 @@ from typing import Any
 from bot.blocks.checkins import OTHER
 from bot.ids import ActionId, BlockId
 from models import CheckInStatus, Pair, PairSession, SessionReport
-from tests.harness import ADMIN_ID
-from tests.keepalive.conftest import BOTH_BACKENDS, Keep
+from tests.factories import (
+    ADMIN_ID,
+    BOTH_BACKENDS,
+    PAIR_GUIDE,
+    PAIR_LEARNER,
+    Program,
+    asked,
+    last_checkin,
+)
 
-GUIDE, LEARNER = "U0GUIDE1", "U0LEARN1"
+GUIDE, LEARNER = PAIR_GUIDE, PAIR_LEARNER
 SECRET = "secret-note-for-hr-only"
-
-
-async def asked(keep: Keep) -> tuple[int, dict[str, Any], dict[str, Any]]:
-    """A pair, its prompt on Monday and both check-ins on Thursday, delivered."""
-    pair_id = await keep.pair(GUIDE, LEARNER)
-    keep.at(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
-    await keep.tick()
-    await keep.deliver()
-    keep.at(datetime(2026, 12, 3, 9, 59, tzinfo=UTC))
-    await keep.tick()
-    assert await keep.outbox("checkin") == []  # 3 days after Monday 10:00, not before
-    keep.at(datetime(2026, 12, 3, 10, 0, tzinfo=UTC))
-    await keep.tick()
-    await keep.deliver()
-    return pair_id, last_checkin(keep, GUIDE), last_checkin(keep, LEARNER)
-
-
-def last_checkin(keep: Keep, user: str) -> dict[str, Any]:
-    return [m for m in keep.dm(user) if "meet this week" in m["text"]][-1]
 
 
 def buttons(message: dict[str, Any]) -> list[str]:
@@ -44,14 +32,14 @@ def buttons(message: dict[str, Any]) -> list[str]:
     ]
 
 
-async def ephemeral(keep: Keep, user: str, count: int) -> str:
-    await keep.slack.wait_for("response_url", count)
-    return str([r for r in keep.slack.responses()][-1]["text"])
+async def ephemeral(program: Program, user: str, count: int) -> str:
+    """The text of the `count`-th reply (the user's, as only they see it)."""
+    return str((await program.responses(count))[-1]["text"])
 
 
 @BOTH_BACKENDS
-async def test_both_partners_say_we_met_and_share_one_session(keep: Keep) -> None:
-    pair_id, guide_msg, learner_msg = await asked(keep)
+async def test_both_partners_say_we_met_and_share_one_session(program: Program) -> None:
+    pair_id, guide_msg, learner_msg = await asked(program)
     assert f"<@{LEARNER}>" in guide_msg["text"] and f"<@{GUIDE}>" in learner_msg["text"]
     assert buttons(guide_msg) == [
         ActionId.CHECKIN_MET,
@@ -59,8 +47,8 @@ async def test_both_partners_say_we_met_and_share_one_session(keep: Keep) -> Non
         ActionId.CHECKIN_SKIP,
         ActionId.CHECKIN_CANT,
     ]
-    assert (await keep.click(guide_msg, ActionId.CHECKIN_MET, GUIDE)).status_code == 200
-    response = await keep.submit(
+    assert (await program.click(guide_msg, ActionId.CHECKIN_MET, GUIDE)).status_code == 200
+    response = await program.submit(
         GUIDE,
         {
             BlockId.CHECKIN_COVERED: "ChatGPT",
@@ -70,14 +58,16 @@ async def test_both_partners_say_we_met_and_share_one_session(keep: Keep) -> Non
         },
     )
     assert response.status_code == 200 and response.text in ("", "null")
-    updated = last_checkin(keep, GUIDE)
+    updated = last_checkin(program, GUIDE)
     assert buttons(updated) == [] and "We met" in updated["text"] and "ChatGPT" in updated["text"]
-    assert (await keep.click(learner_msg, ActionId.CHECKIN_MET, LEARNER)).status_code == 200
-    bad = await keep.submit(LEARNER, {BlockId.CHECKIN_COVERED: OTHER, BlockId.CHECKIN_RATING: "5"})
+    assert (await program.click(learner_msg, ActionId.CHECKIN_MET, LEARNER)).status_code == 200
+    bad = await program.submit(
+        LEARNER, {BlockId.CHECKIN_COVERED: OTHER, BlockId.CHECKIN_RATING: "5"}
+    )
     assert (
         bad.json()["response_action"] == "errors" and BlockId.CHECKIN_OTHER in bad.json()["errors"]
     )
-    ok = await keep.submit(
+    ok = await program.submit(
         LEARNER,
         {
             BlockId.CHECKIN_COVERED: OTHER,
@@ -86,98 +76,102 @@ async def test_both_partners_say_we_met_and_share_one_session(keep: Keep) -> Non
         },
     )
     assert ok.status_code == 200
-    (session,) = await keep.rows(PairSession, pair_id=pair_id)
-    reports = await keep.rows(SessionReport, session_id=session.id)
+    (session,) = await program.rows(PairSession, pair_id=pair_id)
+    reports = await program.rows(SessionReport, session_id=session.id)
     assert sorted((r.reporter_role, r.tool_name, r.other_text, r.rating) for r in reports) == [
         ("guide", "ChatGPT", None, 4),
         ("learner", None, "Budget approvals", 5),
     ]
     # The private note went nowhere in Slack.
-    assert SECRET not in str(keep.slack.messages()) and SECRET not in str(keep.slack.calls())
+    assert SECRET not in str(program.slack.messages()) and SECRET not in str(program.slack.calls())
     # A stale click on the original message: a polite answer, nothing changes.
-    before = len(keep.slack.responses())
-    await keep.click(guide_msg, ActionId.CHECKIN_SKIP, GUIDE)
-    assert "already answered" in await ephemeral(keep, GUIDE, before + 1)
-    assert [c.status for c in await keep.checkins(GUIDE)] == [CheckInStatus.MET]
+    before = len(program.slack.responses())
+    await program.click(guide_msg, ActionId.CHECKIN_SKIP, GUIDE)
+    assert "already answered" in await ephemeral(program, GUIDE, before + 1)
+    assert [c.status for c in await program.checkins(GUIDE)] == [CheckInStatus.MET]
 
 
-async def test_not_yet_asks_again_once_two_days_later(keep: Keep) -> None:
-    _, guide_msg, learner_msg = await asked(keep)
-    await keep.click(learner_msg, ActionId.CHECKIN_NOT_YET, LEARNER)
-    assert "ask again in 2 days" in last_checkin(keep, LEARNER)["text"]
-    assert buttons(last_checkin(keep, LEARNER)) == []
-    keep.at(datetime(2026, 12, 5, 9, 59, tzinfo=UTC))
-    await keep.tick()
-    assert await keep.outbox("checkin") and len(await keep.outbox("checkin")) == 2
-    keep.at(datetime(2026, 12, 5, 10, 0, tzinfo=UTC))
-    await keep.tick()
-    await keep.tick()
-    await keep.deliver()
-    again = last_checkin(keep, LEARNER)
+async def test_not_yet_asks_again_once_two_days_later(program: Program) -> None:
+    _, guide_msg, learner_msg = await asked(program)
+    await program.click(learner_msg, ActionId.CHECKIN_NOT_YET, LEARNER)
+    assert "ask again in 2 days" in last_checkin(program, LEARNER)["text"]
+    assert buttons(last_checkin(program, LEARNER)) == []
+    program.at(datetime(2026, 12, 5, 9, 59, tzinfo=UTC))
+    await program.tick()
+    assert await program.outbox("checkin") and len(await program.outbox("checkin")) == 2
+    program.at(datetime(2026, 12, 5, 10, 0, tzinfo=UTC))
+    await program.tick()
+    await program.tick()
+    await program.deliver()
+    again = last_checkin(program, LEARNER)
     assert "asking again" in again["text"] and len(buttons(again)) == 4
     # The first message's buttons no longer count.
-    before = len(keep.slack.responses())
-    await keep.click(learner_msg, ActionId.CHECKIN_SKIP, LEARNER)
-    assert "out of date" in await ephemeral(keep, LEARNER, before + 1)
-    await keep.click(again, ActionId.CHECKIN_NOT_YET, LEARNER)
-    (checkin,) = await keep.checkins(LEARNER)
+    before = len(program.slack.responses())
+    await program.click(learner_msg, ActionId.CHECKIN_SKIP, LEARNER)
+    assert "out of date" in await ephemeral(program, LEARNER, before + 1)
+    await program.click(again, ActionId.CHECKIN_NOT_YET, LEARNER)
+    (checkin,) = await program.checkins(LEARNER)
     assert checkin.status == CheckInStatus.NOT_YET and checkin.attempt == 2
-    keep.clock.advance(timedelta(days=3))
-    await keep.tick()
-    assert len(await keep.outbox("checkin")) == 3  # asked again only once
+    program.clock.advance(timedelta(days=3))
+    await program.tick()
+    assert len(await program.outbox("checkin")) == 3  # asked again only once
     # Skip on the guide's side: recorded, no reminder.
-    await keep.click(guide_msg, ActionId.CHECKIN_SKIP, GUIDE)
-    assert [c.status for c in await keep.checkins(GUIDE)] == [CheckInStatus.SKIPPED]
+    await program.click(guide_msg, ActionId.CHECKIN_SKIP, GUIDE)
+    assert [c.status for c in await program.checkins(GUIDE)] == [CheckInStatus.SKIPPED]
 
 
-async def test_no_reminder_or_new_check_in_once_the_pair_reported(keep: Keep) -> None:
-    pair_id, guide_msg, learner_msg = await asked(keep)
-    await keep.click(learner_msg, ActionId.CHECKIN_NOT_YET, LEARNER)
-    await keep.click(guide_msg, ActionId.CHECKIN_MET, GUIDE)
-    await keep.submit(GUIDE, {BlockId.CHECKIN_COVERED: "LinkedIn", BlockId.CHECKIN_RATING: "3"})
-    keep.clock.advance(timedelta(days=3))
-    await keep.tick()
-    assert await keep.checkin_now() == 0
-    assert len(await keep.outbox("checkin")) == 2
-    (checkin,) = await keep.checkins(LEARNER)
+async def test_no_reminder_or_new_check_in_once_the_pair_reported(program: Program) -> None:
+    pair_id, guide_msg, learner_msg = await asked(program)
+    await program.click(learner_msg, ActionId.CHECKIN_NOT_YET, LEARNER)
+    await program.click(guide_msg, ActionId.CHECKIN_MET, GUIDE)
+    await program.submit(GUIDE, {BlockId.CHECKIN_COVERED: "LinkedIn", BlockId.CHECKIN_RATING: "3"})
+    program.clock.advance(timedelta(days=3))
+    await program.tick()
+    assert await program.checkin_now() == 0
+    assert len(await program.outbox("checkin")) == 2
+    (checkin,) = await program.checkins(LEARNER)
     assert checkin.reminded_at is not None and checkin.status == CheckInStatus.NOT_YET
-    assert len(await keep.rows(PairSession, pair_id=pair_id)) == 1
+    assert len(await program.rows(PairSession, pair_id=pair_id)) == 1
 
 
 @BOTH_BACKENDS
-async def test_cant_make_it_ends_the_pair_tells_hr_and_not_the_partner_why(keep: Keep) -> None:
-    pair_id, guide_msg, learner_msg = await asked(keep)
-    await keep.click(learner_msg, ActionId.CHECKIN_CANT, LEARNER)
-    missing = await keep.submit(LEARNER, {BlockId.CANT_REASON: "x"})
+async def test_cant_make_it_ends_the_pair_tells_hr_and_not_the_partner_why(
+    program: Program,
+) -> None:
+    pair_id, guide_msg, learner_msg = await asked(program)
+    await program.click(learner_msg, ActionId.CHECKIN_CANT, LEARNER)
+    missing = await program.submit(LEARNER, {BlockId.CANT_REASON: "x"})
     assert missing.json()["errors"].keys() == {BlockId.CANT_CHOICE}
     reason = "we never find a slot, private"
-    response = await keep.submit(LEARNER, {BlockId.CANT_CHOICE: "end", BlockId.CANT_REASON: reason})
+    response = await program.submit(
+        LEARNER, {BlockId.CANT_CHOICE: "end", BlockId.CANT_REASON: reason}
+    )
     assert response.status_code == 200
-    assert "can't make this work" in last_checkin(keep, LEARNER)["text"]
-    assert (await keep.pair_row(pair_id)).ended_at is not None
-    await keep.deliver()
-    hr = [m for m in keep.dm(ADMIN_ID) if "can't work" in m["text"]]
+    assert "can't make this work" in last_checkin(program, LEARNER)["text"]
+    assert (await program.pair_row(pair_id)).ended_at is not None
+    await program.deliver()
+    hr = [m for m in program.dm(ADMIN_ID) if "can't work" in m["text"]]
     assert len(hr) == 1 and reason in str(hr[0]["blocks"])
-    partner = [m for m in keep.dm(GUIDE) if "has ended" in m["text"]]
+    partner = [m for m in program.dm(GUIDE) if "has ended" in m["text"]]
     assert len(partner) == 1 and reason not in str(
-        keep.slack.messages(keep.slack.dm_channel(GUIDE))
+        program.slack.messages(program.slack.dm_channel(GUIDE))
     )
     # The guide's check-in belongs to an ended pair now.
-    before = len(keep.slack.responses())
-    await keep.click(guide_msg, ActionId.CHECKIN_MET, GUIDE)
-    assert "nothing changed" in await ephemeral(keep, GUIDE, before + 1)
+    before = len(program.slack.responses())
+    await program.click(guide_msg, ActionId.CHECKIN_MET, GUIDE)
+    assert "nothing changed" in await ephemeral(program, GUIDE, before + 1)
 
 
 async def test_tell_hr_only_keeps_the_pair_and_someone_elses_button_changes_nothing(
-    keep: Keep,
+    program: Program,
 ) -> None:
-    pair_id, guide_msg, _ = await asked(keep)
-    before = len(keep.slack.responses())
-    await keep.click(guide_msg, ActionId.CHECKIN_SKIP, LEARNER)  # not the learner's check-in
-    assert "someone else's" in await ephemeral(keep, LEARNER, before + 1)
-    await keep.click(guide_msg, ActionId.CHECKIN_CANT, GUIDE)
-    await keep.submit(GUIDE, {BlockId.CANT_CHOICE: "tell_hr"})
-    (pair,) = await keep.rows(Pair, id=pair_id)
+    pair_id, guide_msg, _ = await asked(program)
+    before = len(program.slack.responses())
+    await program.click(guide_msg, ActionId.CHECKIN_SKIP, LEARNER)  # not the learner's check-in
+    assert "someone else's" in await ephemeral(program, LEARNER, before + 1)
+    await program.click(guide_msg, ActionId.CHECKIN_CANT, GUIDE)
+    await program.submit(GUIDE, {BlockId.CANT_CHOICE: "tell_hr"})
+    (pair,) = await program.rows(Pair, id=pair_id)
     assert pair.ended_at is None
-    assert [c.cant_make_it_choice for c in await keep.checkins(GUIDE)] == ["tell_hr"]
-    assert len(await keep.outbox("checkin_cant_make_it")) == 1
+    assert [c.cant_make_it_choice for c in await program.checkins(GUIDE)] == ["tell_hr"]
+    assert len(await program.outbox("checkin_cant_make_it")) == 1

@@ -6,105 +6,57 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from bot.ids import ActionId, BlockId
 from bot.services.program.exports import PAIR_COLUMNS, SESSION_COLUMNS
-from models import PairSession, SessionReport, SettingsChange, StallAlert
-from tests.foundation.test_cli import bare_environment, run_rotnem
-from tests.harness import ADMIN_ID
-from tests.keepalive.conftest import BOTH_BACKENDS, Keep
-
-NOW = datetime(2026, 12, 14, 12, 0, tzinfo=UTC)  # Monday of 2026-W51
-
-
-async def known_program(keep: Keep) -> dict[str, int]:
-    """Three pairs from Monday 23 Nov: A met this week, B three weeks ago, C never."""
-    pairs = {
-        "A": await keep.pair("U0GA", "U0LA"),
-        "B": await keep.pair("U0GB", "U0LB"),
-        "C": await keep.pair("U0GC", "U0LC"),
-    }
-    rows = [
-        (
-            "A",
-            "2026-W51",
-            NOW,
-            [("guide", "U0GA", "ChatGPT", 4), ("learner", "U0LA", "ChatGPT", 2)],
-        ),
-        (
-            "B",
-            "2026-W48",
-            datetime(2026, 11, 24, 12, tzinfo=UTC),
-            [("learner", "U0LB", "LinkedIn", 5)],
-        ),
-    ]
-    from sqlalchemy import select
-
-    from models import Participant
-
-    async with keep.bot.deps.sessionmaker.begin() as session:
-        ids = dict((await session.execute(select(Participant.user_id, Participant.id))).all())
-        for key, week, at, reports in rows:
-            s = PairSession(
-                team_id=keep.program.team_id, pair_id=pairs[key], iso_week=week, created_at=at
-            )
-            session.add(s)
-            await session.flush()
-            for role, user, tool, rating in reports:
-                session.add(
-                    SessionReport(
-                        team_id=keep.program.team_id,
-                        session_id=s.id,
-                        participant_id=ids[user],
-                        reporter_role=role,
-                        tool_name=tool,
-                        rating=rating,
-                        learned="Shortcuts" if role == "guide" else None,
-                        hr_note="PRIVATE-NOTE" if role == "learner" else None,
-                        created_at=at,
-                    )
-                )
-    keep.at(NOW)
-    return pairs
+from models import SettingsChange, StallAlert
+from tests.factories import (
+    ADMIN_ID,
+    BOTH_BACKENDS,
+    Program,
+    bare_environment,
+    known_program,
+    run_rotnem,
+)
 
 
 @BOTH_BACKENDS
-async def test_stalled_pair_alerts_hr_once_and_the_buttons_work(keep: Keep) -> None:
-    pairs = await known_program(keep)
-    await keep.stalls()
-    await keep.stalls()
-    (alert,) = await keep.rows(StallAlert)
+async def test_stalled_pair_alerts_hr_once_and_the_buttons_work(program: Program) -> None:
+    pairs = await known_program(program)
+    await program.stalls()
+    await program.stalls()
+    (alert,) = await program.rows(StallAlert)
     assert alert.pair_id == pairs["C"] and alert.stall_started_week == "2026-W48"
-    await keep.deliver()
-    (message,) = [m for m in keep.dm(ADMIN_ID) if "no session" in m["text"]]
+    await program.deliver()
+    (message,) = [m for m in program.dm(ADMIN_ID) if "no session" in m["text"]]
     assert "<@U0GC>" in message["text"] and "3 week(s)" in message["text"]
     assert "PRIVATE-NOTE" not in str(message)
-    await keep.click(message, ActionId.STALL_NUDGE, ADMIN_ID)
-    await keep.click(message, ActionId.STALL_NUDGE, ADMIN_ID)
+    await program.click(message, ActionId.STALL_NUDGE, ADMIN_ID)
+    await program.click(message, ActionId.STALL_NUDGE, ADMIN_ID)
     await asyncio.sleep(0.05)
-    assert len(await keep.outbox("stall_nudge")) == 1
-    updated = [m for m in keep.dm(ADMIN_ID) if "no session" in m["text"]][0]
+    assert len(await program.outbox("stall_nudge")) == 1
+    updated = [m for m in program.dm(ADMIN_ID) if "no session" in m["text"]][0]
     assert "friendly nudge" in str(updated["blocks"])
-    await keep.click(updated, ActionId.STALL_TALK, ADMIN_ID)
-    talks = await keep.outbox("stall_talk")
+    await program.click(updated, ActionId.STALL_TALK, ADMIN_ID)
+    talks = await program.outbox("stall_talk")
     assert sorted(tuple(t.open_users or ()) for t in talks) == [
         tuple(sorted((ADMIN_ID, "U0GC"))),
         tuple(sorted((ADMIN_ID, "U0LC"))),
     ]
     # Not an admin: refused.
-    before = len(keep.slack.responses())
-    await keep.click(updated, ActionId.STALL_TALK, "U0GA")
-    await keep.slack.wait_for("response_url", before + 1)
-    assert "Only program admins" in keep.slack.responses()[-1]["text"]
+    before = len(program.slack.responses())
+    await program.click(updated, ActionId.STALL_TALK, "U0GA")
+    await program.slack.wait_for("response_url", before + 1)
+    assert "Only program admins" in program.slack.responses()[-1]["text"]
 
 
-async def test_stats_figures_on_a_known_data_set(keep: Keep) -> None:
-    await known_program(keep)
-    await keep.stalls()  # at-risk pairs are the stalls the stall job found
-    await keep.program.command("admin stats")
-    (answer,) = await keep.program.answers(1)
+async def test_stats_figures_on_a_known_data_set(program: Program) -> None:
+    await known_program(program)
+    await program.stalls()  # at-risk pairs are the stalls the stall job found
+    await program.command("admin stats")
+    (answer,) = await program.answers(1)
     text = answer["text"]
     assert "Guides: 0 active" not in text and "Guides: 3 active, 0 paused, 0 left" in text
     assert "Learners: 3 active, 0 paused, 0 left" in text
@@ -118,10 +70,10 @@ async def test_stats_figures_on_a_known_data_set(keep: Keep) -> None:
 
 
 async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
-    keep: Keep, tmp_path: Path
+    program: Program, tmp_path: Path
 ) -> None:
-    pairs = await known_program(keep)
-    env = bare_environment(DATABASE_URL=str(keep.bot.deps.settings.database_url))
+    pairs = await known_program(program)
+    env = bare_environment(DATABASE_URL=str(program.bot.deps.settings.database_url))
     out = tmp_path / "sessions.csv"
     result = await asyncio.to_thread(
         run_rotnem,
@@ -165,9 +117,9 @@ async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
     )
     assert "PRIVATE-NOTE" not in result.stdout
     # /rotnem admin export: the same files, uploaded to the admin's DM.
-    await keep.program.command("admin export")
-    await keep.slack.wait_for("files.completeUploadExternal", 1, timeout=10)
-    files = keep.slack.files()
+    await program.command("admin export")
+    await program.slack.wait_for("files.completeUploadExternal", 1, timeout=10)
+    files = program.slack.files()
     assert sorted(f.name.split("-")[1] for f in files) == ["pairs", "participants", "sessions"]
     sessions_file = next(f for f in files if "sessions" in f.name)
     assert list(csv.reader(io.StringIO(sessions_file.content.decode())))[1:] == [
@@ -175,10 +127,12 @@ async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
     ]
 
 
-async def test_settings_modal_refuses_bad_values_by_field_and_logs_changes(keep: Keep) -> None:
-    await keep.program.command("admin settings")
-    await keep.slack.wait_for("views.open", 1)
-    view = keep.slack.open_views(ADMIN_ID)[-1]
+async def test_settings_modal_refuses_bad_values_by_field_and_logs_changes(
+    program: Program,
+) -> None:
+    await program.command("admin settings")
+    await program.slack.wait_for("views.open", 1)
+    view = program.slack.open_views(ADMIN_ID)[-1]
     answers = {
         BlockId.SETTINGS_CYCLE_WEEKS: "12",
         BlockId.SETTINGS_NUDGE_DAY: "1",
@@ -188,23 +142,23 @@ async def test_settings_modal_refuses_bad_values_by_field_and_logs_changes(keep:
         BlockId.SETTINGS_TZ: "prefer_close",
         BlockId.SETTINGS_AUTO: "no",
     }
-    bad = await keep.bot.requester.submit_view(view=view, user_id=ADMIN_ID, answers=answers)
+    bad = await program.bot.requester.submit_view(view=view, user_id=ADMIN_ID, answers=answers)
     errors = bad.json()["errors"]
     assert (
         list(errors) == [BlockId.SETTINGS_STALL_WEEKS]
         and "Stall alert" in errors[BlockId.SETTINGS_STALL_WEEKS]
     )
     answers[BlockId.SETTINGS_STALL_WEEKS] = "4"
-    ok = await keep.bot.requester.submit_view(view=view, user_id=ADMIN_ID, answers=answers)
+    ok = await program.bot.requester.submit_view(view=view, user_id=ADMIN_ID, answers=answers)
     assert ok.status_code == 200 and ok.text in ("", "null")
-    changes = await keep.rows(SettingsChange)
+    changes = await program.rows(SettingsChange)
     assert sorted((c.field, c.old_value, c.new_value, c.actor_id) for c in changes) == [
         ("nudge_hour", "10", "9", ADMIN_ID),
         ("nudge_weekday", "0", "1", ADMIN_ID),
         ("stall_weeks", "3", "4", ADMIN_ID),
     ]
-    await keep.slack.wait_for("chat.postMessage", 1)
-    assert "Monday → Tuesday" in str(keep.dm(ADMIN_ID)[-1]["blocks"])
+    await program.slack.wait_for("chat.postMessage", 1)
+    assert "Monday → Tuesday" in str(program.dm(ADMIN_ID)[-1]["blocks"])
     # A non-admin cannot open it.
-    await keep.program.command("admin settings", user="U0NOBODY1")
-    assert len(keep.slack.open_views()) == 1
+    await program.command("admin settings", user="U0NOBODY1")
+    assert len(program.slack.open_views()) == 1

@@ -10,29 +10,29 @@ from bot.services.enrollment import lifecycle
 from bot.services.prompts.chooser import CatalogueEntry, PastPrompt, choose_prompt
 from bot.services.prompts.history import PairHistory
 from models import WeeklyPrompt
-from tests.keepalive.conftest import BOTH_BACKENDS, Keep
+from tests.factories import BOTH_BACKENDS, Program
 
 TOKYO, LONDON, NEW_YORK = "Asia/Tokyo", "Europe/London", "America/New_York"
 
 
-async def three_zones(keep: Keep) -> dict[str, int]:
+async def three_zones(program: Program) -> dict[str, int]:
     return {
-        TOKYO: await keep.pair("U0G1", "U0L1", TOKYO),
-        LONDON: await keep.pair("U0G2", "U0L2", LONDON),
-        NEW_YORK: await keep.pair("U0G3", "U0L3", NEW_YORK),
+        TOKYO: await program.pair("U0G1", "U0L1", TOKYO),
+        LONDON: await program.pair("U0G2", "U0L2", LONDON),
+        NEW_YORK: await program.pair("U0G3", "U0L3", NEW_YORK),
     }
 
 
-async def test_prompts_arrive_on_monday_10_00_in_each_learners_zone(keep: Keep) -> None:
-    keep.at(datetime(2026, 11, 23, 16, 0, tzinfo=UTC))  # after this Monday's nudges everywhere
-    pairs = await three_zones(keep)
+async def test_prompts_arrive_on_monday_10_00_in_each_learners_zone(program: Program) -> None:
+    program.at(datetime(2026, 11, 23, 16, 0, tzinfo=UTC))  # after this Monday's nudges everywhere
+    pairs = await three_zones(program)
     sent_at: dict[str, datetime] = {}
     moment = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)  # Sunday: last week's nudges are past
     while moment <= datetime(2026, 12, 1, 0, 0, tzinfo=UTC):
-        keep.at(moment)
-        await keep.tick()
+        program.at(moment)
+        await program.tick()
         for tz, pair_id in pairs.items():
-            if tz not in sent_at and await keep.prompts_of(pair_id):
+            if tz not in sent_at and await program.prompts_of(pair_id):
                 sent_at[tz] = moment
         moment += timedelta(minutes=30)
     # 10:00 local: Tokyo is UTC+9, London UTC+0, New York UTC-5 in winter.
@@ -41,27 +41,27 @@ async def test_prompts_arrive_on_monday_10_00_in_each_learners_zone(keep: Keep) 
         LONDON: datetime(2026, 11, 30, 10, 0, tzinfo=UTC),
         NEW_YORK: datetime(2026, 11, 30, 15, 0, tzinfo=UTC),
     }
-    await keep.deliver()
+    await program.deliver()
     for pair_id in pairs.values():
-        (row,) = await keep.prompts_of(pair_id)
+        (row,) = await program.prompts_of(pair_id)
         assert row.iso_week == "2026-W49" and row.direction == "teach"
-        channel = (await keep.pair_row(pair_id)).group_channel_id
+        channel = (await program.pair_row(pair_id)).group_channel_id
         assert channel is not None and row.channel == channel
-        (post,) = [p for p in keep.group_posts(channel) if "teach me a tool" in p["text"]]
+        (post,) = [p for p in program.posts(channel) if "teach me a tool" in p["text"]]
         assert "20-minute exercise" in str(post["blocks"])
 
 
 @BOTH_BACKENDS
-async def test_alternates_never_repeats_and_never_sends_twice(keep: Keep) -> None:
-    pair_id = await keep.pair("U0G1", "U0L1", LONDON, tools=("ChatGPT", "LinkedIn", "Canva"))
+async def test_alternates_never_repeats_and_never_sends_twice(program: Program) -> None:
+    pair_id = await program.pair("U0G1", "U0L1", LONDON, tools=("ChatGPT", "LinkedIn", "Canva"))
     start = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
     for week in range(6):
-        keep.at(start + timedelta(weeks=week))
-        await keep.tick()
-        await keep.tick()  # a second run in the same minute
-        keep.at(start + timedelta(weeks=week, days=2))
-        await keep.tick()  # and later in the week
-    rows = await keep.prompts_of(pair_id)
+        program.at(start + timedelta(weeks=week))
+        await program.tick()
+        await program.tick()  # a second run in the same minute
+        program.at(start + timedelta(weeks=week, days=2))
+        await program.tick()  # and later in the week
+    rows = await program.prompts_of(pair_id)
     assert [r.direction for r in rows] == ["teach", "mirror"] * 3
     assert len({r.prompt_id for r in rows}) == 6
     # Each teach week covers a tool of the overlap not covered yet.
@@ -70,71 +70,71 @@ async def test_alternates_never_repeats_and_never_sends_twice(keep: Keep) -> Non
         "ChatGPT",
         "LinkedIn",
     ]
-    assert len(await keep.outbox("prompt")) == 6
-    await keep.deliver()
-    channel = (await keep.pair_row(pair_id)).group_channel_id
-    weekly = [p for p in keep.group_posts(channel) if "This week" in str(p["blocks"])]
+    assert len(await program.outbox("prompt")) == 6
+    await program.deliver()
+    channel = (await program.pair_row(pair_id)).group_channel_id
+    weekly = [p for p in program.posts(channel) if "This week" in str(p["blocks"])]
     assert len(weekly) == 6
 
 
-async def test_paused_pairs_get_nothing_that_week(keep: Keep) -> None:
-    pair_id = await keep.pair("U0G1", "U0L1", LONDON)
-    async with keep.bot.deps.sessionmaker.begin() as session:
+async def test_paused_pairs_get_nothing_that_week(program: Program) -> None:
+    pair_id = await program.pair("U0G1", "U0L1", LONDON)
+    async with program.bot.deps.sessionmaker.begin() as session:
         await lifecycle.pause(
             session,
-            keep.program.team_id,
+            program.team_id,
             "U0L1",
-            until=keep.clock.now().date() + timedelta(days=10),
-            now=keep.clock.now(),
+            until=program.clock.now().date() + timedelta(days=10),
+            now=program.clock.now(),
             via="test",
         )
-    keep.at(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
-    await keep.tick()
-    (row,) = await keep.prompts_of(pair_id)
+    program.at(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
+    await program.tick()
+    (row,) = await program.prompts_of(pair_id)
     assert row.prompt_id is None and row.skipped_reason == "paused"
     # Back on Wednesday: still nothing this week, the prompt comes next Monday.
-    async with keep.bot.deps.sessionmaker.begin() as session:
+    async with program.bot.deps.sessionmaker.begin() as session:
         await lifecycle.resume(
-            session, keep.program.team_id, "U0L1", now=keep.clock.now(), via="test"
+            session, program.team_id, "U0L1", now=program.clock.now(), via="test"
         )
-    keep.at(datetime(2026, 12, 2, 10, 0, tzinfo=UTC))
-    await keep.tick()
-    assert await keep.nudge_now() == 0
-    assert await keep.outbox("prompt") == []
-    keep.at(datetime(2026, 12, 7, 10, 0, tzinfo=UTC))
-    await keep.tick()
-    rows = await keep.prompts_of(pair_id)
+    program.at(datetime(2026, 12, 2, 10, 0, tzinfo=UTC))
+    await program.tick()
+    assert await program.nudge_now() == 0
+    assert await program.outbox("prompt") == []
+    program.at(datetime(2026, 12, 7, 10, 0, tzinfo=UTC))
+    await program.tick()
+    rows = await program.prompts_of(pair_id)
     assert [r.skipped_reason for r in rows] == ["paused", None]
 
 
 @BOTH_BACKENDS
-async def test_nudge_now_twice_sends_once_even_at_the_same_time(keep: Keep) -> None:
-    pairs = await three_zones(keep)  # introduced this week: the tick leaves them for next week
-    await keep.tick()
-    assert await keep.outbox("prompt") == []
-    results = await asyncio.gather(keep.nudge_now(), keep.nudge_now())
+async def test_nudge_now_twice_sends_once_even_at_the_same_time(program: Program) -> None:
+    pairs = await three_zones(program)  # introduced this week: the tick leaves them for next week
+    await program.tick()
+    assert await program.outbox("prompt") == []
+    results = await asyncio.gather(program.nudge_now(), program.nudge_now())
     assert sorted(results) in ([0, 3], [1, 2], [2, 1], [3, 0]) and sum(results) == 3
-    assert await keep.nudge_now() == 0
-    await keep.tick()
-    assert len(await keep.outbox("prompt")) == 3
+    assert await program.nudge_now() == 0
+    await program.tick()
+    assert len(await program.outbox("prompt")) == 3
     for pair_id in pairs.values():
-        assert len(await keep.prompts_of(pair_id)) == 1
+        assert len(await program.prompts_of(pair_id)) == 1
 
 
 async def test_a_scheduler_down_for_days_or_restarted_sends_once_and_misses_nothing(
-    keep: Keep,
+    program: Program,
 ) -> None:
-    pairs = await three_zones(keep)
-    keep.at(datetime(2026, 11, 30, 10, 30, tzinfo=UTC))  # Tokyo and London are due
-    await keep.tick()
-    assert len(await keep.outbox("prompt")) == 2
+    pairs = await three_zones(program)
+    program.at(datetime(2026, 11, 30, 10, 30, tzinfo=UTC))  # Tokyo and London are due
+    await program.tick()
+    assert len(await program.outbox("prompt")) == 2
     # The process dies; a new one starts on Wednesday (New York's Monday passed meanwhile).
-    keep.at(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))
-    await keep.tick()
-    await keep.tick()
-    keys = sorted(row.dedupe_key for row in await keep.outbox("prompt"))
+    program.at(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))
+    await program.tick()
+    await program.tick()
+    keys = sorted(row.dedupe_key for row in await program.outbox("prompt"))
     assert keys == sorted(f"prompt:{pair_id}:2026-W49" for pair_id in pairs.values())
-    rows = await keep.rows(WeeklyPrompt)
+    rows = await program.rows(WeeklyPrompt)
     ny = next(r for r in rows if r.pair_id == pairs[NEW_YORK])
     assert ny.due_at == datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
 

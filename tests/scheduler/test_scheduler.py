@@ -20,8 +20,7 @@ from bot.scheduler import JOBS, build_scheduler, run_job
 from bot.services.calendar import iso_week
 from bot.services.notices import Rendered
 from models import OutboxMessage
-
-TEAM = "T123ABC456"
+from tests.factories import TEAM
 
 
 @pytest.fixture
