@@ -20,7 +20,7 @@ import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
@@ -52,6 +52,7 @@ from bot.sandbox.serving import serve_locally
 from bot.services import tools
 from bot.services.enrollment.identity import Identity
 from bot.services.enrollment.profile import ProfileInput, save_profile
+from bot.services.enrollment.queries import Profile, Status, ToolRef
 from bot.services.events import remember_workspace
 from bot.services.notices import Notice, Rendered, Sent
 from bot.services.program.settings import defaults_from
@@ -94,6 +95,10 @@ BOT_USER = "U0SOMEBOT"
 DELETED = "U0GONE001"
 GUEST = "U0GUEST01"
 CHANNEL = "C0GENERAL1"
+
+# Someone who has never used the bot, opening its Home tab.
+NEWCOMER = "U0ANA0001"
+HOME_OPENED = {"type": "app_home_opened", "user": NEWCOMER, "channel": "D0HOME001", "tab": "home"}
 
 # A program's channels: where the round is announced, where HR types commands.
 ANNOUNCE = "C0PROGRAM1"
@@ -818,6 +823,30 @@ async def participant_ids(session: AsyncSession) -> dict[str, int]:
     """Participants' row ids by Slack user ID."""
     found = await session.execute(select(Participant.user_id, Participant.id))
     return {user_id: row_id for user_id, row_id in found}
+
+
+# --------------------------------------------------------------------------------------------
+# Values the builders render.
+
+
+def make_profile(**changes: Any) -> Profile:
+    """A participant as features read them: Ana, both ways, with a manager and private goals."""
+    profile = Profile(
+        user_id="U1",
+        team_id="T1",
+        display_name="Ana",
+        tz="Europe/Paris",
+        role=Role.BOTH,
+        department="Ops",
+        capacity=2,
+        status=Status.ACTIVE,
+        joined_at=datetime(2026, 11, 1, tzinfo=UTC),
+        teaches=(ToolRef("Canva", 1),),
+        learns=(ToolRef("Excel formulas", 2), ToolRef("Blender")),
+        manager_id="UBOSS",
+        goals="learn pivot tables",
+    )
+    return replace(profile, **changes)
 
 
 # --------------------------------------------------------------------------------------------

@@ -127,8 +127,3 @@ async def test_a_failing_job_is_logged_and_does_not_stop_the_scheduler(
     with caplog.at_level(logging.ERROR, logger="bot.scheduler"):
         await run_job(Job("test-boom", every(minutes=1), boom), deps)
     assert "Job test-boom failed" in caplog.text
-
-
-def test_iso_week_periods() -> None:
-    assert iso_week(datetime(2026, 11, 23, tzinfo=UTC)) == "2026-W48"
-    assert iso_week(datetime(2027, 1, 1, tzinfo=UTC)) == "2026-W53"

@@ -1,5 +1,6 @@
-"""Real `python -m bot worker` processes: killed with SIGKILL mid-queue, two at once on
-PostgreSQL, and stopped with SIGTERM. Each message must reach Slack exactly once."""
+"""The background half (the dispatcher) where it runs: embedded in `rotnem serve`, and real
+`python -m bot worker` processes killed with SIGKILL mid-queue, two at once on PostgreSQL, and
+stopped with SIGTERM. Each message must reach Slack exactly once."""
 
 from __future__ import annotations
 
@@ -13,13 +14,22 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import SystemClock
+from bot.clock import ManualClock, SystemClock
 from bot.db import create_engine, create_sessionmaker
 from bot.delivery.outbox import enqueue
+from bot.deps import build_deps
+from bot.runtime import build_server_app
 from bot.sandbox import FakeSlack
 from bot.services.notices import Rendered
 from models import OutboxMessage
-from tests.factories import BOT_TOKEN, BOTH_BACKENDS, TEAM, bare_environment, deliveries
+from tests.factories import (
+    BOT_TOKEN,
+    BOTH_BACKENDS,
+    TEAM,
+    bare_environment,
+    bot_settings,
+    deliveries,
+)
 
 
 def worker_env(database_url: str, slack: FakeSlack, **extra: str) -> dict[str, str]:
@@ -171,3 +181,25 @@ async def test_sigterm_releases_in_flight_rows_and_exits_within_ten_seconds(
         leased = await session.scalar(select(func.count()).where(OutboxMessage.status == "sending"))
     await engine.dispose()
     assert leased == 0, "in-flight rows went back to the queue"
+
+
+async def test_the_embedded_dispatcher_sends_what_is_enqueued(
+    database_url: str, fake_slack: FakeSlack, clock: ManualClock
+) -> None:
+    settings = bot_settings(
+        database_url=database_url, slack=fake_slack, rotnem_outbox_poll_seconds=0.05
+    )
+    deps = build_deps(settings, clock=clock)
+    app = build_server_app(deps, background=True)
+    async with app.router.lifespan_context(app):
+        async with deps.sessionmaker.begin() as session:
+            await enqueue(
+                session,
+                team_id=TEAM,
+                dedupe_key="welcome:1",
+                notice=Rendered(text="Welcome to the program"),
+                channel="C0PROGRAM",
+                now=clock.now(),
+            )
+        [call] = await fake_slack.wait_for("chat.postMessage", 1, timeout=10)
+    assert call.args["text"] == "Welcome to the program"

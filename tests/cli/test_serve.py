@@ -1,10 +1,11 @@
-"""The `rotnem` command as an operator runs it: a real subprocess, real exit codes."""
+"""`rotnem serve`, `migrate` and `version` as an operator runs them: a real subprocess, real exit
+codes; and the serve flags as parsed."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot import __version__
+from bot import __version__, cli
 from tests.factories import bare_environment, run_rotnem
 
 
@@ -43,3 +44,10 @@ def test_version_and_migrate(tmp_path: Path) -> None:
     assert (tmp_path / "rotnem.db").exists()
     again = run_rotnem("migrate", env=bare_environment(), cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+
+
+def test_serve_flags() -> None:
+    args = cli._parser().parse_args(["serve", "--no-migrate", "--no-scheduler"])
+    assert args.no_scheduler and args.no_migrate
+    assert not cli._parser().parse_args(["serve"]).no_scheduler
+    assert cli._parser().parse_args(["worker"]).command == "worker"
