@@ -47,7 +47,7 @@ from bot.jobs.prompts import enqueue_prompts, prompts_tick
 from bot.jobs.stalls import stalls_tick
 from bot.notice_kinds import notice_kinds
 from bot.runtime import build_server_app
-from bot.sandbox import FakeSlack, SlackRequester, block_actions_payload
+from bot.sandbox import Call, FakeSlack, SlackRequester, block_actions_payload
 from bot.sandbox.serving import serve_locally
 from bot.services import tools
 from bot.services.enrollment.identity import Identity
@@ -201,6 +201,17 @@ async def deliver_all(dispatcher: Dispatcher, clock: ManualClock, max_rounds: in
         if due > clock.now():
             clock.set(due)
     raise AssertionError("the outbox did not drain")
+
+
+def answer_of(call: Call) -> JSON:
+    """What the fake Slack answered a call (none when the connection was dropped)."""
+    assert call.response is not None, f"{call.method} got no answer"
+    return call.response
+
+
+def posted_to(channel: str) -> Callable[[dict[str, Any]], bool]:
+    """A fault's `when`: calls whose `channel` argument is `channel`."""
+    return lambda args: bool(args["channel"] == channel)
 
 
 def deliveries(slack: FakeSlack) -> Counter[int]:

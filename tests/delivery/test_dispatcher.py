@@ -16,8 +16,10 @@ from tests.factories import (
     BrokenHook,
     IntroForTest,
     Outbox,
+    answer_of,
     deliveries,
     make_config,
+    posted_to,
     seen,
 )
 
@@ -39,7 +41,7 @@ async def test_every_message_once_through_429s_500s_and_dropped_connections(outb
     assert deliveries(outbox.slack) == Counter({row.id: 1 for row in rows})
     assert slack.ratelimited_count("chat.postMessage") == 4
     # Each accepted post carries the row's id, and its answer is stored on the row.
-    by_ts = {call.response["ts"]: call for call in slack.calls("chat.postMessage") if call.ok}
+    by_ts = {answer_of(call)["ts"]: call for call in slack.calls("chat.postMessage") if call.ok}
     for row in rows:
         call = by_ts[row.slack_ts]
         assert call.args["metadata"] == {
@@ -80,9 +82,7 @@ async def test_permanent_errors_are_recorded_and_the_rest_drains(outbox: Outbox)
     for n in range(10):
         await outbox.add(f"good:{n}", channel=f"C{n + 10}")
     for channel, error in gone.items():
-        outbox.slack.fail(
-            "chat.postMessage", error=error, when=lambda a, c=channel: a["channel"] == c
-        )
+        outbox.slack.fail("chat.postMessage", error=error, when=posted_to(channel))
     outbox.slack.fail("chat.postMessage", error="invalid_blocks", when=lambda a: a["text"] == "x")
     outbox.slack.fail("conversations.open", error="user_not_found")
 
@@ -134,7 +134,7 @@ async def test_group_dm_is_opened_first_and_after_send_stores_its_channel(outbox
     [opened] = outbox.slack.calls("conversations.open")
     assert opened.args["users"] == "UMENTEE,UMENTOR"
     assert opened.ok, "opened once; the retry after the 429 reused the stored channel"
-    group = opened.response["channel"]["id"]
+    group = answer_of(opened)["channel"]["id"]
     assert row.status == "sent" and row.slack_channel == group
     assert seen == [(1, group, row.slack_ts, "sent")]
     assert [m["text"] for m in outbox.slack.messages(group)] == ["message intro:1"]
@@ -155,7 +155,7 @@ async def claim_and_die(outbox: Outbox, *, post: bool) -> OutboxMessage:
     [claim] = await dead._claim(1)
     if post:
         await outbox.dispatcher.client.chat_postMessage(
-            channel=claim.row.channel,
+            channel=claim.row.channel or "",
             text=claim.row.notice["text"],
             metadata={
                 "event_type": METADATA_EVENT_TYPE,

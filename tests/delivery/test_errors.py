@@ -10,7 +10,9 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from bot.delivery.errors import classify
 
 
-def api_error(status: int, body: dict[str, object], headers: dict[str, str] | None = None):
+def api_error(
+    status: int, body: dict[str, object], headers: dict[str, str] | None = None
+) -> SlackApiError:
     response = AsyncSlackResponse(
         client=None,
         http_verb="POST",
@@ -20,7 +22,7 @@ def api_error(status: int, body: dict[str, object], headers: dict[str, str] | No
         headers=headers or {},
         status_code=status,
     )
-    return SlackApiError("failed", response)
+    return SlackApiError("failed", response)  # type: ignore[no-untyped-call]
 
 
 @pytest.mark.parametrize(

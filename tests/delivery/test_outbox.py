@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -82,7 +83,7 @@ async def test_notices_and_validation(outbox: Outbox) -> None:
             open_users=["U2", "U1", "U1"],
             now=outbox.clock.now(),
         )
-        bad = dict(team_id=TEAM, notice=Rendered(text="a"), now=outbox.clock.now())
+        bad: dict[str, Any] = dict(team_id=TEAM, notice=Rendered(text="a"), now=outbox.clock.now())
         with pytest.raises(ValueError, match="exactly one"):
             await enqueue(session, dedupe_key="x", **bad)
         with pytest.raises(ValueError, match="1 to 8"):

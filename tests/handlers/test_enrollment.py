@@ -191,7 +191,9 @@ async def test_each_rule_is_checked_in_the_modal_next_to_its_field(
     bot: RunningBot, answers: dict[str, Any], block_id: str, says: str
 ) -> None:
     view = await open_modal(bot, GUIDE)
-    values = {BlockId(f"profile_{k}"): v for k, v in answers.items() if v is not None}
+    values: dict[str, Any] = {
+        BlockId(f"profile_{k}"): v for k, v in answers.items() if v is not None
+    }
     ack = await submit(bot, GUIDE, view, values)
     assert ack["response_action"] == "errors"
     assert list(ack["errors"]) == [block_id]

@@ -35,7 +35,7 @@ async def test_settings_modal_refuses_bad_values_by_field_and_logs_changes(
     await program.command("admin settings")
     await program.slack.wait_for("views.open", 1)
     view = program.slack.open_views(ADMIN_ID)[-1]
-    answers = {
+    answers: dict[str, str] = {
         BlockId.SETTINGS_CYCLE_WEEKS: "12",
         BlockId.SETTINGS_NUDGE_DAY: "1",
         BlockId.SETTINGS_NUDGE_HOUR: "9",

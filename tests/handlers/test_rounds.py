@@ -69,7 +69,7 @@ async def test_propose_then_approve_introduces_each_pair_once(program: Program) 
         assert "30-minute session within a week" in str(intro["blocks"])
 
     carla_intro = next(
-        program.posts(p.group_channel_id)[0] for p in pairs if p.shared_tools == ["ChatGPT"]
+        program.posts(p.group_channel_id or "")[0] for p in pairs if p.shared_tools == ["ChatGPT"]
     )
     assert "Europe/Paris" in str(carla_intro["blocks"])
     assert "America/New_York" in str(carla_intro["blocks"])
