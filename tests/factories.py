@@ -55,7 +55,7 @@ from bot.services.enrollment.profile import ProfileInput, save_profile
 from bot.services.enrollment.queries import Profile, Status, ToolRef
 from bot.services.events import remember_workspace
 from bot.services.notices import Notice, Rendered, Sent
-from bot.services.program.settings import defaults_from
+from bot.services.program.settings import defaults_from, update_program_settings
 from bot.services.rounds.manual import create_manual_pair
 from models import (
     Base,
@@ -212,6 +212,20 @@ def answer_of(call: Call) -> JSON:
 def posted_to(channel: str) -> Callable[[dict[str, Any]], bool]:
     """A fault's `when`: calls whose `channel` argument is `channel`."""
     return lambda args: bool(args["channel"] == channel)
+
+
+async def enqueue_text(
+    session: AsyncSession, key: str, text: str, *, channel: str, now: datetime
+) -> bool:
+    """A plain-text message to `channel` in TEAM's outbox (the rows' shape does not matter)."""
+    return await enqueue(
+        session,
+        team_id=TEAM,
+        dedupe_key=key,
+        notice=Rendered(text=text),
+        channel=channel,
+        now=now,
+    )
 
 
 def deliveries(slack: FakeSlack) -> Counter[int]:
@@ -707,6 +721,13 @@ class Program:
     async def count(self, model: type[Base]) -> int:
         return await count(self.bot.deps.sessionmaker, model)
 
+    async def update_settings(self, **changes: Any) -> None:
+        """HR changes the program's settings (through the service, as the modal does)."""
+        async with self.bot.deps.sessionmaker.begin() as session:
+            await update_program_settings(
+                session, self.team_id, now=self.clock.now(), actor_id=ADMIN_ID, **changes
+            )
+
     async def outbox(self, kind: str | None = None) -> list[OutboxMessage]:
         if kind is None:
             return await self.rows(OutboxMessage)
@@ -725,7 +746,7 @@ class Program:
         return await self.rows(CheckIn, user_id=user)
 
 
-# Two guides, three learners, a manager: two pairs possible, Eve wants a tool nobody teaches.
+# The people of `cohort`, and the private goals no message may show.
 ANA, BEN, CARLA, DEV, EVE, BOSS = (
     "U0ANA00001",
     "U0BEN00001",
@@ -953,9 +974,12 @@ class Outbox:
 # The `rotnem` command as an operator runs it: a real subprocess, real exit codes.
 
 
+ROTNEM_CLI = (sys.executable, "-m", "bot")
+
+
 def run_rotnem(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [*ROTNEM_CLI, *args],
         env=env,
         cwd=cwd,
         capture_output=True,
@@ -971,3 +995,12 @@ def bare_environment(**extra: str) -> dict[str, str]:
     env["PYTHONPATH"] = str(ROOT)
     env.update(extra)
     return env
+
+
+async def run_cli(
+    program: Program, cwd: Path, *args: str, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`rotnem <args>` against the program's database, in a thread (it runs its own loop)."""
+    url = str(program.bot.deps.settings.database_url)
+    environment = bare_environment(DATABASE_URL=url, **env)
+    return await asyncio.to_thread(run_rotnem, *args, env=environment, cwd=cwd)

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 from datetime import datetime
 from pathlib import Path
 
 from bot.services.program.exports import PAIR_COLUMNS, SESSION_COLUMNS
-from tests.factories import Program, bare_environment, known_program, run_rotnem
+from tests.factories import Program, known_program, run_cli
 
 
 async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
     program: Program, tmp_path: Path
 ) -> None:
     pairs = await known_program(program)
-    env = bare_environment(DATABASE_URL=str(program.bot.deps.settings.database_url))
     out = tmp_path / "sessions.csv"
-    result = await asyncio.to_thread(
-        run_rotnem,
-        "export",
-        "sessions",
-        "--format",
-        "csv",
-        "--output",
-        str(out),
-        env=env,
-        cwd=tmp_path,
+    result = await run_cli(
+        program, tmp_path, "export", "sessions", "--format", "csv", "--output", str(out)
     )
     assert result.returncode == 0, result.stderr
     with out.open(encoding="utf-8", newline="") as f:
@@ -42,7 +32,7 @@ async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
     ]
     assert rows[0]["session_date"] == "2026-12-14"
     assert [r["note_to_hr (PRIVATE)"] for r in rows] == ["", "PRIVATE-NOTE", "PRIVATE-NOTE"]
-    result = await asyncio.to_thread(run_rotnem, "export", "pairs", env=env, cwd=tmp_path)
+    result = await run_cli(program, tmp_path, "export", "pairs")
     assert result.returncode == 0, result.stderr
     pair_rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert tuple(pair_rows[0].keys()) == PAIR_COLUMNS
@@ -53,7 +43,7 @@ async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
     ]
     assert "PRIVATE" not in result.stdout
     assert datetime.fromisoformat(pair_rows[0]["started_at"]).tzinfo is not None
-    result = await asyncio.to_thread(run_rotnem, "export", "participants", env=env, cwd=tmp_path)
+    result = await run_cli(program, tmp_path, "export", "participants")
     people = list(csv.DictReader(io.StringIO(result.stdout)))
     assert sorted(p["user_id"] for p in people) == sorted(
         ["U0GA", "U0LA", "U0GB", "U0LB", "U0GC", "U0LC"]

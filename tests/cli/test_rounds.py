@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 from pathlib import Path
 
@@ -12,16 +11,13 @@ from tests.factories import (
     CARLA,
     EVE,
     Program,
-    bare_environment,
     cohort,
-    run_rotnem,
+    run_cli,
 )
 
 
 async def rotnem(program: Program, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    url = str(program.bot.deps.settings.database_url)
-    env = bare_environment(DATABASE_URL=url, ROTNEM_ADMINS="UADMIN001")
-    return await asyncio.to_thread(run_rotnem, "pair", *args, env=env, cwd=tmp_path)
+    return await run_cli(program, tmp_path, "pair", *args, ROTNEM_ADMINS="UADMIN001")
 
 
 async def test_dry_run_prints_a_table_and_changes_nothing(program: Program, tmp_path: Path) -> None:

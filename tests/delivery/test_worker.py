@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,19 +15,18 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock, SystemClock
 from bot.db import create_engine, create_sessionmaker
-from bot.delivery.outbox import enqueue
 from bot.deps import build_deps
 from bot.runtime import build_server_app
 from bot.sandbox import FakeSlack
-from bot.services.notices import Rendered
 from models import OutboxMessage
 from tests.factories import (
     BOT_TOKEN,
     BOTH_BACKENDS,
-    TEAM,
+    ROTNEM_CLI,
     bare_environment,
     bot_settings,
     deliveries,
+    enqueue_text,
 )
 
 
@@ -49,7 +47,7 @@ def worker_env(database_url: str, slack: FakeSlack, **extra: str) -> dict[str, s
 
 def start_worker(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "worker"],
+        [*ROTNEM_CLI, "worker"],
         env=env,
         cwd=cwd,
         stdout=subprocess.PIPE,
@@ -76,14 +74,7 @@ async def fill(database_url: str, count: int) -> None:
     now = SystemClock().now()
     async with create_sessionmaker(engine).begin() as session:
         for n in range(count):
-            await enqueue(
-                session,
-                team_id=TEAM,
-                dedupe_key=f"fanout:{n}",
-                notice=Rendered(text=f"hello {n}"),
-                channel=f"C{n:06d}",
-                now=now,
-            )
+            await enqueue_text(session, f"fanout:{n}", f"hello {n}", channel=f"C{n:06d}", now=now)
     await engine.dispose()
 
 
@@ -193,13 +184,8 @@ async def test_the_embedded_dispatcher_sends_what_is_enqueued(
     app = build_server_app(deps, background=True)
     async with app.router.lifespan_context(app):
         async with deps.sessionmaker.begin() as session:
-            await enqueue(
-                session,
-                team_id=TEAM,
-                dedupe_key="welcome:1",
-                notice=Rendered(text="Welcome to the program"),
-                channel="C0PROGRAM",
-                now=clock.now(),
+            await enqueue_text(
+                session, "welcome:1", "Welcome to the program", channel="C0PROGRAM", now=clock.now()
             )
         [call] = await fake_slack.wait_for("chat.postMessage", 1, timeout=10)
     assert call.args["text"] == "Welcome to the program"

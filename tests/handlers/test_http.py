@@ -11,19 +11,17 @@ import httpx
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
-from bot.delivery.outbox import enqueue
 from bot.sandbox import FakeSlack
 from bot.sandbox.signing import sign, url_verification_body
-from bot.services.notices import Rendered
 from models import ProcessedEvent, Workspace
 from tests.factories import (
     ADMIN_ID,
     HOME_OPENED,
     NEWCOMER,
-    TEAM,
     RunningBot,
     command,
     count,
+    enqueue_text,
     start_bot,
 )
 
@@ -189,17 +187,9 @@ async def test_healthz_and_commands_when_the_database_is_down(
 
 async def test_healthz_reports_the_outbox_backlog(bot: RunningBot) -> None:
     async with bot.deps.sessionmaker.begin() as session:
-        await enqueue(
-            session,
-            team_id=TEAM,
-            dedupe_key="k",
-            notice=Rendered(text="x"),
-            channel="C1",
-            now=bot.clock.now(),
-        )
+        await enqueue_text(session, "k", "x", channel="C1", now=bot.clock.now())
     bot.clock.advance(timedelta(minutes=2))
-    async with httpx.AsyncClient() as client:
-        response = await client.get(f"{bot.url}/healthz")
+    response = await get(f"{bot.url}/healthz")
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from bot.ids import ActionId
 from bot.jobs.rounds import end_due_cycles_job
 from bot.services.enrollment import lifecycle
-from bot.services.program.settings import update_program_settings
 from models import Participant, Round
 from tests.factories import (
     ADMIN_ID,
@@ -280,15 +279,7 @@ async def test_end_of_cycle_thanks_everyone_and_proposes_the_next_round(
     program: Program,
 ) -> None:
     await cohort(program)
-    async with program.bot.deps.sessionmaker.begin() as session:
-        await update_program_settings(
-            session,
-            program.team_id,
-            now=program.bot.clock.now(),
-            actor_id=ADMIN_ID,
-            cycle_weeks=6,
-            auto_propose_next_round=True,
-        )
+    await program.update_settings(cycle_weeks=6, auto_propose_next_round=True)
     await approve(program)
     await program.deliver_all()
 
@@ -350,14 +341,7 @@ async def test_the_announcement_goes_to_the_channel_hr_set_in_the_program_settin
 ) -> None:
     elsewhere = "C0ELSEWHERE"
     program.slack.add_channel(elsewhere, name="mentoring-news")
-    async with program.bot.deps.sessionmaker.begin() as session:
-        await update_program_settings(
-            session,
-            program.team_id,
-            now=program.bot.clock.now(),
-            actor_id=ADMIN_ID,
-            announce_channel=elsewhere,
-        )
+    await program.update_settings(announce_channel=elsewhere)
     await cohort(program)
     await approve(program)
     await program.deliver_all()

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.config import load_settings
@@ -20,7 +19,7 @@ from bot.scheduler import JOBS, build_scheduler, run_job
 from bot.services.calendar import iso_week
 from bot.services.notices import Rendered
 from models import OutboxMessage
-from tests.factories import TEAM
+from tests.factories import TEAM, rows
 
 
 @pytest.fixture
@@ -48,10 +47,7 @@ async def weekly_digest(deps: Deps) -> None:
 
 
 async def digest_keys(deps: Deps) -> list[str]:
-    async with deps.sessionmaker() as session:
-        return list(
-            await session.scalars(select(OutboxMessage.dedupe_key).order_by(OutboxMessage.id))
-        )
+    return [row.dedupe_key for row in await rows(deps.sessionmaker, OutboxMessage)]
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
