@@ -172,7 +172,12 @@ async def populate(deps: Any, n_pairs: int, rnd: random.Random) -> dict[str, int
                 }
             )
         await bulk(session, Round, rounds_)
-        pairs, prompts, sessions, reports_, checkins = [], [], [], [], []
+        Rows = list[dict[str, Any]]
+        pairs: Rows = []
+        prompts: Rows = []
+        sessions: Rows = []
+        reports_: Rows = []
+        checkins: Rows = []
         pair_id = session_id = 0
         for cycle in range(4):
             start = CYCLE_START - timedelta(weeks=WEEKS * (3 - cycle))

@@ -1,14 +1,18 @@
-"""Shared fixtures: real databases (SQLite and PostgreSQL), the fake Slack, a running bot."""
+"""Shared fixtures: real databases (SQLite and PostgreSQL), the fake Slack, a running bot, a
+program run by HR, and an outbox with its dispatcher. What the fixtures hand out, and every step
+a test takes with it, lives in `tests.factories`."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.clock import ManualClock
+from bot.db import create_engine, create_sessionmaker
+from bot.delivery.dispatcher import DispatchConfig
 from bot.sandbox import FakeSlack
 from tests.databases import (
     Templates,
@@ -17,10 +21,19 @@ from tests.databases import (
     postgres_url,
     require_postgres,
 )
-from tests.harness import RunningBot, start_bot
-
-# A Monday morning, so weekly schedules start from a known place.
-START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+from tests.factories import (
+    ADMIN_ID,
+    ANNOUNCE,
+    START,
+    Outbox,
+    Program,
+    RunningBot,
+    add_people,
+    kinds_with_tests,
+    make_config,
+    make_dispatcher,
+    start_bot,
+)
 
 
 @pytest.fixture(scope="session")
@@ -70,9 +83,55 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
+def people(fake_slack: FakeSlack) -> FakeSlack:
+    """The fake Slack with the workspace's cast (see `add_people`)."""
+    add_people(fake_slack)
+    return fake_slack
+
+
+@pytest.fixture
 async def bot(
-    database_url: str, fake_slack: FakeSlack, clock: ManualClock
+    database_url: str, people: FakeSlack, clock: ManualClock
 ) -> AsyncIterator[RunningBot]:
-    """The real app served over HTTP on 127.0.0.1, talking to the fake Slack."""
-    async with start_bot(database_url=database_url, slack=fake_slack, clock=clock) as running:
+    """The real app served over HTTP on 127.0.0.1, talking to the fake Slack and its cast."""
+    async with start_bot(database_url=database_url, slack=people, clock=clock) as running:
         yield running
+
+
+@pytest.fixture
+async def program(
+    database_url: str, fake_slack: FakeSlack, clock: ManualClock
+) -> AsyncIterator[Program]:
+    """A running bot with an announcement channel and its HR admin; people join through the
+    services (`Program.join`, `Program.pair`)."""
+    fake_slack.add_user(ADMIN_ID, real_name="Hana HR")
+    fake_slack.add_channel(ANNOUNCE, name="reverse-mentoring")
+    async with start_bot(
+        database_url=database_url, slack=fake_slack, clock=clock, rotnem_announce_channel=ANNOUNCE
+    ) as running:
+        yield Program(running)
+
+
+@pytest.fixture
+def dispatch_config() -> DispatchConfig:
+    return make_config()
+
+
+@pytest.fixture
+async def outbox(
+    database_url: str, fake_slack: FakeSlack, clock: ManualClock, dispatch_config: DispatchConfig
+) -> AsyncIterator[Outbox]:
+    """An outbox and a dispatcher in virtual time (with two test notice kinds), no app."""
+    engine = create_engine(database_url)
+    sessionmaker = create_sessionmaker(engine)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+        dispatcher = make_dispatcher(
+            sessionmaker=sessionmaker,
+            clock=clock,
+            slack=fake_slack,
+            http=http,
+            kinds=kinds_with_tests(),
+            config=dispatch_config,
+        )
+        yield Outbox(sessionmaker, clock, fake_slack, dispatcher)
+    await engine.dispose()

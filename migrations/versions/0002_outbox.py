@@ -46,8 +46,7 @@ def upgrade() -> None:
             name=op.f("ck_outbox_messages_status"),
         ),
         sa.CheckConstraint(
-            "channel IS NOT NULL OR open_users IS NOT NULL",
-            name=op.f("ck_outbox_messages_target"),
+            "channel IS NOT NULL OR open_users IS NOT NULL", name=op.f("ck_outbox_messages_target")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_messages")),
         sa.UniqueConstraint(

@@ -39,8 +39,7 @@ def upgrade() -> None:
             "source IN ('matching', 'manual')", name=op.f("ck_pairing_rounds_source")
         ),
         sa.CheckConstraint(
-            "status IN ('proposed', 'approved', 'discarded')",
-            name=op.f("ck_pairing_rounds_status"),
+            "status IN ('proposed', 'approved', 'discarded')", name=op.f("ck_pairing_rounds_status")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pairing_rounds")),
     )

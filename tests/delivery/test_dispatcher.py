@@ -9,32 +9,22 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.outbox import METADATA_EVENT_TYPE
 from models import OutboxMessage
-from tests.delivery.conftest import (
+from tests.factories import (
+    BOTH_BACKENDS,
     BrokenHook,
     IntroForTest,
     Outbox,
-    kinds_with_tests,
+    answer_of,
+    deliveries,
     make_config,
+    posted_to,
     seen,
-    virtual_pacer,
 )
 
-BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
-
-def outbox_ids(outbox: Outbox) -> Counter[int]:
-    """How often each outbox row reached a conversation in the fake Slack."""
-    return Counter(
-        int(message["metadata"]["event_payload"]["outbox_id"])
-        for message in outbox.slack.messages()
-        if message.get("metadata", {}).get("event_type") == METADATA_EVENT_TYPE
-    )
-
-
-@BOTH
+@BOTH_BACKENDS
 async def test_every_message_once_through_429s_500s_and_dropped_connections(outbox: Outbox) -> None:
     for n in range(30):
         await outbox.add(f"note:{n}", channel=f"C{n:04d}")
@@ -48,10 +38,10 @@ async def test_every_message_once_through_429s_500s_and_dropped_connections(outb
 
     rows = await outbox.rows()
     assert {row.status for row in rows} == {"sent"}
-    assert outbox_ids(outbox) == Counter({row.id: 1 for row in rows})
+    assert deliveries(outbox.slack) == Counter({row.id: 1 for row in rows})
     assert slack.ratelimited_count("chat.postMessage") == 4
     # Each accepted post carries the row's id, and its answer is stored on the row.
-    by_ts = {call.response["ts"]: call for call in slack.calls("chat.postMessage") if call.ok}
+    by_ts = {answer_of(call)["ts"]: call for call in slack.calls("chat.postMessage") if call.ok}
     for row in rows:
         call = by_ts[row.slack_ts]
         assert call.args["metadata"] == {
@@ -63,7 +53,7 @@ async def test_every_message_once_through_429s_500s_and_dropped_connections(outb
     assert max(row.attempts for row in rows) <= 3
 
 
-@BOTH
+@BOTH_BACKENDS
 async def test_429_waits_retry_after_for_that_row_and_that_method(outbox: Outbox) -> None:
     await outbox.add("a", channel="C1")
     start = outbox.clock.now()
@@ -82,7 +72,7 @@ async def test_429_waits_retry_after_for_that_row_and_that_method(outbox: Outbox
     assert outbox.clock.now() >= start + timedelta(seconds=30)
 
 
-@BOTH
+@BOTH_BACKENDS
 async def test_permanent_errors_are_recorded_and_the_rest_drains(outbox: Outbox) -> None:
     gone = {"C_ARCHIVED": "is_archived", "C_KICKED": "not_in_channel", "UGONE": "user_not_found"}
     await outbox.add("bad:archived", channel="C_ARCHIVED")
@@ -92,9 +82,7 @@ async def test_permanent_errors_are_recorded_and_the_rest_drains(outbox: Outbox)
     for n in range(10):
         await outbox.add(f"good:{n}", channel=f"C{n + 10}")
     for channel, error in gone.items():
-        outbox.slack.fail(
-            "chat.postMessage", error=error, when=lambda a, c=channel: a["channel"] == c
-        )
+        outbox.slack.fail("chat.postMessage", error=error, when=posted_to(channel))
     outbox.slack.fail("chat.postMessage", error="invalid_blocks", when=lambda a: a["text"] == "x")
     outbox.slack.fail("conversations.open", error="user_not_found")
 
@@ -128,7 +116,7 @@ async def test_transient_failures_back_off_then_give_up_with_the_reason(outbox: 
     assert row.last_error == "gave up after 3 attempts: fatal_error: HTTP 500 (chat.postMessage)"
 
 
-@BOTH
+@BOTH_BACKENDS
 async def test_group_dm_is_opened_first_and_after_send_stores_its_channel(outbox: Outbox) -> None:
     seen.clear()
     for user in ("UMENTOR", "UMENTEE"):
@@ -146,7 +134,7 @@ async def test_group_dm_is_opened_first_and_after_send_stores_its_channel(outbox
     [opened] = outbox.slack.calls("conversations.open")
     assert opened.args["users"] == "UMENTEE,UMENTOR"
     assert opened.ok, "opened once; the retry after the 429 reused the stored channel"
-    group = opened.response["channel"]["id"]
+    group = answer_of(opened)["channel"]["id"]
     assert row.status == "sent" and row.slack_channel == group
     assert seen == [(1, group, row.slack_ts, "sent")]
     assert [m["text"] for m in outbox.slack.messages(group)] == ["message intro:1"]
@@ -163,19 +151,11 @@ async def test_a_failing_hook_still_records_the_message_as_sent(outbox: Outbox) 
 
 async def claim_and_die(outbox: Outbox, *, post: bool) -> OutboxMessage:
     """A dispatcher claims one row, maybe posts it, and dies before recording anything."""
-    dead = Dispatcher(
-        sessionmaker=outbox.sessionmaker,
-        clock=outbox.clock,
-        client=outbox.dispatcher.client,
-        kinds=kinds_with_tests(),
-        config=outbox.dispatcher.config,
-        pacer=virtual_pacer(outbox.clock, outbox.dispatcher.config),
-        owner="dead-host:1:abc",
-    )
+    dead = outbox.another_dispatcher(owner="dead-host:1:abc")
     [claim] = await dead._claim(1)
     if post:
         await outbox.dispatcher.client.chat_postMessage(
-            channel=claim.row.channel,
+            channel=claim.row.channel or "",
             text=claim.row.notice["text"],
             metadata={
                 "event_type": METADATA_EVENT_TYPE,
@@ -185,7 +165,7 @@ async def claim_and_die(outbox: Outbox, *, post: bool) -> OutboxMessage:
     return claim.row
 
 
-@BOTH
+@BOTH_BACKENDS
 async def test_a_row_of_a_dead_process_is_taken_over_after_its_lease(outbox: Outbox) -> None:
     await outbox.add("a", channel="C1")
     await outbox.add("b", channel="C2")
@@ -198,11 +178,11 @@ async def test_a_row_of_a_dead_process_is_taken_over_after_its_lease(outbox: Out
     rows = await outbox.rows()
     assert [r.status for r in rows] == ["sent", "sent"]
     assert rows[0].id == dead_row.id and rows[0].attempts == 2
-    assert outbox_ids(outbox) == Counter({rows[0].id: 1, rows[1].id: 1})
+    assert deliveries(outbox.slack) == Counter({rows[0].id: 1, rows[1].id: 1})
     assert outbox.slack.count("conversations.history") == 1, "looked before re-posting"
 
 
-@BOTH
+@BOTH_BACKENDS
 async def test_a_message_posted_just_before_a_crash_is_found_not_posted_again(
     outbox: Outbox,
 ) -> None:
@@ -214,7 +194,7 @@ async def test_a_message_posted_just_before_a_crash_is_found_not_posted_again(
     assert row.status == "sent" and row.last_error == "found in Slack after an interruption"
     [history] = outbox.slack.calls("conversations.history")
     assert history.args["include_all_metadata"] in (True, "true", "1")
-    assert outbox_ids(outbox) == Counter({dead_row.id: 1})
+    assert deliveries(outbox.slack) == Counter({dead_row.id: 1})
     assert row.slack_ts == outbox.slack.messages("C1")[0]["ts"]
 
 
@@ -228,7 +208,7 @@ async def test_without_history_scope_the_crash_window_can_duplicate_but_never_lo
     await outbox.dispatcher.drain()
     [row] = await outbox.rows()
     assert row.status == "sent"
-    assert outbox_ids(outbox) == Counter({dead_row.id: 2}), "the documented window"
+    assert deliveries(outbox.slack) == Counter({dead_row.id: 2}), "the documented window"
 
 
 async def test_a_dropped_post_is_looked_for_before_it_is_sent_again(outbox: Outbox) -> None:
@@ -262,21 +242,11 @@ async def test_shutdown_releases_rows_it_could_not_finish(outbox: Outbox) -> Non
     assert [c.method for c in outbox.slack.calls()] == ["conversations.history", "chat.postMessage"]
 
 
-@BOTH
+@BOTH_BACKENDS
 async def test_a_row_claimed_by_one_dispatcher_is_skipped_by_another(outbox: Outbox) -> None:
     for n in range(6):
         await outbox.add(f"n{n}", channel=f"C{n}")
-    first, second = (
-        outbox.dispatcher,
-        Dispatcher(
-            sessionmaker=outbox.sessionmaker,
-            clock=outbox.clock,
-            client=outbox.dispatcher.client,
-            kinds=kinds_with_tests(),
-            config=outbox.dispatcher.config,
-            pacer=virtual_pacer(outbox.clock, outbox.dispatcher.config),
-        ),
-    )
+    first, second = outbox.dispatcher, outbox.another_dispatcher()
     a = await first._claim(4)
     b = await second._claim(4)
     assert len(a) == 4 and len(b) == 2

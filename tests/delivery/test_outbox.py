@@ -1,27 +1,20 @@
-"""Enqueuing: one row per dedupe key and workspace, whatever the races; what operators see."""
+"""Enqueuing: one row per dedupe key and workspace, whatever the races; rendering; backlog."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
 
-from bot import cli
-from bot.clock import SystemClock
-from bot.db import create_engine, create_sessionmaker
 from bot.delivery.outbox import backlog, counts_by_status, enqueue, retry_failed
 from bot.services.notices import Rendered
 from models import OutboxMessage
-from tests.delivery.conftest import TEAM, Outbox
-from tests.harness import RunningBot
-
-BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+from tests.factories import BOTH_BACKENDS, TEAM, Outbox
 
 
-@BOTH
+@BOTH_BACKENDS
 async def test_the_same_key_twice_is_one_row(outbox: Outbox) -> None:
     assert await outbox.add("intro:1", channel="C1")
     assert not await outbox.add("intro:1", channel="C1", text="changed my mind")
@@ -42,7 +35,7 @@ async def test_the_same_key_twice_is_one_row(outbox: Outbox) -> None:
     ]
 
 
-@BOTH
+@BOTH_BACKENDS
 async def test_concurrent_enqueues_of_one_key_give_one_message(outbox: Outbox) -> None:
     async def one(n: int) -> bool:
         async with outbox.sessionmaker.begin() as session:
@@ -90,7 +83,7 @@ async def test_notices_and_validation(outbox: Outbox) -> None:
             open_users=["U2", "U1", "U1"],
             now=outbox.clock.now(),
         )
-        bad = dict(team_id=TEAM, notice=Rendered(text="a"), now=outbox.clock.now())
+        bad: dict[str, Any] = dict(team_id=TEAM, notice=Rendered(text="a"), now=outbox.clock.now())
         with pytest.raises(ValueError, match="exactly one"):
             await enqueue(session, dedupe_key="x", **bad)
         with pytest.raises(ValueError, match="1 to 8"):
@@ -166,69 +159,3 @@ async def test_backlog_counts_and_retry_failed(outbox: Outbox) -> None:
         }
     await outbox.dispatcher.drain()
     assert len(outbox.posted()) == 2
-
-
-async def test_rotnem_outbox_commands(
-    database_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    engine = create_engine(database_url)
-    async with create_sessionmaker(engine).begin() as session:
-        now = SystemClock().now()
-        session.add(
-            OutboxMessage(
-                team_id=TEAM,
-                dedupe_key="intro:3",
-                kind="rendered",
-                status="failed",
-                notice={"text": "x"},
-                channel="C1",
-                attempts=1,
-                next_attempt_at=now,
-                last_error="user_not_found (chat.postMessage)",
-                created_at=now,
-                updated_at=now,
-            )
-        )
-    await engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.chdir(tmp_path)
-
-    async def rotnem(*args: str) -> tuple[int, str]:
-        # The CLI runs its own event loop, so it gets a thread of its own.
-        code = await asyncio.to_thread(cli.main, list(args))
-        return code, capsys.readouterr().out
-
-    code, shown = await rotnem("outbox")
-    assert code == 0
-    assert "failed           1" in shown
-    assert "user_not_found" in shown and "'intro:3'" in shown
-    code, retried = await rotnem("outbox", "retry", "--failed")
-    assert code == 0 and "Re-queued 1 failed message(s)." in retried
-    assert "pending          1" in (await rotnem("outbox"))[1]
-    with pytest.raises(SystemExit) as refused:
-        await rotnem("outbox", "retry")
-    assert refused.value.code == 2, "--failed is required"
-
-
-async def test_healthz_reports_the_outbox_backlog(bot: RunningBot) -> None:
-    async with bot.deps.sessionmaker.begin() as session:
-        await enqueue(
-            session,
-            team_id=TEAM,
-            dedupe_key="k",
-            notice=Rendered(text="x"),
-            channel="C1",
-            now=bot.clock.now(),
-        )
-    bot.clock.advance(timedelta(minutes=2))
-    async with httpx.AsyncClient() as client:
-        response = await client.get(f"{bot.url}/healthz")
-    assert response.status_code == 200
-    assert response.json() == {
-        "status": "ok",
-        "database": "ok",
-        "outbox": {"pending": 1, "oldest_pending_age_s": 120.0},
-    }

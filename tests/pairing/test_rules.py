@@ -69,8 +69,7 @@ def test_exclusion_blocks_both_directions() -> None:
 def test_violations_catches_every_breach() -> None:
     both = Participant("b", "b", "both", 1, frozenset({"Excel"}), frozenset({"Excel"}))
     req = MatchRequest(
-        (guide("g"), learner("l1"), learner("l2"), learner("boss"), both),
-        managers={"g": "boss"},
+        (guide("g"), learner("l1"), learner("l2"), learner("boss"), both), managers={"g": "boss"}
     )
     assert violations(req, [pair("g", "l1")]) == []
     assert any("over capacity" in v for v in violations(req, [pair("g", "l1"), pair("g", "l2")]))

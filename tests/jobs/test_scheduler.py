@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.config import load_settings
@@ -20,8 +19,7 @@ from bot.scheduler import JOBS, build_scheduler, run_job
 from bot.services.calendar import iso_week
 from bot.services.notices import Rendered
 from models import OutboxMessage
-
-TEAM = "T123ABC456"
+from tests.factories import TEAM, rows
 
 
 @pytest.fixture
@@ -49,10 +47,7 @@ async def weekly_digest(deps: Deps) -> None:
 
 
 async def digest_keys(deps: Deps) -> list[str]:
-    async with deps.sessionmaker() as session:
-        return list(
-            await session.scalars(select(OutboxMessage.dedupe_key).order_by(OutboxMessage.id))
-        )
+    return [row.dedupe_key for row in await rows(deps.sessionmaker, OutboxMessage)]
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
@@ -128,8 +123,3 @@ async def test_a_failing_job_is_logged_and_does_not_stop_the_scheduler(
     with caplog.at_level(logging.ERROR, logger="bot.scheduler"):
         await run_job(Job("test-boom", every(minutes=1), boom), deps)
     assert "Job test-boom failed" in caplog.text
-
-
-def test_iso_week_periods() -> None:
-    assert iso_week(datetime(2026, 11, 23, tzinfo=UTC)) == "2026-W48"
-    assert iso_week(datetime(2027, 1, 1, tzinfo=UTC)) == "2026-W53"

@@ -1,52 +1,53 @@
-"""Real `python -m bot worker` processes: killed with SIGKILL mid-queue, two at once on
-PostgreSQL, and stopped with SIGTERM. Each message must reach Slack exactly once."""
+"""The background half (the dispatcher) where it runs: embedded in `rotnem serve`, and real
+`python -m bot worker` processes killed with SIGKILL mid-queue, two at once on PostgreSQL, and
+stopped with SIGTERM. Each message must reach Slack exactly once."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import SystemClock
+from bot.clock import ManualClock, SystemClock
 from bot.db import create_engine, create_sessionmaker
-from bot.delivery.outbox import METADATA_EVENT_TYPE, enqueue
+from bot.deps import build_deps
+from bot.runtime import build_server_app
 from bot.sandbox import FakeSlack
-from bot.services.notices import Rendered
 from models import OutboxMessage
-from tests.delivery.conftest import TEAM
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.factories import (
+    BOT_TOKEN,
+    BOTH_BACKENDS,
+    ROTNEM_CLI,
+    bare_environment,
+    bot_settings,
+    deliveries,
+    enqueue_text,
+)
 
 
 def worker_env(database_url: str, slack: FakeSlack, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        DATABASE_URL=database_url,
-        SLACK_BOT_TOKEN="xoxb-test-token",
-        SLACK_API_URL=slack.api_url,
-        LOG_LEVEL="WARNING",
-        ROTNEM_OUTBOX_POLL_SECONDS="0.05",
-        ROTNEM_OUTBOX_LEASE_SECONDS="5",
-        ROTNEM_POST_RATE_PER_MINUTE="1200",
-        ROTNEM_OUTBOX_CONCURRENCY="4",
-        ROTNEM_OPEN_RATE_PER_MINUTE="600",
-    )
-    env.update(extra)
-    return env
+    settings = {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": slack.api_url,
+        "LOG_LEVEL": "WARNING",
+        "ROTNEM_OUTBOX_POLL_SECONDS": "0.05",
+        "ROTNEM_OUTBOX_LEASE_SECONDS": "5",
+        "ROTNEM_POST_RATE_PER_MINUTE": "1200",
+        "ROTNEM_OUTBOX_CONCURRENCY": "4",
+        "ROTNEM_OPEN_RATE_PER_MINUTE": "600",
+    }
+    return bare_environment(**{**settings, **extra})
 
 
 def start_worker(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "worker"],
+        [*ROTNEM_CLI, "worker"],
         env=env,
         cwd=cwd,
         stdout=subprocess.PIPE,
@@ -73,14 +74,7 @@ async def fill(database_url: str, count: int) -> None:
     now = SystemClock().now()
     async with create_sessionmaker(engine).begin() as session:
         for n in range(count):
-            await enqueue(
-                session,
-                team_id=TEAM,
-                dedupe_key=f"fanout:{n}",
-                notice=Rendered(text=f"hello {n}"),
-                channel=f"C{n:06d}",
-                now=now,
-            )
+            await enqueue_text(session, f"fanout:{n}", f"hello {n}", channel=f"C{n:06d}", now=now)
     await engine.dispose()
 
 
@@ -109,15 +103,7 @@ async def wait_until_drained(database_url: str, timeout: float) -> dict[str, int
         await engine.dispose()
 
 
-def deliveries(slack: FakeSlack) -> Counter[int]:
-    return Counter(
-        int(message["metadata"]["event_payload"]["outbox_id"])
-        for message in slack.messages()
-        if message.get("metadata", {}).get("event_type") == METADATA_EVENT_TYPE
-    )
-
-
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_BACKENDS
 async def test_a_worker_killed_mid_queue_and_restarted_sends_the_rest_once(
     database_url: str, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
@@ -186,3 +172,20 @@ async def test_sigterm_releases_in_flight_rows_and_exits_within_ten_seconds(
         leased = await session.scalar(select(func.count()).where(OutboxMessage.status == "sending"))
     await engine.dispose()
     assert leased == 0, "in-flight rows went back to the queue"
+
+
+async def test_the_embedded_dispatcher_sends_what_is_enqueued(
+    database_url: str, fake_slack: FakeSlack, clock: ManualClock
+) -> None:
+    settings = bot_settings(
+        database_url=database_url, slack=fake_slack, rotnem_outbox_poll_seconds=0.05
+    )
+    deps = build_deps(settings, clock=clock)
+    app = build_server_app(deps, background=True)
+    async with app.router.lifespan_context(app):
+        async with deps.sessionmaker.begin() as session:
+            await enqueue_text(
+                session, "welcome:1", "Welcome to the program", channel="C0PROGRAM", now=clock.now()
+            )
+        [call] = await fake_slack.wait_for("chat.postMessage", 1, timeout=10)
+    assert call.args["text"] == "Welcome to the program"

@@ -1,14 +1,22 @@
-"""The App Home tab: newcomer, participant and HR admin views, and its buttons."""
+"""The App Home tab: newcomer, participant and HR admin views, its buttons, and what a pair's
+check-ins show there and in `/rotnem status`."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from bot.ids import ActionId, CallbackId
-from tests.enrollment.conftest import (
+from bot.ids import ActionId, BlockId, CallbackId
+from tests.factories import (
+    ADMIN_ID,
     GUEST,
     GUIDE,
     LEARNER,
+    PAIR_GUIDE,
+    PAIR_LEARNER,
+    Program,
+    RunningBot,
+    asked,
     button_ids,
     click_home,
     eventually,
@@ -22,7 +30,6 @@ from tests.enrollment.conftest import (
     submit,
     tool_ids,
 )
-from tests.harness import ADMIN_ID, RunningBot
 
 
 async def open_home(bot: RunningBot, user: str) -> dict[str, Any]:
@@ -141,3 +148,24 @@ async def test_a_guest_clicking_join_is_told_why_in_a_modal(bot: RunningBot) -> 
     assert notice["callback_id"] == CallbackId.NOTICE
     assert "guest accounts can't join" in notice["blocks"][0]["text"]["text"]
     assert await participant(bot, GUEST) is None
+
+
+async def test_status_and_home_show_sessions_tools_and_next_prompt(program: Program) -> None:
+    _, guide_msg, _ = await asked(program)
+    await program.click(guide_msg, ActionId.CHECKIN_MET, PAIR_GUIDE)
+    await program.submit(
+        PAIR_GUIDE, {BlockId.CHECKIN_COVERED: "LinkedIn", BlockId.CHECKIN_RATING: "5"}
+    )
+    await program.command("status", user=PAIR_LEARNER)
+    (answer,) = await program.answers(1, user=PAIR_LEARNER)
+    text = answer["text"]
+    assert f"Last sessions with <@{PAIR_GUIDE}>: 03 Dec (LinkedIn)" in text
+    assert "Tools covered so far: LinkedIn" in text
+    next_monday = int(datetime(2026, 12, 7, 10, 0, tzinfo=UTC).timestamp())  # London 10:00
+    assert f"<!date^{next_monday}^" in str(answer["blocks"])
+    await program.bot.requester.event(
+        {"type": "app_home_opened", "user": PAIR_LEARNER, "tab": "home"}
+    )
+    await program.slack.wait_for("views.publish", 1)
+    home = program.slack.home_view(PAIR_LEARNER)
+    assert home is not None and "Tools covered so far" in str(home["blocks"])

@@ -9,19 +9,19 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.services.program.stats import TOP_TOOLS, _top_tools
-from models import PairSession, Participant, SessionReport
-from tests.keepalive.conftest import BOTH_BACKENDS, Keep
+from models import PairSession, SessionReport
+from tests.factories import BOTH_BACKENDS, Program, participant_ids
 
 SINCE = datetime(2026, 11, 23, tzinfo=UTC)
 TOOLS = ["Zeta", "Alpha", "Zeta", "Beta", "Alpha", "Gamma", "Delta", "Epsilon", None, "Beta"]
 
 
 @BOTH_BACKENDS
-async def test_top_tools_match_a_group_by(keep: Keep) -> None:
-    pair_id = await keep.pair("U0GA", "U0LA")
-    team = keep.program.team_id
-    async with keep.bot.deps.sessionmaker.begin() as session:
-        ids = dict((await session.execute(select(Participant.user_id, Participant.id))).all())
+async def test_top_tools_match_a_group_by(program: Program) -> None:
+    pair_id = await program.pair("U0GA", "U0LA")
+    team = program.team_id
+    async with program.bot.deps.sessionmaker.begin() as session:
+        ids = await participant_ids(session)
         for week, tool in enumerate([*TOOLS, "Old"], start=30):
             # "Old" is reported before the cycle; the learner's report is another workspace's.
             at = SINCE - timedelta(days=1) if tool == "Old" else SINCE + timedelta(hours=week)
@@ -41,7 +41,7 @@ async def test_top_tools_match_a_group_by(keep: Keep) -> None:
                         created_at=at,
                     )
                 )
-    async with keep.bot.deps.sessionmaker() as session:
+    async with program.bot.deps.sessionmaker() as session:
         expected = (
             await session.execute(
                 select(SessionReport.tool_name, func.count())

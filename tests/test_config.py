@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.config import DEFAULT_DATABASE_URL, ConfigError, load_settings, normalize_database_url
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in [
         "SLACK_BOT_TOKEN",
         "SLACK_SIGNING_SECRET",
@@ -57,7 +59,7 @@ def test_database_urls_from_hosting_platforms_are_mapped_to_async_drivers(
     assert normalize_database_url(given) == expected
 
 
-def test_environment_and_dotenv_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+def test_environment_and_dotenv_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\nPORT=8080\n")
     monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
     monkeypatch.setenv("ROTNEM_ADMINS", " U012AB3CD, U045EF6GH ,")

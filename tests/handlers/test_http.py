@@ -1,4 +1,5 @@
-"""The foundation as Slack sees it: signed requests over real HTTP to the served app."""
+"""The foundation as Slack sees it: signed requests over real HTTP to the served app (the
+router's help, signatures, malformed bodies, event retries, /healthz)."""
 
 from __future__ import annotations
 
@@ -10,21 +11,25 @@ import httpx
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
-from bot.jobs.events import FORGET_OLD_EVENTS
 from bot.sandbox import FakeSlack
 from bot.sandbox.signing import sign, url_verification_body
 from models import ProcessedEvent, Workspace
-from tests.harness import ADMIN_ID, RunningBot, start_bot
+from tests.factories import (
+    ADMIN_ID,
+    HOME_OPENED,
+    NEWCOMER,
+    RunningBot,
+    command,
+    count,
+    enqueue_text,
+    start_bot,
+)
 
-USER = "U0ANA0001"
-CHANNEL = "C0GENERAL1"
-HOME_OPENED = {"type": "app_home_opened", "user": USER, "channel": "D0HOME001", "tab": "home"}
+USER = NEWCOMER
 
 
 async def rotnem(bot: RunningBot, text: str, user: str = USER) -> httpx.Response:
-    return await bot.requester.command(
-        command="/rotnem", user_id=user, channel_id=CHANNEL, text=text
-    )
+    return await command(bot, user, text)
 
 
 async def raw_post(url: str, body: str, headers: dict[str, str]) -> httpx.Response:
@@ -38,8 +43,7 @@ async def get(url: str) -> httpx.Response:
 
 
 async def workspaces(bot: RunningBot) -> int:
-    async with bot.deps.sessionmaker() as session:
-        return int(await session.scalar(select(func.count()).select_from(Workspace)) or 0)
+    return await count(bot.deps.sessionmaker, Workspace)
 
 
 async def test_help_lists_every_subcommand_ephemerally(bot: RunningBot) -> None:
@@ -181,26 +185,14 @@ async def test_healthz_and_commands_when_the_database_is_down(
         assert event.status_code == 503, "Slack should deliver the event again later"
 
 
-def test_signer_matches_slacks_documented_example() -> None:
-    expected = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
-    body = (
-        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V"
-        "&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text="
-        "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN"
-        "&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
-    )
-    headers = sign("8f742231b10e8888abcd99yyyzzz85a5", body, 1531420618)
-    assert headers["X-Slack-Signature"] == expected
-
-
-async def test_processed_events_are_forgotten_after_the_retry_window(bot: RunningBot) -> None:
-    await bot.requester.event(HOME_OPENED, event_id="Ev0OLD0001")
-    await bot.slack.wait_for("views.publish")
-    bot.clock.advance(timedelta(minutes=59))
-    await FORGET_OLD_EVENTS.func(bot.deps)
-    async with bot.deps.sessionmaker() as session:
-        assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+async def test_healthz_reports_the_outbox_backlog(bot: RunningBot) -> None:
+    async with bot.deps.sessionmaker.begin() as session:
+        await enqueue_text(session, "k", "x", channel="C1", now=bot.clock.now())
     bot.clock.advance(timedelta(minutes=2))
-    await FORGET_OLD_EVENTS.func(bot.deps)
-    async with bot.deps.sessionmaker() as session:
-        assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
+    response = await get(f"{bot.url}/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "outbox": {"pending": 1, "oldest_pending_age_s": 120.0},
+    }

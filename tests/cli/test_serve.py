@@ -1,32 +1,12 @@
-"""The `rotnem` command as an operator runs it: a real subprocess, real exit codes."""
+"""`rotnem serve`, `migrate` and `version` as an operator runs them: a real subprocess, real exit
+codes; and the serve flags as parsed."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from bot import __version__
-
-
-def run_rotnem(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def bare_environment(**extra: str) -> dict[str, str]:
-    keep = {"PATH", "HOME", "LANG", "SYSTEMROOT", "PYTHONPATH", "VIRTUAL_ENV"}
-    env = {key: value for key, value in os.environ.items() if key in keep}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    env.update(extra)
-    return env
+from bot import __version__, cli
+from tests.factories import bare_environment, run_rotnem
 
 
 def test_serve_without_tokens_exits_2_with_a_paragraph_naming_the_readme(tmp_path: Path) -> None:
@@ -64,3 +44,10 @@ def test_version_and_migrate(tmp_path: Path) -> None:
     assert (tmp_path / "rotnem.db").exists()
     again = run_rotnem("migrate", env=bare_environment(), cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+
+
+def test_serve_flags() -> None:
+    args = cli._parser().parse_args(["serve", "--no-migrate", "--no-scheduler"])
+    assert args.no_scheduler and args.no_migrate
+    assert not cli._parser().parse_args(["serve"]).no_scheduler
+    assert cli._parser().parse_args(["worker"]).command == "worker"

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from models import OutboxMessage, Pair, Round
-from tests.foundation.test_cli import bare_environment, run_rotnem
-from tests.rounds.conftest import Program
-from tests.rounds.test_round import ANA, CARLA, EVE, cohort
+from tests.factories import ANA, CARLA, EVE, Program, cohort, run_cli
 
 
 async def rotnem(program: Program, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    url = str(program.bot.deps.settings.database_url)
-    env = bare_environment(DATABASE_URL=url, ROTNEM_ADMINS="UADMIN001")
-    return await asyncio.to_thread(run_rotnem, "pair", *args, env=env, cwd=tmp_path)
-
-
-async def count(program: Program, model: type) -> int:
-    async with program.bot.deps.sessionmaker() as session:
-        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+    return await run_cli(program, tmp_path, "pair", *args, ROTNEM_ADMINS="UADMIN001")
 
 
 async def test_dry_run_prints_a_table_and_changes_nothing(program: Program, tmp_path: Path) -> None:
@@ -33,7 +21,7 @@ async def test_dry_run_prints_a_table_and_changes_nothing(program: Program, tmp_
     assert f"Ana Guide ({ANA})" in result.stdout and f"Carla Lead ({CARLA})" in result.stdout
     assert f"Eve Exec ({EVE})" in result.stdout and "TikTok" in result.stdout
     assert "Dry run" in result.stdout
-    assert await count(program, Round) == 0 and await count(program, OutboxMessage) == 0
+    assert await program.count(Round) == 0 and await program.count(OutboxMessage) == 0
 
 
 async def test_bad_usage_exits_2(program: Program, tmp_path: Path) -> None:
@@ -50,6 +38,6 @@ async def test_yes_approves_and_queues_the_introductions(program: Program, tmp_p
     result = await rotnem(program, tmp_path, "--yes")
     assert result.returncode == 0, result.stderr
     assert "Approved round" in result.stdout and "2 introduction(s) queued" in result.stdout
-    assert await count(program, Pair) == 2
+    assert await program.count(Pair) == 2
     await program.deliver_all()
     assert len([c for c in program.slack.calls("conversations.open") if c.ok]) == 2

@@ -7,54 +7,31 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
-from bot.ids import ActionId, BlockId
+from bot.ids import ActionId
 from bot.jobs.rounds import end_due_cycles_job
 from bot.services.enrollment import lifecycle
-from bot.services.program.settings import update_program_settings
 from models import Participant, Round
-from tests.harness import ADMIN_ID
-from tests.rounds.conftest import ANNOUNCE, Program
-
-ANA, BEN, CARLA, DEV, EVE, BOSS = (
-    "U0ANA00001",
-    "U0BEN00001",
-    "U0CARLA001",
-    "U0DEV00001",
-    "U0EVE00001",
-    "U0BOSS0001",
+from tests.factories import (
+    ADMIN_ID,
+    ANA,
+    ANNOUNCE,
+    BEN,
+    BOSS,
+    BOTH_BACKENDS,
+    CARLA,
+    DEV,
+    EVE,
+    GOALS,
+    JSON,
+    Program,
+    cohort,
 )
-GOALS = "secret-goal-get-promoted"
-BOTH_BACKENDS = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
-async def cohort(program: Program) -> None:
-    """Two guides, three learners: two pairs possible, Eve wants a tool nobody teaches."""
-    await program.join(
-        ANA, "Ana Guide", "guide", teaches=["ChatGPT", "Excel formulas"], tz="Europe/Paris"
-    )
-    await program.join(BEN, "Ben Guide", "guide", teaches=["LinkedIn"], manager=BOSS)
-    await program.join(
-        CARLA,
-        "Carla Lead",
-        "learner",
-        learns=["ChatGPT"],
-        goals=GOALS,
-        manager=BOSS,
-        tz="America/New_York",
-    )
-    await program.join(DEV, "Dev Director", "learner", learns=["LinkedIn"], goals=GOALS)
-    await program.join(EVE, "Eve Exec", "learner", learns=["TikTok"])
-
-
-async def approve(program: Program) -> dict:
-    proposal = await program.propose()
-    before = len(program.slack.responses())
-    response = await program.click(proposal, ActionId.ROUND_APPROVE, BlockId.ROUND_DECISION)
-    assert response.status_code == 200
-    return (await program.responses(before + 1))[-1]
+async def approve(program: Program) -> JSON:
+    return await approve_clicked(program, await program.propose())
 
 
 @BOTH_BACKENDS
@@ -91,7 +68,7 @@ async def test_propose_then_approve_introduces_each_pair_once(program: Program) 
         assert "30-minute session within a week" in str(intro["blocks"])
 
     carla_intro = next(
-        program.posts(p.group_channel_id)[0] for p in pairs if p.shared_tools == ["ChatGPT"]
+        program.posts(p.group_channel_id or "")[0] for p in pairs if p.shared_tools == ["ChatGPT"]
     )
     assert "Europe/Paris" in str(carla_intro["blocks"])
     assert "America/New_York" in str(carla_intro["blocks"])
@@ -111,7 +88,7 @@ async def test_propose_then_approve_introduces_each_pair_once(program: Program) 
         assert eve.waitlisted_since is not None
 
     # The proposal message is gone: clicking the old one again changes nothing.
-    again = await program.click(proposal, ActionId.ROUND_APPROVE, BlockId.ROUND_DECISION)
+    again = await program.click(proposal, ActionId.ROUND_APPROVE)
     assert again.status_code == 200
     last = (await program.responses(len(program.slack.responses()) + 0))[-1]
     await program.deliver_all()
@@ -120,22 +97,20 @@ async def test_propose_then_approve_introduces_each_pair_once(program: Program) 
     assert last is not None
 
 
-async def approve_clicked(program: Program, proposal: dict) -> dict:
+async def approve_clicked(program: Program, proposal: JSON) -> JSON:
     before = len(program.slack.responses())
-    response = await program.click(proposal, ActionId.ROUND_APPROVE, BlockId.ROUND_DECISION)
+    response = await program.click(proposal, ActionId.ROUND_APPROVE)
     assert response.status_code == 200
     return (await program.responses(before + 1))[-1]
 
 
 @BOTH_BACKENDS
-async def test_double_click_and_two_admins_at_once_create_the_round_once(
-    program: Program,
-) -> None:
+async def test_double_click_and_two_admins_at_once_create_the_round_once(program: Program) -> None:
     await cohort(program)
     proposal = await program.propose()
     before = len(program.slack.responses())
     clicks = await asyncio.gather(
-        *(program.click(proposal, ActionId.ROUND_APPROVE, BlockId.ROUND_DECISION) for _ in range(3))
+        *(program.click(proposal, ActionId.ROUND_APPROVE) for _ in range(3))
     )
     assert all(c.status_code == 200 for c in clicks)
     answers = (await program.responses(before + 3))[before:]
@@ -154,15 +129,15 @@ async def test_only_admins_can_approve_and_discard_empties_nothing(program: Prog
     await cohort(program)
     proposal = await program.propose()
     before = len(program.slack.responses())
-    await program.click(proposal, ActionId.ROUND_APPROVE, BlockId.ROUND_DECISION, user=CARLA)
+    await program.click(proposal, ActionId.ROUND_APPROVE, user=CARLA)
     refused = (await program.responses(before + 1))[-1]
     assert "Only program admins" in refused["text"]
     assert await program.pairs() == []
 
-    await program.click(proposal, ActionId.ROUND_DISCARD, BlockId.ROUND_DECISION)
+    await program.click(proposal, ActionId.ROUND_DISCARD)
     discarded = (await program.responses(before + 2))[-1]
     assert discarded["replace_original"] is True and "discarded" in discarded["text"]
-    await program.click(proposal, ActionId.ROUND_APPROVE, BlockId.ROUND_DECISION)
+    await program.click(proposal, ActionId.ROUND_APPROVE)
     late = (await program.responses(before + 3))[-1]
     assert "discarded" in late["text"]
     assert await program.pairs() == [] and await program.outbox() == []
@@ -251,9 +226,7 @@ async def test_unpair_ends_the_pair_and_tells_both_privately(program: Program) -
     assert f"<@{ANA}> → <@{CARLA}>" in proposal["text"] and "paired before" in proposal["text"]
 
 
-async def test_leaving_ends_the_pair_and_the_partner_goes_first_in_line(
-    program: Program,
-) -> None:
+async def test_leaving_ends_the_pair_and_the_partner_goes_first_in_line(program: Program) -> None:
     await cohort(program)
     await approve(program)
     async with program.bot.deps.sessionmaker.begin() as session:
@@ -277,7 +250,7 @@ async def test_first_session_button_records_it_once(program: Program) -> None:
     intro = program.posts(pair.group_channel_id or "")[0]
     before = len(program.slack.responses())
     guide = await _user_of(program, pair.guide_id)
-    await program.click(intro, ActionId.FIRST_SESSION_SCHEDULED, BlockId.INTRO_ACTIONS, user=guide)
+    await program.click(intro, ActionId.FIRST_SESSION_SCHEDULED, user=guide)
     answer = (await program.responses(before + 1))[-1]
     assert answer["replace_original"] is True
     assert "First session scheduled" in str(answer["blocks"])
@@ -286,7 +259,7 @@ async def test_first_session_button_records_it_once(program: Program) -> None:
     assert stored.first_session_scheduled_at is not None
     assert stored.first_session_marked_by == guide
     # Someone outside the pair cannot record it.
-    await program.click(intro, ActionId.FIRST_SESSION_SCHEDULED, BlockId.INTRO_ACTIONS, user=EVE)
+    await program.click(intro, ActionId.FIRST_SESSION_SCHEDULED, user=EVE)
     refused = (await program.responses(before + 2))[-1]
     assert "Only the two people" in refused["text"]
 
@@ -298,19 +271,9 @@ async def _user_of(program: Program, participant_id: int) -> str:
         return participant.user_id
 
 
-async def test_end_of_cycle_thanks_everyone_and_proposes_the_next_round(
-    program: Program,
-) -> None:
+async def test_end_of_cycle_thanks_everyone_and_proposes_the_next_round(program: Program) -> None:
     await cohort(program)
-    async with program.bot.deps.sessionmaker.begin() as session:
-        await update_program_settings(
-            session,
-            program.team_id,
-            now=program.bot.clock.now(),
-            actor_id=ADMIN_ID,
-            cycle_weeks=6,
-            auto_propose_next_round=True,
-        )
+    await program.update_settings(cycle_weeks=6, auto_propose_next_round=True)
     await approve(program)
     await program.deliver_all()
 
@@ -333,7 +296,7 @@ async def test_end_of_cycle_thanks_everyone_and_proposes_the_next_round(
     # Carla takes a break: paused for one cycle, out of the next proposal.
     thanks = next(m for m in program.dm(CARLA) if "cycle has ended" in m["text"])
     before = len(program.slack.responses())
-    await program.click(thanks, ActionId.CYCLE_BREAK, BlockId.CYCLE_END_ACTIONS, user=CARLA)
+    await program.click(thanks, ActionId.CYCLE_BREAK, user=CARLA)
     answer = (await program.responses(before + 1))[-1]
     assert "Enjoy the break" in answer["text"] and answer["replace_original"] is True
     async with program.bot.deps.sessionmaker() as session:
@@ -342,7 +305,7 @@ async def test_end_of_cycle_thanks_everyone_and_proposes_the_next_round(
         ).one()
         assert carla.state == "paused"
     thanks = next(m for m in program.dm(DEV) if "cycle has ended" in m["text"])
-    await program.click(thanks, ActionId.CYCLE_CONTINUE, BlockId.CYCLE_END_ACTIONS, user=DEV)
+    await program.click(thanks, ActionId.CYCLE_CONTINUE, user=DEV)
     answer = (await program.responses(before + 2))[-1]
     assert "next round" in answer["text"]
 
@@ -372,14 +335,7 @@ async def test_the_announcement_goes_to_the_channel_hr_set_in_the_program_settin
 ) -> None:
     elsewhere = "C0ELSEWHERE"
     program.slack.add_channel(elsewhere, name="mentoring-news")
-    async with program.bot.deps.sessionmaker.begin() as session:
-        await update_program_settings(
-            session,
-            program.team_id,
-            now=program.bot.clock.now(),
-            actor_id=ADMIN_ID,
-            announce_channel=elsewhere,
-        )
+    await program.update_settings(announce_channel=elsewhere)
     await cohort(program)
     await approve(program)
     await program.deliver_all()

@@ -1,0 +1,60 @@
+"""HR's CSV exports: `rotnem export` as a subprocess and `/rotnem admin export`, parsed back."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from pathlib import Path
+
+from bot.services.program.exports import PAIR_COLUMNS, SESSION_COLUMNS
+from tests.factories import Program, known_program, run_cli
+
+
+async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
+    program: Program, tmp_path: Path
+) -> None:
+    pairs = await known_program(program)
+    out = tmp_path / "sessions.csv"
+    result = await run_cli(
+        program, tmp_path, "export", "sessions", "--format", "csv", "--output", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert tuple(rows[0].keys()) == SESSION_COLUMNS
+    assert [
+        (r["pair_id"], r["week"], r["reported_by_user_id"], r["usefulness_1_to_5"]) for r in rows
+    ] == [
+        (str(pairs["A"]), "2026-W51", "U0GA", "4"),
+        (str(pairs["A"]), "2026-W51", "U0LA", "2"),
+        (str(pairs["B"]), "2026-W48", "U0LB", "5"),
+    ]
+    assert rows[0]["session_date"] == "2026-12-14"
+    assert [r["note_to_hr (PRIVATE)"] for r in rows] == ["", "PRIVATE-NOTE", "PRIVATE-NOTE"]
+    result = await run_cli(program, tmp_path, "export", "pairs")
+    assert result.returncode == 0, result.stderr
+    pair_rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert tuple(pair_rows[0].keys()) == PAIR_COLUMNS
+    assert [(r["pair_id"], r["sessions_reported"], r["last_session_week"]) for r in pair_rows] == [
+        (str(pairs["A"]), "1", "2026-W51"),
+        (str(pairs["B"]), "1", "2026-W48"),
+        (str(pairs["C"]), "0", ""),
+    ]
+    assert "PRIVATE" not in result.stdout
+    assert datetime.fromisoformat(pair_rows[0]["started_at"]).tzinfo is not None
+    result = await run_cli(program, tmp_path, "export", "participants")
+    people = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert sorted(p["user_id"] for p in people) == sorted(
+        ["U0GA", "U0LA", "U0GB", "U0LB", "U0GC", "U0LC"]
+    )
+    assert "PRIVATE-NOTE" not in result.stdout
+    # /rotnem admin export: the same files, uploaded to the admin's DM.
+    await program.command("admin export")
+    await program.slack.wait_for("files.completeUploadExternal", 1, timeout=10)
+    files = program.slack.files()
+    assert sorted(f.name.split("-")[1] for f in files) == ["pairs", "participants", "sessions"]
+    sessions_file = next(f for f in files if "sessions" in f.name)
+    assert list(csv.reader(io.StringIO(sessions_file.content.decode())))[1:] == [
+        list(r.values()) for r in rows
+    ]

@@ -1,0 +1,72 @@
+"""HR's tool catalogue commands, and their arguments read by value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.ids import BlockId
+from handlers.commands.tools import parse_add, parse_name
+from models import Tool
+from tests.factories import ADMIN_ID, GUIDE, RunningBot, open_modal, reply, rotnem
+
+
+@pytest.mark.parametrize(
+    "args", ["tools", "tools list", 'tools add "Figma" — design together', 'tools remove "Canva"']
+)
+async def test_every_admin_tools_subcommand_refuses_non_admins(bot: RunningBot, args: str) -> None:
+    answer = await rotnem(bot, GUIDE, f"admin {args}")
+    body = answer.response.json()
+    assert body["response_type"] == "ephemeral"
+    assert body["text"].startswith("Only program admins can do that.")
+    async with bot.deps.sessionmaker() as session:
+        tools = list(await session.scalars(select(Tool)))
+    assert len(tools) == 27 and all(t.removed_at is None for t in tools)
+
+
+async def admin(bot: RunningBot, args: str) -> dict[str, Any]:
+    answer = await rotnem(bot, ADMIN_ID, f"admin {args}")
+    message = await reply(bot, answer)
+    assert message["response_type"] == "ephemeral"
+    return message
+
+
+async def test_hr_lists_adds_and_removes_tools(bot: RunningBot) -> None:
+    listing = await admin(bot, "tools")
+    assert "27 tools offered" in listing["text"]
+    assert "Generative AI assistants" in listing["text"]
+    assert "LinkedIn — Build a profile" in listing["text"]
+
+    added = await admin(bot, "tools add “Figma” — design screens together in the browser")
+    assert added["text"].startswith("Added Figma — design screens together")
+    assert "already in the catalogue" in (await admin(bot, 'tools add "figma" - again'))["text"]
+    assert "Add a one-line description" in (await admin(bot, 'tools add "Miro2"'))["text"]
+    assert "Put the tool's name in quotes" in (await admin(bot, "tools add Figma"))["text"]
+    long_name = "x" * 41
+    assert "at most 40" in (await admin(bot, f'tools add "{long_name}" — too long'))["text"]
+
+    modal = await open_modal(bot, GUIDE)
+    groups = next(b for b in modal["blocks"] if b.get("block_id") == BlockId.PROFILE_TEACH)
+    more = groups["element"]["option_groups"][-1]
+    assert more["label"]["text"] == "More tools"
+    assert [o["text"]["text"] for o in more["options"]] == ["Figma"]
+
+    removed = await admin(bot, 'tools remove "Figma"')
+    assert "no longer offered" in removed["text"]
+    assert "There is no tool called" in (await admin(bot, 'tools remove "Figma"'))["text"]
+    assert "27 tools offered" in (await admin(bot, "tools"))["text"]
+    readded = await admin(bot, 'tools add "Figma" — back again')
+    assert readded["text"].startswith("Added Figma — back again")
+    assert "I don't know `tools frobnicate`" in (await admin(bot, "tools frobnicate"))["text"]
+
+
+def test_admin_tool_arguments() -> None:
+    assert parse_add('"Figma" — design together') == ("Figma", "design together")
+    assert parse_add("“Power BI” - dashboards") == ("Power BI", "dashboards")
+    assert parse_add('"Miro": whiteboards') == ("Miro", "whiteboards")
+    assert parse_name("“Canva”") == "Canva"
+    assert parse_name("Slack power features") == "Slack power features"
+    with pytest.raises(ValueError):
+        parse_add("Figma design")

@@ -1,0 +1,137 @@
+"""Weekly prompts as the jobs send them: the right local hour in three zones, alternation, no
+repeats in a pair, paused pairs skipped, `nudge --now` idempotent, a restarted or late scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from bot.services.enrollment import lifecycle
+from models import WeeklyPrompt
+from tests.factories import BOTH_BACKENDS, Program
+
+TOKYO, LONDON, NEW_YORK = "Asia/Tokyo", "Europe/London", "America/New_York"
+
+
+async def three_zones(program: Program) -> dict[str, int]:
+    return {
+        TOKYO: await program.pair("U0G1", "U0L1", TOKYO),
+        LONDON: await program.pair("U0G2", "U0L2", LONDON),
+        NEW_YORK: await program.pair("U0G3", "U0L3", NEW_YORK),
+    }
+
+
+async def test_prompts_arrive_on_monday_10_00_in_each_learners_zone(program: Program) -> None:
+    program.at(datetime(2026, 11, 23, 16, 0, tzinfo=UTC))  # after this Monday's nudges everywhere
+    pairs = await three_zones(program)
+    sent_at: dict[str, datetime] = {}
+    moment = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)  # Sunday: last week's nudges are past
+    while moment <= datetime(2026, 12, 1, 0, 0, tzinfo=UTC):
+        program.at(moment)
+        await program.tick()
+        for tz, pair_id in pairs.items():
+            if tz not in sent_at and await program.prompts_of(pair_id):
+                sent_at[tz] = moment
+        moment += timedelta(minutes=30)
+    # 10:00 local: Tokyo is UTC+9, London UTC+0, New York UTC-5 in winter.
+    assert sent_at == {
+        TOKYO: datetime(2026, 11, 30, 1, 0, tzinfo=UTC),
+        LONDON: datetime(2026, 11, 30, 10, 0, tzinfo=UTC),
+        NEW_YORK: datetime(2026, 11, 30, 15, 0, tzinfo=UTC),
+    }
+    await program.deliver()
+    for pair_id in pairs.values():
+        (row,) = await program.prompts_of(pair_id)
+        assert row.iso_week == "2026-W49" and row.direction == "teach"
+        channel = (await program.pair_row(pair_id)).group_channel_id
+        assert channel is not None and row.channel == channel
+        (post,) = [p for p in program.posts(channel) if "teach me a tool" in p["text"]]
+        assert "20-minute exercise" in str(post["blocks"])
+
+
+@BOTH_BACKENDS
+async def test_alternates_never_repeats_and_never_sends_twice(program: Program) -> None:
+    pair_id = await program.pair("U0G1", "U0L1", LONDON, tools=("ChatGPT", "LinkedIn", "Canva"))
+    start = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    for week in range(6):
+        program.at(start + timedelta(weeks=week))
+        await program.tick()
+        await program.tick()  # a second run in the same minute
+        program.at(start + timedelta(weeks=week, days=2))
+        await program.tick()  # and later in the week
+    rows = await program.prompts_of(pair_id)
+    assert [r.direction for r in rows] == ["teach", "mirror"] * 3
+    assert len({r.prompt_id for r in rows}) == 6
+    # Each teach week covers a tool of the overlap not covered yet.
+    assert sorted((r.tool_name for r in rows if r.direction == "teach"), key=str) == [
+        "Canva",
+        "ChatGPT",
+        "LinkedIn",
+    ]
+    assert len(await program.outbox("prompt")) == 6
+    await program.deliver()
+    channel = (await program.pair_row(pair_id)).group_channel_id
+    weekly = [p for p in program.posts(channel or "") if "This week" in str(p["blocks"])]
+    assert len(weekly) == 6
+
+
+async def test_paused_pairs_get_nothing_that_week(program: Program) -> None:
+    pair_id = await program.pair("U0G1", "U0L1", LONDON)
+    async with program.bot.deps.sessionmaker.begin() as session:
+        await lifecycle.pause(
+            session,
+            program.team_id,
+            "U0L1",
+            until=program.clock.now().date() + timedelta(days=10),
+            now=program.clock.now(),
+            via="test",
+        )
+    program.at(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
+    await program.tick()
+    (row,) = await program.prompts_of(pair_id)
+    assert row.prompt_id is None and row.skipped_reason == "paused"
+    # Back on Wednesday: still nothing this week, the prompt comes next Monday.
+    async with program.bot.deps.sessionmaker.begin() as session:
+        await lifecycle.resume(
+            session, program.team_id, "U0L1", now=program.clock.now(), via="test"
+        )
+    program.at(datetime(2026, 12, 2, 10, 0, tzinfo=UTC))
+    await program.tick()
+    assert await program.nudge_now() == 0
+    assert await program.outbox("prompt") == []
+    program.at(datetime(2026, 12, 7, 10, 0, tzinfo=UTC))
+    await program.tick()
+    rows = await program.prompts_of(pair_id)
+    assert [r.skipped_reason for r in rows] == ["paused", None]
+
+
+@BOTH_BACKENDS
+async def test_nudge_now_twice_sends_once_even_at_the_same_time(program: Program) -> None:
+    pairs = await three_zones(program)  # introduced this week: the tick leaves them for next week
+    await program.tick()
+    assert await program.outbox("prompt") == []
+    results = await asyncio.gather(program.nudge_now(), program.nudge_now())
+    assert sorted(results) in ([0, 3], [1, 2], [2, 1], [3, 0]) and sum(results) == 3
+    assert await program.nudge_now() == 0
+    await program.tick()
+    assert len(await program.outbox("prompt")) == 3
+    for pair_id in pairs.values():
+        assert len(await program.prompts_of(pair_id)) == 1
+
+
+async def test_a_scheduler_down_for_days_or_restarted_sends_once_and_misses_nothing(
+    program: Program,
+) -> None:
+    pairs = await three_zones(program)
+    program.at(datetime(2026, 11, 30, 10, 30, tzinfo=UTC))  # Tokyo and London are due
+    await program.tick()
+    assert len(await program.outbox("prompt")) == 2
+    # The process dies; a new one starts on Wednesday (New York's Monday passed meanwhile).
+    program.at(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))
+    await program.tick()
+    await program.tick()
+    keys = sorted(row.dedupe_key for row in await program.outbox("prompt"))
+    assert keys == sorted(f"prompt:{pair_id}:2026-W49" for pair_id in pairs.values())
+    rows = await program.rows(WeeklyPrompt)
+    ny = next(r for r in rows if r.pair_id == pairs[NEW_YORK])
+    assert ny.due_at == datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
