@@ -11,7 +11,7 @@ What the bot sent is read incrementally from the fake's call log (:meth:`FakeSla
 person would notice, stamped with the simulated time; finding a message reads an index, so
 thousands of people stay linear.
 
-The app must run in the driver's event loop (like ``tests/harness.py`` or ``rotnem demo``):
+The app must run in the driver's event loop (like ``tests.factories.start_bot`` or ``rotnem demo``):
 after each request the driver waits until every task the request started is done (Bolt acks
 first and finishes the listener after), instead of sleeping.
 """
