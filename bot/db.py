@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import event, text
@@ -26,12 +28,16 @@ T = TypeVar("T")
 IN_CHUNK = 900
 
 
+# How long background work (jobs, the dispatcher) waits for SQLite's write lock.
+SQLITE_BUSY_MS = 5000
+
+
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # WAL lets the HTTP handlers read while the dispatcher writes; busy_timeout turns brief
     # writer contention into a short wait instead of "database is locked".
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -49,6 +55,32 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 def create_sessionmaker(engine: AsyncEngine) -> SessionMaker:
     # expire_on_commit=False: services return ORM objects that handlers read after commit.
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def bounded_transaction(
+    sessionmaker: SessionMaker, seconds: float
+) -> AsyncIterator[AsyncSession]:
+    """A transaction that gives up on a lock (and, on PostgreSQL, on any statement) after
+    `seconds`, raising the driver's error instead of waiting: a request must answer Slack within
+    three seconds, whatever else holds the database."""
+    ms = max(1, int(seconds * 1000))
+    async with sessionmaker.begin() as session:
+        connection = await session.connection()
+        if connection.dialect.name == "postgresql":
+            # SET LOCAL: for this transaction only; the pooled connection keeps its defaults.
+            await connection.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
+            await connection.exec_driver_sql(f"SET LOCAL statement_timeout = {ms}")
+            yield session
+            return
+        # SQLite's busy timeout belongs to the connection: shortened here, restored after.
+        await connection.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
+        try:
+            yield session
+        finally:
+            # Best effort: a connection that cannot take a PRAGMA is being thrown away anyway.
+            with contextlib.suppress(SQLAlchemyError):
+                await connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
 
 
 async def database_is_up(engine: AsyncEngine, timeout: float = 2.0) -> bool:

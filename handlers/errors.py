@@ -1,4 +1,6 @@
-"""The one error handler: full traceback in the log, a short apology with a reference in Slack."""
+"""The last resort for errors outside a listener (a middleware, Bolt itself): full traceback in
+the log, a short apology with a reference in Slack. Listeners answer their own failures
+(`handlers.kit.answer_in_time`)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 
-from bot.blocks.errors import apology
+from bot.blocks.errors import apology, notice_modal
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +34,21 @@ def register(app: AsyncApp) -> None:
                 # A 503 makes Slack deliver the event again later, when we may have recovered.
                 return BoltResponse(status=503, body="temporarily unavailable")
             if body.get("type") == "view_submission":
-                return BoltResponse(status=200, body={"response_action": "clear"})
+                return BoltResponse(status=200, body=_keep_modal_open(body, message.text))
             return BoltResponse(
                 status=200, body={"response_type": "ephemeral", **message.to_dict()}
             )
         if respond is not None and body.get("response_url"):
             await respond(response_type="ephemeral", replace_original=False, **message.to_dict())
         return None
+
+
+def _keep_modal_open(body: dict[str, Any], text: str) -> dict[str, Any]:
+    """The modal stays open with the apology: under its first input (what was typed stays),
+    or in place of the modal when it has none; never closed as if it had been saved."""
+    view = body.get("view")
+    blocks = view.get("blocks") if isinstance(view, dict) else None
+    for block in blocks if isinstance(blocks, list) else []:
+        if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id"):
+            return {"response_action": "errors", "errors": {str(block["block_id"]): text}}
+    return {"response_action": "update", "view": notice_modal(text).to_dict()}

@@ -1,37 +1,59 @@
 """One way to write an edge: read a click, a submission or a command once, answer through one face.
 
-A listener is built by a factory (`on_click`, `on_submission`) that acknowledges where Slack
-needs it, reads the request into a `Click` or a `Submission` (team, user, deps, where it came
-from) and calls a handler with it. Handlers answer the person through the request's methods —
-reply privately, replace or update the clicked message, open a modal, publish the Home tab —
-so each of those is written once. `ViewState` is the one reader of a modal's answers and
-`Metadata` the one codec of a modal's `private_metadata`.
+A listener is built by a factory (`on_click`, `on_submission`; the command router uses the same
+runner) that reads the request into a `Click`, `Submission` or command call (team, user, deps,
+where it came from) and calls a handler with it. Handlers answer the person through the
+request's methods — reply privately, replace or update the clicked message, open a modal,
+publish the Home tab — so each of those is written once. `ViewState` is the one reader of a
+modal's answers and `Metadata` the one codec of a modal's `private_metadata`.
+
+**Save first, then tell Slack, and always in time.** A handler changes data inside
+`request.saving()`: a transaction whose lock and statement waits are bounded, and whose commit
+is followed by the acknowledgement — so a closed modal or a quiet button always means the
+change is stored. `answer_in_time` is the one error path: whatever happens before the
+acknowledgement (a refusal, a database that cannot write in time, Slack being slow, a bug),
+the person gets a true answer within Slack's three seconds — "nothing changed, and why" — and
+never a closed modal with nothing saved.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.errors import refusal
+from bot.blocks.errors import apology, could_not_save, refusal, too_slow
 from bot.blocks.home import home_view
 from bot.blocks.message import Message
+from bot.db import bounded_transaction
 from bot.deps import Deps
 from bot.services.errors import RotnemError
 from bot.services.home import read_home
+from bot.services.text import whole_number
 
 logger = logging.getLogger(__name__)
 
 DEPS_KEY = "rotnem_deps"
 Listener = Callable[..., Awaitable[None]]
+R = TypeVar("R", bound="Request")
+
+# Slack waits three seconds for the acknowledgement: what precedes it gets 2.5, and a request's
+# transaction gives up waiting for a lock or a statement after 1.5 (so its failure, too, is
+# answered in time).
+ANSWER_WITHIN = 2.5
+WRITE_WITHIN = 1.5
 
 
 def deps_of(context: AsyncBoltContext) -> Deps:
@@ -62,6 +84,38 @@ async def publish_home_quietly(
         logger.warning("views.publish failed for %s: %s", user_id, exc.response.get("error"))
 
 
+class Acknowledgement:
+    """The one answer Slack waits for: given once, and what follows it has no three-second
+    limit any more."""
+
+    def __init__(self, ack: AsyncAck) -> None:
+        self._ack = ack
+        self._deadline: asyncio.Timeout | None = None
+        self.given = False
+        # Set when a transaction is about to commit: from then on, "nothing changed" may be
+        # untrue, so a late answer does not say it.
+        self.committing = False
+
+    @asynccontextmanager
+    async def due(self) -> AsyncIterator[None]:
+        """Slack's window: what runs inside reaches the acknowledgement within `ANSWER_WITHIN`
+        seconds or gets a TimeoutError; once it is given, the rest has no limit."""
+        async with asyncio.timeout(ANSWER_WITHIN) as deadline:
+            self._deadline = deadline
+            try:
+                yield
+            finally:
+                self._deadline = None
+
+    async def give(self, **kwargs: Any) -> None:
+        if self.given:
+            return
+        self.given = True
+        if self._deadline is not None:
+            self._deadline.reschedule(None)
+        await self._ack(**kwargs)
+
+
 @dataclass(frozen=True)
 class Request:
     """What every request carries: who, in which workspace, and the means to answer."""
@@ -70,6 +124,20 @@ class Request:
     team_id: str
     user_id: str
     client: AsyncWebClient
+    acknowledgement: Acknowledgement
+
+    @asynccontextmanager
+    async def saving(self) -> AsyncIterator[AsyncSession]:
+        """A transaction for this request's change; once it commits, Slack is told the request
+        worked (the acknowledgement: a modal closes, a click is answered)."""
+        async with bounded_transaction(self.deps.sessionmaker, WRITE_WITHIN) as session:
+            yield session
+            self.acknowledgement.committing = True
+        await self.acknowledgement.give()
+
+    async def refuse(self, message: Message) -> None:
+        """Tell the person that nothing changed, and why (how depends on the request)."""
+        raise NotImplementedError
 
     @property
     def command(self) -> str:
@@ -108,7 +176,7 @@ class Click(Request):
     @property
     def number(self) -> int | None:
         """The button's value as an ID, or None when it is not one."""
-        return int(self.value) if self.value.isascii() and self.value.isdigit() else None
+        return whole_number(self.value)
 
     @classmethod
     def of(
@@ -117,11 +185,13 @@ class Click(Request):
         context: AsyncBoltContext,
         client: AsyncWebClient,
         respond: AsyncRespond,
+        acknowledgement: Acknowledgement,
     ) -> Click:
         container = body.get("container") or {}
         message = body.get("message") or {}
         return cls(
             deps=deps_of(context),
+            acknowledgement=acknowledgement,
             team_id=context.team_id
             or (body.get("team") or {}).get("id")
             or body["user"].get("team_id")
@@ -151,10 +221,45 @@ class Click(Request):
     async def update_clicked(self, message: Message) -> None:
         await self.update(self.channel, self.ts, message)
 
+    async def refuse(self, message: Message) -> None:
+        await self.acknowledgement.give()
+        await self.say(message)
+
+
+async def answer_in_time(request: R, handler: Callable[[R], Awaitable[None]]) -> None:
+    """Run `handler` so that Slack always gets one true answer in time (see the module's
+    docstring): a refusal, a database that could not save, a slow step or a bug before the
+    acknowledgement is answered as such; after it, the change stands and a failure is logged."""
+    acknowledgement = request.acknowledgement
+    try:
+        async with acknowledgement.due():
+            await handler(request)
+    except RotnemError as error:
+        await request.refuse(refusal(error))
+    except (SQLAlchemyError, OSError) as error:
+        if acknowledgement.given:
+            raise
+        logger.warning("Could not save %s: %s", type(request).__name__, _one_line(error))
+        await request.refuse(could_not_save())
+    except TimeoutError:
+        logger.warning("%s not answered within %.1fs", type(request).__name__, ANSWER_WITHIN)
+        if not acknowledgement.committing:
+            await request.refuse(too_slow())
+    except Exception:
+        reference = secrets.token_hex(4).upper()
+        logger.exception("Unhandled error (reference %s)", reference)
+        await request.refuse(apology(reference))
+    finally:
+        await acknowledgement.give()
+
+
+def _one_line(error: BaseException) -> str:
+    return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+
 
 def on_click(handler: Callable[[Click], Awaitable[None]]) -> Listener:
-    """A `block_actions` listener: acknowledge, read the click, hand it to `handler`; a
-    service's refusal (`RotnemError`) is answered to the person who clicked."""
+    """A `block_actions` listener: read the click and hand it to `handler`, answered in time
+    (`answer_in_time`); a click that saves nothing is acknowledged when the handler is done."""
 
     async def listener(
         ack: AsyncAck,
@@ -163,13 +268,8 @@ def on_click(handler: Callable[[Click], Awaitable[None]]) -> Listener:
         respond: AsyncRespond,
         context: AsyncBoltContext,
     ) -> None:
-        await ack()
-        click = Click.of(body, context, client, respond)
-        try:
-            await handler(click)
-        except RotnemError as error:
-            # The one answer to a refused click: nothing changed, and why.
-            await click.say(refusal(error))
+        click = Click.of(body, context, client, respond, Acknowledgement(ack))
+        await answer_in_time(click, handler)
 
     return listener
 
@@ -231,26 +331,32 @@ class Metadata(BaseModel):
 
 @dataclass(frozen=True)
 class Submission(Request):
-    """A modal's submission: its answers and metadata, and the ack that answers Slack."""
+    """A modal's submission: its answers and metadata; `refusals_on` is the block under which a
+    refusal that belongs to no field is shown."""
 
     state: ViewState
     private_metadata: str
-    ack: AsyncAck
+    refusals_on: str
 
     async def errors(self, errors: Mapping[str, str]) -> None:
-        """Keep the modal open with a message under each field."""
-        await self.ack(response_action="errors", errors=dict(errors))
+        """Keep the modal open with a message under each field (nothing was saved)."""
+        await self.acknowledgement.give(response_action="errors", errors=dict(errors))
 
-    async def close(self) -> None:
-        await self.ack()
+    async def refuse(self, message: Message) -> None:
+        if self.acknowledgement.given:
+            # The modal closed with the change saved; what failed after it is only logged.
+            logger.warning("Not shown after the modal closed: %s", message.text)
+            return
+        await self.errors({self.refusals_on: message.text})
 
 
 def on_submission(
     handler: Callable[[Submission], Awaitable[None]], action_id: str, *, refusals_on: str
 ) -> Listener:
     """A `view_submission` listener: read the submission (inputs under `action_id`) and hand it
-    to `handler`, which acknowledges: with field errors, or by closing the modal. A service's
-    refusal (`RotnemError`) keeps the modal open with its sentence on `refusals_on`."""
+    to `handler`, answered in time: field errors keep the modal open, `saving()` closes it once
+    the change is stored; anything that goes wrong before that keeps it open with a sentence
+    under `refusals_on`."""
 
     async def listener(
         ack: AsyncAck,
@@ -265,13 +371,11 @@ def on_submission(
             team_id=context.team_id or user.get("team_id") or "",
             user_id=user["id"],
             client=client,
+            acknowledgement=Acknowledgement(ack),
             state=ViewState((view.get("state") or {}).get("values") or {}, action_id),
             private_metadata=str(view.get("private_metadata") or ""),
-            ack=ack,
+            refusals_on=refusals_on,
         )
-        try:
-            await handler(submission)
-        except RotnemError as error:
-            await submission.errors({refusals_on: refusal(error).text})
+        await answer_in_time(submission, handler)
 
     return listener

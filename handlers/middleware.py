@@ -11,9 +11,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
+from bot.db import bounded_transaction
 from bot.deps import Deps
 from bot.services.events import claim_event, remember_workspace
-from handlers.kit import DEPS_KEY
+from handlers.kit import DEPS_KEY, WRITE_WITHIN
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         context[DEPS_KEY] = deps
         team_id = context.team_id
         if team_id and team_id not in seen_teams:
-            async with deps.sessionmaker.begin() as session:
+            async with bounded_transaction(deps.sessionmaker, WRITE_WITHIN) as session:
                 await remember_workspace(session, team_id, deps.clock.now())
             seen_teams.add(team_id)
         await next()
@@ -77,7 +78,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if body.get("type") != "event_callback":
             await next()
             return None
-        async with deps.sessionmaker.begin() as session:
+        async with bounded_transaction(deps.sessionmaker, WRITE_WITHIN) as session:
             first = await claim_event(session, body["team_id"], body["event_id"], deps.clock.now())
         if not first:
             retry = req.headers.get("x-slack-retry-num", ["?"])[0]

@@ -100,7 +100,7 @@ async def open_profile_modal(
     except NotEligible as exc:
         return not_eligible_message(exc.message)
     now = deps.clock.now()
-    async with deps.sessionmaker.begin() as session:
+    async with request.saving() as session:
         await refresh_identity(session, team_id, identity, now=now)
         profile = await get_profile(session, team_id, user_id, now=now)
         catalogue = await tools.list_tools(session)

@@ -24,6 +24,7 @@ from bot.services.checkins import (
     CheckinNotice,
 )
 from bot.services.home import PairProgress
+from bot.services.text import whole_number
 
 OTHER = "__other__"
 # Every input of the check-in modals answers under one action_id.
@@ -52,9 +53,8 @@ def button_value(checkin_id: int | str, attempt: int) -> str:
 def parse_button_value(value: str) -> tuple[int, int] | None:
     """`"12:1"` → (12, 1); None for anything else."""
     head, _, tail = value.partition(":")
-    if head.isascii() and tail.isascii() and head.isdigit() and tail.isdigit():
-        return int(head), int(tail)
-    return None
+    checkin_id, attempt = whole_number(head), whole_number(tail)
+    return None if checkin_id is None or attempt is None else (checkin_id, attempt)
 
 
 def question(partner: str) -> str:
@@ -108,10 +108,7 @@ def already_answered_text(answer: str | None) -> str:
             "That message is out of date (I asked again in a newer one), so nothing changed: "
             "please answer the latest check-in."
         )
-    return (
-        f"You already answered this check-in ({ANSWER_TEXT.get(answer, answer)}), so nothing "
-        "changed. Thanks!"
-    )
+    return f"Already recorded — thanks! (Your answer: {ANSWER_TEXT.get(answer, answer)}.)"
 
 
 def met_modal(private_metadata: str, partner: str, tools: Sequence[str]) -> View:

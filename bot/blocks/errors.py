@@ -20,6 +20,16 @@ def apology(reference: str) -> Message:
     )
 
 
+def could_not_save() -> Message:
+    return say("I couldn't save that just now, so nothing changed. Please try again in a minute.")
+
+
+def too_slow() -> Message:
+    return say(
+        "That took longer than Slack waits, so nothing changed. Please try again in a minute."
+    )
+
+
 def error_message(reason: str) -> Message:
     """A domain error's sentence, as it is."""
     return say(reason)

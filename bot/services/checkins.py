@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 from bot.db import chunks, insert_ignoring_duplicates, insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue, enqueue_many, enqueue_to_each
 from bot.services.enrollment.queries import is_paused
-from bot.services.errors import AlreadyDecided, NotAllowed, NotFound
+from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
 from bot.services.notices import Notice, Sent
 from bot.services.rounds.manual import PairEndedNotice, end_pairs
 from bot.services.rounds.queries import PairPeople
@@ -298,8 +298,17 @@ async def get_checkin(
     )
 
 
-def _closed(info: CheckInInfo) -> CheckInClosed:
-    status = info.status if info.pair_active else "pair_ended"
+async def _closed(session: AsyncSession, info: CheckInInfo) -> CheckInClosed:
+    """Why an answer changed nothing, from the check-in as it is now: the loser of a double
+    submit (whose read came before the winner's write) is told what was recorded."""
+    row = (
+        await session.execute(
+            select(CheckIn.status, Pair.ended_at)
+            .join(Pair, Pair.id == CheckIn.pair_id)
+            .where(CheckIn.id == info.id)
+        )
+    ).one()
+    status = row.status if row.ended_at is None else "pair_ended"
     return CheckInClosed("That check-in was already answered.", status)
 
 
@@ -309,7 +318,7 @@ async def open_checkin(
     """The check-in if this button may still answer it (CheckInClosed if not)."""
     info = await get_checkin(session, team_id, checkin_id, user_id)
     if info.status != CheckInStatus.ASKED or info.attempt != attempt or not info.pair_active:
-        raise _closed(info)
+        raise await _closed(session, info)
     return info
 
 
@@ -363,7 +372,7 @@ async def answer_simple(
     if not info.pair_active or not await _close(
         session, checkin_id, status, now, attempt=attempt, reminder_due_at=remind_at
     ):
-        raise _closed(info)
+        raise await _closed(session, info)
     shown = status.value
     if status == CheckInStatus.NOT_YET and remind_at is None:
         shown = "not_yet_final"
@@ -402,8 +411,11 @@ async def record_met(
     """ "We met": close the check-in, and add this person's report to the week's session (the
     partner's "We met" on the same week links to the same session)."""
     info = await get_checkin(session, team_id, checkin_id, user_id)
+    if answers.tool is not None and answers.tool not in info.tools:
+        # The modal offers the pair's tools only: anything else is an old or forged form.
+        raise InvalidInput("Pick what you covered from the list, or “Something else”.")
     if not info.pair_active or not await _close(session, checkin_id, CheckInStatus.MET, now):
-        raise _closed(info)
+        raise await _closed(session, info)
     created = await insert_ignoring_duplicates(
         session,
         PairSession,
@@ -423,7 +435,7 @@ async def record_met(
             "session_id": session_id,
             "participant_id": info.participant_id,
             "reporter_role": info.reporter_role,
-            "tool_name": answers.tool[:40] if answers.tool else None,
+            "tool_name": answers.tool,
             "other_text": answers.other,
             "rating": answers.rating,
             "learned": answers.learned,
@@ -457,7 +469,7 @@ async def record_cant_make_it(
         private_reason=reason,
     )
     if not info.pair_active or not closed:
-        raise _closed(info)
+        raise await _closed(session, info)
     if choice == "end":
         pair = await session.get(Pair, info.pair_id)
         assert pair is not None

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import InvalidInput, ToolExists, ToolNotFound
+from bot.services.text import typed
 from models import Tool
 
 MAX_NAME = 40
@@ -56,12 +57,10 @@ async def _by_name(session: AsyncSession, name: str) -> Tool | None:
 
 
 def _check_name(name: str) -> str:
-    name = " ".join(name.split())
-    if not name:
+    checked = typed(name, limit=MAX_NAME, what="A tool name")
+    if checked is None:
         raise InvalidInput("The tool needs a name.")
-    if len(name) > MAX_NAME:
-        raise InvalidInput(f"Tool names can be at most {MAX_NAME} characters.")
-    return name
+    return checked
 
 
 async def add_tool(
@@ -69,11 +68,10 @@ async def add_tool(
 ) -> ToolInfo:
     """Offer a new tool, or offer a removed one again (with the new description)."""
     name = _check_name(name)
-    description = " ".join(description.split())
-    if not description:
+    checked = typed(description, limit=MAX_DESCRIPTION, what="A description")
+    if checked is None:
         raise InvalidInput("Add a one-line description: what can people do with it?")
-    if len(description) > MAX_DESCRIPTION:
-        raise InvalidInput(f"Descriptions can be at most {MAX_DESCRIPTION} characters.")
+    description = checked
     existing = await _by_name(session, name)
     if existing is not None:
         if existing.removed_at is None:

@@ -17,6 +17,7 @@ from bot.blocks.checkins import (
     remind_detail,
 )
 from bot.services import checkins
+from bot.services.text import MAX_ID
 from handlers.kit import Click, Metadata
 
 UNKNOWN = "I don't recognise that check-in."
@@ -25,7 +26,7 @@ UNKNOWN = "I don't recognise that check-in."
 class CheckinModalMetadata(Metadata):
     """Carried in the check-in modals: which check-in, and the message to update after."""
 
-    checkin_id: int = Field(alias="c")
+    checkin_id: int = Field(alias="c", ge=1, le=MAX_ID)
     channel: str | None = Field(None, alias="ch")
     ts: str | None = None
 
@@ -62,7 +63,7 @@ async def _answer(click: Click, status: Literal["not_yet", "skipped"]) -> None:
     if parsed is None:
         await click.say(UNKNOWN)
         return
-    async with click.deps.sessionmaker.begin() as session:
+    async with click.saving() as session:
         answer = await checkins.answer_simple(
             session, click.team_id, *parsed, click.user_id, status, now=click.deps.clock.now()
         )

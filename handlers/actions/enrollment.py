@@ -35,7 +35,7 @@ async def _from_home(click: Click, action: str) -> None:
     deps, now = click.deps, click.deps.clock.now()
     via = f"home:{action}"
     try:
-        async with deps.sessionmaker.begin() as session:
+        async with click.saving() as session:
             if action == "pause":
                 today = await lifecycle.local_today(session, click.team_id, click.user_id, now)
                 until: date = today + lifecycle.HOME_PAUSE
@@ -67,7 +67,7 @@ async def leave(click: Click) -> None:
 
 async def leave_confirmed(click: Click) -> None:
     try:
-        async with click.deps.sessionmaker.begin() as session:
+        async with click.saving() as session:
             await lifecycle.leave(
                 session,
                 click.team_id,

@@ -41,7 +41,7 @@ async def approve(click: Click) -> None:
         return
     deps = click.deps
     # The loser of a double click (or of two admins at once) is told by the kit; nothing changed.
-    async with deps.sessionmaker.begin() as session:
+    async with click.saving() as session:
         approval = await approve_round(
             session,
             click.team_id,
@@ -58,7 +58,7 @@ async def discard(click: Click) -> None:
     round_id = await _round_of_admin_click(click)
     if round_id is None:
         return
-    async with click.deps.sessionmaker.begin() as session:
+    async with click.saving() as session:
         await discard_round(
             session, click.team_id, round_id, actor_id=click.user_id, now=click.deps.clock.now()
         )
@@ -70,7 +70,7 @@ async def first_session(click: Click) -> None:
     if pair_id is None:
         await click.say(refusal_message("Unknown pair."))
         return
-    async with click.deps.sessionmaker.begin() as session:
+    async with click.saving() as session:
         first = await mark_first_session(
             session, click.team_id, pair_id, click.user_id, now=click.deps.clock.now()
         )
@@ -103,7 +103,7 @@ async def cycle_continue(click: Click) -> None:
 
 async def cycle_break(click: Click) -> None:
     deps, now = click.deps, click.deps.clock.now()
-    async with deps.sessionmaker.begin() as session:
+    async with click.saving() as session:
         config = await deps.program_config(session, click.team_id)
         today = await lifecycle.local_today(session, click.team_id, click.user_id, now)
         profile = await lifecycle.pause(

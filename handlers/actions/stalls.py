@@ -19,7 +19,7 @@ async def _act(click: Click, action: str) -> None:
     if alert_id is None:
         await click.say("I don't recognise that alert.")
         return
-    async with click.deps.sessionmaker.begin() as session:
+    async with click.saving() as session:
         outcome = await stalls.act_on_stall(
             session,
             click.team_id,

@@ -67,7 +67,7 @@ async def pause(call: CommandCall) -> None:
     now = call.deps.clock.now()
     today = now.date()
     try:
-        async with call.deps.sessionmaker.begin() as session:
+        async with call.saving() as session:
             today = await lifecycle.local_today(session, call.team_id, call.user_id, now)
             profile = await lifecycle.pause(
                 session,
@@ -91,7 +91,7 @@ async def pause(call: CommandCall) -> None:
 async def resume(call: CommandCall) -> None:
     await call.ack()
     try:
-        async with call.deps.sessionmaker.begin() as session:
+        async with call.saving() as session:
             await lifecycle.resume(
                 session, call.team_id, call.user_id, now=call.deps.clock.now(), via="command:resume"
             )

@@ -43,7 +43,7 @@ async def _list(call: CommandCall) -> None:
 
 async def _add(call: CommandCall) -> None:
     kind, tool, text, exercise = parse_prompt(call.args)
-    async with call.deps.sessionmaker.begin() as session:
+    async with call.saving() as session:
         added = await add_prompt(
             session,
             kind=kind,

@@ -88,7 +88,7 @@ async def pair_by_hand(call: CommandCall, guide: str, learner: str) -> None:
     await call.ack()
     deps = call.deps
     try:
-        async with deps.sessionmaker.begin() as session:
+        async with call.saving() as session:
             result = await create_manual_pair(
                 session,
                 call.team_id,
@@ -122,7 +122,7 @@ async def admin_unpair(call: CommandCall) -> None:
     await call.ack()
     deps = call.deps
     try:
-        async with deps.sessionmaker.begin() as session:
+        async with call.saving() as session:
             ended = await unpair(
                 session, call.team_id, users[0], actor_id=call.user_id, now=deps.clock.now()
             )

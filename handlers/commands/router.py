@@ -15,7 +15,7 @@ from bot.blocks.help import HelpLine, help_message, unknown_subcommand_message
 from bot.blocks.message import Message
 from bot.deps import Deps
 from bot.services.errors import RotnemError
-from handlers.kit import Request, deps_of
+from handlers.kit import Acknowledgement, Request, answer_in_time, deps_of
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,21 @@ class CommandCall(Request):
     channel_id: str
     trigger_id: str
     args: str
-    ack: AsyncAck
     respond: AsyncRespond
+
+    async def ack(self, **answer: Any) -> None:
+        """Acknowledge the command (an empty ack, or an answer shown to the invoker)."""
+        await self.acknowledgement.give(**answer)
 
     async def reply(self, message: Message) -> None:
         """Answer only the invoker, after the ack (through the command's response_url)."""
         await self.respond(response_type="ephemeral", **message.to_dict())
+
+    async def refuse(self, message: Message) -> None:
+        if self.acknowledgement.given:
+            await self.reply(message)
+        else:
+            await self.ack(response_type="ephemeral", **message.to_dict())
 
 
 Run = Callable[[CommandCall], Awaitable[None]]
@@ -146,11 +155,11 @@ class Router:
                 channel_id=command.get("channel_id", ""),
                 trigger_id=command.get("trigger_id", ""),
                 args=command.get("text") or "",
-                ack=ack,
+                acknowledgement=Acknowledgement(ack),
                 respond=respond,
                 client=client,
             )
-            await self.dispatch(call)
+            await answer_in_time(call, self.dispatch)
 
         return rotnem_command
 

@@ -1,28 +1,35 @@
 """The profile modal's submission: check every answer in the modal, then save in one go.
 
 Answers that do not fit go back with `response_action: "errors"` next to their field and
-nothing is written. Otherwise the modal closes at once and the profile is saved in one
-transaction; the Home tab and the place the modal was opened from then show the result.
+nothing is written; so does a person Slack no longer lets take part (asked again now, not only
+when the modal opened). Otherwise the profile is saved in one transaction, and only then does
+the modal close; the Home tab and the place the modal was opened from show the result.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.blocks.enrollment import saved_message
+from bot.blocks.message import Message
 from bot.ids import BlockId
-from bot.services.enrollment.identity import Identity
+from bot.services.enrollment.identity import Identity, check_eligible
 from bot.services.enrollment.profile import (
     ProfileAnswers,
     ProfileField,
     save_profile,
     validate_profile,
 )
-from bot.services.errors import InvalidProfile
+from bot.services.errors import InvalidProfile, NotEligible
 from handlers.kit import Submission, ViewState
-from handlers.people import ProfileModalMetadata
+from handlers.people import ProfileModalMetadata, fetch_identity
+
+# users.info on submission gets a second: the save and the answer must fit in Slack's three.
+IDENTITY_WITHIN = 1.0
 
 logger = logging.getLogger(__name__)
 
@@ -63,23 +70,23 @@ def modal_errors(error: InvalidProfile) -> dict[str, str]:
 
 async def profile(submission: Submission) -> None:
     deps = submission.deps
-    try:
-        async with deps.sessionmaker() as session:
+    async with deps.sessionmaker() as session:
+        try:
             checked = await validate_profile(
                 session, submission.user_id, answers_from(submission.state)
             )
-    except InvalidProfile as exc:
-        await submission.errors(modal_errors(exc))
-        return
-    await submission.close()
-
+        except InvalidProfile as exc:
+            await submission.errors(modal_errors(exc))
+            return
     opened = ProfileModalMetadata.load(submission.private_metadata) or ProfileModalMetadata()
-    identity = Identity(
-        user_id=submission.user_id,
-        display_name=opened.display_name or submission.user_id,
-        tz=opened.tz or deps.settings.rotnem_timezone,
-    )
-    async with deps.sessionmaker.begin() as session:
+    identity = await _identity_now(submission, opened)
+    try:
+        check_eligible(identity)
+    except NotEligible as exc:
+        # Deactivated or made a guest since the modal opened.
+        await submission.errors({BlockId.PROFILE_ROLE: exc.message})
+        return
+    async with submission.saving() as session:
         outcome = await save_profile(
             session,
             submission.team_id,
@@ -91,13 +98,34 @@ async def profile(submission: Submission) -> None:
     await submission.publish_home()
     if opened.response_url:
         message = saved_message(submission.command, outcome.kind, outcome.profile)
-        # Where the person asked: the command's channel (ephemeral) or the invite, replaced.
-        webhook = AsyncWebhookClient(opened.response_url)
-        if opened.origin == "invite":
-            response = await webhook.send(replace_original=True, **message.to_dict())
-        else:
-            response = await webhook.send(response_type="ephemeral", **message.to_dict())
-        if response.status_code != 200:
-            logger.info(
-                "Profile confirmation to %s answered %s", submission.user_id, response.status_code
-            )
+        await _confirm(submission, opened.origin, opened.response_url, message)
+
+
+async def _identity_now(submission: Submission, opened: ProfileModalMetadata) -> Identity:
+    """Who Slack says the person is now (eligibility is checked again on submission); if Slack
+    does not answer within a second, who it said when the modal opened."""
+    try:
+        async with asyncio.timeout(IDENTITY_WITHIN):
+            return await fetch_identity(submission.client, submission.deps, submission.user_id)
+    except (SlackApiError, SlackClientError, TimeoutError, OSError) as exc:
+        logger.warning("users.info on profile submission failed: %s", type(exc).__name__)
+    return Identity(
+        user_id=submission.user_id,
+        display_name=opened.display_name or submission.user_id,
+        tz=opened.tz or submission.deps.settings.rotnem_timezone,
+    )
+
+
+async def _confirm(
+    submission: Submission, origin: str, response_url: str, message: Message
+) -> None:
+    """Where the person asked: the command's channel (ephemeral) or the invite, replaced."""
+    webhook = AsyncWebhookClient(response_url)
+    if origin == "invite":
+        response = await webhook.send(replace_original=True, **message.to_dict())
+    else:
+        response = await webhook.send(response_type="ephemeral", **message.to_dict())
+    if response.status_code != 200:
+        logger.info(
+            "Profile confirmation to %s answered %s", submission.user_id, response.status_code
+        )

@@ -12,6 +12,7 @@ from bot.blocks.errors import admins_only_message
 from bot.blocks.program import settings_saved_message
 from bot.ids import BlockId
 from bot.services.program.settings import RANGES, update_program_settings
+from bot.services.text import is_slack_id, whole_number
 from handlers.kit import Submission, ViewState
 
 logger = logging.getLogger(__name__)
@@ -27,11 +28,8 @@ SELECTS = {
 }
 
 
-def _in_range(raw: str, name: str) -> int | None:
-    low, high = RANGES[name]
-    if raw.isascii() and raw.isdigit() and len(raw) <= 3 and low <= int(raw) <= high:
-        return int(raw)
-    return None
+def _in_range(raw: str | None, name: str) -> int | None:
+    return whole_number(raw, *RANGES[name])
 
 
 def parse_settings(state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
@@ -39,14 +37,14 @@ def parse_settings(state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
     parsed: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for block, (name, label) in NUMBERS.items():
-        value = _in_range(state.text(block) or "", name)
+        value = _in_range(state.text(block), name)
         if value is None:
             low, high = RANGES[name]
             errors[block] = f"{label}: enter a whole number from {low} to {high}."
         else:
             parsed[name] = value
     for block, (name, label) in SELECTS.items():
-        value = _in_range(state.selected(block) or "", name)
+        value = _in_range(state.selected(block), name)
         if value is None:
             errors[block] = f"{label}: pick one of the options."
         else:
@@ -62,7 +60,7 @@ def parse_settings(state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
     else:
         parsed["auto_propose_next_round"] = auto == "yes"
     channel = state.conversation(BlockId.SETTINGS_CHANNEL)
-    if channel is not None and channel[:1] not in ("C", "G"):
+    if channel is not None and not (channel[:1] in ("C", "G") and is_slack_id(channel)):
         errors[BlockId.SETTINGS_CHANNEL] = "Announcement channel: pick a channel, not a person."
     else:
         parsed["announce_channel"] = channel or ""
@@ -78,7 +76,7 @@ async def settings(submission: Submission) -> None:
     if errors:
         await submission.errors(errors)
         return
-    async with deps.sessionmaker.begin() as session:
+    async with submission.saving() as session:
         changes = await update_program_settings(
             session,
             submission.team_id,
@@ -88,7 +86,6 @@ async def settings(submission: Submission) -> None:
             **parsed,
         )
         summary = [(c.field, c.old_value, c.new_value) for c in changes]
-    await submission.close()
     try:
         await submission.client.chat_postMessage(
             channel=submission.user_id, **settings_saved_message(summary).to_dict()

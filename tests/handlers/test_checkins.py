@@ -87,7 +87,7 @@ async def test_both_partners_say_we_met_and_share_one_session(program: Program) 
     # A stale click on the original message: a polite answer, nothing changes.
     before = len(program.slack.responses())
     await program.click(guide_msg, ActionId.CHECKIN_SKIP, GUIDE)
-    assert "already answered" in await ephemeral(program, GUIDE, before + 1)
+    assert "Already recorded" in await ephemeral(program, GUIDE, before + 1)
     assert [c.status for c in await program.checkins(GUIDE)] == [CheckInStatus.MET]
 
 

@@ -15,7 +15,8 @@ from bot.db import insert_ignoring_duplicates
 from bot.services.enrollment.identity import Identity
 from bot.services.enrollment.log import log_state, settle_pause
 from bot.services.enrollment.queries import Profile, locked_participant, read_profile
-from bot.services.errors import InvalidProfile
+from bot.services.errors import InvalidInput, InvalidProfile
+from bot.services.text import FieldErrors, is_slack_id, typed, whole_number
 from models import Direction, Participant, ParticipantTool, Role, State, Tool
 
 # What the profile modal accepts.
@@ -86,37 +87,27 @@ class SaveOutcome:
 
 
 def parse_other_tools(text: str | None) -> tuple[str, ...]:
-    """ "Figma, Obsidian" → ("Figma", "Obsidian"); raises ValueError with a readable reason."""
+    """ "Figma, Obsidian" → ("Figma", "Obsidian"); raises InvalidInput with a readable reason."""
     names: list[str] = []
     seen: set[str] = set()
     for part in (text or "").split(","):
-        name = " ".join(part.split())
-        if not name or name.casefold() in seen:
+        name = typed(part, limit=MAX_OTHER_TOOL, what=f"“{part.strip()[:20]}…”: a tool name")
+        if name is None or name.casefold() in seen:
             continue
-        if len(name) > MAX_OTHER_TOOL:
-            raise ValueError(
-                f"“{name[:20]}…” is too long: each tool name can be at most "
-                f"{MAX_OTHER_TOOL} characters."
-            )
         seen.add(name.casefold())
         names.append(name)
     if len(names) > MAX_OTHER_TOOLS:
-        raise ValueError(
+        raise InvalidInput(
             f"That's {len(names)} tools; list at most {MAX_OTHER_TOOLS}, separated by commas."
         )
     return tuple(names)
-
-
-def _text(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value or None
 
 
 async def validate_profile(
     session: AsyncSession, user_id: str, answers: ProfileAnswers
 ) -> ProfileInput:
     """Check every answer; raise `InvalidProfile` naming each field that does not fit."""
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     role: Role | None = None
     try:
         role = Role(answers.role or "")
@@ -135,14 +126,15 @@ async def validate_profile(
     ) -> tuple[frozenset[int], tuple[str, ...]]:
         picked: set[int] = set()
         for raw in ids:
-            if not raw.isdigit() or int(raw) not in catalogue:
+            tool_id = whole_number(raw)
+            if tool_id is None or tool_id not in catalogue:
                 errors[picked_field] = "One of these tools is no longer in the catalogue."
                 continue
-            picked.add(int(raw))
+            picked.add(tool_id)
         try:
             names = parse_other_tools(other)
-        except ValueError as exc:
-            errors[other_field] = str(exc)
+        except InvalidInput as exc:
+            errors[other_field] = exc.message
             return frozenset(picked), ()
         # A typed name the catalogue offers counts as the catalogue's tool.
         extra: list[str] = []
@@ -174,35 +166,30 @@ async def validate_profile(
             "(or type it under “Other tools”).",
         )
 
-    department = " ".join((answers.department or "").split())
-    if not department:
-        errors[ProfileField.DEPARTMENT] = (
-            "Tell us your department or team: pairs are made across departments."
+    department = errors.typed(ProfileField.DEPARTMENT, answers.department, limit=MAX_DEPARTMENT)
+    if department is None:
+        errors.setdefault(
+            ProfileField.DEPARTMENT,
+            "Tell us your department or team: pairs are made across departments.",
         )
-    elif len(department) > MAX_DEPARTMENT:
-        errors[ProfileField.DEPARTMENT] = f"Keep it to {MAX_DEPARTMENT} characters or fewer."
+    share = errors.typed(ProfileField.SHARE, answers.share, limit=MAX_SHARE)
+    goals = errors.typed(ProfileField.GOALS, answers.goals, limit=MAX_GOALS, multiline=True)
 
-    share = _text(answers.share)
-    if share is not None and len(share) > MAX_SHARE:
-        errors[ProfileField.SHARE] = f"Keep it to {MAX_SHARE} characters or fewer."
-    goals = _text(answers.goals)
-    if goals is not None and len(goals) > MAX_GOALS:
-        errors[ProfileField.GOALS] = (
-            f"Keep your goals to {MAX_GOALS} characters or fewer (now {len(goals)})."
-        )
-
-    manager_id = _text(answers.manager_id)
-    if manager_id is not None and manager_id == user_id:
+    manager_id = (answers.manager_id or "").strip() or None
+    if manager_id is not None and not is_slack_id(manager_id):
+        errors[ProfileField.MANAGER] = "Pick your manager from the list of people."
+    elif manager_id is not None and manager_id == user_id:
         errors[ProfileField.MANAGER] = "You can't be your own manager — leave this empty instead."
 
     capacity = 1
     if teaches and answers.capacity:
-        if answers.capacity.isdigit() and 1 <= int(answers.capacity) <= MAX_CAPACITY:
-            capacity = int(answers.capacity)
-        else:
+        picked_capacity = whole_number(answers.capacity, 1, MAX_CAPACITY)
+        if picked_capacity is None:
             errors[ProfileField.CAPACITY] = f"Choose between 1 and {MAX_CAPACITY} learners."
+        else:
+            capacity = picked_capacity
 
-    if errors or role is None:
+    if errors or role is None or department is None:
         raise InvalidProfile(errors)
     return ProfileInput(
         role=role,

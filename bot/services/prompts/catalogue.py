@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import InvalidInput, ToolNotFound
 from bot.services.prompts.chooser import Catalogue, CatalogueEntry
+from bot.services.text import typed
 from models import Prompt, PromptKind, Tool
 
 
@@ -63,13 +64,12 @@ async def add_prompt(
     now: datetime,
 ) -> PromptLine:
     """Add a prompt to the catalogue (a teach prompt may name a catalogue tool)."""
-    text, exercise = text.strip(), (exercise or "").strip() or None
+    text = typed(text, limit=300, what="A prompt") or ""
+    exercise = typed(exercise, limit=300, what="An exercise")
+    if len(text) < 10:
+        raise InvalidInput("A prompt is 10 to 300 characters.")
     if kind not in (PromptKind.TEACH, PromptKind.MIRROR):
         raise InvalidInput("Say `teach` or `mirror` after `add`.")
-    if not 10 <= len(text) <= 300:
-        raise InvalidInput("A prompt is 10 to 300 characters.")
-    if exercise is not None and len(exercise) > 300:
-        raise InvalidInput("An exercise is at most 300 characters.")
     tool: Tool | None = None
     if tool_name:
         if kind == PromptKind.MIRROR:
