@@ -28,6 +28,7 @@ def register(app: AsyncApp) -> None:
         reference = secrets.token_hex(4).upper()
         logger.error("Unhandled error (reference %s)", reference, exc_info=error)
         message = apology(reference)
+        can_respond = respond is not None and bool(body.get("response_url"))
         if response is not None:
             # Not acknowledged yet: the apology is the answer, so Slack shows it instead of a 500.
             if body.get("type") == "event_callback":
@@ -35,12 +36,14 @@ def register(app: AsyncApp) -> None:
                 return BoltResponse(status=503, body="temporarily unavailable")
             if body.get("type") == "view_submission":
                 return BoltResponse(status=200, body=_keep_modal_open(body, message.text))
-            return BoltResponse(
-                status=200, body={"response_type": "ephemeral", **message.to_dict()}
-            )
-        if respond is not None and body.get("response_url"):
+            if body.get("type") != "block_actions" or not can_respond:
+                return BoltResponse(
+                    status=200, body={"response_type": "ephemeral", **message.to_dict()}
+                )
+        if respond is not None and can_respond:
+            # After the ack (or for a click, whose ack shows nothing): below the message.
             await respond(response_type="ephemeral", replace_original=False, **message.to_dict())
-        return None
+        return None if response is None else BoltResponse(status=200, body="")
 
 
 def _keep_modal_open(body: dict[str, Any], text: str) -> dict[str, Any]:

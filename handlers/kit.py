@@ -34,7 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.errors import apology, could_not_save, refusal, too_slow
+from bot.blocks.errors import apology, could_not_save, notice_modal, refusal, too_slow
 from bot.blocks.home import home_view
 from bot.blocks.message import Message
 from bot.db import bounded_transaction
@@ -222,8 +222,16 @@ class Click(Request):
         await self.update(self.channel, self.ts, message)
 
     async def refuse(self, message: Message) -> None:
+        """Below the clicked message; a click on the Home tab has no message to answer under,
+        so a small modal says it (with the click's trigger_id, if still unused)."""
         await self.acknowledgement.give()
-        await self.say(message)
+        try:
+            if self.response_url:
+                await self.say(message)
+            else:
+                await self.open_modal(self.trigger_id, notice_modal(message.text))
+        except SlackApiError as exc:
+            logger.warning("Could not show a refusal: %s", exc.response.get("error"))
 
 
 async def answer_in_time(request: R, handler: Callable[[R], Awaitable[None]]) -> None:
@@ -237,8 +245,8 @@ async def answer_in_time(request: R, handler: Callable[[R], Awaitable[None]]) ->
     except RotnemError as error:
         await request.refuse(refusal(error))
     except (SQLAlchemyError, OSError) as error:
-        if acknowledgement.given:
-            raise
+        if acknowledgement.committing:
+            raise  # the change may stand: not "nothing changed", but a bug report
         logger.warning("Could not save %s: %s", type(request).__name__, _one_line(error))
         await request.refuse(could_not_save())
     except TimeoutError:

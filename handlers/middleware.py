@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import bounded_transaction
 from bot.deps import Deps
@@ -17,6 +18,9 @@ from bot.services.events import claim_event, remember_workspace
 from handlers.kit import DEPS_KEY, WRITE_WITHIN
 
 logger = logging.getLogger(__name__)
+
+# Remembering a workspace is bookkeeping: it may delay the request it rides on this long at most.
+BOOKKEEPING_WITHIN = 0.25
 
 Next = Callable[[], Awaitable[None]]
 
@@ -66,9 +70,14 @@ def register(app: AsyncApp, deps: Deps) -> None:
         context[DEPS_KEY] = deps
         team_id = context.team_id
         if team_id and team_id not in seen_teams:
-            async with bounded_transaction(deps.sessionmaker, WRITE_WITHIN) as session:
-                await remember_workspace(session, team_id, deps.clock.now())
-            seen_teams.add(team_id)
+            try:
+                async with bounded_transaction(deps.sessionmaker, BOOKKEEPING_WITHIN) as session:
+                    await remember_workspace(session, team_id, deps.clock.now())
+                seen_teams.add(team_id)
+            except SQLAlchemyError as exc:
+                # Bookkeeping only: the request goes on (and answers for itself if the database
+                # is really down); the next request tries again.
+                logger.warning("Could not remember workspace %s: %s", team_id, type(exc).__name__)
         await next()
 
     @app.middleware
