@@ -16,14 +16,20 @@ from typing import Any, TypeVar
 
 import asyncpg
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bot.blocks.checkins import OTHER
+from bot.db import create_engine
 from bot.ids import ActionId, BlockId
+from bot.sandbox import FakeSlack, SlackRequester
+from bot.sandbox.process import SIGNING_SECRET, rotnem_serve
 from bot.sandbox.signing import state_values_for
-from models import CheckInStatus
+from models import CheckInStatus, Participant, Tool
 from tests.factories import (
     BOTH_BACKENDS,
+    CHANNEL,
+    COMMAND,
     GUIDE,
     JSON,
     PAIR_GUIDE,
@@ -301,3 +307,35 @@ async def test_slack_not_answering_on_submission_saves_with_what_it_said_before(
     assert await submit(bot, GUIDE, view, answers) == {}
     row = await participant(bot, GUIDE)
     assert row is not None and row.display_name == "Gia Guide"
+
+
+# ---- a server killed the moment the modal closed ----------------------------------------------
+
+
+@BOTH_BACKENDS
+async def test_a_profile_is_kept_when_the_server_is_killed_as_the_modal_closes(
+    people: FakeSlack, database_url: str
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            chatgpt = await connection.scalar(select(Tool.id).where(Tool.name == "ChatGPT"))
+        with rotnem_serve(people, database_url, "--no-scheduler") as (base, process):
+            slack = SlackRequester(base, SIGNING_SECRET, slack=people)
+            url = people.new_response_url(channel=CHANNEL, user=GUIDE)
+            await slack.command(
+                command=COMMAND, user_id=GUIDE, channel_id=CHANNEL, text="join", response_url=url
+            )
+            (view,) = await eventually(lambda: people.open_views(GUIDE))
+            answers = profile_answers(role="guide", teach=[str(chatgpt)], department="Sales")
+            closed = await slack.submit_view(view=view, user_id=GUIDE, answers=answers)
+            process.kill()  # SIGKILL the moment Slack is told the modal may close
+            assert (closed.status_code, closed.content) == (200, b"")
+            process.wait(timeout=10)
+        async with engine.connect() as connection:
+            saved = await connection.execute(
+                select(Participant).where(Participant.user_id == GUIDE)
+            )
+            assert [(row.role, row.department) for row in saved] == [("guide", "Sales")]
+    finally:
+        await engine.dispose()

@@ -1,0 +1,63 @@
+"""`rotnem serve` as a real subprocess against the fake Slack: for tests that kill it and for
+the benchmarks that measure it from outside."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+
+from bot.sandbox.fake_slack import DEFAULT_TOKEN, FakeSlack
+
+SIGNING_SECRET = "sandbox-signing-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def rotnem_serve(
+    slack: FakeSlack, database_url: str, *flags: str, **env: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Yield (base URL, process) of a healthy `python -m bot serve`; stopped (if still
+    running) when the block ends."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": DEFAULT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": database_url,
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+        **env,
+    }
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", *flags], env=environment)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"rotnem serve exited with {process.returncode}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("rotnem serve did not become healthy in 30 s")
+            time.sleep(0.1)
+        yield base, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=15)
