@@ -244,15 +244,15 @@ async def answer_in_time(request: R, handler: Callable[[R], Awaitable[None]]) ->
             await handler(request)
     except RotnemError as error:
         await request.refuse(refusal(error))
+    except TimeoutError:  # before OSError, of which it is a kind
+        logger.warning("%s not answered within %.1fs", type(request).__name__, ANSWER_WITHIN)
+        if not acknowledgement.committing:
+            await request.refuse(too_slow())
     except (SQLAlchemyError, OSError) as error:
         if acknowledgement.committing:
             raise  # the change may stand: not "nothing changed", but a bug report
         logger.warning("Could not save %s: %s", type(request).__name__, _one_line(error))
         await request.refuse(could_not_save())
-    except TimeoutError:
-        logger.warning("%s not answered within %.1fs", type(request).__name__, ANSWER_WITHIN)
-        if not acknowledgement.committing:
-            await request.refuse(too_slow())
     except Exception:
         reference = secrets.token_hex(4).upper()
         logger.exception("Unhandled error (reference %s)", reference)

@@ -73,6 +73,7 @@ class Faults:
         self._limits: dict[str, _Bucket] = {}
         self._channel_limit: tuple[float, float] | None = None
         self._channel_buckets: dict[str, _Bucket] = {}
+        self._stalls: dict[str, list[float]] = {}
 
     def fail(
         self,
@@ -104,6 +105,18 @@ class Faults:
         with self._faults_lock:
             self._faults.append(_Fault(method, DROP, times, when))
 
+    def stall(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` normally, but only after ``seconds``
+        (Slack having a slow moment)."""
+        with self._faults_lock:
+            self._stalls.setdefault(method, []).extend([seconds] * times)
+
+    def stall_for(self, method: str) -> float:
+        """How long this call waits before it is answered (uses up one scripted stall)."""
+        with self._faults_lock:
+            pending = self._stalls.get(method)
+            return pending.pop(0) if pending else 0.0
+
     def limit(self, method: str, per_minute: float, *, burst: int | None = None) -> None:
         """Rate-limit ``method`` workspace-wide: ``burst`` calls at once (default: a minute's
         worth), refilled at ``per_minute``. Over it: 429 with the seconds until a slot frees."""
@@ -128,9 +141,10 @@ class Faults:
         self.limit_channel(60.0, burst=3)
 
     def clear_faults(self) -> None:
-        """Remove pending injected failures and all rate limits."""
+        """Remove pending injected failures, stalls and all rate limits."""
         with self._faults_lock:
             self._faults.clear()
+            self._stalls.clear()
             self._limits.clear()
             self._channel_limit = None
             self._channel_buckets.clear()

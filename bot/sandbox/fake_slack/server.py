@@ -107,10 +107,14 @@ class _Handler(BaseHTTPRequestHandler):
             # Injected drop: close without answering, as a dead proxy or a reset would.
             self.close_connection = True
             return
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(reply.body)
+        try:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(reply.body)
+        except ConnectionError:
+            # The client gave up waiting (a stalled call it timed out on): nothing to answer.
+            self.close_connection = True
