@@ -12,7 +12,18 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import ActionsBlock, Block
 from slack_sdk.models.views import View
 
-from bot.blocks.kit import Inputs, button, context, mention, modal, option, say, section, slack_date
+from bot.blocks.kit import (
+    Inputs,
+    button,
+    context,
+    escape,
+    mention,
+    modal,
+    option,
+    say,
+    section,
+    slack_date,
+)
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.checkins import (
@@ -188,7 +199,8 @@ def cant_modal(private_metadata: str, partner: str) -> View:
 
 
 def met_detail(tool: str | None, other: str | None, rating: int) -> str:
-    covered = tool or (other or "something else")
+    typed = tool or other
+    covered = escape(typed) if typed else "something else"
     return f"{covered}, usefulness {rating}/5"
 
 
@@ -204,7 +216,9 @@ def hr_cant_make_it_message(notice: CantMakeItNotice) -> Message:
     blocks: list[Block] = [section(f"🚧 {text}")]
     if notice.reason:
         blocks.append(
-            section(f"*Their private reason (not shared with <@{partner}>):*\n{notice.reason}")
+            section(
+                f"*Their private reason (not shared with <@{partner}>):*\n{escape(notice.reason)}"
+            )
         )
     blocks.append(context("Only HR admins get this message."))
     return Message(text=text, blocks=blocks)
@@ -216,12 +230,12 @@ def hr_cant_make_it_message(notice: CantMakeItNotice) -> Message:
 def progress_lines(progress: PairProgress) -> list[str]:
     if progress.sessions:
         sessions = "; ".join(
-            f"{s.on:%d %b}" + (f" ({', '.join(s.covered)})" if s.covered else "")
+            f"{s.on:%d %b}" + (f" ({escape(', '.join(s.covered))})" if s.covered else "")
             for s in progress.sessions
         )
     else:
         sessions = "none reported yet"
-    covered = ", ".join(progress.tools_covered) or "none yet"
+    covered = escape(", ".join(progress.tools_covered)) or "none yet"
     nxt = slack_date(progress.next_prompt_at) if progress.next_prompt_at else "paused"
     return [
         f"*Last sessions with <@{progress.partner}>:* {sessions}",

@@ -20,7 +20,18 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.checkins import progress_lines
-from bot.blocks.kit import Inputs, button, context, mention, modal, option, plain, say, section
+from bot.blocks.kit import (
+    Inputs,
+    button,
+    context,
+    escape,
+    mention,
+    modal,
+    option,
+    plain,
+    say,
+    section,
+)
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.enrollment.invites import InviteNotice
@@ -71,13 +82,13 @@ def state_line(profile: Profile) -> str:
 def tools_text(tools: Sequence[ToolRef]) -> str:
     if not tools:
         return "—"
-    return ", ".join(tool.name for tool in tools)
+    return escape(", ".join(tool.name for tool in tools))
 
 
 def partner_line(partner: PartnerSummary | None) -> str:
     if partner is None:
         return "None yet — you'll hear from me when you're paired."
-    tools = f" · {', '.join(partner.tools)}" if partner.tools else ""
+    tools = f" · {escape(', '.join(partner.tools))}" if partner.tools else ""
     return f"{mention(partner.user_id)} since {long_date(partner.since)}{tools}"
 
 
@@ -86,7 +97,8 @@ def not_participant_message(command: str) -> Message:
 
 
 def not_eligible_message(reason: str) -> Message:
-    return say(f"Sorry — {reason}")
+    """`reason`: a refusal's plain sentence."""
+    return say(f"Sorry — {escape(reason)}")
 
 
 def slack_unavailable_message() -> Message:
@@ -97,8 +109,9 @@ def slack_unavailable_message() -> Message:
 
 
 def invalid_pause_message(command: str, reason: str, example: str) -> Message:
+    """`reason`: a plain sentence, which may quote what the person typed."""
     examples = f"`{command} pause 2w`, `{command} pause 10d` or `{command} {example}`"
-    return say(f"{reason}\nFor example: {examples}. Nothing was changed.")
+    return say(f"{escape(reason)}\nFor example: {examples}. Nothing was changed.")
 
 
 def paused_message(command: str, profile: Profile) -> Message:
@@ -169,7 +182,7 @@ def status_message(command: str, home: Home) -> Message:
         lines.append(f"*Teaches:* {tools_text(profile.teaches)}")
     if profile.role != "guide":
         lines.append(f"*Wants to learn:* {tools_text(profile.learns)}")
-    lines.append(f"*Department:* {profile.department}")
+    lines.append(f"*Department:* {escape(profile.department)}")
     body = "\n".join(lines)
     if profile.status == "left":
         hint = f"Join again with `{command} join`."

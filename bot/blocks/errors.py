@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_sdk.models.views import View
 
 from bot.blocks.checkins import already_answered_text
-from bot.blocks.kit import modal, say, section
+from bot.blocks.kit import escape, modal, say, section
 from bot.blocks.message import Message
 from bot.ids import CallbackId
 from bot.services.checkins import CheckInClosed
@@ -31,8 +31,10 @@ def too_slow() -> Message:
 
 
 def error_message(reason: str) -> Message:
-    """A domain error's sentence, as it is."""
-    return say(reason)
+    """A domain error's sentence, shown as it is: plain text (it may quote names and tools
+    people typed), escaped here rather than where it was composed, so that the CLI and the log
+    print it as written."""
+    return say(escape(reason))
 
 
 def refusal(error: RotnemError) -> Message:
@@ -50,5 +52,6 @@ def admins_only_message() -> Message:
 
 
 def notice_modal(text: str, *, title: str = "Rotnem") -> View:
-    """A modal that only says something (a refusal after a button click, which has no channel)."""
+    """A modal that only says something (a refusal after a button click, which has no channel);
+    `text` is mrkdwn, e.g. a built message's `text`."""
     return modal(CallbackId.NOTICE, title, [section(text)])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import Block
 
-from bot.blocks.kit import context, section
+from bot.blocks.kit import context, escape, section
 from bot.blocks.message import Message
 
 
@@ -40,7 +40,7 @@ def unknown_subcommand_message(
     command: str, word: str, lines: Sequence[HelpLine], admin_lines: Sequence[HelpLine]
 ) -> Message:
     """ "I don't know `xyz`" followed by the help."""
-    shown = word if len(word) <= 40 else word[:39] + "…"
+    shown = escape(word if len(word) <= 40 else word[:39] + "…")
     help_ = help_message(command, lines, admin_lines)
     intro = f"I don't know `{shown}`. Here is what I can do:"
     return Message(text=f"{intro}\n{help_.text}", blocks=[section(intro), *help_.blocks])

@@ -19,7 +19,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.checkins import progress_blocks
 from bot.blocks.enrollment import partner_line, role_line, state_line, tools_text
-from bot.blocks.kit import button, context, mention, section
+from bot.blocks.kit import button, context, escape, mention, section
 from bot.ids import ActionId
 from bot.services.enrollment.lifecycle import HOME_PAUSE
 from bot.services.enrollment.queries import Profile, ProgramSummary
@@ -91,13 +91,13 @@ def _participant(
     past: Sequence[PastPartner] = (),
 ) -> list[Block]:
     fields = [MarkdownTextObject(text=f"*Role*\n{role_line(profile)}")]
-    fields.append(MarkdownTextObject(text=f"*Department*\n{profile.department}"))
+    fields.append(MarkdownTextObject(text=f"*Department*\n{escape(profile.department)}"))
     if profile.role != "learner":
         fields.append(MarkdownTextObject(text=f"*Teaches*\n{tools_text(profile.teaches)}"))
     if profile.role != "guide":
         fields.append(MarkdownTextObject(text=f"*Wants to learn*\n{tools_text(profile.learns)}"))
     if profile.role != "guide" and profile.share:
-        fields.append(MarkdownTextObject(text=f"*Shares in return*\n{profile.share}"))
+        fields.append(MarkdownTextObject(text=f"*Shares in return*\n{escape(profile.share)}"))
     paused = profile.status == "paused"
     pause_or_resume = (
         button("Resume", ActionId.RESUME, "resume", style="primary")
@@ -132,7 +132,7 @@ def _participant(
         ),
     ]
     if profile.goals:
-        blocks.append(context(f"Your goals (only you see them): {profile.goals}"))
+        blocks.append(context(f"Your goals (only you see them): {escape(profile.goals)}"))
     return blocks
 
 

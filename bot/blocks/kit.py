@@ -1,12 +1,21 @@
-"""The pieces every builder uses: sections, context lines, mentions, dates, packing long lists.
+"""The pieces every builder uses: sections, context lines, mentions, dates, packing long lists,
+and `escape` for what people wrote.
 
 Slack's limits are applied here once: a section's text is at most 3,000 characters, a context
 element's 2,000 (engineering note: Slack refuses the whole message otherwise, so text is cut with
 an ellipsis rather than sent too long).
+
+Our mrkdwn and their text: a builder writes mrkdwn (bold, `<@U…>` mentions, `<!date^…>`), and
+every value that came from a person — names, tools typed under "Other", what they share, their
+department, notes and reasons, prompt texts and tool descriptions admins add, and the sentences
+services compose around those (an engine's explanation, a refusal) — goes in through `escape`,
+in the blocks and in the `text` fallback alike. Text shown as `plain_text` (input labels, option
+texts, headers) is never parsed by Slack and needs nothing.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -57,6 +66,18 @@ def say(text: str) -> Message:
 def plain(text: str) -> str:
     """The mrkdwn text as a notification shows it: without the bold marks."""
     return text.replace("*", "")
+
+
+def escape(text: str) -> str:
+    """Text a person wrote, shown as they wrote it inside our mrkdwn.
+
+    Slack's rules ("Formatting text for app surfaces", Escaping text): `&`, `<` and `>` are its
+    control characters and become `&amp;`, `&lt;` and `&gt;` — so `<!here>` or
+    `<https://evil.example|gift>` typed by someone shows as those characters instead of paging a
+    channel or hiding a link. Only these three: Slack decodes no other entity. `*`, `_`, `~` and
+    backticks have no escape in mrkdwn; they can only restyle text, never mention or link.
+    """
+    return html.escape(text, quote=False)
 
 
 def mention(user_id: str) -> str:

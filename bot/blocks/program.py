@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.kit import Inputs, context, modal, option, say, section
+from bot.blocks.kit import Inputs, context, escape, modal, option, say, section
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.program.settings import RANGES, ProgramConfig
@@ -125,10 +125,10 @@ def shown_value(field: str, value: str | None) -> str:
     if field == "announce_channel":
         return f"<#{value}>"
     if field == "tz_preference":
-        return TZ_LABELS.get(value, value)
+        return TZ_LABELS.get(value, escape(value))
     if field == "auto_propose_next_round":
         return "yes" if value == "True" else "no"
-    return value
+    return escape(value)
 
 
 def settings_saved_message(changes: Sequence[tuple[str, str | None, str | None]]) -> Message:
@@ -176,7 +176,7 @@ def stats_message(stats: StatsView) -> Message:
         )
         or "no ratings yet"
     )
-    tools = ", ".join(f"{name} ({count})" for name, count in stats.top_tools) or "none yet"
+    tools = ", ".join(f"{escape(name)} ({count})" for name, count in stats.top_tools) or "none yet"
     risk = (
         "\n".join(
             f"• <@{guide}> & <@{learner}>: {weeks} silent week(s)"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, HeaderBlock
 
-from bot.blocks.kit import context, say, section
+from bot.blocks.kit import context, escape, say, section
 from bot.blocks.message import Message
 from bot.services.prompts.catalogue import PromptLine
 from bot.services.prompts.tick import PromptNotice
@@ -14,8 +14,10 @@ from bot.services.prompts.tick import PromptNotice
 
 def weekly_prompt_message(notice: PromptNotice) -> Message:
     """This week's prompt: "teach me a tool" (the guide teaches) or "reverse the mirror"."""
-    guide, learner, tool, text = notice.guide, notice.learner, notice.tool, notice.text
-    exercise = notice.exercise
+    guide, learner = notice.guide, notice.learner
+    # Prompts and tools are text admins (or people, for tools) typed.
+    tool, text = escape(notice.tool or ""), escape(notice.text)
+    exercise = escape(notice.exercise or "")
     if notice.direction == "teach":
         title = "🛠️ This week: teach me a tool"
         lead = f"<@{guide}>, over to you" + (f": *{tool}*." if tool else ".")
@@ -45,8 +47,9 @@ PROMPTS_USAGE = (
 
 
 def prompts_usage_message(command: str, problem: str | None = None) -> Message:
+    """`problem`: a plain sentence, which may quote what the admin typed."""
     usage = PROMPTS_USAGE.format(command=command)
-    return say(f"{problem}\n{usage}" if problem else usage)
+    return say(f"{escape(problem)}\n{usage}" if problem else usage)
 
 
 def prompts_list_message(command: str, prompts: Sequence[PromptLine]) -> Message:
@@ -62,7 +65,9 @@ def prompts_list_message(command: str, prompts: Sequence[PromptLine]) -> Message
     blocks: list[Block] = [section(summary)]
     if added:
         lines = "\n".join(
-            f"• #{p.id} {p.kind}" + (f" ({p.tool})" if p.tool else "") + f": {p.text}"
+            f"• #{p.id} {p.kind}"
+            + (f" ({escape(p.tool)})" if p.tool else "")
+            + f": {escape(p.text)}"
             for p in added
         )
         blocks.append(section(f"*Added by HR:*\n{lines}"))
@@ -74,7 +79,7 @@ def prompt_added_message(prompt: PromptLine) -> Message:
     what = "“teach me a tool”" if prompt.kind == "teach" else "“reverse the mirror”"
     return say(
         f"Added {what} prompt #{prompt.id}"
-        + (f" for {prompt.tool}" if prompt.tool else "")
-        + f": {prompt.text}"
-        + (f" — {prompt.exercise}" if prompt.exercise else "")
+        + (f" for {escape(prompt.tool)}" if prompt.tool else "")
+        + f": {escape(prompt.text)}"
+        + (f" — {escape(prompt.exercise)}" if prompt.exercise else "")
     )

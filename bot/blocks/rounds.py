@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject, DividerBlock, HeaderBlock
 
-from bot.blocks.kit import MAX_LIST_SECTIONS, button, context, mention, pack, say, section
+from bot.blocks.kit import MAX_LIST_SECTIONS, button, context, escape, mention, pack, say, section
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId
 from bot.services.rounds.approve import (
@@ -39,13 +39,17 @@ def offset_label(minutes: int) -> str:
 
 
 def proposal_lines(proposal: Proposal) -> tuple[list[str], list[str]]:
-    """One line per proposed pair, one per unmatched person (mrkdwn, with mentions)."""
+    """One line per proposed pair, one per unmatched person (mrkdwn, with mentions).
+
+    The engine's explanations and reasons are plain sentences quoting display names and tools
+    people typed ("Ana can teach …"): they are stored with the round and printed by the CLI as
+    they are, so they are escaped here, whole, where they become mrkdwn."""
     pairs = [
-        f"• {mention(p.guide)} → {mention(p.learner)}: {p.explanation}"
+        f"• {mention(p.guide)} → {mention(p.learner)}: {escape(p.explanation)}"
         + (" _(paired before)_" if p.repeat and "paired before" not in p.explanation else "")
         for p in proposal.pairs
     ]
-    unmatched = [f"• {mention(u.user_id)}: {u.reason}" for u in proposal.unmatched]
+    unmatched = [f"• {mention(u.user_id)}: {escape(u.reason)}" for u in proposal.unmatched]
     return pairs, unmatched
 
 
@@ -123,7 +127,8 @@ def approved_message(approval: Approval, approver: str | None) -> Message:
     if approval.dropped:
         lines.append("*Not created, because things changed since the proposal:*")
         lines += [
-            f"• {mention(d.guide)} → {mention(d.learner)}: {d.reason}" for d in approval.dropped
+            f"• {mention(d.guide)} → {mention(d.learner)}: {escape(d.reason)}"
+            for d in approval.dropped
         ]
     blocks: list[Block] = [section(text) for text in pack(lines)[:MAX_LIST_SECTIONS]]
     return Message(text="\n".join(lines)[:3900], blocks=blocks)
@@ -158,11 +163,12 @@ def intro_message(notice: IntroNotice) -> Message:
     """The group-DM introduction, with the "We've scheduled our first session" button."""
     guide, learner, shared_tools = notice.guide, notice.learner, notice.shared_tools
     g, lrn = mention(guide.user_id), mention(learner.user_id)
-    first = shared_tools[0] if shared_tools else None
-    guide_line = f"*{g} is the guide* — can teach {tools_phrase(guide.teaches)}."
-    learner_line = f"*{lrn} is the learner* — wants to learn {tools_phrase(learner.learns)}."
+    first = escape(shared_tools[0]) if shared_tools else None
+    teaches, learns = escape(tools_phrase(guide.teaches)), escape(tools_phrase(learner.learns))
+    guide_line = f"*{g} is the guide* — can teach {teaches}."
+    learner_line = f"*{lrn} is the learner* — wants to learn {learns}."
     if learner.share:
-        learner_line += f" Happy to share: {learner.share}."
+        learner_line += f" Happy to share: {escape(learner.share)}."
     zones = f"🕒 {g}: {zone_label(guide)} · {lrn}: {zone_label(learner)}"
     suggestion = (
         f'💡 *A first "teach me a tool" idea:* {first} — {lrn}, bring one real task you\'d '
@@ -190,9 +196,8 @@ def intro_message(notice: IntroNotice) -> Message:
         ),
     ]
     text = (
-        f"{g}, meet {lrn}! {g} is the guide (teaches {tools_phrase(guide.teaches)}), {lrn} is "
-        f"the learner (wants to learn {tools_phrase(learner.learns)}). The guide proposes the "
-        "first 30-minute session within a week."
+        f"{g}, meet {lrn}! {g} is the guide (teaches {teaches}), {lrn} is the learner (wants to "
+        f"learn {learns}). The guide proposes the first 30-minute session within a week."
     )
     return Message(text=text, blocks=blocks)
 
@@ -236,8 +241,8 @@ def announcement_message(notice: AnnouncementNotice) -> Message:
 def waitlist_message(notice: WaitlistNotice) -> Message:
     text = (
         "This round I couldn't find you a partner, so you're on the waitlist — and first in "
-        f"line next round. (Why: {notice.reason}.) Nothing to do on your side; you'll hear from me "
-        "as soon as you're paired."
+        f"line next round. (Why: {escape(notice.reason)}.) Nothing to do on your side; you'll hear "
+        "from me as soon as you're paired."
     )
     return Message(text=text, blocks=[section(f"⏳ {text}")])
 
@@ -306,7 +311,8 @@ UNPAIR_EXAMPLE = "admin unpair @person"
 
 
 def usage_message(command: str, problem: str, example: str) -> Message:
-    return say(f"{problem}\nFor example: `{command} {example}`")
+    """`problem`: a plain sentence, which may quote what the admin typed."""
+    return say(f"{escape(problem)}\nFor example: `{command} {example}`")
 
 
 def manual_pair_message(result: ManualPair) -> Message:
@@ -324,4 +330,5 @@ def unpaired_message(ended: Sequence[EndedPair]) -> Message:
 
 
 def refusal_message(reason: str) -> Message:
-    return say(f"❌ {reason}")
+    """`reason`: a refusal's plain sentence, which may quote display names and tools."""
+    return say(f"❌ {escape(reason)}")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block
 
-from bot.blocks.kit import context, say, section
+from bot.blocks.kit import context, escape, say, section
 from bot.blocks.message import Message
 from bot.services.tools import ToolInfo
 
@@ -30,12 +30,13 @@ def tools_list_message(command: str, tools: Sequence[ToolInfo]) -> Message:
         by_category.setdefault(tool.category, []).append(tool)
     chunks: list[str] = []
     for category, members in by_category.items():
-        current = f"*{category}*"
+        heading = escape(category)
+        current = f"*{heading}*"
         for tool in members:
-            line = f"\n• *{tool.name}* — {tool.description}"
+            line = f"\n• *{escape(tool.name)}* — {escape(tool.description)}"
             if len(current) + len(line) > _SECTION_BUDGET:
                 chunks.append(current)
-                current = f"*{category} (continued)*"
+                current = f"*{heading} (continued)*"
             current += line
         chunks.append(current)
     intro = f"*Tool catalogue* — {len(tools)} tools offered in the profile form."
@@ -49,15 +50,19 @@ def tools_list_message(command: str, tools: Sequence[ToolInfo]) -> Message:
 
 
 def tool_added_message(tool: ToolInfo) -> Message:
-    return say(f"Added *{tool.name}* — {tool.description}. It is offered in the profile form now.")
+    return say(
+        f"Added *{escape(tool.name)}* — {escape(tool.description)}. It is offered in the profile "
+        "form now."
+    )
 
 
 def tool_removed_message(tool: ToolInfo) -> Message:
     return say(
-        f"Removed *{tool.name}*: it is no longer offered, and stays on the profiles "
+        f"Removed *{escape(tool.name)}*: it is no longer offered, and stays on the profiles "
         "that already have it."
     )
 
 
 def tools_usage_message(command: str, problem: str) -> Message:
-    return say(f"{problem}\nUsage: {_usage(command)}")
+    """`problem`: a plain sentence, which may quote what the admin typed."""
+    return say(f"{escape(problem)}\nUsage: {_usage(command)}")

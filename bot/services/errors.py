@@ -3,6 +3,11 @@
 Services raise these; handlers turn them into an ephemeral answer or, in a modal,
 `response_action: "errors"`. Anything else is a bug and goes to the one `@app.error`.
 
+A message is a plain sentence: it may quote what people typed (display names, tools), so the
+builder that shows it escapes Slack's control characters in it whole (`*bold*` and `code` still
+read as such), and the CLI and the log print it as written. Name people in it by name or role,
+never with a `<@U…>` mention (it would show as typed).
+
     RotnemError                 every expected failure; `str(error)` is a sentence for the person
     ├── InvalidInput            what was typed or picked does not fit; nothing changed
     │   ├── InvalidPause        a pause end that does not parse, or is not a date the rules allow

@@ -95,9 +95,12 @@ async def create_manual_pair(
         session, team_id, user_ids=[guide_user_id, learner_user_id], lock=True
     )
     guide, learner = people.get(guide_user_id), people.get(learner_user_id)
-    for user_id, person in ((guide_user_id, guide), (learner_user_id, learner)):
+    for role, person in (("guide", guide), ("learner", learner)):
         if person is None or person.state == State.LEFT:
-            raise NotAParticipant(f"<@{user_id}> isn't in the program, so they can't be paired.")
+            # A refusal is plain text (see bot.services.errors): no `<@…>` mention.
+            raise NotAParticipant(
+                f"The {role} you named isn't in the program, so they can't be paired."
+            )
         if not person.available(now):
             raise AlreadyPaired(
                 f"{person.name} is paused at the moment; pair them once they're back."
@@ -256,7 +259,7 @@ async def unpair(
     people = await loading.people(session, team_id, user_ids=[user_id], lock=True)
     person = people.get(user_id)
     if person is None:
-        raise NotAParticipant(f"<@{user_id}> has never joined the program.")
+        raise NotAParticipant("The person you named has never joined the program.")
     pairs = await end_pairs(
         session,
         await _pairs_of(session, person.participant_id),

@@ -1,0 +1,429 @@
+"""User text stays text: whatever a person typed, shown by a builder, never becomes a live
+mention, a here/channel/everyone broadcast or a link — in any mrkdwn text object, nor in the
+`text` fallback that notifications show — while the mentions and dates the bot puts in itself
+stay live, and the text still shows as it was typed.
+
+`CASES` lists, by name, every builder in bot/blocks that shows text a person typed (display
+names, tools typed under "Other", what they share, department, session notes and private reasons,
+prompt and tool texts admins add, and the sentences services compose around those), with hostile
+strings in every such field. `WITHOUT_USER_TEXT` lists the builders that show only our words, IDs
+and dates, or people's text only as `plain_text` (modal inputs and options), which Slack never
+parses. A new builder must go in one of the two lists: a test below fails until it does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
+from slack_sdk.models.views import View
+
+import bot.blocks
+from bot.blocks import checkins, enrollment, errors, home, program, prompts, rounds, tools
+from bot.blocks.help import unknown_subcommand_message
+from bot.blocks.kit import escape
+from bot.blocks.message import Message
+from bot.services.checkins import CantMakeItNotice
+from bot.services.enrollment.queries import ToolRef
+from bot.services.errors import RotnemError
+from bot.services.home import Home, PairProgress, PartnerSummary, SessionLine
+from bot.services.program.stats import StatsView
+from bot.services.prompts.catalogue import PromptLine
+from bot.services.prompts.tick import PromptNotice
+from bot.services.rounds.approve import (
+    Approval,
+    DroppedPair,
+    IntroNotice,
+    IntroPerson,
+    WaitlistNotice,
+)
+from bot.services.rounds.propose import Proposal, ProposalNotice, ProposedPair, Unplaced
+from bot.services.tools import ToolInfo
+from tests.factories import make_profile
+
+GUIDE, LEARNER, OTHER, ADMIN = "U0GUIDE01", "U0LEARN01", "U0OTHER01", "UADMIN001"
+COMMAND = "/rotnem"
+DAY = date(2026, 11, 30)
+
+# What an attacker types: Slack's control sequences (broadcasts, mentions, a channel, a disguised
+# link, a date), the characters that make them, mrkdwn's formatting marks, entities, newlines.
+FRAGMENTS = (
+    "<!here>",
+    "<!channel>",
+    "<!everyone>",
+    "<!subteam^S0EVIL001|@team>",
+    "<@U0EVIL001>",
+    f"<@{GUIDE}>",
+    "<#C0EVIL001|x>",
+    "<https://evil.example|Free gift>",
+    "<mailto:a@evil.example|mail>",
+    "<!date^0^{date}|x>",
+    "&",
+    "&amp;",
+    "&lt;!here&gt;",
+    "<",
+    ">",
+    "> quoted",
+    "*",
+    "_",
+    "~",
+    "`",
+    "```",
+    "\n",
+    ":tada:",
+    "Zapier",
+)
+# Never blank: what is saved is not, and a message's fallback can't be (bold marks are dropped).
+hostile = (
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), min_size=1, max_size=6)
+    .map("".join)
+    .filter(lambda text: text.replace("*", "").strip())
+)
+
+
+class Typed:
+    """One example's hostile strings; those the builder shows are remembered, to look for."""
+
+    def __init__(self, data: st.DataObject) -> None:
+        self.data = data
+        self.shown: list[str] = []
+
+    def __call__(self, *, limit: int = 1000, shown: bool = True) -> str:
+        value = self.data.draw(hostile)[:limit]
+        if shown:
+            self.shown.append(value)
+        return value
+
+
+Built = Message | View
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    build: Callable[[Typed], Built]
+    ours: frozenset[str] = frozenset()  # the mentions the bot puts in, which stay live
+
+
+def mentions(*users: str) -> frozenset[str]:
+    return frozenset(f"<@{user}>" for user in users)
+
+
+def a_progress(t: Typed) -> PairProgress:
+    """The pair's sessions with GUIDE: what each covered (a tool, or "something else" typed)."""
+    return PairProgress(
+        partner=GUIDE,
+        sessions=(SessionLine("2026-W49", DAY, (t(), t())),),
+        tools_covered=(t(),),
+        next_prompt_at=datetime(2026, 12, 7, 9, tzinfo=UTC),
+    )
+
+
+def a_home(t: Typed, *, tab: bool) -> Home:
+    """Someone both ways, paired with GUIDE: every field of theirs and the pair's typed text
+    (what they share and their goals are on the Home `tab`, not in `status`)."""
+    profile = make_profile(
+        department=t(),
+        share=t(shown=tab),
+        goals=t(shown=tab),
+        teaches=(ToolRef(t(), 1), ToolRef(t())),
+        learns=(ToolRef(t()),),
+        manager_id=None,
+    )
+    partner = PartnerSummary(GUIDE, DAY, (t(), t()))
+    return Home(profile, partners=(partner,), progress=a_progress(t))
+
+
+def an_intro(t: Typed) -> Built:
+    guide = IntroPerson(GUIDE, "guide", "Europe/Paris", 60, teaches=(t(), t()))
+    learner = IntroPerson(LEARNER, "learner", "America/New_York", -300, learns=(t(),), share=t())
+    return rounds.intro_message(
+        IntroNotice(pair_id=1, guide=guide, learner=learner, shared_tools=(t(),))
+    )
+
+
+def a_proposal(t: Typed) -> Built:
+    proposal = Proposal(
+        round_id=7,
+        pairs=(ProposedPair(GUIDE, LEARNER, repeat=True, explanation=t()),),
+        unmatched=(Unplaced(OTHER, "no_overlap", t()),),
+    )
+    return rounds.proposal_message(ProposalNotice(proposal=proposal))
+
+
+def an_approval(t: Typed) -> Built:
+    approval = Approval(
+        round_id=7,
+        started_on=DAY,
+        ends_on=DAY,
+        pairs=(),
+        dropped=(DroppedPair(GUIDE, LEARNER, t()),),
+        waitlisted=(),
+    )
+    return rounds.approved_message(approval, ADMIN)
+
+
+def a_prompt(direction: str) -> Callable[[Typed], Built]:
+    def build(t: Typed) -> Built:
+        notice = PromptNotice(
+            weekly_prompt_id=1,
+            pair_id=1,
+            direction="teach" if direction == "teach" else "mirror",
+            guide=GUIDE,
+            learner=LEARNER,
+            text=t(),
+            exercise=t(),
+            tool=t() if direction == "teach" else None,
+            checkin_days=3,
+        )
+        return prompts.weekly_prompt_message(notice)
+
+    return build
+
+
+def some_stats(t: Typed) -> Built:
+    stats = StatsView(
+        participants={("guide", "active"): 1},
+        active_pairs=1,
+        cycle_start=DAY,
+        sessions_this_cycle=1,
+        met_recently=1,
+        meet_rate=1.0,
+        rating_by_role={"guide": 4.0},
+        top_tools=[(t(), 3), (t(), 1)],
+        at_risk=[(GUIDE, LEARNER, 3)],
+    )
+    return program.stats_message(stats)
+
+
+def a_tool(t: Typed, *, listed: bool = False) -> ToolInfo:
+    """A catalogue tool (its category shows in the `listed` catalogue only)."""
+    return ToolInfo(id=1, name=t(), description=t(), category=t(shown=listed), removed=False)
+
+
+def a_cant_make_it(t: Typed) -> Built:
+    notice = CantMakeItNotice(
+        user=LEARNER, partner=GUIDE, choice="end", reason=t(), week="2026-W49"
+    )
+    return checkins.hr_cant_make_it_message(notice)
+
+
+CASES = (
+    # rounds: the group DM, HR's proposal and approval, the waitlist DM, admins' refusals
+    Case("rounds.intro_message", an_intro, mentions(GUIDE, LEARNER)),
+    Case("rounds.proposal_message", a_proposal, mentions(GUIDE, LEARNER, OTHER)),
+    Case("rounds.approved_message", an_approval, mentions(ADMIN, GUIDE, LEARNER)),
+    Case("rounds.waitlist_message", lambda t: rounds.waitlist_message(WaitlistNotice(reason=t()))),
+    Case("rounds.refusal_message", lambda t: rounds.refusal_message(t())),
+    Case("rounds.usage_message", lambda t: rounds.usage_message(COMMAND, t(), "admin pair")),
+    # check-ins: HR's DM with the private reason, the answered check-in
+    Case("checkins.hr_cant_make_it_message", a_cant_make_it, mentions(LEARNER, GUIDE)),
+    Case(
+        "checkins.answered_message (other)",
+        lambda t: checkins.answered_message(GUIDE, "met", checkins.met_detail(None, t(), 4)),
+        mentions(GUIDE),
+    ),
+    Case(
+        "checkins.answered_message (tool)",
+        lambda t: checkins.answered_message(GUIDE, "met", checkins.met_detail(t(), None, 4)),
+        mentions(GUIDE),
+    ),
+    Case(
+        "checkins.with_progress",
+        lambda t: checkins.with_progress(
+            enrollment.status_message(COMMAND, Home(make_profile())), a_progress(t)
+        ),
+        mentions(GUIDE),
+    ),
+    # the Home tab and `status`: profile, partner, the pair's progress
+    Case("home.home_view", lambda t: home.home_view(COMMAND, a_home(t, tab=True)), mentions(GUIDE)),
+    Case(
+        "enrollment.status_message",
+        lambda t: enrollment.status_message(COMMAND, a_home(t, tab=False)),
+        mentions(GUIDE),
+    ),
+    Case("enrollment.not_eligible_message", lambda t: enrollment.not_eligible_message(t())),
+    Case(
+        "enrollment.invalid_pause_message",
+        lambda t: enrollment.invalid_pause_message(COMMAND, t(), "pause until 2026-12-14"),
+    ),
+    # weekly prompts in the group DM, and the catalogue admins extend
+    Case("prompts.weekly_prompt_message (teach)", a_prompt("teach"), mentions(GUIDE)),
+    Case("prompts.weekly_prompt_message (mirror)", a_prompt("mirror"), mentions(GUIDE, LEARNER)),
+    Case(
+        "prompts.prompts_list_message",
+        lambda t: prompts.prompts_list_message(
+            COMMAND, [PromptLine(3, "teach", t(), t(), None, ADMIN)]
+        ),
+    ),
+    Case(
+        "prompts.prompt_added_message",
+        lambda t: prompts.prompt_added_message(PromptLine(3, "teach", t(), t(), t(), ADMIN)),
+    ),
+    Case("prompts.prompts_usage_message", lambda t: prompts.prompts_usage_message(COMMAND, t())),
+    # the tool catalogue
+    Case(
+        "tools.tools_list_message",
+        lambda t: tools.tools_list_message(
+            COMMAND, [a_tool(t, listed=True), a_tool(t, listed=True)]
+        ),
+    ),
+    Case("tools.tool_added_message", lambda t: tools.tool_added_message(a_tool(t))),
+    Case(
+        "tools.tool_removed_message",
+        lambda t: tools.tool_removed_message(
+            ToolInfo(
+                id=1, name=t(), description=t(shown=False), category=t(shown=False), removed=True
+            )
+        ),
+    ),
+    Case("tools.tools_usage_message", lambda t: tools.tools_usage_message(COMMAND, t())),
+    # HR's program figures and settings
+    Case("program.stats_message", some_stats, mentions(GUIDE, LEARNER)),
+    Case(
+        "program.settings_saved_message",
+        lambda t: program.settings_saved_message([("cycle_weeks", t(), t())]),
+    ),
+    # refusals and errors, the help for a word Rotnem does not know
+    Case("errors.error_message", lambda t: errors.error_message(t())),
+    Case("errors.refusal", lambda t: errors.refusal(RotnemError(t()))),
+    Case(
+        "help.unknown_subcommand_message",
+        lambda t: unknown_subcommand_message(COMMAND, t(limit=40), [], []),
+    ),
+)
+
+WITHOUT_USER_TEXT = frozenset(
+    {
+        # our words, IDs and dates only
+        "checkins.checkin_message",
+        "enrollment.not_participant_message",
+        "enrollment.slack_unavailable_message",
+        "enrollment.paused_message",
+        "enrollment.resumed_message",
+        "enrollment.leave_confirm_message",
+        "enrollment.left_message",
+        "enrollment.stayed_message",
+        "enrollment.saved_message",
+        "enrollment.invite_message",
+        "errors.apology",
+        "errors.admins_only_message",
+        "help.help_message",
+        "rounds.discarded_message",
+        "rounds.computing_message",
+        "rounds.announcement_message",
+        "rounds.pair_ended_message",
+        "rounds.cycle_end_message",
+        "rounds.continue_answer",
+        "rounds.break_answer",
+        "rounds.manual_pair_message",
+        "rounds.unpaired_message",
+        "stalls.stall_alert_message",
+        "stalls.stall_nudge_message",
+        "stalls.stall_talk_message",
+        # modals: people's text only in plain_text inputs and options
+        "checkins.met_modal",
+        "checkins.cant_modal",
+        "enrollment.profile_modal",
+        "program.settings_modal",
+        # take mrkdwn a builder wrote, or a message rendered before it was queued
+        "kit.say",
+        "kit.modal",
+        "errors.notice_modal",
+        "message.rendered_message",
+    }
+)
+
+
+def builders() -> set[str]:
+    """Every public function in bot/blocks that returns a message or a view."""
+    found = set()
+    for module in pkgutil.iter_modules(bot.blocks.__path__):
+        loaded = importlib.import_module(f"bot.blocks.{module.name}")
+        for name, function in inspect.getmembers(loaded, inspect.isfunction):
+            if function.__module__ != loaded.__name__ or name.startswith("_"):
+                continue
+            if inspect.signature(function).return_annotation in ("Message", "View"):
+                found.add(f"{module.name}.{name}")
+    return found
+
+
+def test_every_builder_is_checked_here_or_shows_no_user_text() -> None:
+    checked = {case.name.split(" ")[0] for case in CASES}
+    assert not checked & WITHOUT_USER_TEXT
+    assert builders() == checked | WITHOUT_USER_TEXT
+
+
+# Anything Slack acts on is between < and >; the dates we write are ours.
+CONTROL = re.compile(r"<[^<>]*>")
+OUR_DATE = re.compile(r"<!date\^\d+\^\{date_short_pretty\} at \{time\}\|[^<>|]*>")
+
+
+def mrkdwn_texts(node: Any) -> Iterator[str]:
+    """Every mrkdwn text object's text in a block tree (sections, fields, context, confirm)."""
+    if isinstance(node, dict):
+        if node.get("type") == "mrkdwn":
+            yield str(node["text"])
+        for value in node.values():
+            yield from mrkdwn_texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from mrkdwn_texts(item)
+
+
+def rendered(built: Built) -> tuple[list[str], str | None]:
+    """The mrkdwn texts of the blocks, and the `text` fallback (a view has none)."""
+    if isinstance(built, View):
+        return list(mrkdwn_texts(built.to_dict()["blocks"])), None
+    return list(mrkdwn_texts([block.to_dict() for block in built.blocks])), built.text
+
+
+def assert_nothing_live_but_ours(text: str, ours: frozenset[str]) -> None:
+    for control in CONTROL.findall(text):
+        assert control in ours or OUR_DATE.fullmatch(control), f"live {control!r} in {text!r}"
+    assert not set("<>") & set(CONTROL.sub("", text)), f"a stray < or > in {text!r}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+# No shrinking: a failure names the control that went live and where; shrinking a dozen drawn
+# strings per example would take minutes.
+@settings(max_examples=40, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate))
+@given(data=st.data())
+def test_user_text_shows_as_text_and_our_mentions_stay_live(
+    case: Case, data: st.DataObject
+) -> None:
+    typed = Typed(data)
+    texts, fallback = rendered(case.build(typed))
+    for text in [*texts, *([fallback] if fallback is not None else [])]:
+        assert_nothing_live_but_ours(text, case.ours)
+    shown = "\n".join(texts)
+    for value in typed.shown:
+        assert escape(value) in shown, f"{value!r} not shown as typed"
+    for mention in case.ours:
+        assert mention in shown, f"our {mention} is missing"
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("<!here> Zapier", "&lt;!here&gt; Zapier"),
+        ("<https://evil.example|Free gift>", "&lt;https://evil.example|Free gift&gt;"),
+        ("R&D <3 > all", "R&amp;D &lt;3 &gt; all"),
+        ("&lt;", "&amp;lt;"),
+        (
+            "*bold* _it_ `code` “quotes” 'single' \"double\"",
+            "*bold* _it_ `code` “quotes” 'single' \"double\"",
+        ),
+    ],
+)
+def test_escape_follows_slacks_three_rules_and_nothing_else(typed: str, sent: str) -> None:
+    assert escape(typed) == sent
