@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.errors import apology, could_not_save, notice_modal, refusal, too_slow
 from bot.blocks.home import home_view
+from bot.blocks.kit import unescape
 from bot.blocks.message import Message
 from bot.db import bounded_transaction
 from bot.deps import Deps
@@ -355,7 +356,8 @@ class Submission(Request):
             # The modal closed with the change saved; what failed after it is only logged.
             logger.warning("Not shown after the modal closed: %s", message.text)
             return
-        await self.errors({self.refusals_on: message.text})
+        # Field errors are plain text: the sentence as written, not its mrkdwn escapes.
+        await self.errors({self.refusals_on: unescape(message.text)})
 
 
 def on_submission(

@@ -80,6 +80,11 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def unescape(text: str) -> str:
+    """`escape` undone, for the places Slack shows as plain text (a modal's field errors)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 

@@ -30,7 +30,7 @@ from slack_sdk.models.views import View
 import bot.blocks
 from bot.blocks import checkins, enrollment, errors, home, program, prompts, rounds, tools
 from bot.blocks.help import unknown_subcommand_message
-from bot.blocks.kit import escape
+from bot.blocks.kit import escape, unescape
 from bot.blocks.message import Message
 from bot.services.checkins import CantMakeItNotice
 from bot.services.enrollment.queries import ToolRef
@@ -316,6 +316,8 @@ WITHOUT_USER_TEXT = frozenset(
         "enrollment.saved_message",
         "enrollment.invite_message",
         "errors.apology",
+        "errors.could_not_save",
+        "errors.too_slow",
         "errors.admins_only_message",
         "help.help_message",
         "rounds.discarded_message",
@@ -427,3 +429,5 @@ def test_user_text_shows_as_text_and_our_mentions_stay_live(
 )
 def test_escape_follows_slacks_three_rules_and_nothing_else(typed: str, sent: str) -> None:
     assert escape(typed) == sent
+    # Where Slack shows plain text (a modal's field error), the sentence as it was written.
+    assert unescape(sent) == typed
