@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -34,8 +35,10 @@ def peak_rss_mb(pid: int) -> float:
 
 
 @contextmanager
-def rotnem_serve(slack: FakeSlack, database_url: str, *extra: str) -> Iterator[tuple[str, int]]:
-    """Yield (base URL, pid) of a running `python -m bot serve`."""
+def rotnem_serve(
+    slack: FakeSlack, database_url: str, *extra: str, log: IO[bytes] | None = None
+) -> Iterator[tuple[str, int]]:
+    """Yield (base URL, pid) of a running `python -m bot serve` (its log to `log`, or stderr)."""
     port = free_port()
     env = {
         **os.environ,
@@ -46,7 +49,7 @@ def rotnem_serve(slack: FakeSlack, database_url: str, *extra: str) -> Iterator[t
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
     }
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", *extra], env=env)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", *extra], env=env, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -17,7 +17,9 @@ import asyncio
 import statistics
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -72,13 +74,13 @@ async def closed_loop(url: str, slack: FakeSlack, seconds: float, concurrency: i
         return done / (time.perf_counter() - started)
 
 
-async def open_loop(url: str, slack: FakeSlack, seconds: float, rate: float) -> list[float]:
-    latencies: list[float] = []
+async def on_schedule(
+    seconds: float,
+    rate: float,
+    one: Callable[[aiohttp.ClientSession, int], Coroutine[Any, Any, None]],
+) -> None:
+    """Start `one(session, n)` `rate` times a second for `seconds`, then wait for them all."""
     tasks: list[asyncio.Task[None]] = []
-
-    async def one(session: aiohttp.ClientSession, n: int) -> None:
-        latencies.append(await _post(session, url, slack, n))
-
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as session:
         started = time.perf_counter()
@@ -90,6 +92,15 @@ async def open_loop(url: str, slack: FakeSlack, seconds: float, rate: float) -> 
                 await asyncio.sleep(delay)
             tasks.append(asyncio.create_task(one(session, n)))
         await asyncio.gather(*tasks)
+
+
+async def open_loop(url: str, slack: FakeSlack, seconds: float, rate: float) -> list[float]:
+    latencies: list[float] = []
+
+    async def one(session: aiohttp.ClientSession, n: int) -> None:
+        latencies.append(await _post(session, url, slack, n))
+
+    await on_schedule(seconds, rate, one)
     return latencies
 
 

@@ -7,20 +7,20 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 import handlers
-from bot.db import database_is_up
+from bot.db import why_not_writable
 from bot.delivery.outbox import backlog
 from bot.deps import Deps
+from bot.gate import Gate
 from bot.slack import create_client
+from bot.worker import Background
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,10 @@ def build_bolt_app(deps: Deps) -> AsyncApp:
         raise ValueError("SLACK_SIGNING_SECRET is required to serve Slack requests")
     app = AsyncApp(
         client=create_client(settings),
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        # The gate (bot.gate) verified every HTTP request's signature on its raw bytes before
+        # Bolt sees it; Bolt's own check would parse first and log whole bodies when it fails.
+        # Socket Mode requests are never signed, and Bolt skips them anyway.
+        request_verification_enabled=False,
         # Every listener acks first itself; Bolt then runs the rest after answering Slack.
         process_before_response=False,
     )
@@ -52,49 +55,75 @@ def build_bolt_app(deps: Deps) -> AsyncApp:
     return app
 
 
+# /healthz answers within a second: the write check, then the backlog in what is left.
+WRITE_CHECK_SECONDS = 0.5
+BACKLOG_SECONDS = 0.4
+
+
 async def _outbox_health(deps: Deps) -> dict[str, object] | str:
     """Backlog and the age of the oldest due message; a stalled dispatcher shows up here."""
     try:
-        async with asyncio.timeout(2.0), deps.sessionmaker() as session:
+        async with asyncio.timeout(BACKLOG_SECONDS), deps.sessionmaker() as session:
             waiting = await backlog(session, deps.clock.now())
     except (SQLAlchemyError, OSError, TimeoutError):
-        logger.warning("Could not read the outbox backlog for /healthz", exc_info=True)
         return "unavailable"
     return {"pending": waiting.pending, "oldest_pending_age_s": waiting.oldest_pending_age_s}
 
 
-def build_web_app(deps: Deps, bolt: AsyncApp, lifespan: Lifespan | None = None) -> Starlette:
-    """`POST /slack/events` for Slack, `GET /healthz` for the platform."""
-    slack_handler = AsyncSlackRequestHandler(bolt)
+class _Outage:
+    """Logs one line when a health check starts failing and one when it recovers, not one per
+    probe (a platform asks every few seconds)."""
+
+    def __init__(self, what: str) -> None:
+        self._what = what
+        self._failing = False
+
+    def report(self, problem: str | None) -> None:
+        if problem is not None and not self._failing:
+            logger.warning("/healthz: %s: %s", self._what, problem)
+        elif problem is None and self._failing:
+            logger.info("/healthz: %s: recovered", self._what)
+        self._failing = problem is not None
+
+
+def build_web_app(
+    deps: Deps,
+    bolt: AsyncApp,
+    lifespan: Lifespan | None = None,
+    background: Background | None = None,
+) -> Starlette:
+    """`POST /slack/events` for Slack (through the gate), `GET /healthz` for the platform.
+
+    `background` is the scheduler and dispatcher this process runs, if any: /healthz fails
+    when they have stopped. It is kept as `app.state.background`.
+    """
     signing_secret = deps.settings.slack_signing_secret
     assert signing_secret is not None
-    verifier = SignatureVerifier(signing_secret.get_secret_value())
-
-    async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        try:
-            return await slack_handler.handle(request)
-        except (ValueError, UnicodeDecodeError):
-            # Bolt parses the body before verifying it; a broken one must not become a 500.
-            if not verifier.is_valid_request(body, dict(request.headers)):
-                return JSONResponse({"error": "invalid request"}, status_code=401)
-            logger.warning("Rejected an unparsable request body (%d bytes)", len(body))
-            return PlainTextResponse("malformed request body", status_code=400)
+    gate = Gate(bolt, signing_secret.get_secret_value())
+    database_outage = _Outage("the database cannot be written")
+    background_outage = _Outage("the scheduler or dispatcher")
 
     async def healthz(_request: Request) -> Response:
-        up = await database_is_up(deps.engine)
-        body: dict[str, object] = {
-            "status": "ok" if up else "unavailable",
-            "database": "ok" if up else "unavailable",
-        }
-        if up:
+        problem = await why_not_writable(deps.engine, WRITE_CHECK_SECONDS)
+        database_outage.report(problem)
+        body: dict[str, object] = {"database": "ok" if problem is None else "unavailable"}
+        healthy = problem is None
+        if background is not None:
+            running = background.alive()
+            background_outage.report(None if running else "stopped")
+            body["background"] = "running" if running else "stopped"
+            healthy = healthy and running
+        if problem is None:
             body["outbox"] = await _outbox_health(deps)
-        return JSONResponse(body, status_code=200 if up else 503)
+        status = {"status": "ok" if healthy else "unavailable"}
+        return JSONResponse(status | body, status_code=200 if healthy else 503)
 
-    return Starlette(
+    app = Starlette(
         routes=[
-            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/slack/events", gate.handle, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
+    app.state.background = background
+    return app

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -73,24 +74,53 @@ async def bounded_transaction(
             await connection.exec_driver_sql(f"SET LOCAL statement_timeout = {ms}")
             yield session
             return
-        # SQLite's busy timeout belongs to the connection: shortened here, restored after.
-        await connection.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
-        try:
+        async with sqlite_waiting(connection, ms):
             yield session
-        finally:
-            # Best effort: a connection that cannot take a PRAGMA is being thrown away anyway.
-            with contextlib.suppress(SQLAlchemyError):
-                await connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
 
 
-async def database_is_up(engine: AsyncEngine, timeout: float = 2.0) -> bool:
-    """True when a trivial query answers within `timeout` seconds."""
+@asynccontextmanager
+async def sqlite_waiting(connection: AsyncConnection, ms: int) -> AsyncIterator[None]:
+    """SQLite's busy timeout belongs to the connection: `ms` for the block, given back after."""
+    saved = await connection.scalar(text("PRAGMA busy_timeout"))
+    await connection.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
+    try:
+        yield
+    finally:
+        # Best effort: a connection that cannot take a PRAGMA is being thrown away anyway.
+        with contextlib.suppress(SQLAlchemyError):
+            await connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(saved or 0)}")
+
+
+async def why_not_writable(engine: AsyncEngine, timeout: float = 0.5) -> str | None:
+    """None when the database would take a write within `timeout` seconds, else why not.
+
+    Nothing is written. SQLite: take the write lock and create a table in a transaction that is
+    rolled back — refused by a read-only file, and by a lock another process holds longer than
+    this check waits. PostgreSQL: connect, and ask whether the session is read-only (a standby,
+    `default_transaction_read_only`).
+    """
     try:
         async with asyncio.timeout(timeout), engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except (SQLAlchemyError, OSError, TimeoutError):
-        return False
-    return True
+            if connection.dialect.name == "sqlite":
+                await _try_sqlite_write(connection, wait_ms=int(timeout * 1000 * 0.6))
+            elif await connection.scalar(text("SHOW transaction_read_only")) == "on":
+                return "read-only"
+    except TimeoutError:
+        return f"no answer within {timeout:g} s"
+    except (SQLAlchemyError, OSError) as error:
+        cause = getattr(error, "orig", None) or error
+        return f"{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''}"[:200]
+    return None
+
+
+async def _try_sqlite_write(connection: AsyncConnection, wait_ms: int) -> None:
+    # A health probe must answer quickly, whatever the app waits for a lock.
+    async with sqlite_waiting(connection, wait_ms):
+        await connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            await connection.exec_driver_sql("CREATE TABLE rotnem_write_probe (x)")
+        finally:
+            await connection.exec_driver_sql("ROLLBACK")
 
 
 async def insert_ignoring_duplicates(

@@ -26,11 +26,11 @@ def build_server_app(deps: Deps, *, background: bool = False) -> Starlette:
     embedded, single-machine mode); uvicorn's SIGTERM handling stops them through the lifespan.
     """
     bolt = build_bolt_app(deps)
+    worker = Background(deps) if background else None
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         socket_mode = await _start_socket_mode(deps, bolt)
-        worker = Background(deps) if background else None
         if worker is not None:
             await worker.start()
         try:
@@ -42,7 +42,7 @@ def build_server_app(deps: Deps, *, background: bool = False) -> Starlette:
                 await socket_mode.close_async()  # type: ignore[no-untyped-call]
             await deps.engine.dispose()
 
-    return build_web_app(deps, bolt, lifespan=lifespan)
+    return build_web_app(deps, bolt, lifespan=lifespan, background=worker)
 
 
 async def _start_socket_mode(deps: Deps, bolt: AsyncApp) -> AsyncSocketModeHandler | None:

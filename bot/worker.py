@@ -57,6 +57,15 @@ class Background:
             self.dispatcher.owner,
         )
 
+    def alive(self) -> bool:
+        """Whether the dispatcher's task is still running and the scheduler still started."""
+        return (
+            self._task is not None
+            and not self._task.done()
+            and self._scheduler is not None
+            and bool(self._scheduler.running)
+        )
+
     async def stop(self) -> None:
         """Stop scheduling and claiming; finish or release in-flight rows."""
         if self._scheduler is not None:

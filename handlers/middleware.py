@@ -1,4 +1,7 @@
-"""Global middleware: reject malformed payloads, hand in `Deps`, drop Events API retries."""
+"""Global middleware: hand in `Deps`, drop Events API retries.
+
+Malformed requests never get here: the gate in front of Bolt (bot.gate) refuses them.
+"""
 
 from __future__ import annotations
 
@@ -24,46 +27,9 @@ BOOKKEEPING_WITHIN = 0.25
 
 Next = Callable[[], Awaitable[None]]
 
-# The fields each kind of request must carry for our listeners to act on it safely.
-_REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
-    "command": (("user_id",), ("team_id",), ("command",)),
-    "block_actions": (("user", "id"), ("actions",)),
-    "view_submission": (("user", "id"), ("view", "callback_id"), ("view", "state", "values")),
-    "view_closed": (("user", "id"), ("view",)),
-    "event_callback": (("team_id",), ("event_id",), ("event", "type")),
-}
-
-
-def _kind(body: dict[str, Any]) -> str | None:
-    if "command" in body and "type" not in body:
-        return "command"
-    kind = body.get("type")
-    return kind if isinstance(kind, str) else None
-
-
-def missing_field(body: dict[str, Any]) -> str | None:
-    """The first required field absent from `body`, dotted (`user.id`), or None."""
-    kind = _kind(body)
-    for path in _REQUIRED.get(kind or "", ()):
-        node: Any = body
-        for key in path:
-            if not isinstance(node, dict) or key not in node or node[key] in (None, ""):
-                return ".".join(path)
-            node = node[key]
-    return None
-
 
 def register(app: AsyncApp, deps: Deps) -> None:
     seen_teams: set[str] = set()
-
-    @app.middleware
-    async def check_shape(body: dict[str, Any], next: Next) -> BoltResponse | None:
-        field = missing_field(body)
-        if field is not None:
-            logger.warning("Rejected a %s request without %s", _kind(body), field)
-            return BoltResponse(status=400, body=f"malformed request: missing {field}")
-        await next()
-        return None
 
     @app.middleware
     async def provide_deps(context: AsyncBoltContext, next: Next) -> None:

@@ -4,24 +4,34 @@ router's help, signatures, malformed bodies, event retries, /healthz)."""
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 import time
 from datetime import timedelta
 
+import asyncpg
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
+from bot.deps import build_deps
+from bot.runtime import build_server_app
 from bot.sandbox import FakeSlack
+from bot.sandbox.serving import serve_locally
 from bot.sandbox.signing import sign, url_verification_body
 from models import ProcessedEvent, Workspace
+from tests.databases import POSTGRES_ADMIN_DSN
 from tests.factories import (
     ADMIN_ID,
     HOME_OPENED,
     NEWCOMER,
     RunningBot,
+    bot_settings,
     command,
     count,
     enqueue_text,
+    eventually_async,
     start_bot,
 )
 
@@ -37,8 +47,8 @@ async def raw_post(url: str, body: str, headers: dict[str, str]) -> httpx.Respon
         return await client.post(url, content=body, headers=headers)
 
 
-async def get(url: str) -> httpx.Response:
-    async with httpx.AsyncClient(timeout=10) as client:
+async def get(url: str, timeout: float = 10) -> httpx.Response:
+    async with httpx.AsyncClient(timeout=timeout) as client:
         return await client.get(url)
 
 
@@ -170,7 +180,7 @@ async def test_healthz_and_commands_when_the_database_is_down(
     # Nothing listens on port 1: the database is unreachable from the first request on.
     unreachable = "postgresql+asyncpg://postgres@127.0.0.1:1/rotnem"
     async with start_bot(database_url=unreachable, slack=fake_slack, clock=clock) as bot:
-        response = await get(f"{bot.url}/healthz")
+        response = await get(f"{bot.url}/healthz", timeout=1)
         assert response.status_code == 503
         assert response.json()["database"] == "unavailable"
 
@@ -195,4 +205,78 @@ async def test_healthz_reports_the_outbox_backlog(bot: RunningBot) -> None:
         "status": "ok",
         "database": "ok",
         "outbox": {"pending": 1, "oldest_pending_age_s": 120.0},
+    }
+
+
+def sqlite_path(database_url: str) -> str:
+    return database_url.removeprefix("sqlite+aiosqlite:///")
+
+
+async def test_healthz_fails_within_a_second_while_another_process_holds_the_write_lock(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    other = sqlite3.connect(sqlite_path(str(bot.deps.settings.database_url)), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        for _ in range(2):
+            response = await get(f"{bot.url}/healthz", timeout=1)
+            assert response.status_code == 503
+            assert response.json() == {"status": "unavailable", "database": "unavailable"}
+        other.execute("ROLLBACK")
+        assert (await get(f"{bot.url}/healthz", timeout=1)).status_code == 200
+    finally:
+        other.close()
+    # One line when it fails and one when it recovers, not one per probe.
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.app"]
+    assert lines == [
+        "/healthz: the database cannot be written: OperationalError: database is locked",
+        "/healthz: the database cannot be written: recovered",
+    ]
+
+
+async def test_healthz_fails_on_a_read_only_database_file(
+    database_url: str, fake_slack: FakeSlack, clock: ManualClock
+) -> None:
+    read_only = f"sqlite+aiosqlite:///file:{sqlite_path(database_url)}?mode=ro&uri=true"
+    async with start_bot(database_url=read_only, slack=fake_slack, clock=clock) as bot:
+        response = await get(f"{bot.url}/healthz", timeout=1)
+    assert response.status_code == 503
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_healthz_fails_when_postgresql_only_allows_reading(
+    database_url: str, fake_slack: FakeSlack, clock: ManualClock
+) -> None:
+    name = database_url.rsplit("/", 1)[1]
+    admin = await asyncpg.connect(POSTGRES_ADMIN_DSN)
+    try:
+        await admin.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    finally:
+        await admin.close()
+    async with start_bot(database_url=database_url, slack=fake_slack, clock=clock) as bot:
+        response = await get(f"{bot.url}/healthz", timeout=1)
+    assert response.status_code == 503
+
+
+async def test_healthz_fails_when_this_processs_dispatcher_has_stopped(
+    database_url: str, fake_slack: FakeSlack, clock: ManualClock
+) -> None:
+    deps = build_deps(bot_settings(database_url=database_url, slack=fake_slack), clock=clock)
+    app = build_server_app(deps, background=True)
+    async with serve_locally(app) as url:
+        running = await get(f"{url}/healthz", timeout=1)
+        assert (running.status_code, running.json()["background"]) == (200, "running")
+        app.state.background.dispatcher.stop()
+
+        async def unhealthy() -> httpx.Response | None:
+            response = await get(f"{url}/healthz", timeout=1)
+            return response if response.status_code == 503 else None
+
+        stopped = await eventually_async(unhealthy)
+    assert stopped.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "background": "stopped",
+        "outbox": {"pending": 0, "oldest_pending_age_s": 0.0},
     }
