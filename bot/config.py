@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,6 +39,16 @@ def normalize_database_url(url: str) -> str:
     if scheme in {"postgresql+asyncpg", "sqlite+aiosqlite"}:
         return f"{scheme}://{rest}"
     raise ValueError(f"unsupported database {scheme!r}: use SQLite or PostgreSQL")
+
+
+def sqlite_file(database_url: str) -> Path | None:
+    """The file a SQLite URL names; None for PostgreSQL and for an in-memory SQLite database."""
+    from sqlalchemy.engine import make_url  # here: `rotnem version` must not load SQLAlchemy
+
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
 
 
 class Settings(BaseSettings):
