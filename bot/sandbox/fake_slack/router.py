@@ -3,6 +3,7 @@ the Web API, injected faults, then rate limits, then the token, then the method;
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -51,6 +52,8 @@ class Router:
     def _api(
         self, method: str, http_method: str, headers: dict[str, str], args: dict[str, Any]
     ) -> Reply | None:
+        # A slow answer waits on its own thread, outside the lock: other calls go on meanwhile.
+        time.sleep(self.faults.pause(method))
         try:
             with self.state.lock:
                 reply = self._answer(method, args, headers)
