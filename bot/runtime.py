@@ -1,8 +1,8 @@
-"""Building the long-running processes: `rotnem serve` (HTTP), `rotnem worker`, their start-up."""
+"""Building `rotnem serve`: the HTTP server, Socket Mode and the embedded background, and their
+start-up and shutdown (`rotnem worker` runs `bot.worker` alone)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 
 from bot.app import build_bolt_app, build_web_app
 from bot.deps import Deps
-from bot.worker import Background, run_worker
+from bot.worker import Background
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +66,3 @@ def serve(deps: Deps, host: str = "0.0.0.0", *, background: bool = True) -> None
         timeout_graceful_shutdown=10,
     )
     uvicorn.Server(config).run()
-
-
-def work(deps: Deps) -> None:
-    """Run the scheduler and the dispatcher (no HTTP) until SIGINT/SIGTERM: `rotnem worker`."""
-    asyncio.run(run_worker(deps))

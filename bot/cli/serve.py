@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 
 from bot.cli.common import EXIT_USAGE
@@ -40,9 +41,11 @@ def worker(settings: Settings, _args: argparse.Namespace) -> int:
         return EXIT_USAGE
     # The release step migrates (see the Procfile); several workers must not race it.
     prepare_database(settings, Schema.CURRENT)
-    from bot import runtime
+    # Not through bot.runtime: a worker starts faster without the web app's imports, and a
+    # restarted worker is what takes over the rows a killed one held.
+    from bot.worker import run_worker
 
-    runtime.work(build_deps(settings))
+    asyncio.run(run_worker(build_deps(settings)))
     return 0
 
 
