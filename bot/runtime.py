@@ -3,6 +3,7 @@ start-up and shutdown (`rotnem worker` runs `bot.worker` alone)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,7 +30,7 @@ def build_server_app(deps: Deps, *, background: bool = False) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        socket_mode = await _start_socket_mode(deps, bolt)
+        socket_mode = _SocketMode.start(deps, bolt)
         worker = Background(deps) if background else None
         if worker is not None:
             await worker.start()
@@ -39,20 +40,50 @@ def build_server_app(deps: Deps, *, background: bool = False) -> Starlette:
             if worker is not None:
                 await worker.stop()
             if socket_mode is not None:
-                await socket_mode.close_async()  # type: ignore[no-untyped-call]
+                await socket_mode.close()
             await deps.engine.dispose()
 
     return build_web_app(deps, bolt, lifespan=lifespan)
 
 
-async def _start_socket_mode(deps: Deps, bolt: AsyncApp) -> AsyncSocketModeHandler | None:
-    app_token = deps.settings.slack_app_token
-    if app_token is None or not app_token.get_secret_value():
-        return None
-    handler = AsyncSocketModeHandler(bolt, app_token.get_secret_value())
-    await handler.connect_async()  # type: ignore[no-untyped-call]
-    logger.info("Connected to Slack over Socket Mode")
-    return handler
+class _SocketMode:
+    """Socket Mode, connecting in the background. slack_sdk retries a connection that fails
+    (Slack unreachable, the WebSocket refused) every 10 s until closed, and closing a half-open
+    WebSocket can wait long: neither may hold up start-up (HTTP and /healthz answer meanwhile)
+    or shutdown (SIGTERM)."""
+
+    # How long shutdown waits for the WebSocket to close.
+    CLOSE_SECONDS = 3.0
+
+    def __init__(self, handler: AsyncSocketModeHandler) -> None:
+        self._handler = handler
+        self._connecting = asyncio.create_task(self._connect(), name="socket-mode-connect")
+
+    @classmethod
+    def start(cls, deps: Deps, bolt: AsyncApp) -> _SocketMode | None:
+        """Start connecting when an app token is set."""
+        app_token = deps.settings.slack_app_token
+        if app_token is None or not app_token.get_secret_value():
+            return None
+        return cls(AsyncSocketModeHandler(bolt, app_token.get_secret_value()))
+
+    async def _connect(self) -> None:
+        await self._handler.connect_async()  # type: ignore[no-untyped-call]
+        logger.info("Connected to Slack over Socket Mode")
+
+    async def close(self) -> None:
+        """Stop connecting and close, within `CLOSE_SECONDS`."""
+        self._connecting.cancel()
+        try:
+            await asyncio.wait_for(
+                self._handler.close_async(),  # type: ignore[no-untyped-call]
+                self.CLOSE_SECONDS,
+            )
+        except TimeoutError:
+            logger.warning(
+                "Socket Mode did not close within %gs; stopping anyway", self.CLOSE_SECONDS
+            )
+        await asyncio.gather(self._connecting, return_exceptions=True)
 
 
 def serve(deps: Deps, host: str = "0.0.0.0", *, background: bool = True) -> None:

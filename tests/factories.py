@@ -15,6 +15,7 @@ import asyncio
 import json
 import math
 import os
+import socket
 import subprocess
 import sys
 from collections import Counter
@@ -976,6 +977,13 @@ def run_rotnem(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Complet
     return subprocess.run(
         [*ROTNEM_CLI, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
     )
+
+
+def free_port() -> int:
+    """A port nothing listens on (the OS just handed it out and it was closed again)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def bare_environment(**extra: str) -> dict[str, str]:

@@ -6,14 +6,13 @@ up to date, or one line saying to run `rotnem migrate`, never `no such table`)."
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tests.databases import postgres_url, require_postgres
-from tests.factories import BOT_TOKEN, SIGNING_SECRET, bare_environment, run_rotnem
+from tests.factories import BOT_TOKEN, SIGNING_SECRET, bare_environment, free_port, run_rotnem
 
 # Every command that uses the database, with the arguments it needs.
 COMMANDS = {
@@ -47,13 +46,6 @@ def in_parallel(
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         futures = {name: pool.submit(rotnem, *run) for name, run in runs.items()}
         return {name: future.result() for name, future in futures.items()}
-
-
-def free_port() -> int:
-    """A port nothing listens on (the OS just handed it out and it was closed again)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def assert_refused(result: subprocess.CompletedProcess[str], *expected: str) -> None:

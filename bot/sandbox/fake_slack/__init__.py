@@ -210,6 +210,11 @@ class FakeSlack(CallLog, Faults):
             self._state.tokens.discard(token)
             self._state.revoked.add(token)
 
+    def point_socket_mode_at(self, url: str) -> None:
+        """apps.connections.open hands out ``url`` (by default: this server, which refuses it)."""
+        with self._state.lock:
+            self._state.socket_mode_url = url
+
     # ---- state for tests to set up and read --------------------------------------------------
 
     def add_user(
