@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import signal
 import socket
-import subprocess
 import time
 from pathlib import Path
 
@@ -16,11 +15,11 @@ from bot import __version__, cli
 from bot.sandbox import FakeSlack
 from tests.factories import (
     BOT_TOKEN,
-    ROTNEM_CLI,
     SIGNING_SECRET,
     bare_environment,
     free_port,
     run_rotnem,
+    start_rotnem,
 )
 
 APP_TOKEN = "xapp-1-A123ABC456-1-test"
@@ -91,14 +90,7 @@ def test_sigterm_stops_serve_promptly_while_socket_mode_cannot_connect(
             SLACK_API_URL=slack.api_url,
             PORT=str(port),
         )
-        server = subprocess.Popen(
-            [*ROTNEM_CLI, "serve"],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        server = start_rotnem("serve", env=env, cwd=tmp_path)
         try:
             slack.wait_for_sync("apps.connections.open", 1, timeout=30)
             assert health(port, timeout=30) == 200, "start-up does not wait for Socket Mode"

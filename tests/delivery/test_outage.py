@@ -10,27 +10,21 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-import aiohttp
 import pytest
 from sqlalchemy.pool import NullPool
 
 from bot.clock import ManualClock
-from bot.db import SessionMaker, create_engine, create_sessionmaker
-from bot.delivery.outbox import enqueue
+from bot.db import create_engine
 from bot.sandbox import FakeSlack
-from bot.services.notices import Rendered
-from models import OutboxMessage
 from tests.databases import Unpluggable
 from tests.factories import (
     BOTH_BACKENDS,
-    TEAM,
+    Outbox,
     deliveries,
     eventually,
     eventually_async,
-    kinds_with_tests,
     make_config,
-    make_dispatcher,
-    rows,
+    outbox_on,
 )
 
 LOGGER = "bot.delivery.dispatcher"
@@ -55,33 +49,16 @@ async def test_while_the_database_is_down_the_dispatcher_backs_off_and_logs_once
     caplog.set_level(logging.DEBUG, logger=LOGGER)
     database = Unpluggable(database_url, tmp_path)
     engine = create_engine(database.url, poolclass=NullPool)
-    sessionmaker = create_sessionmaker(engine)
-    now = clock.now()
-    async with sessionmaker.begin() as session:
-        for key, not_before in (("before", now), ("after", now + timedelta(minutes=1))):
-            await enqueue(
-                session,
-                team_id=TEAM,
-                dedupe_key=key,
-                notice=Rendered(text=key),
-                channel="C0OUTAGE1",
-                now=now,
-                not_before=not_before,
-            )
     # Backing off from 10 ms to 40 ms stands for 1 s to 30 s.
     config = make_config(poll_seconds=0.01, outage_backoff_first=0.01, outage_backoff_max=0.04)
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
-        dispatcher = make_dispatcher(
-            sessionmaker=sessionmaker,
-            clock=clock,
-            slack=fake_slack,
-            http=http,
-            kinds=kinds_with_tests(),
-            config=config,
-        )
+    async with outbox_on(engine, slack=fake_slack, clock=clock, config=config) as outbox:
+        now = clock.now()
+        await outbox.add("before", channel="C0OUTAGE1")
+        await outbox.add("after", channel="C0OUTAGE1", not_before=now + timedelta(minutes=1))
+        dispatcher = outbox.dispatcher
         running = asyncio.create_task(dispatcher.run())
         try:
-            await eventually_async(lambda: sent(sessionmaker), timeout=10)
+            await eventually_async(lambda: sent(outbox), timeout=10)
             database.unplug()
             await eventually(lambda: len(retries(caplog)) >= 8, timeout=10)
             clock.advance(timedelta(seconds=42))
@@ -107,8 +84,8 @@ async def test_while_the_database_is_down_the_dispatcher_backs_off_and_logs_once
     ]
 
 
-async def sent(sessionmaker: SessionMaker) -> bool:
-    return bool(await rows(sessionmaker, OutboxMessage, status="sent"))
+async def sent(outbox: Outbox) -> bool:
+    return any(row.status == "sent" for row in await outbox.rows())
 
 
 def retries(caplog: pytest.LogCaptureFixture) -> list[float]:

@@ -27,11 +27,11 @@ from models import OutboxMessage
 from tests.factories import (
     BOT_TOKEN,
     BOTH_BACKENDS,
-    ROTNEM_CLI,
     bare_environment,
     bot_settings,
     deliveries,
     enqueue_text,
+    start_rotnem,
 )
 
 
@@ -50,14 +50,7 @@ def worker_env(database_url: str, slack: FakeSlack, **extra: str) -> dict[str, s
 
 
 def start_worker(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*ROTNEM_CLI, "worker"],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return start_rotnem("worker", env=env, cwd=cwd)
 
 
 def stop_worker(process: subprocess.Popen[str]) -> tuple[int, float, str]:
