@@ -23,7 +23,7 @@ from typing import Any
 
 import aiohttp
 
-from benchmarks._server import SIGNING_SECRET, peak_rss_mb, rotnem_serve
+from benchmarks._server import SIGNING_SECRET, memory_mb, rotnem_serve
 from bot.sandbox import FakeSlack
 from bot.sandbox.signing import sign, slash_command_body
 
@@ -113,12 +113,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as slack:
         database_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        with rotnem_serve(slack, database_url) as (base, pid):
+        with rotnem_serve(slack, database_url) as (base, process):
             url = f"{base}/slack/events"
             asyncio.run(closed_loop(url, slack, 1, 10))  # warm-up
             rps = asyncio.run(closed_loop(url, slack, args.seconds, args.concurrency))
             latencies = sorted(asyncio.run(open_loop(url, slack, args.seconds, args.rate)))
-            rss = peak_rss_mb(pid)
+            rss = memory_mb(process.pid)
 
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000

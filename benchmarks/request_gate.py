@@ -31,7 +31,7 @@ from pathlib import Path
 
 import aiohttp
 
-from benchmarks._server import SIGNING_SECRET, rotnem_serve
+from benchmarks._server import SIGNING_SECRET, memory_mb, rotnem_serve
 from benchmarks.ack_latency import closed_loop, on_schedule, open_loop
 from bot.sandbox import FakeSlack
 from bot.sandbox.signing import sign
@@ -40,17 +40,10 @@ BIG = 40 * 1024 * 1024
 CHUNK = b"j" * 65536
 
 
-def _status_kb(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no {field} in /proc status")
-
-
 async def refuse_big_body(port: int, pid: int, *, chunked: bool, signed: bool) -> str:
     """Send a 40 MB body, stop at the answer; the time it took and the RSS peak it caused."""
     Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM starts again from VmRSS
-    before = _status_kb(pid, "VmRSS")
+    before = memory_mb(pid, "VmRSS")
     headers = {"Host": "bench", "Content-Type": "application/json"}
     if signed:
         headers |= sign(SIGNING_SECRET, CHUNK * (BIG // len(CHUNK)), int(time.time()))
@@ -71,7 +64,7 @@ async def refuse_big_body(port: int, pid: int, *, chunked: bool, signed: bool) -
     took = time.perf_counter() - started
     sending.cancel()
     writer.close()
-    growth = (_status_kb(pid, "VmHWM") - before) / 1024
+    growth = memory_mb(pid) - before
     return f"HTTP {status} in {took * 1000:.1f} ms, peak RSS growth {growth:.1f} MB"
 
 
@@ -127,7 +120,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as slack:
         log_path = Path(tmp) / "server.log"
         database_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        with open(log_path, "wb") as log, rotnem_serve(slack, database_url, log=log) as (base, pid):
+        with (
+            open(log_path, "wb") as log,
+            rotnem_serve(slack, database_url, log=log) as (base, process),
+        ):
             url = f"{base}/slack/events"
             port = int(base.rsplit(":", 1)[1])
             for label, chunked, signed in (
@@ -135,7 +131,9 @@ def main() -> None:
                 ("unsigned, chunked 40 MB", True, False),
                 ("signed, chunked 40 MB", True, True),
             ):
-                result = asyncio.run(refuse_big_body(port, pid, chunked=chunked, signed=signed))
+                result = asyncio.run(
+                    refuse_big_body(port, process.pid, chunked=chunked, signed=signed)
+                )
                 print(f"{label}: {result}")
 
             asyncio.run(closed_loop(url, slack, 1, 10))  # warm-up

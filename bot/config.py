@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,6 +39,16 @@ def normalize_database_url(url: str) -> str:
     if scheme in {"postgresql+asyncpg", "sqlite+aiosqlite"}:
         return f"{scheme}://{rest}"
     raise ValueError(f"unsupported database {scheme!r}: use SQLite or PostgreSQL")
+
+
+def sqlite_file(database_url: str) -> Path | None:
+    """The file a SQLite URL names; None for PostgreSQL and for an in-memory SQLite database."""
+    from sqlalchemy.engine import make_url  # here: `rotnem version` must not load SQLAlchemy
+
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
 
 
 class Settings(BaseSettings):
@@ -73,7 +84,8 @@ class Settings(BaseSettings):
     rotnem_post_rate_per_minute: int = Field(default=180, ge=1, le=60_000)
     rotnem_open_rate_per_minute: int = Field(default=40, ge=1, le=6_000)
     rotnem_outbox_concurrency: int = Field(default=8, ge=1, le=100)
-    rotnem_outbox_lease_seconds: int = Field(default=60, ge=5, le=3600)
+    # A dispatcher renews its claims three times per lease; a dead one's rows wait this long.
+    rotnem_outbox_lease_seconds: int = Field(default=3, ge=2, le=300)
     rotnem_outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     rotnem_outbox_max_attempts: int = Field(default=10, ge=1, le=100)
 

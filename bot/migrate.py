@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 import migrations
 
@@ -19,6 +20,22 @@ def alembic_config(database_url: str) -> Config:
     # ConfigParser interpolation would choke on a '%' in a password.
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory(str(_SCRIPT_LOCATION))
+
+
+def head_revision() -> str:
+    """The revision `upgrade` brings a database to."""
+    head = _scripts().get_current_head()
+    assert head is not None, "the packaged migrations have one head"
+    return head
+
+
+def known_revisions() -> set[str]:
+    """Every revision of the packaged migrations."""
+    return {script.revision for script in _scripts().walk_revisions()}
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:

@@ -1,4 +1,5 @@
-"""Building the long-running processes: `rotnem serve` (HTTP), `rotnem worker`, their start-up."""
+"""Building `rotnem serve`: the HTTP server, Socket Mode and the embedded background, and their
+start-up and shutdown (`rotnem worker` runs `bot.worker` alone)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from starlette.applications import Starlette
 
 from bot.app import build_bolt_app, build_web_app
 from bot.deps import Deps
-from bot.worker import Background, run_worker
+from bot.worker import Background
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def build_server_app(deps: Deps, *, background: bool = False) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        socket_mode = await _start_socket_mode(deps, bolt)
+        socket_mode = _SocketMode.start(deps, bolt)
         if worker is not None:
             await worker.start()
         try:
@@ -39,20 +40,50 @@ def build_server_app(deps: Deps, *, background: bool = False) -> Starlette:
             if worker is not None:
                 await worker.stop()
             if socket_mode is not None:
-                await socket_mode.close_async()  # type: ignore[no-untyped-call]
+                await socket_mode.close()
             await deps.engine.dispose()
 
     return build_web_app(deps, bolt, lifespan=lifespan, background=worker)
 
 
-async def _start_socket_mode(deps: Deps, bolt: AsyncApp) -> AsyncSocketModeHandler | None:
-    app_token = deps.settings.slack_app_token
-    if app_token is None or not app_token.get_secret_value():
-        return None
-    handler = AsyncSocketModeHandler(bolt, app_token.get_secret_value())
-    await handler.connect_async()  # type: ignore[no-untyped-call]
-    logger.info("Connected to Slack over Socket Mode")
-    return handler
+class _SocketMode:
+    """Socket Mode, connecting in the background. slack_sdk retries a connection that fails
+    (Slack unreachable, the WebSocket refused) every 10 s until closed, and closing a half-open
+    WebSocket can wait long: neither may hold up start-up (HTTP and /healthz answer meanwhile)
+    or shutdown (SIGTERM)."""
+
+    # How long shutdown waits for the WebSocket to close.
+    CLOSE_SECONDS = 3.0
+
+    def __init__(self, handler: AsyncSocketModeHandler) -> None:
+        self._handler = handler
+        self._connecting = asyncio.create_task(self._connect(), name="socket-mode-connect")
+
+    @classmethod
+    def start(cls, deps: Deps, bolt: AsyncApp) -> _SocketMode | None:
+        """Start connecting when an app token is set."""
+        app_token = deps.settings.slack_app_token
+        if app_token is None or not app_token.get_secret_value():
+            return None
+        return cls(AsyncSocketModeHandler(bolt, app_token.get_secret_value()))
+
+    async def _connect(self) -> None:
+        await self._handler.connect_async()  # type: ignore[no-untyped-call]
+        logger.info("Connected to Slack over Socket Mode")
+
+    async def close(self) -> None:
+        """Stop connecting and close, within `CLOSE_SECONDS`."""
+        self._connecting.cancel()
+        try:
+            await asyncio.wait_for(
+                self._handler.close_async(),  # type: ignore[no-untyped-call]
+                self.CLOSE_SECONDS,
+            )
+        except TimeoutError:
+            logger.warning(
+                "Socket Mode did not close within %gs; stopping anyway", self.CLOSE_SECONDS
+            )
+        await asyncio.gather(self._connecting, return_exceptions=True)
 
 
 def serve(deps: Deps, host: str = "0.0.0.0", *, background: bool = True) -> None:
@@ -66,8 +97,3 @@ def serve(deps: Deps, host: str = "0.0.0.0", *, background: bool = True) -> None
         timeout_graceful_shutdown=10,
     )
     uvicorn.Server(config).run()
-
-
-def work(deps: Deps) -> None:
-    """Run the scheduler and the dispatcher (no HTTP) until SIGINT/SIGTERM: `rotnem worker`."""
-    asyncio.run(run_worker(deps))

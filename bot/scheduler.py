@@ -28,6 +28,7 @@ from bot.jobs import (
     rounds,
     stalls,
 )
+from bot.outage import Outage, is_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +43,24 @@ JOBS: tuple[Job, ...] = (
 )
 
 
-async def run_job(job: Job, deps: Deps) -> None:
-    """Run one job, logging how long it took; an exception is logged, never fatal."""
+async def run_job(job: Job, deps: Deps, outage: Outage | None = None) -> None:
+    """Run one job, logging how long it took; an exception is logged, never fatal.
+
+    A database that is unavailable is one line, not a traceback per run: once per outage when
+    the scheduler's `outage` is given (a lone run logs its own line).
+    """
     started = time.perf_counter()
     try:
         await job.func(deps)
-    except Exception:
-        logger.exception("Job %s failed; it runs again at its next time", job.id)
+    except Exception as exc:
+        if is_unavailable(exc):
+            outage = outage or Outage(logger, "Scheduler", deps.clock)
+            outage.failed(exc, f"job {job.id} runs again at its next time")
+        else:
+            logger.exception("Job %s failed; it runs again at its next time", job.id)
         return
+    if outage is not None:
+        outage.recovered()
     logger.debug("Job %s took %.3fs", job.id, time.perf_counter() - started)
 
 
@@ -67,11 +78,13 @@ def build_scheduler(deps: Deps, jobs: Iterable[Job] = JOBS) -> AsyncIOScheduler:
             "misfire_grace_time": DEFAULT_MISFIRE_GRACE,
         },
     )
+    # Shared by the jobs: one warning when the database goes away, whichever job meets it first.
+    outage = Outage(logger, "Scheduler", deps.clock)
     for job in jobs:
         scheduler.add_job(
             run_job,
             trigger=job.trigger,
-            args=[job, deps],
+            args=[job, deps, outage],
             id=job.id,
             name=job.id,
             replace_existing=True,

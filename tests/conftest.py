@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from bot.clock import ManualClock
-from bot.db import create_engine, create_sessionmaker
+from bot.db import create_engine
 from bot.delivery.dispatcher import DispatchConfig
 from bot.sandbox import FakeSlack
 from tests.databases import (
@@ -29,9 +28,8 @@ from tests.factories import (
     Program,
     RunningBot,
     add_people,
-    kinds_with_tests,
     make_config,
-    make_dispatcher,
+    outbox_on,
     start_bot,
 )
 
@@ -123,15 +121,6 @@ async def outbox(
 ) -> AsyncIterator[Outbox]:
     """An outbox and a dispatcher in virtual time (with two test notice kinds), no app."""
     engine = create_engine(database_url)
-    sessionmaker = create_sessionmaker(engine)
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
-        dispatcher = make_dispatcher(
-            sessionmaker=sessionmaker,
-            clock=clock,
-            slack=fake_slack,
-            http=http,
-            kinds=kinds_with_tests(),
-            config=dispatch_config,
-        )
-        yield Outbox(sessionmaker, clock, fake_slack, dispatcher)
+    async with outbox_on(engine, slack=fake_slack, clock=clock, config=dispatch_config) as outbox:
+        yield outbox
     await engine.dispose()

@@ -90,6 +90,19 @@ def drop_postgres_database(name: str) -> None:
     run_sync(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+def cut_off_postgres_database(name: str, *, cut: bool) -> None:
+    """Refuse new connections to `name` and end the open ones (`cut`), or let them in again."""
+    allow = "false" if cut else "true"
+    run_sync(lambda: _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {allow}'))
+    if cut:
+        run_sync(
+            lambda: _admin(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+            )
+        )
+
+
 class Templates:
     """Migrated template databases, built lazily once per test session."""
 
@@ -114,3 +127,31 @@ class Templates:
     def close(self) -> None:
         if self._postgres is not None:
             drop_postgres_database(self._postgres)
+
+
+class Unpluggable:
+    """A test database that a test can take away and give back: a SQLite file whose folder is
+    renamed (connections then fail to open it), or a PostgreSQL database that refuses and ends
+    connections. Engines on it need `poolclass=NullPool`, so that every use opens the database."""
+
+    def __init__(self, database_url: str, folder: Path) -> None:
+        self._name = database_url.rsplit("/", 1)[1]
+        self._folder = folder / "data"
+        self.url = database_url
+        if database_url.startswith("sqlite"):
+            self._folder.mkdir()
+            file = Path(database_url.split("///", 1)[1])
+            shutil.copy(file, self._folder / file.name)
+            self.url = f"sqlite+aiosqlite:///{self._folder / file.name}"
+
+    def unplug(self) -> None:
+        if self.url.startswith("sqlite"):
+            self._folder.rename(self._folder.with_name("data-away"))
+        else:
+            cut_off_postgres_database(self._name, cut=True)
+
+    def plug(self) -> None:
+        if self.url.startswith("sqlite"):
+            self._folder.with_name("data-away").rename(self._folder)
+        else:
+            cut_off_postgres_database(self._name, cut=False)

@@ -30,12 +30,12 @@ import httpx
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import func, inspect, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.blocks.message import Message
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
-from bot.db import SessionMaker
+from bot.db import SessionMaker, create_sessionmaker
 from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.delivery.kinds import NoticeKind, NoticeKinds
 from bot.delivery.outbox import METADATA_EVENT_TYPE, enqueue
@@ -919,6 +919,24 @@ def kinds_with_tests() -> NoticeKinds:
     )
 
 
+@asynccontextmanager
+async def outbox_on(
+    engine: AsyncEngine, *, slack: FakeSlack, clock: ManualClock, config: DispatchConfig
+) -> AsyncIterator[Outbox]:
+    """An outbox on `engine` and a dispatcher in virtual time (with two test notice kinds)."""
+    sessionmaker = create_sessionmaker(engine)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+        dispatcher = make_dispatcher(
+            sessionmaker=sessionmaker,
+            clock=clock,
+            slack=slack,
+            http=http,
+            kinds=kinds_with_tests(),
+            config=config,
+        )
+        yield Outbox(sessionmaker, clock, slack, dispatcher)
+
+
 @dataclass
 class Outbox:
     sessionmaker: SessionMaker
@@ -970,6 +988,18 @@ class Outbox:
 
 
 ROTNEM_CLI = (sys.executable, "-m", "bot")
+
+
+def start_rotnem(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """`rotnem <args>` running in the background, its output (both streams) in `stdout`."""
+    return subprocess.Popen(
+        [*ROTNEM_CLI, *args],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def run_rotnem(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -91,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     configure_logging(settings.log_level)
     from bot.cli import jobs, outbox, program, rounds, serve
+    from bot.cli.database import DatabaseProblem
 
     command: Callable[[Settings, argparse.Namespace], int] = {
         "serve": serve.serve,
@@ -102,7 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "checkin": jobs.run_now,
         "export": program.export,
     }[args.command]
-    return command(settings, args)
+    try:
+        return command(settings, args)
+    except DatabaseProblem as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

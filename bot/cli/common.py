@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli.database import Schema, prepare_database
 from bot.config import Settings
 from bot.deps import Deps, one_off_deps
 from bot.services.events import known_teams
@@ -35,8 +36,12 @@ class Outcome:
         return self.code
 
 
-def run_once(settings: Settings, work: Callable[[Deps], Awaitable[Outcome]]) -> int:
-    """Run a one-off command against the database and print its outcome; the exit code."""
+def run_once(
+    settings: Settings, work: Callable[[Deps], Awaitable[Outcome]], *, schema: Schema
+) -> int:
+    """Run a one-off command against the database (ready as `schema` says; see
+    `bot.cli.database`) and print its outcome; the exit code."""
+    prepare_database(settings, schema)
 
     async def run() -> Outcome:
         async with one_off_deps(settings) as deps:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import Outcome, run_once
+from bot.cli.database import Schema
 from bot.config import Settings
 from bot.deps import Deps
 from bot.jobs.checkins import enqueue_checkins
@@ -29,4 +30,6 @@ async def _checkin(deps: Deps) -> Outcome:
 
 
 def run_now(settings: Settings, args: argparse.Namespace) -> int:
-    return run_once(settings, _nudge if args.command == "nudge" else _checkin)
+    return run_once(
+        settings, _nudge if args.command == "nudge" else _checkin, schema=Schema.UPGRADE
+    )

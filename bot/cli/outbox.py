@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import Outcome, run_once
+from bot.cli.database import Schema
 from bot.config import Settings
 from bot.delivery.outbox import backlog, counts_by_status, recent_failures, retry_failed
 from bot.deps import Deps
@@ -33,7 +34,7 @@ async def report(deps: Deps, errors: int = 10) -> Outcome:
 
 def outbox(settings: Settings, args: argparse.Namespace) -> int:
     if args.outbox_command != "retry":
-        return run_once(settings, report)
+        return run_once(settings, report, schema=Schema.CURRENT)
 
     async def requeue(deps: Deps) -> Outcome:
         """Put every failed row (of `--kind`) back in the queue."""
@@ -41,4 +42,4 @@ def outbox(settings: Settings, args: argparse.Namespace) -> int:
             count = await retry_failed(session, deps.clock.now(), kind=args.kind)
         return Outcome(f"Re-queued {count} failed message(s).")
 
-    return run_once(settings, requeue)
+    return run_once(settings, requeue, schema=Schema.UPGRADE)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.common import EXIT_USAGE, Outcome, UsageError, choose_team
+from bot.cli.database import Schema, prepare_database
 from bot.config import Settings
 from bot.deps import one_off_deps
 from bot.services.program import exports
@@ -28,11 +29,15 @@ async def export_csv(
         sys.stdout.flush()
         # Standard output carries the CSV alone: the summary goes to standard error.
         return Outcome(f"{count} row(s).", to_stderr=True)
-    with Path(output).open("w", encoding="utf-8", newline="") as out:
-        count = exports.write_csv(out, header, rows)
+    try:
+        with Path(output).open("w", encoding="utf-8", newline="") as out:
+            count = exports.write_csv(out, header, rows)
+    except OSError as exc:
+        return Outcome(f"Cannot write --output {output}: {exc.strerror or exc}.", EXIT_USAGE)
     return Outcome(f"Wrote {count} row(s) to {output}.")
 
 
 def export(settings: Settings, args: argparse.Namespace) -> int:
+    prepare_database(settings, Schema.CURRENT)
     outcome = asyncio.run(export_csv(settings, args.what, output=args.output, team=args.team))
     return outcome.print()

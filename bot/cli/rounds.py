@@ -12,6 +12,7 @@ import argparse
 import asyncio
 
 from bot.cli.common import EXIT_REFUSED, EXIT_USAGE, Outcome, UsageError, choose_team, table
+from bot.cli.database import Schema, prepare_database
 from bot.config import Settings
 from bot.deps import one_off_deps
 from bot.services.errors import RotnemError
@@ -21,6 +22,7 @@ from bot.services.rounds.propose import Proposal, propose_round, send_proposal
 
 
 def pair(settings: Settings, args: argparse.Namespace) -> int:
+    prepare_database(settings, Schema.UPGRADE)
     outcome = asyncio.run(run_pair(settings, dry_run=args.dry_run, yes=args.yes, team=args.team))
     return outcome.print()
 

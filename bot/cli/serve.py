@@ -6,12 +6,10 @@ import argparse
 import asyncio
 import sys
 
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.cli.common import EXIT_USAGE
+from bot.cli.database import Schema, prepare_database
 from bot.config import Settings
-from bot.deps import build_deps, one_off_deps
+from bot.deps import build_deps
 
 MISSING_CREDENTIALS = (
     "rotnem serve needs {names} to talk to Slack. Create the Slack app from manifest.yml and copy "
@@ -23,10 +21,6 @@ WORKER_MISSING_TOKEN = (
     'Token of the Slack app into the environment or a .env file: see "Create the Slack app" in '
     "the README."
 )
-NO_SCHEMA = (
-    "The database has no outbox table yet: run `rotnem migrate` (the Procfile's release step "
-    "does) before starting workers."
-)
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -34,41 +28,28 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     if missing:
         print(MISSING_CREDENTIALS.format(names=" and ".join(missing)), file=sys.stderr)
         return EXIT_USAGE
-    from bot import migrate, runtime
+    prepare_database(settings, Schema.CURRENT if args.no_migrate else Schema.UPGRADE)
+    from bot import runtime
 
-    if not args.no_migrate:
-        migrate.upgrade(settings.database_url)
     runtime.serve(build_deps(settings), background=not args.no_scheduler)
     return 0
-
-
-async def _schema_ready(settings: Settings) -> bool:
-    """Whether the outbox table exists (the worker never migrates; `rotnem migrate` does)."""
-    async with one_off_deps(settings) as deps:
-        try:
-            async with deps.engine.connect() as connection:
-                await connection.execute(text("SELECT 1 FROM outbox_messages WHERE 1 = 0"))
-        except (SQLAlchemyError, OSError):
-            return False
-    return True
 
 
 def worker(settings: Settings, _args: argparse.Namespace) -> int:
     if "SLACK_BOT_TOKEN" in settings.missing_slack_credentials():
         print(WORKER_MISSING_TOKEN, file=sys.stderr)
         return EXIT_USAGE
-    if not asyncio.run(_schema_ready(settings)):
-        print(NO_SCHEMA, file=sys.stderr)
-        return EXIT_USAGE
-    from bot import runtime
+    # The release step migrates (see the Procfile); several workers must not race it.
+    prepare_database(settings, Schema.CURRENT)
+    # Not through bot.runtime: a worker starts faster without the web app's imports, and a
+    # restarted worker is what takes over the rows a killed one held.
+    from bot.worker import run_worker
 
-    runtime.work(build_deps(settings))
+    asyncio.run(run_worker(build_deps(settings)))
     return 0
 
 
 def migrate(settings: Settings, _args: argparse.Namespace) -> int:
-    from bot import migrate
-
-    migrate.upgrade(settings.database_url)
+    prepare_database(settings, Schema.UPGRADE)
     print("Database schema is up to date.")
     return 0

@@ -15,6 +15,13 @@ keeps SQLite (one writer at a time) and any second process on it from claiming a
 claim sets a lease; Slack is called outside any transaction; each outcome is one more short
 transaction guarded by the lease owner.
 
+**Short leases, renewed** (`bot/delivery/leases.py`). A lease lasts `lease_seconds` (3 s by
+default) and `run` renews the leases it holds three times per lease, so the rows of a process
+that was killed, froze or lost the database are taken over seconds later. Before every Slack call
+the dispatcher checks that the row is still its own. What this cannot cover: a process that
+freezes for longer than a lease *during* a post, while Slack has not yet stored the message that
+the next claimer looks for; that is the crash window below, made a little wider.
+
 **The crash window.** chat.postMessage has no idempotency key. If Slack accepts a message and
 the process dies (or the database is unreachable) before the row is marked sent, the row looks
 unsent. The window is one request long: from Slack accepting the post to the commit of the row's
@@ -44,7 +51,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -58,8 +65,10 @@ from bot.config import Settings
 from bot.db import SessionMaker
 from bot.delivery.errors import CANNOT_READ_HISTORY, Failure, classify
 from bot.delivery.kinds import NoticeKind, NoticeKinds, Undeliverable
+from bot.delivery.leases import Leases
 from bot.delivery.outbox import METADATA_EVENT_TYPE
 from bot.delivery.pacing import POST_MESSAGE, Pacer
+from bot.outage import Outage, describe, is_unavailable
 from bot.services.notices import Sent
 from models.base import UTCDateTime
 from models.outbox import CLAIMABLE_SQL, OutboxMessage, OutboxStatus
@@ -87,7 +96,8 @@ class DispatchConfig:
     post_rate_per_minute: float = 180.0
     open_rate_per_minute: float = 40.0
     concurrency: int = 8
-    lease_seconds: float = 60.0
+    # How long a claim lasts without renewal: after that, another dispatcher takes the row over.
+    lease_seconds: float = 3.0
     poll_seconds: float = 1.0
     max_attempts: int = 10
     backoff_base_seconds: float = 5.0
@@ -97,21 +107,25 @@ class DispatchConfig:
     max_pacing_wait: float = 7.5
     shutdown_grace: float = 5.0
     history_limit: int = 100
+    # While the database is unavailable the run loop tries again after 1 s, 2 s, 4 s … this.
+    outage_backoff_first: float = 1.0
+    outage_backoff_max: float = 30.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DispatchConfig:
-        lease = float(settings.rotnem_outbox_lease_seconds)
         return cls(
             post_rate_per_minute=float(settings.rotnem_post_rate_per_minute),
             open_rate_per_minute=float(settings.rotnem_open_rate_per_minute),
             concurrency=settings.rotnem_outbox_concurrency,
-            lease_seconds=lease,
+            lease_seconds=float(settings.rotnem_outbox_lease_seconds),
             poll_seconds=settings.rotnem_outbox_poll_seconds,
             max_attempts=settings.rotnem_outbox_max_attempts,
-            # Three calls (open, history, post) with their pacing waits must fit in one lease.
-            request_timeout=min(10.0, lease / 4),
-            max_pacing_wait=lease / 8,
         )
+
+    def outage_backoff(self, failures: int) -> float:
+        """Seconds before the run loop's next try after `failures` failed ones in a row."""
+        doubled = self.outage_backoff_first * 2.0 ** max(0, failures - 1)
+        return min(self.outage_backoff_max, doubled)
 
     def pacer(self, **kwargs: Any) -> Pacer:
         # conversations.history (only after an interruption) is Tier 3 like conversations.open.
@@ -157,6 +171,10 @@ class _Postpone(Exception):
         self.reason = reason
 
 
+class _LeaseLost(Exception):
+    """Another dispatcher took the row over (this one stalled past its lease): leave it alone."""
+
+
 class _CallFailed(Exception):
     """A Slack call failed; `failure` says whether and when to try again."""
 
@@ -196,6 +214,13 @@ class Dispatcher:
         self.config = config or DispatchConfig()
         self.pacer = pacer or self.config.pacer()
         self.owner = owner or new_owner_id()
+        self.outage = Outage(logger, f"Outbox dispatcher {self.owner}", clock)
+        self.leases = Leases(
+            sessionmaker=sessionmaker,
+            clock=clock,
+            owner=self.owner,
+            seconds=self.config.lease_seconds,
+        )
         self._warned: set[str] = set()
         self._stopping = asyncio.Event()
 
@@ -232,39 +257,61 @@ class Dispatcher:
         self._stopping.set()
 
     async def run(self) -> None:
-        """Claim and deliver until `stop()`; then finish or release in-flight rows."""
+        """Claim and deliver until `stop()`; then finish or release in-flight rows.
+
+        While the database is unavailable it backs off (`outage_backoff`) and logs the outage
+        once (`Outage`) instead of a traceback per try.
+        """
         in_flight: dict[asyncio.Task[None], _Claim] = {}
         stop_wait = asyncio.ensure_future(self._stopping.wait())
+        heartbeat = asyncio.create_task(self.leases.heartbeat(), name=f"leases-{self.owner}")
+        failures = 0
         logger.info("Outbox dispatcher %s started", self.owner)
         try:
             while not self._stopping.is_set():
                 free = self.config.concurrency - len(in_flight)
                 claimed = 0
+                backoff: float | None = None
                 if free > 0:
                     try:
                         claims = await self._claim(free)
-                    except (SQLAlchemyError, OSError):
-                        logger.exception("Could not claim outbox rows; retrying shortly")
-                        claims = []
-                    for claim in claims:
-                        in_flight[asyncio.create_task(self._deliver(claim))] = claim
-                    claimed = len(claims)
-                # Full, or the queue is empty: wait for a slot, the poll interval or stop().
-                if claimed < free or not in_flight:
-                    timeout: float | None = self.config.poll_seconds
+                    except (SQLAlchemyError, OSError, TimeoutError) as exc:
+                        failures += 1
+                        backoff = self.config.outage_backoff(failures)
+                        self._claim_failed(exc, backoff)
+                    else:
+                        failures = 0
+                        self.outage.recovered()
+                        for claim in claims:
+                            in_flight[asyncio.create_task(self._deliver(claim))] = claim
+                        claimed = len(claims)
+                if backoff is not None:
+                    # The whole delay, however soon the rows in flight finish.
+                    await asyncio.wait({stop_wait}, timeout=backoff)
                 else:
-                    timeout = None
-                waiting: set[asyncio.Future[Any]] = {stop_wait, *in_flight}
-                done, _ = await asyncio.wait(
-                    waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-                )
-                for task in done:
-                    if task is not stop_wait:
-                        in_flight.pop(cast("asyncio.Task[None]", task), None)
+                    # Full: wait for a slot or stop(); else also for the poll interval.
+                    timeout = self.config.poll_seconds if claimed < free or not in_flight else None
+                    waiting: set[asyncio.Future[Any]] = {stop_wait, *in_flight}
+                    await asyncio.wait(
+                        waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                    )
+                for task in [task for task in in_flight if task.done()]:
+                    del in_flight[task]
         finally:
             stop_wait.cancel()
-            await self._wind_down(in_flight)
+            try:
+                await self._wind_down(in_flight)
+            finally:
+                heartbeat.cancel()
+                await asyncio.gather(heartbeat, return_exceptions=True)
             logger.info("Outbox dispatcher %s stopped", self.owner)
+
+    def _claim_failed(self, exc: BaseException, retry_in: float) -> None:
+        then = f"next try in {retry_in:g}s"
+        if is_unavailable(exc):
+            self.outage.failed(exc, then)
+        else:
+            logger.exception("Could not claim outbox rows; %s", then)
 
     async def _wind_down(self, in_flight: dict[asyncio.Task[None], _Claim]) -> None:
         if in_flight:
@@ -292,9 +339,16 @@ class Dispatcher:
                     )
                     .execution_options(synchronize_session=False)
                 )
-        except (SQLAlchemyError, OSError):
-            logger.exception("Could not release in-flight outbox rows; their leases will expire")
+        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+            logger.warning(
+                "Could not release in-flight outbox rows (%s); their leases expire in %gs",
+                describe(exc),
+                self.config.lease_seconds,
+                exc_info=not is_unavailable(exc),
+            )
             return
+        finally:
+            self.leases.drop_all()
         released = int(result.rowcount)  # type: ignore[attr-defined]
         if released:
             logger.info("Released %d in-flight outbox row(s) on shutdown", released)
@@ -305,18 +359,24 @@ class Dispatcher:
         now = self.clock.now()
         lease_until = now + timedelta(seconds=self.config.lease_seconds)
         due = (text(CLAIMABLE_SQL), OutboxMessage.next_attempt_at <= now)
+        # Rows this dispatcher holds may look due (a renewal was late); they are skipped, so the
+        # query asks for that many more.
+        held = self.leases.held()
+        wanted = limit + len(held)
         async with self.sessionmaker.begin() as session:
             if session.get_bind().dialect.name == "sqlite":
-                found = await session.execute(_SQLITE_DUE, {"now": now, "limit": limit})
+                found = await session.execute(_SQLITE_DUE, {"now": now, "limit": wanted})
             else:
                 found = await session.execute(
                     select(OutboxMessage.id, OutboxMessage.lease_owner)
                     .where(*due)
                     .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                    .limit(limit)
+                    .limit(wanted)
                     .with_for_update(skip_locked=True)
                 )
-            candidates = [(int(row_id), owner) for row_id, owner in found.all()]
+            candidates = [
+                (int(row_id), owner) for row_id, owner in found.all() if row_id not in held
+            ][:limit]
             if not candidates:
                 return []
             suspects = {row_id for row_id, owner in candidates if owner is not None}
@@ -338,7 +398,9 @@ class Dispatcher:
                 )
             ).all()
         rows = sorted(rows, key=lambda row: (row.next_attempt_at, row.id))
-        return [_Claim(row, suspect=row.id in suspects) for row in rows]
+        claims = [_Claim(row, suspect=row.id in suspects) for row in rows]
+        self.leases.hold(rows)
+        return claims
 
     # ---- delivering --------------------------------------------------------------------------
 
@@ -347,10 +409,15 @@ class Dispatcher:
             await self._attempt(claim)
         except asyncio.CancelledError:
             raise
-        except Exception:
-            # A bug, or the database going away: the row stays leased and is retried (after a
+        except Exception as exc:
+            # The database going away, or a bug: the row stays leased and is retried (after a
             # look in Slack) once the lease expires.
-            logger.exception("Delivering outbox row %d failed unexpectedly", claim.row.id)
+            if is_unavailable(exc):
+                self.outage.failed(exc, f"outbox row {claim.row.id} is retried once it is back")
+            else:
+                logger.exception("Delivering outbox row %d failed unexpectedly", claim.row.id)
+        finally:
+            self.leases.drop(claim.row.id)
 
     async def _attempt(self, claim: _Claim) -> None:
         row = claim.row
@@ -402,20 +469,24 @@ class Dispatcher:
             await self._unclaim(claim, error=postpone.reason, retry_in=postpone.delay, refund=True)
         except _CallFailed as failed:
             await self._failed_call(claim, failed)
+        except _LeaseLost:
+            logger.warning(
+                "Outbox row %d was taken over by another process while this one stalled; "
+                "leaving it to that one",
+                row.id,
+            )
 
     async def _call(
         self, claim: _Claim, method: str, *, pace_channel: str | None = None, **args: Any
     ) -> AsyncSlackResponse:
         row = claim.row
-        assert row.lease_until is not None
-        # Never start a request the lease would not outlive.
-        left = (row.lease_until - self.clock.now()).total_seconds() - self.config.request_timeout
-        max_wait = min(self.config.max_pacing_wait, left - 1.0)
-        if max_wait < 0:
-            raise _Postpone(0.0, f"lease too short to call {method}")
-        wait = await self.pacer.acquire(row.team_id, method, pace_channel, max_wait=max_wait)
+        wait = await self.pacer.acquire(
+            row.team_id, method, pace_channel, max_wait=self.config.max_pacing_wait
+        )
         if wait is not None:
             raise _Postpone(wait, f"paced: {method} is busy for {wait:.1f}s")
+        if not await self.leases.keep(row):
+            raise _LeaseLost
         call: Callable[..., Awaitable[AsyncSlackResponse]] = {
             OPEN: self.client.conversations_open,
             HISTORY: self.client.conversations_history,

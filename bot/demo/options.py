@@ -45,7 +45,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database",
         default=DEFAULT_DATABASE,
-        help=f"default {DEFAULT_DATABASE} (deleted and re-created on each run)",
+        help=(
+            f"default {DEFAULT_DATABASE}; SQLite or PostgreSQL. Re-created on each run if the "
+            "demo made it; a database with anything else in it is refused"
+        ),
     )
     parser.add_argument(
         "--transcript",

@@ -15,9 +15,10 @@ from bot.cli.program import export_csv
 from bot.config import Settings
 from bot.delivery.outbox import counts_by_status
 from bot.demo import html as html_page
+from bot.demo.database import Database
 from bot.demo.options import TranscriptMode
 from bot.demo.scenario import Cohort
-from bot.demo.setup import CHANNEL_ID, CHANNEL_NAME, Database, DemoError, Stage
+from bot.demo.setup import CHANNEL_ID, CHANNEL_NAME, DemoError, Stage
 from bot.demo.slacktext import Names
 from bot.demo.summary import Summary, calls_by_method, program_figures
 from bot.demo.transcript import Places, render

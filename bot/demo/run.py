@@ -16,18 +16,24 @@ import asyncio
 import sys
 import time
 
+from bot.cli.common import EXIT_USAGE
+from bot.demo.database import Database, DemoRefused, fresh_database
 from bot.demo.options import DemoOptions, options_from
 from bot.demo.output import DemoResult, collect, print_report, progress_bar, write_files
 from bot.demo.scenario import Cohort
-from bot.demo.setup import Database, DemoError, fresh_database, staged
+from bot.demo.setup import DemoError, staged
 from bot.sandbox.people import make_workspace
 
 
 def main(args: argparse.Namespace) -> int:
-    """`rotnem demo`: 0 when the program ran through, 1 with one line when it did not."""
+    """`rotnem demo`: 0 when the program ran through, 1 with one line when it did not, 2 when
+    it would not touch the database it was given."""
     options = options_from(args, progress=sys.stderr.isatty())
     try:
         result = run(options)
+    except DemoRefused as exc:
+        print(f"rotnem demo refused: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except DemoError as exc:
         print(f"rotnem demo failed: {exc}", file=sys.stderr)
         return 1

@@ -1,4 +1,4 @@
-"""The demo's stage: its settings and fresh database, the fake Slack with the synthetic people, the
+"""The demo's stage: its settings, the fake Slack with the synthetic people, the
 real app served on 127.0.0.1, the bot's background on a simulated clock, and the agenda that lets
 the people act while weeks pass.
 
@@ -12,10 +12,9 @@ import heapq
 import itertools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager, suppress
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,9 +22,8 @@ import httpx
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from sqlalchemy import event
 
-from bot import migrate
 from bot.clock import ManualClock
-from bot.config import Settings, normalize_database_url
+from bot.config import Settings
 from bot.demo.clockwork import Clockwork
 from bot.deps import one_off_deps
 from bot.runtime import build_server_app
@@ -77,55 +75,6 @@ def _demo_settings(database_url: str, slack: FakeSlack, admin_id: str) -> Settin
         rotnem_timezone=PROGRAM_ZONE,
         log_level="WARNING",
     )
-
-
-@dataclass(frozen=True)
-class Database:
-    """The run's database, created afresh; the files the demo writes go next to it."""
-
-    url: str
-    file: Path | None  # None for PostgreSQL
-    notice: str  # what was done to it, in a sentence (empty for PostgreSQL)
-
-    def beside(self, name: str) -> Path:
-        """``demo-<name>`` next to ``demo.db`` (in the current folder for PostgreSQL)."""
-        if self.file is None:
-            return Path.cwd() / f"demo-{name}"
-        return self.file.parent / f"{self.file.stem}-{name}"
-
-
-def fresh_database(given: str) -> Database:
-    """The database ``--database`` names, deleted if it is a SQLite file and migrated to head."""
-    try:
-        url = normalize_database_url(given)
-    except ValueError as exc:
-        raise DemoError(f"--database {given}: {exc}") from None
-    file = _sqlite_file(url)
-    notice = ""
-    if file is not None:
-        existed = file.exists()
-        for extra in ("", "-wal", "-shm", "-journal"):
-            with suppress(FileNotFoundError):
-                Path(f"{file}{extra}").unlink()
-        notice = (
-            f"Starting from a fresh {file} (the previous demo database was deleted)."
-            if existed
-            else f"Creating {file}."
-        )
-        file.parent.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(url)
-    return Database(url, file, notice)
-
-
-def _sqlite_file(database_url: str) -> Path | None:
-    """The file of a SQLite URL (None for PostgreSQL); in-memory databases are refused."""
-    scheme, _, rest = database_url.partition("://")
-    if not scheme.startswith("sqlite"):
-        return None
-    path = rest[1:] if rest.startswith("/") else rest
-    if not path or path == ":memory:":
-        raise DemoError("the demo needs a database file (the CSV exports go next to it)")
-    return Path(path)
 
 
 def _no_fsync(dbapi_connection: Any, _record: Any) -> None:

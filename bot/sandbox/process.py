@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 import httpx
 
@@ -19,6 +20,7 @@ SIGNING_SECRET = "sandbox-signing-secret"
 
 
 def free_port() -> int:
+    """A port nothing listens on (the OS just handed it out and it was closed again)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -26,10 +28,10 @@ def free_port() -> int:
 
 @contextmanager
 def rotnem_serve(
-    slack: FakeSlack, database_url: str, *flags: str, **env: str
+    slack: FakeSlack, database_url: str, *flags: str, log: IO[bytes] | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Yield (base URL, process) of a healthy `python -m bot serve`; stopped (if still
-    running) when the block ends."""
+    """Yield (base URL, process) of a healthy `python -m bot serve` (its log to `log`, or
+    stderr); stopped, if still running, when the block ends."""
     port = free_port()
     environment = {
         **os.environ,
@@ -39,9 +41,10 @@ def rotnem_serve(
         "DATABASE_URL": database_url,
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
-        **env,
     }
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", *flags], env=environment)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", *flags], env=environment, stderr=log
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -20,7 +20,9 @@ from bot.services.rounds.manual import create_manual_pair, unpair
 from bot.services.rounds.propose import ProposalNotice, propose_round
 from handlers.commands.router import CommandCall, Subcommand
 
-# Slack escapes mentions in command text as <@U123|name> (or <@U123> without the name).
+# With the manifest's `should_escape: true`, Slack sends a person picked from the @ list as
+# <@U123|name> (or <@U123> without the name).
+_WORDS = re.compile(r"<[^<>]*>|[^\s<]+|<")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>")
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
@@ -31,7 +33,8 @@ def parse_users(text: str, example: str) -> list[str]:
     Anything else raises `InvalidPairCommand` naming the word that was not understood.
     """
     users: list[str] = []
-    for word in text.split():
+    # A mention is one word even when the name Slack puts in it has spaces.
+    for word in _WORDS.findall(text):
         mention = _MENTION.fullmatch(word)
         if mention:
             users.append(mention.group(1))
@@ -39,9 +42,15 @@ def parse_users(text: str, example: str) -> list[str]:
             users.append(word)
         else:
             shown = word if len(word) <= 30 else word[:29] + "…"
+            # A name typed without picking the person from Slack's list arrives as bare text.
+            problem = (
+                f"“{shown}” reached me as plain text, not as a person"
+                if word.startswith("@")
+                else f"I couldn't read “{shown}” as a person"
+            )
             raise InvalidPairCommand(
-                f"I couldn't read “{shown}” as a person: mention them with @ so Slack turns "
-                "the name into a link.",
+                f"{problem}: type @ and pick them from the list Slack shows, so that Slack "
+                "sends who they are.",
                 example,
             )
     return users

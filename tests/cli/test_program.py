@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -58,3 +60,29 @@ async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
     assert list(csv.reader(io.StringIO(sessions_file.content.decode())))[1:] == [
         list(r.values()) for r in rows
     ]
+
+
+async def test_an_output_that_cannot_be_written_is_one_line_and_exit_2(
+    program: Program, tmp_path: Path
+) -> None:
+    await program.join("U0GA", "Gia", "guide", teaches=["ChatGPT"])
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    if os.geteuid() == 0:
+        # Root writes anywhere it has a mode for; sysfs refuses new files to everyone.
+        unwritable = Path("/sys/rotnem-export.csv")
+    else:
+        locked.chmod(0o500)
+        unwritable = locked / "pairs.csv"
+    bad = {
+        str(tmp_path / "missing" / "pairs.csv"): "No such file or directory",
+        str(tmp_path): "Is a directory",
+        str(unwritable): "Permission denied",
+    }
+    results = await asyncio.gather(
+        *(run_cli(program, tmp_path, "export", "pairs", "--output", path) for path in bad)
+    )
+    for (path, reason), result in zip(bad.items(), results, strict=True):
+        assert result.returncode == 2, result.stderr
+        assert result.stderr == f"Cannot write --output {path}: {reason}.\n"
+        assert result.stdout == ""

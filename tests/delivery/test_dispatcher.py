@@ -253,3 +253,51 @@ async def test_a_row_claimed_by_one_dispatcher_is_skipped_by_another(outbox: Out
     assert not {c.row.id for c in a} & {c.row.id for c in b}
     async with outbox.sessionmaker.begin() as session:
         await session.execute(update(OutboxMessage).values(status="pending", lease_owner=None))
+
+
+@BOTH_BACKENDS
+async def test_a_stalled_dispatcher_gives_up_a_row_another_took_over(
+    outbox: Outbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    await outbox.add("a", channel="C1")
+    stalled, other = outbox.dispatcher, outbox.another_dispatcher()
+    [claim] = await stalled._claim(1)
+    # The first one freezes past its lease (no heartbeat); the other takes the row over.
+    outbox.clock.advance(timedelta(seconds=stalled.config.lease_seconds + 1))
+    assert await other.drain() == 1
+    await stalled._deliver(claim)
+    [row] = await outbox.rows()
+    assert row.status == "sent" and row.lease_owner is None
+    assert deliveries(outbox.slack) == Counter({row.id: 1}), "sent once, by the other"
+    assert "taken over by another process while this one stalled" in caplog.text
+
+
+@BOTH_BACKENDS
+async def test_a_dispatcher_never_claims_a_row_it_holds_and_keeps_it_if_nobody_took_it(
+    outbox: Outbox,
+) -> None:
+    await outbox.add("a", channel="C1")
+    dispatcher = outbox.dispatcher
+    [claim] = await dispatcher._claim(1)
+    outbox.clock.advance(timedelta(seconds=dispatcher.config.lease_seconds + 1))
+    assert await dispatcher._claim(4) == [], "its own row, however late its renewal"
+    await dispatcher._deliver(claim)
+    [row] = await outbox.rows()
+    assert row.status == "sent" and row.attempts == 1
+    assert deliveries(outbox.slack) == Counter({row.id: 1})
+    assert outbox.slack.count("conversations.history") == 0, "it never left this dispatcher"
+
+
+async def test_leases_are_short_and_renewed_three_times_per_lease(outbox: Outbox) -> None:
+    await outbox.add("a", channel="C1")
+    dispatcher = outbox.dispatcher
+    [claim] = await dispatcher._claim(1)
+    start = outbox.clock.now()
+    assert dispatcher.config.lease_seconds == 3
+    assert claim.row.lease_until == start + timedelta(seconds=3)
+    assert dispatcher.leases.renew_every == 1
+    outbox.clock.advance(timedelta(seconds=2))
+    assert await dispatcher.leases.renew([claim.row]) == {claim.row.id}
+    [row] = await outbox.rows()
+    assert row.lease_until == row.next_attempt_at == start + timedelta(seconds=5)
+    assert await outbox.another_dispatcher()._claim(1) == [], "a renewed row is not due"

@@ -4,19 +4,30 @@ the database's, and its HTML page shows every message the fake Slack recorded, e
 from __future__ import annotations
 
 import re
+import secrets
 import sqlite3
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import inspect
 
 import bot.demo.run as demo_run
 from bot.cli import main
+from bot.db import create_engine
 from bot.demo import html as html_page
+from bot.demo.database import fresh_database
 from bot.demo.options import DemoOptions
 from bot.demo.output import DemoResult
 from bot.demo.slacktext import Names, block_texts, plain
+from tests.databases import (
+    drop_postgres_database,
+    postgres_url,
+    require_postgres,
+    run_sync,
+    upgrade,
+)
 
 
 class Articles(HTMLParser):
@@ -63,7 +74,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """One run of `rotnem demo --people 8 --weeks 2` (the module's tests read it)."""
     folder = tmp_path_factory.mktemp("demo")
     database = folder / "demo.db"
-    database.write_bytes(b"an old demo database that must be replaced")
+    fresh_database(f"sqlite:///{database}")  # the database of an earlier run, to be replaced
     page = folder / "demo.html"
     results: list[DemoResult] = []
     original = demo_run.run
@@ -208,3 +219,64 @@ def test_usage_errors_exit_2_and_bot_errors_exit_1_with_one_line(
     assert code == 1
     assert err.startswith("rotnem demo failed:") and err.count("\n") == 1
     assert "Traceback" not in err
+
+
+def test_refuses_a_database_it_did_not_create_and_leaves_it_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_bytes(b"someone's notes")
+    bot_database = tmp_path / "rotnem.db"
+    upgrade(f"sqlite+aiosqlite:///{bot_database}")
+    before = bot_database.read_bytes()
+    for file in (notes, bot_database):
+        code = main(["demo", "--database", f"sqlite:///{file}"])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert err.startswith(f"rotnem demo refused: --database {file} holds data rotnem demo did")
+        assert err.count("\n") == 1
+    assert notes.read_bytes() == b"someone's notes" and bot_database.read_bytes() == before
+
+
+def run_demo(database_url: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """A small `rotnem demo` on `database_url`; its summary without the run time."""
+    args = ["--people", "4", "--weeks", "1", "--transcript", "none", "--database", database_url]
+    code = main(["demo", *args])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return captured.out.split("\nSummary\n")[1].split("\n  Run time:")[0]
+
+
+def test_on_postgresql_it_creates_its_database_and_starts_afresh_each_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_postgres()
+    monkeypatch.chdir(tmp_path)  # the CSV files go to the current folder
+    name = f"rotnem_demo_{secrets.token_hex(4)}"
+    url = postgres_url(name)
+    try:
+        first = run_demo(url, capsys)
+        second = run_demo(url, capsys)
+    finally:
+        drop_postgres_database(name)
+    assert "Sessions held" in first and "Outbox:" in first
+    assert second == first, "a second run starts from nothing, so it tells the same story"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_refuses_a_postgresql_database_with_other_tables(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["demo", "--database", database_url])
+    err = capsys.readouterr().err
+    assert code == 2 and "holds data rotnem demo did not create" in err, err
+    assert err.count("\n") == 1
+    engine = create_engine(database_url)
+
+    async def tables() -> list[str]:
+        async with engine.connect() as connection:
+            names = await connection.run_sync(lambda c: inspect(c).get_table_names())
+        await engine.dispose()
+        return names
+
+    assert "participants" in run_sync(tables), "left as it was"

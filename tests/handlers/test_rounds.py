@@ -5,6 +5,7 @@ announcement, manual pairs, unpairing, leaving, the end of a cycle."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from tests.factories import (
     EVE,
     GOALS,
     JSON,
+    ROOT,
     Program,
     cohort,
 )
@@ -202,6 +204,36 @@ async def test_manual_pairs_respect_the_hard_rules(program: Program) -> None:
     assert len(program.posts(pair.group_channel_id or "")) == 1
     # No announcement for a pair made by hand.
     assert program.posts(ANNOUNCE) == []
+
+
+def test_the_manifest_has_slack_escape_mentions_in_the_command_text() -> None:
+    manifest = (ROOT / "manifest.yml").read_text(encoding="utf-8")
+    assert re.findall(r"^\s*should_escape:\s*(\S+)", manifest, re.MULTILINE) == ["true"]
+
+
+async def test_admin_pair_reads_the_text_slack_sends_for_the_shipped_manifest(
+    program: Program,
+) -> None:
+    """With `should_escape: true`, a person picked from Slack's @ list arrives as
+    `<@U…|name>` (or `<@U…>`); a name typed without picking one arrives as plain `@name`."""
+    await cohort(program)
+    typed = (await program.command("admin pair @ana @carla")).json()
+    assert "“@ana” reached me as plain text, not as a person" in typed["text"]
+    assert "pick them from the list Slack shows" in typed["text"]
+    assert "admin pair @guide @learner" in typed["text"]
+    unpair_typed = (await program.command("admin unpair @carla")).json()
+    assert "“@carla” reached me as plain text" in unpair_typed["text"]
+    assert await program.pairs() == []
+
+    n = len(program.slack.ephemerals(ADMIN_ID))
+    await program.command(f"admin pair <@{ANA}|ana> <@{CARLA}|Carla Lead>")
+    done = (await program.answers(n + 1))[-1]["text"]
+    assert f"Paired <@{ANA}> (guide) with <@{CARLA}> (learner)" in done
+    await program.command(f"admin unpair <@{CARLA}>")
+    undone = (await program.answers(n + 2))[-1]["text"]
+    assert f"<@{ANA}> → <@{CARLA}>" in undone
+    [pair] = await program.pairs()
+    assert pair.end_reason == "unpaired"
 
 
 async def test_unpair_ends_the_pair_and_tells_both_privately(program: Program) -> None:

@@ -346,7 +346,7 @@ async def test_a_profile_is_kept_when_the_server_is_killed_as_the_modal_closes(
 
 async def test_a_click_slower_than_slack_waits_is_told_so_in_time(program: Program) -> None:
     _, guide_msg, _ = await asked(program)
-    program.slack.stall("views.open", 4.0)
+    program.slack.delay("views.open", 4.0)
     await in_time(program.click(guide_msg, ActionId.CHECKIN_MET, PAIR_GUIDE))
     assert "took longer than Slack waits" in program.slack.responses()[-1]["text"]
     assert [c.status for c in await program.checkins(PAIR_GUIDE)] == [CheckInStatus.ASKED]
@@ -356,7 +356,7 @@ async def test_a_slow_users_info_on_submission_does_not_keep_the_modal_waiting(
     bot: RunningBot,
 ) -> None:
     view = await open_modal(bot, GUIDE)
-    bot.slack.stall("users.info", 2.0)
+    bot.slack.delay("users.info", 2.0)
     answers = profile_answers(role="guide", teach=await tool_ids(bot, "ChatGPT"))
     assert await in_time(submit(bot, GUIDE, view, answers)) == {}
     row = await participant(bot, GUIDE)

@@ -6,8 +6,10 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy.pool import NullPool
 
 from bot.clock import ManualClock
 from bot.config import load_settings
@@ -19,6 +21,7 @@ from bot.scheduler import JOBS, build_scheduler, run_job
 from bot.services.calendar import iso_week
 from bot.services.notices import Rendered
 from models import OutboxMessage
+from tests.databases import Unpluggable
 from tests.factories import TEAM, rows
 
 
@@ -123,3 +126,41 @@ async def test_a_failing_job_is_logged_and_does_not_stop_the_scheduler(
     with caplog.at_level(logging.ERROR, logger="bot.scheduler"):
         await run_job(Job("test-boom", every(minutes=1), boom), deps)
     assert "Job test-boom failed" in caplog.text
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+async def test_jobs_meeting_an_unavailable_database_log_one_line_per_outage(
+    database_url: str, tmp_path: Path, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = Unpluggable(database_url, tmp_path)
+    engine = create_engine(database.url, poolclass=NullPool)
+    deps = Deps(
+        settings=load_settings(_env_file=None, database_url=database.url),
+        engine=engine,
+        sessionmaker=create_sessionmaker(engine),
+        clock=clock,
+    )
+    digest = Job("test-digest", every(minutes=1), weekly_digest)
+    # Run as APScheduler runs them: with the arguments the scheduler was given.
+    scheduled = build_scheduler(deps, [digest, *JOBS[:2]]).get_jobs()
+    caplog.set_level(logging.DEBUG, logger="bot.scheduler")
+    database.unplug()
+    try:
+        for _ in range(3):  # three minutes of ticks
+            for job in scheduled:
+                await run_job(*job.args)
+            clock.advance(timedelta(minutes=1))
+    finally:
+        database.plug()
+    await run_job(*scheduled[0].args)
+    keys = await digest_keys(deps)
+    await engine.dispose()
+
+    records = [record for record in caplog.records if record.name == "bot.scheduler"]
+    assert [r for r in records if r.levelno >= logging.ERROR or r.exc_info] == []
+    [warning] = [r.getMessage() for r in records if r.levelno == logging.WARNING]
+    assert warning.startswith("Scheduler: the database is unavailable (")
+    assert warning.endswith("job test-digest runs again at its next time")
+    [back] = [r.getMessage() for r in records if r.levelno == logging.INFO]
+    assert back == "Scheduler: the database is back (unavailable for 180s)"
+    assert keys == ["digest:2026-W48"], "the job did its work once the database was back"

@@ -351,6 +351,19 @@ async def test_dropped_connection(fake: FakeSlack, client: AsyncWebClient) -> No
     assert [c.status for c in fake.calls("chat.postMessage")] == [0, 0, 200]
 
 
+async def test_a_slow_answer_lets_other_calls_through(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    fake.delay("chat.postMessage", 0.5)
+    slow = asyncio.create_task(client.chat_postMessage(channel="C1", text="slow"))
+    await asyncio.sleep(0.05)  # the post is on its way
+    assert (await client.auth_test())["ok"], "answered while the post waits"
+    assert not slow.done()
+    assert (await slow)["ok"]
+    assert (await client.chat_postMessage(channel="C1", text="next"))["ok"], "only once"
+    assert [m["text"] for m in fake.messages("C1")] == ["slow", "next"]
+
+
 async def test_rate_limit_window(
     fake: FakeSlack, client: AsyncWebClient, clock: ManualClock
 ) -> None:

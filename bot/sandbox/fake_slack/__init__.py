@@ -18,8 +18,9 @@ follows how slack_sdk 3.47 and slack-bolt 1.30 actually call the API):
 * Answers: HTTP 200 with ``{"ok": true, ...}`` or ``{"ok": false, "error": "<code>"}``, like
   Slack; ``unknown_method`` for methods the bot does not call (see :mod:`.methods`);
   ``invalid_auth`` for a token that is not in the configured set.
-* Order of checks for one call: injected faults (:meth:`fail`, :meth:`drop`), then rate limits
-  (:meth:`limit`, :meth:`limit_channel`), then the token, then the method's own arguments.
+* Order of checks for one call: a slow answer's wait (:meth:`delay`), injected faults
+  (:meth:`fail`, :meth:`drop`), then rate limits (:meth:`limit`, :meth:`limit_channel`), then
+  the token, then the method's own arguments.
 * Every request, including faulted, rate-limited and dropped ones, is recorded as a :class:`Call`.
   Uploads and response_url posts are recorded too, under the pseudo-methods ``upload_url`` and
   ``response_url``.
@@ -208,6 +209,11 @@ class FakeSlack(CallLog, Faults):
         with self._state.lock:
             self._state.tokens.discard(token)
             self._state.revoked.add(token)
+
+    def point_socket_mode_at(self, url: str) -> None:
+        """apps.connections.open hands out ``url`` (by default: this server, which refuses it)."""
+        with self._state.lock:
+            self._state.socket_mode_url = url
 
     # ---- state for tests to set up and read --------------------------------------------------
 

@@ -43,6 +43,13 @@ class _Fault:
 
 
 @dataclass
+class _Delay:
+    method: str
+    seconds: float
+    remaining: int
+
+
+@dataclass
 class _Bucket:
     """Token bucket: ``capacity`` calls at once, refilled at ``per_second``."""
 
@@ -70,10 +77,10 @@ class Faults:
         # Reentrant: a test's ``when`` predicate may itself script the fake.
         self._faults_lock = threading.RLock()
         self._faults: list[_Fault] = []
+        self._delays: list[_Delay] = []
         self._limits: dict[str, _Bucket] = {}
         self._channel_limit: tuple[float, float] | None = None
         self._channel_buckets: dict[str, _Bucket] = {}
-        self._stalls: dict[str, list[float]] = {}
 
     def fail(
         self,
@@ -105,17 +112,22 @@ class Faults:
         with self._faults_lock:
             self._faults.append(_Fault(method, DROP, times, when))
 
-    def stall(self, method: str, seconds: float, *, times: int = 1) -> None:
-        """Answer the next ``times`` calls of ``method`` normally, but only after ``seconds``
-        (Slack having a slow moment)."""
+    def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` only after ``seconds`` (a slow Slack);
+        other calls are answered meanwhile."""
         with self._faults_lock:
-            self._stalls.setdefault(method, []).extend([seconds] * times)
+            self._delays.append(_Delay(method, seconds, times))
 
-    def stall_for(self, method: str) -> float:
-        """How long this call waits before it is answered (uses up one scripted stall)."""
+    def pause(self, method: str) -> float:
+        """Seconds this call of ``method`` waits before it is answered (uses up one delay)."""
         with self._faults_lock:
-            pending = self._stalls.get(method)
-            return pending.pop(0) if pending else 0.0
+            for delay in self._delays:
+                if delay.method == method:
+                    delay.remaining -= 1
+                    if delay.remaining == 0:
+                        self._delays.remove(delay)
+                    return delay.seconds
+        return 0.0
 
     def limit(self, method: str, per_minute: float, *, burst: int | None = None) -> None:
         """Rate-limit ``method`` workspace-wide: ``burst`` calls at once (default: a minute's
@@ -144,7 +156,7 @@ class Faults:
         """Remove pending injected failures, stalls and all rate limits."""
         with self._faults_lock:
             self._faults.clear()
-            self._stalls.clear()
+            self._delays.clear()
             self._limits.clear()
             self._channel_limit = None
             self._channel_buckets.clear()

@@ -52,9 +52,8 @@ class Router:
     def _api(
         self, method: str, http_method: str, headers: dict[str, str], args: dict[str, Any]
     ) -> Reply | None:
-        stall = self.faults.stall_for(method)
-        if stall:
-            time.sleep(stall)  # on this request's own server thread: other calls go on
+        # A slow answer waits on its own thread, outside the lock: other calls go on meanwhile.
+        time.sleep(self.faults.pause(method))
         try:
             with self.state.lock:
                 reply = self._answer(method, args, headers)

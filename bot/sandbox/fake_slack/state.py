@@ -118,6 +118,8 @@ class State:
     strict_channels: bool = False
     # ``http://host:port`` once the server listens: upload and file URLs point there.
     base: str = ""
+    # What apps.connections.open hands out (default: a URL on this server that refuses it).
+    socket_mode_url: str = ""
     lock: threading.RLock = field(default_factory=threading.RLock, init=False)
     tokens: set[str] = field(default_factory=set, init=False)
     revoked: set[str] = field(default_factory=set, init=False)

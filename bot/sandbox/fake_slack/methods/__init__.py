@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from bot.sandbox.fake_slack.methods import chat, conversations, files, users, views
+from bot.sandbox.fake_slack.methods import apps, chat, conversations, files, users, views
 from bot.sandbox.fake_slack.state import Handler
 
 METHODS: Final[Mapping[str, Handler]] = {
+    **apps.METHODS,
     **users.METHODS,
     **conversations.METHODS,
     **chat.METHODS,

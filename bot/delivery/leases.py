@@ -1,0 +1,98 @@
+"""The outbox rows one dispatcher holds, and their short, renewed leases.
+
+A claim leases a row for `seconds` (3 by default). While the dispatcher runs, a heartbeat renews
+the leases of the rows it holds three times per lease, so a process that is killed, frozen or
+cut off from the database loses its rows a few seconds later, to whichever dispatcher claims them
+next, instead of after a long fixed lease. Before each Slack call the dispatcher asks `keep`
+whether the row is still its own: a process that stalled while another took its row over gives
+the row up instead of sending it too. Rows held here are never claimed again by their holder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from bot.clock import Clock
+from bot.db import SessionMaker
+from bot.outage import is_unavailable
+from models.outbox import OutboxMessage, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+
+class Leases:
+    """The rows a dispatcher (`owner`) holds, by id, and the renewal of their leases."""
+
+    def __init__(
+        self, *, sessionmaker: SessionMaker, clock: Clock, owner: str, seconds: float
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.clock = clock
+        self.owner = owner
+        self.seconds = seconds
+        self._held: dict[int, OutboxMessage] = {}
+
+    @property
+    def renew_every(self) -> float:
+        """Seconds between renewals: three per lease, so one late renewal loses nothing."""
+        return self.seconds / 3
+
+    def held(self) -> set[int]:
+        return set(self._held)
+
+    def hold(self, rows: Iterable[OutboxMessage]) -> None:
+        self._held.update((row.id, row) for row in rows)
+
+    def drop(self, row_id: int) -> None:
+        self._held.pop(row_id, None)
+
+    def drop_all(self) -> None:
+        self._held.clear()
+
+    async def keep(self, row: OutboxMessage) -> bool:
+        """Whether `row` is still this dispatcher's, renewing its lease when the last renewal
+        is a third of a lease old (the heartbeat's job, but tools and tests run without one)."""
+        assert row.lease_until is not None
+        if (row.lease_until - self.clock.now()).total_seconds() >= self.renew_every:
+            return True
+        return row.id in await self.renew([row])
+
+    async def renew(self, rows: Iterable[OutboxMessage]) -> set[int]:
+        """Extend the leases of `rows` that are still this dispatcher's; the ids renewed."""
+        by_id = {row.id: row for row in rows}
+        if not by_id:
+            return set()
+        until = self.clock.now() + timedelta(seconds=self.seconds)
+        async with self.sessionmaker.begin() as session:
+            result = await session.scalars(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_(list(by_id)),
+                    OutboxMessage.lease_owner == self.owner,
+                    OutboxMessage.status == OutboxStatus.SENDING,
+                )
+                .values(lease_until=until, next_attempt_at=until)
+                .returning(OutboxMessage.id)
+                .execution_options(synchronize_session=False)
+            )
+            renewed = set(result.all())
+        for row_id in renewed:
+            by_id[row_id].lease_until = until
+        return renewed
+
+    async def heartbeat(self) -> None:
+        """Renew the leases of every held row every `renew_every` seconds, until cancelled."""
+        while True:
+            await asyncio.sleep(self.renew_every)
+            try:
+                await self.renew(list(self._held.values()))
+            except Exception as exc:  # the heartbeat outlives any one failure
+                # An unavailable database is logged once by the dispatcher's run loop; if it
+                # lasts, the rows go to whoever claims them after their leases.
+                if not is_unavailable(exc):
+                    logger.exception("Could not renew the outbox leases of %s", self.owner)
