@@ -42,7 +42,7 @@ async def _list(call: CommandCall) -> None:
 
 
 async def _add(call: CommandCall) -> None:
-    kind, tool, text, exercise = parse_prompt(call.args)
+    kind, tool, text, exercise = parse_prompt(call.typed_args)
     async with call.saving() as session:
         added = await add_prompt(
             session,

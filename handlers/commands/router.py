@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.errors import admins_only_message
 from bot.blocks.help import HelpLine, help_message, unknown_subcommand_message
+from bot.blocks.kit import unescape
 from bot.blocks.message import Message
 from bot.deps import Deps
 from bot.services.errors import RotnemError
@@ -26,6 +27,15 @@ class CommandCall(Request):
     trigger_id: str
     args: str
     respond: AsyncRespond
+
+    @property
+    def typed_args(self) -> str:
+        """The arguments as the person typed them, for text we store (a tool's name, a prompt).
+
+        With the manifest's `should_escape: true` Slack sends `&`, `<` and `>` as entities and
+        wraps links, channels and people in `<…>`; a catalogue entry should read `R&D`, not
+        `R&amp;D`, and is escaped again wherever it is shown."""
+        return unescape(_SLACK_LINK.sub(_link_label, self.args))
 
     async def ack(self, **answer: Any) -> None:
         """Acknowledge the command (an empty ack, or an answer shown to the invoker)."""
@@ -43,6 +53,17 @@ class CommandCall(Request):
 
 
 Run = Callable[[CommandCall], Awaitable[None]]
+
+# `<https://x.example|x.example>`, `<mailto:a@b.example|a@b.example>`, `<#C123|general>`,
+# `<@U123|ana>`, `<!here>`: Slack's encoding of what a person typed as a link or a mention.
+_SLACK_LINK = re.compile(r"<(?P<kind>[#@!]?)(?P<target>[^<>|]*)(?:\|(?P<label>[^<>]*))?>")
+
+
+def _link_label(match: re.Match[str]) -> str:
+    kind, target, label = match["kind"], match["target"], match["label"]
+    if kind == "!":
+        return label or "@" + target.split("^")[0]
+    return kind + label if label else kind + target
 
 
 @dataclass(frozen=True)

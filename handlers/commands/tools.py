@@ -48,14 +48,14 @@ async def _list(call: CommandCall) -> None:
 
 
 async def _add(call: CommandCall) -> None:
-    name, description = parse_add(call.args)
+    name, description = parse_add(call.typed_args)
     async with call.saving() as session:
         tool = await tools.add_tool(session, name, description, actor_id=call.user_id)
     await call.reply(tool_added_message(tool))
 
 
 async def _remove(call: CommandCall) -> None:
-    name = parse_name(call.args)
+    name = parse_name(call.typed_args)
     async with call.saving() as session:
         tool = await tools.remove_tool(session, name, now=call.deps.clock.now())
     await call.reply(tool_removed_message(tool))

@@ -70,3 +70,20 @@ def test_admin_tool_arguments() -> None:
     assert parse_name("Slack power features") == "Slack power features"
     with pytest.raises(ValueError):
         parse_add("Figma design")
+
+
+async def test_tool_names_are_stored_as_typed_not_as_slack_escapes_them(bot: RunningBot) -> None:
+    # What Slack sends (manifest `should_escape: true`) when HR types
+    # /rotnem admin tools add "R&D wiki" — notes for <team> at wiki.example, #general
+    sent = (
+        'tools add "R&amp;D wiki" — notes for &lt;team&gt; at '
+        "<https://wiki.example|wiki.example>, <#C0GENERAL|general>"
+    )
+    added = await admin(bot, sent)
+    assert added["text"].startswith("Added R&amp;D wiki — notes for &lt;team&gt; at wiki.example")
+    async with bot.deps.sessionmaker() as session:
+        tool = await session.scalar(select(Tool).where(Tool.name == "R&D wiki"))
+    assert tool is not None
+    assert tool.description == "notes for <team> at wiki.example, #general"
+    removed = await admin(bot, 'tools remove "R&amp;D wiki"')
+    assert "no longer offered" in removed["text"]
