@@ -4,13 +4,15 @@ Every model module is imported here so that `Base.metadata` is complete for Alem
 """
 
 from models.base import Base, UTCDateTime
-from models.checkins import CheckIn, CheckInStatus, PairSession, SessionReport
+from models.checkins import CheckIn, CheckInStatus, LearningWay, PairSession, SessionReport
 from models.enrollment import Direction, Participant, ParticipantTool, Role, State, StateChange
+from models.learning import FollowUp, StillUsing, TeachBack, ToolBaseline
 from models.outbox import OutboxMessage, OutboxStatus
 from models.program import ProgramSettings, SettingsChange
 from models.prompts import Prompt, PromptKind, WeeklyPrompt
 from models.rounds import EndReason, Pair, PairExclusion, Round, RoundSource, RoundStatus
 from models.stalls import StallAlert
+from models.surveys import FitAnswer, FitCheck, Survey, SurveyConfidence, SurveyStage
 from models.tools import Tool
 from models.workspace import ProcessedEvent, Workspace
 
@@ -20,6 +22,10 @@ __all__ = [
     "CheckInStatus",
     "Direction",
     "EndReason",
+    "FitAnswer",
+    "FitCheck",
+    "FollowUp",
+    "LearningWay",
     "OutboxMessage",
     "OutboxStatus",
     "Pair",
@@ -40,7 +46,13 @@ __all__ = [
     "StallAlert",
     "State",
     "StateChange",
+    "StillUsing",
+    "Survey",
+    "SurveyConfidence",
+    "SurveyStage",
+    "TeachBack",
     "Tool",
+    "ToolBaseline",
     "UTCDateTime",
     "WeeklyPrompt",
     "Workspace",

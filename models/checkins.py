@@ -94,6 +94,14 @@ class PairSession(Base):
     created_at: Mapped[datetime]
 
 
+class LearningWay(StrEnum):
+    """Which way the learning went in a session."""
+
+    TOOL = "tool"  # a tool taught
+    MIRROR = "mirror"  # how the organisation works, shared back ("reverse the mirror")
+    BOTH = "both"
+
+
 class SessionReport(Base):
     """One person's answers about a session.
 
@@ -106,6 +114,8 @@ class SessionReport(Base):
     __table_args__ = (
         UniqueConstraint("session_id", "participant_id"),
         between("rating", 1, 5),
+        between("confidence", 1, 5, nullable=True),
+        one_of("direction", LearningWay, nullable=True),
         one_of("reporter_role", ("guide", "learner")),
         # The statistics: one index range per reporter role for the average rating, and per
         # tool for the count of reports naming it (no sorting of a cycle's reports).
@@ -130,4 +140,8 @@ class SessionReport(Base):
     rating: Mapped[int] = mapped_column(Integer)
     learned: Mapped[str | None] = mapped_column(String(200))
     hr_note: Mapped[str | None] = mapped_column(String(500))
+    # The learner's confidence in `tool_name` now (the baseline's question and scale).
+    confidence: Mapped[int | None] = mapped_column(Integer)
+    # Which way the learning went (`LearningWay`).
+    direction: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]

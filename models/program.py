@@ -26,6 +26,7 @@ class ProgramSettings(Base):
         between("nudge_hour", 0, 23, nullable=True),
         between("checkin_delay_days", 1, 6, nullable=True, name="checkin_delay"),
         between("stall_weeks", 1, 12, nullable=True),
+        between("anonymity_k", 2, 50, nullable=True),
     )
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -40,6 +41,10 @@ class ProgramSettings(Base):
     checkin_delay_days: Mapped[int | None] = mapped_column(Integer)
     stall_weeks: Mapped[int | None] = mapped_column(Integer)
     announce_channel: Mapped[SlackId | None]
+    # Breakdowns over fewer people than this show as "fewer than k".
+    anonymity_k: Mapped[int | None] = mapped_column(Integer)
+    # Only pair people who share a tool (otherwise overlap is a preference, not a rule).
+    require_shared_tool: Mapped[bool | None] = mapped_column(Boolean)
     updated_at: Mapped[datetime]
     updated_by: Mapped[SlackId | None]
 

@@ -27,12 +27,14 @@ class RoundStatus(StrEnum):
 class RoundSource(StrEnum):
     MATCHING = "matching"  # proposed by the matching engine
     MANUAL = "manual"  # holds pairs an admin made by hand while no cycle was running
+    REPAIR = "repair"  # new partners for the two people of a pair that was not a good fit
 
 
 class EndReason(StrEnum):
     CYCLE_ENDED = "cycle_ended"
     LEFT = "left"
     UNPAIRED = "unpaired"  # by an HR admin
+    NOT_A_FIT = "not_a_fit"  # re-paired by HR after a "Not a good fit"
 
 
 ACTIVE_PAIR_SQL = "ended_at IS NULL"
