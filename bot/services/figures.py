@@ -1,0 +1,421 @@
+"""The program's figures, defined once: every screen HR reads (the Home tab, `/rotnem admin
+stats`, the report, the CSV exports, the demo summary) takes its numbers from here, so the same
+figure has the same value and the same name everywhere. `DEFINITIONS` says what each one means
+(the README and the report's footer print it).
+
+A period is a run of ISO weeks: a session belongs to the week it was reported for, a prompt to
+the week it was sent in (both the learner-local week, so a pair's session and prompt meet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from bot.services.calendar import add_weeks, iso_week, week_monday
+from bot.services.program.settings import ProgramConfig
+from models import (
+    Pair,
+    PairSession,
+    Participant,
+    Round,
+    RoundStatus,
+    SessionReport,
+    State,
+    WeeklyPrompt,
+)
+
+# (figure, definition): the words every screen uses, in the order the README lists them.
+DEFINITIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Participants",
+        "people in the program (active or paused; not those who left). They split exactly "
+        "into in a pair, waitlisted (a round could not place them), not yet matched (joined "
+        "since the last round) and paused; the parts add up to the total.",
+    ),
+    ("Session", "a pair met in a week, however many of the two reported it."),
+    (
+        "Meet rate",
+        "pair-weeks in which the pair reported a session ÷ pair-weeks in which the pair was "
+        "prompted to meet (weeks paused are not prompted).",
+    ),
+    ("Sessions covering a tool", "distinct sessions whose reports name the tool (not reports)."),
+    ("Usefulness", "the mean of the session reports' ratings, 1–5."),
+    (
+        "Two-way share",
+        "sessions whose learning went both ways (a report says both, or one says a tool and "
+        "the other the mirror) ÷ sessions with a reported direction.",
+    ),
+    (
+        "Confidence before → now",
+        "per learner and tool, the first rating (the baseline) and the latest later one, "
+        "shown as the median and quartiles.",
+    ),
+    ("Learned", "a tool the learner showed back and the guide confirmed (teach-back)."),
+    ("Still using", "follow-ups answered yes or sometimes ÷ follow-ups answered."),
+    (
+        "Fewer than k",
+        "any breakdown over fewer than k people (a program setting, default 5) shows no number.",
+    ),
+)
+
+
+# ---- participants ----------------------------------------------------------------------------
+
+
+class Standing(StrEnum):
+    """Where a person stands in the program: the four parts participants split into, or left.
+    The CSV's `status` column says these words."""
+
+    IN_PAIR = "in_pair"
+    WAITLISTED = "waitlisted"
+    NOT_YET_MATCHED = "not_yet_matched"
+    PAUSED = "paused"
+    LEFT = "left"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").replace("in pair", "in a pair")
+
+
+PARTS: tuple[Standing, ...] = (
+    Standing.IN_PAIR,
+    Standing.WAITLISTED,
+    Standing.NOT_YET_MATCHED,
+    Standing.PAUSED,
+)
+
+
+def standing_of(now: datetime) -> ColumnElement[str]:
+    """A participant row's `Standing` as SQL: left, then paused (a pause whose date has passed
+    is over, as `is_paused` says), then in an active pair, then waitlisted."""
+    paused = and_(
+        Participant.state == State.PAUSED,
+        or_(Participant.paused_until.is_(None), Participant.paused_until > now),
+    )
+    running = Pair.ended_at.is_(None)
+    in_pair = or_(
+        select(Pair.id).where(Pair.guide_id == Participant.id, running).exists(),
+        select(Pair.id).where(Pair.learner_id == Participant.id, running).exists(),
+    )
+    return case(
+        (Participant.state == State.LEFT, Standing.LEFT.value),
+        (paused, Standing.PAUSED.value),
+        (in_pair, Standing.IN_PAIR.value),
+        (Participant.waitlisted_since.is_not(None), Standing.WAITLISTED.value),
+        else_=Standing.NOT_YET_MATCHED.value,
+    )
+
+
+@dataclass(frozen=True)
+class Participants:
+    """Participants counted by role and standing (those who left are kept apart)."""
+
+    counts: Mapping[tuple[str, Standing], int] = field(default_factory=dict)
+
+    def part(self, standing: Standing) -> int:
+        return sum(n for (_, s), n in self.counts.items() if s is standing)
+
+    @property
+    def total(self) -> int:
+        """Participants: the sum of the four parts."""
+        return sum(self.part(s) for s in PARTS)
+
+    @property
+    def parts(self) -> tuple[tuple[Standing, int], ...]:
+        return tuple((s, self.part(s)) for s in PARTS)
+
+    @property
+    def left(self) -> int:
+        return self.part(Standing.LEFT)
+
+    def by_role(self, role: str) -> int:
+        """Participants (not left) with this role."""
+        return sum(n for (r, s), n in self.counts.items() if r == role and s is not Standing.LEFT)
+
+
+async def participants(session: AsyncSession, team_id: str, *, now: datetime) -> Participants:
+    """Participants by role and standing."""
+    people = (
+        select(Participant.role.label("role"), standing_of(now).label("standing"))
+        .where(Participant.team_id == team_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(people.c.role, people.c.standing, func.count()).group_by(
+            people.c.role, people.c.standing
+        )
+    )
+    return Participants({(str(r), Standing(s)): int(n) for r, s, n in rows.all()})
+
+
+# ---- meetings, week by week ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    """One week of the program: sessions held, pair-weeks prompted and how many of those met."""
+
+    week: str  # ISO week, for sorting and joins; people read `starts`
+    sessions: int = 0
+    prompted: int = 0
+    met: int = 0
+
+    @property
+    def starts(self) -> date:
+        """The Monday the week starts on."""
+        return week_monday(self.week)
+
+    @property
+    def label(self) -> str:
+        """The week as people read it: "23 Nov 2026"."""
+        return f"{self.starts.day} {self.starts:%b %Y}"
+
+    @property
+    def meet_rate(self) -> float | None:
+        return self.met / self.prompted if self.prompted else None
+
+
+@dataclass(frozen=True)
+class Meetings:
+    """Sessions and the meet rate over a period, and the weeks they come from."""
+
+    weeks: tuple[WeekFigures, ...] = ()
+
+    @property
+    def sessions(self) -> int:
+        return sum(w.sessions for w in self.weeks)
+
+    @property
+    def prompted(self) -> int:
+        return sum(w.prompted for w in self.weeks)
+
+    @property
+    def met(self) -> int:
+        return sum(w.met for w in self.weeks)
+
+    @property
+    def meet_rate(self) -> float | None:
+        return self.met / self.prompted if self.prompted else None
+
+
+def _last(until: date) -> str:
+    """The last week a period ending before `until` covers."""
+    return iso_week(until - timedelta(days=1))
+
+
+def _period(
+    column: InstrumentedAttribute[str], since: date | None, until: date | None
+) -> list[ColumnElement[bool]]:
+    """`column` (an ISO week) within the period: ISO week strings sort as the weeks do."""
+    where: list[ColumnElement[bool]] = []
+    if since is not None:
+        where.append(column >= iso_week(since))
+    if until is not None:
+        where.append(column <= _last(until))
+    return where
+
+
+async def weekly_meetings(
+    session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
+) -> list[WeekFigures]:
+    """Every week from `since`'s week (or the first with data) to the week before `until` (or
+    the last with data), gaps included, with its sessions, prompted pair-weeks and met ones."""
+    sessions = dict(
+        (
+            await session.execute(
+                select(PairSession.iso_week, func.count())
+                .where(PairSession.team_id == team_id, *_period(PairSession.iso_week, since, until))
+                .group_by(PairSession.iso_week)
+            )
+        ).all()
+    )
+    prompted = {
+        week: (int(n), int(met))
+        for week, n, met in (
+            await session.execute(
+                select(WeeklyPrompt.iso_week, func.count(), func.count(PairSession.id))
+                .outerjoin(
+                    PairSession,
+                    and_(
+                        PairSession.pair_id == WeeklyPrompt.pair_id,
+                        PairSession.iso_week == WeeklyPrompt.iso_week,
+                    ),
+                )
+                .where(
+                    WeeklyPrompt.team_id == team_id,
+                    WeeklyPrompt.prompt_id.is_not(None),
+                    *_period(WeeklyPrompt.iso_week, since, until),
+                )
+                .group_by(WeeklyPrompt.iso_week)
+            )
+        ).all()
+    }
+    seen = sorted(set(sessions) | set(prompted))
+    first = iso_week(since) if since is not None else (seen[0] if seen else None)
+    last = _last(until) if until is not None else (seen[-1] if seen else None)
+    if first is None or last is None:
+        return []
+    weeks: list[WeekFigures] = []
+    week = first
+    while week <= last:
+        n, met = prompted.get(week, (0, 0))
+        weeks.append(WeekFigures(week, int(sessions.get(week, 0)), n, met))
+        week = add_weeks(week, 1)
+    return weeks
+
+
+async def meetings(
+    session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
+) -> Meetings:
+    """Sessions and the meet rate of the period, week by week."""
+    return Meetings(tuple(await weekly_meetings(session, team_id, since, until)))
+
+
+# ---- what sessions covered and how useful they were ------------------------------------------
+
+
+async def sessions_by_tool(
+    session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
+) -> tuple[tuple[str, int], ...]:
+    """(tool, sessions covering it), most first, ties by name: distinct sessions, so a session
+    both partners reported counts once."""
+    covered = func.count(func.distinct(SessionReport.session_id))
+    rows = await session.execute(
+        select(SessionReport.tool_name, covered)
+        .join(PairSession, PairSession.id == SessionReport.session_id)
+        .where(
+            SessionReport.team_id == team_id,
+            SessionReport.tool_name.is_not(None),
+            *_period(PairSession.iso_week, since, until),
+        )
+        .group_by(SessionReport.tool_name)
+        .order_by(covered.desc(), SessionReport.tool_name)
+    )
+    return tuple((str(name), int(n)) for name, n in rows.all())
+
+
+@dataclass(frozen=True)
+class Usefulness:
+    """The mean rating of session reports, overall and by who reported."""
+
+    reports: int = 0
+    total: int = 0
+    by_role: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.reports if self.reports else None
+
+
+async def usefulness(
+    session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
+) -> Usefulness:
+    rows = (
+        await session.execute(
+            select(SessionReport.reporter_role, func.count(), func.sum(SessionReport.rating))
+            .join(PairSession, PairSession.id == SessionReport.session_id)
+            .where(SessionReport.team_id == team_id, *_period(PairSession.iso_week, since, until))
+            .group_by(SessionReport.reporter_role)
+        )
+    ).all()
+    return Usefulness(
+        reports=sum(int(n) for _, n, _ in rows),
+        total=sum(int(s or 0) for _, _, s in rows),
+        by_role={str(role): int(s) / int(n) for role, n, s in rows if n},
+    )
+
+
+# ---- all of it -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pairs:
+    active: int = 0
+    made: int = 0
+
+
+@dataclass(frozen=True)
+class ProgramFigures:
+    """The program's figures over a period (participants and active pairs are as of now)."""
+
+    since: date | None
+    participants: Participants
+    pairs: Pairs
+    meetings: Meetings
+    tools: Sequence[tuple[str, int]]
+    usefulness: Usefulness
+
+    def top_tools(self, count: int = 5) -> Sequence[tuple[str, int]]:
+        return self.tools[:count]
+
+
+async def pairs(session: AsyncSession, team_id: str) -> Pairs:
+    made, active = (
+        await session.execute(
+            select(func.count(), func.count(case((Pair.ended_at.is_(None), 1)))).where(
+                Pair.team_id == team_id
+            )
+        )
+    ).one()
+    return Pairs(active=int(active), made=int(made))
+
+
+async def program_figures(
+    session: AsyncSession,
+    team_id: str,
+    *,
+    now: datetime,
+    since: date | None = None,
+    until: date | None = None,
+) -> ProgramFigures:
+    """Every headline figure of the program for [since, until) (all weeks by default)."""
+    return ProgramFigures(
+        since=since,
+        participants=await participants(session, team_id, now=now),
+        pairs=await pairs(session, team_id),
+        meetings=await meetings(session, team_id, since, until),
+        tools=await sessions_by_tool(session, team_id, since, until),
+        usefulness=await usefulness(session, team_id, since, until),
+    )
+
+
+async def cycle_start(
+    session: AsyncSession, team_id: str, config: ProgramConfig, now: datetime
+) -> date:
+    """The current cycle's first day: the earliest running round's start, else `cycle_weeks`
+    ago. HR's screens show the figures of this cycle."""
+    started = await session.scalar(
+        select(func.min(Round.started_on)).where(
+            Round.team_id == team_id, Round.status == RoundStatus.APPROVED, Round.ended_at.is_(None)
+        )
+    )
+    return started or (now - timedelta(weeks=config.cycle_weeks)).date()
+
+
+__all__ = [
+    "DEFINITIONS",
+    "PARTS",
+    "Meetings",
+    "Pairs",
+    "Participants",
+    "ProgramFigures",
+    "Standing",
+    "Usefulness",
+    "WeekFigures",
+    "cycle_start",
+    "meetings",
+    "pairs",
+    "participants",
+    "program_figures",
+    "sessions_by_tool",
+    "standing_of",
+    "usefulness",
+    "weekly_meetings",
+]
