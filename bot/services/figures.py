@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -222,6 +223,22 @@ def _period(
     return where
 
 
+def _prompted(key: InstrumentedAttribute[Any], team_id: str) -> Select[tuple[Any, int, int]]:
+    """Per `key`: pair-weeks prompted (a prompt sent, not skipped) and how many of those the
+    pair reported a session for: the meet rate's two terms."""
+    return (
+        select(key, func.count(), func.count(PairSession.id))
+        .outerjoin(
+            PairSession,
+            and_(
+                PairSession.pair_id == WeeklyPrompt.pair_id,
+                PairSession.iso_week == WeeklyPrompt.iso_week,
+            ),
+        )
+        .where(WeeklyPrompt.team_id == team_id, WeeklyPrompt.prompt_id.is_not(None))
+    )
+
+
 async def weekly_meetings(
     session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
 ) -> list[WeekFigures]:
@@ -240,19 +257,8 @@ async def weekly_meetings(
         week: (int(n), int(met))
         for week, n, met in (
             await session.execute(
-                select(WeeklyPrompt.iso_week, func.count(), func.count(PairSession.id))
-                .outerjoin(
-                    PairSession,
-                    and_(
-                        PairSession.pair_id == WeeklyPrompt.pair_id,
-                        PairSession.iso_week == WeeklyPrompt.iso_week,
-                    ),
-                )
-                .where(
-                    WeeklyPrompt.team_id == team_id,
-                    WeeklyPrompt.prompt_id.is_not(None),
-                    *_period(WeeklyPrompt.iso_week, since, until),
-                )
+                _prompted(WeeklyPrompt.iso_week, team_id)
+                .where(*_period(WeeklyPrompt.iso_week, since, until))
                 .group_by(WeeklyPrompt.iso_week)
             )
         ).all()
@@ -269,6 +275,42 @@ async def weekly_meetings(
         weeks.append(WeekFigures(week, int(sessions.get(week, 0)), n, met))
         week = add_weeks(week, 1)
     return weeks
+
+
+@dataclass(frozen=True)
+class PairMeetings:
+    """One pair's side of the meet rate, and its sessions (also those of unprompted weeks)."""
+
+    prompted: int = 0
+    met: int = 0
+    sessions: int = 0
+    last_week: str | None = None
+
+
+async def meetings_by_pair(session: AsyncSession, team_id: str) -> dict[int, PairMeetings]:
+    """Every pair's prompted and met pair-weeks and sessions, all weeks (the pairs export)."""
+    prompted = {
+        pair_id: (int(n), int(met))
+        for pair_id, n, met in (
+            await session.execute(
+                _prompted(WeeklyPrompt.pair_id, team_id).group_by(WeeklyPrompt.pair_id)
+            )
+        ).all()
+    }
+    held = {
+        int(pair_id): (int(n), last)
+        for pair_id, n, last in (
+            await session.execute(
+                select(PairSession.pair_id, func.count(), func.max(PairSession.iso_week))
+                .where(PairSession.team_id == team_id)
+                .group_by(PairSession.pair_id)
+            )
+        ).all()
+    }
+    return {
+        pair_id: PairMeetings(*prompted.get(pair_id, (0, 0)), *held.get(pair_id, (0, None)))
+        for pair_id in set(prompted) | set(held)
+    }
 
 
 async def meetings(
@@ -410,7 +452,9 @@ __all__ = [
     "Usefulness",
     "WeekFigures",
     "cycle_start",
+    "PairMeetings",
     "meetings",
+    "meetings_by_pair",
     "pairs",
     "participants",
     "program_figures",

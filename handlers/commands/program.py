@@ -53,7 +53,9 @@ async def admin_export(call: CommandCall) -> None:
     uploads = []
     async with deps.sessionmaker() as session:
         for kind in kinds:
-            header, rows = await exports.export_rows(session, call.team_id, kind)
+            header, rows = await exports.export_rows(
+                session, call.team_id, kind, now=deps.clock.now()
+            )
             out = io.StringIO()
             exports.write_csv(out, header, rows)
             uploads.append(
@@ -66,7 +68,7 @@ async def admin_export(call: CommandCall) -> None:
     opened = await call.client.conversations_open(users=call.user_id)
     channel = str((opened.get("channel") or {}).get("id") or call.user_id)
     note = (
-        "Here is the export. The sessions file has a PRIVATE column (notes to HR): keep it "
+        "Here is the export. The sessions file has PRIVATE columns (notes to HR): keep it "
         "within HR."
         if "sessions" in kinds
         else "Here is the export."
