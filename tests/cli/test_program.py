@@ -27,8 +27,7 @@ async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
     assert tuple(rows[0].keys()) == SESSION_COLUMNS
     # One row per session, both partners' reports side by side.
     assert [
-        (r["pair_id"], r["week"], r["tools"], r["guide_rating"], r["learner_rating"])
-        for r in rows
+        (r["pair_id"], r["week"], r["tools"], r["guide_rating"], r["learner_rating"]) for r in rows
     ] == [
         (str(pairs["A"]), "2026-W51", "ChatGPT", "4", "2"),
         (str(pairs["B"]), "2026-W48", "LinkedIn", "", "5"),
