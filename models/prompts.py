@@ -20,6 +20,10 @@ class PromptKind(StrEnum):
     MIRROR = "mirror"  # "reverse the mirror": the learner shares how the organisation works
 
 
+# `weekly_prompts.skipped_reason` of a week skipped because someone was paused (those weeks are
+# neither prompted nor silent).
+SKIPPED_PAUSED = "paused"
+
 # Rows the check-in tick still has work for; queries repeat this literal so the partial index
 # applies.
 CHECKINS_PENDING_SQL = "checkins_enqueued_at IS NULL AND prompt_id IS NOT NULL"
