@@ -155,7 +155,7 @@ def a_proposal(t: Typed) -> Built:
     proposal = Proposal(
         round_id=7,
         pairs=(ProposedPair(GUIDE, LEARNER, repeat=True, explanation=t()),),
-        unmatched=(Unplaced(OTHER, "no_overlap", t()),),
+        unmatched=(Unplaced(OTHER, "no_overlap", t(shown=False), t()),),
     )
     return rounds.proposal_message(ProposalNotice(proposal=proposal))
 
