@@ -478,6 +478,16 @@ def home_text(bot: RunningBot, user: str) -> str:
     return json.dumps(home_of(bot, user)["blocks"], ensure_ascii=False)
 
 
+async def open_home(bot: RunningBot, user: str) -> JSON:
+    """`user` opens the app's Home tab: the view the app publishes for them."""
+    publishes = bot.slack.count("views.publish")
+    event = {"type": "app_home_opened", "user": user, "channel": "D0HOME001", "tab": "home"}
+    response = await bot.requester.event(event)
+    assert response.status_code == 200
+    await bot.slack.wait_for("views.publish", publishes + 1)
+    return home_of(bot, user)
+
+
 def find_button(blocks: Sequence[Mapping[str, Any]], action_id: str) -> JSON:
     """The button (or accessory) with `action_id`, and the `block_id` it sits in."""
     for block in blocks:

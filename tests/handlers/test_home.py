@@ -4,7 +4,6 @@ check-ins show there and in `/rotnem status`."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from bot.ids import ActionId, BlockId, CallbackId
 from tests.factories import (
@@ -24,21 +23,13 @@ from tests.factories import (
     home_of,
     home_text,
     join,
+    open_home,
     participant,
     profile_answers,
     state_log,
     submit,
     tool_ids,
 )
-
-
-async def open_home(bot: RunningBot, user: str) -> dict[str, Any]:
-    publishes = bot.slack.count("views.publish")
-    event = {"type": "app_home_opened", "user": user, "channel": "D0HOME001", "tab": "home"}
-    response = await bot.requester.event(event)
-    assert response.status_code == 200
-    await bot.slack.wait_for("views.publish", publishes + 1)
-    return home_of(bot, user)
 
 
 async def test_a_newcomer_sees_what_the_program_is_and_joins_from_the_button(
