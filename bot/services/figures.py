@@ -379,6 +379,8 @@ async def usefulness(
 
 @dataclass(frozen=True)
 class Pairs:
+    """Pairs running now, and all pairs ever made."""
+
     active: int = 0
     made: int = 0
 

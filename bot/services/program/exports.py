@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Literal, TextIO
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -101,14 +101,20 @@ def _report_cells(report: SessionReport | None) -> list[Any]:
     ]
 
 
-async def _session_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
+def _with_partners(query: Select[Any]) -> Select[Any]:
+    """`query` (over pairs) with each pair's guide and learner added as columns."""
     guide, learner = aliased(Participant), aliased(Participant)
+    return (
+        query.add_columns(guide, learner)
+        .join(guide, guide.id == Pair.guide_id)
+        .join(learner, learner.id == Pair.learner_id)
+    )
+
+
+async def _session_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
     sessions = (
         await session.execute(
-            select(PairSession, guide, learner)
-            .join(Pair, Pair.id == PairSession.pair_id)
-            .join(guide, guide.id == Pair.guide_id)
-            .join(learner, learner.id == Pair.learner_id)
+            _with_partners(select(PairSession).join(Pair, Pair.id == PairSession.pair_id))
             .where(PairSession.team_id == team_id)
             .order_by(PairSession.id)
         )
@@ -143,14 +149,9 @@ async def _session_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
 
 
 async def _pair_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
-    guide, learner = aliased(Participant), aliased(Participant)
     pairs = (
         await session.execute(
-            select(Pair, guide, learner)
-            .join(guide, guide.id == Pair.guide_id)
-            .join(learner, learner.id == Pair.learner_id)
-            .where(Pair.team_id == team_id)
-            .order_by(Pair.id)
+            _with_partners(select(Pair)).where(Pair.team_id == team_id).order_by(Pair.id)
         )
     ).all()
     meetings = await meetings_by_pair(session, team_id)
