@@ -37,8 +37,9 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     (
         "Participants",
         "people in the program (active or paused; not those who left). They split exactly "
-        "into in a pair, waitlisted (a round could not place them), not yet matched (joined "
-        "since the last round) and paused; the parts add up to the total.",
+        "into in a pair, waitlisted (a round could not place them), not yet matched (unpaired "
+        "and not on the waitlist, e.g. joined since the last round) and paused; the parts add "
+        "up to the total.",
     ),
     ("Session", "a pair met in a week, however many of the two reported it."),
     (
