@@ -74,6 +74,8 @@ class WeeklyPrompt(Base):
             postgresql_where=text(CHECKINS_PENDING_SQL),
             sqlite_where=text(CHECKINS_PENDING_SQL),
         ),
+        # The program's figures: a workspace's prompted pair-weeks by week, index-only.
+        Index("ix_weekly_prompts_team_id_iso_week", "team_id", "iso_week", "pair_id", "prompt_id"),
         # A pair's history as the weekly tick reads it (an index-only scan: ~110,000 rows a week).
         Index(
             "ix_weekly_prompts_history",

@@ -324,6 +324,17 @@ async def meetings(
 # ---- what sessions covered and how useful they were ------------------------------------------
 
 
+def _reports(team_id: str, since: date | None, until: date | None, *columns: Any) -> Select[Any]:
+    """`columns` over the reports of the workspace's sessions in the period: from the sessions
+    (a week range of the workspace) to their reports, both index-only."""
+    return (
+        select(*columns)
+        .select_from(PairSession)
+        .join(SessionReport, SessionReport.session_id == PairSession.id)
+        .where(PairSession.team_id == team_id, *_period(PairSession.iso_week, since, until))
+    )
+
+
 async def sessions_by_tool(
     session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
 ) -> tuple[tuple[str, int], ...]:
@@ -331,13 +342,8 @@ async def sessions_by_tool(
     both partners reported counts once."""
     covered = func.count(func.distinct(SessionReport.session_id))
     rows = await session.execute(
-        select(SessionReport.tool_name, covered)
-        .join(PairSession, PairSession.id == SessionReport.session_id)
-        .where(
-            SessionReport.team_id == team_id,
-            SessionReport.tool_name.is_not(None),
-            *_period(PairSession.iso_week, since, until),
-        )
+        _reports(team_id, since, until, SessionReport.tool_name, covered)
+        .where(SessionReport.tool_name.is_not(None))
         .group_by(SessionReport.tool_name)
         .order_by(covered.desc(), SessionReport.tool_name)
     )
@@ -360,12 +366,17 @@ class Usefulness:
 async def usefulness(
     session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
 ) -> Usefulness:
+    """The mean rating of the period's session reports, overall and by reporter role."""
     rows = (
         await session.execute(
-            select(SessionReport.reporter_role, func.count(), func.sum(SessionReport.rating))
-            .join(PairSession, PairSession.id == SessionReport.session_id)
-            .where(SessionReport.team_id == team_id, *_period(PairSession.iso_week, since, until))
-            .group_by(SessionReport.reporter_role)
+            _reports(
+                team_id,
+                since,
+                until,
+                SessionReport.reporter_role,
+                func.count(),
+                func.sum(SessionReport.rating),
+            ).group_by(SessionReport.reporter_role)
         )
     ).all()
     return Usefulness(
