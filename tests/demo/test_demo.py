@@ -276,7 +276,7 @@ def test_on_postgresql_it_creates_its_database_and_starts_afresh_each_time(
         second = run_demo(url, capsys)
     finally:
         drop_postgres_database(name)
-    assert "Sessions held" in first and "Outbox:" in first
+    assert "Meet rate" in first and "Outbox:" in first
     assert second == first, "a second run starts from nothing, so it tells the same story"
 
 
