@@ -106,34 +106,36 @@ class Summary:
         return sum(self.calls_by_method.values())
 
     def rows(self) -> list[tuple[str, str]]:
-        """(figure, value) pairs, in the order they are shown."""
+        """(figure, value) pairs about the program, in the order they are shown."""
         p = self.program
         meet = f"{p.meet_rate:.0%}" if p.meet_rate is not None else "n/a"
         rating = f"{p.average_rating:.1f} / 5" if p.average_rating is not None else "n/a"
         tools = ", ".join(f"{name} ({n})" for name, n in p.top_tools) or "none yet"
         states = ", ".join(f"{n} {state}" for state, n in sorted(p.by_state.items()))
-        calls = ", ".join(
-            f"{method} {n}"
-            for method, n in sorted(self.calls_by_method.items(), key=lambda kv: (-kv[1], kv[0]))
-        )
-        outbox = ", ".join(f"{n} {status}" for status, n in sorted(self.outbox.items()) if n)
         return [
             ("People", f"{self.people}, of whom {p.participants} joined ({states})"),
-            ("Simulated", f"{self.weeks} week(s), seed {self.seed}"),
             ("Pairs made", str(p.pairs_made)),
             ("Sessions held", f"{p.sessions} in {p.pair_weeks} pair-week(s) prompted"),
             ("Meet rate", meet),
             ("Average rating", f"{rating} from {p.ratings} report(s)"),
             ("Top tools taught", tools),
             ("Stalled pairs flagged to HR", str(p.stall_alerts)),
+        ]
+
+    def under_the_hood(self) -> list[tuple[str, str]]:
+        """(figure, value) pairs about the run itself: the simulation, Slack and the outbox."""
+        calls = ", ".join(
+            f"{method} {n}"
+            for method, n in sorted(self.calls_by_method.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        outbox = ", ".join(f"{n} {status}" for status, n in sorted(self.outbox.items()) if n)
+        return [
+            ("Simulated", f"{self.weeks} week(s), seed {self.seed}"),
             ("Slack calls made", f"{self.slack_calls} ({calls})"),
             ("429s handled", str(self.ratelimited)),
             ("Outbox", outbox or "empty"),
             ("Run time", f"{self.seconds:.1f} s"),
         ]
-
-    def lines(self) -> list[str]:
-        return [f"{name}: {value}" for name, value in self.rows()]
 
 
 def calls_by_method(methods: list[str]) -> dict[str, int]:
