@@ -21,7 +21,7 @@ from bot.services.rounds.approve import (
     remember_group_dm,
 )
 from bot.services.rounds.cycles import CycleEndNotice
-from bot.services.rounds.manual import PairEndedNotice
+from bot.services.rounds.ending import PairEndedNotice
 from bot.services.rounds.propose import ProposalNotice
 
 

@@ -24,7 +24,8 @@ from bot.services.rounds.approve import (
     WaitlistNotice,
 )
 from bot.services.rounds.cycles import CycleEndNotice
-from bot.services.rounds.manual import EndedPair, ManualPair, PairEndedNotice
+from bot.services.rounds.ending import PairEndedNotice
+from bot.services.rounds.manual import EndedPair, ManualPair
 from bot.services.rounds.propose import Proposal, ProposalNotice
 from bot.text import long_date, tools_phrase
 

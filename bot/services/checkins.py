@@ -23,7 +23,7 @@ from bot.delivery.outbox import Outgoing, enqueue, enqueue_many, enqueue_to_each
 from bot.services.enrollment.queries import is_paused
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
 from bot.services.notices import Notice, Sent
-from bot.services.rounds.manual import PairEndedNotice, end_pairs
+from bot.services.rounds.ending import PairEndedNotice, end_pairs
 from bot.services.rounds.queries import PairPeople
 from models import (
     CheckIn,
