@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import update
@@ -60,6 +60,34 @@ class Unplaced:
 
 
 @dataclass(frozen=True)
+class Replaced:
+    """The pair a re-pair proposal replaces (after "Not a good fit"): approving it ends that
+    pair, and the new pairs run until its cycle's end."""
+
+    pair_id: int
+    guide: str
+    learner: str
+    ends_on: date
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pair_id": self.pair_id,
+            "guide": self.guide,
+            "learner": self.learner,
+            "ends_on": self.ends_on.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Replaced:
+        return cls(
+            pair_id=int(data["pair_id"]),
+            guide=str(data["guide"]),
+            learner=str(data["learner"]),
+            ends_on=date.fromisoformat(str(data["ends_on"])),
+        )
+
+
+@dataclass(frozen=True)
 class Proposal:
     """What the admin is shown: the pairs with their explanations, the unmatched with reasons."""
 
@@ -69,9 +97,12 @@ class Proposal:
     names: Mapping[str, str] = field(default_factory=dict)
     proven_optimal: bool = True
     cycle_weeks: int = 12
+    replaced: Replaced | None = None
 
     def snapshot(self, seed: int, tz_mode: str) -> dict[str, Any]:
+        replaced = {"replaces": self.replaced.to_json()} if self.replaced else {}
         return {
+            **replaced,
             "seed": seed,
             "tz_mode": tz_mode,
             "cycle_weeks": self.cycle_weeks,
@@ -96,6 +127,7 @@ class Proposal:
             names={str(k): str(v) for k, v in data.get("names", {}).items()},
             proven_optimal=bool(data.get("proven_optimal", True)),
             cycle_weeks=int(data.get("cycle_weeks", 12)),
+            replaced=Replaced.from_json(data["replaces"]) if data.get("replaces") else None,
         )
 
 
@@ -120,7 +152,8 @@ async def propose_round(
 ) -> Proposal:
     """Compute the best pairs for everyone available now and store them as a proposed round.
 
-    An older proposal still waiting is discarded, so only the newest one can be approved.
+    An older proposal still waiting is discarded, so only the newest one can be approved (a
+    re-pair proposal waiting is not: it concerns two people, and approval re-checks it).
     `store=False` computes without writing anything (`rotnem pair --dry-run`).
     """
     config = await program_config(session, team_id, defaults)
@@ -155,7 +188,11 @@ async def propose_round(
         return proposal
     await session.execute(
         update(Round)
-        .where(Round.team_id == team_id, Round.status == RoundStatus.PROPOSED)
+        .where(
+            Round.team_id == team_id,
+            Round.status == RoundStatus.PROPOSED,
+            Round.source == RoundSource.MATCHING,
+        )
         .values(status=RoundStatus.DISCARDED, decided_at=now)
         .execution_options(synchronize_session=False)
     )
