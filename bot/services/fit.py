@@ -32,11 +32,17 @@ from bot.services.errors import AlreadyDecided, Conflict, InvalidInput, NotAllow
 from bot.services.notices import Notice, Sent
 from bot.services.program.settings import ProgramConfig, program_config
 from bot.services.rounds import loading
-from bot.services.rounds.propose import Proposal, ProposedPair, Replaced, Unplaced, send_proposal
+from bot.services.rounds.propose import (
+    Proposal,
+    ProposedPair,
+    Replaced,
+    Unplaced,
+    send_proposal,
+    store_proposal,
+)
 from bot.services.rounds.queries import user_ids
 from bot.text import tools_phrase
 from models import FitAnswer, FitCheck, Pair, PairSession, Round, RoundSource
-from models import RoundStatus as Status
 
 # The engine pairs the two with people waiting for a partner, never those among themselves:
 # each such pair is excluded, so their number is bounded (the longest waiting come first).
@@ -343,27 +349,23 @@ async def propose_repair(
     )
     proposal = Proposal(
         round_id=0,
-        pairs=tuple(
-            ProposedPair(p.guide_id, p.learner_id, p.shared_tools, p.repeat, p.explanation)
-            for p in result.pairs
-        ),
+        pairs=tuple(ProposedPair.of(p) for p in result.pairs),
         unmatched=tuple(sorted(unplaced, key=lambda u: u.user_id)),
         names={p.id: p.name for p in (*engine_two, *candidates)},
         proven_optimal=result.proven_optimal,
         cycle_weeks=config.cycle_weeks,
         replaced=replaced,
     )
-    stored = Round(
-        team_id=team_id,
-        status=Status.PROPOSED,
+    return await store_proposal(
+        session,
+        team_id,
+        proposal,
         source=RoundSource.REPAIR,
-        proposal=proposal.snapshot(seed, config.tz_preference),
+        seed=seed,
+        tz_mode=config.tz_preference,
         proposed_by=by,
-        created_at=now,
+        now=now,
     )
-    session.add(stored)
-    await session.flush()
-    return Proposal.of(stored)
 
 
 def _may_pair(a: pairing.Participant, b: pairing.Participant) -> bool:

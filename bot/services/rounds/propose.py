@@ -40,6 +40,11 @@ class ProposedPair:
         }
 
     @classmethod
+    def of(cls, pair: pairing.Pair) -> ProposedPair:
+        """The engine's pair, as a proposal keeps it."""
+        return cls(pair.guide_id, pair.learner_id, pair.shared_tools, pair.repeat, pair.explanation)
+
+    @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ProposedPair:
         return cls(
             guide=str(data["guide"]),
@@ -170,10 +175,7 @@ async def propose_round(
     result = await asyncio.to_thread(
         pairing.match, request, seed, pairing.MatchConfig(tz_mode=config.tz_preference)
     )
-    pairs = tuple(
-        ProposedPair(p.guide_id, p.learner_id, p.shared_tools, p.repeat, p.explanation)
-        for p in result.pairs
-    )
+    pairs = tuple(ProposedPair.of(p) for p in result.pairs)
     unmatched = tuple(Unplaced(u.person_id, u.code, u.reason) for u in result.unmatched)
     names = {p.id: p.name for p in candidates}
     proposal = Proposal(
@@ -196,11 +198,35 @@ async def propose_round(
         .values(status=RoundStatus.DISCARDED, decided_at=now)
         .execution_options(synchronize_session=False)
     )
+    return await store_proposal(
+        session,
+        team_id,
+        proposal,
+        source=RoundSource.MATCHING,
+        seed=seed,
+        tz_mode=config.tz_preference,
+        proposed_by=proposed_by,
+        now=now,
+    )
+
+
+async def store_proposal(
+    session: AsyncSession,
+    team_id: str,
+    proposal: Proposal,
+    *,
+    source: RoundSource,
+    seed: int,
+    tz_mode: str,
+    proposed_by: str | None,
+    now: datetime,
+) -> Proposal:
+    """Keep the proposal as a proposed round (the snapshot approval creates); it, with its ID."""
     round_ = Round(
         team_id=team_id,
         status=RoundStatus.PROPOSED,
-        source=RoundSource.MATCHING,
-        proposal=proposal.snapshot(seed, config.tz_preference),
+        source=source,
+        proposal=proposal.snapshot(seed, tz_mode),
         proposed_by=proposed_by,
         created_at=now,
     )
