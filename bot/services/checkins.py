@@ -22,8 +22,9 @@ from bot.db import chunks, insert_ignoring_duplicates, insert_many_ignoring_dupl
 from bot.delivery.outbox import Outgoing, enqueue, enqueue_many, enqueue_to_each
 from bot.services.enrollment.queries import is_paused
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
+from bot.services.fit import ask_fit
 from bot.services.notices import Notice, Sent
-from bot.services.rounds.manual import PairEndedNotice, end_pairs
+from bot.services.rounds.ending import PairEndedNotice, end_pairs
 from bot.services.rounds.queries import PairPeople
 from models import (
     CheckIn,
@@ -443,6 +444,8 @@ async def record_met(
             "created_at": now,
         },
     )
+    if created:
+        await ask_fit(session, team_id, info.pair_id, now=now)
     return Met(info, int(session_id), partner_reported_first=not created)
 
 
