@@ -35,7 +35,7 @@ async def set_shared_tool_rule(program: Program, answer: str) -> JSON:
     await program.command("admin settings")
     await program.slack.wait_for("views.open", opened + 1)
     view = program.slack.open_views(ADMIN_ID)[-1]
-    answers = {
+    answers: dict[str, str] = {
         BlockId.SETTINGS_CYCLE_WEEKS: "12",
         BlockId.SETTINGS_NUDGE_DAY: "0",
         BlockId.SETTINGS_NUDGE_HOUR: "10",
@@ -46,9 +46,7 @@ async def set_shared_tool_rule(program: Program, answer: str) -> JSON:
         BlockId.SETTINGS_SHARED_TOOL: answer,
     }
     posted = program.slack.count("chat.postMessage")
-    response = await program.bot.requester.submit_view(
-        view=view, user_id=ADMIN_ID, answers=answers
-    )
+    response = await program.bot.requester.submit_view(view=view, user_id=ADMIN_ID, answers=answers)
     assert response.status_code == 200 and response.text in ("", "null")
     await program.slack.wait_for("chat.postMessage", posted + 1)
     return program.dm(ADMIN_ID)[-1]
