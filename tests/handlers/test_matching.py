@@ -5,8 +5,13 @@ and the program setting "Pairs must share a tool" restoring the strict rule."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
+
+from bot.config import load_settings
 from bot.ids import ActionId, BlockId
+from bot.services.program.settings import defaults_from
 from models import SettingsChange
 from tests.factories import (
     ADMIN_ID,
@@ -123,3 +128,11 @@ async def test_an_admin_may_pair_people_without_a_shared_tool_unless_required(
     assert f"Paired <@{BEN}> (guide) with <@{EVE}> (learner)" in done
     (pair,) = await program.pairs()
     assert pair.shared_tools == []
+
+
+def test_the_environment_sets_the_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.delenv("ROTNEM_REQUIRE_SHARED_TOOL", raising=False)
+    assert defaults_from(load_settings()).require_shared_tool is False
+    monkeypatch.setenv("ROTNEM_REQUIRE_SHARED_TOOL", "true")
+    assert defaults_from(load_settings()).require_shared_tool is True
