@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,22 +35,27 @@ async def four_people(program: Program) -> None:
     await program.join(EVE, "Eve Exec", "learner", learns=["TikTok"])
 
 
+def prefilled(view: JSON) -> dict[str, Any]:
+    """The answers of a modal left as it opened: each input's initial value or option."""
+    answers: dict[str, Any] = {}
+    for block in view["blocks"]:
+        element = block.get("element") or {}
+        if "initial_value" in element:
+            answers[block["block_id"]] = element["initial_value"]
+        elif "initial_option" in element:
+            answers[block["block_id"]] = element["initial_option"]["value"]
+    return answers
+
+
 async def set_shared_tool_rule(program: Program, answer: str) -> JSON:
     """HR opens the settings modal and answers "Pairs must share a tool"; the saved DM."""
     opened = program.slack.count("views.open")
     await program.command("admin settings")
     await program.slack.wait_for("views.open", opened + 1)
     view = program.slack.open_views(ADMIN_ID)[-1]
-    answers: dict[str, str] = {
-        BlockId.SETTINGS_CYCLE_WEEKS: "12",
-        BlockId.SETTINGS_NUDGE_DAY: "0",
-        BlockId.SETTINGS_NUDGE_HOUR: "10",
-        BlockId.SETTINGS_CHECKIN_DELAY: "3",
-        BlockId.SETTINGS_STALL_WEEKS: "3",
-        BlockId.SETTINGS_TZ: "prefer_close",
-        BlockId.SETTINGS_AUTO: "no",
-        BlockId.SETTINGS_SHARED_TOOL: answer,
-    }
+    # every other field as the modal shows it (what Slack submits when HR changes nothing)
+    answers = prefilled(view)
+    answers[BlockId.SETTINGS_SHARED_TOOL] = answer
     posted = program.slack.count("chat.postMessage")
     response = await program.bot.requester.submit_view(view=view, user_id=ADMIN_ID, answers=answers)
     assert response.status_code == 200 and response.text in ("", "null")
