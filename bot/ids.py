@@ -90,6 +90,7 @@ class BlockId(StrEnum):
     SETTINGS_TZ = "settings_tz_preference"
     SETTINGS_CHANNEL = "settings_announce_channel"
     SETTINGS_AUTO = "settings_auto_propose"
+    SETTINGS_SHARED_TOOL = "settings_require_shared_tool"
     # Pair fit: the person's buttons, HR's buttons.
     FIT_ACTIONS = "fit_actions"
     FIT_HR_ACTIONS = "fit_hr_actions"

@@ -185,12 +185,20 @@ def intro_message(notice: IntroNotice) -> Message:
     if learner.share:
         learner_line += f" Happy to share: {escape(learner.share)}."
     zones = f"🕒 {g}: {zone_label(guide)} · {lrn}: {zone_label(learner)}"
-    suggestion = (
-        f'💡 *A first "teach me a tool" idea:* {first} — {lrn}, bring one real task you\'d '
-        f"like to do with it, and {g} shows you how."
-        if first
-        else "💡 *A first idea:* pick one everyday task and do it together with a new tool."
-    )
+    if first:
+        suggestion = (
+            f'💡 *A first "teach me a tool" idea:* {first} — {lrn}, bring one real task you\'d '
+            f"like to do with it, and {g} shows you how."
+        )
+    elif guide.teaches:
+        # paired without a shared tool: the guide's everyday tools are the starting point
+        suggestion = (
+            f"💡 *No shared tool yet — start from what {g} uses every day:* {g}, show {lrn} "
+            f"how you get a real task done with {teaches}; {lrn}, say what would help you most. "
+            'The "reverse the mirror" weeks need no tool at all.'
+        )
+    else:
+        suggestion = "💡 *A first idea:* pick one everyday task and do it together with a new tool."
     blocks: list[Block] = [
         section(f"👋 {g}, meet {lrn}! You're paired for this cycle of reverse mentoring."),
         section(f"{guide_line}\n{learner_line}"),

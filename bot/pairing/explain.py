@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import numpy as np
-
 from bot.pairing.matrix import Graph
 from bot.pairing.model import Participant, TzMode, Unmatched
 from bot.pairing.score import minutes_apart
@@ -36,9 +34,15 @@ def explain_pair(
     tz_mode: TzMode,
     repeat_unavoidable: bool = True,
 ) -> str:
-    """E.g. "Ana can teach ChatGPT and LinkedIn, which Ben wants to learn; 2h apart"."""
+    """E.g. "Ana can teach ChatGPT and LinkedIn, which Ben wants to learn; 2h apart"; a pair
+    without a shared tool starts from the guide's everyday tools."""
     shared = tools_phrase(guide.teaches & learner.learns)
-    parts = [f"{guide.name} can teach {shared}, which {learner.name} wants to learn"]
+    parts = [
+        f"{guide.name} can teach {shared}, which {learner.name} wants to learn"
+        if shared
+        else f"no shared tool yet — start from what {guide.name} uses every day; "
+        "the mirror prompts need none"
+    ]
     if guide.department and learner.department and guide.department != learner.department:
         parts.append("different departments")
     if tz_mode == "prefer_close":
@@ -57,7 +61,8 @@ def explain_pair(
 
 
 def _blocked_reason(graph: Graph, cells: list[tuple[int, int]]) -> tuple[str, str] | None:
-    """If every tool-compatible partner is blocked by a hard rule: (code, reason)."""
+    """If every possible partner (``Graph.partner_cells``) is blocked by a hard rule:
+    (code, reason)."""
     if not cells:
         return None
     line = all(c in graph.reporting for c in cells)
@@ -97,25 +102,24 @@ def unmatched_reasons(
         n_guides = int(graph.valid[r].sum()) if r is not None else 0
         n_learners = int(graph.valid[:, c].sum()) if c is not None else 0
         if n_guides + n_learners == 0:
-            # tool-compatible partners other than yourself, as matrix cells: all blocked
-            cells: list[tuple[int, int]] = []
-            if r is not None:
-                cells += [(r, int(j)) for j in np.flatnonzero(graph.overlap[r]) if j != c]
-            if c is not None:
-                cells += [(int(i), c) for i in np.flatnonzero(graph.overlap[:, c]) if i != r]
-            blocked = _blocked_reason(graph, cells)
+            blocked = _blocked_reason(graph, graph.partner_cells(r, c))
             if blocked is None:
                 out.append(Unmatched(p.id, "no_overlap", _no_overlap_text(p, r, c)))
             else:
                 out.append(Unmatched(p.id, *blocked))
         elif n_guides:
+            assert r is not None
+            # without a required shared tool, the valid guides need not teach what p wants
+            sharing = int((graph.valid[r] & graph.overlap[r]).sum())
             if learner_demand > guide_places:
                 taken = (
-                    "the one guide who teaches what you want is taken"
-                    if n_guides == 1
-                    else f"all {n_guides} guides who teach what you want are taken"
+                    f", and no guide teaches what you want to learn ({tools_phrase(p.learns)})"
+                    if not sharing
+                    else ": the one guide who teaches what you want is taken"
+                    if sharing == 1
+                    else f": all {sharing} guides who teach what you want are taken"
                 )
-                text = f"more learners than guide places this round: {taken}"
+                text = f"more learners than guide places this round{taken}"
                 out.append(Unmatched(p.id, "oversubscribed", text))
             else:
                 text = (
@@ -125,11 +129,15 @@ def unmatched_reasons(
                 )
                 out.append(Unmatched(p.id, "at_capacity", text))
         else:
+            assert c is not None
+            sharing = int((graph.valid[:, c] & graph.overlap[:, c]).sum())
             taken = (
-                "the one learner who wants what you teach was paired with another guide"
-                if n_learners == 1
-                else f"the {n_learners} learners who want what you teach were paired with "
-                "other guides"
+                f"the learners you could guide were paired with other guides, and none wants "
+                f"to learn what you teach ({tools_phrase(p.teaches)})"
+                if not sharing
+                else "the one learner who wants what you teach was paired with another guide"
+                if sharing == 1
+                else f"the {sharing} learners who want what you teach were paired with other guides"
             )
             if guide_places > learner_demand:
                 text = f"more guide places than learners this round: {taken}"

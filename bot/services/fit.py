@@ -16,6 +16,7 @@ kindly (`bot.services.rounds.approve`).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -319,18 +320,17 @@ async def propose_repair(
         c
         for person in waiting
         if (c := loading.engine_person(person, load, now)) is not None
-        and any(_may_pair(c, one) for one in engine_two)
+        and any(_may_pair(c, one, config.require_shared_tool) for one in engine_two)
     ][:MAX_CANDIDATES]
-    request = await loading.rules_request(session, team_id, [*engine_two, *candidates])
+    request = await loading.rules_request(
+        session, team_id, [*engine_two, *candidates], require_shared_tool=config.require_shared_tool
+    )
     # Only pairs with one of the two: the waiting may not pair among themselves here, and the
     # old pair is excluded outright (not merely a repeat).
     forbidden = [(a.id, b.id) for a, b in itertools.combinations(candidates, 2)]
     forbidden += [(a.id, b.id) for a, b in itertools.combinations(engine_two, 2)]
-    request = pairing.MatchRequest(
-        participants=request.participants,
-        managers=request.managers,
-        history=request.history,
-        exclusions=(*request.exclusions, *(pairing.Exclusion(a, b) for a, b in forbidden)),
+    request = dataclasses.replace(
+        request, exclusions=(*request.exclusions, *(pairing.Exclusion(a, b) for a, b in forbidden))
     )
     seed = int(now.timestamp())
     match_config = pairing.MatchConfig(tz_mode=config.tz_preference)
@@ -338,7 +338,7 @@ async def propose_repair(
     reasons = {u.person_id: u for u in result.unmatched}
     for one in engine_two:
         if one.id in reasons:
-            has_candidate = any(_may_pair(c, one) for c in candidates)
+            has_candidate = any(_may_pair(c, one, config.require_shared_tool) for c in candidates)
             reason = reasons[one.id].reason if has_candidate else _nobody_waiting(one)
             unplaced.append(Unplaced(one.id, reasons[one.id].code, reason))
     replaced = Replaced(
@@ -368,10 +368,13 @@ async def propose_repair(
     )
 
 
-def _may_pair(a: pairing.Participant, b: pairing.Participant) -> bool:
-    """Whether one could guide the other by role and tools (the other rules are the engine's)."""
+def _may_pair(a: pairing.Participant, b: pairing.Participant, shared_tool: bool) -> bool:
+    """Whether one could guide the other by role (and by tools when the program requires a
+    shared one); the other rules are the engine's."""
     return any(
-        guide.role != "learner" and learner.role != "guide" and guide.teaches & learner.learns
+        guide.role != "learner"
+        and learner.role != "guide"
+        and (not shared_tool or bool(guide.teaches & learner.learns))
         for guide, learner in ((a, b), (b, a))
     )
 

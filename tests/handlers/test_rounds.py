@@ -173,6 +173,7 @@ async def test_someone_who_left_since_the_proposal_is_dropped_and_reported(
 
 async def test_manual_pairs_respect_the_hard_rules(program: Program) -> None:
     await cohort(program)
+    await program.update_settings(require_shared_tool=True)  # a tool in common is a rule too
     await program.join(BOSS, "Bo Boss", "learner", learns=["LinkedIn"])
     await program.join("U0FAY00001", "Fay Guide", "guide", teaches=["LinkedIn"], manager=BOSS)
 
@@ -253,7 +254,11 @@ async def test_unpair_ends_the_pair_and_tells_both_privately(program: Program) -
     await program.command(f"admin unpair <@{CARLA}>")
     again = (await program.answers(n + 2))[-1]["text"]
     assert "isn't in a pair" in again
+    # A fresh pair comes before a repeat, even without a shared tool: Ana and Eve (waitlisted).
+    proposal = await program.propose()
+    assert f"<@{ANA}> → <@{EVE}>: no shared tool yet" in proposal["text"]
     # Unpaired people can be paired again in the next round (history keeps the old pair).
+    await program.update_settings(require_shared_tool=True)
     proposal = await program.propose()
     assert f"<@{ANA}> → <@{CARLA}>" in proposal["text"] and "paired before" in proposal["text"]
 

@@ -178,7 +178,10 @@ async def approve_round(
         for person in people.values()
         if (p := loading.engine_person(person, loading.Load(), now)) is not None
     ]
-    rules = Rules.of(await loading.rules_request(session, team_id, engine_people))
+    request = await loading.rules_request(
+        session, team_id, engine_people, require_shared_tool=config.require_shared_tool
+    )
+    rules = Rules.of(request)
     by_id = {p.id: p for p in engine_people}
 
     created: list[CreatedPair] = []

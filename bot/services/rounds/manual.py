@@ -113,8 +113,12 @@ async def create_manual_pair(
         for person in (guide, learner)
         if person is not None
     ]
+    config = await program_config(session, team_id, defaults)
     request = await loading.rules_request(
-        session, team_id, [p for p in engine_people if p is not None]
+        session,
+        team_id,
+        [p for p in engine_people if p is not None],
+        require_shared_tool=config.require_shared_tool,
     )
     rules = Rules.of(request)
     g, lrn = engine_people
@@ -126,7 +130,6 @@ async def create_manual_pair(
     )
     if blocked is not None:
         raise PairingRuleBroken(loading.rule_refusal(blocked, guide, learner), blocked)
-    config = await program_config(session, team_id, defaults)
     today = now.astimezone(zone).date()
     cycle = await current_cycle(session, team_id, today)
     if cycle is None:

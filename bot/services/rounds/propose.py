@@ -170,7 +170,9 @@ async def propose_round(
         if person.available(now)
         and (engine_person := loading.engine_person(person, load, now)) is not None
     ]
-    request = await loading.rules_request(session, team_id, candidates)
+    request = await loading.rules_request(
+        session, team_id, candidates, require_shared_tool=config.require_shared_tool
+    )
     seed = int(now.timestamp()) if seed is None else seed
     result = await asyncio.to_thread(
         pairing.match, request, seed, pairing.MatchConfig(tz_mode=config.tz_preference)
