@@ -3,11 +3,15 @@
     python benchmarks/pairing.py                 # both sizes
     python benchmarks/pairing.py --size 10000    # or --size 1000
     python benchmarks/pairing.py --runs 3        # median of 3 fresh processes per figure
+    python benchmarks/pairing.py --untaught      # every third learner wants an untaught tool
+    python benchmarks/pairing.py --untaught --require-shared-tool   # ... with the strict rule
 
 Synthetic population per size N (proportions of the 10,000 case): 40 % guides with capacity
 1-3, 50 % learners, 10 % both ways; 60 tools with skewed popularity; 80 departments; manager
 chains of depth 4 through non-participating managers (guide -> learner -> director -> VP ->
-exec); three earlier cycles of history; some personal exclusions; 5 % waitlisted.
+exec); three earlier cycles of history; some personal exclusions; 5 % waitlisted. With
+``--untaught`` every third learner wants only a tool nobody teaches, so pairs without a shared
+tool are needed to pair them (``--require-shared-tool`` forbids those pairs).
 
 Each measurement runs in a fresh child process: the population is generated there first, then
 the peak-RSS mark (Linux VmHWM) is reset via /proc/self/clear_refs and the engine runs alone.
@@ -26,6 +30,7 @@ import random
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -137,8 +142,19 @@ def _rss_kib(field: str) -> int:
     return 0
 
 
-def _measure(size: int, which: str, out: Any) -> None:
-    request = population(size)
+def variant(request: MatchRequest, untaught: bool, require: bool) -> MatchRequest:
+    """The population, with every third learner wanting an untaught tool, and the setting."""
+    people = tuple(
+        replace(p, learns=frozenset({"untaught"}))
+        if untaught and p.role == "learner" and int(p.id[1:]) % 3 == 0
+        else p
+        for p in request.participants
+    )
+    return replace(request, participants=people, require_shared_tool=require)
+
+
+def _measure(size: int, which: str, untaught: bool, require: bool, out: Any) -> None:
+    request = variant(population(size), untaught, require)
     fn = match if which == "engine" else greedy_match
     with contextlib.suppress(OSError):  # reset VmHWM to the current RSS (Linux)
         Path("/proc/self/clear_refs").write_text("5")
@@ -161,6 +177,8 @@ def _measure(size: int, which: str, out: Any) -> None:
             "proven": result.proven_optimal,
             "pairs_proven": result.pairs_proven,
             "repeats_proven": result.repeats_proven,
+            "shared_proven": result.shared_proven,
+            "unshared": sum(1 for p in result.pairs if not p.shared_tools),
             "score_gap": result.score_gap,
             "solves": result.solves,
             "participants": len(request.participants),
@@ -169,10 +187,10 @@ def _measure(size: int, which: str, out: Any) -> None:
     )
 
 
-def run(size: int, which: str) -> dict[str, Any]:
+def run(size: int, which: str, untaught: bool, require: bool) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     q: Any = ctx.Queue()
-    proc = ctx.Process(target=_measure, args=(size, which, q))
+    proc = ctx.Process(target=_measure, args=(size, which, untaught, require, q))
     proc.start()
     res: dict[str, Any] = q.get()
     proc.join()
@@ -185,12 +203,21 @@ def main() -> None:
     parser.add_argument(
         "--runs", type=int, default=1, help="fresh processes per measurement; median reported"
     )
+    parser.add_argument(
+        "--untaught", action="store_true", help="every third learner wants an untaught tool"
+    )
+    parser.add_argument(
+        "--require-shared-tool", action="store_true", help="a shared tool is a hard rule"
+    )
     args = parser.parse_args()
     print("load average (1/5/15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     for size in args.size or [10_000, 1_000]:
         print(f"== {size} participants ==")
         for which in ("engine", "greedy"):
-            runs = [run(size, which) for _ in range(max(1, args.runs))]
+            runs = [
+                run(size, which, args.untaught, args.require_shared_tool)
+                for _ in range(max(1, args.runs))
+            ]
             r = sorted(runs, key=lambda x: x["wall"])[len(runs) // 2]  # the median run
             r["peak_mib"] = statistics.median(x["peak_mib"] for x in runs)
             gap = "-" if r["score_gap"] is None else r["score_gap"]
@@ -198,7 +225,8 @@ def main() -> None:
                 f"{which:6s}  wall {r['wall']:7.3f} s  peak RSS {r['peak_mib']:7.1f} MiB "
                 f"(+{r['engine_mib']:.1f} during call)  pairs {r['pairs']:5d}  "
                 f"score {r['score']:7d}  repeats {r['repeats']:3d}  "
-                f"violations {r['violations']}  unmatched {r['unmatched']}"
+                f"violations {r['violations']}  unmatched {r['unmatched']}  "
+                f"without a shared tool {r['unshared']}"
             )
             if len(runs) > 1:
                 walls = ", ".join(f"{x['wall']:.3f}" for x in runs)
@@ -206,7 +234,8 @@ def main() -> None:
             if which == "engine":
                 print(
                     f"        proven optimal {r['proven']}  pairs proven {r['pairs_proven']}  "
-                    f"repeats proven minimal {r['repeats_proven']}  score gap <= {gap}  "
+                    f"repeats proven minimal {r['repeats_proven']}  "
+                    f"shared tools proven {r['shared_proven']}  score gap <= {gap}  "
                     f"solves {r['solves']}  (history {r['history']} past pairs)"
                 )
 

@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     rotnem_cycle_weeks: int = Field(default=12, ge=1, le=52)
     rotnem_auto_propose_next_round: bool = False
     rotnem_tz_preference: Literal["prefer_close", "ignore"] = "prefer_close"
+    rotnem_require_shared_tool: bool = False
     # Keep-alive defaults (weekly prompt in each learner's zone, check-in, stall alert to HR).
     rotnem_nudge_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     rotnem_nudge_hour: int = Field(default=10, ge=0, le=23)

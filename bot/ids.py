@@ -33,6 +33,15 @@ class ActionId(StrEnum):
     STALL_NUDGE = "stall_nudge"
     STALL_TALK = "stall_talk"
     SETTINGS_ANSWER = "settings_answer"
+    # Pair fit: each person's answer, HR's follow-up on "Not a good fit".
+    FIT_GOOD = "fit_good"
+    FIT_DECIDING = "fit_deciding"
+    FIT_BAD = "fit_bad"
+    FIT_REPAIR = "fit_repair"
+    FIT_KEEP = "fit_keep"
+    # Surveys: the DM's button, and every input of the survey modal.
+    SURVEY_OPEN = "survey_open"
+    SURVEY_ANSWER = "survey_answer"
 
 
 class CallbackId(StrEnum):
@@ -43,6 +52,7 @@ class CallbackId(StrEnum):
     CHECKIN_MET = "checkin_met"
     CHECKIN_CANT = "checkin_cant"
     SETTINGS = "program_settings"
+    SURVEY = "survey"
 
 
 class BlockId(StrEnum):
@@ -80,3 +90,15 @@ class BlockId(StrEnum):
     SETTINGS_TZ = "settings_tz_preference"
     SETTINGS_CHANNEL = "settings_announce_channel"
     SETTINGS_AUTO = "settings_auto_propose"
+    SETTINGS_SHARED_TOOL = "settings_require_shared_tool"
+    # Pair fit: the person's buttons, HR's buttons.
+    FIT_ACTIONS = "fit_actions"
+    FIT_HR_ACTIONS = "fit_hr_actions"
+    # Surveys: the DM's button and the modal's inputs (one confidence block per tool:
+    # `survey_confidence_<n>`, the tool's place in the list the modal was opened with).
+    SURVEY_ACTIONS = "survey_actions"
+    SURVEY_USEFULNESS = "survey_usefulness"
+    SURVEY_RECOMMEND = "survey_recommend"
+    SURVEY_CONFIDENCE = "survey_confidence"
+    SURVEY_OTHER_SIDE = "survey_other_side"
+    SURVEY_CONTINUE = "survey_continue"

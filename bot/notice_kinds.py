@@ -6,11 +6,13 @@ define the notice in the service that sends it, its builder in bot/blocks, and o
 
 from __future__ import annotations
 
-from bot.blocks import checkins, enrollment, prompts, rounds, stalls
+from bot.blocks import checkins, enrollment, fit, prompts, rounds, stalls, surveys
 from bot.blocks.message import rendered_message
 from bot.delivery.kinds import NoticeKind, NoticeKinds
 from bot.services import checkins as checkin_service
+from bot.services import fit as fit_service
 from bot.services import stalls as stall_service
+from bot.services import surveys as survey_service
 from bot.services.enrollment.invites import InviteNotice
 from bot.services.notices import Rendered
 from bot.services.prompts.tick import PromptNotice, remember_prompt_message
@@ -21,7 +23,7 @@ from bot.services.rounds.approve import (
     remember_group_dm,
 )
 from bot.services.rounds.cycles import CycleEndNotice
-from bot.services.rounds.manual import PairEndedNotice
+from bot.services.rounds.ending import PairEndedNotice
 from bot.services.rounds.propose import ProposalNotice
 
 
@@ -52,5 +54,16 @@ def notice_kinds() -> NoticeKinds:
             ),
             NoticeKind(stall_service.StallNudgeNotice, stalls.stall_nudge_message),
             NoticeKind(stall_service.StallTalkNotice, stalls.stall_talk_message),
+            NoticeKind(
+                fit_service.FitNotice, fit.fit_message, after_send=fit_service.remember_fit_message
+            ),
+            NoticeKind(
+                fit_service.FitAlertNotice, lambda notice: fit.fit_alert_message(notice.alert)
+            ),
+            NoticeKind(
+                survey_service.SurveyNotice,
+                surveys.survey_message,
+                after_send=survey_service.remember_survey_message,
+            ),
         ]
     )

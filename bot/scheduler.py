@@ -27,6 +27,7 @@ from bot.jobs import (
     prompts,
     rounds,
     stalls,
+    surveys,
 )
 from bot.outage import Outage, is_unavailable
 
@@ -37,6 +38,7 @@ JOBS: tuple[Job, ...] = (
     prompts.PROMPTS_TICK,
     checkins.CHECKINS_TICK,
     stalls.STALLS_TICK,
+    surveys.SURVEYS_TICK,
     rounds.END_DUE_CYCLES,
     enrollment.RESUME_DUE_PAUSES,
     events.FORGET_OLD_EVENTS,

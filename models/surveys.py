@@ -26,7 +26,7 @@ class SurveyStage(StrEnum):
 
 
 class FitCheck(Base):
-    """ "How is the fit?" to one person of a pair, once, after its first reported session."""
+    """The question "How is the fit?" to one person of a pair, once, after its first session."""
 
     __tablename__ = "fit_checks"
     __table_args__ = (

@@ -66,6 +66,8 @@ PAST_REASONS = {
     "cycle_ended": "cycle ended",
     "left": "left the program",
     "unpaired": "changed by HR",
+    # After a "Not a good fit": the same neutral words for both, whoever said it.
+    "not_a_fit": "re-paired by HR",
 }
 MAX_PAST_PARTNERS = 10
 

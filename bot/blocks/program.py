@@ -32,7 +32,13 @@ FIELD_LABELS = {
     "tz_preference": "Time zones in matching",
     "announce_channel": "Announcement channel",
     "auto_propose_next_round": "Propose the next round automatically",
+    "require_shared_tool": "Pairs must share a tool",
 }
+SHARED_TOOL_OPTIONS = {
+    "no": "No: as many pairs as possible, sharing a tool where the rules allow",
+    "yes": "Yes: leave people unpaired rather than pair them without a shared tool",
+}
+YES_NO_FIELDS = ("auto_propose_next_round", "require_shared_tool")
 
 
 # Every input of the settings modal answers under one action_id.
@@ -56,6 +62,7 @@ def settings_modal(config: ProgramConfig) -> View:
     hours = [option(str(h), f"{h:02d}:00") for h in range(24)]
     tz_options = [option(value, label) for value, label in TZ_LABELS.items()]
     yes_no = [option("yes", "Yes"), option("no", "No, an HR admin asks for it")]
+    shared_tool = [option(value, label) for value, label in SHARED_TOOL_OPTIONS.items()]
     channel = ConversationSelectElement(
         action_id=inputs.action_id,
         placeholder="Pick a channel",
@@ -112,6 +119,12 @@ def settings_modal(config: ProgramConfig) -> View:
             yes_no,
             initial=yes_no[0 if config.auto_propose_next_round else 1],
         ),
+        inputs.radio(
+            BlockId.SETTINGS_SHARED_TOOL,
+            FIELD_LABELS["require_shared_tool"],
+            shared_tool,
+            initial=shared_tool[1 if config.require_shared_tool else 0],
+        ),
     ]
     return modal(CallbackId.SETTINGS, "Program settings", blocks, submit="Save")
 
@@ -127,7 +140,7 @@ def shown_value(field: str, value: str | None) -> str:
         return f"<#{value}>"
     if field == "tz_preference":
         return TZ_LABELS.get(value, escape(value))
-    if field == "auto_propose_next_round":
+    if field in YES_NO_FIELDS:
         return "yes" if value == "True" else "no"
     return escape(value)
 

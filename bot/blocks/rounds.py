@@ -24,7 +24,8 @@ from bot.services.rounds.approve import (
     WaitlistNotice,
 )
 from bot.services.rounds.cycles import CycleEndNotice
-from bot.services.rounds.manual import EndedPair, ManualPair, PairEndedNotice
+from bot.services.rounds.ending import PairEndedNotice
+from bot.services.rounds.manual import EndedPair, ManualPair
 from bot.services.rounds.propose import Proposal, ProposalNotice
 from bot.text import long_date, tools_phrase
 
@@ -67,6 +68,13 @@ def proposal_message(notice: ProposalNotice) -> Message:
         f"{heading}, {n_unmatched} person(s) without a partner. Pairs stay together for "
         f"{proposal.cycle_weeks} weeks. Nothing is sent until you approve."
     )
+    confirm = (
+        f"{n_pairs} pair(s) will be introduced in group DMs and {n_unmatched} person(s) told "
+        "they're on the waitlist."
+    )
+    if proposal.replaced is not None:
+        summary = _repair_summary(proposal, n_pairs, n_unmatched)
+        confirm = f"Their pair ends (both are told kindly, nobody is blamed). {confirm}"
     blocks: list[Block] = [HeaderBlock(text="Pairing proposal"), section(f"*{summary}*")]
     sections: list[str] = []
     if pair_lines:
@@ -101,11 +109,7 @@ def proposal_message(notice: ProposalNotice) -> Message:
                     value,
                     style="primary",
                     confirm=ConfirmObject(
-                        title="Approve this round?",
-                        text=f"{n_pairs} pair(s) will be introduced in group DMs and "
-                        f"{n_unmatched} person(s) told they're on the waitlist.",
-                        confirm="Approve",
-                        deny="Not yet",
+                        title="Approve this round?", text=confirm, confirm="Approve", deny="Not yet"
                     ),
                 ),
                 button("Discard", ActionId.ROUND_DISCARD, value),
@@ -114,6 +118,17 @@ def proposal_message(notice: ProposalNotice) -> Message:
     )
     text_lines = [summary, *pair_lines, *unmatched_lines]
     return Message(text="\n".join(text_lines)[:3900], blocks=blocks)
+
+
+def _repair_summary(proposal: Proposal, n_pairs: int, n_unmatched: int) -> str:
+    replaced = proposal.replaced
+    assert replaced is not None
+    return (
+        f"Re-pair after “Not a good fit”: {mention(replaced.guide)} and "
+        f"{mention(replaced.learner)}. {n_pairs} new pair(s), {n_unmatched} person(s) without a "
+        "partner. Approving ends their pair kindly (both are told in neutral words); the new "
+        f"pairs run until {long_date(replaced.ends_on)}. Nothing is sent until you approve."
+    )
 
 
 def approved_message(approval: Approval, approver: str | None) -> Message:
@@ -170,12 +185,20 @@ def intro_message(notice: IntroNotice) -> Message:
     if learner.share:
         learner_line += f" Happy to share: {escape(learner.share)}."
     zones = f"🕒 {g}: {zone_label(guide)} · {lrn}: {zone_label(learner)}"
-    suggestion = (
-        f'💡 *A first "teach me a tool" idea:* {first} — {lrn}, bring one real task you\'d '
-        f"like to do with it, and {g} shows you how."
-        if first
-        else "💡 *A first idea:* pick one everyday task and do it together with a new tool."
-    )
+    if first:
+        suggestion = (
+            f'💡 *A first "teach me a tool" idea:* {first} — {lrn}, bring one real task you\'d '
+            f"like to do with it, and {g} shows you how."
+        )
+    elif guide.teaches:
+        # paired without a shared tool: the guide's everyday tools are the starting point
+        suggestion = (
+            f"💡 *No shared tool yet — start from what {g} uses every day:* {g}, show {lrn} "
+            f"how you get a real task done with {teaches}; {lrn}, say what would help you most. "
+            'The "reverse the mirror" weeks need no tool at all.'
+        )
+    else:
+        suggestion = "💡 *A first idea:* pick one everyday task and do it together with a new tool."
     blocks: list[Block] = [
         section(f"👋 {g}, meet {lrn}! You're paired for this cycle of reverse mentoring."),
         section(f"{guide_line}\n{learner_line}"),
@@ -259,6 +282,13 @@ def pair_ended_message(notice: PairEndedNotice) -> Message:
         text = (
             f"Your pairing with {partner} has ended (changed by HR). {thanks} You'll be "
             "considered in the next round."
+        )
+    elif notice.why == "not_a_fit":
+        text = (
+            f"Your pairing with {partner} ends here: HR is giving you both a fresh start with "
+            "someone new. Sometimes two ways of working just don't line up — that's nobody's "
+            f"fault. {thanks} Your new introduction follows, or a note if you're first in line "
+            "for the next round."
         )
     elif notice.why == "partner_ended":
         text = (

@@ -11,11 +11,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.cli.program import export_csv
 from bot.config import Settings
 from bot.delivery.outbox import counts_by_status
 from bot.demo import html as html_page
+from bot.demo.conversations import conversations
 from bot.demo.database import Database
+from bot.demo.html_blocks import Render
 from bot.demo.options import TranscriptMode
 from bot.demo.scenario import Cohort
 from bot.demo.setup import CHANNEL_ID, CHANNEL_NAME, DemoError, Stage
@@ -23,8 +28,10 @@ from bot.demo.slacktext import Names
 from bot.demo.summary import Summary, calls_by_method, stall_alerts
 from bot.demo.transcript import Places, render
 from bot.sandbox.driver import Event, SlackDriver
+from bot.sandbox.fake_slack import UploadedFile
 from bot.services.figures import program_figures
 from bot.services.program.exports import EXPORTS
+from models import Pair, Participant
 
 
 @dataclass
@@ -39,6 +46,10 @@ class DemoResult:
     names: Names
     places: Places
     story_users: frozenset[str]
+    shared: list[UploadedFile]  # the files the bot uploaded, with their bytes
+    zones: dict[str, str]  # each person's time zone
+    program_zone: str
+    hr: frozenset[str]
     files: list[Path] = field(default_factory=list)
 
 
@@ -50,6 +61,7 @@ async def collect(stage: Stage, cohort: Cohort, database: Database, started: flo
         figures = await program_figures(session, team_id, now=stage.deps.clock.now())
         alerts = await stall_alerts(session, team_id)
         outbox = await counts_by_status(session)
+        guides = await guides_by_channel(session, team_id)
     if outbox.get("failed"):
         raise DemoError(f"{outbox['failed']} outbox message(s) failed: see `rotnem outbox`")
     participants = len(stage.workspace.participants)
@@ -80,9 +92,23 @@ async def collect(stage: Stage, cohort: Cohort, database: Database, started: flo
         driver=stage.driver,
         messages=stage.slack.messages(),
         names=names,
-        places=Places(names=names, members=members, dm_of=dict(cohort.dm_owner)),
+        places=Places(names=names, members=members, dm_of=dict(cohort.dm_owner), guides=guides),
         story_users=frozenset(cohort.story),
+        shared=stage.slack.files(),
+        zones={p.user_id: p.tz for p in stage.workspace},
+        program_zone=stage.deps.settings.rotnem_timezone,
+        hr=stage.deps.settings.rotnem_admins,
     )
+
+
+async def guides_by_channel(session: AsyncSession, team_id: str) -> dict[str, str]:
+    """Each pair's group DM and its guide's user ID."""
+    rows = await session.execute(
+        select(Pair.group_channel_id, Participant.user_id)
+        .join(Participant, Participant.id == Pair.guide_id)
+        .where(Pair.team_id == team_id, Pair.group_channel_id.is_not(None))
+    )
+    return {str(channel): str(user) for channel, user in rows.all()}
 
 
 def transcript_lines(result: DemoResult, mode: TranscriptMode) -> list[str]:
@@ -102,20 +128,9 @@ def transcript_lines(result: DemoResult, mode: TranscriptMode) -> list[str]:
 
 def html_of(result: DemoResult) -> str:
     """The static page of the run."""
-    by_channel: dict[str, list[dict[str, Any]]] = {}
-    for message in result.messages:
-        by_channel.setdefault(str(message["channel"]), []).append(message)
-    places = result.places
-    conversations = sorted(
-        (
-            html_page.Conversation(channel, places.where(channel), places.kind(channel), messages)
-            for channel, messages in by_channel.items()
-        ),
-        key=lambda c: c.title,  # the page groups them by kind
-    )
     driver = result.driver
+    render = Render(result.names, {f.id: f for f in result.shared})
     opened = dict.fromkeys(e.user for e in driver.events if e.kind == "event" and e.user)
-    times = {(m.channel, m.ts): m.posted_at for ms in driver.messages.values() for m in ms.values()}
     s = result.summary
     return html_page.page(
         title="Rotnem demo",
@@ -124,10 +139,12 @@ def html_of(result: DemoResult) -> str:
             "message below was sent by the real bot to a local Slack stand-in."
         ),
         figures=s.rows(),
-        conversations=conversations,
+        under_the_hood=s.under_the_hood(),
+        conversations=conversations(driver, result.messages, result.shared, result.places),
         homes=[(user, driver.homes[user]) for user in opened if user in driver.homes],
-        names=result.names,
-        times=times,
+        hr=sorted(result.hr),
+        render=render,
+        clocks=html_page.Clocks(result.zones, result.program_zone, render),
     )
 
 
@@ -157,9 +174,13 @@ def print_report(result: DemoResult, transcript: TranscriptMode, out: TextIO) ->
         print(result.database.notice, file=out)
     if transcript != "none":
         print("\n".join(transcript_lines(result, transcript)), file=out)
-    print("\nSummary", file=out)
-    for line in result.summary.lines():
-        print(f"  {line}", file=out)
+    for heading, rows in (
+        ("Summary", result.summary.rows()),
+        ("Under the hood", result.summary.under_the_hood()),
+    ):
+        print(f"\n{heading}", file=out)
+        for name, value in rows:
+            print(f"  {name}: {value}", file=out)
     print("\nWritten:", file=out)
     for path in result.files:
         print(f"  {path}", file=out)

@@ -41,7 +41,7 @@ class Summary:
         return sum(self.calls_by_method.values())
 
     def rows(self) -> list[tuple[str, str]]:
-        """(figure, value) pairs, in the order they are shown."""
+        """(figure, value) pairs about the program, in the order they are shown."""
         p = self.program
         people, meetings, useful = p.participants, p.meetings, p.usefulness
         parts = ", ".join(f"{n} {standing.label}" for standing, n in people.parts)
@@ -58,29 +58,31 @@ class Summary:
             else "n/a"
         )
         tools = ", ".join(f"{name} ({n})" for name, n in p.top_tools(TOP_TOOLS)) or "none yet"
-        calls = ", ".join(
-            f"{method} {n}"
-            for method, n in sorted(self.calls_by_method.items(), key=lambda kv: (-kv[1], kv[0]))
-        )
-        outbox = ", ".join(f"{n} {status}" for status, n in sorted(self.outbox.items()) if n)
         return [
             ("People", f"{self.people}, of whom {people.total + people.left} joined"),
             ("Participants", f"{people.total} ({parts}{left})"),
-            ("Simulated", f"{self.weeks} week(s), seed {self.seed}"),
             ("Pairs made", str(p.pairs.made)),
             ("Sessions", str(meetings.sessions)),
             ("Meet rate", rate),
             ("Usefulness", rating),
             ("Sessions covering each tool", tools),
             ("Stalled pairs flagged to HR", str(self.stall_alerts)),
+        ]
+
+    def under_the_hood(self) -> list[tuple[str, str]]:
+        """(figure, value) pairs about the run itself: the simulation, Slack and the outbox."""
+        calls = ", ".join(
+            f"{method} {n}"
+            for method, n in sorted(self.calls_by_method.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        outbox = ", ".join(f"{n} {status}" for status, n in sorted(self.outbox.items()) if n)
+        return [
+            ("Simulated", f"{self.weeks} week(s), seed {self.seed}"),
             ("Slack calls made", f"{self.slack_calls} ({calls})"),
             ("429s handled", str(self.ratelimited)),
             ("Outbox", outbox or "empty"),
             ("Run time", f"{self.seconds:.1f} s"),
         ]
-
-    def lines(self) -> list[str]:
-        return [f"{name}: {value}" for name, value in self.rows()]
 
 
 def calls_by_method(methods: list[str]) -> dict[str, int]:

@@ -4,7 +4,7 @@ people's commands, clicks and modal answers, modals and Home tabs summarised in 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -23,6 +23,8 @@ class Places:
     names: Names
     members: Mapping[str, tuple[str, ...]]
     dm_of: Mapping[str, str]
+    # The guide of each pair's group DM: named first, as the introduction does.
+    guides: Mapping[str, str] = field(default_factory=dict)
 
     def kind(self, channel: str) -> ConversationKind:
         if channel in self.dm_of:
@@ -38,9 +40,20 @@ class Places:
         if kind == "dm":
             return f"DM to {self.names.user(self.dm_of[channel])}"
         if kind == "group":
-            people = " + ".join(self.names.user(u).split(" ")[0] for u in self.members[channel])
+            people = " + ".join(self.names.user(u).split(" ")[0] for u in self.people(channel))
             return f"group DM {people}"
         return "#" + self.names.channel(channel)
+
+    def people(self, channel: str) -> tuple[str, ...]:
+        """Who reads ``channel`` besides the bot: a DM's owner, a group DM's guide first; none
+        for a channel (everyone may read it)."""
+        kind = self.kind(channel)
+        if kind == "dm":
+            return (self.dm_of[channel],)
+        if kind == "group":
+            guide = self.guides.get(channel)
+            return tuple(sorted(self.members[channel], key=lambda user: user != guide))
+        return ()
 
     def involves(self, channel: str | None, users: frozenset[str]) -> bool:
         if not channel:
@@ -144,7 +157,7 @@ def render(
     for event in events:
         if event.kind == "home" and keep is not None:
             continue  # Home refreshes after every change: summarised by the final Home tabs
-        today = event.at.strftime("%A %d %B %Y")
+        today = f"{event.at:%A} {event.at.day} {event.at:%B %Y} (times in UTC)"
         if today != day:
             flush()
             day = today

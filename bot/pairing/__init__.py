@@ -5,9 +5,10 @@ dataclasses out (``MatchResult``); a seed (or ``random.Random``) only breaks tie
 equally good answers, so the same request and seed always give the same result.
 
 Objective, in this order: (1) the most pairs, (2) the fewest repeats of earlier pairs,
-(3) the highest total score (tool overlap first; see ``score``). Hard rules (``rules``) are
-never broken: not the same person, not inside one reporting line, not personally excluded,
-at least one tool in common; a guide takes at most ``capacity`` learners; a "both ways" person
+(3) the most pairs that share a tool, (4) the highest total score (tool overlap first; see
+``score``). Hard rules (``rules``) are never broken: not the same person, not inside one
+reporting line, not personally excluded (and at least one tool in common when the request says
+``require_shared_tool``); a guide takes at most ``capacity`` learners; a "both ways" person
 is a learner in one pair or a guide in up to ``capacity`` pairs, never both. How the optimum is
 found and proven: ``assign``. ``greedy_match`` is a baseline for the benchmark only.
 
@@ -17,6 +18,7 @@ Modules: ``model`` (dataclasses), ``rules`` (hard rules and a result checker), `
 """
 
 from bot.pairing.engine import match
+from bot.pairing.explain import Voice
 from bot.pairing.greedy import greedy_match
 from bot.pairing.model import (
     Exclusion,
@@ -43,6 +45,7 @@ __all__ = [
     "Role",
     "TzMode",
     "Unmatched",
+    "Voice",
     "greedy_match",
     "manager_chain",
     "match",

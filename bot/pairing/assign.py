@@ -1,18 +1,26 @@
-"""Exact optimisation of one round: most pairs, then fewest repeats, then highest score.
+"""Exact optimisation of one round: most pairs, then fewest repeats, then the most pairs that
+share a tool, then highest score.
 
 Tiers. Every valid (learner, guide) edge gets one integer weight
 
-    w = M_PAIR - M_REPEAT * is_repeat + score,        0 <= score <= SCORE_MAX
+    w = M_PAIR - M_REPEAT * is_repeat + M_SHARED * shares_a_tool + score,
+                                                          0 <= score <= SCORE_MAX
 
-with P the most pairs any assignment can have, M_REPEAT = P*SCORE_MAX + 1 and
-M_PAIR = P*M_REPEAT + P*SCORE_MAX + 1. The score sum of any assignment lies in
-[0, P*SCORE_MAX] < M_REPEAT, so no score difference outweighs one repeat, and the repeat+score
-part lies in (-M_PAIR, M_PAIR), so nothing outweighs one more pair: maximising the total weight
-is the lexicographic objective. All weights and sums stay below 2**53 (checked), so the float64
-solver works on exact integers. Forbidden edges weigh 0 and are dropped from the answer: any
-matching extends to a full assignment with 0-edges, so the two problems have the same optimum.
-(float32 would halve the matrix but is exact only below 2**24, far below M_PAIR; and
-``linear_sum_assignment`` works in float64 internally anyway, so it would not be faster.)
+with P the most pairs any assignment can have, M_SHARED = P*SCORE_MAX + 1,
+T = M_SHARED + SCORE_MAX (the most one pair adds below the repeat tier),
+M_REPEAT = P*T + 1 and M_PAIR = P*M_REPEAT + P*T + 1. The score sum of any assignment lies in
+[0, P*SCORE_MAX] < M_SHARED, so no score difference outweighs one more pair sharing a tool; the
+shared+score part lies in [0, P*T] < M_REPEAT, so nothing below outweighs one repeat; and the
+repeat+shared+score part lies in (-M_PAIR, M_PAIR), so nothing outweighs one more pair:
+maximising the total weight is the lexicographic objective. So a pair without a shared tool is
+formed only when no assignment as large, with as few repeats, has more pairs sharing one (when
+the program requires a shared tool, such an edge is not valid at all). Every weight stays below
+2**50 (checked), so the float64 solver works on exact integers with room for its potentials;
+sums of weights (up to P*M_PAIR, beyond 2**53) are taken in Python integers. Forbidden edges
+weigh 0 and are dropped from the answer: any matching extends to a full assignment with 0-edges,
+so the two problems have the same optimum. (float32 would halve the matrix but is exact only
+below 2**24, far below M_PAIR; and ``linear_sum_assignment`` works in float64 internally anyway,
+so it would not be faster.)
 
 Capacity. A guide's column is repeated min(capacity, number of valid learners) times ("slots")
 and the capacity-expanded matrix goes to ``scipy.optimize.linear_sum_assignment``.
@@ -84,12 +92,19 @@ def _linear_sum_assignment(cost: npt.NDArray[np.float64]) -> tuple[npt.NDArray[n
     return rows, cols
 
 
+def _weight_sum(costs: CostArray) -> int:
+    """The total weight of chosen cells, exactly: each is an integer below 2**50, their sum
+    may pass 2**53 (float64) and 2**63 (int64), so it is taken in Python integers."""
+    values: list[int] = costs.astype(np.int64).tolist()
+    return -sum(values)
+
+
 SideChoice = Literal["learner", "guide"]
 Fixing = Mapping[int, SideChoice]  # both-ways index -> the only side it may take
 IdxArray = npt.NDArray[np.intp]
 CostArray = npt.NDArray[np.float64]
 
-EXACT_LIMIT = 2**50  # headroom below 2**53 for the solver's potentials
+EXACT_LIMIT = 2**50  # a weight's bound: headroom below 2**53 for the solver's potentials
 CHUNK_ROWS = 1024
 CAP_CELLS = 16_000_000  # the pair cap copies the matrix: only where that copy is small
 
@@ -103,6 +118,7 @@ class Solution:
     value: int
     pairs: int
     repeats: int
+    shared: int  # pairs with at least one shared tool
     score: int
     conflicts: tuple[int, ...]  # both-ways indices used on both sides, in canonical order
 
@@ -125,6 +141,7 @@ class Outcome:
     solves: int
     m_pair: int
     m_repeat: int
+    m_shared: int
     max_pairs: int  # min(rows, slots): no assignment has more
 
     @property
@@ -149,9 +166,23 @@ class Outcome:
         return self.upper < fewer
 
     @property
+    def shared_proven(self) -> bool:
+        if not self.repeats_proven:
+            return False
+        if self.best.shared == self.best.pairs or self.proven:
+            return True
+        # as many pairs and repeats with one more pair sharing a tool is worth at least this
+        more = (
+            self.best.pairs * self.m_pair
+            - self.best.repeats * self.m_repeat
+            + (self.best.shared + 1) * self.m_shared
+        )
+        return self.upper < more
+
+    @property
     def score_gap(self) -> int | None:
-        """Score points an optimum could have in addition (given proven pairs and repeats)."""
-        return max(0, self.upper - self.best.value) if self.repeats_proven else None
+        """Score points an optimum could have in addition (given the proven tiers above)."""
+        return max(0, self.upper - self.best.value) if self.shared_proven else None
 
 
 class Assigner:
@@ -165,10 +196,13 @@ class Assigner:
         self.slot_owner: IdxArray = np.repeat(np.arange(len(graph.cols)), per_col).astype(np.intp)
         n, m = len(self.row_ids), len(self.slot_owner)
         p = min(n, m)
-        self.m_repeat = p * SCORE_MAX + 1
-        self.m_pair = p * self.m_repeat + p * SCORE_MAX + 1
+        self.m_shared = p * SCORE_MAX + 1
+        below_repeat = self.m_shared + SCORE_MAX  # the most one pair adds below the repeat tier
+        self.m_repeat = p * below_repeat + 1
+        self.m_pair = p * self.m_repeat + p * below_repeat + 1
+        self.w_max = self.m_pair + below_repeat  # the heaviest edge: fresh, shared, top score
         self.max_pairs = p
-        if p * self.m_pair >= EXACT_LIMIT:
+        if self.w_max + 1 >= EXACT_LIMIT:
             raise ValueError(f"{p} possible pairs is too many for one exact solve")
         self.cost = self._cost_matrix()
         # both-ways people with a row and at least one slot: (kept row, their slots)
@@ -192,11 +226,15 @@ class Assigner:
     def _cost_matrix(self) -> CostArray:
         """-weight per (kept row, slot): one table lookup per cell, in row chunks."""
         g = self.graph
-        # code 0: forbidden; 1 + score: fresh pair; SCORE_MAX + 2 + score: repeat
-        table = np.zeros(2 * SCORE_MAX + 3, dtype=np.float64)
-        scores = np.arange(SCORE_MAX + 1, dtype=np.float64)
-        table[1 : SCORE_MAX + 2] = -(self.m_pair + scores)
-        table[SCORE_MAX + 2 :] = -(self.m_pair - self.m_repeat + scores)
+        # code 0: forbidden; else 1 + score + (SCORE_MAX + 1) * k with k = 2 * is_repeat +
+        # (no shared tool), so each of the four kinds of pair has its own block of the table
+        span = SCORE_MAX + 1
+        table = np.zeros(1 + 4 * span, dtype=np.float64)
+        scores = np.arange(span, dtype=np.float64)
+        for k in range(4):
+            repeat, shared = k >= 2, k % 2 == 0
+            base = self.m_pair - self.m_repeat * repeat + self.m_shared * shared
+            table[1 + k * span : 1 + (k + 1) * span] = -(base + scores)
         cost = np.empty((len(self.row_ids), len(self.slot_owner)), dtype=np.float64)
         # chunk buffers allocated once: fresh large allocations each cost page faults
         rows = min(CHUNK_ROWS, len(self.row_ids))
@@ -207,9 +245,11 @@ class Assigner:
             gi = self.row_ids[lo : lo + CHUNK_ROWS]
             code, flag, weights = code_buf[: len(gi)], flag_buf[: len(gi)], weight_buf[: len(gi)]
             np.take(g.score, gi, axis=0, out=code, mode="clip")
-            code += np.int16(1)
+            code += np.int16(1 + span)
+            np.take(g.overlap, gi, axis=0, out=flag, mode="clip")
+            np.subtract(code, np.int16(span), out=code, where=flag)
             np.take(g.repeat, gi, axis=0, out=flag, mode="clip")
-            np.add(code, np.int16(SCORE_MAX + 1), out=code, where=flag)
+            np.add(code, np.int16(2 * span), out=code, where=flag)
             np.take(g.valid, gi, axis=0, out=flag, mode="clip")
             np.multiply(code, flag, out=code)
             # two gathers, per guide then per slot; mode="clip" lets take write into ``out``
@@ -250,24 +290,20 @@ class Assigner:
         cap = self.pair_cap(fixing)
         try:
             extra = n - cap
-            if (
-                cap < min(n, m)
-                and n * (m + extra) <= CAP_CELLS
-                and n * (self.m_pair + SCORE_MAX + 1) < EXACT_LIMIT
-            ):
+            if cap < min(n, m) and n * (m + extra) <= CAP_CELLS:
                 # at most ``cap`` pairs: n - cap dummy columns, each worth more than any edge,
                 # absorb n - cap rows; the rest is the best assignment with <= cap pairs
                 ext = np.empty((n, m + extra), dtype=np.float64)
                 ext[:, :m] = c
-                ext[:, m:] = -float(self.m_pair + SCORE_MAX + 1)
+                ext[:, m:] = -float(self.w_max + 1)
                 r, s = _linear_sum_assignment(ext)
                 keep = (s < m) & (ext[r, s] < 0)
-                penalised = -int(ext[r[keep], s[keep]].sum())  # exact: integers below 2**53
+                penalised = _weight_sum(ext[r[keep], s[keep]])
                 self.cells += ext.size
             else:
                 r, s = _linear_sum_assignment(c)
                 keep = c[r, s] < 0
-                penalised = -int(c[r[keep], s[keep]].sum())
+                penalised = _weight_sum(c[r[keep], s[keep]])
                 self.cells += c.size
         finally:
             for where, values in reversed(undo):
@@ -315,14 +351,15 @@ class Assigner:
         g = self.graph
         gr, gc = self.row_ids[rows], self.slot_owner[slots]
         repeats = int(g.repeat[gr, gc].sum())
+        shared = int(g.overlap[gr, gc].sum())
         score = int(g.score[gr, gc].astype(np.int64).sum())
         pairs = len(rows)
-        value = pairs * self.m_pair - repeats * self.m_repeat + score
+        value = pairs * self.m_pair - repeats * self.m_repeat + shared * self.m_shared + score
         as_learner = self.both_of_row[rows]
         as_guide = self.both_of_slot[slots]
         both = np.intersect1d(as_learner[as_learner >= 0], as_guide[as_guide >= 0])
         conflicts = tuple(int(b) for b in both)
-        return Solution(rows, slots, value, pairs, repeats, score, conflicts)
+        return Solution(rows, slots, value, pairs, repeats, shared, score, conflicts)
 
     def _subgradients(self, sol: Solution) -> list[int]:
         """Per both-ways person, c*(1 - learns) - guided: the slack of their side rule in
@@ -360,11 +397,13 @@ class Assigner:
             own = -float(self.cost[k, sol.slots[sol.rows == k][0]])
             col = int(self.slot_owner[sl[0]])
             guided = self.row_ids[sol.rows[guide_of == b]]
-            w = np.where(
-                g.valid[guided],
-                self.m_pair + g.score[guided].astype(np.int64) - self.m_repeat * g.repeat[guided],
-                0,
+            weight = (
+                self.m_pair
+                + g.score[guided].astype(np.int64)
+                - self.m_repeat * g.repeat[guided]
+                + self.m_shared * g.overlap[guided]
             )
+            w = np.where(g.valid[guided], weight, 0)
             here = w[:, col].copy()
             w[:, col] = 0
             drop = float((here - w.max(axis=1)).sum())
@@ -410,7 +449,9 @@ class Assigner:
     def search(self, effort: int, max_solves: int) -> Outcome:
         def outcome(best: Solution, upper: int) -> Outcome:
             upper = min(upper, root.bound)
-            return Outcome(best, upper, self.solves, self.m_pair, self.m_repeat, max_pairs)
+            return Outcome(
+                best, upper, self.solves, self.m_pair, self.m_repeat, self.m_shared, max_pairs
+            )
 
         max_pairs = min(self.max_pairs, self.pair_cap({}))
         root = self.relax({}, {})
@@ -421,7 +462,7 @@ class Assigner:
         # 2. Lagrangian bound: Polyak steps towards the incumbent, integer multipliers
         lam: dict[int, int] = {}
         cur, top, top_lam = root, root, lam
-        lam_cap = self.m_pair + SCORE_MAX  # beyond this every penalised edge is gone anyway
+        lam_cap = self.w_max  # beyond this every penalised edge is gone anyway
         while top.bound > best.value and self._can_solve(effort, max_solves):
             grad = {
                 b: v

@@ -23,7 +23,8 @@ def canonical_order(request: MatchRequest, rng: random.Random | int) -> list[Par
 def match(
     request: MatchRequest, rng: random.Random | int = 0, config: MatchConfig = DEFAULT_CONFIG
 ) -> MatchResult:
-    """Pair this round's participants optimally (most pairs, fewest repeats, best score).
+    """Pair this round's participants optimally (most pairs, fewest repeats, most pairs sharing
+    a tool, best score).
 
     Same request and seed -> same result. Pure: no I/O, the request is not modified.
     """
@@ -47,6 +48,7 @@ def _result(
         proven_optimal=outcome.proven,
         pairs_proven=outcome.pairs_proven,
         repeats_proven=outcome.repeats_proven,
+        shared_proven=outcome.shared_proven,
         score_gap=outcome.score_gap,
         solves=outcome.solves,
     )
@@ -61,6 +63,7 @@ def assemble(
     proven_optimal: bool,
     pairs_proven: bool,
     repeats_proven: bool,
+    shared_proven: bool,
     score_gap: int | None,
     solves: int,
 ) -> MatchResult:
@@ -86,6 +89,7 @@ def assemble(
         proven_optimal=proven_optimal,
         pairs_proven=pairs_proven,
         repeats_proven=repeats_proven,
+        shared_proven=shared_proven,
         score_gap=score_gap,
         solves=solves,
     )

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
-
 from bot.pairing.matrix import Graph
 from bot.pairing.model import Participant, TzMode, Unmatched
 from bot.pairing.score import minutes_apart
@@ -37,9 +35,15 @@ def explain_pair(
     tz_mode: TzMode,
     repeat_unavoidable: bool = True,
 ) -> str:
-    """E.g. "Ana can teach ChatGPT and LinkedIn, which Ben wants to learn; 2h apart"."""
+    """E.g. "Ana can teach ChatGPT and LinkedIn, which Ben wants to learn; 2h apart"; a pair
+    without a shared tool starts from the guide's everyday tools."""
     shared = tools_phrase(guide.teaches & learner.learns)
-    parts = [f"{guide.name} can teach {shared}, which {learner.name} wants to learn"]
+    parts = [
+        f"{guide.name} can teach {shared}, which {learner.name} wants to learn"
+        if shared
+        else f"no shared tool yet — start from what {guide.name} uses every day; "
+        "the mirror prompts need none"
+    ]
     if guide.department and learner.department and guide.department != learner.department:
         parts.append("different departments")
     if tz_mode == "prefer_close":
@@ -59,11 +63,15 @@ def explain_pair(
 
 @dataclass(frozen=True)
 class Voice:
-    """Whom a reason is written to: the person themselves, or HR about them."""
+    """Whom a reason is written to: the person themselves ("you"), or HR about them ("Mei")."""
 
     subject: str  # "you" | "Mei"
     possessive: str  # "your" | "Mei's"
     third_person: bool
+
+    @classmethod
+    def to_person(cls) -> Voice:
+        return cls("you", "your", third_person=False)
 
     @classmethod
     def about(cls, name: str) -> Voice:
@@ -73,16 +81,14 @@ class Voice:
         """The verb agreeing with the subject: "want" → "wants", "teach" → "teaches"."""
         if not self.third_person:
             return base
-        return {"haven't": "hasn't", "teach": "teaches"}.get(base, f"{base}s")
-
-
-YOU = Voice("you", "your", third_person=False)
+        return {"haven't": "hasn't", "teach": "teaches", "are": "is"}.get(base, f"{base}s")
 
 
 def _blocked_reason(
     graph: Graph, cells: list[tuple[int, int]], voice: Voice
 ) -> tuple[str, str] | None:
-    """If every tool-compatible partner is blocked by a hard rule: (code, reason)."""
+    """If every possible partner (``Graph.partner_cells``) is blocked by a hard rule:
+    (code, reason)."""
     if not cells:
         return None
     line = all(c in graph.reporting for c in cells)
@@ -112,13 +118,14 @@ def unmatched_reasons(
     how many guide places those could fill; they tell "more learners than places" apart.
     """
     row_of, col_of = graph.row_of(), graph.col_of()
+    demand = (learner_demand, guide_places)
     out: list[Unmatched] = []
     for p in sorted(people, key=lambda q: q.id):
         if p.id in matched:
             continue
         cell = (row_of.get(p.id), col_of.get(p.id))
-        code, reason = _reason(graph, p, cell, (learner_demand, guide_places), YOU)
-        _, hr_reason = _reason(graph, p, cell, (learner_demand, guide_places), Voice.about(p.name))
+        code, reason = _reason(graph, p, cell, demand, Voice.to_person())
+        _, hr_reason = _reason(graph, p, cell, demand, Voice.about(p.name))
         out.append(Unmatched(p.id, code, reason, hr_reason))
     return out
 
@@ -130,15 +137,11 @@ def _reason(
     demand: tuple[int, int],
     voice: Voice,
 ) -> tuple[str, str]:
-    """(code, reason) for one unmatched person (row `r` as a guide, column `c` as a learner),
-    in `voice`; `demand` is (learner demand, guide places)."""
+    """(code, reason) for one unmatched person (row ``r`` as a guide, column ``c`` as a
+    learner), in ``voice``; ``demand`` is (learner demand, guide places)."""
     (r, c), (learner_demand, guide_places) = cell, demand
-    you, your, want, teach = (
-        voice.subject,
-        voice.possessive,
-        voice.verb("want"),
-        voice.verb("teach"),
-    )
+    you, your = voice.subject, voice.possessive
+    want, teach = voice.verb("want"), voice.verb("teach")
     if r is None and c is None:
         what = "teach" if p.role == "guide" else "learn" if p.role == "learner" else "share"
         have = voice.verb("haven't")
@@ -146,31 +149,35 @@ def _reason(
     n_guides = int(graph.valid[r].sum()) if r is not None else 0
     n_learners = int(graph.valid[:, c].sum()) if c is not None else 0
     if n_guides + n_learners == 0:
-        # tool-compatible partners other than the person, as matrix cells: all blocked
-        cells: list[tuple[int, int]] = []
-        if r is not None:
-            cells += [(r, int(j)) for j in np.flatnonzero(graph.overlap[r]) if j != c]
-        if c is not None:
-            cells += [(int(i), c) for i in np.flatnonzero(graph.overlap[:, c]) if i != r]
-        blocked = _blocked_reason(graph, cells, voice)
+        blocked = _blocked_reason(graph, graph.partner_cells(r, c), voice)
         return blocked or ("no_overlap", _no_overlap_text(p, r, c, voice))
     if n_guides:
+        assert r is not None
+        # without a required shared tool, the valid guides need not teach what p wants
+        sharing = int((graph.valid[r] & graph.overlap[r]).sum())
         if learner_demand > guide_places:
             taken = (
-                f"the one guide who teaches what {you} {want} is taken"
-                if n_guides == 1
-                else f"all {n_guides} guides who teach what {you} {want} are taken"
+                f", and no guide teaches what {you} {want} to learn ({tools_phrase(p.learns)})"
+                if not sharing
+                else f": the one guide who teaches what {you} {want} is taken"
+                if sharing == 1
+                else f": all {sharing} guides who teach what {you} {want} are taken"
             )
-            return "oversubscribed", f"more learners than guide places this round: {taken}"
+            return "oversubscribed", f"more learners than guide places this round{taken}"
         return "at_capacity", (
             f"{your} one compatible guide is at capacity this round"
             if n_guides == 1
             else f"all {n_guides} compatible guides are at capacity this round"
         )
+    assert c is not None
+    sharing = int((graph.valid[:, c] & graph.overlap[:, c]).sum())
     taken = (
-        f"the one learner who wants what {you} {teach} was paired with another guide"
-        if n_learners == 1
-        else f"the {n_learners} learners who want what {you} {teach} were paired with other guides"
+        f"the learners {you} could guide were paired with other guides, and none wants "
+        f"to learn what {you} {teach} ({tools_phrase(p.teaches)})"
+        if not sharing
+        else f"the one learner who wants what {you} {teach} was paired with another guide"
+        if sharing == 1
+        else f"the {sharing} learners who want what {you} {teach} were paired with other guides"
     )
     if guide_places > learner_demand:
         return "undersubscribed", f"more guide places than learners this round: {taken}"

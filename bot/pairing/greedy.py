@@ -1,8 +1,9 @@
 """A greedy baseline, only for the benchmark: never used to make real pairs.
 
 Learners in turn (waitlisted first, then the seeded order) each take the best guide still
-free: non-repeat first, then highest score. It obeys every hard rule and the both-ways rule,
-but it is not optimal: an early learner can take the only guide a later learner could use.
+free: non-repeat first, then one sharing a tool, then highest score. It obeys every hard rule
+and the both-ways rule, but it is not optimal: an early learner can take the only guide a later
+learner could use.
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ def greedy_match(
         free = np.flatnonzero(graph.valid[r] & (left > 0))
         if not len(free):  # no guide candidate at all, or every one is taken
             continue
-        key = graph.score[r, free].astype(np.int64) - (SCORE_MAX + 1) * graph.repeat[r, free]
+        key = (
+            graph.score[r, free].astype(np.int64)
+            + (SCORE_MAX + 1) * graph.overlap[r, free]
+            - 2 * (SCORE_MAX + 1) * graph.repeat[r, free]
+        )
         c = int(free[np.argmax(key)])
         cells.append((r, c))
         left[c] -= 1
@@ -48,6 +53,7 @@ def greedy_match(
         proven_optimal=False,
         pairs_proven=False,
         repeats_proven=False,
+        shared_proven=False,
         score_gap=None,
         solves=0,
     )

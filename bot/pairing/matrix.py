@@ -43,6 +43,7 @@ class Graph:
     overlap: BoolArray  # at least one shared tool, before the other hard rules
     reporting: frozenset[tuple[int, int]]  # (row, col) cells inside one reporting line
     excluded: frozenset[tuple[int, int]]  # (row, col) cells blocked by a personal exclusion
+    require_shared_tool: bool = False
 
     def row_of(self) -> dict[str, int]:
         return {p.id: i for i, p in enumerate(self.rows)}
@@ -55,6 +56,19 @@ class Graph:
         caps = np.array([p.capacity for p in self.cols], dtype=np.int64)
         degree: npt.NDArray[np.int64] = self.valid.sum(axis=0, dtype=np.int64)
         return np.minimum(caps, degree)
+
+    def partner_cells(self, r: int | None, c: int | None) -> list[tuple[int, int]]:
+        """Cells of the person with row ``r`` / column ``c`` and everyone they could pair with
+        but for a reporting line or an exclusion: tool-compatible people when a shared tool is
+        required, else everyone on the other side (never themselves)."""
+        cells: list[tuple[int, int]] = []
+        if r is not None:
+            row = self.overlap[r] if self.require_shared_tool else np.ones(len(self.cols), bool)
+            cells += [(r, int(j)) for j in np.flatnonzero(row) if j != c]
+        if c is not None:
+            col = self.overlap[:, c] if self.require_shared_tool else np.ones(len(self.rows), bool)
+            cells += [(int(i), c) for i in np.flatnonzero(col) if i != r]
+        return cells
 
     def demand_and_places(self) -> tuple[int, int]:
         """(learner candidates with a valid guide, guide places with a valid learner)."""
@@ -102,7 +116,8 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
                     cc.append(col_of[y])
         return np.array(rr, dtype=np.intp), np.array(cc, dtype=np.intp)
 
-    valid = has_overlap.copy()
+    # a shared tool is a hard rule only when the program requires it (else a preference)
+    valid = has_overlap.copy() if request.require_shared_tool else np.ones((n, m), np.bool_)
     selves = [(p.id, p.id) for p in order if p.id in row_of and p.id in col_of]
     sr = np.array([row_of[a] for a, _ in selves], dtype=np.intp)
     sc = np.array([col_of[a] for a, _ in selves], dtype=np.intp)
@@ -125,4 +140,5 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
         overlap=has_overlap,
         reporting=frozenset(zip(rep_r.tolist(), rep_c.tolist(), strict=True)),
         excluded=frozenset(zip(exc_r.tolist(), exc_c.tolist(), strict=True)),
+        require_shared_tool=request.require_shared_tool,
     )

@@ -78,12 +78,15 @@ class MatchRequest:
 
     ``managers`` maps user id -> manager id for the whole organisation as far as it is known,
     including people who are not participating: reporting chains pass through them.
+    ``require_shared_tool`` makes "at least one tool in common" a hard rule (a program setting);
+    otherwise it is the first preference after the number of pairs and repeats.
     """
 
     participants: tuple[Participant, ...]
     managers: Mapping[str, str] = field(default_factory=dict)
     history: tuple[PastPair, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
+    require_shared_tool: bool = False
 
     def __post_init__(self) -> None:
         ids = [p.id for p in self.participants]
@@ -117,7 +120,8 @@ class MatchConfig:
 
 @dataclass(frozen=True, slots=True)
 class Pair:
-    """A guide and a learner the engine paired, with why (for HR) and what they share."""
+    """A guide and a learner the engine paired, with why (for HR) and what they share
+    (``shared_tools`` is empty for a pair without a shared tool)."""
 
     guide_id: str
     learner_id: str
@@ -142,9 +146,10 @@ class Unmatched:
 class MatchResult:
     """The round's outcome.
 
-    ``proven_optimal`` means the (pairs, repeats, score) objective is certified optimal.
-    Otherwise ``pairs_proven`` / ``repeats_proven`` say which leading tiers still are, and
-    ``score_gap`` bounds how many score points an optimal assignment could have in addition.
+    ``proven_optimal`` means the (pairs, repeats, pairs with a shared tool, score) objective is
+    certified optimal. Otherwise ``pairs_proven`` / ``repeats_proven`` / ``shared_proven`` say
+    which leading tiers still are, and ``score_gap`` bounds how many score points an optimal
+    assignment could have in addition.
     """
 
     pairs: tuple[Pair, ...]
@@ -154,5 +159,6 @@ class MatchResult:
     proven_optimal: bool = True
     pairs_proven: bool = True
     repeats_proven: bool = True
+    shared_proven: bool = True
     score_gap: int | None = 0
     solves: int = 0

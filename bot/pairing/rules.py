@@ -5,10 +5,11 @@ A pair (guide, learner) is *valid* when
 - neither is in the other's reporting line (the manager chain followed as far as it is known,
   through people who are not participating; cycles in bad data are cut where they close),
 - neither excluded the other,
-- the guide teaches at least one tool the learner wants to learn (the product pairs people to
-  learn tools, so a zero-overlap pair is never formed).
+- only when the request says ``require_shared_tool``: the guide teaches at least one tool the
+  learner wants to learn. Otherwise a pair without a shared tool is valid, and the engine forms
+  one only when no assignment as large (with as few repeats) has more pairs sharing a tool.
 A valid pair that was together in any earlier cycle is a *repeat*: allowed only as a last
-resort, which the engine enforces through its objective (see ``assign``).
+resort. Both preferences are enforced through the engine's objective (see ``assign``).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Rules:
     reporting: frozenset[frozenset[str]]
     excluded: frozenset[frozenset[str]]
     past: frozenset[frozenset[str]]
+    require_shared_tool: bool = False
 
     @classmethod
     def of(cls, request: MatchRequest) -> Rules:
@@ -72,6 +74,7 @@ class Rules:
             reporting=unordered(reporting_pairs(ids, request.managers)),
             excluded=excluded_pairs(request.exclusions),
             past=past_pairs(request.history),
+            require_shared_tool=request.require_shared_tool,
         )
 
     def block(self, guide: Participant, learner: Participant) -> Block | None:
@@ -83,7 +86,7 @@ class Rules:
             return "reporting_line"
         if key in self.excluded:
             return "excluded"
-        if not (guide.teaches & learner.learns):
+        if self.require_shared_tool and not (guide.teaches & learner.learns):
             return "no_overlap"
         return None
 

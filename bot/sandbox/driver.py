@@ -359,6 +359,7 @@ class SlackDriver:
                     "file",
                     channel=str(args.get("channel_id") or args.get("channels") or ""),
                     text=str(item.get("title") or item.get("name") or ""),
+                    detail={"file_id": str(item.get("id") or "")},
                 )
 
     def _store(self, channel: str, ts: str, text: str, blocks: list[JSON]) -> None:
@@ -535,8 +536,10 @@ class SlackDriver:
             where = channel
         else:
             raise ValueError("click() needs a message or a view")
+        # Which message's buttons were used (by its event's seq): the page shows them answered.
+        clicked = {"message_seq": message.seq} if message is not None else {}
         self._emit("click", channel=where, user=user_id, text=button.text,
-                   detail={"action_id": button.action_id})  # fmt: skip
+                   detail={"action_id": button.action_id, **clicked})  # fmt: skip
         status, ack, start = await self._send(user_id, lambda: self.requester.action(payload))
         self.sync()
         return Outcome(status, ack, self.events[start:])

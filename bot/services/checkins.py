@@ -22,8 +22,10 @@ from bot.db import chunks, insert_ignoring_duplicates, insert_many_ignoring_dupl
 from bot.delivery.outbox import Outgoing, enqueue, enqueue_many, enqueue_to_each
 from bot.services.enrollment.queries import is_paused
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
+from bot.services.fit import ask_fit
 from bot.services.notices import Notice, Sent
-from bot.services.rounds.manual import PairEndedNotice, end_pairs
+from bot.services.rounds import loading
+from bot.services.rounds.ending import PairEndedNotice, end_pairs
 from bot.services.rounds.queries import PairPeople
 from models import (
     CheckIn,
@@ -289,7 +291,9 @@ async def get_checkin(
         iso_week=checkin.iso_week,
         status=checkin.status,
         attempt=checkin.attempt,
-        tools=tuple(pair.shared_tools or ()),
+        # a pair without a shared tool covers the guide's tools (as its prompts do)
+        tools=tuple(pair.shared_tools or ())
+        or (await loading.guide_tools(session, team_id, [pair.guide_id])).get(pair.guide_id, ()),
         channel=checkin.channel,
         ts=checkin.ts,
         pair_active=pair.ended_at is None,
@@ -443,6 +447,8 @@ async def record_met(
             "created_at": now,
         },
     )
+    if created:
+        await ask_fit(session, team_id, info.pair_id, now=now)
     return Met(info, int(session_id), partner_reported_first=not created)
 
 

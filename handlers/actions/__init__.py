@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.ids import ActionId
-from handlers.actions import checkins, enrollment, rounds, stalls
+from handlers.actions import checkins, enrollment, fit, rounds, stalls, surveys
 from handlers.kit import on_click
 
 
@@ -29,5 +29,11 @@ def register(app: AsyncApp) -> None:
         (ActionId.CHECKIN_CANT, checkins.cant),
         (ActionId.STALL_NUDGE, stalls.nudge),
         (ActionId.STALL_TALK, stalls.talk),
+        (ActionId.FIT_GOOD, fit.good),
+        (ActionId.FIT_DECIDING, fit.deciding),
+        (ActionId.FIT_BAD, fit.bad),
+        (ActionId.FIT_REPAIR, fit.repair),
+        (ActionId.FIT_KEEP, fit.keep),
+        (ActionId.SURVEY_OPEN, surveys.open_survey),
     ):
         app.action(action_id)(on_click(handler))

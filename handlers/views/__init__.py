@@ -6,7 +6,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.ids import ActionId, BlockId, CallbackId
 from handlers.kit import on_submission
-from handlers.views import checkins, enrollment, program
+from handlers.views import checkins, enrollment, program, surveys
 
 
 def register(app: AsyncApp) -> None:
@@ -20,5 +20,6 @@ def register(app: AsyncApp) -> None:
             ActionId.SETTINGS_ANSWER,
             BlockId.SETTINGS_CYCLE_WEEKS,
         ),
+        (CallbackId.SURVEY, surveys.survey, ActionId.SURVEY_ANSWER, BlockId.SURVEY_USEFULNESS),
     ):
         app.view(callback_id)(on_submission(handler, action_id, refusals_on=refusals_on))

@@ -59,6 +59,11 @@ def parse_settings(state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
         errors[BlockId.SETTINGS_AUTO] = "Propose the next round automatically: yes or no."
     else:
         parsed["auto_propose_next_round"] = auto == "yes"
+    shared = state.selected(BlockId.SETTINGS_SHARED_TOOL)
+    if shared not in ("yes", "no"):
+        errors[BlockId.SETTINGS_SHARED_TOOL] = "Pairs must share a tool: yes or no."
+    else:
+        parsed["require_shared_tool"] = shared == "yes"
     channel = state.conversation(BlockId.SETTINGS_CHANNEL)
     if channel is not None and not (channel[:1] in ("C", "G") and is_slack_id(channel)):
         errors[BlockId.SETTINGS_CHANNEL] = "Announcement channel: pick a channel, not a person."

@@ -28,13 +28,14 @@ from hypothesis import strategies as st
 from slack_sdk.models.views import View
 
 import bot.blocks
-from bot.blocks import checkins, enrollment, errors, home, program, prompts, rounds, tools
+from bot.blocks import checkins, enrollment, errors, fit, home, program, prompts, rounds, tools
 from bot.blocks.help import unknown_subcommand_message
 from bot.blocks.kit import escape, unescape
 from bot.blocks.message import Message
 from bot.services.checkins import CantMakeItNotice
 from bot.services.enrollment.queries import ToolRef
 from bot.services.errors import RotnemError
+from bot.services.fit import FitAlert, Repair
 from bot.services.home import Home, PairProgress, PartnerSummary, SessionLine
 from bot.services.program.stats import StatsView
 from bot.services.prompts.catalogue import PromptLine
@@ -46,7 +47,7 @@ from bot.services.rounds.approve import (
     IntroPerson,
     WaitlistNotice,
 )
-from bot.services.rounds.propose import Proposal, ProposalNotice, ProposedPair, Unplaced
+from bot.services.rounds.propose import Proposal, ProposalNotice, ProposedPair, Replaced, Unplaced
 from bot.services.tools import ToolInfo
 from tests.factories import make_figures, make_profile
 
@@ -160,6 +161,17 @@ def a_proposal(t: Typed) -> Built:
     return rounds.proposal_message(ProposalNotice(proposal=proposal))
 
 
+def a_repair_proposal(t: Typed, *, explained: bool = True) -> Proposal:
+    """A re-pair: one new pair (`explained` where it shows), the old partner without one (why:
+    typed names and tools)."""
+    return Proposal(
+        round_id=8,
+        pairs=(ProposedPair(GUIDE, OTHER, explanation=t(shown=explained)),),
+        unmatched=(Unplaced(LEARNER, "no_overlap", t(shown=False), t()),),
+        replaced=Replaced(pair_id=3, guide=GUIDE, learner=LEARNER, ends_on=DAY),
+    )
+
+
 def an_approval(t: Typed) -> Built:
     approval = Approval(
         round_id=7,
@@ -214,6 +226,22 @@ CASES = (
     Case("rounds.intro_message", an_intro, mentions(GUIDE, LEARNER)),
     Case("rounds.proposal_message", a_proposal, mentions(GUIDE, LEARNER, OTHER)),
     Case("rounds.approved_message", an_approval, mentions(ADMIN, GUIDE, LEARNER)),
+    Case(
+        "rounds.proposal_message (repair)",
+        lambda t: rounds.proposal_message(ProposalNotice(proposal=a_repair_proposal(t))),
+        mentions(GUIDE, LEARNER, OTHER),
+    ),
+    # pair fit: what HR is told after Re-pair (why someone has no new partner)
+    Case(
+        "fit.repair_answer",
+        lambda t: fit.repair_answer(
+            Repair(
+                FitAlert(3, GUIDE, LEARNER, LEARNER, ADMIN, "repair"),
+                a_repair_proposal(t, explained=False),
+            )
+        ),
+        mentions(LEARNER),
+    ),
     Case("rounds.waitlist_message", lambda t: rounds.waitlist_message(WaitlistNotice(reason=t()))),
     Case("rounds.refusal_message", lambda t: rounds.refusal_message(t())),
     Case("rounds.usage_message", lambda t: rounds.usage_message(COMMAND, t(), "admin pair")),
@@ -324,11 +352,18 @@ WITHOUT_USER_TEXT = frozenset(
         "stalls.stall_alert_message",
         "stalls.stall_nudge_message",
         "stalls.stall_talk_message",
+        "fit.fit_message",
+        "fit.fit_answered_message",
+        "fit.fit_alert_message",
+        "fit.keep_answer",
+        "surveys.survey_message",
+        "surveys.survey_saved_message",
         # modals: people's text only in plain_text inputs and options
         "checkins.met_modal",
         "checkins.cant_modal",
         "enrollment.profile_modal",
         "program.settings_modal",
+        "surveys.survey_modal",
         # take mrkdwn a builder wrote, or a message rendered before it was queued
         "kit.say",
         "kit.modal",

@@ -1,12 +1,12 @@
 """`rotnem demo` at a small size, through the CLI's own entry: it runs through, its figures are
-the database's, and its HTML page shows every message the fake Slack recorded, escaped."""
+the database's, and its HTML page shows every message the fake Slack recorded, HR's screens,
+times on each reader's clock, and links that land, at any width."""
 
 from __future__ import annotations
 
 import re
 import secrets
 import sqlite3
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -28,41 +28,7 @@ from tests.databases import (
     run_sync,
     upgrade,
 )
-
-
-class Articles(HTMLParser):
-    """The visible text of every message (`<article data-channel data-ts>`) and Home tab."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.texts: dict[tuple[str, str], list[str]] = {}
-        self.homes: dict[str, list[str]] = {}
-        self._stack: list[tuple[str, list[str] | None]] = []
-        self.tags: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.add(tag)
-        found = dict(attrs)
-        sink: list[str] | None = None
-        if tag == "article" and "data-ts" in found:
-            sink = self.texts.setdefault((str(found["data-channel"]), str(found["data-ts"])), [])
-        elif "data-home" in found:
-            sink = self.homes.setdefault(str(found["data-home"]), [])
-        if tag in ("br", "div", "h3", "button", "time", "hr"):
-            self.handle_data("\n")  # line and block breaks, as a browser shows them
-        if tag not in ("br", "hr", "meta"):
-            self._stack.append((tag, sink))
-
-    def handle_endtag(self, tag: str) -> None:
-        while self._stack:
-            opened, _ = self._stack.pop()
-            if opened == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        for _, sink in self._stack:
-            if sink is not None:
-                sink.append(data)
+from tests.demo.html_tree import Node, parse
 
 
 def squeeze(text: str) -> str:
@@ -176,52 +142,144 @@ def test_summary_figures_are_the_databases(demo: dict[str, Any]) -> None:
     assert figure(out, "429s handled") == str(sum(1 for c in calls if c.status == 429))
 
 
-def test_html_parses_and_shows_every_recorded_message(demo: dict[str, Any]) -> None:
+@pytest.fixture(scope="module")
+def page(demo: dict[str, Any]) -> Node:
+    return parse(demo["page"].read_text(encoding="utf-8"))
+
+
+def articles(tree: Node) -> dict[tuple[str, str], Node]:
+    """The bot's messages by (channel, ts)."""
+    return {
+        (n.attrs["data-channel"], n.attrs["data-ts"]): n
+        for n in tree.find_all(lambda n: n.tag == "article" and "data-ts" in n.attrs)
+    }
+
+
+def test_html_shows_every_recorded_message_and_nothing_from_outside(
+    demo: dict[str, Any], page: Node
+) -> None:
     result = demo["result"]
     raw = demo["page"].read_text(encoding="utf-8")
-    parser = Articles()
-    parser.feed(raw)
-    parser.close()
-    assert "script" not in parser.tags and "<script" not in raw
-    assert "http://" not in raw.replace("http://127.0.0.1", "") or "src=" not in raw
+    assert "<script" not in raw and "<link" not in raw and "url(" not in raw
+    for attribute in re.findall(r'(?:src|href)="([^"]*)"', raw):
+        assert attribute.startswith(("#", "data:")), attribute
+    shown = articles(page)
     messages = result.messages
-    assert len(messages) >= 10
+    assert len(messages) >= 10 and len(shown) == len(messages)
     names: Names = result.names
     for message in messages:
         key = (message["channel"], message["ts"])
-        assert key in parser.texts, f"message {key} is missing from the page"
-        shown = squeeze("".join(parser.texts[key]))
+        assert key in shown, f"message {key} is missing from the page"
+        text = shown[key].text()
         expected = [
             text for block in message.get("blocks") or [] for text in block_texts(block, names)
         ] or [plain(message.get("text") or "", names)]
-        for text in expected:
-            assert squeeze(text) in shown, f"{text!r} not shown for {key}"
-    assert len(parser.texts) == len(messages)
-    assert len(parser.homes) == 3  # two participants and the admin
+        for piece in expected:
+            assert squeeze(piece) in text, f"{piece!r} not shown for {key}"
+    assert len(page.find_all(lambda n: "data-home" in n.attrs)) == 3  # two people and HR
 
 
-def test_the_page_escapes_what_slack_text_contains() -> None:
-    names = Names(users={"U1": "Ana <b>&"}, channels={})
-    message = {
-        "channel": "D1",
-        "ts": "1.000001",
-        "text": "x",
-        "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": "*hi* <@U1> &lt;script&gt;"}},
-            {"type": "context", "elements": [{"type": "plain_text", "text": "<img src=x>"}]},
-            {
-                "type": "actions",
-                "elements": [
-                    {"type": "button", "text": {"type": "plain_text", "text": '"Go" & <b>'}}
-                ],
-            },
-        ],
+def test_hr_screens_show_proposal_approval_and_stats_in_order(
+    demo: dict[str, Any], page: Node
+) -> None:
+    result = demo["result"]
+    [admin] = result.hr
+    [hr] = page.by_class("hr", "section")
+    assert hr.attrs["id"] == f"c-{result.driver.dm_channel(admin)}"
+    text = hr.text()
+    steps = [
+        "Tomoko Adeyemi typed /rotnem admin pair",
+        "Pairing proposal",
+        "can teach",  # the reasons of each pair
+        "Without a partner",
+        "✓ Answered: Tomoko Adeyemi clicked “Approve and introduce”",
+        "Tomoko Adeyemi clicked “Approve and introduce”",
+        "Round approved by @Tomoko Adeyemi",
+        "Tomoko Adeyemi typed /rotnem admin stats",
+        "program stats",
+    ]
+    where = [text.find(step) for step in steps]
+    assert -1 not in where and where == sorted(where), list(zip(steps, where, strict=True))
+    assert text.count("Only Tomoko Adeyemi sees this") >= 3
+    [proposal] = [a for a in hr.find_all(lambda n: n.tag == "article") if "Pairing" in a.text()]
+    buttons = proposal.find_all(lambda n: n.tag == "button")
+    assert buttons and all("answered" in b.classes for b in buttons)
+
+
+def test_program_figures_are_apart_from_the_technical_ones(page: Node) -> None:
+    [figures] = page.find_all(lambda n: n.attrs.get("id") == "summary")
+    [hood] = page.find_all(lambda n: n.attrs.get("id") == "under-the-hood")
+    technical = ("Slack calls made", "429s handled", "Outbox", "Run time")
+    assert all(name in hood.text() for name in technical)
+    assert not any(name in figures.text() for name in technical)
+    assert "Meet rate" in figures.text() and "Pairs made" in figures.text()
+
+
+def test_times_are_on_the_readers_clock_and_no_iso_weeks(demo: dict[str, Any], page: Node) -> None:
+    result = demo["result"]
+    posted = {(m.channel, m.ts): m for ms in result.driver.messages.values() for m in ms.values()}
+    places = result.places
+    checked = 0
+    for (channel, ts), article in articles(page).items():
+        [time] = article.find_all(lambda n: n.tag == "time")
+        readers = places.people(channel)
+        zones = {result.zones[u] for u in readers} or {result.program_zone}
+        if len(zones) == 1:
+            [zone] = zones
+            expected = html_page.local_time(posted[(channel, ts)].posted_at, zone)
+            assert time.text() == expected
+            assert re.fullmatch(r"\w{3} \d{1,2} \w{3}, \d\d:\d\d \([\w/]+\)", expected)
+            checked += 1
+        else:
+            assert all(f"({zone})" in time.text() for zone in zones)
+    assert checked >= 5
+    for text in (demo["page"].read_text(encoding="utf-8"), demo["out"]):
+        assert not re.search(r"\b\d{4}-W\d\d\b", text)
+
+
+def test_sidebar_links_land_on_open_sections_and_fold_at_phone_width(
+    demo: dict[str, Any], page: Node
+) -> None:
+    raw = demo["page"].read_text(encoding="utf-8")
+    ids = [n.attrs["id"] for n in page.walk() if "id" in n.attrs]
+    assert len(ids) == len(set(ids))
+    targets = {n.attrs["id"]: n for n in page.walk() if "id" in n.attrs}
+    [nav] = page.find_all(lambda n: n.tag == "nav")
+    links = [a.attrs["href"] for a in nav.find_all(lambda n: n.tag == "a")]
+    assert len(links) >= 15
+    for link in links:
+        assert link.startswith("#") and link[1:] in targets, link
+        target = targets[link[1:]]
+        folded = [d for d in target.ancestors() if d.tag == "details" and "open" not in d.attrs]
+        assert not folded, f"{link} lands inside a folded section"
+    assert 'name="viewport" content="width=device-width' in raw
+    phone = re.search(r"@media \(max-width:(\d+)px\)\{(.*?)\n\}", raw, re.DOTALL)
+    assert phone and int(phone.group(1)) >= 600
+    rules = phone.group(2)
+    assert "nav{display:none" in rules and ".toc-toggle:checked~main>nav{display:block}" in rules
+    assert "main{display:block" in rules
+    [toggle] = page.find_all(lambda n: n.tag == "label" and n.attrs.get("for") == "toc")
+    assert toggle.text() == "☰ Contents"
+
+
+def test_group_dms_are_named_guide_first(demo: dict[str, Any], page: Node) -> None:
+    result = demo["result"]
+    with sqlite3.connect(demo["database"]) as db:
+        guides = dict(
+            db.execute(
+                "SELECT pairs.group_channel_id, participants.user_id FROM pairs "
+                "JOIN participants ON participants.id = pairs.guide_id"
+            ).fetchall()
+        )
+    titles = {
+        s.attrs["id"][2:]: s.find_all(lambda n: n.tag == "summary")[0].text()
+        for s in page.find_all(lambda n: n.tag == "section" and n.attrs.get("id", "")[:2] == "c-")
     }
-    out = html_page.message_html(message, names, when=None, bot_name="rotnem")
-    assert "<script>" not in out and "<img" not in out and "<b>&" not in out
-    assert "&lt;script&gt;" in out and "&lt;img src=x&gt;" in out
-    assert "<b>hi</b>" in out and "@Ana &lt;b&gt;&amp;" in out
-    assert "disabled>&quot;Go&quot; &amp; &lt;b&gt;</button>" in out
+    assert len(guides) >= 2
+    for channel, guide in guides.items():
+        first = result.names.user(guide).split(" ")[0]
+        assert titles[channel].startswith(f"group DM {first} + "), titles[channel]
+    assert f"group DM {result.names.user(guide).split(' ')[0]} + " in demo["out"]
 
 
 def test_usage_errors_exit_2_and_bot_errors_exit_1_with_one_line(

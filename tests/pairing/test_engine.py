@@ -63,13 +63,79 @@ def test_pairs_on_tool_overlap() -> None:
     assert result.proven_optimal
 
 
-def test_zero_overlap_is_never_a_pair() -> None:
-    req = MatchRequest((P("g", "guide", "Excel"), P("l", "learner", learns="ChatGPT")))
-    result = run(req)
+def test_zero_overlap_pair_is_made_when_nothing_better_exists() -> None:
+    people = (P("g", "guide", "Excel", name="Ana"), P("l", "learner", learns="ChatGPT"))
+    (pair,) = run(MatchRequest(people)).pairs
+    assert (pair.guide_id, pair.learner_id, pair.shared_tools) == ("g", "l", ())
+    assert pair.explanation == (
+        "no shared tool yet — start from what Ana uses every day; the mirror prompts need none; "
+        "same time zone"
+    )
+
+
+def test_required_shared_tool_makes_zero_overlap_a_hard_rule() -> None:
+    people = (P("g", "guide", "Excel"), P("l", "learner", learns="ChatGPT"))
+    result = run(MatchRequest(people, require_shared_tool=True))
     assert result.pairs == ()
     assert reasons(result) == {"g": "no_overlap", "l": "no_overlap"}
     text = {u.person_id: u.reason for u in result.unmatched}
     assert text["l"] == "no guide this round teaches what you want to learn (ChatGPT)"
+
+
+def twelve_person_round(require_shared_tool: bool) -> MatchRequest:
+    """The issue's round: the hard rules allow 6 pairs, but only 4 share a tool."""
+    people = (
+        *(P(f"g{i}", "guide", "Excel") for i in range(1, 5)),
+        P("g5", "guide", "Figma", name="Ana"),
+        P("g6", "guide", "Figma,Canva", name="Bo"),
+        *(P(f"l{i}", "learner", learns="Excel") for i in range(1, 5)),
+        P("l5", "learner", learns="TikTok"),
+        P("l6", "learner", learns="TikTok,Notion"),
+    )
+    return MatchRequest(
+        people,
+        managers={"g5": "l5", "g1": "l2"},  # l5 manages g5, l2 manages g1
+        history=(PastPair("g2", "l1", 1),),
+        exclusions=(Exclusion("l6", "g1"),),
+        require_shared_tool=require_shared_tool,
+    )
+
+
+def test_twelve_person_round_makes_every_pair_the_rules_allow() -> None:
+    result = run(twelve_person_round(require_shared_tool=False))
+    assert len(result.pairs) == 6 and result.unmatched == () and result.proven_optimal
+    assert result.repeats == 0
+    without = {(p.guide_id, p.learner_id) for p in result.pairs if not p.shared_tools}
+    # the Excel learners keep their Excel guides; only the TikTok learners pair without a tool
+    assert without == {("g5", "l6"), ("g6", "l5")}
+    texts = {p.learner_id: p.explanation for p in result.pairs}
+    assert texts["l5"].startswith("no shared tool yet — start from what Bo uses every day")
+    # today's behaviour on request: 4 pairs, 4 people waiting
+    strict = run(twelve_person_round(require_shared_tool=True))
+    assert len(strict.pairs) == 4 and len(strict.unmatched) == 4
+    assert reasons(strict) == dict.fromkeys(("g5", "g6", "l5", "l6"), "no_overlap")
+
+
+def test_shared_tool_beats_the_waitlist_bonus_for_the_same_number_of_pairs() -> None:
+    # one place: "waited" would score more (waitlist points) but shares nothing with g
+    people = (
+        P("g", "guide", "Excel"),
+        P("fresh", "learner", learns="Excel"),
+        P("waited", "learner", learns="Word", waitlisted=True),
+    )
+    result = run(MatchRequest(people))
+    assert pairs_of(result) == {("g", "fresh")}
+    (left,) = result.unmatched
+    assert left.reason == (
+        "more learners than guide places this round, and no guide teaches what you want to learn "
+        "(Word)"
+    )
+
+
+def test_a_pair_without_a_shared_tool_comes_before_a_repeat() -> None:
+    people = (P("g", "guide", "Excel"), P("a", "learner", learns="Excel"), P("h", "guide", "Word"))
+    result = run(MatchRequest(people, history=(PastPair("g", "a", 1),)))
+    assert pairs_of(result) == {("h", "a")} and result.repeats == 0
 
 
 def test_reporting_line_in_either_direction_through_non_participants() -> None:
@@ -249,7 +315,7 @@ def test_unmatched_reasons_are_specific() -> None:
         P("g2", "guide", "Slack"),
         P("idle", "guide"),
     )
-    result = run(MatchRequest(people, managers={"g2": "boss"}))
+    result = run(MatchRequest(people, managers={"g2": "boss"}, require_shared_tool=True))
     codes = reasons(result)
     assert codes["lonely"] == "no_overlap"
     assert codes["boss"] == "reporting_line"
@@ -263,6 +329,10 @@ def test_unmatched_reasons_are_specific() -> None:
     for_hr = {u.person_id: u.hr_reason for u in result.unmatched}
     assert for_hr["boss"] == "every possible partner is in boss's reporting line"
     assert for_hr["idle"] == "idle hasn't listed any tools to teach yet"
+    # without the rule, the two guides' places are the limit
+    soft = run(MatchRequest(people, managers={"g2": "boss"}))
+    assert len(soft.pairs) == 2
+    assert set(reasons(soft).values()) == {"oversubscribed", "no_tools"}
 
 
 def test_determinism_and_input_order_independence() -> None:

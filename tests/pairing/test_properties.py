@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -49,25 +50,27 @@ def requests(draw: st.DrawFn, max_people: int = 7) -> MatchRequest:
     pid = st.sampled_from(ids)
     history = draw(st.lists(st.builds(PastPair, pid, pid, st.integers(1, 3)), max_size=6))
     exclusions = draw(st.lists(st.builds(Exclusion, pid, pid), max_size=2))
-    return MatchRequest(people, managers, tuple(history), tuple(exclusions))
+    require = draw(st.booleans())
+    return MatchRequest(people, managers, tuple(history), tuple(exclusions), require)
 
 
-def brute_force(req: MatchRequest) -> tuple[int, int, int]:
-    """Best (pairs, -repeats, score) over every feasible assignment, by exhaustion."""
+Tiers = tuple[int, int, int, int]  # (pairs, -repeats, pairs sharing a tool, score)
+
+
+def assignments(req: MatchRequest) -> Iterator[Tiers]:
+    """The tiers of every feasible assignment, by exhaustion."""
     rules = Rules.of(req)
     people = sorted(req.participants, key=lambda p: p.id)
     learners = [p for p in people if p.can_learn]
     guides = [p for p in people if p.can_guide]
     load: dict[str, int] = {}
     learning: set[str] = set()
-    best = (0, 0, 0)
 
-    def rec(i: int, pairs: int, repeats: int, score: int) -> None:
-        nonlocal best
+    def rec(i: int, pairs: int, repeats: int, shared: int, score: int) -> Iterator[Tiers]:
         if i == len(learners):
-            best = max(best, (pairs, -repeats, score))
+            yield pairs, -repeats, shared, score
             return
-        rec(i + 1, pairs, repeats, score)  # this learner stays unmatched
+        yield from rec(i + 1, pairs, repeats, shared, score)  # this learner stays unmatched
         learner = learners[i]
         if load.get(learner.id, 0):
             return  # already guiding: cannot also learn
@@ -79,16 +82,23 @@ def brute_force(req: MatchRequest) -> tuple[int, int, int]:
             load[g.id] = load.get(g.id, 0) + 1
             learning.add(learner.id)
             rep = int(rules.is_repeat(g.id, learner.id))
-            rec(i + 1, pairs + 1, repeats + rep, score + pair_score(g, learner, "prefer_close"))
+            sharing = int(bool(g.teaches & learner.learns))
+            points = pair_score(g, learner, "prefer_close")
+            yield from rec(i + 1, pairs + 1, repeats + rep, shared + sharing, score + points)
             learning.discard(learner.id)
             load[g.id] -= 1
 
-    rec(0, 0, 0, 0)
-    return best
+    return rec(0, 0, 0, 0, 0)
 
 
-def tiers(result: MatchResult) -> tuple[int, int, int]:
-    return len(result.pairs), -result.repeats, result.total_score
+def brute_force(req: MatchRequest) -> Tiers:
+    """Best (pairs, -repeats, pairs sharing a tool, score) over every feasible assignment."""
+    return max(assignments(req))
+
+
+def tiers(result: MatchResult) -> Tiers:
+    shared = sum(1 for p in result.pairs if p.shared_tools)
+    return len(result.pairs), -result.repeats, shared, result.total_score
 
 
 def _everyone_both_ways(n: int, with_learner: bool) -> MatchRequest:
@@ -110,12 +120,15 @@ def test_engine_equals_brute_force_and_breaks_no_rule(req: MatchRequest) -> None
     result = match(req, 0)
     assert violations(req, result.pairs) == []
     assert result.proven_optimal
-    # most pairs, then no repeat unless no repeat-free assignment of that size exists, then score
+    # most pairs, then no repeat unless no repeat-free assignment of that size exists, then the
+    # most pairs sharing a tool, then score
     assert tiers(result) == brute_force(req)
     people = {p.id: p for p in req.participants}
     for pair in result.pairs:
         g, learner = people[pair.guide_id], people[pair.learner_id]
         assert pair.score == pair_score(g, learner, "prefer_close")
+        assert pair.shared_tools == tuple(sorted(g.teaches & learner.learns))
+        assert pair.shared_tools or not req.require_shared_tool
     paired = {p.guide_id for p in result.pairs} | {p.learner_id for p in result.pairs}
     assert paired | {u.person_id for u in result.unmatched} == set(people)
     assert not paired & {u.person_id for u in result.unmatched}
@@ -130,7 +143,9 @@ def test_deterministic_and_seed_only_breaks_ties(
     assert match(req, seed) == first
     shuffled = list(req.participants)
     shuffler.shuffle(shuffled)
-    reordered = MatchRequest(tuple(shuffled), req.managers, req.history, req.exclusions)
+    reordered = MatchRequest(
+        tuple(shuffled), req.managers, req.history, req.exclusions, req.require_shared_tool
+    )
     assert match(reordered, seed) == first
     assert tiers(match(req, seed + 1)) == tiers(first)
 
@@ -171,3 +186,70 @@ def test_capacity_and_sides(req: MatchRequest) -> None:
     for gid, n in guided.items():
         assert n <= people[gid].capacity
         assert gid not in learners  # a both-ways person is never on two sides
+
+
+def max_pairs(req: MatchRequest) -> int:
+    """The largest assignment the hard rules allow, by exhaustion over pairs alone (tools only
+    count when the request requires a shared one; repeats and score are ignored)."""
+    excluded = {frozenset((e.by_id, e.other_id)) for e in req.exclusions}
+    people = sorted(req.participants, key=lambda p: p.id)
+    ids = {p.id for p in people}
+    line = set()
+    for p in people:
+        boss, seen = req.managers.get(p.id), {p.id}
+        while boss is not None and boss not in seen:
+            if boss in ids:
+                line.add(frozenset((p.id, boss)))
+            seen.add(boss)
+            boss = req.managers.get(boss)
+
+    def allowed(g: Participant, learner: Participant) -> bool:
+        key = frozenset((g.id, learner.id))
+        return (
+            g.id != learner.id
+            and key not in line
+            and key not in excluded
+            and (bool(g.teaches & learner.learns) or not req.require_shared_tool)
+        )
+
+    learners = [p for p in people if p.role != "guide" and p.learns]
+    guides = [p for p in people if p.role != "learner" and p.teaches]
+    load: dict[str, int] = {}
+    learning: set[str] = set()
+
+    def best(i: int) -> int:
+        if i == len(learners):
+            return 0
+        top = best(i + 1)
+        learner = learners[i]
+        if load.get(learner.id):
+            return top
+        for g in guides:
+            if g.id in learning or load.get(g.id, 0) >= g.capacity or not allowed(g, learner):
+                continue
+            load[g.id] = load.get(g.id, 0) + 1
+            learning.add(learner.id)
+            top = max(top, 1 + best(i + 1))
+            learning.discard(learner.id)
+            load[g.id] -= 1
+        return top
+
+    return best(0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(requests(max_people=8))
+def test_as_many_pairs_as_the_hard_rules_allow(req: MatchRequest) -> None:
+    result = match(req, 5)
+    assert len(result.pairs) == max_pairs(req)
+    assert violations(req, result.pairs) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(requests())
+def test_a_pair_without_a_shared_tool_never_displaces_one_with(req: MatchRequest) -> None:
+    """No assignment of the same size (and no more repeats) has more pairs sharing a tool."""
+    result = match(req, 2)
+    pairs, repeats, shared, _ = tiers(result)
+    rivals = [t for t in assignments(req) if t[0] == pairs and t[1] >= repeats]
+    assert all(t[2] <= shared for t in rivals)

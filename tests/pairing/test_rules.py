@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.pairing import (
     Exclusion,
     MatchRequest,
@@ -55,7 +57,9 @@ def test_block_reasons() -> None:
     people = {p.id: p for p in req.participants}
     assert rules.block(people["g"], people["boss"]) == "reporting_line"
     assert rules.block(people["g"], people["x"]) == "excluded"
-    assert rules.block(people["g"], people["y"]) == "no_overlap"
+    assert rules.block(people["g"], people["y"]) is None  # no shared tool: a preference
+    strict = Rules.of(replace(req, require_shared_tool=True))
+    assert strict.block(people["g"], people["y"]) == "no_overlap"
     assert rules.block(people["g"], people["g"]) == "self"
     assert rules.is_repeat("y", "g")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -37,10 +38,11 @@ def _population(seed: int, n: int, tools: int) -> MatchRequest:
     return MatchRequest(people)
 
 
+@pytest.mark.parametrize("require", [False, True])
 @pytest.mark.parametrize("tz_mode", ["prefer_close", "ignore"])
 @pytest.mark.parametrize("tools", [5, 150])  # 150 tools: three 64-bit words per mask
-def test_vectorised_scores_equal_scalar_ones(tools: int, tz_mode: TzMode) -> None:
-    req = _population(tools, 80, tools)
+def test_vectorised_scores_equal_scalar_ones(tools: int, tz_mode: TzMode, require: bool) -> None:
+    req = replace(_population(tools, 80, tools), require_shared_tool=require)
     graph = build_graph(req, canonical_order(req, 0), tz_mode)
     rules = Rules.of(req)
     for r, learner in enumerate(graph.rows):

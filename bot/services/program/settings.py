@@ -42,6 +42,8 @@ class ProgramConfig:
     checkin_delay_days: int = 3
     stall_weeks: int = 3
     announce_channel: str | None = None
+    # Matching: pair only people who share a tool (else a shared tool is a preference).
+    require_shared_tool: bool = False
 
 
 def defaults_from(settings: Settings) -> ProgramConfig:
@@ -55,6 +57,7 @@ def defaults_from(settings: Settings) -> ProgramConfig:
         checkin_delay_days=settings.rotnem_checkin_delay_days,
         stall_weeks=settings.rotnem_stall_weeks,
         announce_channel=settings.rotnem_announce_channel,
+        require_shared_tool=settings.rotnem_require_shared_tool,
     )
 
 
@@ -74,6 +77,8 @@ def _merge(defaults: ProgramConfig, row: ProgramSettings | None) -> ProgramConfi
             config = replace(config, **{name: value})
     if row.announce_channel:
         config = replace(config, announce_channel=row.announce_channel)
+    if row.require_shared_tool is not None:
+        config = replace(config, require_shared_tool=row.require_shared_tool)
     return config
 
 
@@ -102,6 +107,7 @@ async def update_program_settings(
     checkin_delay_days: int | None = None,
     stall_weeks: int | None = None,
     announce_channel: str | None = None,
+    require_shared_tool: bool | None = None,
     defaults: ProgramConfig | None = None,
 ) -> list[SettingsChange]:
     """Store the given settings for the workspace (None leaves a setting as it is; an empty
@@ -116,6 +122,7 @@ async def update_program_settings(
         "checkin_delay_days": checkin_delay_days,
         "stall_weeks": stall_weeks,
         "announce_channel": announce_channel,
+        "require_shared_tool": require_shared_tool,
     }
     for name, (lowest, highest) in RANGES.items():
         value = values[name]

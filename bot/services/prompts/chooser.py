@@ -1,7 +1,8 @@
 """Choosing a pair's prompt for the week: pure code over the catalogue and the pair's history.
 
 The other direction than last time (teach first); for "teach me a tool", a tool of the pair's
-overlap not covered yet (else the least taught one) and a prompt for that tool or for any tool;
+overlap not covered yet (else the least taught one) and a prompt for that tool or for any tool
+(a pair without a shared tool is given the guide's tools instead of the overlap);
 never a prompt the pair already had, until the pair has used up the catalogue of that kind.
 """
 
@@ -89,15 +90,16 @@ def _fill(text: str | None, tool: str | None) -> str | None:
 
 def choose_prompt(
     pair_id: int,
-    shared_tools: Sequence[str],
+    tools: Sequence[str],
     history: Sequence[PastPrompt],
     covered: Iterable[str],
     catalogue: Sequence[CatalogueEntry],
 ) -> Choice | None:
     """This week's prompt for a pair: the other direction than last time (teach first); for
-    teach, a tool of the pair's overlap not covered yet (else the least taught one) and a prompt
-    for that tool, or one for any tool; never a prompt the pair already had, unless the pair has
-    used up the whole catalogue of that kind (then the one they had longest ago)."""
+    teach, a tool of `tools` (the pair's overlap, or the guide's tools for a pair without a
+    shared tool) not covered yet (else the least taught one) and a prompt for that tool, or one
+    for any tool; never a prompt the pair already had, unless the pair has used up the whole
+    catalogue of that kind (then the one they had longest ago)."""
     if not isinstance(catalogue, Catalogue):
         catalogue = Catalogue(catalogue)
     past = sorted(history, key=_WEEK)
@@ -105,7 +107,7 @@ def choose_prompt(
     direction = "teach"
     if past and past[-1].direction == "teach":
         direction = "mirror"
-    tools = list(dict.fromkeys(t for t in shared_tools if t))
+    tools = list(dict.fromkeys(t for t in tools if t))
     if direction == "teach" and not tools:
         direction = "mirror"
     if direction == "teach":

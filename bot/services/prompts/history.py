@@ -45,9 +45,9 @@ class PairHistory:
             past.append(PastPrompt(week, int(prompt_id), direction, tool or None))
         return past
 
-    def teaches_next(self, shared_tools: Sequence[str]) -> bool:
+    def teaches_next(self, tools: Sequence[str]) -> bool:
         """Whether `choose_prompt` starts from "teach" (the only direction that reads coverage)."""
-        if not any(shared_tools):
+        if not any(tools):
             return False
         if self.aggregated:
             # Records start with their week and `_FIELD` sorts before any character of a week,

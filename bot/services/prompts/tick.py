@@ -14,7 +14,7 @@ a few queries load their history (`history`) and the catalogue.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -30,6 +30,7 @@ from bot.services.program.settings import ProgramConfig
 from bot.services.prompts.catalogue import load_catalogue
 from bot.services.prompts.chooser import Catalogue, Choice, PromptDirection, choose_prompt
 from bot.services.prompts.history import PairHistory, read_covered_tools, read_histories
+from bot.services.rounds import loading
 from bot.services.rounds.queries import PairPeople
 from models import Pair, WeeklyPrompt
 from models.prompts import SKIPPED_PAUSED
@@ -85,7 +86,7 @@ class _Due:
     learner: str
     guide_id: int
     learner_id: int
-    shared_tools: tuple[str, ...]
+    tools: tuple[str, ...]  # "teach me a tool" picks from these: shared, else the guide's
     channel: str | None
     paused: bool
     iso_week: str
@@ -159,7 +160,7 @@ async def _due_pairs(
                     learner=l_user,
                     guide_id=gid,
                     learner_id=lid,
-                    shared_tools=tuple(tools or ()),
+                    tools=tuple(tools or ()),
                     channel=channel,
                     paused=is_paused(g_state, g_until, now) or is_paused(l_state, l_until, now),
                     iso_week=slot.iso_week,
@@ -169,7 +170,18 @@ async def _due_pairs(
         )
     # By week and prompt instant, then by pair: the order the outbox sends them in.
     keyed.sort(key=lambda item: item[0])
-    return [pair for _, pair in keyed]
+    return await _with_guide_tools(session, team_id, [pair for _, pair in keyed])
+
+
+async def _with_guide_tools(session: AsyncSession, team_id: str, due: list[_Due]) -> list[_Due]:
+    """Pairs without a shared tool learn from the guide's tools (read only for those pairs)."""
+    bare = {pair.guide_id for pair in due if not pair.tools}
+    if not bare:
+        return due
+    teaches = await loading.guide_tools(session, team_id, bare)
+    return [
+        pair if pair.tools else replace(pair, tools=teaches.get(pair.guide_id, ())) for pair in due
+    ]
 
 
 async def enqueue_due_prompts(
@@ -214,7 +226,7 @@ async def _enqueue_batch(
     teaching = [
         pair.pair_id
         for pair in running
-        if history.get(pair.pair_id, PairHistory()).teaches_next(pair.shared_tools)
+        if history.get(pair.pair_id, PairHistory()).teaches_next(pair.tools)
     ]
     covered = await read_covered_tools(connection, teaching)
     rows: list[dict[str, Any]] = []
@@ -224,7 +236,7 @@ async def _enqueue_batch(
         if not pair.paused:
             choice = choose_prompt(
                 pair.pair_id,
-                pair.shared_tools,
+                pair.tools,
                 history.get(pair.pair_id, PairHistory()).prompts(),
                 covered.get(pair.pair_id, ()),
                 catalogue,

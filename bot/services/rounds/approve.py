@@ -7,6 +7,10 @@ introduction in a new group DM, the channel announcement, a DM to each person le
 waitlist. The round leaves "proposed" through `UPDATE … WHERE status = 'proposed'`, so a double
 click or two admins at once approve it once; the partial unique index on a learner's active pair
 backs that up across rounds.
+
+A re-pair proposal (after "Not a good fit") is approved the same way; approving it first ends the
+pair it replaces, kindly (both told in neutral words), and its new pairs run until that pair's
+cycle ends. It is not announced in the channel: that would tell everyone a pair broke up.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ from bot.pairing.rules import Rules
 from bot.services.notices import Notice, Sent
 from bot.services.program.settings import ProgramConfig, program_config
 from bot.services.rounds import loading
+from bot.services.rounds.ending import PairEndedNotice, end_pairs
 from bot.services.rounds.loading import Person, offset_minutes
-from bot.services.rounds.propose import Proposal, decide
-from models import Pair, Participant, RoundStatus, State
+from bot.services.rounds.propose import Proposal, Replaced, decide
+from models import EndReason, Pair, Participant, Round, RoundStatus, State
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,16 @@ async def approve_round(
         },
     )
     proposal = Proposal.of(round_)
+    if proposal.replaced is not None:
+        ends_on = await _replace(
+            session,
+            round_,
+            proposal.replaced,
+            approver=approver,
+            now=now,
+            cycle=(started_on, ends_on),
+        )
+        announce_channel = None
     involved = {p.guide for p in proposal.pairs} | {p.learner for p in proposal.pairs}
     involved |= {u.user_id for u in proposal.unmatched}
     people = await loading.people(session, team_id, user_ids=involved, lock=True)
@@ -163,7 +178,10 @@ async def approve_round(
         for person in people.values()
         if (p := loading.engine_person(person, loading.Load(), now)) is not None
     ]
-    rules = Rules.of(await loading.rules_request(session, team_id, engine_people))
+    request = await loading.rules_request(
+        session, team_id, engine_people, require_shared_tool=config.require_shared_tool
+    )
+    rules = Rules.of(request)
     by_id = {p.id: p for p in engine_people}
 
     created: list[CreatedPair] = []
@@ -249,6 +267,40 @@ async def approve_round(
         dropped=tuple(dropped),
         waitlisted=tuple(waitlisted),
     )
+
+
+async def _replace(
+    session: AsyncSession,
+    round_: Round,
+    replaced: Replaced,
+    *,
+    approver: str | None,
+    now: datetime,
+    cycle: tuple[date, date],
+) -> date:
+    """End the pair a re-pair replaces ("not a fit"; each person told in the same neutral words,
+    whoever said it) before its people are paired again; the round's end: the old cycle's, unless
+    that is already over."""
+    pair = await session.get(Pair, replaced.pair_id)
+    if pair is not None and await end_pairs(
+        session, [pair], reason=EndReason.NOT_A_FIT, now=now, ended_by=approver
+    ):
+        for me, other in ((replaced.guide, replaced.learner), (replaced.learner, replaced.guide)):
+            await enqueue(
+                session,
+                team_id=round_.team_id,
+                dedupe_key=f"pair-ended:{pair.id}:{me}",
+                notice=PairEndedNotice(partner=other, why="not_a_fit"),
+                channel=me,
+                now=now,
+            )
+    started_on, ends_on = cycle
+    if replaced.ends_on <= started_on or replaced.ends_on == ends_on:
+        return ends_on
+    await session.execute(
+        update(Round).where(Round.id == round_.id).values(ends_on=replaced.ends_on)
+    )
+    return replaced.ends_on
 
 
 async def create_pair(

@@ -16,7 +16,8 @@ from bot.services.errors import NoActivePair, NotAllowed
 from bot.services.notices import Notice
 from bot.services.program.settings import ProgramConfig, program_config
 from bot.services.rounds import loading
-from bot.services.rounds.manual import current_cycle, end_pairs
+from bot.services.rounds.ending import end_pairs
+from bot.services.rounds.manual import current_cycle
 from bot.services.rounds.propose import Proposal, propose_round, send_proposal
 from models import EndReason, Pair, Round, RoundStatus, State
 

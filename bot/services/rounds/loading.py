@@ -115,6 +115,14 @@ async def people(
     return {row.user_id: _person(row, tools[row.id]) for row in rows}
 
 
+async def guide_tools(
+    session: AsyncSession, team_id: str, guide_ids: Iterable[int]
+) -> dict[int, tuple[str, ...]]:
+    """What each guide teaches, by participant ID: what a pair without a shared tool learns."""
+    guides = await people(session, team_id, participant_ids=guide_ids)
+    return {guide.participant_id: guide.teaches for guide in guides.values()}
+
+
 async def active_pair_rows(session: AsyncSession, team_id: str) -> list[Pair]:
     query = (
         select(Pair)
@@ -213,13 +221,19 @@ async def _managers(session: AsyncSession, team_id: str) -> dict[str, str]:
 
 
 async def rules_request(
-    session: AsyncSession, team_id: str, people: Iterable[pairing.Participant]
+    session: AsyncSession,
+    team_id: str,
+    people: Iterable[pairing.Participant],
+    *,
+    require_shared_tool: bool,
 ) -> pairing.MatchRequest:
+    """The engine's request: the people, and the hard rules as the program sets them now."""
     return pairing.MatchRequest(
         participants=tuple(people),
         managers=await _managers(session, team_id),
         history=await _history(session, team_id),
         exclusions=await _exclusions(session, team_id),
+        require_shared_tool=require_shared_tool,
     )
 
 
@@ -227,7 +241,7 @@ RULE_NAMES = {
     "self": "a person can't be paired with themselves",
     "reporting_line": "no pairs inside a reporting line",
     "excluded": "a personal exclusion",
-    "no_overlap": "at least one tool in common",
+    "no_overlap": "at least one tool in common (a program setting)",
 }
 
 
@@ -246,7 +260,7 @@ def rule_refusal(rule: str, guide: Person, learner: Person) -> str:
         )
     return (
         f"{guide.name} doesn't teach anything {learner.name} wants to learn "
-        f"(rule: at least one tool in common). {guide.name} teaches "
+        f"(rule: at least one tool in common, a program setting). {guide.name} teaches "
         f"{tools_phrase(guide.teaches)}; {learner.name} wants "
         f"{tools_phrase(learner.learns)}."
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
@@ -15,10 +15,10 @@ from bot import pairing
 from bot.delivery.outbox import enqueue
 from bot.pairing.rules import Rules
 from bot.services.errors import AlreadyPaired, NoActivePair, NotAParticipant, PairingRuleBroken
-from bot.services.notices import Notice
 from bot.services.program.settings import ProgramConfig, program_config
 from bot.services.rounds import loading
 from bot.services.rounds.approve import CreatedPair, create_pair, cycle_dates
+from bot.services.rounds.ending import PairEndedNotice, end_pairs
 from models import EndReason, Pair, Participant, Round, RoundSource, RoundStatus, State
 
 
@@ -40,20 +40,6 @@ class EndedPair:
     guide: str
     learner: str
     reason: EndReason
-
-
-# Why a pair ended, as the person left in it is told: a pair's end reason, or "partner_ended"
-# when the partner said "We can't make this work" (they are not told why).
-EndedWhy = Literal["cycle_ended", "left", "unpaired", "partner_ended"]
-
-
-class PairEndedNotice(Notice):
-    """To one person of a pair that ended."""
-
-    kind: ClassVar[str] = "pair_ended"
-
-    partner: str
-    why: EndedWhy
 
 
 async def current_cycle(session: AsyncSession, team_id: str, today: date) -> Round | None:
@@ -127,8 +113,12 @@ async def create_manual_pair(
         for person in (guide, learner)
         if person is not None
     ]
+    config = await program_config(session, team_id, defaults)
     request = await loading.rules_request(
-        session, team_id, [p for p in engine_people if p is not None]
+        session,
+        team_id,
+        [p for p in engine_people if p is not None],
+        require_shared_tool=config.require_shared_tool,
     )
     rules = Rules.of(request)
     g, lrn = engine_people
@@ -140,7 +130,6 @@ async def create_manual_pair(
     )
     if blocked is not None:
         raise PairingRuleBroken(loading.rule_refusal(blocked, guide, learner), blocked)
-    config = await program_config(session, team_id, defaults)
     today = now.astimezone(zone).date()
     cycle = await current_cycle(session, team_id, today)
     if cycle is None:
@@ -178,28 +167,6 @@ async def create_manual_pair(
 
 def _fields(person: pairing.Participant) -> dict[str, Any]:
     return {name: getattr(person, name) for name in pairing.Participant.__slots__}
-
-
-async def end_pairs(
-    session: AsyncSession,
-    pairs: Sequence[Pair],
-    *,
-    reason: EndReason,
-    now: datetime,
-    ended_by: str | None,
-) -> list[Pair]:
-    """End the given pairs (each once, even if two processes try); those this call ended."""
-    ended: list[Pair] = []
-    for pair in pairs:
-        result = await session.execute(
-            update(Pair)
-            .where(Pair.id == pair.id, Pair.ended_at.is_(None))
-            .values(ended_at=now, end_reason=reason, ended_by=ended_by)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount:  # type: ignore[attr-defined]
-            ended.append(pair)
-    return ended
 
 
 async def _pairs_of(session: AsyncSession, participant_id: int) -> list[Pair]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import update
@@ -40,6 +40,11 @@ class ProposedPair:
         }
 
     @classmethod
+    def of(cls, pair: pairing.Pair) -> ProposedPair:
+        """The engine's pair, as a proposal keeps it."""
+        return cls(pair.guide_id, pair.learner_id, pair.shared_tools, pair.repeat, pair.explanation)
+
+    @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ProposedPair:
         return cls(
             guide=str(data["guide"]),
@@ -62,6 +67,34 @@ class Unplaced:
 
 
 @dataclass(frozen=True)
+class Replaced:
+    """The pair a re-pair proposal replaces (after "Not a good fit"): approving it ends that
+    pair, and the new pairs run until its cycle's end."""
+
+    pair_id: int
+    guide: str
+    learner: str
+    ends_on: date
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pair_id": self.pair_id,
+            "guide": self.guide,
+            "learner": self.learner,
+            "ends_on": self.ends_on.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Replaced:
+        return cls(
+            pair_id=int(data["pair_id"]),
+            guide=str(data["guide"]),
+            learner=str(data["learner"]),
+            ends_on=date.fromisoformat(str(data["ends_on"])),
+        )
+
+
+@dataclass(frozen=True)
 class Proposal:
     """What the admin is shown: the pairs with their explanations, the unmatched with reasons."""
 
@@ -71,9 +104,12 @@ class Proposal:
     names: Mapping[str, str] = field(default_factory=dict)
     proven_optimal: bool = True
     cycle_weeks: int = 12
+    replaced: Replaced | None = None
 
     def snapshot(self, seed: int, tz_mode: str) -> dict[str, Any]:
+        replaced = {"replaces": self.replaced.to_json()} if self.replaced else {}
         return {
+            **replaced,
             "seed": seed,
             "tz_mode": tz_mode,
             "cycle_weeks": self.cycle_weeks,
@@ -105,6 +141,7 @@ class Proposal:
             names={str(k): str(v) for k, v in data.get("names", {}).items()},
             proven_optimal=bool(data.get("proven_optimal", True)),
             cycle_weeks=int(data.get("cycle_weeks", 12)),
+            replaced=Replaced.from_json(data["replaces"]) if data.get("replaces") else None,
         )
 
 
@@ -129,7 +166,8 @@ async def propose_round(
 ) -> Proposal:
     """Compute the best pairs for everyone available now and store them as a proposed round.
 
-    An older proposal still waiting is discarded, so only the newest one can be approved.
+    An older proposal still waiting is discarded, so only the newest one can be approved (a
+    re-pair proposal waiting is not: it concerns two people, and approval re-checks it).
     `store=False` computes without writing anything (`rotnem pair --dry-run`).
     """
     config = await program_config(session, team_id, defaults)
@@ -141,15 +179,14 @@ async def propose_round(
         if person.available(now)
         and (engine_person := loading.engine_person(person, load, now)) is not None
     ]
-    request = await loading.rules_request(session, team_id, candidates)
+    request = await loading.rules_request(
+        session, team_id, candidates, require_shared_tool=config.require_shared_tool
+    )
     seed = int(now.timestamp()) if seed is None else seed
     result = await asyncio.to_thread(
         pairing.match, request, seed, pairing.MatchConfig(tz_mode=config.tz_preference)
     )
-    pairs = tuple(
-        ProposedPair(p.guide_id, p.learner_id, p.shared_tools, p.repeat, p.explanation)
-        for p in result.pairs
-    )
+    pairs = tuple(ProposedPair.of(p) for p in result.pairs)
     unmatched = tuple(
         Unplaced(u.person_id, u.code, u.reason, u.hr_reason) for u in result.unmatched
     )
@@ -166,15 +203,43 @@ async def propose_round(
         return proposal
     await session.execute(
         update(Round)
-        .where(Round.team_id == team_id, Round.status == RoundStatus.PROPOSED)
+        .where(
+            Round.team_id == team_id,
+            Round.status == RoundStatus.PROPOSED,
+            Round.source == RoundSource.MATCHING,
+        )
         .values(status=RoundStatus.DISCARDED, decided_at=now)
         .execution_options(synchronize_session=False)
     )
+    return await store_proposal(
+        session,
+        team_id,
+        proposal,
+        source=RoundSource.MATCHING,
+        seed=seed,
+        tz_mode=config.tz_preference,
+        proposed_by=proposed_by,
+        now=now,
+    )
+
+
+async def store_proposal(
+    session: AsyncSession,
+    team_id: str,
+    proposal: Proposal,
+    *,
+    source: RoundSource,
+    seed: int,
+    tz_mode: str,
+    proposed_by: str | None,
+    now: datetime,
+) -> Proposal:
+    """Keep the proposal as a proposed round (the snapshot approval creates); it, with its ID."""
     round_ = Round(
         team_id=team_id,
         status=RoundStatus.PROPOSED,
-        source=RoundSource.MATCHING,
-        proposal=proposal.snapshot(seed, config.tz_preference),
+        source=source,
+        proposal=proposal.snapshot(seed, tz_mode),
         proposed_by=proposed_by,
         created_at=now,
     )

@@ -3,6 +3,7 @@ the workspaces with running pairs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -107,3 +108,11 @@ async def teams_with_active_pairs(session: AsyncSession) -> list[str]:
     """Workspaces with at least one running pair (the keep-alive jobs' work list)."""
     query = select(Pair.team_id).where(Pair.ended_at.is_(None)).distinct().order_by(Pair.team_id)
     return list((await session.scalars(query)).all())
+
+
+async def user_ids(session: AsyncSession, participant_ids: Iterable[int]) -> dict[int, str]:
+    """Slack user IDs by participant row ID (a pair's two people, say)."""
+    query = select(Participant.id, Participant.user_id).where(
+        Participant.id.in_(sorted(set(participant_ids)))
+    )
+    return {pid: user for pid, user in (await session.execute(query)).all()}

@@ -1,0 +1,193 @@
+"""Pair fit over signed HTTP: asked after a pair's first session only, answers stored and
+changeable, "Not a good fit" to HR privately, HR's Re-pair (a round HR approves, which ends the
+old pair kindly) and Keep the pair, and a re-pair the rules cannot satisfy."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.ids import ActionId, BlockId
+from models import EndReason, FitCheck, Participant, Round, RoundSource
+from tests.factories import (
+    ADMIN_ID,
+    ANNOUNCE,
+    BOTH_BACKENDS,
+    PAIR_GUIDE,
+    PAIR_LEARNER,
+    Program,
+    asked,
+    last_checkin,
+)
+
+GUIDE, LEARNER = PAIR_GUIDE, PAIR_LEARNER
+# People waiting for a partner: a guide for the learner, a learner for the guide.
+WAITING_GUIDE, WAITING_LEARNER = "U0WAITG1", "U0WAITL1"
+
+
+async def we_met(program: Program, user: str) -> None:
+    """`user` answers their latest check-in with "We met" (ChatGPT, 4/5)."""
+    await program.click(last_checkin(program, user), ActionId.CHECKIN_MET, user)
+    response = await program.submit(
+        user, {BlockId.CHECKIN_COVERED: "ChatGPT", BlockId.CHECKIN_RATING: "4"}
+    )
+    assert response.status_code == 200 and response.text in ("", "null")
+
+
+def fit_question(program: Program, user: str) -> dict[str, Any]:
+    return [m for m in program.dm(user) if "how is the fit" in m["text"]][-1]
+
+
+async def said(program: Program, before: int) -> str:
+    """The text of the newest reply below a clicked message."""
+    return str((await program.responses(before + 1))[-1]["text"])
+
+
+async def first_session(program: Program) -> int:
+    """A pair whose first session both reported; the fit questions delivered."""
+    pair_id, _, _ = await asked(program)
+    await we_met(program, GUIDE)
+    await we_met(program, LEARNER)
+    await program.deliver()
+    return pair_id
+
+
+async def bad_fit(program: Program) -> int:
+    """The learner finds the pair not a good fit; HR's alert delivered."""
+    pair_id = await first_session(program)
+    await program.click(fit_question(program, LEARNER), ActionId.FIT_BAD, LEARNER)
+    await program.deliver()
+    return pair_id
+
+
+def hr_alert(program: Program) -> dict[str, Any]:
+    return [m for m in program.dm(ADMIN_ID) if "Not a good fit" in m["text"]][-1]
+
+
+@BOTH_BACKENDS
+async def test_fit_is_asked_after_the_first_session_only_and_answers_are_stored(
+    program: Program,
+) -> None:
+    pair_id = await first_session(program)
+    assert len(await program.outbox("fit")) == 2
+    question = fit_question(program, GUIDE)
+    assert f"<@{LEARNER}>" in question["text"]
+    # A second session a week later asks nothing new.
+    program.at(datetime(2026, 12, 7, 10, 0, tzinfo=UTC))
+    await program.tick()
+    program.at(datetime(2026, 12, 10, 10, 0, tzinfo=UTC))
+    await program.tick()
+    await program.deliver()
+    await we_met(program, GUIDE)
+    assert len(await program.outbox("fit")) == 2
+    assert len(await program.rows(FitCheck, pair_id=pair_id)) == 2
+    # Answered, then changed on the same message.
+    before = len(program.slack.responses())
+    await program.click(question, ActionId.FIT_DECIDING, GUIDE)
+    assert "noted" in await said(program, before)
+    await program.click(fit_question(program, GUIDE), ActionId.FIT_GOOD, GUIDE)
+    assert "You answered: 👍 Good fit" in fit_question(program, GUIDE)["text"]
+    ids = {p.user_id: p.id for p in await program.rows(Participant)}
+    answers = {c.participant_id: c.answer for c in await program.rows(FitCheck, pair_id=pair_id)}
+    assert answers == {ids[GUIDE]: "good", ids[LEARNER]: None}
+    # Someone else's button changes nothing.
+    before = len(program.slack.responses())
+    await program.click(question, ActionId.FIT_BAD, LEARNER)
+    assert "someone else's" in await said(program, before)
+    assert await program.outbox("fit_alert") == []
+
+
+@BOTH_BACKENDS
+async def test_not_a_good_fit_reaches_hr_privately_and_only_admins_may_act(
+    program: Program,
+) -> None:
+    pair_id = await first_session(program)
+    guide_dms = len(program.dm(GUIDE))
+    await program.click(fit_question(program, LEARNER), ActionId.FIT_BAD, LEARNER)
+    await program.click(fit_question(program, LEARNER), ActionId.FIT_BAD, LEARNER)  # twice
+    await program.deliver()
+    alert = hr_alert(program)
+    assert f"<@{LEARNER}>" in alert["text"] and f"<@{GUIDE}>" in alert["text"]
+    assert [row.channel for row in await program.outbox("fit_alert")] == [ADMIN_ID]
+    # The partner is told nothing.
+    assert len(program.dm(GUIDE)) == guide_dms
+    assert "Not a good fit" not in str(program.posts(ANNOUNCE))
+    # Not an admin: refused, nothing proposed.
+    before = len(program.slack.responses())
+    await program.click(alert, ActionId.FIT_REPAIR, LEARNER)
+    assert "Only program admins" in await said(program, before)
+    await program.click(alert, ActionId.FIT_KEEP, GUIDE)
+    assert await program.rows(Round, source=RoundSource.REPAIR) == []
+    # Keep the pair: handled once; the learner's answer can't change any more.
+    await program.click(alert, ActionId.FIT_KEEP)
+    assert "kept the pair" in str(hr_alert(program)["blocks"])
+    before = len(program.slack.responses())
+    await program.click(alert, ActionId.FIT_KEEP)
+    assert "already followed up" in await said(program, before)
+    before = len(program.slack.responses())
+    await program.click(fit_question(program, LEARNER), ActionId.FIT_GOOD, LEARNER)
+    assert "already followed up" in await said(program, before)
+    assert (await program.pair_row(pair_id)).ended_at is None
+
+
+@BOTH_BACKENDS
+async def test_re_pair_proposes_new_partners_and_approval_ends_the_old_pair_kindly(
+    program: Program,
+) -> None:
+    pair_id = await bad_fit(program)
+    await program.join(WAITING_GUIDE, "Wanda Guide", "guide", teaches=["ChatGPT"])
+    await program.join(WAITING_LEARNER, "Walt Learner", "learner", learns=["LinkedIn"])
+    alert = hr_alert(program)
+    before = len(program.slack.responses())
+    await program.click(alert, ActionId.FIT_REPAIR)
+    assert "re-pair proposal is in your DMs: 2 new pair(s)" in await said(program, before)
+    await program.click(alert, ActionId.FIT_REPAIR)  # a double click proposes nothing more
+    (repair,) = await program.rows(Round, source=RoundSource.REPAIR)
+    assert sorted((p["guide"], p["learner"]) for p in repair.proposal["pairs"]) == [
+        (GUIDE, WAITING_LEARNER),
+        (WAITING_GUIDE, LEARNER),
+    ]
+    await program.deliver()
+    proposal = [m for m in program.dm(ADMIN_ID) if "Re-pair after" in m["text"]][-1]
+    assert (await program.pair_row(pair_id)).ended_at is None  # nothing before approval
+    await program.click(proposal, ActionId.ROUND_APPROVE)
+    old = await program.pair_row(pair_id)
+    assert old.end_reason == EndReason.NOT_A_FIT and old.ended_by == ADMIN_ID
+    ids = {p.user_id: p.id for p in await program.rows(Participant)}
+    active = {(p.guide_id, p.learner_id) for p in await program.pairs() if p.ended_at is None}
+    assert active == {(ids[GUIDE], ids[WAITING_LEARNER]), (ids[WAITING_GUIDE], ids[LEARNER])}
+    await program.deliver()
+    for me, other in ((GUIDE, LEARNER), (LEARNER, GUIDE)):
+        (ended,) = [m for m in program.dm(me) if "fresh start" in m["text"]]
+        assert f"<@{other}>" in ended["text"] and "nobody's fault" in ended["text"]
+        assert "Not a good fit" not in ended["text"]
+    assert len(await program.outbox("intro")) == 3  # the old pair's, and the two new
+    assert program.posts(ANNOUNCE) == []  # a re-pair is not announced
+    # The new pairs end with the old pair's cycle.
+    (old_round,) = await program.rows(Round, id=old.round_id)
+    assert (await program.rows(Round, id=repair.id))[0].ends_on == old_round.ends_on
+
+
+@BOTH_BACKENDS
+async def test_a_re_pair_the_rules_cannot_satisfy_says_why(program: Program) -> None:
+    pair_id = await bad_fit(program)
+    # Someone waits, but is the learner's manager; nobody waits to learn from the guide.
+    await program.join(WAITING_GUIDE, "Wanda Boss", "guide", teaches=["ChatGPT"])
+    (learner,) = await program.rows(Participant, user_id=LEARNER)
+    async with program.bot.deps.sessionmaker.begin() as session:
+        found = await session.get(Participant, learner.id)
+        assert found is not None
+        found.manager_id = WAITING_GUIDE
+    before = len(program.slack.responses())
+    await program.click(hr_alert(program), ActionId.FIT_REPAIR)
+    text = await said(program, before)
+    assert "Nobody can be re-paired right now" in text
+    assert f"<@{GUIDE}>" in text and "nobody waiting for a partner" in text
+    assert f"<@{LEARNER}>" in text and "reporting line" in text
+    assert "what you " not in text and "your reporting line" not in text  # written about them
+    await program.deliver()
+    proposal = [m for m in program.dm(ADMIN_ID) if "Re-pair after" in m["text"]][-1]
+    await program.click(proposal, ActionId.ROUND_APPROVE)
+    assert (await program.pair_row(pair_id)).end_reason == EndReason.NOT_A_FIT
+    waiting = {p.user_id for p in await program.rows(Participant) if p.waitlisted_since}
+    assert {GUIDE, LEARNER} <= waiting
