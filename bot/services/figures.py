@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -102,10 +102,10 @@ def standing_of(now: datetime) -> ColumnElement[str]:
         or_(Participant.paused_until.is_(None), Participant.paused_until > now),
     )
     running = Pair.ended_at.is_(None)
-    in_pair = or_(
-        select(Pair.id).where(Pair.guide_id == Participant.id, running).exists(),
-        select(Pair.id).where(Pair.learner_id == Participant.id, running).exists(),
-    )
+    # One set of everyone in a running pair (hashed once), not two probes per participant:
+    # PostgreSQL ran the correlated EXISTS as a subplan per row.
+    paired = union(select(Pair.guide_id).where(running), select(Pair.learner_id).where(running))
+    in_pair = Participant.id.in_(paired)
     return case(
         (Participant.state == State.LEFT, Standing.LEFT.value),
         (paused, Standing.PAUSED.value),
