@@ -6,10 +6,11 @@ define the notice in the service that sends it, its builder in bot/blocks, and o
 
 from __future__ import annotations
 
-from bot.blocks import checkins, enrollment, prompts, rounds, stalls
+from bot.blocks import checkins, enrollment, learning, prompts, rounds, stalls
 from bot.blocks.message import rendered_message
 from bot.delivery.kinds import NoticeKind, NoticeKinds
 from bot.services import checkins as checkin_service
+from bot.services import learning as learning_service
 from bot.services import stalls as stall_service
 from bot.services.enrollment.invites import InviteNotice
 from bot.services.notices import Rendered
@@ -52,5 +53,11 @@ def notice_kinds() -> NoticeKinds:
             ),
             NoticeKind(stall_service.StallNudgeNotice, stalls.stall_nudge_message),
             NoticeKind(stall_service.StallTalkNotice, stalls.stall_talk_message),
+            NoticeKind(learning_service.TeachBackNotice, learning.teach_back_message),
+            NoticeKind(
+                learning_service.FollowUpNotice,
+                learning.follow_up_message,
+                after_send=learning_service.remember_follow_up_message,
+            ),
         ]
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.ids import ActionId
-from handlers.actions import checkins, enrollment, rounds, stalls
+from handlers.actions import checkins, enrollment, learning, rounds, stalls
 from handlers.kit import on_click
 
 
@@ -29,5 +29,9 @@ def register(app: AsyncApp) -> None:
         (ActionId.CHECKIN_CANT, checkins.cant),
         (ActionId.STALL_NUDGE, stalls.nudge),
         (ActionId.STALL_TALK, stalls.talk),
+        (ActionId.TEACH_BACK, learning.teach_back),
+        (ActionId.STILL_USING_YES, learning.still_using_yes),
+        (ActionId.STILL_USING_SOMETIMES, learning.still_using_sometimes),
+        (ActionId.STILL_USING_NO, learning.still_using_no),
     ):
         app.action(action_id)(on_click(handler))
