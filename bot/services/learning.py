@@ -11,17 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import Select, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.db import insert_ignoring_duplicates, insert_many_ignoring_duplicates
 from bot.delivery.outbox import enqueue
 from bot.services.enrollment.queries import Profile, read_profile
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotAParticipant, NotFound
 from bot.services.notices import Notice, Sent
+from bot.services.rounds.queries import PairPeople
 from models import (
     Direction,
     EndReason,
@@ -178,15 +178,19 @@ async def teach_back_offer(
 ) -> TeachBackOffer | None:
     """The teach-back the pair's guide may confirm for this session (the tool their report
     named); None when their report named none. NotAllowed for anyone but the pair's guide."""
-    guide, learner = aliased(Participant), aliased(Participant)
+    people = PairPeople()
+    columns: tuple[Any, ...] = (
+        Pair,
+        people.guide.user_id,
+        people.learner.user_id,
+        people.learner.display_name,
+    )
+    query = select(*columns)
     row = (
         await session.execute(
-            select(Pair, guide.user_id, learner.user_id, learner.display_name)
-            .select_from(PairSession)
-            .join(Pair, Pair.id == PairSession.pair_id)
-            .join(guide, guide.id == Pair.guide_id)
-            .join(learner, learner.id == Pair.learner_id)
-            .where(PairSession.id == session_id, PairSession.team_id == team_id)
+            people.join(
+                query.select_from(PairSession).join(Pair, Pair.id == PairSession.pair_id)
+            ).where(PairSession.id == session_id, PairSession.team_id == team_id)
         )
     ).one_or_none()
     if row is None:
@@ -339,17 +343,24 @@ async def schedule_follow_ups(session: AsyncSession) -> int:
     return len(written)
 
 
+def _follow_up_people(people: PairPeople, *columns: Any) -> Select[Any]:
+    """Follow-ups' `columns`, then the learner's and the guide's user IDs."""
+    query = select(*columns, people.learner.user_id, people.guide.user_id)
+    return people.join(query.join(Pair, Pair.id == FollowUp.pair_id))
+
+
 async def ask_due_follow_ups(session: AsyncSession, *, now: datetime) -> int:
     """DM each learner whose follow-up is due (not those who left the program)."""
-    learner, guide = aliased(Participant), aliased(Participant)
+    people = PairPeople()
+    columns = (FollowUp.id, FollowUp.team_id, FollowUp.pair_id, FollowUp.tool_name)
     due = (
         await session.execute(
-            select(FollowUp.id, FollowUp.team_id, FollowUp.pair_id, FollowUp.tool_name)
-            .add_columns(learner.user_id, guide.user_id)
-            .join(learner, learner.id == FollowUp.participant_id)
-            .join(Pair, Pair.id == FollowUp.pair_id)
-            .join(guide, guide.id == Pair.guide_id)
-            .where(FollowUp.due_at <= now, FollowUp.asked_at.is_(None), learner.state != State.LEFT)
+            _follow_up_people(people, *columns)
+            .where(
+                FollowUp.due_at <= now,
+                FollowUp.asked_at.is_(None),
+                people.learner.state != State.LEFT,
+            )
             .order_by(FollowUp.id)
         )
     ).all()
@@ -389,15 +400,9 @@ async def answer_follow_up(
         still_using = StillUsing(answer)
     except ValueError:
         raise InvalidInput("Answer yes, sometimes or no.") from None
-    learner, guide = aliased(Participant), aliased(Participant)
+    query = _follow_up_people(PairPeople(), FollowUp.tool_name)
     row = (
-        await session.execute(
-            select(FollowUp.tool_name, learner.user_id, guide.user_id)
-            .join(learner, learner.id == FollowUp.participant_id)
-            .join(Pair, Pair.id == FollowUp.pair_id)
-            .join(guide, guide.id == Pair.guide_id)
-            .where(FollowUp.id == follow_up_id, FollowUp.team_id == team_id)
-        )
+        await session.execute(query.where(FollowUp.id == follow_up_id, FollowUp.team_id == team_id))
     ).one_or_none()
     if row is None:
         raise NotFound("I can't find that question any more.")

@@ -171,8 +171,12 @@ async def test_we_met_stores_the_learners_confidence_and_which_way_the_learning_
     assert "How confident do you feel now with the tool you covered?" in labels(modal)
     bad = await program.submit(
         PAIR_LEARNER,
-        {BlockId.CHECKIN_COVERED: OTHER, BlockId.CHECKIN_OTHER: "Budgets"}
-        | {BlockId.CHECKIN_RATING: "4", BlockId.CHECKIN_CONFIDENCE: "3"},
+        {
+            BlockId.CHECKIN_COVERED: OTHER,
+            BlockId.CHECKIN_OTHER: "Budgets",
+            BlockId.CHECKIN_RATING: "4",
+            BlockId.CHECKIN_CONFIDENCE: "3",
+        },
     )
     assert bad.json()["errors"].keys() == {BlockId.CHECKIN_CONFIDENCE, BlockId.CHECKIN_DIRECTION}
     values = state_values_for(
@@ -241,7 +245,7 @@ async def confirm(program: Program, checkin: JSON, what: str | None = None) -> N
     await program.click(checkin, ActionId.TEACH_BACK, PAIR_GUIDE)
     modal = program.slack.open_views(PAIR_GUIDE)[-1]
     assert modal["callback_id"] == CallbackId.TEACH_BACK
-    answers = {BlockId.TEACH_BACK_WHAT: what} if what else {}
+    answers: dict[str, Any] = {BlockId.TEACH_BACK_WHAT: what} if what else {}
     response = await program.submit(PAIR_GUIDE, answers)
     assert response.text in ("", "null"), response.text
 
