@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from bot.demo.options import DemoOptions
 from bot.demo.setup import Stage
+from bot.ids import CallbackId
 from bot.sandbox.driver import DriverError, Event, has_button, input_blocks, options_of
 from bot.sandbox.people import Person
 
@@ -124,6 +125,20 @@ class Cohort:
             if not refused.errors:
                 raise DriverError("a profile without tools or department was accepted")
         await self.submit(person.user_id, answers, f"{person.name}'s profile")
+        await self.rate_tools(person)
+
+    async def rate_tools(self, person: Person) -> None:
+        """The step after the profile: how confident they are today with each tool."""
+        view = self.driver.modals.get(person.user_id)
+        if view is None or view.get("callback_id") != CallbackId.BASELINE:
+            return
+        rng = self.rng_for("baseline", person.user_id)
+        answers = {
+            label: rng.choices(["1", "2", "3", "4"], weights=[35, 35, 20, 10])[0]
+            for label in input_blocks(view)
+            if "today?" in label  # the tools to learn; teaching confidence is optional
+        }
+        await self.submit(person.user_id, answers, f"{person.name}'s confidence today")
 
     async def propose(self) -> None:
         outcome = await self.driver.command(self.admin, "admin pair")
@@ -330,6 +345,8 @@ class Cohort:
             answers["What did you learn?"] = rng.choice(LEARNED)
         if rng.random() < 0.05:
             answers["A private note to HR"] = "Great pairing & very patient — thank you!"
+        way = rng.choices(["A tool", "How things work here", "Both"], weights=[50, 20, 30])[0]
+        answers["Which way did the learning go?"] = way
         await self.submit(user, answers, "the session report")
 
     async def cant(self, user: str) -> None:
