@@ -42,6 +42,12 @@ class ActionId(StrEnum):
     # Surveys: the DM's button, and every input of the survey modal.
     SURVEY_OPEN = "survey_open"
     SURVEY_ANSWER = "survey_answer"
+    # Learning: every input of its modals, the guide's teach-back button, "Still using it?".
+    LEARNING_ANSWER = "learning_answer"
+    TEACH_BACK = "learning_teach_back"
+    STILL_USING_YES = "learning_still_using_yes"
+    STILL_USING_SOMETIMES = "learning_still_using_sometimes"
+    STILL_USING_NO = "learning_still_using_no"
 
 
 class CallbackId(StrEnum):
@@ -53,6 +59,8 @@ class CallbackId(StrEnum):
     CHECKIN_CANT = "checkin_cant"
     SETTINGS = "program_settings"
     SURVEY = "survey"
+    BASELINE = "learning_baseline"
+    TEACH_BACK = "learning_teach_back"
 
 
 class BlockId(StrEnum):
@@ -79,6 +87,8 @@ class BlockId(StrEnum):
     CHECKIN_RATING = "checkin_rating"
     CHECKIN_LEARNED = "checkin_learned"
     CHECKIN_HR_NOTE = "checkin_hr_note"
+    CHECKIN_CONFIDENCE = "checkin_confidence"
+    CHECKIN_DIRECTION = "checkin_direction"
     CANT_CHOICE = "checkin_cant_choice"
     CANT_REASON = "checkin_cant_reason"
     STALL_ACTIONS = "stall_actions"
@@ -102,3 +112,8 @@ class BlockId(StrEnum):
     SURVEY_CONFIDENCE = "survey_confidence"
     SURVEY_OTHER_SIDE = "survey_other_side"
     SURVEY_CONTINUE = "survey_continue"
+    # Learning: one rating per tool (`learning_rating:<n>`), the teach-back, the follow-up.
+    BASELINE_RATING = "learning_rating"
+    TEACH_BACK_ACTIONS = "learning_teach_back_actions"
+    TEACH_BACK_WHAT = "learning_teach_back_what"
+    FOLLOW_UP_ACTIONS = "learning_follow_up_actions"

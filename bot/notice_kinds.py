@@ -6,11 +6,12 @@ define the notice in the service that sends it, its builder in bot/blocks, and o
 
 from __future__ import annotations
 
-from bot.blocks import checkins, enrollment, fit, prompts, rounds, stalls, surveys
+from bot.blocks import checkins, enrollment, fit, learning, prompts, rounds, stalls, surveys
 from bot.blocks.message import rendered_message
 from bot.delivery.kinds import NoticeKind, NoticeKinds
 from bot.services import checkins as checkin_service
 from bot.services import fit as fit_service
+from bot.services import learning as learning_service
 from bot.services import stalls as stall_service
 from bot.services import surveys as survey_service
 from bot.services.enrollment.invites import InviteNotice
@@ -64,6 +65,12 @@ def notice_kinds() -> NoticeKinds:
                 survey_service.SurveyNotice,
                 surveys.survey_message,
                 after_send=survey_service.remember_survey_message,
+            ),
+            NoticeKind(learning_service.TeachBackNotice, learning.teach_back_message),
+            NoticeKind(
+                learning_service.FollowUpNotice,
+                learning.follow_up_message,
+                after_send=learning_service.remember_follow_up_message,
             ),
         ]
     )

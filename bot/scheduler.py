@@ -24,6 +24,7 @@ from bot.jobs import (
     checkins,
     enrollment,
     events,
+    learning,
     prompts,
     rounds,
     stalls,
@@ -42,6 +43,7 @@ JOBS: tuple[Job, ...] = (
     rounds.END_DUE_CYCLES,
     enrollment.RESUME_DUE_PAUSES,
     events.FORGET_OLD_EVENTS,
+    learning.FOLLOW_UPS,
 )
 
 

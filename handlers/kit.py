@@ -96,6 +96,8 @@ class Acknowledgement:
         # Set when a transaction is about to commit: from then on, "nothing changed" may be
         # untrue, so a late answer does not say it.
         self.committing = False
+        # What the acknowledgement after a commit carries (a modal's next step), if anything.
+        self.on_commit: dict[str, Any] = {}
 
     @asynccontextmanager
     async def due(self) -> AsyncIterator[None]:
@@ -134,7 +136,7 @@ class Request:
         async with bounded_transaction(self.deps.sessionmaker, WRITE_WITHIN) as session:
             yield session
             self.acknowledgement.committing = True
-        await self.acknowledgement.give()
+        await self.acknowledgement.give(**self.acknowledgement.on_commit)
 
     async def refuse(self, message: Message) -> None:
         """Tell the person that nothing changed, and why (how depends on the request)."""
@@ -350,6 +352,11 @@ class Submission(Request):
     async def errors(self, errors: Mapping[str, str]) -> None:
         """Keep the modal open with a message under each field (nothing was saved)."""
         await self.acknowledgement.give(response_action="errors", errors=dict(errors))
+
+    def then_show(self, view: View) -> None:
+        """Once the change is saved, replace this modal with `view` (a next step) instead of
+        closing it; call inside `saving()`."""
+        self.acknowledgement.on_commit = {"response_action": "update", "view": view.to_dict()}
 
     async def refuse(self, message: Message) -> None:
         if self.acknowledgement.given:

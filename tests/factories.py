@@ -459,11 +459,17 @@ async def submit(
     return body
 
 
+def saved(ack: Mapping[str, Any]) -> bool:
+    """Whether a profile modal's ack says it was saved: the modal closed, or moved on to the
+    "How confident are you today?" step for the tools chosen."""
+    return not ack or (ack.get("response_action") == "update" and "view" in ack)
+
+
 async def join(bot: RunningBot, user: str, answers: Mapping[str, Any]) -> None:
     """Join through `/rotnem join` and the modal, and wait for the confirmation in the channel
     (sent once the profile is saved and the Home tab published)."""
     answer, view = await command_modal(bot, user)
-    assert await submit(bot, user, view, answers) == {}
+    assert saved(await submit(bot, user, view, answers))
     confirmation = await reply(bot, answer)
     assert confirmation["text"].startswith("You're in")
 

@@ -24,6 +24,7 @@ from bot.blocks.kit import (
     section,
     slack_date,
 )
+from bot.blocks.learning import confidence_options, direction_options
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.checkins import (
@@ -122,15 +123,29 @@ def already_answered_text(answer: str | None) -> str:
     return f"Already recorded — thanks! (Your answer: {ANSWER_TEXT.get(answer, answer)}.)"
 
 
-def met_modal(private_metadata: str, partner: str, tools: Sequence[str]) -> View:
-    """ "We met": what was covered, how useful it was, what was learned, a note to HR."""
+def met_modal(
+    private_metadata: str, partner: str, tools: Sequence[str], *, learner: bool = False
+) -> View:
+    """ "We met": what was covered, how useful it was, which way the learning went, (the
+    learner only) how confident they feel now, what was learned, a note to HR."""
     options = [option(tool[:150], tool) for tool in dict.fromkeys(tools) if tool]
     options.append(option(OTHER, "Something else"))
+    # Learning outcomes: the learner's confidence now (the profile's question and scale).
+    confidence = [
+        inputs.select(
+            BlockId.CHECKIN_CONFIDENCE,
+            "How confident do you feel now with the tool you covered?",
+            confidence_options(),
+            placeholder="1 to 5",
+            optional=True,
+            hint="The question from your profile, on the same scale. Only you see your answer.",
+        )
+    ]
     return modal(
         CallbackId.CHECKIN_MET,
         "Your session",
         [
-            section(f"Great that you met with <@{partner}>! Four quick questions."),
+            section(f"Great that you met with <@{partner}>! A few quick questions."),
             inputs.select(
                 BlockId.CHECKIN_COVERED,
                 "What did you cover?",
@@ -146,6 +161,10 @@ def met_modal(private_metadata: str, partner: str, tools: Sequence[str]) -> View
                 [option(v, label) for v, label in RATING_LABELS.items()],
                 placeholder="1 to 5",
             ),
+            inputs.radio(
+                BlockId.CHECKIN_DIRECTION, "Which way did the learning go?", direction_options()
+            ),
+            *(confidence if learner else []),
             inputs.text(
                 BlockId.CHECKIN_LEARNED,
                 "What did you learn?",

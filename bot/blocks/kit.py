@@ -139,8 +139,11 @@ def button(
     style: str | None = None,
     confirm: ConfirmObject | None = None,
 ) -> ButtonElement:
-    """A button; its `value` comes back with the click (never trust it: handlers check it)."""
-    return ButtonElement(text=label, action_id=action_id, value=value, style=style, confirm=confirm)
+    """A button; its `value` comes back with the click (never trust it: handlers check it).
+    Slack shows at most 75 characters of its label (a label naming a tool is cut)."""
+    return ButtonElement(
+        text=_fit(label, 75), action_id=action_id, value=value, style=style, confirm=confirm
+    )
 
 
 def option(value: str, label: str) -> Option:

@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, Option
 from slack_sdk.models.views import View
 
 from bot.blocks.kit import Inputs, button, context, mention, modal, option, section
+from bot.blocks.learning import CONFIDENCE_LABELS
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.surveys import MAX_OTHER_SIDE, SurveyForm, SurveyNotice
@@ -20,13 +21,6 @@ from bot.text import long_date
 
 inputs = Inputs(ActionId.SURVEY_ANSWER)
 USEFULNESS = {"1": "1 — not useful", "2": "2", "3": "3 — useful", "4": "4", "5": "5 — very useful"}
-CONFIDENCE = {
-    "1": "1 — never used it",
-    "2": "2",
-    "3": "3 — getting there",
-    "4": "4",
-    "5": "5 — could teach it",
-}
 YES_NO = {"yes": "Yes", "no": "No"}
 STAGE_NAME = {"mid": "mid-cycle", "end": "end-of-cycle"}
 
@@ -120,8 +114,8 @@ def survey_modal(form: SurveyForm, private_metadata: str) -> View:
             inputs.select(
                 confidence_block(index),
                 f"How confident are you with {tool} today?",
-                [option(v, label) for v, label in CONFIDENCE.items()],
-                initial=_initial(CONFIDENCE, rating),
+                [option(v, label) for v, label in CONFIDENCE_LABELS.items()],
+                initial=_initial(CONFIDENCE_LABELS, rating),
                 placeholder="1 = never used it … 5 = could teach it",
                 optional=True,
             )

@@ -60,7 +60,7 @@ async def simulate(options: DemoOptions, database: Database) -> DemoResult:
     """Run the whole story; raises `DemoError` with one line when the bot fails."""
     started = time.perf_counter()
     workspace = make_workspace(options.people, options.seed)
-    async with staged(workspace, database.url) as stage:
+    async with staged(workspace, database.url, options.weeks) as stage:
         cohort = Cohort(stage, options)
         with progress_bar(options.progress, cohort.start, options.weeks) as on_progress:
             await cohort.run(on_progress)

@@ -21,7 +21,8 @@ from typing import Any, Literal
 
 from bot.demo.options import DemoOptions
 from bot.demo.setup import Stage
-from bot.sandbox.driver import DriverError, Event, has_button, input_blocks, options_of
+from bot.ids import CallbackId
+from bot.sandbox.driver import DriverError, Event, buttons_in, has_button, input_blocks, options_of
 from bot.sandbox.people import Person
 
 Mode = Literal["steady", "stall", "cant"]
@@ -41,6 +42,21 @@ OTHER_TOPICS = (
     "Who really decides on new hires",
     "Preparing for a board meeting",
     "Negotiating with suppliers",
+)
+FOLLOW_UP_DAYS = 30
+TEACH_BACKS = (
+    "Built a pivot table on her own data",
+    "Wrote a prompt that drafted the weekly update",
+    "Recorded and shared a 2-minute video",
+    "Set up a shared board for the team",
+    "",
+)
+OTHER_SIDE = (
+    "How budget decisions really get made.",
+    "Why some meetings matter more than the agenda says.",
+    "Juniors want feedback sooner than we give it.",
+    "How a board paper gets written and approved.",
+    "What a new joiner finds confusing in our tools.",
 )
 LEARNED = (
     "Ask the AI for three options, then pick one.",
@@ -63,7 +79,11 @@ class Cohort:
         self.seed = options.seed
         self.weeks = options.weeks
         self.start = stage.clock.now()
-        self.end = self.start + timedelta(weeks=options.weeks)
+        # One whole cycle (HR approves the round on the first day; the cycle runs `weeks` from
+        # then), and the month after it, when learners are asked whether they still use what
+        # they learned.
+        self.cycle_end = self.start + timedelta(weeks=options.weeks, days=2)
+        self.end = self.cycle_end + timedelta(days=FOLLOW_UP_DAYS + 3)
         self._seen = 0  # driver events already reacted to
         self.dm_owner: dict[str, str] = {}
         self.group_members: dict[str, tuple[str, ...]] = {}
@@ -75,6 +95,7 @@ class Cohort:
         # Whose conversations the story transcript shows in full.
         self.story: set[str] = {self.admin}
         self.cast_chosen = False
+        self.misfit: str | None = None  # the learner who answers "Not a good fit"
 
     async def run(self, on_progress: Callable[[datetime], None]) -> None:
         """The whole story: joining, the weeks of the program, HR's look at the end."""
@@ -124,6 +145,20 @@ class Cohort:
             if not refused.errors:
                 raise DriverError("a profile without tools or department was accepted")
         await self.submit(person.user_id, answers, f"{person.name}'s profile")
+        await self.rate_tools(person)
+
+    async def rate_tools(self, person: Person) -> None:
+        """The step after the profile: how confident they are today with each tool."""
+        view = self.driver.modals.get(person.user_id)
+        if view is None or view.get("callback_id") != CallbackId.BASELINE:
+            return
+        rng = self.rng_for("baseline", person.user_id)
+        answers = {
+            label: rng.choices(["1", "2", "3", "4"], weights=[35, 35, 20, 10])[0]
+            for label in input_blocks(view)
+            if "today?" in label  # the tools to learn; teaching confidence is optional
+        }
+        await self.submit(person.user_id, answers, f"{person.name}'s confidence today")
 
     async def propose(self) -> None:
         outcome = await self.driver.command(self.admin, "admin pair")
@@ -154,6 +189,16 @@ class Cohort:
                     self.on_stall_alert(event)
                 elif has_button(blocks, "Yes, pair me again"):
                     self.on_cycle_end(owner, event)
+                elif has_button(blocks, "Good fit"):
+                    self.on_fit(owner, event)
+                elif has_button(blocks, "Re-pair"):
+                    self.on_misfit_alert(event)
+                elif has_button(blocks, "Approve and introduce"):
+                    self.on_repair_proposal(event)
+                elif has_button(blocks, "Answer the survey"):
+                    self.on_survey(owner, event)
+                elif has_button(blocks, "Sometimes"):
+                    self.on_follow_up(owner, event)
             elif has_button(blocks, "We've scheduled our first session"):
                 self.on_intro(event)
         if self.pairs and not self.cast_chosen:
@@ -242,6 +287,11 @@ class Cohort:
             cant = rest.pop(0)
             self.mode[frozenset(cant)] = "cant"
             self.story.update(cant)
+        if rest:
+            # After their first session, the learner finds it is not a good fit: HR re-pairs.
+            misfit = rest.pop(0)
+            self.misfit = self.learner_of(misfit)
+            self.story.update(misfit)
 
     def learner_of(self, pair: Sequence[str]) -> str:
         for user in pair:
@@ -330,7 +380,39 @@ class Cohort:
             answers["What did you learn?"] = rng.choice(LEARNED)
         if rng.random() < 0.05:
             answers["A private note to HR"] = "Great pairing & very patient — thank you!"
+        way = rng.choices(["A tool", "How things work here", "Both"], weights=[50, 20, 30])[0]
+        answers["Which way did the learning go?"] = way
+        confidence = "How confident do you feel now with the tool you covered?"
+        if confidence in input_blocks(view) and answers["What did you cover?"] in tools:
+            answers[confidence] = self.confidence_now(rng)
         await self.submit(user, answers, "the session report")
+        await self.teach_back(user, rng)
+
+    def confidence_now(self, rng: random.Random) -> str:
+        """A learner's confidence after a session: growing as the cycle goes on."""
+        progress = (self.stage.clock.now() - self.start) / (self.cycle_end - self.start)
+        return str(min(5, 2 + round(progress * 2.5 + rng.uniform(-0.5, 0.8))))
+
+    async def teach_back(self, user: str, rng: random.Random) -> None:
+        """A guide whose learner showed the tool back confirms it (from the second week on)."""
+        checkin = next(
+            (
+                event
+                for event in reversed(self.driver.events)
+                if event.kind == "message"
+                and event.channel == self.driver.dm_channel(user)
+                and has_button(self.current(event).blocks, "back")
+            ),
+            None,
+        )
+        progress = (self.stage.clock.now() - self.start) / (self.cycle_end - self.start)
+        if checkin is None or progress < 0.3 or rng.random() < 0.4:
+            return
+        button = next(b for b in buttons_in(self.current(checkin).blocks) if "back" in b.text)
+        outcome = await self.driver.click(user, button.text, message=self.current(checkin))
+        if outcome.of("modal"):
+            what = rng.choice(TEACH_BACKS)
+            await self.submit(user, {"What did they do? (optional)": what}, "the teach-back")
 
     async def cant(self, user: str) -> None:
         """Tell HR, in the modal "We can't make this work" opened, why it does not work."""
@@ -341,6 +423,48 @@ class Cohort:
             "Why? (private, for HR only)": "Our calendars never line up across time zones.",
         }
         await self.submit(user, answers, "“We can't make this work”")
+
+    def on_fit(self, user: str, event: Event) -> None:
+        rng = self.rng_for("fit", user)
+        if user == self.misfit:
+            button = "Not a good fit"
+        else:
+            button = rng.choices(["Good fit", "Still deciding"], weights=[80, 20])[0]
+        self.click_later(user, button, event, self.later(rng, 1, 10))
+
+    def on_misfit_alert(self, event: Event) -> None:
+        rng = self.rng_for("misfit", event.at.date().isoformat())
+        self.click_later(self.admin, "Re-pair", event, self.later(rng, 1, 3))
+
+    def on_repair_proposal(self, event: Event) -> None:
+        rng = self.rng_for("repair", event.at.date().isoformat())
+        self.click_later(self.admin, "Approve and introduce", event, self.later(rng, 0.2, 1))
+
+    def on_survey(self, user: str, event: Event) -> None:
+        rng = self.rng_for("survey", user, event.at.date().isoformat())
+        then = partial(self.answer_survey, user, rng)
+        self.click_later(user, "Answer the survey", event, self.later(rng, 2, 40), then)
+
+    async def answer_survey(self, user: str, rng: random.Random) -> None:
+        labels = input_blocks(self.driver.modal(user))
+        answers: dict[str, Any] = {
+            "How useful is reverse mentoring for you?": rng.choices(
+                ["5 — very useful", "4", "3 — useful", "2"], weights=[40, 40, 15, 5]
+            )[0],
+            "Would you recommend it to a colleague?": "Yes" if rng.random() < 0.85 else "No",
+            "What did you learn about how the other side works?": rng.choice(OTHER_SIDE),
+        }
+        for label in labels:
+            if label.startswith("How confident are you with"):
+                answers[label] = self.confidence_now(rng)
+        if "Continue with this partner?" in labels:
+            answers["Continue with this partner?"] = "Yes" if rng.random() < 0.75 else "No"
+        await self.submit(user, answers, "the survey")
+
+    def on_follow_up(self, user: str, event: Event) -> None:
+        rng = self.rng_for("follow-up", user, event.ts)
+        button = rng.choices(["Yes", "Sometimes", "No"], weights=[60, 30, 10])[0]
+        self.click_later(user, button, event, self.later(rng, 1, 30))
 
     def on_stall_alert(self, event: Event) -> None:
         for pair, mode in self.mode.items():

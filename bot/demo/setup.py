@@ -64,13 +64,16 @@ class _CodeSettings(Settings):
         return (init_settings,)
 
 
-def _demo_settings(database_url: str, slack: FakeSlack, admin_id: str) -> Settings:
+def _demo_settings(
+    database_url: str, slack: FakeSlack, admin_id: str, cycle_weeks: int
+) -> Settings:
     return _CodeSettings(
         slack_bot_token=DEFAULT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack.api_url,
         database_url=database_url,
         rotnem_admins=admin_id,
+        rotnem_cycle_weeks=cycle_weeks,
         rotnem_announce_channel=CHANNEL_ID,
         rotnem_timezone=PROGRAM_ZONE,
         log_level="WARNING",
@@ -219,13 +222,13 @@ class Stage:
 
 
 @asynccontextmanager
-async def staged(workspace: Workspace, database_url: str) -> AsyncIterator[Stage]:
+async def staged(workspace: Workspace, database_url: str, cycle_weeks: int) -> AsyncIterator[Stage]:
     """The stage for the length of the block, its clock at next Monday's start; then it stops."""
     with _logged_errors() as errors, FakeSlack() as slack:
         for person in workspace:
             slack.add_user(person.user_id, real_name=person.name, tz=person.tz, title=person.title)
         slack.add_channel(CHANNEL_ID, name=CHANNEL_NAME, members=[p.user_id for p in workspace])
-        settings = _demo_settings(database_url, slack, workspace.admin.user_id)
+        settings = _demo_settings(database_url, slack, workspace.admin.user_id, cycle_weeks)
         clock = ManualClock(_first_monday(datetime.now(UTC)))
         async with one_off_deps(settings, clock) as deps:
             if deps.engine.dialect.name == "sqlite":

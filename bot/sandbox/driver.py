@@ -573,6 +573,12 @@ class SlackDriver:
                 text=_text_of(view.get("title")),
                 detail={"errors": {labels.get(k, k): v for k, v in outcome.errors.items()}},
             )
+        elif outcome.ack and outcome.ack.get("response_action") == "update":
+            # Slack replaces the modal with the next step the app answered with.
+            step: JSON = outcome.ack["view"]
+            self.modals[user_id] = step
+            self._emit("modal", user=user_id, view=step, text=view_summary(step),
+                       detail={"method": "response_action: update"})  # fmt: skip
         else:
             self.modals.pop(user_id, None)
         self.sync()

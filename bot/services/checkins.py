@@ -31,6 +31,7 @@ from models import (
     CheckIn,
     CheckInStatus,
     EndReason,
+    LearningWay,
     Pair,
     PairSession,
     Participant,
@@ -392,6 +393,9 @@ class MetAnswers:
     rating: int
     learned: str | None
     hr_note: str | None
+    # Learning outcomes: the learner's confidence in `tool` now, and which way it went.
+    confidence: int | None = None
+    direction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -418,6 +422,11 @@ async def record_met(
     if answers.tool is not None and answers.tool not in info.tools:
         # The modal offers the pair's tools only: anything else is an old or forged form.
         raise InvalidInput("Pick what you covered from the list, or “Something else”.")
+    if answers.confidence is not None and (info.reporter_role != "learner" or not answers.tool):
+        # Only the learner's modal asks, about a tool of the pair: an old or forged form.
+        raise InvalidInput("Only the learner rates their confidence, in a tool they covered.")
+    if answers.direction is not None and answers.direction not in set(LearningWay):
+        raise InvalidInput("Pick which way the learning went.")
     if not info.pair_active or not await _close(session, checkin_id, CheckInStatus.MET, now):
         raise await _closed(session, info)
     created = await insert_ignoring_duplicates(
@@ -444,6 +453,8 @@ async def record_met(
             "rating": answers.rating,
             "learned": answers.learned,
             "hr_note": answers.hr_note,
+            "confidence": answers.confidence,
+            "direction": answers.direction,
             "created_at": now,
         },
     )

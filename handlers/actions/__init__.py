@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.ids import ActionId
-from handlers.actions import checkins, enrollment, fit, rounds, stalls, surveys
+from handlers.actions import checkins, enrollment, fit, learning, rounds, stalls, surveys
 from handlers.kit import on_click
 
 
@@ -35,5 +35,9 @@ def register(app: AsyncApp) -> None:
         (ActionId.FIT_REPAIR, fit.repair),
         (ActionId.FIT_KEEP, fit.keep),
         (ActionId.SURVEY_OPEN, surveys.open_survey),
+        (ActionId.TEACH_BACK, learning.teach_back),
+        (ActionId.STILL_USING_YES, learning.still_using_yes),
+        (ActionId.STILL_USING_SOMETIMES, learning.still_using_sometimes),
+        (ActionId.STILL_USING_NO, learning.still_using_no),
     ):
         app.action(action_id)(on_click(handler))

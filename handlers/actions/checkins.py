@@ -43,7 +43,9 @@ async def _open_modal(click: Click, kind: str) -> None:
         )
     metadata = CheckinModalMetadata(checkin_id=checkin_id, channel=click.channel, ts=click.ts)
     view = (
-        met_modal(metadata.dump(), info.partner, info.tools)
+        met_modal(
+            metadata.dump(), info.partner, info.tools, learner=info.reporter_role == "learner"
+        )
         if kind == "met"
         else cant_modal(metadata.dump(), info.partner)
     )

@@ -8,12 +8,13 @@ closes once the answer is saved.
 from __future__ import annotations
 
 from bot.blocks.checkins import OTHER, answered_message, cant_detail, met_detail
+from bot.blocks.learning import DIRECTION_LABELS, with_teach_back
 from bot.ids import BlockId
-from bot.services import checkins
+from bot.services import checkins, learning
 from bot.services.checkins import MAX_LEARNED, MAX_NOTE, MAX_OTHER, MetAnswers
 from bot.services.text import FieldErrors, whole_number
 from handlers.actions.checkins import CheckinModalMetadata
-from handlers.kit import Submission
+from handlers.kit import Submission, ViewState
 
 LOST_TRACK = "This form lost track of its check-in; please open it again from the message."
 
@@ -39,6 +40,7 @@ async def met(submission: Submission) -> None:
         errors[BlockId.CHECKIN_COVERED] = LOST_TRACK
     if rating is None:
         errors[BlockId.CHECKIN_RATING] = "Rate it from 1 to 5."
+    confidence, direction = learning_answers(state, covered, errors)
     if errors or meta is None or rating is None:
         await submission.errors(errors)
         return
@@ -48,6 +50,8 @@ async def met(submission: Submission) -> None:
         rating=rating,
         learned=learned,
         hr_note=hr_note,
+        confidence=confidence,
+        direction=direction,
     )
     deps = submission.deps
     async with submission.saving() as session:
@@ -61,7 +65,33 @@ async def met(submission: Submission) -> None:
         )
     detail = met_detail(answers.tool, answers.other, answers.rating)
     message = answered_message(met.info.partner, "met", detail)
+    if met.info.reporter_role == "guide" and answers.tool:
+        # The guide's check-in offers the teach-back of the tool they covered.
+        async with deps.sessionmaker() as session:
+            offer = await learning.teach_back_offer(
+                session, submission.team_id, met.session_id, submission.user_id
+            )
+        if offer is not None:
+            message = with_teach_back(message, offer)
     await submission.update(meta.channel, meta.ts, message)
+
+
+def learning_answers(
+    state: ViewState, covered: str | None, errors: FieldErrors
+) -> tuple[int | None, str | None]:
+    """ "We met"'s learning questions: the learner's confidence now (optional, about a tool
+    covered) and which way the learning went (required)."""
+    picked = state.selected(BlockId.CHECKIN_CONFIDENCE)
+    confidence = whole_number(picked, 1, 5)
+    if picked is not None and confidence is None:
+        errors[BlockId.CHECKIN_CONFIDENCE] = "Pick how confident you feel, from 1 to 5."
+    elif confidence is not None and covered in (None, OTHER):
+        errors[BlockId.CHECKIN_CONFIDENCE] = "Pick the tool you covered to rate your confidence."
+    direction = state.selected(BlockId.CHECKIN_DIRECTION)
+    if direction not in DIRECTION_LABELS:
+        errors[BlockId.CHECKIN_DIRECTION] = "Pick which way the learning went."
+        return confidence, None
+    return confidence, direction
 
 
 async def cant(submission: Submission) -> None:

@@ -3,7 +3,8 @@
 Answers that do not fit go back with `response_action: "errors"` next to their field and
 nothing is written; so does a person Slack no longer lets take part (asked again now, not only
 when the modal opened). Otherwise the profile is saved in one transaction, and only then does
-the modal close; the Home tab and the place the modal was opened from show the result.
+the modal close — or move on to rating the tools not rated yet; the Home tab and the place the
+modal was opened from show the result.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.blocks.enrollment import saved_message
 from bot.blocks.message import Message
 from bot.ids import BlockId
+from bot.services import learning
 from bot.services.enrollment.identity import Identity, check_eligible
 from bot.services.enrollment.profile import (
     ProfileAnswers,
@@ -27,6 +29,7 @@ from bot.services.enrollment.profile import (
 from bot.services.errors import InvalidProfile, NotEligible
 from handlers.kit import Submission, ViewState
 from handlers.people import ProfileModalMetadata, fetch_identity
+from handlers.views.learning import baseline_step
 
 # users.info on submission gets a second: the save and the answer must fit in Slack's three.
 IDENTITY_WITHIN = 1.0
@@ -95,6 +98,10 @@ async def profile(submission: Submission) -> None:
             now=deps.clock.now(),
             via=f"{opened.origin}:profile",
         )
+        # Then "How confident are you today?" for tools not rated yet (see views/learning.py).
+        to_rate = await learning.tools_to_rate(session, outcome.profile)
+        if to_rate:
+            submission.then_show(baseline_step(to_rate))
     await submission.publish_home()
     if opened.response_url:
         message = saved_message(submission.command, outcome.kind, outcome.profile)

@@ -28,7 +28,18 @@ from hypothesis import strategies as st
 from slack_sdk.models.views import View
 
 import bot.blocks
-from bot.blocks import checkins, enrollment, errors, fit, home, program, prompts, rounds, tools
+from bot.blocks import (
+    checkins,
+    enrollment,
+    errors,
+    fit,
+    home,
+    learning,
+    program,
+    prompts,
+    rounds,
+    tools,
+)
 from bot.blocks.help import unknown_subcommand_message
 from bot.blocks.kit import escape, unescape
 from bot.blocks.message import Message
@@ -37,6 +48,7 @@ from bot.services.enrollment.queries import ToolRef
 from bot.services.errors import RotnemError
 from bot.services.fit import FitAlert, Repair
 from bot.services.home import Home, PairProgress, PartnerSummary, SessionLine
+from bot.services.learning import FollowUpAnswer, FollowUpNotice, TeachBackNotice, TeachBackOffer
 from bot.services.program.stats import StatsView
 from bot.services.prompts.catalogue import PromptLine
 from bot.services.prompts.tick import PromptNotice
@@ -221,6 +233,20 @@ def a_cant_make_it(t: Typed) -> Built:
     return checkins.hr_cant_make_it_message(notice)
 
 
+def an_offer(t: Typed, *, confirmed: bool = False) -> TeachBackOffer:
+    """A teach-back the guide may confirm: the learner's name only shows on a plain button."""
+    return TeachBackOffer(
+        session_id=3,
+        pair_id=1,
+        guide=GUIDE,
+        learner=LEARNER,
+        learner_name=t(shown=False),
+        tool=t(),
+        rating=4,
+        confirmed=confirmed,
+    )
+
+
 CASES = (
     # rounds: the group DM, HR's proposal and approval, the waitlist DM, admins' refusals
     Case("rounds.intro_message", an_intro, mentions(GUIDE, LEARNER)),
@@ -262,6 +288,41 @@ CASES = (
         lambda t: checkins.with_progress(
             enrollment.status_message(COMMAND, Home(make_profile())), a_progress(t)
         ),
+        mentions(GUIDE),
+    ),
+    # learning: the teach-back (button, modal, group DM) and the follow-up
+    Case(
+        "learning.with_teach_back",
+        lambda t: learning.with_teach_back(checkins.answered_message(LEARNER, "met"), an_offer(t)),
+        mentions(LEARNER),
+    ),
+    Case(
+        "learning.with_teach_back (confirmed)",
+        lambda t: learning.with_teach_back(
+            checkins.answered_message(LEARNER, "met"), an_offer(t, confirmed=True)
+        ),
+        mentions(LEARNER),
+    ),
+    Case(
+        "learning.teach_back_modal",
+        lambda t: learning.teach_back_modal("{}", an_offer(t)),
+        mentions(LEARNER),
+    ),
+    Case(
+        "learning.teach_back_message",
+        lambda t: learning.teach_back_message(
+            TeachBackNotice(guide=GUIDE, learner=LEARNER, tool=t(), what=t())
+        ),
+        mentions(GUIDE, LEARNER),
+    ),
+    Case(
+        "learning.follow_up_message",
+        lambda t: learning.follow_up_message(FollowUpNotice(follow_up_id=1, tool=t(), guide=GUIDE)),
+        mentions(GUIDE),
+    ),
+    Case(
+        "learning.follow_up_answered_message",
+        lambda t: learning.follow_up_answered_message(FollowUpAnswer(1, t(), GUIDE, "sometimes")),
         mentions(GUIDE),
     ),
     # the Home tab and `status`: profile, partner, the pair's progress
@@ -361,6 +422,7 @@ WITHOUT_USER_TEXT = frozenset(
         # modals: people's text only in plain_text inputs and options
         "checkins.met_modal",
         "checkins.cant_modal",
+        "learning.baseline_modal",
         "enrollment.profile_modal",
         "program.settings_modal",
         "surveys.survey_modal",

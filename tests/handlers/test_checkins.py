@@ -53,16 +53,24 @@ async def test_both_partners_say_we_met_and_share_one_session(program: Program) 
         {
             BlockId.CHECKIN_COVERED: "ChatGPT",
             BlockId.CHECKIN_RATING: "4",
+            BlockId.CHECKIN_DIRECTION: "tool",
             BlockId.CHECKIN_LEARNED: "Prompts need context",
             BlockId.CHECKIN_HR_NOTE: SECRET,
         },
     )
     assert response.status_code == 200 and response.text in ("", "null")
     updated = last_checkin(program, GUIDE)
-    assert buttons(updated) == [] and "We met" in updated["text"] and "ChatGPT" in updated["text"]
+    assert "We met" in updated["text"] and "ChatGPT" in updated["text"]
+    # The check-in's answers are gone; the guide may confirm the teach-back of what they covered.
+    assert buttons(updated) == [ActionId.TEACH_BACK]
     assert (await program.click(learner_msg, ActionId.CHECKIN_MET, LEARNER)).status_code == 200
     bad = await program.submit(
-        LEARNER, {BlockId.CHECKIN_COVERED: OTHER, BlockId.CHECKIN_RATING: "5"}
+        LEARNER,
+        {
+            BlockId.CHECKIN_COVERED: OTHER,
+            BlockId.CHECKIN_RATING: "5",
+            BlockId.CHECKIN_DIRECTION: "tool",
+        },
     )
     assert (
         bad.json()["response_action"] == "errors" and BlockId.CHECKIN_OTHER in bad.json()["errors"]
@@ -73,6 +81,7 @@ async def test_both_partners_say_we_met_and_share_one_session(program: Program) 
             BlockId.CHECKIN_COVERED: OTHER,
             BlockId.CHECKIN_OTHER: "Budget approvals",
             BlockId.CHECKIN_RATING: "5",
+            BlockId.CHECKIN_DIRECTION: "tool",
         },
     )
     assert ok.status_code == 200
@@ -124,7 +133,14 @@ async def test_no_reminder_or_new_check_in_once_the_pair_reported(program: Progr
     pair_id, guide_msg, learner_msg = await asked(program)
     await program.click(learner_msg, ActionId.CHECKIN_NOT_YET, LEARNER)
     await program.click(guide_msg, ActionId.CHECKIN_MET, GUIDE)
-    await program.submit(GUIDE, {BlockId.CHECKIN_COVERED: "LinkedIn", BlockId.CHECKIN_RATING: "3"})
+    await program.submit(
+        GUIDE,
+        {
+            BlockId.CHECKIN_COVERED: "LinkedIn",
+            BlockId.CHECKIN_RATING: "3",
+            BlockId.CHECKIN_DIRECTION: "tool",
+        },
+    )
     program.clock.advance(timedelta(days=3))
     await program.tick()
     assert await program.checkin_now() == 0

@@ -39,7 +39,12 @@ async def we_met(program: Program, user: str, tool: str, rating: str) -> None:
     """`user` answers this week's check-in "We met" and reports the session."""
     await program.click(last_checkin(program, user), ActionId.CHECKIN_MET, user)
     response = await program.submit(
-        user, {BlockId.CHECKIN_COVERED: tool, BlockId.CHECKIN_RATING: rating}
+        user,
+        {
+            BlockId.CHECKIN_COVERED: tool,
+            BlockId.CHECKIN_RATING: rating,
+            BlockId.CHECKIN_DIRECTION: "tool",
+        },
     )
     assert response.status_code == 200 and response.text in ("", "null"), response.text
 

@@ -29,7 +29,12 @@ async def we_met(program: Program, user: str) -> None:
     """`user` answers their latest check-in with "We met" (ChatGPT, 4/5)."""
     await program.click(last_checkin(program, user), ActionId.CHECKIN_MET, user)
     response = await program.submit(
-        user, {BlockId.CHECKIN_COVERED: "ChatGPT", BlockId.CHECKIN_RATING: "4"}
+        user,
+        {
+            BlockId.CHECKIN_COVERED: "ChatGPT",
+            BlockId.CHECKIN_RATING: "4",
+            BlockId.CHECKIN_DIRECTION: "tool",
+        },
     )
     assert response.status_code == 200 and response.text in ("", "null")
 

@@ -26,6 +26,7 @@ from tests.factories import (
     open_home,
     participant,
     profile_answers,
+    saved,
     state_log,
     submit,
     tool_ids,
@@ -48,7 +49,7 @@ async def test_a_newcomer_sees_what_the_program_is_and_joins_from_the_button(
     assert modal["title"]["text"] == "Join Rotnem"
     answers = profile_answers(role="guide", teach=await tool_ids(bot, "Zapier"))
     publishes = bot.slack.count("views.publish")
-    assert await submit(bot, GUIDE, modal, answers) == {}
+    assert saved(await submit(bot, GUIDE, modal, answers))
     await bot.slack.wait_for("views.publish", publishes + 1)
     assert "Your reverse mentoring" in home_text(bot, GUIDE)
     assert (await state_log(bot, GUIDE)) == [(None, "active", "home:profile")]
@@ -145,7 +146,12 @@ async def test_status_and_home_show_sessions_tools_and_next_prompt(program: Prog
     _, guide_msg, _ = await asked(program)
     await program.click(guide_msg, ActionId.CHECKIN_MET, PAIR_GUIDE)
     await program.submit(
-        PAIR_GUIDE, {BlockId.CHECKIN_COVERED: "LinkedIn", BlockId.CHECKIN_RATING: "5"}
+        PAIR_GUIDE,
+        {
+            BlockId.CHECKIN_COVERED: "LinkedIn",
+            BlockId.CHECKIN_RATING: "5",
+            BlockId.CHECKIN_DIRECTION: "tool",
+        },
     )
     await program.command("status", user=PAIR_LEARNER)
     (answer,) = await program.answers(1, user=PAIR_LEARNER)

@@ -114,7 +114,12 @@ async def test_pairs_without_a_shared_tool_unless_the_program_requires_one(
     checkin = last_checkin(program, EVE)
     assert (await program.click(checkin, ActionId.CHECKIN_MET, EVE)).status_code == 200
     answer = await program.submit(
-        EVE, {BlockId.CHECKIN_COVERED: "LinkedIn", BlockId.CHECKIN_RATING: "4"}
+        EVE,
+        {
+            BlockId.CHECKIN_COVERED: "LinkedIn",
+            BlockId.CHECKIN_RATING: "4",
+            BlockId.CHECKIN_DIRECTION: "tool",
+        },
     )
     assert answer.status_code == 200 and answer.text in ("", "null")
     assert "LinkedIn" in last_checkin(program, EVE)["text"]

@@ -45,6 +45,7 @@ from tests.factories import (
     profile_answers,
     reply,
     rotnem,
+    saved,
     submit,
     tool_ids,
 )
@@ -113,7 +114,7 @@ async def test_a_profile_that_cannot_be_saved_keeps_the_modal_open_and_changes_n
     assert COULD_NOT_SAVE in ack["errors"][BlockId.PROFILE_ROLE]
     assert await department(bot) == "Sales"
     # Once the lock is gone, the same modal saves.
-    assert await submit(bot, GUIDE, view, edited) == {}
+    assert saved(await submit(bot, GUIDE, view, edited))
     assert await department(bot) == "UX"
 
 
@@ -225,7 +226,7 @@ async def test_check_in_answers_no_column_can_hold_are_refused_on_their_field(
     _, guide_msg, _ = await asked(program)
     await program.click(guide_msg, ActionId.CHECKIN_MET, PAIR_GUIDE)
     view = program.slack.open_views(PAIR_GUIDE)[-1]
-    rated: dict[str, Any] = {BlockId.CHECKIN_RATING: "4"}
+    rated: dict[str, Any] = {BlockId.CHECKIN_RATING: "4", BlockId.CHECKIN_DIRECTION: "tool"}
     cases: list[tuple[JSON, dict[str, Any], str, str]] = [
         (view, {**rated, BlockId.CHECKIN_COVERED: OTHER, BlockId.CHECKIN_OTHER: "Ex\x00cel"},
          BlockId.CHECKIN_OTHER, "control characters"),
@@ -276,7 +277,11 @@ async def test_the_losing_side_of_a_double_submit_is_told_it_was_recorded(progra
     _, guide_msg, _ = await asked(program)
     await program.click(guide_msg, ActionId.CHECKIN_MET, PAIR_GUIDE)
     view = program.slack.open_views(PAIR_GUIDE)[-1]
-    answers: dict[str, Any] = {BlockId.CHECKIN_COVERED: "ChatGPT", BlockId.CHECKIN_RATING: "5"}
+    answers: dict[str, Any] = {
+        BlockId.CHECKIN_COVERED: "ChatGPT",
+        BlockId.CHECKIN_RATING: "5",
+        BlockId.CHECKIN_DIRECTION: "both",
+    }
     responses = await asyncio.gather(
         *(
             program.bot.requester.submit_view(view=view, user_id=PAIR_GUIDE, answers=answers)
@@ -304,7 +309,7 @@ async def test_slack_not_answering_on_submission_saves_with_what_it_said_before(
     view = await open_modal(bot, GUIDE)
     bot.slack.fail("users.info", error="fatal_error")
     answers = profile_answers(role="guide", teach=await tool_ids(bot, "ChatGPT"))
-    assert await submit(bot, GUIDE, view, answers) == {}
+    assert saved(await submit(bot, GUIDE, view, answers))
     row = await participant(bot, GUIDE)
     assert row is not None and row.display_name == "Gia Guide"
 
@@ -330,13 +335,13 @@ async def test_a_profile_is_kept_when_the_server_is_killed_as_the_modal_closes(
             answers = profile_answers(role="guide", teach=[str(chatgpt)], department="Sales")
             closed = await slack.submit_view(view=view, user_id=GUIDE, answers=answers)
             process.kill()  # SIGKILL the moment Slack is told the modal may close
-            assert (closed.status_code, closed.content) == (200, b"")
+            assert closed.status_code == 200 and saved(closed.json())
             process.wait(timeout=10)
         async with engine.connect() as connection:
-            saved = await connection.execute(
+            stored = await connection.execute(
                 select(Participant).where(Participant.user_id == GUIDE)
             )
-            assert [(row.role, row.department) for row in saved] == [("guide", "Sales")]
+            assert [(row.role, row.department) for row in stored] == [("guide", "Sales")]
     finally:
         await engine.dispose()
 
@@ -358,6 +363,6 @@ async def test_a_slow_users_info_on_submission_does_not_keep_the_modal_waiting(
     view = await open_modal(bot, GUIDE)
     bot.slack.delay("users.info", 2.0)
     answers = profile_answers(role="guide", teach=await tool_ids(bot, "ChatGPT"))
-    assert await in_time(submit(bot, GUIDE, view, answers)) == {}
+    assert saved(await in_time(submit(bot, GUIDE, view, answers)))
     row = await participant(bot, GUIDE)
     assert row is not None and row.display_name == "Gia Guide"

@@ -104,6 +104,7 @@ async def test_a_sessions_something_else_and_a_private_reason_reach_the_partner_
             BlockId.CHECKIN_COVERED: OTHER,
             BlockId.CHECKIN_OTHER: covered,
             BlockId.CHECKIN_RATING: "5",
+            BlockId.CHECKIN_DIRECTION: "tool",
             BlockId.CHECKIN_HR_NOTE: "<!channel> private",
         },
     )
