@@ -80,3 +80,4 @@ class BlockId(StrEnum):
     SETTINGS_TZ = "settings_tz_preference"
     SETTINGS_CHANNEL = "settings_announce_channel"
     SETTINGS_AUTO = "settings_auto_propose"
+    SETTINGS_ANONYMITY_K = "settings_anonymity_k"

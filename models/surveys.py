@@ -26,7 +26,7 @@ class SurveyStage(StrEnum):
 
 
 class FitCheck(Base):
-    """"How is the fit?" to one person of a pair, once, after its first reported session."""
+    """ "How is the fit?" to one person of a pair, once, after its first reported session."""
 
     __tablename__ = "fit_checks"
     __table_args__ = (

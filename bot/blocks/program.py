@@ -31,6 +31,7 @@ FIELD_LABELS = {
     "tz_preference": "Time zones in matching",
     "announce_channel": "Announcement channel",
     "auto_propose_next_round": "Propose the next round automatically",
+    "anonymity_k": "Anonymity threshold (people)",
 }
 
 
@@ -110,6 +111,12 @@ def settings_modal(config: ProgramConfig) -> View:
             FIELD_LABELS["auto_propose_next_round"],
             yes_no,
             initial=yes_no[0 if config.auto_propose_next_round else 1],
+        ),
+        _number(
+            BlockId.SETTINGS_ANONYMITY_K,
+            "anonymity_k",
+            config.anonymity_k,
+            ' people: the report shows a smaller group as "fewer than" this',
         ),
     ]
     return modal(CallbackId.SETTINGS, "Program settings", blocks, submit="Save")

@@ -55,8 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     checkin.add_argument(
         "--now", action="store_true", required=True, help="for every pair asked about (required)"
     )
-    export = commands.add_parser("export", help="CSV for HR: sessions, pairs or participants")
-    export.add_argument("what", choices=("sessions", "pairs", "participants"))
+    export = commands.add_parser(
+        "export", help="CSV for HR: sessions, pairs, participants or (learning) outcomes"
+    )
+    export.add_argument("what", choices=("sessions", "pairs", "participants", "outcomes"))
     export.add_argument("--format", choices=("csv",), default="csv", help="csv (the default)")
     export.add_argument("--output", help="write to this file instead of standard output")
     export.add_argument("--team", help="the workspace's team ID, when the bot serves several")

@@ -25,6 +25,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "nudge_hour": (0, 23),
     "checkin_delay_days": (1, 6),
     "stall_weeks": (1, 12),
+    "anonymity_k": (2, 50),
 }
 
 
@@ -42,6 +43,8 @@ class ProgramConfig:
     checkin_delay_days: int = 3
     stall_weeks: int = 3
     announce_channel: str | None = None
+    # The report shows any breakdown over fewer people than this as "fewer than k".
+    anonymity_k: int = 5
 
 
 def defaults_from(settings: Settings) -> ProgramConfig:
@@ -68,7 +71,7 @@ def _merge(defaults: ProgramConfig, row: ProgramSettings | None) -> ProgramConfi
         config = replace(config, auto_propose_next_round=row.auto_propose_next_round)
     if row.tz_preference in TZ_PREFERENCES:
         config = replace(config, tz_preference=TZ_PREFERENCES[row.tz_preference])
-    for name in ("nudge_weekday", "nudge_hour", "checkin_delay_days", "stall_weeks"):
+    for name in ("nudge_weekday", "nudge_hour", "checkin_delay_days", "stall_weeks", "anonymity_k"):
         value = getattr(row, name)
         if value is not None:
             config = replace(config, **{name: value})
@@ -102,6 +105,7 @@ async def update_program_settings(
     checkin_delay_days: int | None = None,
     stall_weeks: int | None = None,
     announce_channel: str | None = None,
+    anonymity_k: int | None = None,
     defaults: ProgramConfig | None = None,
 ) -> list[SettingsChange]:
     """Store the given settings for the workspace (None leaves a setting as it is; an empty
@@ -116,6 +120,7 @@ async def update_program_settings(
         "checkin_delay_days": checkin_delay_days,
         "stall_weeks": stall_weeks,
         "announce_channel": announce_channel,
+        "anonymity_k": anonymity_k,
     }
     for name, (lowest, highest) in RANGES.items():
         value = values[name]
