@@ -1053,8 +1053,8 @@ async def learning_program(program: Program) -> None:
     - teach-backs: ChatGPT for all 5; follow-ups yes yes sometimes no yes;
     - every learner also wants "Power BI" (typed in), which no guide teaches.
     """
-    for guide, learner in zip(LEARNING_GUIDES, LEARNING_LEARNERS, strict=True):
-        await program.pair(guide, learner, tools=("ChatGPT",))
+    for guide_user, learner_user in zip(LEARNING_GUIDES, LEARNING_LEARNERS, strict=True):
+        await program.pair(guide_user, learner_user, tools=("ChatGPT",))
     program.at(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
     await program.tick()  # the week's prompts: the meet rate's denominator
     met = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
@@ -1080,8 +1080,9 @@ async def learning_program(program: Program) -> None:
             session.add(
                 _report(team, s.id, learner, "learner", confidence=(4, 4, 3, 5, 4)[i], way="tool")
             )
-            if guide_ways[i] is not None:
-                session.add(_report(team, s.id, pair.guide_id, "guide", way=guide_ways[i]))
+            guide_way = guide_ways[i]
+            if guide_way is not None:
+                session.add(_report(team, s.id, pair.guide_id, "guide", way=guide_way))
             session.add(
                 TeachBack(
                     team_id=team,
