@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 BLUE, GREY, GREEN, AMBER, RED = "#2f6fb2", "#9aa5b1", "#3a9a5b", "#e0a526", "#c8553d"
-# Long lists stay readable: the first this many tools (the sections' order) are drawn.
-MAX_BARS = 15
+# Long lists stay readable (and quick to draw): the first this many tools, in the sections'
+# order, as many as the Slack message lists.
+MAX_BARS = 10
 PNG_DPI = 100
 
 
@@ -76,23 +77,30 @@ def _bar_height(count: int) -> float:
 
 def _confidence(report: ProgramReport) -> Figure:
     tools = [
-        t for t in report.learning.confidence.tools if t.before is not None and t.now is not None
-    ][:MAX_BARS]
+        (t.tool, t.before, t.now)
+        for t in report.learning.confidence.tools
+        if t.before is not None and t.now is not None
+    ][:MAX_BARS][::-1]
     figure = _figure(_bar_height(len(tools)))
     axes = figure.add_subplot()
-    for y, tool in enumerate(reversed(tools)):
-        assert tool.before is not None and tool.now is not None
-        before, now = tool.before, tool.now
-        axes.plot([before.median, now.median], [y, y], color=GREY, linewidth=2, zorder=1)
-        for spread, colour, offset in ((before, GREY, -0.12), (now, BLUE, 0.12)):
-            axes.plot(
-                [spread.q1, spread.q3], [y + offset] * 2, color=colour, linewidth=5, alpha=0.3
-            )
-        axes.scatter(
-            [before.median], [y], color=GREY, s=40, zorder=2, label="before" if not y else None
+    ys = range(len(tools))
+    before = [b for _, b, _ in tools]
+    now = [n for _, _, n in tools]
+    # One artist per kind (not per tool): quartile bars, the before → now line, the medians.
+    for spreads, colour, offset in ((before, GREY, -0.15), (now, BLUE, 0.15)):
+        axes.hlines(
+            [y + offset for y in ys],
+            [s.q1 for s in spreads],
+            [s.q3 for s in spreads],
+            color=colour,
+            linewidth=5,
+            alpha=0.3,
         )
-        axes.scatter([now.median], [y], color=BLUE, s=40, zorder=2, label="now" if not y else None)
-    axes.set_yticks(range(len(tools)), [_label(t.tool) for t in reversed(tools)])
+    axes.hlines(ys, [s.median for s in before], [s.median for s in now], color=GREY, linewidth=2)
+    axes.scatter([s.median for s in before], ys, color=GREY, s=40, zorder=2, label="before")
+    axes.scatter([s.median for s in now], ys, color=BLUE, s=40, zorder=2, label="now")
+    axes.set_yticks(ys, [_label(name) for name, _, _ in tools])
+    axes.set_ylim(-0.6, len(tools) - 0.4)
     axes.set_xlim(0.8, 5.2)
     axes.set_xticks([1, 2, 3, 4, 5], ["1 never\nused it", "2", "3", "4", "5 could\nteach it"])
     axes.set_title("Confidence before → now (median; bars: quartiles)", fontsize=10)
