@@ -1035,6 +1035,18 @@ async def run_cli(
 # --------------------------------------------------------------------------------------------
 # What people learned, as rows (the report's known data set).
 
+# The settings modal submitted as it opens on a new program (every default kept).
+SETTINGS_AS_OPENED: dict[str, str] = {
+    BlockId.SETTINGS_CYCLE_WEEKS: "12",
+    BlockId.SETTINGS_NUDGE_DAY: "0",
+    BlockId.SETTINGS_NUDGE_HOUR: "10",
+    BlockId.SETTINGS_CHECKIN_DELAY: "3",
+    BlockId.SETTINGS_STALL_WEEKS: "3",
+    BlockId.SETTINGS_TZ: "prefer_close",
+    BlockId.SETTINGS_AUTO: "no",
+    BlockId.SETTINGS_ANONYMITY_K: "5",
+}
+
 LEARNING_GUIDES = tuple(f"U0RG{i}" for i in range(1, 6))
 LEARNING_LEARNERS = tuple(f"U0RL{i}" for i in range(1, 6))
 # When `learning_program` is looked at: Monday of 2026-W51.

@@ -13,6 +13,7 @@ from tests.factories import (
     BOTH_BACKENDS,
     JSON,
     LEARNING_LEARNERS,
+    SETTINGS_AS_OPENED,
     Program,
     learning_program,
 )
@@ -122,16 +123,7 @@ async def test_anonymity_threshold_set_in_the_settings_modal(program: Program) -
     await program.command("admin settings")
     await program.slack.wait_for("views.open", 1)
     view = program.slack.open_views(ADMIN_ID)[-1]
-    answers: dict[str, str] = {
-        BlockId.SETTINGS_CYCLE_WEEKS: "12",
-        BlockId.SETTINGS_NUDGE_DAY: "0",
-        BlockId.SETTINGS_NUDGE_HOUR: "10",
-        BlockId.SETTINGS_CHECKIN_DELAY: "3",
-        BlockId.SETTINGS_STALL_WEEKS: "3",
-        BlockId.SETTINGS_TZ: "prefer_close",
-        BlockId.SETTINGS_AUTO: "no",
-        BlockId.SETTINGS_ANONYMITY_K: "1",
-    }
+    answers = {**SETTINGS_AS_OPENED, BlockId.SETTINGS_ANONYMITY_K: "1"}
     bad = await program.bot.requester.submit_view(view=view, user_id=ADMIN_ID, answers=answers)
     assert bad.json()["errors"] == {
         BlockId.SETTINGS_ANONYMITY_K: "Anonymity threshold: enter a whole number from 2 to 50."
