@@ -355,9 +355,12 @@ async def run(url: str, n_pairs: int) -> None:
             return await program_stats(session, TEAM, config, now=clock.now(), zone=settings.zone)
 
     view = await timed("/rotnem admin stats (program_stats)", stats, repeat=7)
+    figures = view.figures
+    rate = figures.meetings.meet_rate
     print(
-        f"  -> {view.active_pairs} active pairs, {view.sessions_this_cycle} sessions this cycle, "
-        f"meet rate {view.meet_rate:.0%}, {len(view.at_risk)} at risk"
+        f"  -> {figures.pairs.active} active pairs, {figures.meetings.sessions} sessions this "
+        f"cycle, meet rate {rate if rate is None else format(rate, '.0%')}, "
+        f"{len(view.at_risk)} at risk"
     )
     users = [f"U{rnd.randrange(2 * n_pairs):08d}" for _ in range(7)]
     queue = iter(users)

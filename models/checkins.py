@@ -85,6 +85,8 @@ class PairSession(Base):
         UniqueConstraint("pair_id", "iso_week"),
         # Sessions this cycle and pairs met recently: index-only ranges (with the pair).
         Index("ix_pair_sessions_team_id_created_at_pair_id", "team_id", "created_at", "pair_id"),
+        # The program's figures: a workspace's sessions by week, index-only.
+        Index("ix_pair_sessions_team_id_iso_week", "team_id", "iso_week", "pair_id"),
     )
 
     id: Mapped[IntPK]
@@ -127,6 +129,14 @@ class SessionReport(Base):
             "rating",
         ),
         Index("ix_session_reports_team_id_tool_name", "team_id", "tool_name", "created_at"),
+        # The program's figures: each session's reports (role, rating, tool), index-only.
+        Index(
+            "ix_session_reports_session_id_figures",
+            "session_id",
+            "reporter_role",
+            "rating",
+            "tool_name",
+        ),
     )
 
     id: Mapped[IntPK]

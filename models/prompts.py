@@ -20,6 +20,10 @@ class PromptKind(StrEnum):
     MIRROR = "mirror"  # "reverse the mirror": the learner shares how the organisation works
 
 
+# `weekly_prompts.skipped_reason` of a week skipped because someone was paused (those weeks are
+# neither prompted nor silent).
+SKIPPED_PAUSED = "paused"
+
 # Rows the check-in tick still has work for; queries repeat this literal so the partial index
 # applies.
 CHECKINS_PENDING_SQL = "checkins_enqueued_at IS NULL AND prompt_id IS NOT NULL"
@@ -70,6 +74,8 @@ class WeeklyPrompt(Base):
             postgresql_where=text(CHECKINS_PENDING_SQL),
             sqlite_where=text(CHECKINS_PENDING_SQL),
         ),
+        # The program's figures: a workspace's prompted pair-weeks by week, index-only.
+        Index("ix_weekly_prompts_team_id_iso_week", "team_id", "iso_week", "pair_id", "prompt_id"),
         # A pair's history as the weekly tick reads it (an index-only scan: ~110,000 rows a week).
         Index(
             "ix_weekly_prompts_history",

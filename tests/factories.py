@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
@@ -54,6 +54,15 @@ from bot.services.enrollment.identity import Identity
 from bot.services.enrollment.profile import ProfileInput, save_profile
 from bot.services.enrollment.queries import Profile, Status, ToolRef
 from bot.services.events import remember_workspace
+from bot.services.figures import (
+    Meetings,
+    Pairs,
+    Participants,
+    ProgramFigures,
+    Standing,
+    Usefulness,
+    WeekFigures,
+)
 from bot.services.notices import Notice, Rendered, Sent
 from bot.services.program.settings import defaults_from, update_program_settings
 from bot.services.rounds.manual import create_manual_pair
@@ -475,6 +484,16 @@ def home_text(bot: RunningBot, user: str) -> str:
     return json.dumps(home_of(bot, user)["blocks"], ensure_ascii=False)
 
 
+async def open_home(bot: RunningBot, user: str) -> JSON:
+    """`user` opens the app's Home tab: the view the app publishes for them."""
+    publishes = bot.slack.count("views.publish")
+    event = {"type": "app_home_opened", "user": user, "channel": "D0HOME001", "tab": "home"}
+    response = await bot.requester.event(event)
+    assert response.status_code == 200
+    await bot.slack.wait_for("views.publish", publishes + 1)
+    return home_of(bot, user)
+
+
 def find_button(blocks: Sequence[Mapping[str, Any]], action_id: str) -> JSON:
     """The button (or accessory) with `action_id`, and the `block_id` it sits in."""
     for block in blocks:
@@ -880,6 +899,28 @@ def make_profile(**changes: Any) -> Profile:
         goals="learn pivot tables",
     )
     return replace(profile, **changes)
+
+
+def make_figures(
+    tools: Sequence[tuple[str, int]] = (("Canva", 3), ("Excel formulas", 1)),
+) -> ProgramFigures:
+    """A program's figures this cycle: 3 in a pair, 1 waitlisted, 1 paused (5 participants) and
+    1 who left; 4 sessions, 3 of 4 prompted pair-weeks met."""
+    people = {
+        ("guide", Standing.IN_PAIR): 2,
+        ("learner", Standing.IN_PAIR): 1,
+        ("learner", Standing.WAITLISTED): 1,
+        ("learner", Standing.PAUSED): 1,
+        ("both", Standing.LEFT): 1,
+    }
+    return ProgramFigures(
+        since=date(2026, 11, 23),
+        participants=Participants(people),
+        pairs=Pairs(active=2, made=3),
+        meetings=Meetings((WeekFigures("2026-W48", 1, 2, 1), WeekFigures("2026-W49", 3, 2, 2))),
+        tools=tuple(tools),
+        usefulness=Usefulness(reports=6, total=24, by_role={"guide": 4.0, "learner": 4.0}),
+    )
 
 
 # --------------------------------------------------------------------------------------------

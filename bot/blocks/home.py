@@ -19,10 +19,12 @@ from slack_sdk.models.views import View
 
 from bot.blocks.checkins import progress_blocks
 from bot.blocks.enrollment import partner_line, role_line, state_line, tools_text
+from bot.blocks.figures import definition_note, participants_lines, period_lines
 from bot.blocks.kit import button, context, escape, mention, section
 from bot.ids import ActionId
 from bot.services.enrollment.lifecycle import HOME_PAUSE
-from bot.services.enrollment.queries import Profile, ProgramSummary
+from bot.services.enrollment.queries import Profile
+from bot.services.figures import ProgramFigures
 from bot.services.home import Home, PartnerSummary, PastPartner
 
 INTRO = (
@@ -136,19 +138,13 @@ def _participant(
     return blocks
 
 
-def _admin(summary: ProgramSummary) -> list[Block]:
-    roles = (
-        f"Guides: {summary.by_role('guide')} · Learners: {summary.by_role('learner')} · "
-        f"Both ways: {summary.by_role('both')}"
-    )
-    states = (
-        f"Active: {summary.by_status('active')} · Paused: {summary.by_status('paused')} · "
-        f"Waitlisted: {summary.by_status('waitlisted')} · Left: {summary.by_status('left')}"
-    )
+def _admin(figures: ProgramFigures) -> list[Block]:
     return [
         DividerBlock(),
         HeaderBlock(text="Program summary (HR)"),
-        section(f"*{summary.total} participants*\n{roles}\n{states}"),
+        section("\n".join(participants_lines(figures))),
+        section("\n".join(period_lines(figures))),
+        context(definition_note()),
     ]
 
 

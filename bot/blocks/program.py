@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.figures import definition_note, participants_lines, period_lines
 from bot.blocks.kit import Inputs, context, escape, modal, option, say, section
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
@@ -157,33 +158,10 @@ def settings_saved_message(changes: Sequence[tuple[str, str | None, str | None]]
 # ---- /rotnem admin stats ---------------------------------------------------------------------
 
 
-ROLES = ("guide", "learner", "both")
-ROLE_HEADINGS = {"guide": "Guides", "learner": "Learners", "both": "Both ways"}
-STATES = ("active", "paused", "left")
-
-
 def stats_message(stats: StatsView) -> Message:
-    lines = []
-    for role in ROLES:
-        counts = [f"{stats.participants.get((role, state), 0)} {state}" for state in STATES]
-        lines.append(f"• {ROLE_HEADINGS[role]}: " + ", ".join(counts))
-    people = "\n".join(lines)
-    since = f" (since {stats.cycle_start:%d %b %Y})" if stats.cycle_start else ""
-    rate = (
-        f"{stats.meet_rate:.0%} ({stats.met_recently} of {stats.active_pairs} pairs met in the "
-        "last 2 weeks)"
-        if stats.meet_rate is not None
-        else "no active pairs"
-    )
-    ratings = (
-        ", ".join(
-            f"{ROLE_HEADINGS[role].lower()} {stats.rating_by_role[role]:.1f}/5"
-            for role in ("guide", "learner")
-            if role in stats.rating_by_role
-        )
-        or "no ratings yet"
-    )
-    tools = ", ".join(f"{escape(name)} ({count})" for name, count in stats.top_tools) or "none yet"
+    """The program's figures this cycle (worded as on the Home tab) and the at-risk pairs."""
+    people = "\n".join(participants_lines(stats.figures))
+    summary = "\n".join(period_lines(stats.figures))
     risk = (
         "\n".join(
             f"• <@{guide}> & <@{learner}>: {weeks} silent week(s)"
@@ -193,19 +171,14 @@ def stats_message(stats: StatsView) -> Message:
         else "none"
     )
     more = f"\n…and {len(stats.at_risk) - 10} more" if len(stats.at_risk) > 10 else ""
-    summary = (
-        f"*Active pairs:* {stats.active_pairs}\n"
-        f"*Sessions this cycle{since}:* {stats.sessions_this_cycle}\n"
-        f"*Meet rate:* {rate}\n"
-        f"*Average usefulness:* {ratings}\n"
-        f"*Tools taught most:* {tools}"
-    )
     blocks: list[Block] = [
         HeaderBlock(text="Reverse mentoring: program stats"),
-        section(f"*Participants*\n{people}"),
+        section(people),
         section(summary),
         section(f"*At-risk pairs ({len(stats.at_risk)})*\n{risk}{more}"),
-        context("Figures only: nobody's conversation or private notes are read."),
+        context(
+            f"{definition_note()} Figures only: nobody's conversation or private notes are read."
+        ),
     ]
     text = "Program stats\n" + f"{people}\n{summary}\nAt-risk pairs: {len(stats.at_risk)}"
     return Message(text=text.replace("*", ""), blocks=blocks)

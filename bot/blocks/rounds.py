@@ -49,7 +49,7 @@ def proposal_lines(proposal: Proposal) -> tuple[list[str], list[str]]:
         + (" _(paired before)_" if p.repeat and "paired before" not in p.explanation else "")
         for p in proposal.pairs
     ]
-    unmatched = [f"• {mention(u.user_id)}: {escape(u.reason)}" for u in proposal.unmatched]
+    unmatched = [f"• {mention(u.user_id)}: {escape(u.hr_reason)}" for u in proposal.unmatched]
     return pairs, unmatched
 
 

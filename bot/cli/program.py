@@ -24,7 +24,7 @@ async def export_csv(
             team_id = await choose_team(session, team)
         except UsageError as exc:
             return Outcome(str(exc), EXIT_USAGE)
-        header, rows = await exports.export_rows(session, team_id, kind)
+        header, rows = await exports.export_rows(session, team_id, kind, now=deps.clock.now())
     if output is None:
         count = exports.write_csv(sys.stdout, header, rows, exports.NOTES.get(kind))
         sys.stdout.flush()

@@ -40,7 +40,7 @@ def render(proposal: Proposal) -> str:
         rows = [(who(p.guide), who(p.learner), p.explanation) for p in proposal.pairs]
         parts += ["", table(rows, ("Guide", "Learner", "Why"))]
     if proposal.unmatched:
-        unmatched = [(who(u.user_id), u.reason) for u in proposal.unmatched]
+        unmatched = [(who(u.user_id), u.hr_reason) for u in proposal.unmatched]
         parts += ["", table(unmatched, ("Without a partner", "Why"))]
     return "\n".join(parts)
 

@@ -20,9 +20,10 @@ from bot.demo.options import TranscriptMode
 from bot.demo.scenario import Cohort
 from bot.demo.setup import CHANNEL_ID, CHANNEL_NAME, DemoError, Stage
 from bot.demo.slacktext import Names
-from bot.demo.summary import Summary, calls_by_method, program_figures
+from bot.demo.summary import Summary, calls_by_method, stall_alerts
 from bot.demo.transcript import Places, render
 from bot.sandbox.driver import Event, SlackDriver
+from bot.services.figures import program_figures
 from bot.services.program.exports import EXPORTS
 
 
@@ -45,19 +46,23 @@ async def collect(stage: Stage, cohort: Cohort, database: Database, started: flo
     """The result, read while the stage still stands; raises `DemoError` when the program did
     not run through (an outbox message failed, someone did not manage to join)."""
     async with stage.deps.sessionmaker() as session:
-        figures = await program_figures(session, stage.slack.team_id)
+        team_id = stage.slack.team_id
+        figures = await program_figures(session, team_id, now=stage.deps.clock.now())
+        alerts = await stall_alerts(session, team_id)
         outbox = await counts_by_status(session)
     if outbox.get("failed"):
         raise DemoError(f"{outbox['failed']} outbox message(s) failed: see `rotnem outbox`")
     participants = len(stage.workspace.participants)
-    if figures.participants != participants:
-        raise DemoError(f"{figures.participants} of {participants} people joined the program")
+    joined = figures.participants.total + figures.participants.left
+    if joined != participants:
+        raise DemoError(f"{joined} of {participants} people joined the program")
     calls = stage.slack.calls()
     summary = Summary(
         people=len(stage.workspace),
         weeks=cohort.weeks,
         seed=cohort.seed,
         program=figures,
+        stall_alerts=alerts,
         calls_by_method=calls_by_method([c.method for c in calls if c.method != "upload_url"]),
         ratelimited=sum(1 for c in calls if c.status == 429),
         outbox=outbox,

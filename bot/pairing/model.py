@@ -129,11 +129,13 @@ class Pair:
 
 @dataclass(frozen=True, slots=True)
 class Unmatched:
-    """Someone left without a pair. ``code`` is stable for programs, ``reason`` is for people."""
+    """Someone left without a pair. ``code`` is stable for programs; ``reason`` is written to
+    the person ("you"), ``hr_reason`` the same sentence about them, for HR ("Mei")."""
 
     person_id: str
     code: str
     reason: str
+    hr_reason: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -36,8 +37,9 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     (
         "Participants",
         "people in the program (active or paused; not those who left). They split exactly "
-        "into in a pair, waitlisted (a round could not place them), not yet matched (joined "
-        "since the last round) and paused; the parts add up to the total.",
+        "into in a pair, waitlisted (a round could not place them), not yet matched (unpaired "
+        "and not on the waitlist, e.g. joined since the last round) and paused; the parts add "
+        "up to the total.",
     ),
     ("Session", "a pair met in a week, however many of the two reported it."),
     (
@@ -222,6 +224,22 @@ def _period(
     return where
 
 
+def _prompted(key: InstrumentedAttribute[Any], team_id: str) -> Select[tuple[Any, int, int]]:
+    """Per `key`: pair-weeks prompted (a prompt sent, not skipped) and how many of those the
+    pair reported a session for: the meet rate's two terms."""
+    return (
+        select(key, func.count(), func.count(PairSession.id))
+        .outerjoin(
+            PairSession,
+            and_(
+                PairSession.pair_id == WeeklyPrompt.pair_id,
+                PairSession.iso_week == WeeklyPrompt.iso_week,
+            ),
+        )
+        .where(WeeklyPrompt.team_id == team_id, WeeklyPrompt.prompt_id.is_not(None))
+    )
+
+
 async def weekly_meetings(
     session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
 ) -> list[WeekFigures]:
@@ -240,19 +258,8 @@ async def weekly_meetings(
         week: (int(n), int(met))
         for week, n, met in (
             await session.execute(
-                select(WeeklyPrompt.iso_week, func.count(), func.count(PairSession.id))
-                .outerjoin(
-                    PairSession,
-                    and_(
-                        PairSession.pair_id == WeeklyPrompt.pair_id,
-                        PairSession.iso_week == WeeklyPrompt.iso_week,
-                    ),
-                )
-                .where(
-                    WeeklyPrompt.team_id == team_id,
-                    WeeklyPrompt.prompt_id.is_not(None),
-                    *_period(WeeklyPrompt.iso_week, since, until),
-                )
+                _prompted(WeeklyPrompt.iso_week, team_id)
+                .where(*_period(WeeklyPrompt.iso_week, since, until))
                 .group_by(WeeklyPrompt.iso_week)
             )
         ).all()
@@ -271,6 +278,42 @@ async def weekly_meetings(
     return weeks
 
 
+@dataclass(frozen=True)
+class PairMeetings:
+    """One pair's side of the meet rate, and its sessions (also those of unprompted weeks)."""
+
+    prompted: int = 0
+    met: int = 0
+    sessions: int = 0
+    last_week: str | None = None
+
+
+async def meetings_by_pair(session: AsyncSession, team_id: str) -> dict[int, PairMeetings]:
+    """Every pair's prompted and met pair-weeks and sessions, all weeks (the pairs export)."""
+    prompted = {
+        pair_id: (int(n), int(met))
+        for pair_id, n, met in (
+            await session.execute(
+                _prompted(WeeklyPrompt.pair_id, team_id).group_by(WeeklyPrompt.pair_id)
+            )
+        ).all()
+    }
+    held = {
+        int(pair_id): (int(n), last)
+        for pair_id, n, last in (
+            await session.execute(
+                select(PairSession.pair_id, func.count(), func.max(PairSession.iso_week))
+                .where(PairSession.team_id == team_id)
+                .group_by(PairSession.pair_id)
+            )
+        ).all()
+    }
+    return {
+        pair_id: PairMeetings(*prompted.get(pair_id, (0, 0)), *held.get(pair_id, (0, None)))
+        for pair_id in set(prompted) | set(held)
+    }
+
+
 async def meetings(
     session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
 ) -> Meetings:
@@ -281,6 +324,17 @@ async def meetings(
 # ---- what sessions covered and how useful they were ------------------------------------------
 
 
+def _reports(team_id: str, since: date | None, until: date | None, *columns: Any) -> Select[Any]:
+    """`columns` over the reports of the workspace's sessions in the period: from the sessions
+    (a week range of the workspace) to their reports, both index-only."""
+    return (
+        select(*columns)
+        .select_from(PairSession)
+        .join(SessionReport, SessionReport.session_id == PairSession.id)
+        .where(PairSession.team_id == team_id, *_period(PairSession.iso_week, since, until))
+    )
+
+
 async def sessions_by_tool(
     session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
 ) -> tuple[tuple[str, int], ...]:
@@ -288,13 +342,8 @@ async def sessions_by_tool(
     both partners reported counts once."""
     covered = func.count(func.distinct(SessionReport.session_id))
     rows = await session.execute(
-        select(SessionReport.tool_name, covered)
-        .join(PairSession, PairSession.id == SessionReport.session_id)
-        .where(
-            SessionReport.team_id == team_id,
-            SessionReport.tool_name.is_not(None),
-            *_period(PairSession.iso_week, since, until),
-        )
+        _reports(team_id, since, until, SessionReport.tool_name, covered)
+        .where(SessionReport.tool_name.is_not(None))
         .group_by(SessionReport.tool_name)
         .order_by(covered.desc(), SessionReport.tool_name)
     )
@@ -317,12 +366,17 @@ class Usefulness:
 async def usefulness(
     session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
 ) -> Usefulness:
+    """The mean rating of the period's session reports, overall and by reporter role."""
     rows = (
         await session.execute(
-            select(SessionReport.reporter_role, func.count(), func.sum(SessionReport.rating))
-            .join(PairSession, PairSession.id == SessionReport.session_id)
-            .where(SessionReport.team_id == team_id, *_period(PairSession.iso_week, since, until))
-            .group_by(SessionReport.reporter_role)
+            _reports(
+                team_id,
+                since,
+                until,
+                SessionReport.reporter_role,
+                func.count(),
+                func.sum(SessionReport.rating),
+            ).group_by(SessionReport.reporter_role)
         )
     ).all()
     return Usefulness(
@@ -337,6 +391,8 @@ async def usefulness(
 
 @dataclass(frozen=True)
 class Pairs:
+    """Pairs running now, and all pairs ever made."""
+
     active: int = 0
     made: int = 0
 
@@ -410,7 +466,9 @@ __all__ = [
     "Usefulness",
     "WeekFigures",
     "cycle_start",
+    "PairMeetings",
     "meetings",
+    "meetings_by_pair",
     "pairs",
     "participants",
     "program_figures",

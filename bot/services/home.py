@@ -13,8 +13,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.calendar import next_prompt_at
-from bot.services.enrollment.queries import Profile, ProgramSummary, get_profile, is_paused
-from bot.services.enrollment.queries import program_summary as read_program_summary
+from bot.services.enrollment.queries import Profile, get_profile, is_paused
+from bot.services.figures import ProgramFigures, cycle_start, program_figures
 from bot.services.program.settings import ProgramConfig
 from bot.services.rounds.queries import current_partners, past_partners
 from models import Pair, PairSession, Participant, SessionReport
@@ -134,7 +134,7 @@ class Home:
     partners: tuple[PartnerSummary, ...] = ()
     past_partners: tuple[PastPartner, ...] = ()
     progress: PairProgress | None = None
-    program: ProgramSummary | None = None
+    program: ProgramFigures | None = None
 
     @property
     def partner(self) -> PartnerSummary | None:
@@ -153,7 +153,7 @@ async def read_home(
     history: bool = True,
 ) -> Home:
     """The person's Home tab as it is now (`history=False`: without past partners, for
-    `status`; `admin`: with the program's counts)."""
+    `status`; `admin`: with the program's figures)."""
     profile = await get_profile(session, team_id, user_id, now=now)
     partners: tuple[PartnerSummary, ...] = ()
     past: tuple[PastPartner, ...] = ()
@@ -173,5 +173,8 @@ async def read_home(
                 for p in await past_partners(session, team_id, user_id)
             )
     progress = await pair_progress(session, team_id, user_id, config, now=now) if partners else None
-    program = await read_program_summary(session, team_id, now=now) if admin else None
+    program = None
+    if admin:  # the program's figures this cycle, as `/rotnem admin stats` shows them
+        since = await cycle_start(session, team_id, config, now)
+        program = await program_figures(session, team_id, now=now, since=since)
     return Home(profile, partners, past, progress, program)

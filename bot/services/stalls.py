@@ -4,12 +4,14 @@
 A stall is named by the week its silence started (the week after the last session, or the
 pair's first week): `stall_alerts` is unique per pair and that week, so the alert is never
 repeated for the same stall, and a pair that meets and then stalls again is a new stall.
-Weeks are ISO weeks in the program's zone. Pairs with someone paused are not alerted.
+Weeks are ISO weeks in the program's zone. Pairs with someone paused are not alerted, and the
+weeks a pair was paused (its weekly prompt skipped for a pause) are not silent weeks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, ClassVar
@@ -19,7 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.db import insert_many_ignoring_duplicates
+from bot.db import chunks, insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue, enqueue_many
 from bot.services.calendar import add_weeks, iso_week, week_monday, weeks_between
 from bot.services.checkins import last_answers
@@ -28,7 +30,8 @@ from bot.services.errors import NotFound
 from bot.services.notices import Notice
 from bot.services.program.settings import ProgramConfig
 from bot.services.rounds.queries import PairPeople
-from models import OutboxMessage, Pair, PairSession, Participant, StallAlert
+from models import OutboxMessage, Pair, PairSession, Participant, StallAlert, WeeklyPrompt
+from models.prompts import SKIPPED_PAUSED
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,25 @@ class AtRisk:
         return week_monday(self.stall_started_week)
 
 
+async def paused_weeks(session: AsyncSession, pair_ids: Sequence[int]) -> dict[int, set[str]]:
+    """The weeks each pair's prompt was skipped because someone was paused."""
+    weeks: dict[int, set[str]] = defaultdict(set)
+    for part in chunks(list(pair_ids)):
+        rows = await session.execute(
+            select(WeeklyPrompt.pair_id, WeeklyPrompt.iso_week).where(
+                WeeklyPrompt.pair_id.in_(part), WeeklyPrompt.skipped_reason == SKIPPED_PAUSED
+            )
+        )
+        for pair_id, week in rows.all():
+            weeks[pair_id].add(week)
+    return weeks
+
+
+def silent_weeks(start: str, current: str, paused: set[str]) -> int:
+    """Complete weeks from `start` to `current` without a session, less those paused."""
+    return weeks_between(start, current) - sum(1 for week in paused if start <= week < current)
+
+
 async def at_risk_pairs(
     session: AsyncSession, team_id: str, config: ProgramConfig, *, now: datetime, zone: ZoneInfo
 ) -> list[AtRisk]:
@@ -104,18 +126,24 @@ async def at_risk_pairs(
         .order_by(Pair.id)
     )
     current = iso_week(now.astimezone(zone))
-    risks: list[AtRisk] = []
+    silent: list[tuple[int, str, str, str, int]] = []
     connection = await session.connection()  # Core rows: no ORM processing for every pair
     for row in (await connection.execute(query)).all():
         pair_id, started_at, last, g_user, g_state, g_until, l_user, l_state, l_until = row
         start = add_weeks(last, 1) if last else iso_week(started_at.astimezone(zone))
-        silent = weeks_between(start, current)
-        if silent < config.stall_weeks:
+        weeks = weeks_between(start, current)
+        if weeks < config.stall_weeks:
             continue
         if is_paused(g_state, g_until, now) or is_paused(l_state, l_until, now):
             continue
-        risks.append(AtRisk(pair_id, g_user, l_user, start, silent))
-    return risks
+        silent.append((pair_id, g_user, l_user, start, weeks))
+    # Paused weeks only for the pairs silent long enough to matter: a few, not every pair.
+    paused = await paused_weeks(session, [pair_id for pair_id, *_ in silent])
+    risks = [
+        AtRisk(pair_id, guide, learner, start, silent_weeks(start, current, paused[pair_id]))
+        for pair_id, guide, learner, start, _ in silent
+    ]
+    return [risk for risk in risks if risk.silent_weeks >= config.stall_weeks]
 
 
 async def open_stalls(
@@ -141,9 +169,11 @@ async def open_stalls(
         .order_by(StallAlert.stall_started_week, StallAlert.pair_id)
     )
     current = iso_week(now.astimezone(zone))
+    stalls = (await session.execute(query)).all()
+    paused = await paused_weeks(session, [pair_id for pair_id, *_ in stalls])
     return [
-        AtRisk(pair_id, g, lrn, week, weeks_between(week, current))
-        for pair_id, g, lrn, week in (await session.execute(query)).all()
+        AtRisk(pair_id, g, lrn, week, silent_weeks(week, current, paused[pair_id]))
+        for pair_id, g, lrn, week in stalls
     ]
 
 
@@ -283,7 +313,11 @@ async def act_on_stall(
         guide,
         learner,
         alert.stall_started_week,
-        weeks_between(alert.stall_started_week, iso_week(now)),
+        silent_weeks(
+            alert.stall_started_week,
+            iso_week(now),
+            (await paused_weeks(session, [pair.id]))[pair.id],
+        ),
     )
     return StallAction(_view(alert_id, risk, answers.get(pair.id, ())), done, already=not new)
 

@@ -53,7 +53,9 @@ async def admin_export(call: CommandCall) -> None:
     uploads = []
     async with deps.sessionmaker() as session:
         for kind in kinds:
-            header, rows = await exports.export_rows(session, call.team_id, kind)
+            header, rows = await exports.export_rows(
+                session, call.team_id, kind, now=deps.clock.now()
+            )
             out = io.StringIO()
             exports.write_csv(out, header, rows, exports.NOTES.get(kind))
             uploads.append(
@@ -68,7 +70,7 @@ async def admin_export(call: CommandCall) -> None:
     private = [
         text
         for kind, text in (
-            ("sessions", "The sessions file has a PRIVATE column (notes to HR)."),
+            ("sessions", "The sessions file has PRIVATE columns (notes to HR)."),
             ("outcomes", "The outcomes file is HR's own data export of individuals' ratings."),
         )
         if kind in kinds

@@ -251,9 +251,34 @@ def upgrade() -> None:
         )
 
     _checks(_END_REASONS.format(", 'not_a_fit'"), _SOURCES.format(", 'repair'"))
+    _figure_indexes()
+
+
+def _figure_indexes() -> None:
+    """The program's figures read weeks of one workspace: index-only ranges by ISO week."""
+    for name, table, columns in FIGURE_INDEXES:
+        op.create_index(name, table, columns, unique=False)
+
+
+# (name, table, columns): the figures' week ranges and each session's reports, index-only.
+FIGURE_INDEXES = (
+    ("ix_pair_sessions_team_id_iso_week", "pair_sessions", ["team_id", "iso_week", "pair_id"]),
+    (
+        "ix_weekly_prompts_team_id_iso_week",
+        "weekly_prompts",
+        ["team_id", "iso_week", "pair_id", "prompt_id"],
+    ),
+    (
+        "ix_session_reports_session_id_figures",
+        "session_reports",
+        ["session_id", "reporter_role", "rating", "tool_name"],
+    ),
+)
 
 
 def downgrade() -> None:
+    for name, table, _ in FIGURE_INDEXES:
+        op.drop_index(name, table_name=table)
     # Pairs ended as "not a fit" read as unpaired by HR, which is what happened; re-pair rounds
     # become manual ones (HR approved pairs the engine did not propose for the whole program).
     op.execute("UPDATE pairs SET end_reason = 'unpaired' WHERE end_reason = 'not_a_fit'")

@@ -61,7 +61,7 @@ from bot.services.rounds.approve import (
 )
 from bot.services.rounds.propose import Proposal, ProposalNotice, ProposedPair, Unplaced
 from bot.services.tools import ToolInfo
-from tests.factories import make_profile
+from tests.factories import make_figures, make_profile
 
 GUIDE, LEARNER, OTHER, ADMIN = "U0GUIDE01", "U0LEARN01", "U0OTHER01", "UADMIN001"
 COMMAND = "/rotnem"
@@ -168,7 +168,7 @@ def a_proposal(t: Typed) -> Built:
     proposal = Proposal(
         round_id=7,
         pairs=(ProposedPair(GUIDE, LEARNER, repeat=True, explanation=t()),),
-        unmatched=(Unplaced(OTHER, "no_overlap", t()),),
+        unmatched=(Unplaced(OTHER, "no_overlap", t(shown=False), t()),),
     )
     return rounds.proposal_message(ProposalNotice(proposal=proposal))
 
@@ -205,15 +205,7 @@ def a_prompt(direction: str) -> Callable[[Typed], Built]:
 
 def some_stats(t: Typed) -> Built:
     stats = StatsView(
-        participants={("guide", "active"): 1},
-        active_pairs=1,
-        cycle_start=DAY,
-        sessions_this_cycle=1,
-        met_recently=1,
-        meet_rate=1.0,
-        rating_by_role={"guide": 4.0},
-        top_tools=[(t(), 3), (t(), 1)],
-        at_risk=[(GUIDE, LEARNER, 3)],
+        figures=make_figures(tools=[(t(), 3), (t(), 1)]), at_risk=[(GUIDE, LEARNER, 3)]
     )
     return program.stats_message(stats)
 

@@ -25,20 +25,21 @@ async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
     with out.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert tuple(rows[0].keys()) == SESSION_COLUMNS
+    # One row per session, both partners' reports side by side.
     assert [
-        (r["pair_id"], r["week"], r["reported_by_user_id"], r["usefulness_1_to_5"]) for r in rows
+        (r["pair_id"], r["week"], r["tools"], r["guide_rating"], r["learner_rating"]) for r in rows
     ] == [
-        (str(pairs["A"]), "2026-W51", "U0GA", "4"),
-        (str(pairs["A"]), "2026-W51", "U0LA", "2"),
-        (str(pairs["B"]), "2026-W48", "U0LB", "5"),
+        (str(pairs["A"]), "2026-W51", "ChatGPT", "4", "2"),
+        (str(pairs["B"]), "2026-W48", "LinkedIn", "", "5"),
     ]
     assert rows[0]["session_date"] == "2026-12-14"
-    assert [r["note_to_hr (PRIVATE)"] for r in rows] == ["", "PRIVATE-NOTE", "PRIVATE-NOTE"]
+    assert [r["learner_note_to_hr (PRIVATE)"] for r in rows] == ["PRIVATE-NOTE", "PRIVATE-NOTE"]
+    assert [r["guide_note_to_hr (PRIVATE)"] for r in rows] == ["", ""]
     result = await run_cli(program, tmp_path, "export", "pairs")
     assert result.returncode == 0, result.stderr
     pair_rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert tuple(pair_rows[0].keys()) == PAIR_COLUMNS
-    assert [(r["pair_id"], r["sessions_reported"], r["last_session_week"]) for r in pair_rows] == [
+    assert [(r["pair_id"], r["sessions"], r["last_session_week"]) for r in pair_rows] == [
         (str(pairs["A"]), "1", "2026-W51"),
         (str(pairs["B"]), "1", "2026-W48"),
         (str(pairs["C"]), "0", ""),

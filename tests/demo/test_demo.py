@@ -140,18 +140,35 @@ def test_summary_figures_are_the_databases(demo: dict[str, Any]) -> None:
     with sqlite3.connect(demo["database"]) as db:
         pairs = db.execute("SELECT count(*) FROM pairs").fetchone()[0]
         sessions = db.execute("SELECT count(*) FROM pair_sessions").fetchone()[0]
-        prompted = db.execute(
-            "SELECT count(*) FROM weekly_prompts WHERE skipped_reason IS NULL"
-        ).fetchone()[0]
+        prompted, met = db.execute(
+            "SELECT count(*), count(s.id) FROM weekly_prompts w LEFT JOIN pair_sessions s"
+            " ON s.pair_id = w.pair_id AND s.iso_week = w.iso_week"
+            " WHERE w.prompt_id IS NOT NULL"
+        ).fetchone()
         ratings = [r for (r,) in db.execute("SELECT rating FROM session_reports")]
         joined = db.execute("SELECT count(*) FROM participants").fetchone()[0]
-    assert pairs >= 2 and sessions >= 1 and ratings
+        covering = db.execute(
+            "SELECT tool_name, count(DISTINCT session_id) FROM session_reports"
+            " WHERE tool_name IS NOT NULL GROUP BY tool_name ORDER BY 2 DESC, 1 LIMIT 5"
+        ).fetchall()
+    assert pairs >= 2 and sessions >= 1 and ratings and covering
     assert figure(out, "Pairs made") == str(pairs)
-    assert figure(out, "Sessions held") == f"{sessions} in {prompted} pair-week(s) prompted"
-    assert figure(out, "Meet rate") == f"{sessions / prompted:.0%}"
+    assert figure(out, "Sessions") == str(sessions)
+    assert (
+        figure(out, "Meet rate")
+        == f"{met / prompted:.0%} ({met} of {prompted} prompted pair-weeks met)"
+    )
     average = sum(ratings) / len(ratings)
-    assert figure(out, "Average rating") == f"{average:.1f} / 5 from {len(ratings)} report(s)"
+    assert figure(out, "Usefulness") == f"{average:.1f} / 5 from {len(ratings)} report(s)"
+    assert figure(out, "Sessions covering each tool") == ", ".join(
+        f"{name} ({n})" for name, n in covering
+    )
     assert figure(out, "People").startswith(f"8, of whom {joined} joined")
+    participants = re.fullmatch(r"(\d+) \((.*)\)", figure(out, "Participants"))
+    assert participants, "the total, then its parts"
+    total, parts = participants.groups()
+    split = [int(part.split()[0]) for part in parts.split("; ")[0].split(", ")]
+    assert len(split) == 4 and sum(split) == int(total)
     result = demo["result"]
     assert result is not None
     calls = result.driver.slack.calls()

@@ -14,13 +14,14 @@ async def test_stats_figures_on_a_known_data_set(program: Program) -> None:
     await program.command("admin stats")
     (answer,) = await program.answers(1)
     text = answer["text"]
-    assert "Guides: 0 active" not in text and "Guides: 3 active, 0 paused, 0 left" in text
-    assert "Learners: 3 active, 0 paused, 0 left" in text
+    assert "Participants: 6\n6 in a pair · 0 waitlisted · 0 not yet matched · 0 paused" in text
+    assert "Guides: 3 · Learners: 3 · Both ways: 0" in text
     assert "Active pairs: 3" in text
     assert "Sessions this cycle (since 23 Nov 2026): 2" in text
-    assert "33% (1 of 3 pairs met in the last 2 weeks)" in text
-    assert "guides 4.0/5, learners 3.5/5" in text
-    assert "ChatGPT (2), LinkedIn (1)" in text
+    assert "Meet rate: no pair prompted yet" in text  # one meaning: prompted pair-weeks met
+    assert "last 2 weeks" not in text
+    assert "3.7/5 from 3 report(s) (guides 4.0, learners 3.5)" in text
+    assert "Sessions covering each tool: ChatGPT (1), LinkedIn (1)" in text  # not 2 reports
     assert "At-risk pairs: 1" in text and "<@U0GC>" in str(answer["blocks"])
     assert "PRIVATE-NOTE" not in str(answer)
 

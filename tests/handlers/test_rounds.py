@@ -44,7 +44,8 @@ async def test_propose_then_approve_introduces_each_pair_once(program: Program) 
     assert "Proposed round: 2 pair(s)" in text
     assert f"<@{ANA}> → <@{CARLA}>" in text and "ChatGPT" in text
     assert f"<@{BEN}> → <@{DEV}>" in text
-    assert f"<@{EVE}>" in text and "TikTok" in text  # the unmatched, with the reason
+    # The unmatched, with the reason, written to HR about Eve (she is told it as "you").
+    assert f"<@{EVE}>: no guide this round teaches what Eve Exec wants to learn (TikTok)" in text
     assert program.slack.calls("chat.postMessage") == []  # nothing sent before approval
 
     answer = await approve_clicked(program, proposal)
@@ -85,6 +86,7 @@ async def test_propose_then_approve_introduces_each_pair_once(program: Program) 
     waitlist = program.dm(EVE)
     assert len(waitlist) == 1 and "waitlist" in waitlist[0]["text"]
     assert "first in line" in waitlist[0]["text"]
+    assert "no guide this round teaches what you want to learn (TikTok)" in waitlist[0]["text"]
     async with program.bot.deps.sessionmaker() as session:
         eve = (await session.scalars(select(Participant).where(Participant.user_id == EVE))).one()
         assert eve.waitlisted_since is not None

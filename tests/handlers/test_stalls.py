@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from bot.ids import ActionId
 from models import StallAlert
-from tests.factories import ADMIN_ID, BOTH_BACKENDS, Program, known_program
+from tests.factories import ADMIN_ID, BOTH_BACKENDS, Program, known_program, reply, rotnem
 
 
 @BOTH_BACKENDS
@@ -37,3 +38,28 @@ async def test_stalled_pair_alerts_hr_once_and_the_buttons_work(program: Program
     await program.click(updated, ActionId.STALL_TALK, "U0GA")
     await program.slack.wait_for("response_url", before + 1)
     assert "Only program admins" in program.slack.responses()[-1]["text"]
+
+
+@BOTH_BACKENDS
+async def test_weeks_a_person_was_paused_are_not_silent_weeks(program: Program) -> None:
+    pair_id = await program.pair("U0GS", "U0LS")  # Monday 23 Nov (2026-W48)
+    answer = await rotnem(program.bot, "U0LS", "pause until 2026-12-13")
+    assert "paused" in (await reply(program.bot, answer))["text"].lower()
+    for day in (30, 7, 14, 21):  # the Mondays of W49 to W52, at the prompt hour
+        program.at(datetime(2026, 11 if day == 30 else 12, day, 10, 0, tzinfo=UTC))
+        await program.tick()
+    skipped = [p.iso_week for p in await program.prompts_of(pair_id) if p.prompt_id is None]
+    assert skipped == ["2026-W49", "2026-W50"]
+    # W48 to W51 without a session, two of those weeks paused: two silent weeks, no stall.
+    program.at(datetime(2026, 12, 21, 12, 0, tzinfo=UTC))
+    await program.stalls()
+    assert await program.rows(StallAlert) == []
+    program.at(datetime(2026, 12, 28, 12, 0, tzinfo=UTC))
+    await program.stalls()
+    (alert,) = await program.rows(StallAlert)
+    await program.deliver()
+    (message,) = [m for m in program.dm(ADMIN_ID) if "no session" in m["text"]]
+    assert "3 week(s)" in message["text"]  # not the 5 weeks since the pair began
+    await program.command("admin stats")
+    (stats,) = await program.answers(1)
+    assert "<@U0GS> & <@U0LS>: 3 silent week(s)" in str(stats["blocks"])

@@ -111,6 +111,7 @@ def test_capacity_is_respected_and_used() -> None:
         "more learners than guide places this round: the one guide who teaches what you want "
         "is taken"
     )
+    assert left.hr_reason == left.reason.replace("what you want", f"what {left.person_id} wants")
 
 
 def test_optimal_not_greedy() -> None:
@@ -258,6 +259,10 @@ def test_unmatched_reasons_are_specific() -> None:
     texts = {u.person_id: u.reason for u in result.unmatched}
     assert texts["boss"] == "every possible partner is in your reporting line"
     assert texts["idle"] == "you haven't listed any tools to teach yet"
+    # The same reasons, written to HR about the person.
+    for_hr = {u.person_id: u.hr_reason for u in result.unmatched}
+    assert for_hr["boss"] == "every possible partner is in boss's reporting line"
+    assert for_hr["idle"] == "idle hasn't listed any tools to teach yet"
 
 
 def test_determinism_and_input_order_independence() -> None:

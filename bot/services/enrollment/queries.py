@@ -8,9 +8,8 @@ by the pairing feature).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -82,26 +81,6 @@ class Profile:
     @property
     def in_program(self) -> bool:
         return self.status is not Status.LEFT
-
-
-@dataclass(frozen=True)
-class ProgramSummary:
-    """Participants counted by role and status, for HR."""
-
-    counts: dict[tuple[Role, Status], int] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return sum(n for (_, status), n in self.counts.items() if status is not Status.LEFT)
-
-    def by_status(self, status: str) -> int:
-        return sum(n for (_, s), n in self.counts.items() if s == status)
-
-    def by_role(self, role: str) -> int:
-        """Participants in the program (not left) with this role."""
-        return sum(
-            n for (r, status), n in self.counts.items() if r == role and status != Status.LEFT
-        )
 
 
 def status_of(participant: Participant, now: datetime) -> Status:
@@ -195,10 +174,3 @@ async def is_participant(session: AsyncSession, team_id: str, user_id: str) -> b
         Participant.team_id == team_id, Participant.user_id == user_id
     )
     return bool(await session.scalar(query))
-
-
-async def program_summary(session: AsyncSession, team_id: str, *, now: datetime) -> ProgramSummary:
-    """Participants by role and status."""
-    rows = await session.scalars(select(Participant).where(Participant.team_id == team_id))
-    counts = Counter((Role(p.role), status_of(p, now)) for p in rows)
-    return ProgramSummary(counts=dict(counts))

@@ -1,8 +1,12 @@
 """HR's CSV exports: sessions, pairs, participants and learning outcomes of a workspace.
 
 UTF-8, a header row, ISO 8601 dates; private columns (notes to HR) appear only in the sessions
-export, and their header says PRIVATE. The outcomes export holds each person's own ratings: its
-first line says it is HR's data export of individuals.
+export, and their header says PRIVATE. The files count what the program's figures count
+(`bot.services.figures`): one sessions row per session (both partners' reports side by side, so
+the rows are the sessions and a tool's rows the sessions covering it), the pairs' prompted and
+met weeks (their sums give the meet rate), and each participant's status in the words of the
+participants' split. The outcomes export holds each person's own ratings: its first line says it
+is HR's data export of individuals.
 """
 
 from __future__ import annotations
@@ -13,22 +17,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Literal, TextIO
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.db import chunks
+from bot.services.figures import PairMeetings, meetings_by_pair, standing_of
 from bot.services.report import outcomes
-from models import (
-    Direction,
-    Pair,
-    PairSession,
-    Participant,
-    ParticipantTool,
-    SessionReport,
-    Tool,
-    WeeklyPrompt,
-)
+from models import Direction, Pair, PairSession, Participant, ParticipantTool, SessionReport, Tool
 
 ExportKind = Literal["sessions", "pairs", "participants", "outcomes"]
 EXPORTS: tuple[ExportKind, ...] = ("sessions", "pairs", "participants", "outcomes")
@@ -40,6 +36,17 @@ def _iso(value: datetime | date | None) -> str:
     return value.isoformat() if value is not None else ""
 
 
+# Each partner's report, side by side: `guide_…` then `learner_…`.
+REPORT_FIELDS = (
+    "reported_at",
+    "covered_tool",
+    "covered_other",
+    "direction",
+    "rating",
+    "learned",
+    "note_to_hr (PRIVATE)",
+)
+REPORTERS = ("guide", "learner")
 SESSION_COLUMNS = (
     "session_id",
     "week",
@@ -49,14 +56,9 @@ SESSION_COLUMNS = (
     "guide_name",
     "learner_user_id",
     "learner_name",
-    "reported_by_user_id",
-    "reported_by_role",
-    "reported_at",
-    "covered_tool",
-    "covered_other",
-    "usefulness_1_to_5",
-    "learned",
-    "note_to_hr (PRIVATE)",
+    "tools",
+    "learner_confidence_1_to_5",
+    *(f"{role}_{name}" for role in REPORTERS for name in REPORT_FIELDS),
 )
 PAIR_COLUMNS = (
     "pair_id",
@@ -69,15 +71,16 @@ PAIR_COLUMNS = (
     "started_at",
     "ended_at",
     "end_reason",
-    "prompts_sent",
-    "sessions_reported",
+    "weeks_prompted",
+    "weeks_met",
+    "sessions",
     "last_session_week",
 )
 PARTICIPANT_COLUMNS = (
     "user_id",
     "name",
     "role",
-    "state",
+    "status",
     "department",
     "time_zone",
     "joined_at",
@@ -88,71 +91,74 @@ PARTICIPANT_COLUMNS = (
 )
 
 
-async def _session_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
-    guide, learner, reporter = aliased(Participant), aliased(Participant), aliased(Participant)
-    query = (
-        select(SessionReport, PairSession, Pair, guide, learner, reporter.user_id)
-        .join(PairSession, PairSession.id == SessionReport.session_id)
-        .join(Pair, Pair.id == PairSession.pair_id)
-        .join(guide, guide.id == Pair.guide_id)
-        .join(learner, learner.id == Pair.learner_id)
-        .join(reporter, reporter.id == SessionReport.participant_id)
-        .where(PairSession.team_id == team_id)
-        .order_by(PairSession.id, SessionReport.id)
-    )
+def _report_cells(report: SessionReport | None) -> list[Any]:
+    if report is None:
+        return [""] * len(REPORT_FIELDS)
     return [
-        [
-            s.id,
-            s.iso_week,
-            _iso(s.created_at.date()),
-            pair.id,
-            g.user_id,
-            g.display_name,
-            lrn.user_id,
-            lrn.display_name,
-            reporter_id,
-            report.reporter_role,
-            _iso(report.created_at),
-            report.tool_name or "",
-            report.other_text or "",
-            report.rating,
-            report.learned or "",
-            report.hr_note or "",
-        ]
-        for report, s, pair, g, lrn, reporter_id in (await session.execute(query)).all()
+        _iso(report.created_at),
+        report.tool_name or "",
+        report.other_text or "",
+        report.direction or "",
+        report.rating,
+        report.learned or "",
+        report.hr_note or "",
     ]
 
 
-async def _pair_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
+def _with_partners(query: Select[Any]) -> Select[Any]:
+    """`query` (over pairs) with each pair's guide and learner added as columns."""
     guide, learner = aliased(Participant), aliased(Participant)
-    pairs = (
+    return (
+        query.add_columns(guide, learner)
+        .join(guide, guide.id == Pair.guide_id)
+        .join(learner, learner.id == Pair.learner_id)
+    )
+
+
+async def _session_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
+    sessions = (
         await session.execute(
-            select(Pair, guide, learner)
-            .join(guide, guide.id == Pair.guide_id)
-            .join(learner, learner.id == Pair.learner_id)
-            .where(Pair.team_id == team_id)
-            .order_by(Pair.id)
+            _with_partners(select(PairSession).join(Pair, Pair.id == PairSession.pair_id))
+            .where(PairSession.team_id == team_id)
+            .order_by(PairSession.id)
         )
     ).all()
-    prompts = dict(
-        (
-            await session.execute(
-                select(WeeklyPrompt.pair_id, func.count())
-                .where(WeeklyPrompt.team_id == team_id, WeeklyPrompt.prompt_id.is_not(None))
-                .group_by(WeeklyPrompt.pair_id)
-            )
-        ).all()
-    )
-    sessions = {
-        pair_id: (int(n), last)
-        for pair_id, n, last in (
-            await session.execute(
-                select(PairSession.pair_id, func.count(), func.max(PairSession.iso_week))
-                .where(PairSession.team_id == team_id)
-                .group_by(PairSession.pair_id)
-            )
-        ).all()
-    }
+    reports: dict[tuple[int, str], SessionReport] = {}
+    for part in chunks([s.id for s, _, _ in sessions]):
+        for report in await session.scalars(
+            select(SessionReport).where(SessionReport.session_id.in_(part))
+        ):
+            reports[(report.session_id, report.reporter_role)] = report
+    rows: list[list[Any]] = []
+    for s, g, lrn in sessions:
+        mine = [reports.get((s.id, role)) for role in REPORTERS]
+        tools = dict.fromkeys(r.tool_name for r in mine if r is not None and r.tool_name)
+        confidence = mine[1].confidence if mine[1] is not None else None
+        rows.append(
+            [
+                s.id,
+                s.iso_week,
+                _iso(s.created_at.date()),
+                s.pair_id,
+                g.user_id,
+                g.display_name,
+                lrn.user_id,
+                lrn.display_name,
+                "; ".join(tools),
+                confidence or "",
+                *(cell for report in mine for cell in _report_cells(report)),
+            ]
+        )
+    return rows
+
+
+async def _pair_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
+    pairs = (
+        await session.execute(
+            _with_partners(select(Pair)).where(Pair.team_id == team_id).order_by(Pair.id)
+        )
+    ).all()
+    meetings = await meetings_by_pair(session, team_id)
     return [
         [
             pair.id,
@@ -165,22 +171,25 @@ async def _pair_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
             _iso(pair.started_at),
             _iso(pair.ended_at),
             pair.end_reason or "",
-            prompts.get(pair.id, 0),
-            sessions.get(pair.id, (0, ""))[0],
-            sessions.get(pair.id, (0, ""))[1] or "",
+            met.prompted,
+            met.met,
+            met.sessions,
+            met.last_week or "",
         ]
         for pair, g, lrn in pairs
+        for met in [meetings.get(pair.id, PairMeetings())]
     ]
 
 
-async def _participant_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
-    people = list(
-        await session.scalars(
-            select(Participant).where(Participant.team_id == team_id).order_by(Participant.id)
-        )
+async def _participant_rows(session: AsyncSession, team_id: str, now: datetime) -> list[list[Any]]:
+    found = await session.execute(
+        select(Participant, standing_of(now))
+        .where(Participant.team_id == team_id)
+        .order_by(Participant.id)
     )
+    people = [(p, str(standing)) for p, standing in found.all()]
     tools: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for part in chunks([p.id for p in people]):
+    for part in chunks([p.id for p, _ in people]):
         rows = await session.execute(
             select(
                 ParticipantTool.participant_id,
@@ -198,7 +207,7 @@ async def _participant_rows(session: AsyncSession, team_id: str) -> list[list[An
             p.user_id,
             p.display_name,
             p.role,
-            p.state,
+            status,
             p.department,
             p.tz or "",
             _iso(p.joined_at),
@@ -207,20 +216,20 @@ async def _participant_rows(session: AsyncSession, team_id: str) -> list[list[An
             "; ".join(tools[(p.id, Direction.TEACH)]),
             "; ".join(tools[(p.id, Direction.LEARN)]),
         ]
-        for p in people
+        for p, status in people
     ]
 
 
 async def export_rows(
-    session: AsyncSession, team_id: str, kind: ExportKind
+    session: AsyncSession, team_id: str, kind: ExportKind, *, now: datetime
 ) -> tuple[Sequence[str], list[list[Any]]]:
-    """The header and rows of one export."""
+    """The header and rows of one export (`now`: when participants' status is read)."""
     if kind == "sessions":
         return SESSION_COLUMNS, await _session_rows(session, team_id)
     if kind == "pairs":
         return PAIR_COLUMNS, await _pair_rows(session, team_id)
     if kind == "participants":
-        return PARTICIPANT_COLUMNS, await _participant_rows(session, team_id)
+        return PARTICIPANT_COLUMNS, await _participant_rows(session, team_id, now)
     if kind == "outcomes":
         return outcomes.COLUMNS, await outcomes.outcome_rows(session, team_id)
     raise ValueError(f"unknown export {kind!r}: one of {', '.join(EXPORTS)}")

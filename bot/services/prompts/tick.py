@@ -32,6 +32,7 @@ from bot.services.prompts.chooser import Catalogue, Choice, PromptDirection, cho
 from bot.services.prompts.history import PairHistory, read_covered_tools, read_histories
 from bot.services.rounds.queries import PairPeople
 from models import Pair, WeeklyPrompt
+from models.prompts import SKIPPED_PAUSED
 
 # Due pairs handled per slice (bounds the tick's memory).
 PAIRS_PER_BATCH = 1000
@@ -238,7 +239,9 @@ async def _enqueue_batch(
                 "prompt_id": choice.prompt_id if choice else None,
                 "direction": choice.direction if choice else None,
                 "tool_name": choice.tool[:40] if choice and choice.tool else None,
-                "skipped_reason": None if choice else ("paused" if pair.paused else "no_prompt"),
+                "skipped_reason": None
+                if choice
+                else (SKIPPED_PAUSED if pair.paused else "no_prompt"),
                 "due_at": pair.due_at,
                 "created_at": now,
                 "checkin_due_at": (

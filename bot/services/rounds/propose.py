@@ -52,11 +52,13 @@ class ProposedPair:
 
 @dataclass(frozen=True)
 class Unplaced:
-    """Someone without a pair this round, and why (`code` for programs, `reason` for people)."""
+    """Someone without a pair this round, and why: `code` for programs, `reason` written to
+    the person, `hr_reason` the same about them for HR."""
 
     user_id: str
     code: str
     reason: str
+    hr_reason: str
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,8 @@ class Proposal:
             "proven_optimal": self.proven_optimal,
             "pairs": [pair.to_json() for pair in self.pairs],
             "unmatched": [
-                {"user": u.user_id, "code": u.code, "reason": u.reason} for u in self.unmatched
+                {"user": u.user_id, "code": u.code, "reason": u.reason, "hr_reason": u.hr_reason}
+                for u in self.unmatched
             ],
             "names": dict(self.names),
         }
@@ -90,7 +93,13 @@ class Proposal:
             round_id=round_.id,
             pairs=tuple(ProposedPair.from_json(p) for p in data.get("pairs", ())),
             unmatched=tuple(
-                Unplaced(str(u["user"]), str(u["code"]), str(u["reason"]))
+                # Proposals stored before `hr_reason` existed show HR the person's sentence.
+                Unplaced(
+                    str(u["user"]),
+                    str(u["code"]),
+                    str(u["reason"]),
+                    str(u.get("hr_reason") or u["reason"]),
+                )
                 for u in data.get("unmatched", ())
             ),
             names={str(k): str(v) for k, v in data.get("names", {}).items()},
@@ -141,7 +150,9 @@ async def propose_round(
         ProposedPair(p.guide_id, p.learner_id, p.shared_tools, p.repeat, p.explanation)
         for p in result.pairs
     )
-    unmatched = tuple(Unplaced(u.person_id, u.code, u.reason) for u in result.unmatched)
+    unmatched = tuple(
+        Unplaced(u.person_id, u.code, u.reason, u.hr_reason) for u in result.unmatched
+    )
     names = {p.id: p.name for p in candidates}
     proposal = Proposal(
         round_id=0,
