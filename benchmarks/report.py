@@ -40,7 +40,7 @@ from bot.clock import ManualClock  # noqa: E402
 from bot.deps import build_deps  # noqa: E402
 from models import FitCheck, FollowUp, Pair, Survey, SurveyConfidence, TeachBack, ToolBaseline  # noqa: E402  # noqa: E402
 
-DATA_VERSION = 1
+DATA_VERSION = 2
 WARM_RUNS = 5
 Rows = list[dict[str, Any]]
 

@@ -25,7 +25,6 @@ from bot.services.report.learning import (
     ToolDemand,
     TwoWay,
 )
-from models import SurveyStage
 
 TITLE = "Reverse mentoring: program report"
 # The Slack message lists this many weeks and tools per section; the charts and the HTML page
@@ -99,8 +98,9 @@ def headline(report: ProgramReport) -> tuple[str, ...]:
     if meetings.weeks:
         since = meetings.weeks[0].label
         lines.append(
-            f"Sessions: {meetings.sessions} since {since}; meet rate {_pct(meetings.meet_rate)} "
-            f"({meetings.met} of {meetings.prompted} prompted pair-weeks met)"
+            f"Sessions this cycle (since {since}): {meetings.sessions}; meet rate "
+            f"{_pct(meetings.meet_rate)} ({meetings.met} of {meetings.prompted} prompted "
+            "pair-weeks met)"
         )
     useful = figures.usefulness
     if useful.mean is not None:
@@ -124,7 +124,7 @@ def headline(report: ProgramReport) -> tuple[str, ...]:
             + still
         )
     if learning.two_way.sessions:
-        lines.append(f"Two-way share: {_pct(learning.two_way.share)} of sessions")
+        lines.append(f"Two-way share: {_pct(learning.two_way.share)} of this cycle's sessions")
     return tuple(lines)
 
 
@@ -210,13 +210,14 @@ def _fit(fit: FitAnswers, k: int) -> ReportSection:
     )
 
 
-STAGE_NAMES = {SurveyStage.MID: "Mid-cycle survey", SurveyStage.END: "End-of-cycle survey"}
+# Survey stages (`models.SurveyStage`'s values).
+STAGE_NAMES = {"mid": "Mid-cycle survey", "end": "End-of-cycle survey"}
 
 
 def _stage(scores: StageScores, k: int, cycle_weeks: int) -> str:
     name = STAGE_NAMES[scores.stage]
     if scores.answered == 0:
-        week = max(1, cycle_weeks // 2) if scores.stage == SurveyStage.MID else cycle_weeks
+        week = max(1, cycle_weeks // 2) if scores.stage == "mid" else cycle_weeks
         return (
             f"{name}: no answers yet (it goes out in week {week} of the {cycle_weeks}-week cycle)."
         )
@@ -257,8 +258,9 @@ def _two_way(two_way: TwoWay) -> ReportSection:
         "two_way",
         title,
         (
-            f"{_pct(two_way.share)}: {two_way.two_way} of {two_way.sessions} sessions with a "
-            "reported direction went both ways (a tool taught and the mirror shared).",
+            f"{_pct(two_way.share)}: {two_way.two_way} of this cycle's {two_way.sessions} "
+            "sessions with a reported direction went both ways (a tool taught and the mirror "
+            "shared).",
         ),
         True,
     )

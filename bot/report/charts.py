@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from bot.blocks.report import ReportSection
 from bot.services.report import ProgramReport
-from models import SurveyStage
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -153,7 +152,7 @@ def _fit(report: ProgramReport) -> Figure:
 
 def _surveys(report: ProgramReport) -> Figure:
     stages = [s for s in report.learning.surveys if s.answered]
-    names = ["mid-cycle" if s.stage == SurveyStage.MID else "end of cycle" for s in stages]
+    names = ["mid-cycle" if s.stage == "mid" else "end of cycle" for s in stages]
     figure = _figure(2.8)
     useful, shares = figure.subplots(1, 2, width_ratios=[1, 2])
     bars = useful.bar(names, [s.usefulness or 0 for s in stages], color=BLUE)

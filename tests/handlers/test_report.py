@@ -64,14 +64,15 @@ async def test_the_report_dm_has_the_figures_and_charts_with_text_fallbacks(
     shown = _text(dm)
     for figure in (
         "Participants: 10 (10 in a pair, 0 waitlisted, 0 not yet matched, 0 paused)",
-        "Sessions: 5 since 30 Nov 2026; meet rate 100% (5 of 5 prompted pair-weeks met)",
+        "Sessions this cycle (since 23 Nov 2026): 5; meet rate 100% (5 of 5 prompted "
+        "pair-weeks met)",
         "Confidence before → now: 1.5 → 4 (median, 5 learners)",
         "• ChatGPT: 2 (1–2) → 4 (4–4), 5 learners",
         "• Excel formulas: fewer than 5 learners",
         "Asked 10, answered 10: good fit 7, still deciding 2, not a good fit 1.",
         "Mid-cycle survey: 6 answered, usefulness 4.3 / 5, 83% would recommend it.",
         "End-of-cycle survey: fewer than 5 answers.",
-        "60%: 3 of 5 sessions with a reported direction went both ways",
+        "60%: 3 of this cycle's 5 sessions with a reported direction went both ways",
         "Tools learned (teach-backs): 5, by 5 learners.",
         "Still using: 80% (4 of 5 follow-ups answered yes or sometimes).",
         "5 people want Power BI; no guide teaches it — recruit one.",

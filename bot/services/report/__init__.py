@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.figures import DEFINITIONS, ProgramFigures, program_figures
+from bot.services.figures import DEFINITIONS, ProgramFigures, cycle_start, program_figures
 from bot.services.program.settings import ProgramConfig
 from bot.services.report.learning import LearningFigures, learning_figures
 
@@ -48,13 +48,15 @@ class ProgramReport:
 async def read_report(
     session: AsyncSession, team_id: str, config: ProgramConfig, *, now: datetime
 ) -> ProgramReport:
-    """The whole program's report, from its first week to now."""
+    """The report as of `now`: meetings and sessions of the current cycle (the period `admin
+    stats` and the Home tab show, so the numbers agree), what people learned since they joined."""
+    since = await cycle_start(session, team_id, config, now)
     return ProgramReport(
         as_of=now,
         k=config.anonymity_k,
         cycle_weeks=config.cycle_weeks,
-        figures=await program_figures(session, team_id, now=now),
-        learning=await learning_figures(session, team_id, k=config.anonymity_k),
+        figures=await program_figures(session, team_id, now=now, since=since),
+        learning=await learning_figures(session, team_id, k=config.anonymity_k, since=since),
     )
 
 

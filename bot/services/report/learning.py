@@ -14,17 +14,20 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.calendar import iso_week
 from models import (
     Direction,
     FitAnswer,
     FitCheck,
     FollowUp,
     LearningWay,
+    PairSession,
     Participant,
     ParticipantTool,
     SessionReport,
@@ -368,7 +371,9 @@ class TwoWay:
         return self.two_way / self.sessions if self.sessions else None
 
 
-async def _two_way(session: AsyncSession, team_id: str) -> TwoWay:
+async def _two_way(session: AsyncSession, team_id: str, since: date) -> TwoWay:
+    """Sessions of the weeks since `since` (the period of the report's sessions)."""
+
     def said(way: LearningWay) -> ColumnElement[int]:
         return func.max(case((SessionReport.direction == way, 1), else_=0))
 
@@ -378,7 +383,12 @@ async def _two_way(session: AsyncSession, team_id: str) -> TwoWay:
             said(LearningWay.TOOL).label("tool"),
             said(LearningWay.MIRROR).label("mirror"),
         )
-        .where(SessionReport.team_id == team_id, SessionReport.direction.is_not(None))
+        .join(PairSession, PairSession.id == SessionReport.session_id)
+        .where(
+            PairSession.team_id == team_id,
+            PairSession.iso_week >= iso_week(since),
+            SessionReport.direction.is_not(None),
+        )
         .group_by(SessionReport.session_id)
         .subquery()
     )
@@ -468,13 +478,16 @@ class LearningFigures:
     skills_gap: tuple[ToolDemand, ...]
 
 
-async def learning_figures(session: AsyncSession, team_id: str, *, k: int) -> LearningFigures:
-    """What people learned, anonymised at `k` people."""
+async def learning_figures(
+    session: AsyncSession, team_id: str, *, k: int, since: date
+) -> LearningFigures:
+    """What people learned, anonymised at `k` people (the two-way share over the sessions since
+    `since`, everything else since people joined)."""
     return LearningFigures(
         confidence=_confidence(await confidence_progress(session, team_id), k),
         learned=await _learned(session, team_id, k),
         fit=await _fit(session, team_id, k),
         surveys=await _surveys(session, team_id, k),
-        two_way=await _two_way(session, team_id),
+        two_way=await _two_way(session, team_id, since),
         skills_gap=await _skills_gap(session, team_id, k),
     )
