@@ -44,6 +44,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -377,15 +379,30 @@ async def _admin(dsn: str, sql: str) -> None:
         await connection.close()
 
 
-def measure(url: str, n_pairs: int, *, populated: bool = False) -> None:
+@dataclass(frozen=True)
+class Bench:
+    """A benchmark on the big database: its name (of its templates), its script (run again as
+    the measuring child), how it populates a database and what it measures."""
+
+    name: str
+    script: str
+    prepare: Callable[[str, int], Coroutine[Any, Any, None]]
+    run: Callable[[str, int], Coroutine[Any, Any, None]]
+    version: int
+
+
+WEEKLY = Bench("weekly", __file__, prepare, run, DATA_VERSION)
+
+
+def measure(bench: Bench, url: str, n_pairs: int, *, populated: bool = False) -> None:
     if populated:
         # A copy of a template: bring it to the current head (new indexes on existing data).
         migrate.upgrade(url)
         asyncio.run(_analyze(url))
     else:
-        asyncio.run(prepare(url, n_pairs))
+        asyncio.run(bench.prepare(url, n_pairs))
     subprocess.run(
-        [sys.executable, __file__, "--measure", url, "--pairs", str(n_pairs)], check=True
+        [sys.executable, bench.script, "--measure", url, "--pairs", str(n_pairs)], check=True
     )
 
 
@@ -403,18 +420,20 @@ async def _analyze(url: str) -> None:
     await deps.engine.dispose()
 
 
-def measure_sqlite(n_pairs: int, reuse: bool) -> None:
+def measure_sqlite(bench: Bench, n_pairs: int, reuse: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{folder}/weekly.db"
+        url = f"sqlite+aiosqlite:///{folder}/{bench.name}.db"
         if not reuse:
-            measure(url, n_pairs)
+            measure(bench, url, n_pairs)
             return
-        template = Path(tempfile.gettempdir()) / f"rotnem-bench-weekly-{n_pairs}-v{DATA_VERSION}.db"
+        template = (
+            Path(tempfile.gettempdir()) / f"rotnem-bench-{bench.name}-{n_pairs}-v{bench.version}.db"
+        )
         if not template.exists():
-            asyncio.run(prepare(f"sqlite+aiosqlite:///{template}.part", n_pairs))
+            asyncio.run(bench.prepare(f"sqlite+aiosqlite:///{template}.part", n_pairs))
             Path(f"{template}.part").rename(template)
-        shutil.copyfile(template, f"{folder}/weekly.db")
-        measure(url, n_pairs, populated=True)
+        shutil.copyfile(template, f"{folder}/{bench.name}.db")
+        measure(bench, url, n_pairs, populated=True)
 
 
 async def _exists(dsn: str, name: str) -> bool:
@@ -428,8 +447,8 @@ async def _exists(dsn: str, name: str) -> bool:
     return bool(found)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def main(bench: Bench = WEEKLY, description: str = __doc__) -> None:
+    parser = argparse.ArgumentParser(description=description.split("\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pairs", type=int, default=10_000)
     parser.add_argument(
@@ -438,20 +457,22 @@ def main() -> None:
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        asyncio.run(run(args.measure, args.pairs))
+        asyncio.run(bench.run(args.measure, args.pairs))
         return
     print(f"backend {args.db}, {2 * args.pairs} participants, {args.pairs} active pairs")
     if args.db == "sqlite":
-        measure_sqlite(args.pairs, args.reuse)
+        measure_sqlite(bench, args.pairs, args.reuse)
         return
     admin = os.environ.get("ROTNEM_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
     base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     name = f"rotnem_bench_{secrets.token_hex(4)}"
-    template = f"rotnem_bench_tpl_{args.pairs}_v{DATA_VERSION}"
+    # (The weekly benchmark's templates keep their first name.)
+    kind = "" if bench is WEEKLY else f"{bench.name}_"
+    template = f"rotnem_bench_{kind}tpl_{args.pairs}_v{bench.version}"
     if args.reuse and not asyncio.run(_exists(admin, template)):
         asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
         try:
-            asyncio.run(prepare(f"{base}/{name}", args.pairs))
+            asyncio.run(bench.prepare(f"{base}/{name}", args.pairs))
             asyncio.run(_admin(admin, f'ALTER DATABASE "{name}" RENAME TO "{template}"'))
         except BaseException:
             asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -459,7 +480,7 @@ def main() -> None:
     template_clause = f' TEMPLATE "{template}"' if args.reuse else ""
     asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"{template_clause}'))
     try:
-        measure(f"{base}/{name}", args.pairs, populated=args.reuse)
+        measure(bench, f"{base}/{name}", args.pairs, populated=args.reuse)
     finally:
         asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

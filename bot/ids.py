@@ -117,3 +117,4 @@ class BlockId(StrEnum):
     TEACH_BACK_ACTIONS = "learning_teach_back_actions"
     TEACH_BACK_WHAT = "learning_teach_back_what"
     FOLLOW_UP_ACTIONS = "learning_follow_up_actions"
+    SETTINGS_ANONYMITY_K = "settings_anonymity_k"

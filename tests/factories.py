@@ -69,6 +69,8 @@ from bot.services.rounds.manual import create_manual_pair
 from models import (
     Base,
     CheckIn,
+    FitCheck,
+    FollowUp,
     OutboxMessage,
     Pair,
     PairSession,
@@ -77,7 +79,11 @@ from models import (
     Role,
     SessionReport,
     StateChange,
+    Survey,
+    SurveyConfidence,
+    TeachBack,
     Tool,
+    ToolBaseline,
     WeeklyPrompt,
 )
 
@@ -1071,3 +1077,163 @@ async def run_cli(
     url = str(program.bot.deps.settings.database_url)
     environment = bare_environment(DATABASE_URL=url, **env)
     return await asyncio.to_thread(run_rotnem, *args, env=environment, cwd=cwd)
+
+
+# --------------------------------------------------------------------------------------------
+# What people learned, as rows (the report's known data set).
+
+# The settings modal submitted as it opens on a new program (every default kept).
+SETTINGS_AS_OPENED: dict[str, str] = {
+    BlockId.SETTINGS_CYCLE_WEEKS: "12",
+    BlockId.SETTINGS_NUDGE_DAY: "0",
+    BlockId.SETTINGS_NUDGE_HOUR: "10",
+    BlockId.SETTINGS_CHECKIN_DELAY: "3",
+    BlockId.SETTINGS_STALL_WEEKS: "3",
+    BlockId.SETTINGS_TZ: "prefer_close",
+    BlockId.SETTINGS_AUTO: "no",
+    BlockId.SETTINGS_ANONYMITY_K: "5",
+}
+
+LEARNING_GUIDES = tuple(f"U0RG{i}" for i in range(1, 6))
+LEARNING_LEARNERS = tuple(f"U0RL{i}" for i in range(1, 6))
+# When `learning_program` is looked at: Monday of 2026-W51.
+LEARNING_NOW = datetime(2026, 12, 14, 12, 0, tzinfo=UTC)
+
+
+async def learning_program(program: Program) -> None:
+    """Five guide–learner pairs around ChatGPT, prompted and met in 2026-W49, with everything the
+    report reads, written as rows:
+
+    - ChatGPT: 5 learners, baselines 1 2 2 1 3, then "We met" confidence 4 4 3 5 4;
+      Excel formulas: 3 learners (L1–L3), baselines 1 1 2, end-of-cycle survey 3 4 4;
+    - directions: pairs 1–2 tool + mirror, pair 3 both, pairs 4–5 tool only (3 of 5 two-way);
+    - fit: 7 good, 2 still deciding, 1 not a good fit; mid surveys from 6 people (usefulness
+      4 4 5 5 4 4, 5 of 6 would recommend), end surveys from L1–L3;
+    - teach-backs: ChatGPT for all 5; follow-ups yes yes sometimes no yes;
+    - every learner also wants "Power BI" (typed in), which no guide teaches.
+    """
+    for guide_user, learner_user in zip(LEARNING_GUIDES, LEARNING_LEARNERS, strict=True):
+        await program.pair(guide_user, learner_user, tools=("ChatGPT",))
+    program.at(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
+    await program.tick()  # the week's prompts: the meet rate's denominator
+    met = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    team = program.team_id
+    async with program.bot.deps.sessionmaker.begin() as session:
+        ids = await participant_ids(session)
+        pairs = {p.learner_id: p for p in await session.scalars(select(Pair))}
+        learners = [ids[user] for user in LEARNING_LEARNERS]
+        for learner in learners:
+            session.add(
+                ParticipantTool(participant_id=learner, direction="learn", other_name="Power BI")
+            )
+        for learner, rating in zip(learners, (1, 2, 2, 1, 3), strict=True):
+            session.add(_baseline(team, learner, "ChatGPT", rating))
+        for learner, rating in zip(learners[:3], (1, 1, 2), strict=True):
+            session.add(_baseline(team, learner, "Excel formulas", rating))
+        guide_ways = ("mirror", "mirror", "both", None, None)
+        for i, learner in enumerate(learners):
+            pair = pairs[learner]
+            s = PairSession(team_id=team, pair_id=pair.id, iso_week="2026-W49", created_at=met)
+            session.add(s)
+            await session.flush()
+            session.add(
+                _report(team, s.id, learner, "learner", confidence=(4, 4, 3, 5, 4)[i], way="tool")
+            )
+            guide_way = guide_ways[i]
+            if guide_way is not None:
+                session.add(_report(team, s.id, pair.guide_id, "guide", way=guide_way))
+            session.add(
+                TeachBack(
+                    team_id=team,
+                    pair_id=pair.id,
+                    learner_id=learner,
+                    tool_name="ChatGPT",
+                    session_id=s.id,
+                    confirmed_by=LEARNING_GUIDES[i],
+                    confirmed_at=met + timedelta(hours=1),
+                )
+            )
+            session.add(
+                FollowUp(
+                    team_id=team,
+                    pair_id=pair.id,
+                    participant_id=learner,
+                    tool_name="ChatGPT",
+                    due_at=met,
+                    asked_at=met,
+                    answer=("yes", "yes", "sometimes", "no", "yes")[i],
+                    answered_at=met + timedelta(days=1),
+                )
+            )
+        people = [
+            (pairs[learner].id, who)
+            for learner in learners
+            for who in (pairs[learner].guide_id, learner)
+        ]
+        answers = ("good",) * 7 + ("deciding",) * 2 + ("bad",)
+        for (pair_id, who), answer in zip(people, answers, strict=True):
+            session.add(
+                FitCheck(
+                    team_id=team,
+                    pair_id=pair_id,
+                    participant_id=who,
+                    asked_at=met,
+                    answer=answer,
+                    answered_at=met + timedelta(hours=2),
+                )
+            )
+        for (pair_id, who), useful, recommend in zip(
+            people[:6], (4, 4, 5, 5, 4, 4), (True,) * 5 + (False,), strict=True
+        ):
+            session.add(_survey(team, pair_id, who, "mid", met, useful, recommend))
+        for learner, rating in zip(learners[:3], (3, 4, 4), strict=True):
+            end = _survey(team, pairs[learner].id, learner, "end", met + timedelta(days=5), 5, True)
+            session.add(end)
+            await session.flush()
+            session.add(
+                SurveyConfidence(survey_id=end.id, tool_name="Excel formulas", rating=rating)
+            )
+    program.at(LEARNING_NOW)
+
+
+def _baseline(team: str, participant_id: int, tool: str, rating: int) -> ToolBaseline:
+    return ToolBaseline(
+        team_id=team,
+        participant_id=participant_id,
+        direction="learn",
+        tool_name=tool,
+        rating=rating,
+        rated_at=START,
+    )
+
+
+def _report(
+    team: str, session_id: int, who: int, role: str, *, way: str, confidence: int | None = None
+) -> SessionReport:
+    return SessionReport(
+        team_id=team,
+        session_id=session_id,
+        participant_id=who,
+        reporter_role=role,
+        tool_name="ChatGPT",
+        rating=4,
+        confidence=confidence,
+        direction=way,
+        created_at=datetime(2026, 12, 3, 12, 0, tzinfo=UTC),
+    )
+
+
+def _survey(
+    team: str, pair_id: int, who: int, stage: str, at: datetime, useful: int, recommend: bool
+) -> Survey:
+    return Survey(
+        team_id=team,
+        pair_id=pair_id,
+        participant_id=who,
+        stage=stage,
+        asked_at=at,
+        answered_at=at + timedelta(hours=3),
+        usefulness=useful,
+        recommend=recommend,
+        continue_pair=True if stage == "end" else None,
+    )

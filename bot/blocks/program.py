@@ -33,6 +33,7 @@ FIELD_LABELS = {
     "announce_channel": "Announcement channel",
     "auto_propose_next_round": "Propose the next round automatically",
     "require_shared_tool": "Pairs must share a tool",
+    "anonymity_k": "Anonymity threshold (people)",
 }
 SHARED_TOOL_OPTIONS = {
     "no": "No: as many pairs as possible, sharing a tool where the rules allow",
@@ -124,6 +125,12 @@ def settings_modal(config: ProgramConfig) -> View:
             FIELD_LABELS["require_shared_tool"],
             shared_tool,
             initial=shared_tool[1 if config.require_shared_tool else 0],
+        ),
+        _number(
+            BlockId.SETTINGS_ANONYMITY_K,
+            "anonymity_k",
+            config.anonymity_k,
+            ' people: the report shows a smaller group as "fewer than" this',
         ),
     ]
     return modal(CallbackId.SETTINGS, "Program settings", blocks, submit="Save")

@@ -55,11 +55,19 @@ def _parser() -> argparse.ArgumentParser:
     checkin.add_argument(
         "--now", action="store_true", required=True, help="for every pair asked about (required)"
     )
-    export = commands.add_parser("export", help="CSV for HR: sessions, pairs or participants")
-    export.add_argument("what", choices=("sessions", "pairs", "participants"))
+    export = commands.add_parser(
+        "export", help="CSV for HR: sessions, pairs, participants or (learning) outcomes"
+    )
+    export.add_argument("what", choices=("sessions", "pairs", "participants", "outcomes"))
     export.add_argument("--format", choices=("csv",), default="csv", help="csv (the default)")
     export.add_argument("--output", help="write to this file instead of standard output")
     export.add_argument("--team", help="the workspace's team ID, when the bot serves several")
+
+    report = commands.add_parser(
+        "report", help="HR's program report with charts, as one self-contained HTML page"
+    )
+    report.add_argument("--html", required=True, metavar="FILE", help="the page to write")
+    report.add_argument("--team", help="the workspace's team ID, when the bot serves several")
 
     demo = commands.add_parser(
         "demo",
@@ -90,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{exc}\nSee the configuration table in the README.", file=sys.stderr)
         return EXIT_USAGE
     configure_logging(settings.log_level)
-    from bot.cli import jobs, outbox, program, rounds, serve
+    from bot.cli import jobs, outbox, program, report, rounds, serve
     from bot.cli.database import DatabaseProblem
 
     command: Callable[[Settings, argparse.Namespace], int] = {
@@ -102,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "nudge": jobs.run_now,
         "checkin": jobs.run_now,
         "export": program.export,
+        "report": report.report,
     }[args.command]
     try:
         return command(settings, args)

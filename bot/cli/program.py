@@ -1,4 +1,5 @@
-"""`rotnem export sessions|pairs|participants [--output FILE] [--team T…]`: HR's CSV files."""
+"""`rotnem export sessions|pairs|participants|outcomes [--output FILE] [--team T…]`: HR's CSV
+files."""
 
 from __future__ import annotations
 
@@ -25,13 +26,13 @@ async def export_csv(
             return Outcome(str(exc), EXIT_USAGE)
         header, rows = await exports.export_rows(session, team_id, kind, now=deps.clock.now())
     if output is None:
-        count = exports.write_csv(sys.stdout, header, rows)
+        count = exports.write_csv(sys.stdout, header, rows, exports.NOTES.get(kind))
         sys.stdout.flush()
         # Standard output carries the CSV alone: the summary goes to standard error.
         return Outcome(f"{count} row(s).", to_stderr=True)
     try:
         with Path(output).open("w", encoding="utf-8", newline="") as out:
-            count = exports.write_csv(out, header, rows)
+            count = exports.write_csv(out, header, rows, exports.NOTES.get(kind))
     except OSError as exc:
         return Outcome(f"Cannot write --output {output}: {exc.strerror or exc}.", EXIT_USAGE)
     return Outcome(f"Wrote {count} row(s) to {output}.")

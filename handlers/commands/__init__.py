@@ -8,6 +8,7 @@ from bot.deps import Deps
 from handlers.commands.enrollment import ENROLLMENT_SUBCOMMANDS
 from handlers.commands.program import PROGRAM_ADMIN_SUBCOMMANDS
 from handlers.commands.prompts import PROMPTS_ADMIN_SUBCOMMANDS
+from handlers.commands.report import REPORT_ADMIN_SUBCOMMANDS
 from handlers.commands.rounds import ROUNDS_ADMIN_SUBCOMMANDS
 from handlers.commands.router import Router, Subcommand
 from handlers.commands.tools import TOOLS_SUBCOMMANDS
@@ -18,6 +19,7 @@ ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
     *TOOLS_SUBCOMMANDS,
     *PROMPTS_ADMIN_SUBCOMMANDS,
     *PROGRAM_ADMIN_SUBCOMMANDS,
+    *REPORT_ADMIN_SUBCOMMANDS,
 )
 
 

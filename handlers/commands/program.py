@@ -42,8 +42,8 @@ async def admin_export(call: CommandCall) -> None:
         await call.ack(
             response_type="ephemeral",
             **error_message(
-                f"Export `sessions`, `pairs` or `participants` (or nothing for all three), "
-                f"e.g. `{call.command} admin export sessions`."
+                "Export `sessions`, `pairs`, `participants` or `outcomes` (or nothing for all "
+                f"four), e.g. `{call.command} admin export sessions`."
             ).to_dict(),
         )
         return
@@ -57,7 +57,7 @@ async def admin_export(call: CommandCall) -> None:
                 session, call.team_id, kind, now=deps.clock.now()
             )
             out = io.StringIO()
-            exports.write_csv(out, header, rows)
+            exports.write_csv(out, header, rows, exports.NOTES.get(kind))
             uploads.append(
                 {
                     "content": out.getvalue(),
@@ -67,12 +67,15 @@ async def admin_export(call: CommandCall) -> None:
             )
     opened = await call.client.conversations_open(users=call.user_id)
     channel = str((opened.get("channel") or {}).get("id") or call.user_id)
-    note = (
-        "Here is the export. The sessions file has PRIVATE columns (notes to HR): keep it "
-        "within HR."
-        if "sessions" in kinds
-        else "Here is the export."
-    )
+    private = [
+        text
+        for kind, text in (
+            ("sessions", "The sessions file has PRIVATE columns (notes to HR)."),
+            ("outcomes", "The outcomes file is HR's own data export of individuals' ratings."),
+        )
+        if kind in kinds
+    ]
+    note = " ".join(["Here is the export.", *private, *(["Keep it within HR."] if private else [])])
     await call.client.files_upload_v2(channel=channel, file_uploads=uploads, initial_comment=note)
     await call.reply(Message(text=f"Sent {len(uploads)} CSV file(s) to our DM."))
 
@@ -87,7 +90,7 @@ PROGRAM_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         "export",
-        "admin export [sessions | pairs | participants]",
+        "admin export [sessions | pairs | participants | outcomes]",
         "CSV files for HR, sent to your DM",
         admin_export,
     ),

@@ -21,6 +21,7 @@ NUMBERS = {
     BlockId.SETTINGS_CYCLE_WEEKS: ("cycle_weeks", "Cycle length"),
     BlockId.SETTINGS_CHECKIN_DELAY: ("checkin_delay_days", "Check-in delay"),
     BlockId.SETTINGS_STALL_WEEKS: ("stall_weeks", "Stall alert"),
+    BlockId.SETTINGS_ANONYMITY_K: ("anonymity_k", "Anonymity threshold"),
 }
 SELECTS = {
     BlockId.SETTINGS_NUDGE_DAY: ("nudge_weekday", "Weekly prompt day"),

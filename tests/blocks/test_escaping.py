@@ -37,6 +37,7 @@ from bot.blocks import (
     learning,
     program,
     prompts,
+    report,
     rounds,
     tools,
 )
@@ -46,12 +47,25 @@ from bot.blocks.message import Message
 from bot.services.checkins import CantMakeItNotice
 from bot.services.enrollment.queries import ToolRef
 from bot.services.errors import RotnemError
+from bot.services.figures import Meetings, Pairs, Participants, ProgramFigures, Usefulness
 from bot.services.fit import FitAlert, Repair
 from bot.services.home import Home, PairProgress, PartnerSummary, SessionLine
 from bot.services.learning import FollowUpAnswer, FollowUpNotice, TeachBackNotice, TeachBackOffer
 from bot.services.program.stats import StatsView
 from bot.services.prompts.catalogue import PromptLine
 from bot.services.prompts.tick import PromptNotice
+from bot.services.report import ProgramReport
+from bot.services.report.learning import (
+    Confidence,
+    FitAnswers,
+    Learned,
+    LearningFigures,
+    Spread,
+    ToolConfidence,
+    ToolDemand,
+    ToolUse,
+    TwoWay,
+)
 from bot.services.rounds.approve import (
     Approval,
     DroppedPair,
@@ -221,6 +235,27 @@ def some_stats(t: Typed) -> Built:
     return program.stats_message(stats)
 
 
+def a_report(t: Typed) -> Built:
+    """A report whose tools were typed in (under "Other tools") by people."""
+    rated = Spread(2, 1, 3)
+    learning = LearningFigures(
+        confidence=Confidence(
+            5,
+            rated,
+            rated,
+            (ToolConfidence(t(limit=40), 5, rated, rated), ToolConfidence(t(limit=40), None)),
+        ),
+        learned=Learned(5, 5, 5, 4, (ToolUse(t(limit=40), 5, 5, 4),)),
+        fit=FitAnswers(),
+        surveys=(),
+        two_way=TwoWay(),
+        skills_gap=(ToolDemand(t(limit=40), 7, 0, 0, unmet=True),),
+    )
+    figures = ProgramFigures(None, Participants(), Pairs(), Meetings(), (), Usefulness())
+    built = ProgramReport(datetime(2026, 12, 14, tzinfo=UTC), 5, 12, figures, learning)
+    return report.report_message(built, report.report_sections(built, brief=True))
+
+
 def a_tool(t: Typed, *, listed: bool = False) -> ToolInfo:
     """A catalogue tool (its category shows in the `listed` catalogue only)."""
     return ToolInfo(id=1, name=t(), description=t(), category=t(shown=listed), removed=False)
@@ -374,6 +409,7 @@ CASES = (
         "program.settings_saved_message",
         lambda t: program.settings_saved_message([("cycle_weeks", t(), t())]),
     ),
+    Case("report.report_message", a_report),
     # refusals and errors, the help for a word Rotnem does not know
     Case("errors.error_message", lambda t: errors.error_message(t())),
     Case("errors.refusal", lambda t: errors.refusal(RotnemError(t()))),
@@ -419,6 +455,9 @@ WITHOUT_USER_TEXT = frozenset(
         "fit.keep_answer",
         "surveys.survey_message",
         "surveys.survey_saved_message",
+        "report.report_preparing_message",
+        "report.report_sent_message",
+        "report.charts_failed_message",
         # modals: people's text only in plain_text inputs and options
         "checkins.met_modal",
         "checkins.cant_modal",

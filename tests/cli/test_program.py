@@ -56,7 +56,12 @@ async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
     await program.command("admin export")
     await program.slack.wait_for("files.completeUploadExternal", 1, timeout=10)
     files = program.slack.files()
-    assert sorted(f.name.split("-")[1] for f in files) == ["pairs", "participants", "sessions"]
+    assert sorted(f.name.split("-")[1] for f in files) == [
+        "outcomes",
+        "pairs",
+        "participants",
+        "sessions",
+    ]
     sessions_file = next(f for f in files if "sessions" in f.name)
     assert list(csv.reader(io.StringIO(sessions_file.content.decode())))[1:] == [
         list(r.values()) for r in rows

@@ -41,6 +41,7 @@ async def test_settings_modal_refuses_bad_values_by_field_and_logs_changes(
         BlockId.SETTINGS_TZ: "prefer_close",
         BlockId.SETTINGS_AUTO: "no",
         BlockId.SETTINGS_SHARED_TOOL: "no",
+        BlockId.SETTINGS_ANONYMITY_K: "5",
     }
     bad = await program.bot.requester.submit_view(view=view, user_id=ADMIN_ID, answers=answers)
     errors = bad.json()["errors"]

@@ -50,6 +50,7 @@ class UploadedFile:
     initial_comment: str | None
     thread_ts: str | None
     user: str
+    alt_txt: str | None = None
 
 
 @dataclass
@@ -85,6 +86,7 @@ class Upload:
     filename: str
     length: int
     content: bytes | None = None
+    alt_txt: str | None = None
 
 
 def stable_id(prefix: str, *parts: str) -> str:

@@ -1,11 +1,12 @@
-"""HR's CSV exports: sessions, pairs and participants of a workspace.
+"""HR's CSV exports: sessions, pairs, participants and learning outcomes of a workspace.
 
 UTF-8, a header row, ISO 8601 dates; private columns (notes to HR) appear only in the sessions
 export, and their header says PRIVATE. The files count what the program's figures count
 (`bot.services.figures`): one sessions row per session (both partners' reports side by side, so
 the rows are the sessions and a tool's rows the sessions covering it), the pairs' prompted and
 met weeks (their sums give the meet rate), and each participant's status in the words of the
-participants' split.
+participants' split. The outcomes export holds each person's own ratings: its first line says it
+is HR's data export of individuals.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from sqlalchemy.orm import aliased
 
 from bot.db import chunks
 from bot.services.figures import PairMeetings, meetings_by_pair, standing_of
+from bot.services.report import outcomes
 from models import Direction, Pair, PairSession, Participant, ParticipantTool, SessionReport, Tool
 
-ExportKind = Literal["sessions", "pairs", "participants"]
-EXPORTS: tuple[ExportKind, ...] = ("sessions", "pairs", "participants")
+ExportKind = Literal["sessions", "pairs", "participants", "outcomes"]
+EXPORTS: tuple[ExportKind, ...] = ("sessions", "pairs", "participants", "outcomes")
+# A first line before the header, for the files that hold individuals' own answers.
+NOTES: dict[ExportKind, str] = {"outcomes": outcomes.NOTE}
 
 
 def _iso(value: datetime | date | None) -> str:
@@ -226,12 +230,19 @@ async def export_rows(
         return PAIR_COLUMNS, await _pair_rows(session, team_id)
     if kind == "participants":
         return PARTICIPANT_COLUMNS, await _participant_rows(session, team_id, now)
+    if kind == "outcomes":
+        return outcomes.COLUMNS, await outcomes.outcome_rows(session, team_id)
     raise ValueError(f"unknown export {kind!r}: one of {', '.join(EXPORTS)}")
 
 
-def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Write a header and the rows; how many rows were written."""
+def write_csv(
+    out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]], note: str | None = None
+) -> int:
+    """Write the note (a first line, if any), a header and the rows; how many rows were
+    written."""
     writer = csv.writer(out)
+    if note:
+        writer.writerow([note])
     writer.writerow(header)
     count = 0
     for row in rows:

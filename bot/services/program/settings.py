@@ -25,6 +25,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "nudge_hour": (0, 23),
     "checkin_delay_days": (1, 6),
     "stall_weeks": (1, 12),
+    "anonymity_k": (2, 50),
 }
 
 
@@ -44,6 +45,8 @@ class ProgramConfig:
     announce_channel: str | None = None
     # Matching: pair only people who share a tool (else a shared tool is a preference).
     require_shared_tool: bool = False
+    # The report shows any breakdown over fewer people than this as "fewer than k".
+    anonymity_k: int = 5
 
 
 def defaults_from(settings: Settings) -> ProgramConfig:
@@ -71,7 +74,7 @@ def _merge(defaults: ProgramConfig, row: ProgramSettings | None) -> ProgramConfi
         config = replace(config, auto_propose_next_round=row.auto_propose_next_round)
     if row.tz_preference in TZ_PREFERENCES:
         config = replace(config, tz_preference=TZ_PREFERENCES[row.tz_preference])
-    for name in ("nudge_weekday", "nudge_hour", "checkin_delay_days", "stall_weeks"):
+    for name in ("nudge_weekday", "nudge_hour", "checkin_delay_days", "stall_weeks", "anonymity_k"):
         value = getattr(row, name)
         if value is not None:
             config = replace(config, **{name: value})
@@ -108,6 +111,7 @@ async def update_program_settings(
     stall_weeks: int | None = None,
     announce_channel: str | None = None,
     require_shared_tool: bool | None = None,
+    anonymity_k: int | None = None,
     defaults: ProgramConfig | None = None,
 ) -> list[SettingsChange]:
     """Store the given settings for the workspace (None leaves a setting as it is; an empty
@@ -123,6 +127,7 @@ async def update_program_settings(
         "stall_weeks": stall_weeks,
         "announce_channel": announce_channel,
         "require_shared_tool": require_shared_tool,
+        "anonymity_k": anonymity_k,
     }
     for name, (lowest, highest) in RANGES.items():
         value = values[name]

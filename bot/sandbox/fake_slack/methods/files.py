@@ -19,6 +19,9 @@ from bot.sandbox.fake_slack.wire import (
 )
 
 UPLOAD_PATH: Final = "/upload/v1/"
+# files.getUploadURLExternal: "Description for the image is longer than the limit of 1000
+# character" (alt_txt_too_large).
+ALT_TXT_MAX: Final = 1000
 
 
 def files_get_upload_url(state: State, args: dict[str, Any]) -> JSON:
@@ -26,8 +29,11 @@ def files_get_upload_url(state: State, args: dict[str, Any]) -> JSON:
     length = integer(args, "length", -1)
     if length < 0:
         raise SlackError("invalid_arguments", "[ERROR] missing required field: length")
+    alt_txt = optional(args, "alt_txt")
+    if alt_txt is not None and len(alt_txt) > ALT_TXT_MAX:
+        raise SlackError("alt_txt_too_large")
     file_id = state.next_id("F")
-    state.uploads[file_id] = Upload(filename, length)
+    state.uploads[file_id] = Upload(filename, length, alt_txt=alt_txt)
     return {"ok": True, "upload_url": f"{state.base}{UPLOAD_PATH}{file_id}", "file_id": file_id}
 
 
@@ -58,6 +64,7 @@ def files_complete_upload(state: State, args: dict[str, Any]) -> JSON:
                 initial_comment=optional(args, "initial_comment"),
                 thread_ts=optional(args, "thread_ts"),
                 user=state.bot_user_id,
+                alt_txt=upload.alt_txt,
             )
         )
         now = int(time.time())

@@ -1,0 +1,102 @@
+"""`rotnem export outcomes` (and `/rotnem admin export outcomes`): one row per person and tool
+they learn, with their own ratings — HR's data export of individuals, not the report's
+aggregates, and its first line says so."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.report.learning import later_ratings
+from models import Direction, FollowUp, Participant, SurveyStage, TeachBack, ToolBaseline
+
+# The file's first line (one cell: no commas).
+NOTE = (
+    "# Rotnem learning outcomes: HR's own data export of individuals (each person's ratings "
+    "and answers). Keep it within HR; the program report shows only aggregates."
+)
+COLUMNS = (
+    "user_id",
+    "name",
+    "department",
+    "tool",
+    "baseline_confidence_1_to_5",
+    "baseline_rated_at",
+    "latest_confidence_1_to_5",
+    "latest_rated_at",
+    "final_confidence_1_to_5",
+    "learned_teach_back",
+    "learned_on",
+    "still_using",
+    "still_using_answered_on",
+)
+# Columns of one (person, tool): baseline, its time, latest, its time, final, learned, its
+# date, follow-up answer, its date.
+_EMPTY: tuple[Any, ...] = ("", "", "", "", "", "", "", "", "")
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.date().isoformat() if moment is not None else ""
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment is not None else ""
+
+
+async def outcome_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
+    """One row per person and tool that has a baseline, a later rating, a teach-back or a
+    follow-up, by person then tool."""
+    found: dict[tuple[int, str], list[Any]] = {}
+
+    def row(person: int, tool: str) -> list[Any]:
+        return found.setdefault((person, tool), list(_EMPTY))
+
+    baselines = await session.execute(
+        select(
+            ToolBaseline.participant_id,
+            ToolBaseline.tool_name,
+            ToolBaseline.rating,
+            ToolBaseline.rated_at,
+        ).where(ToolBaseline.team_id == team_id, ToolBaseline.direction == Direction.LEARN)
+    )
+    for person, tool, rating, at in baselines:
+        row(person, tool)[0:2] = [rating, _iso(at)]
+    ranked = later_ratings(team_id)
+    latest = await session.execute(
+        select(ranked.c.participant_id, ranked.c.tool_name, ranked.c.rating, ranked.c.at).where(
+            ranked.c.rank == 1
+        )
+    )
+    for person, tool, rating, at in latest:
+        row(person, tool)[2:4] = [rating, _iso(at)]
+    final = await session.execute(
+        select(ranked.c.participant_id, ranked.c.tool_name, ranked.c.rating, ranked.c.at)
+        .where(ranked.c.stage == SurveyStage.END)
+        .order_by(ranked.c.at)
+    )
+    for person, tool, rating, _at in final:
+        row(person, tool)[4] = rating  # ordered by time: the last end-of-cycle answer stays
+    learned = await session.execute(
+        select(TeachBack.learner_id, TeachBack.tool_name, TeachBack.confirmed_at)
+        .where(TeachBack.team_id == team_id)
+        .order_by(TeachBack.confirmed_at.desc())
+    )
+    for person, tool, confirmed in learned:
+        row(person, tool)[5:7] = ["yes", _day(confirmed)]  # the first confirmation stays
+    follow_ups = await session.execute(
+        select(FollowUp.participant_id, FollowUp.tool_name, FollowUp.answer, FollowUp.answered_at)
+        .where(FollowUp.team_id == team_id, FollowUp.answer.is_not(None))
+        .order_by(FollowUp.answered_at)
+    )
+    for person, tool, answer, answered in follow_ups:
+        row(person, tool)[7:9] = [answer, _day(answered)]
+    people = {
+        p.id: (p.user_id, p.display_name, p.department)
+        for p in await session.scalars(select(Participant).where(Participant.team_id == team_id))
+    }
+    rows = [(people[p], tool, values) for (p, tool), values in found.items() if p in people]
+    rows.sort(key=lambda r: (r[0][1].casefold(), r[0][0], r[1].casefold()))
+    return [[*person, tool, *values] for person, tool, values in rows]
