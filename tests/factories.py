@@ -1091,6 +1091,7 @@ SETTINGS_AS_OPENED: dict[str, str] = {
     BlockId.SETTINGS_STALL_WEEKS: "3",
     BlockId.SETTINGS_TZ: "prefer_close",
     BlockId.SETTINGS_AUTO: "no",
+    BlockId.SETTINGS_SHARED_TOOL: "no",
     BlockId.SETTINGS_ANONYMITY_K: "5",
 }
 
