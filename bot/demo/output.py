@@ -31,6 +31,7 @@ from bot.sandbox.driver import Event, SlackDriver
 from bot.sandbox.fake_slack import UploadedFile
 from bot.services.figures import program_figures
 from bot.services.program.exports import EXPORTS
+from bot.services.report.learning import learning_figures
 from models import Pair, Participant
 
 
@@ -59,6 +60,10 @@ async def collect(stage: Stage, cohort: Cohort, database: Database, started: flo
     async with stage.deps.sessionmaker() as session:
         team_id = stage.slack.team_id
         figures = await program_figures(session, team_id, now=stage.deps.clock.now())
+        config = await stage.deps.program_config(session, team_id)
+        learning = await learning_figures(
+            session, team_id, k=config.anonymity_k, since=figures.since
+        )
         alerts = await stall_alerts(session, team_id)
         outbox = await counts_by_status(session)
         guides = await guides_by_channel(session, team_id)
@@ -74,6 +79,7 @@ async def collect(stage: Stage, cohort: Cohort, database: Database, started: flo
         weeks=cohort.weeks,
         seed=cohort.seed,
         program=figures,
+        learning=learning,
         stall_alerts=alerts,
         calls_by_method=calls_by_method([c.method for c in calls if c.method != "upload_url"]),
         ratelimited=sum(1 for c in calls if c.status == 429),

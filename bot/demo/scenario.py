@@ -482,6 +482,7 @@ class Cohort:
 
     async def finale(self) -> None:
         await self.driver.command(self.admin, "admin stats")
+        await self.driver.command(self.admin, "admin report")
         for user in self.home_users():
             await self.driver.open_home(user)
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.figures import ProgramFigures
+from bot.services.report.learning import LearningFigures
 from models import StallAlert
 
 TOP_TOOLS = 5
@@ -30,6 +31,7 @@ class Summary:
     weeks: int
     seed: int
     program: ProgramFigures  # the program's figures, all weeks: as HR's screens define them
+    learning: LearningFigures  # what people learned, as the HR report defines it
     stall_alerts: int
     calls_by_method: dict[str, int]
     ratelimited: int
@@ -67,7 +69,50 @@ class Summary:
             ("Usefulness", rating),
             ("Sessions covering each tool", tools),
             ("Stalled pairs flagged to HR", str(self.stall_alerts)),
+            *self.learning_rows(),
         ]
+
+    def learning_rows(self) -> list[tuple[str, str]]:
+        """What people learned, in the report's words (figures below k people stay hidden)."""
+        learning = self.learning
+        confidence, learned, fit = learning.confidence, learning.learned, learning.fit
+        rows: list[tuple[str, str]] = []
+        if confidence.before is not None and confidence.now is not None:
+            rows.append(
+                (
+                    "Confidence in the tools learned",
+                    f"{confidence.before.median:.1f} → {confidence.now.median:.1f} "
+                    f"(median, {confidence.learners} learners)",
+                )
+            )
+        if learned.learned:
+            still = learned.still_using_share
+            rows.append(
+                (
+                    "Tools learned (teach-backs)",
+                    f"{learned.learned}"
+                    + (f"; still using a month later: {still:.0%}" if still is not None else ""),
+                )
+            )
+        if learning.two_way.share is not None:
+            rows.append(("Two-way share of sessions", f"{learning.two_way.share:.0%}"))
+        if fit.answered:
+            rows.append(
+                (
+                    "How is the fit?",
+                    f"{fit.good} good, {fit.deciding} still deciding, {fit.bad} not a good fit",
+                )
+            )
+        for stage in learning.surveys:
+            if stage.answered and stage.usefulness is not None:
+                recommend = f", {stage.recommend:.0%} would recommend" if stage.recommend else ""
+                rows.append(
+                    (
+                        f"Survey ({stage.stage} of cycle)",
+                        f"usefulness {stage.usefulness:.1f} / 5{recommend}",
+                    )
+                )
+        return rows
 
     def under_the_hood(self) -> list[tuple[str, str]]:
         """(figure, value) pairs about the run itself: the simulation, Slack and the outbox."""

@@ -29,6 +29,7 @@ from typing import Any, Final, Literal
 import httpx
 
 from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.fake_slack.router import UPLOAD_METHOD
 from bot.sandbox.signing import SlackRequester, block_actions_payload, state_values_for
 
 JSON = dict[str, Any]
@@ -316,6 +317,11 @@ class SlackDriver:
         for call in calls:
             if call.status == 429:
                 self.ratelimited += 1
+                continue
+            if call.method == UPLOAD_METHOD:
+                # A file's bytes: plain text back, no JSON; files.completeUploadExternal tells.
+                if call.status >= 400:
+                    self.slack_errors.append(f"{call.method}: HTTP {call.status}")
                 continue
             response = call.response or {}
             if call.status >= 500 or call.response is None:

@@ -26,6 +26,7 @@ from models import (
     PairSession,
     Participant,
     Round,
+    RoundSource,
     RoundStatus,
     SessionReport,
     State,
@@ -445,14 +446,18 @@ async def program_figures(
 async def cycle_start(
     session: AsyncSession, team_id: str, config: ProgramConfig, now: datetime
 ) -> date:
-    """The current cycle's first day: the earliest running round's start, else `cycle_weeks`
-    ago. HR's screens show the figures of this cycle."""
-    started = await session.scalar(
-        select(func.min(Round.started_on)).where(
-            Round.team_id == team_id, Round.status == RoundStatus.APPROVED, Round.ended_at.is_(None)
-        )
+    """The current cycle's first day: the earliest running round's start; between cycles, the
+    last cycle's (so HR still sees what it achieved); else `cycle_weeks` ago. HR's screens show
+    the figures of this cycle."""
+    approved = (Round.team_id == team_id, Round.status == RoundStatus.APPROVED)
+    running = await session.scalar(
+        select(func.min(Round.started_on)).where(*approved, Round.ended_at.is_(None))
     )
-    return started or (now - timedelta(weeks=config.cycle_weeks)).date()
+    # Re-pairs and hand-made pairs start mid-cycle: the cycle is the matching round's.
+    last = await session.scalar(
+        select(func.max(Round.started_on)).where(*approved, Round.source == RoundSource.MATCHING)
+    )
+    return running or last or (now - timedelta(weeks=config.cycle_weeks)).date()
 
 
 __all__ = [

@@ -15,6 +15,7 @@ from bot.demo.summary import Summary
 from bot.ids import ActionId, BlockId
 from bot.services.enrollment import lifecycle
 from bot.services.figures import program_figures
+from bot.services.report.learning import learning_figures
 from tests.factories import (
     ADMIN_ID,
     ANA,
@@ -132,11 +133,13 @@ async def test_the_same_figures_on_home_stats_csv_and_the_demo_summary(program: 
 
     async with program.bot.deps.sessionmaker() as session:
         figures = await program_figures(session, program.team_id, now=program.clock.now())
+        learning = await learning_figures(session, program.team_id, k=5, since=None)
     summary = Summary(
         people=8,
         weeks=2,
         seed=0,
         program=figures,
+        learning=learning,
         stall_alerts=0,
         calls_by_method={},
         ratelimited=0,

@@ -371,8 +371,8 @@ class TwoWay:
         return self.two_way / self.sessions if self.sessions else None
 
 
-async def _two_way(session: AsyncSession, team_id: str, since: date) -> TwoWay:
-    """Sessions of the weeks since `since` (the period of the report's sessions)."""
+async def _two_way(session: AsyncSession, team_id: str, since: date | None) -> TwoWay:
+    """Sessions of the weeks since `since` (the period of the report's sessions; None: all)."""
 
     def said(way: LearningWay) -> ColumnElement[int]:
         return func.max(case((SessionReport.direction == way, 1), else_=0))
@@ -386,7 +386,7 @@ async def _two_way(session: AsyncSession, team_id: str, since: date) -> TwoWay:
         .join(PairSession, PairSession.id == SessionReport.session_id)
         .where(
             PairSession.team_id == team_id,
-            PairSession.iso_week >= iso_week(since),
+            PairSession.iso_week >= (iso_week(since) if since else ""),
             SessionReport.direction.is_not(None),
         )
         .group_by(SessionReport.session_id)
@@ -479,7 +479,7 @@ class LearningFigures:
 
 
 async def learning_figures(
-    session: AsyncSession, team_id: str, *, k: int, since: date
+    session: AsyncSession, team_id: str, *, k: int, since: date | None
 ) -> LearningFigures:
     """What people learned, anonymised at `k` people (the two-way share over the sessions since
     `since`, everything else since people joined)."""
