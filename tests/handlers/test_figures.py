@@ -27,6 +27,7 @@ from tests.factories import (
     JSON,
     Program,
     cohort,
+    eventually,
     last_checkin,
     open_home,
     reply,
@@ -130,6 +131,15 @@ async def test_the_same_figures_on_home_stats_csv_and_the_demo_summary(program: 
     prompted = sum(int(p["weeks_prompted"]) for p in pairs)
     assert (met, prompted) == (2, 3)
     assert sum(int(p["sessions"]) for p in pairs) == 2
+
+    await program.command("admin report")
+    report = json.dumps(await eventually(lambda: program.dm(ADMIN_ID)), ensure_ascii=False)
+    for line in (
+        f"Participants: 6 ({EXPECTED_SPLIT.replace(' ·', ',')})",
+        "Sessions this cycle (since 23 Nov 2026): 2; meet rate 67% (2 of 3 prompted pair-weeks",
+        "Usefulness: 4.0 / 5 (3 session reports)",
+    ):
+        assert line in report, line
 
     async with program.bot.deps.sessionmaker() as session:
         figures = await program_figures(session, program.team_id, now=program.clock.now())
