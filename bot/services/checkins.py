@@ -23,7 +23,7 @@ from bot.delivery.outbox import Outgoing, enqueue, enqueue_many, enqueue_to_each
 from bot.services.enrollment.queries import is_paused
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
 from bot.services.fit import ask_fit
-from bot.services.notices import Notice, Sent
+from bot.services.notices import AfterSend, Notice, remember_message
 from bot.services.rounds import loading
 from bot.services.rounds.ending import PairEndedNotice, end_pairs
 from bot.services.rounds.queries import PairPeople
@@ -82,15 +82,9 @@ class CantMakeItNotice(Notice):
     week: str
 
 
-async def remember_checkin_message(
-    session: AsyncSession, notice: CheckinNotice, sent: Sent
-) -> None:
-    """After a check-in DM is posted: keep its channel and ts on the check-in."""
-    await session.execute(
-        update(CheckIn)
-        .where(CheckIn.id == notice.checkin_id)
-        .values(channel=sent.channel, ts=sent.ts)
-    )
+remember_checkin_message: AfterSend[CheckinNotice] = remember_message(
+    CheckIn, lambda notice: notice.checkin_id
+)
 
 
 def _session_exists(pair_id: Any, week: Any) -> Any:

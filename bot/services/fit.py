@@ -30,7 +30,7 @@ from bot import pairing
 from bot.db import insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue_many, enqueue_to_each
 from bot.services.errors import AlreadyDecided, Conflict, InvalidInput, NotAllowed, NotFound
-from bot.services.notices import Notice, Sent
+from bot.services.notices import AfterSend, Notice, remember_message
 from bot.services.program.settings import ProgramConfig, program_config
 from bot.services.rounds import loading
 from bot.services.rounds.propose import (
@@ -87,13 +87,9 @@ class FitNotFound(NotFound):
     """No such fit question (or pair) in this workspace."""
 
 
-async def remember_fit_message(session: AsyncSession, notice: FitNotice, sent: Sent) -> None:
-    """After the fit question is posted: keep its channel and ts (for chat.update)."""
-    await session.execute(
-        update(FitCheck)
-        .where(FitCheck.id == notice.fit_id)
-        .values(channel=sent.channel, ts=sent.ts)
-    )
+remember_fit_message: AfterSend[FitNotice] = remember_message(
+    FitCheck, lambda notice: notice.fit_id
+)
 
 
 async def ask_fit(session: AsyncSession, team_id: str, pair_id: int, *, now: datetime) -> int:

@@ -20,7 +20,7 @@ from bot.db import insert_ignoring_duplicates, insert_many_ignoring_duplicates
 from bot.delivery.outbox import enqueue
 from bot.services.enrollment.queries import Profile, read_profile
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotAParticipant, NotFound
-from bot.services.notices import Notice, Sent
+from bot.services.notices import AfterSend, Notice, remember_message
 from bot.services.rounds.queries import PairPeople
 from models import (
     Direction,
@@ -294,15 +294,9 @@ class FollowUpAnswer:
     answer: str
 
 
-async def remember_follow_up_message(
-    session: AsyncSession, notice: FollowUpNotice, sent: Sent
-) -> None:
-    """After the follow-up DM is posted: keep its channel and ts."""
-    await session.execute(
-        update(FollowUp)
-        .where(FollowUp.id == notice.follow_up_id)
-        .values(channel=sent.channel, ts=sent.ts)
-    )
+remember_follow_up_message: AfterSend[FollowUpNotice] = remember_message(
+    FollowUp, lambda notice: notice.follow_up_id
+)
 
 
 async def schedule_follow_ups(session: AsyncSession) -> int:

@@ -16,10 +16,15 @@ values (IDs, text, numbers, dates) that pydantic checks again when the row is re
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import CheckIn, FitCheck, FollowUp, Survey
 
 
 class Notice(BaseModel):
@@ -47,3 +52,21 @@ class Sent:
 
     channel: str
     ts: str
+
+
+N = TypeVar("N", bound=Notice)
+# The rows whose message is updated in place when the person answers it.
+MessageRow = TypeVar("MessageRow", CheckIn, FitCheck, Survey, FollowUp)
+AfterSend = Callable[[AsyncSession, N, Sent], Awaitable[None]]
+
+
+def remember_message(model: type[MessageRow], row_id: Callable[[N], int]) -> AfterSend[N]:
+    """An after-send hook keeping where the notice's message landed (`channel`, `ts`) on its
+    row, so that the person's answer can update that message in place."""
+
+    async def remember(session: AsyncSession, notice: N, sent: Sent) -> None:
+        await session.execute(
+            update(model).where(model.id == row_id(notice)).values(channel=sent.channel, ts=sent.ts)
+        )
+
+    return remember

@@ -26,7 +26,7 @@ from bot.db import insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue, enqueue_many
 from bot.services.enrollment.queries import is_paused
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
-from bot.services.notices import Notice, Sent
+from bot.services.notices import AfterSend, Notice, remember_message
 from bot.services.rounds import loading
 from bot.services.rounds.queries import PairPeople, user_ids
 from bot.services.text import typed
@@ -78,11 +78,9 @@ class SurveyNotFound(NotFound):
     """No such survey in this workspace."""
 
 
-async def remember_survey_message(session: AsyncSession, notice: SurveyNotice, sent: Sent) -> None:
-    """After the survey DM is posted: keep where it is (the answer updates it in place)."""
-    await session.execute(
-        update(Survey).where(Survey.id == notice.survey_id).values(channel=sent.channel, ts=sent.ts)
-    )
+remember_survey_message: AfterSend[SurveyNotice] = remember_message(
+    Survey, lambda notice: notice.survey_id
+)
 
 
 # ---- the tick -----------------------------------------------------------------------------
