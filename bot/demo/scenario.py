@@ -124,13 +124,30 @@ class Cohort:
 
     def schedule_joining(self) -> None:
         participants = self.workspace.participants
+        late = self.late_joiners()
         spacing = timedelta(minutes=min(3.0, 240.0 / max(1, len(participants))))
         moment = self.start + timedelta(minutes=30)
-        for index, person in enumerate(participants):
+        for index, person in enumerate(p for p in participants if p not in late):
             moment += spacing
             join = partial(self.join, person, stumble=index == 0)
             self.stage.at(moment, f"{person.name} joining", join)
         self.stage.at(moment + timedelta(minutes=45), "HR proposing a round", self.propose)
+        # Joined after the round: waiting for a partner when a pair turns out not to fit.
+        for hours, person in enumerate(late, start=50):
+            self.story.add(person.user_id)
+            join = partial(self.join, person, stumble=False)
+            self.stage.at(self.start + timedelta(hours=hours), f"{person.name} joining late", join)
+
+    def late_joiners(self) -> list[Person]:
+        """A guide and a learner who join once the first round runs (in a cohort of 8 or more)."""
+        participants = self.workspace.participants
+        if len(participants) < 8:
+            return []
+        return [
+            next(p for p in reversed(participants) if p.role == role)
+            for role in ("guide", "learner")
+            if any(p.role == role for p in participants)
+        ]
 
     async def join(self, person: Person, *, stumble: bool) -> None:
         outcome = await self.driver.command(person.user_id, "join")
@@ -428,6 +445,7 @@ class Cohort:
         rng = self.rng_for("fit", user)
         if user == self.misfit:
             button = "Not a good fit"
+            self.misfit = None  # the next partner fits
         else:
             button = rng.choices(["Good fit", "Still deciding"], weights=[80, 20])[0]
         self.click_later(user, button, event, self.later(rng, 1, 10))

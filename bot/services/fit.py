@@ -347,9 +347,9 @@ async def propose_repair(
             texts = (
                 (engine.reason, engine.hr_reason)
                 if has_candidate
-                else (
-                    _nobody_waiting(one, pairing.Voice.to_person()),
-                    _nobody_waiting(one, pairing.Voice.about(one.name)),
+                else tuple(
+                    _nobody_waiting(one, voice, bool(waiting), config.require_shared_tool)
+                    for voice in (pairing.Voice.to_person(), pairing.Voice.about(one.name))
                 )
             )
             unplaced.append(Unplaced(one.id, engine.code, *texts))
@@ -391,7 +391,15 @@ def _may_pair(a: pairing.Participant, b: pairing.Participant, shared_tool: bool)
     )
 
 
-def _nobody_waiting(person: pairing.Participant, voice: pairing.Voice) -> str:
+def _nobody_waiting(
+    person: pairing.Participant, voice: pairing.Voice, anyone_waiting: bool, shared_tool: bool
+) -> str:
+    if not anyone_waiting:
+        return "nobody is waiting for a partner right now"
+    if not shared_tool:
+        # Tools are a preference then: only the role can rule everyone out.
+        side = {"learner": "a guide", "guide": "a learner"}.get(person.role, "a guide or a learner")
+        return f"nobody waiting for a partner is {side}"
     you, want, teach = voice.subject, voice.verb("want"), voice.verb("teach")
     wants = _tools(person.learns) if person.role != "guide" else ""
     offers = _tools(person.teaches) if person.role != "learner" else ""
