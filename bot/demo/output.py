@@ -29,6 +29,7 @@ from bot.demo.summary import Summary, calls_by_method, stall_alerts
 from bot.demo.transcript import Places, render
 from bot.sandbox.driver import Event, SlackDriver
 from bot.sandbox.fake_slack import UploadedFile
+from bot.sandbox.fake_slack.router import UPLOAD_METHOD
 from bot.services.figures import program_figures
 from bot.services.program.exports import EXPORTS
 from bot.services.report.learning import learning_figures
@@ -81,7 +82,7 @@ async def collect(stage: Stage, cohort: Cohort, database: Database, started: flo
         program=figures,
         learning=learning,
         stall_alerts=alerts,
-        calls_by_method=calls_by_method([c.method for c in calls if c.method != "upload_url"]),
+        calls_by_method=calls_by_method([c.method for c in calls if c.method != UPLOAD_METHOD]),
         ratelimited=sum(1 for c in calls if c.status == 429),
         outbox=outbox,
         seconds=time.perf_counter() - started,
