@@ -27,6 +27,8 @@ class CheckInStatus(StrEnum):
 
 # Rows the tick still has work for; queries repeat these literals so the partial indexes apply.
 
+# Reports with a confidence rating; queries repeat this literal so the partial index applies.
+CONFIDENCE_RATED_SQL = "confidence IS NOT NULL"
 # Reminders still to send; queries repeat this literal so the partial index applies.
 REMINDER_PENDING_SQL = "reminder_due_at IS NOT NULL AND reminded_at IS NULL"
 
@@ -83,8 +85,6 @@ class PairSession(Base):
     __tablename__ = "pair_sessions"
     __table_args__ = (
         UniqueConstraint("pair_id", "iso_week"),
-        # Sessions this cycle and pairs met recently: index-only ranges (with the pair).
-        Index("ix_pair_sessions_team_id_created_at_pair_id", "team_id", "created_at", "pair_id"),
         # The program's figures: a workspace's sessions by week, index-only.
         Index("ix_pair_sessions_team_id_iso_week", "team_id", "iso_week", "pair_id"),
     )
@@ -108,8 +108,8 @@ class SessionReport(Base):
     """One person's answers about a session.
 
     `hr_note` is private to HR: never shown to the partner or in a channel. `team_id`,
-    `created_at` and `reporter_role` repeat what joins would give, so the statistics read
-    covering indexes instead of a year of sessions.
+    `created_at` and `reporter_role` repeat what joins would give, so the figures and the report
+    read covering indexes instead of a year of sessions.
     """
 
     __tablename__ = "session_reports"
@@ -119,23 +119,15 @@ class SessionReport(Base):
         between("confidence", 1, 5, nullable=True),
         one_of("direction", LearningWay, nullable=True),
         one_of("reporter_role", ("guide", "learner")),
-        # The statistics: one index range per reporter role for the average rating, and per
-        # tool for the count of reports naming it (no sorting of a cycle's reports).
-        Index(
-            "ix_session_reports_team_id_role_created_at",
-            "team_id",
-            "reporter_role",
-            "created_at",
-            "rating",
-        ),
-        Index("ix_session_reports_team_id_tool_name", "team_id", "tool_name", "created_at"),
-        # The program's figures: each session's reports (role, rating, tool), index-only.
+        # The program's figures: each session's reports (role, rating, tool, which way the
+        # learning went), index-only.
         Index(
             "ix_session_reports_session_id_figures",
             "session_id",
             "reporter_role",
             "rating",
             "tool_name",
+            "direction",
         ),
     )
 
@@ -155,3 +147,17 @@ class SessionReport(Base):
     # Which way the learning went (`LearningWay`).
     direction: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]
+
+
+# Each learner's latest confidence per tool (the report, the outcomes export): read in index
+# order, newest first, one entry per rating.
+Index(
+    "ix_session_reports_confidence_latest",
+    SessionReport.team_id,
+    SessionReport.participant_id,
+    SessionReport.tool_name,
+    SessionReport.created_at.desc(),
+    SessionReport.confidence,
+    postgresql_where=text(CONFIDENCE_RATED_SQL),
+    sqlite_where=text(CONFIDENCE_RATED_SQL),
+)

@@ -255,29 +255,74 @@ def upgrade() -> None:
 
 
 def _figure_indexes() -> None:
-    """The program's figures read weeks of one workspace: index-only ranges by ISO week."""
-    for name, table, columns in FIGURE_INDEXES:
-        op.create_index(name, table, columns, unique=False)
+    """The program's figures read weeks of one workspace: index-only ranges by ISO week; the
+    report reads each learner's latest confidence per tool in index order. The statistics'
+    indexes by creation time (0007) have no query left."""
+    for name, table, columns, where in FIGURE_INDEXES:
+        op.create_index(
+            name,
+            table,
+            columns,
+            unique=False,
+            postgresql_where=where and sa.text(where),
+            sqlite_where=where and sa.text(where),
+        )
+    for name, table, _ in STATS_INDEXES:
+        op.drop_index(name, table_name=table)
 
 
-# (name, table, columns): the figures' week ranges and each session's reports, index-only.
-FIGURE_INDEXES = (
-    ("ix_pair_sessions_team_id_iso_week", "pair_sessions", ["team_id", "iso_week", "pair_id"]),
+# (name, table, columns, partial index condition): the figures' week ranges, each session's
+# reports, each learner's latest confidence per tool; all index-only.
+FIGURE_INDEXES: tuple[tuple[str, str, list[str | sa.TextClause], str | None], ...] = (
+    (
+        "ix_pair_sessions_team_id_iso_week",
+        "pair_sessions",
+        ["team_id", "iso_week", "pair_id"],
+        None,
+    ),
     (
         "ix_weekly_prompts_team_id_iso_week",
         "weekly_prompts",
         ["team_id", "iso_week", "pair_id", "prompt_id"],
+        None,
     ),
     (
         "ix_session_reports_session_id_figures",
         "session_reports",
-        ["session_id", "reporter_role", "rating", "tool_name"],
+        ["session_id", "reporter_role", "rating", "tool_name", "direction"],
+        None,
+    ),
+    (
+        "ix_session_reports_confidence_latest",
+        "session_reports",
+        ["team_id", "participant_id", "tool_name", sa.text("created_at DESC"), "confidence"],
+        "confidence IS NOT NULL",
+    ),
+)
+# (name, table, columns): 0007's indexes, dropped by the upgrade.
+STATS_INDEXES = (
+    (
+        "ix_pair_sessions_team_id_created_at_pair_id",
+        "pair_sessions",
+        ["team_id", "created_at", "pair_id"],
+    ),
+    (
+        "ix_session_reports_team_id_role_created_at",
+        "session_reports",
+        ["team_id", "reporter_role", "created_at", "rating"],
+    ),
+    (
+        "ix_session_reports_team_id_tool_name",
+        "session_reports",
+        ["team_id", "tool_name", "created_at"],
     ),
 )
 
 
 def downgrade() -> None:
-    for name, table, _ in FIGURE_INDEXES:
+    for name, table, columns in STATS_INDEXES:
+        op.create_index(name, table, columns, unique=False)
+    for name, table, *_ in FIGURE_INDEXES:
         op.drop_index(name, table_name=table)
     # Pairs ended as "not a fit" read as unpaired by HR, which is what happened; re-pair rounds
     # become manual ones (HR approved pairs the engine did not propose for the whole program).

@@ -14,11 +14,13 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import TypeVar
+from datetime import date, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, null, select, union_all
+from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.services.calendar import iso_week
 from models import (
@@ -103,57 +105,111 @@ class Progress:
     latest: int
 
 
-def later_ratings(team_id: str) -> Subquery:
-    """Every confidence rating after the baseline's question (a session report's or a survey's,
-    with the survey's stage), ranked per person and tool: `rank` 1 is the latest."""
-    later = union_all(
-        select(
-            SessionReport.participant_id.label("participant_id"),
-            SessionReport.tool_name.label("tool_name"),
-            SessionReport.confidence.label("rating"),
-            SessionReport.created_at.label("at"),
-            null().label("stage"),
-        ).where(
-            SessionReport.team_id == team_id,
-            SessionReport.confidence.is_not(None),
-            SessionReport.tool_name.is_not(None),
-        ),
-        select(
+@dataclass(frozen=True)
+class Rating:
+    """A confidence rating and when it was given."""
+
+    rating: int
+    at: datetime
+
+
+def _newest(
+    dialect: str,
+    person: InstrumentedAttribute[Any],
+    tool: InstrumentedAttribute[Any],
+    at: InstrumentedAttribute[Any],
+    rating: InstrumentedAttribute[Any],
+) -> Select[Any, Any, Any, Any]:
+    """The newest (person, tool, at, rating) per person and tool, read in index order, not
+    ranked: PostgreSQL's DISTINCT ON; SQLite's max(), whose bare columns come from the row
+    holding the maximum."""
+    if dialect == "postgresql":
+        return (
+            select(person, tool, at, rating)
+            .ext(distinct_on(person, tool))
+            .order_by(person, tool, at.desc())
+        )
+    return select(person, tool, func.max(at), rating).group_by(person, tool)
+
+
+def _newest_ratings(
+    dialect: str, team_id: str, stage: SurveyStage | None
+) -> tuple[Select[Any, Any, Any, Any], Select[Any, Any, Any, Any] | None]:
+    """Each person's newest survey confidence per tool (with `stage`: that stage's), and newest
+    session report confidence per tool (None with `stage`): (person, tool, at, rating)."""
+    surveys = (
+        _newest(
+            dialect,
             Survey.participant_id,
             SurveyConfidence.tool_name,
-            SurveyConfidence.rating,
             Survey.answered_at,
-            Survey.stage,
+            SurveyConfidence.rating,
         )
         .join(Survey, Survey.id == SurveyConfidence.survey_id)
-        .where(Survey.team_id == team_id, Survey.answered_at.is_not(None)),
-    ).subquery()
-    return select(
-        later,
-        func.row_number()
-        .over(partition_by=(later.c.participant_id, later.c.tool_name), order_by=later.c.at.desc())
-        .label("rank"),
-    ).subquery()
+        .where(Survey.team_id == team_id, Survey.answered_at.is_not(None))
+    )
+    if stage is not None:
+        return surveys.where(Survey.stage == stage), None
+    reports = _newest(
+        dialect,
+        SessionReport.participant_id,
+        SessionReport.tool_name,
+        SessionReport.created_at,
+        SessionReport.confidence,
+    ).where(
+        SessionReport.team_id == team_id,
+        SessionReport.confidence.is_not(None),
+        SessionReport.tool_name.is_not(None),
+    )
+    return surveys, reports
+
+
+async def latest_ratings(
+    session: AsyncSession, team_id: str, *, stage: SurveyStage | None = None
+) -> dict[tuple[int, str], Rating]:
+    """Each person's latest confidence rating per tool after the baseline's question: a
+    session report's or an answered survey's (with `stage`: that stage's surveys only)."""
+    surveys, reports = _newest_ratings(session.get_bind().dialect.name, team_id, stage)
+    latest = {
+        (int(p), str(t)): Rating(int(r), at) for p, t, at, r in await session.execute(surveys)
+    }
+    for p, t, at, r in await session.execute(reports) if reports is not None else ():
+        key = (int(p), str(t))
+        survey = latest.get(key)
+        if survey is None or at >= survey.at:
+            latest[key] = Rating(int(r), at)
+    return latest
 
 
 async def confidence_progress(session: AsyncSession, team_id: str) -> list[Progress]:
-    """Every learner's baseline per tool with the latest later rating, where there is one."""
-    ranked = later_ratings(team_id)
-    latest = and_(
-        ranked.c.participant_id == ToolBaseline.participant_id,
-        ranked.c.tool_name == ToolBaseline.tool_name,
-        ranked.c.rank == 1,
-        ranked.c.at > ToolBaseline.rated_at,
-    )
+    """Every learner's baseline per tool with the latest later rating, where there is one
+    (compared in the database: a year of timestamps is not worth parsing)."""
+    surveys_select, reports_select = _newest_ratings(session.get_bind().dialect.name, team_id, None)
+    assert reports_select is not None
+    surveys = surveys_select.subquery()
+    reports = reports_select.subquery()
+    s_person, s_tool, s_at, s_rating = surveys.c
+    r_person, r_tool, r_at, r_rating = reports.c
+    # The newer of the two (the report's on a tie), as the ranking of both would give.
+    report_is_latest = r_at.is_not(None) & (s_at.is_(None) | (r_at >= s_at))
     rows = await session.execute(
         select(
             ToolBaseline.participant_id,
             ToolBaseline.tool_name,
             ToolBaseline.rating,
-            ranked.c.rating,
+            case((report_is_latest, r_rating), else_=s_rating),
         )
-        .join(ranked, latest)
-        .where(ToolBaseline.team_id == team_id, ToolBaseline.direction == Direction.LEARN)
+        .outerjoin(
+            reports, (r_person == ToolBaseline.participant_id) & (r_tool == ToolBaseline.tool_name)
+        )
+        .outerjoin(
+            surveys, (s_person == ToolBaseline.participant_id) & (s_tool == ToolBaseline.tool_name)
+        )
+        .where(
+            ToolBaseline.team_id == team_id,
+            ToolBaseline.direction == Direction.LEARN,
+            (r_at > ToolBaseline.rated_at) | (s_at > ToolBaseline.rated_at),
+        )
     )
     return [Progress(int(p), str(t), int(b), int(n)) for p, t, b, n in rows]
 

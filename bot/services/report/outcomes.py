@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.report.learning import later_ratings
+from bot.services.report.learning import latest_ratings
 from models import Direction, FollowUp, Participant, SurveyStage, TeachBack, ToolBaseline
 
 # The file's first line (one cell: no commas).
@@ -64,21 +64,12 @@ async def outcome_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
     )
     for person, tool, rating, at in baselines:
         row(person, tool)[0:2] = [rating, _iso(at)]
-    ranked = later_ratings(team_id)
-    latest = await session.execute(
-        select(ranked.c.participant_id, ranked.c.tool_name, ranked.c.rating, ranked.c.at).where(
-            ranked.c.rank == 1
-        )
-    )
-    for person, tool, rating, at in latest:
-        row(person, tool)[2:4] = [rating, _iso(at)]
-    final = await session.execute(
-        select(ranked.c.participant_id, ranked.c.tool_name, ranked.c.rating, ranked.c.at)
-        .where(ranked.c.stage == SurveyStage.END)
-        .order_by(ranked.c.at)
-    )
-    for person, tool, rating, _at in final:
-        row(person, tool)[4] = rating  # ordered by time: the last end-of-cycle answer stays
+    for (person, tool), latest in (await latest_ratings(session, team_id)).items():
+        row(person, tool)[2:4] = [latest.rating, _iso(latest.at)]
+    for (person, tool), final in (
+        await latest_ratings(session, team_id, stage=SurveyStage.END)
+    ).items():
+        row(person, tool)[4] = final.rating
     learned = await session.execute(
         select(TeachBack.learner_id, TeachBack.tool_name, TeachBack.confirmed_at)
         .where(TeachBack.team_id == team_id)
@@ -94,8 +85,15 @@ async def outcome_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
     for person, tool, answer, answered in follow_ups:
         row(person, tool)[7:9] = [answer, _day(answered)]
     people = {
-        p.id: (p.user_id, p.display_name, p.department)
-        for p in await session.scalars(select(Participant).where(Participant.team_id == team_id))
+        p: (user, name, department)
+        for p, user, name, department in await session.execute(
+            select(
+                Participant.id,
+                Participant.user_id,
+                Participant.display_name,
+                Participant.department,
+            ).where(Participant.team_id == team_id)
+        )
     }
     rows = [(people[p], tool, values) for (p, tool), values in found.items() if p in people]
     rows.sort(key=lambda r: (r[0][1].casefold(), r[0][0], r[1].casefold()))
