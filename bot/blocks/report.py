@@ -52,7 +52,8 @@ def _pct(share: float | None) -> str:
     return "–" if share is None else f"{share:.0%}"
 
 
-def _num(value: float) -> str:
+def rating_text(value: float) -> str:
+    """A median or quartile of 1–5 ratings as the report writes it: "2", "3.5"."""
     return f"{value:.1f}".removesuffix(".0")
 
 
@@ -76,7 +77,7 @@ def _people(count: int | None, k: int, noun: str) -> str:
 
 
 def _spread(value: Spread) -> str:
-    return f"{_num(value.median)} ({_num(value.q1)}–{_num(value.q3)})"
+    return f"{rating_text(value.median)} ({rating_text(value.q1)}–{rating_text(value.q3)})"
 
 
 def _more(lines: list[str], limit: int | None, noun: str) -> list[str]:
@@ -108,8 +109,9 @@ def headline(report: ProgramReport) -> tuple[str, ...]:
     confidence = learning.confidence
     if confidence.before is not None and confidence.now is not None:
         lines.append(
-            f"Confidence before → now: {_num(confidence.before.median)} → "
-            f"{_num(confidence.now.median)} (median, {_people(confidence.learners, k, 'learner')})"
+            f"Confidence before → now: {rating_text(confidence.before.median)} → "
+            f"{rating_text(confidence.now.median)} "
+            f"(median, {_people(confidence.learners, k, 'learner')})"
         )
     learned = learning.learned
     if learned.learned:

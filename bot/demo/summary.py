@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.blocks.report import rating_text
 from bot.services.figures import ProgramFigures
 from bot.services.report.learning import LearningFigures
 from models import StallAlert
@@ -81,7 +82,8 @@ class Summary:
             rows.append(
                 (
                     "Confidence in the tools learned",
-                    f"{confidence.before.median:.1f} → {confidence.now.median:.1f} "
+                    f"{rating_text(confidence.before.median)} → "
+                    f"{rating_text(confidence.now.median)} "
                     f"(median, {confidence.learners} learners)",
                 )
             )
