@@ -98,7 +98,8 @@ ZONES = [
 CYCLE_START = datetime(2026, 9, 7, 8, 0, tzinfo=UTC)
 TICK_AT = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 WEEKS = 12
-DATA_VERSION = 1
+# 2: migration 0009's indexes (the figures read sessions and prompts by ISO week).
+DATA_VERSION = 2
 
 
 def peak_rss_mb() -> float:
