@@ -38,10 +38,11 @@ from benchmarks import weekly  # noqa: E402
 from bot import migrate  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.deps import build_deps  # noqa: E402
-from models import FitCheck, FollowUp, Pair, Survey, SurveyConfidence, TeachBack, ToolBaseline  # noqa: E402  # noqa: E402
+from models import FitCheck, FollowUp, Pair, Survey, SurveyConfidence, TeachBack, ToolBaseline  # noqa: E402
 
 # 3: migration 0009 edited in place (the report's indexes): a template at 0009 would miss them.
-DATA_VERSION = 3
+# 4: session reports carry their ISO week (migration 0009 again).
+DATA_VERSION = 4
 WARM_RUNS = 5
 Rows = list[dict[str, Any]]
 

@@ -98,8 +98,8 @@ ZONES = [
 CYCLE_START = datetime(2026, 9, 7, 8, 0, tzinfo=UTC)
 TICK_AT = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 WEEKS = 12
-# 2: migration 0009's indexes (the figures read sessions and prompts by ISO week).
-DATA_VERSION = 2
+# 3: migration 0009 (the figures read sessions, prompts and reports by ISO week).
+DATA_VERSION = 3
 
 
 def peak_rss_mb() -> float:
@@ -245,6 +245,7 @@ async def populate(deps: Any, n_pairs: int, rnd: random.Random) -> dict[str, int
                                 {
                                     "team_id": TEAM,
                                     "session_id": session_id,
+                                    "iso_week": week,
                                     "participant_id": who,
                                     "reporter_role": role,
                                     "tool_name": pair_tools[0] if w % 2 == 0 else None,

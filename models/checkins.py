@@ -108,8 +108,8 @@ class SessionReport(Base):
     """One person's answers about a session.
 
     `hr_note` is private to HR: never shown to the partner or in a channel. `team_id`,
-    `created_at` and `reporter_role` repeat what joins would give, so the figures and the report
-    read covering indexes instead of a year of sessions.
+    `iso_week`, `created_at` and `reporter_role` repeat what joins would give, so the figures
+    and the report read covering indexes instead of a year of sessions.
     """
 
     __tablename__ = "session_reports"
@@ -119,10 +119,12 @@ class SessionReport(Base):
         between("confidence", 1, 5, nullable=True),
         one_of("direction", LearningWay, nullable=True),
         one_of("reporter_role", ("guide", "learner")),
-        # The program's figures: each session's reports (role, rating, tool, which way the
-        # learning went), index-only.
+        # The program's figures: a week range of the workspace's reports (their session, role,
+        # rating, tool, which way the learning went), index-only.
         Index(
-            "ix_session_reports_session_id_figures",
+            "ix_session_reports_team_id_iso_week_figures",
+            "team_id",
+            "iso_week",
             "session_id",
             "reporter_role",
             "rating",
@@ -134,6 +136,8 @@ class SessionReport(Base):
     id: Mapped[IntPK]
     team_id: Mapped[SlackId]
     session_id: Mapped[int] = mapped_column(ForeignKey("pair_sessions.id", ondelete="CASCADE"))
+    # The session's ISO week, repeated (see above).
+    iso_week: Mapped[str] = mapped_column(String(8))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     reporter_role: Mapped[str] = mapped_column(String(8))
     # A tool of the pair, or None with `other_text` ("Something else").

@@ -864,6 +864,7 @@ async def known_program(program: Program) -> dict[str, int]:
                     SessionReport(
                         team_id=program.team_id,
                         session_id=s.id,
+                        iso_week=week,
                         participant_id=ids[user],
                         reporter_role=role,
                         tool_name=tool,
@@ -1214,6 +1215,7 @@ def _report(
     return SessionReport(
         team_id=team,
         session_id=session_id,
+        iso_week="2026-W49",
         participant_id=who,
         reporter_role=role,
         tool_name="ChatGPT",

@@ -440,6 +440,7 @@ async def record_met(
         {
             "team_id": team_id,
             "session_id": session_id,
+            "iso_week": info.iso_week,
             "participant_id": info.participant_id,
             "reporter_role": info.reporter_role,
             "tool_name": answers.tool,

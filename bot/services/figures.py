@@ -326,13 +326,12 @@ async def meetings(
 
 
 def _reports(team_id: str, since: date | None, until: date | None, *columns: Any) -> Select[Any]:
-    """`columns` over the reports of the workspace's sessions in the period: from the sessions
-    (a week range of the workspace) to their reports, both index-only."""
+    """`columns` over the reports of the workspace's sessions in the period: one week range of
+    an index that covers them."""
     return (
         select(*columns)
-        .select_from(PairSession)
-        .join(SessionReport, SessionReport.session_id == PairSession.id)
-        .where(PairSession.team_id == team_id, *_period(PairSession.iso_week, since, until))
+        .select_from(SessionReport)
+        .where(SessionReport.team_id == team_id, *_period(SessionReport.iso_week, since, until))
     )
 
 

@@ -241,6 +241,7 @@ def upgrade() -> None:
     with op.batch_alter_table("session_reports", schema=None) as batch_op:
         batch_op.add_column(sa.Column("confidence", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("direction", sa.String(length=8), nullable=True))
+        batch_op.add_column(sa.Column("iso_week", sa.String(length=8), nullable=True))
         batch_op.create_check_constraint(
             op.f("ck_session_reports_confidence"),
             sa.text("confidence IS NULL OR confidence BETWEEN 1 AND 5"),
@@ -249,6 +250,13 @@ def upgrade() -> None:
             op.f("ck_session_reports_direction"),
             sa.text("direction IS NULL OR direction IN ('tool', 'mirror', 'both')"),
         )
+    # A report's week is its session's: repeated so that the figures read one index range.
+    op.execute(
+        "UPDATE session_reports SET iso_week = "
+        "(SELECT iso_week FROM pair_sessions WHERE pair_sessions.id = session_reports.session_id)"
+    )
+    with op.batch_alter_table("session_reports", schema=None) as batch_op:
+        batch_op.alter_column("iso_week", existing_type=sa.String(length=8), nullable=False)
 
     _checks(_END_REASONS.format(", 'not_a_fit'"), _SOURCES.format(", 'repair'"))
     _figure_indexes()
@@ -287,9 +295,9 @@ FIGURE_INDEXES: tuple[tuple[str, str, list[str | sa.TextClause], str | None], ..
         None,
     ),
     (
-        "ix_session_reports_session_id_figures",
+        "ix_session_reports_team_id_iso_week_figures",
         "session_reports",
-        ["session_id", "reporter_role", "rating", "tool_name", "direction"],
+        ["team_id", "iso_week", "session_id", "reporter_role", "rating", "tool_name", "direction"],
         None,
     ),
     (
@@ -332,6 +340,7 @@ def downgrade() -> None:
     with op.batch_alter_table("session_reports", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_session_reports_direction"), type_="check")
         batch_op.drop_constraint(op.f("ck_session_reports_confidence"), type_="check")
+        batch_op.drop_column("iso_week")
         batch_op.drop_column("direction")
         batch_op.drop_column("confidence")
 

@@ -38,6 +38,7 @@ async def test_sessions_covering_a_tool_are_distinct_sessions(program: Program) 
                     SessionReport(
                         team_id=team,
                         session_id=s.id,
+                        iso_week=week,
                         participant_id=ids[user],
                         reporter_role=role,
                         tool_name=tool,

@@ -29,7 +29,6 @@ from models import (
     FitCheck,
     FollowUp,
     LearningWay,
-    PairSession,
     Participant,
     ParticipantTool,
     SessionReport,
@@ -439,10 +438,9 @@ async def _two_way(session: AsyncSession, team_id: str, since: date | None) -> T
             said(LearningWay.TOOL).label("tool"),
             said(LearningWay.MIRROR).label("mirror"),
         )
-        .join(PairSession, PairSession.id == SessionReport.session_id)
         .where(
-            PairSession.team_id == team_id,
-            PairSession.iso_week >= (iso_week(since) if since else ""),
+            SessionReport.team_id == team_id,
+            SessionReport.iso_week >= (iso_week(since) if since else ""),
             SessionReport.direction.is_not(None),
         )
         .group_by(SessionReport.session_id)
