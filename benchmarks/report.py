@@ -38,11 +38,13 @@ from benchmarks import weekly  # noqa: E402
 from bot import migrate  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.deps import build_deps  # noqa: E402
+from bot.services.report.learning import refresh_latest_confidence  # noqa: E402
 from models import FitCheck, FollowUp, Pair, Survey, SurveyConfidence, TeachBack, ToolBaseline  # noqa: E402
 
 # 3: migration 0009 edited in place (the report's indexes): a template at 0009 would miss them.
 # 4: session reports carry their ISO week (migration 0009 again).
-DATA_VERSION = 4
+# 5: baselines keep their latest rating.
+DATA_VERSION = 5
 WARM_RUNS = 5
 Rows = list[dict[str, Any]]
 
@@ -177,6 +179,9 @@ async def add_learning(deps: Any, rnd: random.Random) -> dict[str, int]:
         await weekly.bulk(session, FitCheck, fits)
         await weekly.bulk(session, Survey, surveys)
         await weekly.bulk(session, SurveyConfidence, confidences)
+        # Written in bulk, not through "We met" and the surveys: the baselines' latest, as those
+        # would have kept it.
+        await refresh_latest_confidence(session, team)
     return {
         "baselines": len(baselines),
         "teach_backs": len(backs),

@@ -25,13 +25,16 @@ class StillUsing(StrEnum):
 
 
 class ToolBaseline(Base):
-    """A person's first confidence rating for a tool they learn (or teach), from the profile."""
+    """A person's first confidence rating for a tool they learn (or teach), from the profile,
+    and the latest rating given after it ("We met" or a survey), kept current by the services
+    that store those, so that "confidence before → now" reads one row per learner and tool."""
 
     __tablename__ = "tool_baselines"
     __table_args__ = (
         UniqueConstraint("participant_id", "direction", "tool_name"),
         one_of("direction", ("teach", "learn")),
         between("rating", 1, 5),
+        between("latest_rating", 1, 5, nullable=True),
         Index("ix_tool_baselines_team_id_direction", "team_id", "direction"),
     )
 
@@ -42,6 +45,8 @@ class ToolBaseline(Base):
     tool_name: Mapped[str] = mapped_column(String(40))
     rating: Mapped[int] = mapped_column(Integer)
     rated_at: Mapped[datetime]
+    latest_rating: Mapped[int | None] = mapped_column(Integer)
+    latest_at: Mapped[datetime | None]
 
 
 class TeachBack(Base):

@@ -59,6 +59,8 @@ class Survey(Base):
         between("usefulness", 1, 5, nullable=True),
         Index("ix_surveys_team_id_stage_answered_at", "team_id", "stage", "answered_at"),
         Index("ix_surveys_reminder_due_at", "reminder_due_at"),
+        # A person's latest confidence per tool, refreshed when they answer.
+        Index("ix_surveys_participant_id", "participant_id"),
     )
 
     id: Mapped[IntPK]

@@ -65,6 +65,7 @@ from bot.services.figures import (
 )
 from bot.services.notices import Notice, Rendered, Sent
 from bot.services.program.settings import defaults_from, update_program_settings
+from bot.services.report.learning import refresh_latest_confidence
 from bot.services.rounds.manual import create_manual_pair
 from models import (
     Base,
@@ -1195,6 +1196,9 @@ async def learning_program(program: Program) -> None:
             session.add(
                 SurveyConfidence(survey_id=end.id, tool_name="Excel formulas", rating=rating)
             )
+        # Written as rows, not through "We met" and the survey: keep the baselines' latest too.
+        await session.flush()
+        await refresh_latest_confidence(session, team)
     program.at(LEARNING_NOW)
 
 

@@ -24,6 +24,7 @@ from bot.services.enrollment.queries import is_paused
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
 from bot.services.fit import ask_fit
 from bot.services.notices import AfterSend, Notice, remember_message
+from bot.services.report.learning import refresh_latest_confidence
 from bot.services.rounds import loading
 from bot.services.rounds.ending import PairEndedNotice, end_pairs
 from bot.services.rounds.queries import PairPeople
@@ -453,6 +454,8 @@ async def record_met(
             "created_at": now,
         },
     )
+    if answers.confidence is not None:
+        await refresh_latest_confidence(session, team_id, info.participant_id)
     if created:
         await ask_fit(session, team_id, info.pair_id, now=now)
     return Met(info, int(session_id), partner_reported_first=not created)

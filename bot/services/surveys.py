@@ -27,6 +27,7 @@ from bot.delivery.outbox import Outgoing, enqueue, enqueue_many
 from bot.services.enrollment.queries import is_paused
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
 from bot.services.notices import AfterSend, Notice, remember_message
+from bot.services.report.learning import refresh_latest_confidence
 from bot.services.rounds import loading
 from bot.services.rounds.queries import PairPeople, user_ids
 from bot.services.text import typed
@@ -372,4 +373,6 @@ async def record_survey(
         ],
         returning=(SurveyConfidence.id,),
     )
+    person = await session.scalar(select(Survey.participant_id).where(Survey.id == survey_id))
+    await refresh_latest_confidence(session, team_id, person)
     return replace(form, answers=answers)

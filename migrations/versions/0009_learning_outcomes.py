@@ -41,10 +41,16 @@ def upgrade() -> None:
         sa.Column("tool_name", sa.String(length=40), nullable=False),
         sa.Column("rating", sa.Integer(), nullable=False),
         sa.Column("rated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("latest_rating", sa.Integer(), nullable=True),
+        sa.Column("latest_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
             "direction IN ('teach', 'learn')", name=op.f("ck_tool_baselines_direction")
         ),
         sa.CheckConstraint("rating BETWEEN 1 AND 5", name=op.f("ck_tool_baselines_rating")),
+        sa.CheckConstraint(
+            "latest_rating IS NULL OR latest_rating BETWEEN 1 AND 5",
+            name=op.f("ck_tool_baselines_latest_rating"),
+        ),
         sa.ForeignKeyConstraint(
             ["participant_id"],
             ["participants.id"],
@@ -173,6 +179,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("surveys", schema=None) as batch_op:
         batch_op.create_index("ix_surveys_reminder_due_at", ["reminder_due_at"], unique=False)
+        batch_op.create_index("ix_surveys_participant_id", ["participant_id"], unique=False)
         batch_op.create_index(
             "ix_surveys_team_id_stage_answered_at",
             ["team_id", "stage", "answered_at"],
@@ -357,6 +364,7 @@ def downgrade() -> None:
     with op.batch_alter_table("surveys", schema=None) as batch_op:
         batch_op.drop_index("ix_surveys_team_id_stage_answered_at")
         batch_op.drop_index("ix_surveys_reminder_due_at")
+        batch_op.drop_index("ix_surveys_participant_id")
 
     op.drop_table("surveys")
     with op.batch_alter_table("follow_ups", schema=None) as batch_op:

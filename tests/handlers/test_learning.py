@@ -21,6 +21,7 @@ from models import (
     FollowUp,
     Pair,
     PairSession,
+    Participant,
     Round,
     SessionReport,
     TeachBack,
@@ -166,6 +167,19 @@ async def test_we_met_stores_the_learners_confidence_and_which_way_the_learning_
     program: Program,
 ) -> None:
     pair_id, guide_msg, learner_msg = await asked(program)
+    (learner,) = await program.rows(Participant, user_id=PAIR_LEARNER)
+    async with program.bot.deps.sessionmaker.begin() as db:
+        before = program.clock.now() - timedelta(days=7)
+        db.add(
+            ToolBaseline(
+                team_id=program.team_id,
+                participant_id=learner.id,
+                direction="learn",
+                tool_name="ChatGPT",
+                rating=1,
+                rated_at=before,
+            )
+        )
     await program.click(learner_msg, ActionId.CHECKIN_MET, PAIR_LEARNER)
     modal = program.slack.open_views(PAIR_LEARNER)[-1]
     assert "How confident do you feel now with the tool you covered?" in labels(modal)
@@ -220,6 +234,9 @@ async def test_we_met_stores_the_learners_confidence_and_which_way_the_learning_
         ("guide", "LinkedIn", None, "mirror"),
         ("learner", "ChatGPT", 3, "both"),
     ]
+    # "Confidence before → now" for HR: from the baseline to this rating.
+    (baseline,) = await program.rows(ToolBaseline, participant_id=learner.id)
+    assert (baseline.rating, baseline.latest_rating) == (1, 3)
     # The learner's check-in offers no teach-back: that is the guide's to confirm.
     assert buttons(last_checkin(program, PAIR_LEARNER)) == []
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -96,12 +96,12 @@ class Confidence:
 
 @dataclass(frozen=True)
 class Progress:
-    """One learner's confidence in one tool: the baseline and the latest later rating."""
+    """How many learners of one tool went from one baseline rating to one latest rating."""
 
-    participant_id: int
     tool: str
     baseline: int
     latest: int
+    learners: int
 
 
 @dataclass(frozen=True)
@@ -164,11 +164,20 @@ def _newest_ratings(
 
 
 async def latest_ratings(
-    session: AsyncSession, team_id: str, *, stage: SurveyStage | None = None
+    session: AsyncSession,
+    team_id: str,
+    *,
+    stage: SurveyStage | None = None,
+    participant_id: int | None = None,
 ) -> dict[tuple[int, str], Rating]:
-    """Each person's latest confidence rating per tool after the baseline's question: a
-    session report's or an answered survey's (with `stage`: that stage's surveys only)."""
+    """Each person's (or one person's) latest confidence rating per tool after the baseline's
+    question: a session report's or an answered survey's (with `stage`: that stage's surveys
+    only)."""
     surveys, reports = _newest_ratings(session.get_bind().dialect.name, team_id, stage)
+    if participant_id is not None:
+        surveys = surveys.where(Survey.participant_id == participant_id)
+        if reports is not None:
+            reports = reports.where(SessionReport.participant_id == participant_id)
     latest = {
         (int(p), str(t)): Rating(int(r), at) for p, t, at, r in await session.execute(surveys)
     }
@@ -180,56 +189,82 @@ async def latest_ratings(
     return latest
 
 
-async def confidence_progress(session: AsyncSession, team_id: str) -> list[Progress]:
-    """Every learner's baseline per tool with the latest later rating, where there is one
-    (compared in the database: a year of timestamps is not worth parsing)."""
-    surveys_select, reports_select = _newest_ratings(session.get_bind().dialect.name, team_id, None)
-    assert reports_select is not None
-    surveys = surveys_select.subquery()
-    reports = reports_select.subquery()
-    s_person, s_tool, s_at, s_rating = surveys.c
-    r_person, r_tool, r_at, r_rating = reports.c
-    # The newer of the two (the report's on a tie), as the ranking of both would give.
-    report_is_latest = r_at.is_not(None) & (s_at.is_(None) | (r_at >= s_at))
+async def refresh_latest_confidence(
+    session: AsyncSession, team_id: str, participant_id: int | None = None
+) -> None:
+    """Keep each learning baseline's latest later rating (`latest_rating`, `latest_at`) as
+    `latest_ratings` defines it: after one person's "We met" or survey, or for everyone (rows
+    written in bulk). Ranking a year of ratings for every report took most of a second."""
+    latest = await latest_ratings(session, team_id, participant_id=participant_id)
+    baselines = select(
+        ToolBaseline.id,
+        ToolBaseline.participant_id,
+        ToolBaseline.tool_name,
+        ToolBaseline.rated_at,
+        ToolBaseline.latest_rating,
+        ToolBaseline.latest_at,
+    ).where(ToolBaseline.team_id == team_id, ToolBaseline.direction == Direction.LEARN)
+    if participant_id is not None:
+        baselines = baselines.where(ToolBaseline.participant_id == participant_id)
+    changes: list[dict[str, Any]] = []
+    for row_id, person, tool, rated_at, rating, at in await session.execute(baselines):
+        newest = latest.get((int(person), str(tool)))
+        now = (newest.rating, newest.at) if newest and newest.at > rated_at else (None, None)
+        if now != (rating, at):
+            changes.append({"id": row_id, "latest_rating": now[0], "latest_at": now[1]})
+    if changes:
+        await session.execute(update(ToolBaseline), changes)
+
+
+async def confidence_progress(session: AsyncSession, team_id: str) -> tuple[list[Progress], int]:
+    """Learners per tool, baseline and latest later rating (counted in the database: a few
+    hundred rows instead of one per learner and tool), and how many learners that is."""
+    rated = (
+        ToolBaseline.team_id == team_id,
+        ToolBaseline.direction == Direction.LEARN,
+        ToolBaseline.latest_rating.is_not(None),
+    )
     rows = await session.execute(
         select(
-            ToolBaseline.participant_id,
-            ToolBaseline.tool_name,
-            ToolBaseline.rating,
-            case((report_is_latest, r_rating), else_=s_rating),
+            ToolBaseline.tool_name, ToolBaseline.rating, ToolBaseline.latest_rating, func.count()
         )
-        .outerjoin(
-            reports, (r_person == ToolBaseline.participant_id) & (r_tool == ToolBaseline.tool_name)
-        )
-        .outerjoin(
-            surveys, (s_person == ToolBaseline.participant_id) & (s_tool == ToolBaseline.tool_name)
-        )
-        .where(
-            ToolBaseline.team_id == team_id,
-            ToolBaseline.direction == Direction.LEARN,
-            (r_at > ToolBaseline.rated_at) | (s_at > ToolBaseline.rated_at),
-        )
+        .where(*rated)
+        .group_by(ToolBaseline.tool_name, ToolBaseline.rating, ToolBaseline.latest_rating)
     )
-    return [Progress(int(p), str(t), int(b), int(n)) for p, t, b, n in rows]
+    learners = await session.scalar(
+        select(func.count(func.distinct(ToolBaseline.participant_id))).where(*rated)
+    )
+    progress = [Progress(str(t), int(b), int(n), int(c)) for t, b, n, c in rows if n is not None]
+    return progress, int(learners or 0)
 
 
-def _confidence(progress: Iterable[Progress], k: int) -> Confidence:
+def _confidence(progress: Sequence[Progress], learners: int, k: int) -> Confidence:
     by_tool: dict[str, list[Progress]] = defaultdict(list)
     for row in progress:
         by_tool[row.tool].append(row)
 
-    def summary(rows: list[Progress]) -> tuple[int | None, Spread | None, Spread | None]:
-        learners = masked(len({r.participant_id for r in rows}), k)
-        if not learners:
-            return learners, None, None
-        before = spread([r.baseline for r in rows])
-        return learners, before, spread([r.latest for r in rows])
+    def spreads(rows: Iterable[Progress]) -> tuple[Spread, Spread]:
+        before: list[int] = []
+        now: list[int] = []
+        for row in rows:
+            before += [row.baseline] * row.learners
+            now += [row.latest] * row.learners
+        return spread(before), spread(now)
 
-    tools = []
-    for tool in sorted(by_tool, key=lambda name: (-len(by_tool[name]), name.casefold())):
-        tools.append(ToolConfidence(tool, *summary(by_tool[tool])))
-    learners, before, now = summary([r for rows in by_tool.values() for r in rows])
-    return Confidence(learners, before, now, tuple(tools))
+    def count(rows: list[Progress]) -> int:
+        return sum(row.learners for row in rows)
+
+    def summary(
+        rows: Sequence[Progress], people: int
+    ) -> tuple[int | None, Spread | None, Spread | None]:
+        shown = masked(people, k)
+        return (shown, *spreads(rows)) if shown else (shown, None, None)
+
+    tools = [
+        ToolConfidence(tool, *summary(by_tool[tool], count(by_tool[tool])))
+        for tool in sorted(by_tool, key=lambda name: (-count(by_tool[name]), name.casefold()))
+    ]
+    return Confidence(*summary(progress, learners), tuple(tools))
 
 
 # ---- tools learned and still used ------------------------------------------------------------
@@ -538,7 +573,7 @@ async def learning_figures(
     """What people learned, anonymised at `k` people (the two-way share over the sessions since
     `since`, everything else since people joined)."""
     return LearningFigures(
-        confidence=_confidence(await confidence_progress(session, team_id), k),
+        confidence=_confidence(*await confidence_progress(session, team_id), k),
         learned=await _learned(session, team_id, k),
         fit=await _fit(session, team_id, k),
         surveys=await _surveys(session, team_id, k),
