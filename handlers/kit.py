@@ -34,7 +34,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.errors import apology, could_not_save, notice_modal, refusal, too_slow
+from bot.blocks.errors import (
+    admins_only_message,
+    apology,
+    could_not_save,
+    notice_modal,
+    refusal,
+    too_slow,
+)
 from bot.blocks.home import home_view
 from bot.blocks.kit import unescape
 from bot.blocks.message import Message
@@ -210,6 +217,17 @@ class Click(Request):
             response_url=body.get("response_url"),
             respond=respond,
         )
+
+    async def admin_number(self, unknown: Message | str) -> int | None:
+        """The button's ID for an admin's click (checked on the server for every click, whatever
+        the message showed); None, answered, for anyone else or a value that is no ID (`unknown`
+        says which thing was not recognised)."""
+        if not self.deps.is_admin(self.user_id):
+            await self.say(admins_only_message())
+            return None
+        if self.number is None:
+            await self.say(unknown)
+        return self.number
 
     async def say(self, message: Message | str) -> None:
         """Answer only the person who clicked, below the message."""

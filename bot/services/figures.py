@@ -452,11 +452,13 @@ async def cycle_start(
     running = await session.scalar(
         select(func.min(Round.started_on)).where(*approved, Round.ended_at.is_(None))
     )
+    if running is not None:
+        return running
     # Re-pairs and hand-made pairs start mid-cycle: the cycle is the matching round's.
     last = await session.scalar(
         select(func.max(Round.started_on)).where(*approved, Round.source == RoundSource.MATCHING)
     )
-    return running or last or (now - timedelta(weeks=config.cycle_weeks)).date()
+    return last or (now - timedelta(weeks=config.cycle_weeks)).date()
 
 
 __all__ = [

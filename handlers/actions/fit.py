@@ -3,7 +3,6 @@ Keep the pair on a "Not a good fit" alert (admins only, checked on every click).
 
 from __future__ import annotations
 
-from bot.blocks.errors import admins_only_message
 from bot.blocks.fit import (
     ANSWER_OF_ACTION,
     fit_alert_message,
@@ -51,17 +50,8 @@ async def bad(click: Click) -> None:
     await _answer(click, ActionId.FIT_BAD)
 
 
-async def _pair_of_admin_click(click: Click) -> int | None:
-    if not click.deps.is_admin(click.user_id):
-        await click.say(admins_only_message())
-        return None
-    if click.number is None:
-        await click.say("I don't recognise that pair.")
-    return click.number
-
-
 async def repair(click: Click) -> None:
-    pair_id = await _pair_of_admin_click(click)
+    pair_id = await click.admin_number("I don't recognise that pair.")
     if pair_id is None:
         return
     deps = click.deps
@@ -80,7 +70,7 @@ async def repair(click: Click) -> None:
 
 
 async def keep(click: Click) -> None:
-    pair_id = await _pair_of_admin_click(click)
+    pair_id = await click.admin_number("I don't recognise that pair.")
     if pair_id is None:
         return
     async with click.saving() as session:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.blocks.errors import admins_only_message
 from bot.blocks.message import Message
 from bot.blocks.rounds import (
     FIRST_SESSION_ALREADY,
@@ -24,19 +23,8 @@ from bot.services.rounds.propose import discard_round
 from handlers.kit import Click
 
 
-async def _round_of_admin_click(click: Click) -> int | None:
-    """The round of a click on a proposal; None, answered, for anyone but an admin (checked on
-    the server for every click) or a button without a round."""
-    if not click.deps.is_admin(click.user_id):
-        await click.say(admins_only_message())
-        return None
-    if click.number is None:
-        await click.say(refusal_message("Unknown round."))
-    return click.number
-
-
 async def approve(click: Click) -> None:
-    round_id = await _round_of_admin_click(click)
+    round_id = await click.admin_number(refusal_message("Unknown round."))
     if round_id is None:
         return
     deps = click.deps
@@ -55,7 +43,7 @@ async def approve(click: Click) -> None:
 
 
 async def discard(click: Click) -> None:
-    round_id = await _round_of_admin_click(click)
+    round_id = await click.admin_number(refusal_message("Unknown round."))
     if round_id is None:
         return
     async with click.saving() as session:

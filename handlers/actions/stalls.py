@@ -5,19 +5,14 @@ outbox (they are proactive messages to other people)."""
 
 from __future__ import annotations
 
-from bot.blocks.errors import admins_only_message
 from bot.blocks.stalls import stall_action_answer, stall_alert_message
 from bot.services import stalls
 from handlers.kit import Click
 
 
 async def _act(click: Click, action: str) -> None:
-    if not click.deps.is_admin(click.user_id):
-        await click.say(admins_only_message())
-        return
-    alert_id = click.number
+    alert_id = await click.admin_number("I don't recognise that alert.")
     if alert_id is None:
-        await click.say("I don't recognise that alert.")
         return
     async with click.saving() as session:
         outcome = await stalls.act_on_stall(

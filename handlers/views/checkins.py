@@ -63,16 +63,20 @@ async def met(submission: Submission) -> None:
             answers,
             now=deps.clock.now(),
         )
-    detail = met_detail(answers.tool, answers.other, answers.rating)
-    message = answered_message(met.info.partner, "met", detail)
-    if met.info.reporter_role == "guide" and answers.tool:
-        # The guide's check-in offers the teach-back of the tool they covered.
-        async with deps.sessionmaker() as session:
-            offer = await learning.teach_back_offer(
+        # The guide's check-in offers the teach-back of the tool they covered (read in the same
+        # transaction: no second connection for it).
+        guide = met.info.reporter_role == "guide" and answers.tool
+        offer = (
+            await learning.teach_back_offer(
                 session, submission.team_id, met.session_id, submission.user_id
             )
-        if offer is not None:
-            message = with_teach_back(message, offer)
+            if guide
+            else None
+        )
+    detail = met_detail(answers.tool, answers.other, answers.rating)
+    message = answered_message(met.info.partner, "met", detail)
+    if offer is not None:
+        message = with_teach_back(message, offer)
     await submission.update(meta.channel, meta.ts, message)
 
 
