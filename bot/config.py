@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # Installing by OAuth (any number of workspaces, or a whole Enterprise Grid org) instead of
+    # one workspace's SLACK_BOT_TOKEN: the app's credentials, and the secret that signs the
+    # `state` of each install so a state this server did not issue is refused outright.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_state_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)
@@ -157,14 +163,41 @@ class Settings(BaseSettings):
         """The program's default time zone."""
         return ZoneInfo(self.rotnem_timezone)
 
+    @property
+    def installs_by_oauth(self) -> bool:
+        """Whether tokens come from OAuth installs (SLACK_CLIENT_ID …), not SLACK_BOT_TOKEN."""
+        return any(
+            _given(value)
+            for value in (self.slack_client_id, self.slack_client_secret, self.slack_state_secret)
+        )
+
     def missing_slack_credentials(self) -> list[str]:
-        """Names of the variables `rotnem serve` cannot run without."""
-        missing = []
-        if self.slack_bot_token is None or not self.slack_bot_token.get_secret_value():
-            missing.append("SLACK_BOT_TOKEN")
-        if self.slack_signing_secret is None or not self.slack_signing_secret.get_secret_value():
-            missing.append("SLACK_SIGNING_SECRET")
-        return missing
+        """Names of the variables `rotnem serve` cannot run without, in the mode chosen."""
+        needed: dict[str, str | SecretStr | None] = {}
+        if self.installs_by_oauth:
+            needed["SLACK_CLIENT_ID"] = self.slack_client_id
+            needed["SLACK_CLIENT_SECRET"] = self.slack_client_secret
+            needed["SLACK_STATE_SECRET"] = self.slack_state_secret
+        else:
+            needed["SLACK_BOT_TOKEN"] = self.slack_bot_token
+        needed["SLACK_SIGNING_SECRET"] = self.slack_signing_secret
+        return [name for name, value in needed.items() if not _given(value)]
+
+    def conflicting_slack_credentials(self) -> str | None:
+        """Why the Slack credentials describe two modes at once, if they do."""
+        if self.installs_by_oauth and _given(self.slack_bot_token):
+            return (
+                "SLACK_BOT_TOKEN and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET/SLACK_STATE_SECRET are "
+                "both set: use the bot token for one workspace, or the client credentials to "
+                "install by OAuth, not both"
+            )
+        return None
+
+
+def _given(value: str | SecretStr | None) -> bool:
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    return bool(value and value.strip())
 
 
 def load_settings(**overrides: object) -> Settings:

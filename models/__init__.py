@@ -6,6 +6,7 @@ Every model module is imported here so that `Base.metadata` is complete for Alem
 from models.base import Base, UTCDateTime
 from models.checkins import CheckIn, CheckInStatus, LearningWay, PairSession, SessionReport
 from models.enrollment import Direction, Participant, ParticipantTool, Role, State, StateChange
+from models.installations import SlackBots, SlackInstallations, SlackOAuthStates
 from models.learning import FollowUp, StillUsing, TeachBack, ToolBaseline
 from models.outbox import OutboxMessage, OutboxStatus
 from models.program import ProgramSettings, SettingsChange
@@ -43,6 +44,9 @@ __all__ = [
     "RoundStatus",
     "SessionReport",
     "SettingsChange",
+    "SlackBots",
+    "SlackInstallations",
+    "SlackOAuthStates",
     "StallAlert",
     "State",
     "StateChange",

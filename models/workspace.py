@@ -11,12 +11,21 @@ from models.base import Base
 
 
 class Workspace(Base):
-    """A Slack workspace (team) the bot has seen; every other table is keyed by its team ID."""
+    """A Slack workspace (team) the bot has seen; every other table is keyed by its team ID.
+
+    With an org-wide install on Enterprise Grid the key is the org's enterprise ID instead: one
+    program spans the org's workspaces (see `bot/install/keys.py`).
+    """
 
     __tablename__ = "workspaces"
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     first_seen_at: Mapped[datetime]
+    # The Grid org a workspace-level install belongs to: its token is found by both IDs.
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    # Set by app_uninstalled / tokens_revoked, cleared by a new install: while set, nothing is
+    # sent there and its outbox rows wait.
+    uninstalled_at: Mapped[datetime | None]
 
 
 class ProcessedEvent(Base):

@@ -35,6 +35,7 @@ The parts: :mod:`.server` (HTTP), :mod:`.router` (one request's way through), :m
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import time
 from collections.abc import Callable, Iterable
@@ -62,8 +63,11 @@ from bot.sandbox.fake_slack.state import (
     RESPONSE_URL_TTL,
     TRIGGER_TTL,
     Conversation,
+    Grant,
+    InstallCode,
     State,
     UploadedFile,
+    stable_id,
 )
 from bot.sandbox.fake_slack.wire import JSON, SlackError
 
@@ -209,6 +213,62 @@ class FakeSlack(CallLog, Faults):
         with self._state.lock:
             self._state.tokens.discard(token)
             self._state.revoked.add(token)
+
+    # ---- OAuth installs -----------------------------------------------------------------------
+
+    def accept_app(
+        self, client_id: str, client_secret: str, *, token_lifetime: int = 43200
+    ) -> None:
+        """oauth.v2.access accepts these credentials; rotating tokens last `token_lifetime` s."""
+        with self._state.lock:
+            self._state.client_id = client_id
+            self._state.client_secret = client_secret
+            self._state.token_lifetime = token_lifetime
+
+    def approve_install(
+        self,
+        *,
+        team_id: str | None,
+        team_name: str = "",
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
+        is_enterprise_install: bool = False,
+        installer: str = "U0INSTALLER",
+        rotation: bool = False,
+    ) -> str:
+        """Someone approved the install screen: the code Slack sends to the redirect URL.
+
+        ``team_id`` None with ``is_enterprise_install`` is an org-wide install on a Grid org. Each
+        workspace or org gets its own bot user, as in Slack.
+        """
+        owner = team_id or enterprise_id or ""
+        with self._state.lock:
+            default = owner == self._state.team_id
+            grant = Grant(
+                team_id=team_id,
+                team_name=team_name or (self._state.team_name if default else owner),
+                enterprise_id=enterprise_id,
+                enterprise_name=enterprise_name,
+                is_enterprise_install=is_enterprise_install,
+                bot_user_id=self._state.bot_user_id if default else stable_id("U", "bot", owner),
+                bot_id=self._state.bot_id if default else stable_id("B", "bot", owner),
+            )
+            code = f"code-{owner}-{self._state.next_seq()}"
+            self._state.codes[code] = InstallCode(grant, installer, rotation)
+        return code
+
+    def grant_of(self, token: str) -> Grant | None:
+        """Whom a token from an install speaks for (None for tokens given at construction)."""
+        with self._state.lock:
+            return self._state.grants.get(token)
+
+    def expire_token(self, token: str, *, at: float | None = None) -> None:
+        """`token` answers ``token_expired`` from wall-clock second `at` on (default: now)."""
+        with self._state.lock:
+            grant = self._state.grants[token]
+            self._state.grants[token] = dataclasses.replace(
+                grant, expires_at=time.time() if at is None else at
+            )
 
     def point_socket_mode_at(self, url: str) -> None:
         """apps.connections.open hands out ``url`` (by default: this server, which refuses it)."""

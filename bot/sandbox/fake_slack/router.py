@@ -3,6 +3,7 @@ the Web API, injected faults, then rate limits, then the token, then the method;
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
@@ -17,6 +18,8 @@ from bot.sandbox.fake_slack.state import State
 from bot.sandbox.fake_slack.wire import JSON, Reply, SlackError, parse_args
 
 API_PATH: Final = "/api/"
+# Methods the app calls with its client ID and secret instead of a token.
+APP_CREDENTIAL_METHODS: Final = frozenset({"oauth.v2.access"})
 # Uploads and response_url posts are recorded under these pseudo-methods.
 UPLOAD_METHOD: Final = "upload_url"
 RESPONSE_URL_METHOD: Final = "response_url"
@@ -78,7 +81,10 @@ class Router:
         if handler is None:
             return self._json(200, {"ok": False, "error": "unknown_method"})
         try:
-            self._authenticate(headers, args)
+            if method in APP_CREDENTIAL_METHODS:
+                args = {**_basic_auth(headers), **args}
+            else:
+                self._authenticate(headers, args)
             return self._json(200, handler(self.state, args))
         except SlackError as exc:
             return self._json(exc.status, exc.body())
@@ -94,6 +100,23 @@ class Router:
             raise SlackError("token_revoked")
         if token not in self.state.tokens:
             raise SlackError("invalid_auth")
+        grant = self.state.grants.get(token)
+        if grant is not None and grant.expires_at is not None and grant.expires_at <= time.time():
+            raise SlackError("token_expired")
+        self.state.caller = grant
 
     def _json(self, status: int, body: JSON, headers: Mapping[str, str] | None = None) -> Reply:
         return Reply.json(status, body, {"x-oauth-scopes": self.scopes, **(headers or {})})
+
+
+def _basic_auth(headers: Mapping[str, str]) -> dict[str, str]:
+    """client_id and client_secret from ``Authorization: Basic …`` (how slack_sdk sends them)."""
+    auth = headers.get("authorization", "")
+    if not auth.lower().startswith("basic "):
+        return {}
+    try:
+        decoded = base64.b64decode(auth[len("basic ") :].strip()).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    client_id, _, secret = decoded.partition(":")
+    return {"client_id": client_id, "client_secret": secret}

@@ -54,6 +54,31 @@ class UploadedFile:
 
 
 @dataclass
+class Grant:
+    """Whom a token speaks for: a workspace, or a whole Grid org (``team_id`` None)."""
+
+    team_id: str | None
+    team_name: str
+    enterprise_id: str | None = None
+    enterprise_name: str | None = None
+    is_enterprise_install: bool = False
+    bot_user_id: str = DEFAULT_BOT_USER_ID
+    bot_id: str = DEFAULT_BOT_ID
+    # Wall-clock second (time.time()) after which the token answers ``token_expired``.
+    expires_at: float | None = None
+
+
+@dataclass
+class InstallCode:
+    """An ``oauth.v2.access`` code Slack would hand the redirect URL after someone approves."""
+
+    grant: Grant
+    installer: str
+    rotation: bool
+    used: bool = False
+
+
+@dataclass
 class Conversation:
     id: str
     kind: str  # "im", "mpim" or "channel"
@@ -125,6 +150,15 @@ class State:
     lock: threading.RLock = field(default_factory=threading.RLock, init=False)
     tokens: set[str] = field(default_factory=set, init=False)
     revoked: set[str] = field(default_factory=set, init=False)
+    # OAuth: the app's credentials, the codes and tokens installs produced, and whom the current
+    # call's token speaks for (set by the router while it holds ``lock``).
+    client_id: str | None = None
+    client_secret: str | None = None
+    token_lifetime: int = 12 * 3600
+    grants: dict[str, Grant] = field(default_factory=dict, init=False)
+    codes: dict[str, InstallCode] = field(default_factory=dict, init=False)
+    refresh_tokens: dict[str, Grant] = field(default_factory=dict, init=False)
+    caller: Grant | None = field(default=None, init=False)
     users: dict[str, JSON] = field(default_factory=dict, init=False)
     conversations: dict[str, Conversation] = field(default_factory=dict, init=False)
     messages: list[tuple[str, JSON]] = field(default_factory=list, init=False)

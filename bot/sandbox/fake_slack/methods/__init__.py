@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from bot.sandbox.fake_slack.methods import apps, chat, conversations, files, users, views
+from bot.sandbox.fake_slack.methods import apps, chat, conversations, files, oauth, users, views
 from bot.sandbox.fake_slack.state import Handler
 
 METHODS: Final[Mapping[str, Handler]] = {
@@ -19,4 +19,5 @@ METHODS: Final[Mapping[str, Handler]] = {
     **chat.METHODS,
     **views.METHODS,
     **files.METHODS,
+    **oauth.METHODS,
 }

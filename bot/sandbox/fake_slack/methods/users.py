@@ -10,16 +10,34 @@ from bot.sandbox.fake_slack.wire import JSON, SlackError, required
 
 
 def auth_test(state: State, args: dict[str, Any]) -> JSON:
-    # Shape of bolt-python's BOT_AUTH_TEST_RESPONSE (auth.test for a bot token).
-    return {
+    # Shape of bolt-python's BOT_AUTH_TEST_RESPONSE (auth.test for a bot token); a token from an
+    # OAuth install answers for its own workspace or org.
+    grant = state.caller
+    if grant is None:
+        return {
+            "ok": True,
+            "url": f"https://{state.team_domain}.slack.com/",
+            "team": state.team_name,
+            "user": state.bot_name,
+            "team_id": state.team_id,
+            "user_id": state.bot_user_id,
+            "bot_id": state.bot_id,
+        }
+    answer: JSON = {
         "ok": True,
-        "url": f"https://{state.team_domain}.slack.com/",
-        "team": state.team_name,
+        "url": f"https://{(grant.team_id or grant.enterprise_id or '').lower()}.slack.com/",
+        "team": grant.team_name,
         "user": state.bot_name,
-        "team_id": state.team_id,
-        "user_id": state.bot_user_id,
-        "bot_id": state.bot_id,
+        "team_id": grant.team_id or "",
+        "user_id": grant.bot_user_id,
+        "bot_id": grant.bot_id,
     }
+    if grant.enterprise_id:
+        answer |= {
+            "enterprise_id": grant.enterprise_id,
+            "is_enterprise_install": grant.is_enterprise_install,
+        }
+    return answer
 
 
 def users_info(state: State, args: dict[str, Any]) -> JSON:
