@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -13,15 +14,23 @@ from bot.config import Settings
 from bot.db import SessionMaker, create_engine, create_sessionmaker
 from bot.services.program.settings import ProgramConfig, defaults_from, program_config
 
+if TYPE_CHECKING:
+    from bot.install.stores import ExpiringInstallationCache
+
 
 @dataclass(frozen=True)
 class Deps:
-    """Settings, database and clock: a sessionmaker, never an open session."""
+    """Settings, database and clock: a sessionmaker, never an open session.
+
+    `installations` is the process's one installation store when Rotnem is installed by OAuth
+    (None with a single SLACK_BOT_TOKEN): Bolt and the dispatcher share its token cache.
+    """
 
     settings: Settings
     engine: AsyncEngine
     sessionmaker: SessionMaker
     clock: Clock
+    installations: ExpiringInstallationCache | None = None
 
     def is_admin(self, user_id: str) -> bool:
         """Whether `user_id` is one of the program's HR admins (checked on every admin action)."""
@@ -40,11 +49,18 @@ class Deps:
 def build_deps(settings: Settings, clock: Clock | None = None) -> Deps:
     """The `Deps` of a process; whoever builds them disposes of `engine` when it stops."""
     engine = create_engine(settings.database_url)
+    installations = None
+    if settings.installs_by_oauth and settings.slack_client_id:
+        # Imported here: slack_sdk's stores are only loaded by processes that install by OAuth.
+        from bot.install.stores import installation_store
+
+        installations = installation_store(engine, settings.slack_client_id)
     return Deps(
         settings=settings,
         engine=engine,
         sessionmaker=create_sessionmaker(engine),
         clock=clock or SystemClock(),
+        installations=installations,
     )
 
 
