@@ -5,6 +5,7 @@ Every model module is imported here so that `Base.metadata` is complete for Alem
 
 from models.base import Base, UTCDateTime
 from models.checkins import CheckIn, CheckInStatus, LearningWay, PairSession, SessionReport
+from models.directory import DirectoryEntry
 from models.enrollment import Direction, Participant, ParticipantTool, Role, State, StateChange
 from models.learning import FollowUp, StillUsing, TeachBack, ToolBaseline
 from models.outbox import OutboxMessage, OutboxStatus
@@ -21,6 +22,7 @@ __all__ = [
     "CheckIn",
     "CheckInStatus",
     "Direction",
+    "DirectoryEntry",
     "EndReason",
     "FitAnswer",
     "FitCheck",
