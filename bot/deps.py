@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import SessionMaker, create_engine, create_sessionmaker
+from bot.services.directory import FieldCache
 from bot.services.program.settings import ProgramConfig, defaults_from, program_config
 
 
@@ -22,6 +23,8 @@ class Deps:
     engine: AsyncEngine
     sessionmaker: SessionMaker
     clock: Clock
+    # Each workspace's Slack profile fields, listed at most hourly (team.profile.get is paced).
+    profile_fields: FieldCache = field(default_factory=FieldCache)
 
     def is_admin(self, user_id: str) -> bool:
         """Whether `user_id` is one of the program's HR admins (checked on every admin action)."""

@@ -96,6 +96,11 @@ def headline(report: ProgramReport) -> tuple[str, ...]:
     split = ", ".join(f"{n} {standing.label}" for standing, n in people.parts)
     meetings = figures.meetings
     lines = [f"Participants: {people.total} ({split})"]
+    if figures.deactivated:
+        lines.append(
+            f"Deactivated in Slack this cycle: {figures.deactivated} participant(s) left the "
+            "program; their pairs ended and their partners went back to the pool"
+        )
     if meetings.weeks:
         since = meetings.weeks[0].label
         lines.append(
