@@ -129,14 +129,13 @@ async def settings(submission: Submission) -> None:
             **parsed,
         )
         # The manager field is named by its label in Slack, not its ID.
-        labels = {f.id: f.label for f in fields or ()} if fields else {}
+        labels = {f.id: f.label for f in fields or ()}
+
+        def shown(field: str, value: str | None) -> str | None:
+            return labels.get(value or "", value) if field == "manager_field_id" else value
+
         summary = [
-            (
-                c.field,
-                labels.get(c.old_value or "", c.old_value),
-                labels.get(c.new_value or "", c.new_value),
-            )
-            for c in changes
+            (c.field, shown(c.field, c.old_value), shown(c.field, c.new_value)) for c in changes
         ]
     try:
         await submission.client.chat_postMessage(
