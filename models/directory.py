@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, IntPK, SlackId
@@ -16,7 +16,11 @@ class DirectoryEntry(Base):
     carries reporting lines through people who are not in the program."""
 
     __tablename__ = "directory_entries"
-    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id"),
+        # Every user_change asks whether the person is someone's manager.
+        Index("ix_directory_entries_team_id_manager_id", "team_id", "manager_id"),
+    )
 
     id: Mapped[IntPK]
     team_id: Mapped[SlackId]

@@ -43,6 +43,10 @@ def upgrade() -> None:
             "team_id", "user_id", name=op.f("uq_directory_entries_team_id_user_id")
         ),
     )
+    with op.batch_alter_table("directory_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_directory_entries_team_id_manager_id", ["team_id", "manager_id"], unique=False
+        )
     with op.batch_alter_table("program_settings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("manager_field_id", sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column("invite_new_people", sa.Boolean(), nullable=True))
