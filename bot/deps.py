@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import SessionMaker, create_engine, create_sessionmaker
+from bot.services.directory import FieldCache
 from bot.services.program.settings import ProgramConfig, defaults_from, program_config
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ class Deps:
     sessionmaker: SessionMaker
     clock: Clock
     installations: ExpiringInstallationCache | None = None
+    # Each workspace's Slack profile fields, listed at most hourly (team.profile.get is paced).
+    profile_fields: FieldCache = field(default_factory=FieldCache)
 
     def is_admin(self, user_id: str) -> bool:
         """Whether `user_id` is one of the program's HR admins (checked on every admin action)."""

@@ -118,3 +118,6 @@ class BlockId(StrEnum):
     TEACH_BACK_WHAT = "learning_teach_back_what"
     FOLLOW_UP_ACTIONS = "learning_follow_up_actions"
     SETTINGS_ANONYMITY_K = "settings_anonymity_k"
+    # The directory: the profile field naming managers, the welcome to people who join.
+    SETTINGS_MANAGER_FIELD = "settings_manager_field"
+    SETTINGS_INVITE_NEW = "settings_invite_new_people"

@@ -6,7 +6,17 @@ define the notice in the service that sends it, its builder in bot/blocks, and o
 
 from __future__ import annotations
 
-from bot.blocks import checkins, enrollment, fit, learning, prompts, rounds, stalls, surveys
+from bot.blocks import (
+    checkins,
+    directory,
+    enrollment,
+    fit,
+    learning,
+    prompts,
+    rounds,
+    stalls,
+    surveys,
+)
 from bot.blocks.message import rendered_message
 from bot.delivery.kinds import NoticeKind, NoticeKinds
 from bot.services import checkins as checkin_service
@@ -14,7 +24,8 @@ from bot.services import fit as fit_service
 from bot.services import learning as learning_service
 from bot.services import stalls as stall_service
 from bot.services import surveys as survey_service
-from bot.services.enrollment.invites import InviteNotice
+from bot.services.directory import ReportingLineNotice
+from bot.services.enrollment.invites import InviteNotice, WelcomeNotice
 from bot.services.notices import Rendered
 from bot.services.prompts.tick import PromptNotice, remember_prompt_message
 from bot.services.rounds.approve import (
@@ -34,6 +45,8 @@ def notice_kinds() -> NoticeKinds:
         [
             NoticeKind(Rendered, rendered_message),
             NoticeKind(InviteNotice, enrollment.invite_message),
+            NoticeKind(WelcomeNotice, enrollment.welcome_message),
+            NoticeKind(ReportingLineNotice, directory.reporting_line_message),
             NoticeKind(IntroNotice, rounds.intro_message, after_send=remember_group_dm),
             NoticeKind(AnnouncementNotice, rounds.announcement_message),
             NoticeKind(WaitlistNotice, rounds.waitlist_message),

@@ -23,6 +23,7 @@ from bot.services.enrollment.identity import (
 )
 from bot.services.enrollment.queries import get_profile
 from bot.services.errors import NotEligible
+from handlers.directory import read_manager
 from handlers.kit import Metadata, Request
 
 logger = logging.getLogger(__name__)
@@ -41,8 +42,15 @@ class ProfileModalMetadata(Metadata):
 async def fetch_identity(client: AsyncWebClient, deps: Deps, user_id: str) -> Identity:
     """users.info, read into an `Identity`; raises SlackApiError when Slack says no."""
     response = await client.users_info(user=user_id)
-    user: dict[str, Any] = response.get("user") or {}
-    profile: dict[str, Any] = user.get("profile") or {}
+    return identity_of(response.get("user") or {}, user_id, deps)
+
+
+def identity_of(user: dict[str, Any], user_id: str, deps: Deps) -> Identity:
+    """A Slack user object (users.info, or the one a user_change event carries) as an
+    `Identity`; missing or odd values fall back (a name to the ID, the zone to the program's)."""
+    profile = user.get("profile")
+    if not isinstance(profile, dict):
+        profile = {}
     name = (
         user.get("real_name")
         or profile.get("real_name")
@@ -53,7 +61,7 @@ async def fetch_identity(client: AsyncWebClient, deps: Deps, user_id: str) -> Id
     return Identity(
         user_id=user_id,
         display_name=str(name)[:255],
-        tz=str(user.get("tz") or deps.settings.rotnem_timezone),
+        tz=str(user.get("tz") or deps.settings.rotnem_timezone)[:64],
         is_bot=bool(user.get("is_bot")) or user_id == "USLACKBOT",
         deleted=bool(user.get("deleted")),
         guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
@@ -104,9 +112,18 @@ async def open_profile_modal(
         await refresh_identity(session, team_id, identity, now=now)
         profile = await get_profile(session, team_id, user_id, now=now)
         catalogue = await tools.list_tools(session)
+        field_id = (await deps.program_config(session, team_id)).manager_field_id
+    slack_manager = (
+        await read_manager(client, deps, team_id, user_id, field_id) if field_id else None
+    )
     metadata = ProfileModalMetadata(
         origin=origin, display_name=identity.display_name, tz=identity.tz, response_url=response_url
     )
-    view = profile_modal(catalogue=catalogue, profile=profile, private_metadata=metadata.dump())
+    view = profile_modal(
+        catalogue=catalogue,
+        profile=profile,
+        private_metadata=metadata.dump(),
+        slack_manager=slack_manager,
+    )
     await client.views_open(trigger_id=trigger_id, view=view.to_dict())
     return None

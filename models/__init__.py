@@ -5,6 +5,7 @@ Every model module is imported here so that `Base.metadata` is complete for Alem
 
 from models.base import Base, UTCDateTime
 from models.checkins import CheckIn, CheckInStatus, LearningWay, PairSession, SessionReport
+from models.directory import DirectoryEntry
 from models.enrollment import Direction, Participant, ParticipantTool, Role, State, StateChange
 from models.installations import SlackBots, SlackInstallations, SlackOAuthStates
 from models.learning import FollowUp, StillUsing, TeachBack, ToolBaseline
@@ -22,6 +23,7 @@ __all__ = [
     "CheckIn",
     "CheckInStatus",
     "Direction",
+    "DirectoryEntry",
     "EndReason",
     "FitAnswer",
     "FitCheck",

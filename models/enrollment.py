@@ -63,6 +63,8 @@ class Participant(Base):
     tz: Mapped[str | None] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(255), default="")
     identity_refreshed_at: Mapped[datetime | None]
+    # Since when Slack has said this is a guest account: kept out of new pairs, not out of one.
+    guest_since: Mapped[datetime | None]
     state: Mapped[str] = mapped_column(String(16), default=State.ACTIVE)
     # Set while paused: the moment the pause ends by itself (local midnight of the resume date).
     paused_until: Mapped[datetime | None]

@@ -45,6 +45,10 @@ class ProgramSettings(Base):
     anonymity_k: Mapped[int | None] = mapped_column(Integer)
     # Only pair people who share a tool (otherwise overlap is a preference, not a rule).
     require_shared_tool: Mapped[bool | None] = mapped_column(Boolean)
+    # The Slack profile field (type "user") naming each person's manager; NULL: people type it.
+    manager_field_id: Mapped[str | None] = mapped_column(String(32))
+    # Welcome people who join the workspace with an invitation to the program.
+    invite_new_people: Mapped[bool | None] = mapped_column(Boolean)
     updated_at: Mapped[datetime]
     updated_by: Mapped[SlackId | None]
 

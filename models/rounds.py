@@ -35,6 +35,7 @@ class EndReason(StrEnum):
     LEFT = "left"
     UNPAIRED = "unpaired"  # by an HR admin
     NOT_A_FIT = "not_a_fit"  # re-paired by HR after a "Not a good fit"
+    DEACTIVATED = "deactivated"  # one of the two was deactivated in Slack
 
 
 ACTIVE_PAIR_SQL = "ended_at IS NULL"

@@ -34,7 +34,8 @@ from bot.blocks.kit import (
 )
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
-from bot.services.enrollment.invites import InviteNotice
+from bot.services.directory import SlackManager
+from bot.services.enrollment.invites import InviteNotice, WelcomeNotice
 from bot.services.enrollment.profile import (
     MAX_CAPACITY,
     MAX_DEPARTMENT,
@@ -218,6 +219,23 @@ def invite_message(notice: InviteNotice) -> Message:
     )
 
 
+def welcome_message(notice: WelcomeNotice) -> Message:
+    """The DM to someone who just joined the workspace (the program's "invite new people")."""
+    text = (
+        "Welcome aboard! 👋 Here, people who grew up with today's tools (*guides*) pair up with "
+        "colleagues who want to learn them (*learners*), who share how things get done here in "
+        "return. Want to take part? It takes a minute."
+    )
+    return Message(
+        text="Welcome! Want to take part in reverse mentoring?",
+        blocks=[
+            section(text),
+            ActionsBlock(elements=[button("Join", ActionId.JOIN, "invite", style="primary")]),
+            context(f"Or type `{notice.command} join` any time. Not interested? Just ignore this."),
+        ],
+    )
+
+
 # ---- the profile modal -------------------------------------------------------------------------
 
 ROLE_OPTIONS = (
@@ -305,10 +323,38 @@ def _tool_inputs(
     return blocks
 
 
+def _manager_block(profile: Profile | None, slack_manager: SlackManager | None) -> Block:
+    why = "Only used so you're never paired inside your own reporting line."
+    if slack_manager is None:
+        return inputs.field(
+            BlockId.PROFILE_MANAGER,
+            "My manager",
+            UserSelectElement(
+                action_id=inputs.action_id,
+                placeholder="Choose your manager",
+                initial_user=profile.manager_id if profile else None,
+            ),
+            optional=True,
+            hint=f"{why} Never shown to your partner.",
+        )
+    if slack_manager.manager_id is not None:
+        said = f"*My manager:* {mention(slack_manager.manager_id)} (from your Slack profile)"
+    elif slack_manager.answered:
+        said = "*My manager:* none on your Slack profile"
+    else:
+        said = "*My manager:* as on your Slack profile (Slack didn't answer just now)"
+    return context(f"{said}. {why} To change it, update your Slack profile.")
+
+
 def profile_modal(
-    *, catalogue: Sequence[ToolInfo], profile: Profile | None, private_metadata: str = ""
+    *,
+    catalogue: Sequence[ToolInfo],
+    profile: Profile | None,
+    private_metadata: str = "",
+    slack_manager: SlackManager | None = None,
 ) -> View:
-    """Join (no profile, or one that left) or edit (prefilled) — the same questions."""
+    """Join (no profile, or one that left) or edit (prefilled) — the same questions. With
+    `slack_manager` (the program reads managers from Slack) the manager is shown, not asked."""
     editing = profile is not None and profile.status != "left"
     capacities = [option(str(n), str(n)) for n in range(1, MAX_CAPACITY + 1)]
     intro = (
@@ -356,18 +402,7 @@ def profile_modal(
             hint="Pairs are made across departments.",
             initial=profile.department if profile else None,
         ),
-        inputs.field(
-            BlockId.PROFILE_MANAGER,
-            "My manager",
-            UserSelectElement(
-                action_id=inputs.action_id,
-                placeholder="Choose your manager",
-                initial_user=profile.manager_id if profile else None,
-            ),
-            optional=True,
-            hint="Only used so you're never paired inside your own reporting line. "
-            "Never shown to your partner.",
-        ),
+        _manager_block(profile, slack_manager),
         inputs.select(
             BlockId.PROFILE_CAPACITY,
             "How many learners can you take on?",

@@ -18,6 +18,7 @@ from bot.blocks.figures import definition_note, participants_lines, period_lines
 from bot.blocks.kit import Inputs, context, escape, modal, option, say, section
 from bot.blocks.message import Message
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.services.directory import ProfileField, person_fields
 from bot.services.program.settings import RANGES, ProgramConfig
 from bot.services.program.stats import StatsView
 
@@ -34,12 +35,16 @@ FIELD_LABELS = {
     "auto_propose_next_round": "Propose the next round automatically",
     "require_shared_tool": "Pairs must share a tool",
     "anonymity_k": "Anonymity threshold (people)",
+    "manager_field_id": "Managers from the Slack profile field",
+    "invite_new_people": "Invite people who join the workspace",
 }
+# The manager-field select's first option: managers picked in the profile modal.
+NO_MANAGER_FIELD = "none"
 SHARED_TOOL_OPTIONS = {
     "no": "No: as many pairs as possible, sharing a tool where the rules allow",
     "yes": "Yes: leave people unpaired rather than pair them without a shared tool",
 }
-YES_NO_FIELDS = ("auto_propose_next_round", "require_shared_tool")
+YES_NO_FIELDS = ("auto_propose_next_round", "require_shared_tool", "invite_new_people")
 
 
 # Every input of the settings modal answers under one action_id.
@@ -57,13 +62,41 @@ def _number(block_id: str, name: str, value: int, unit: str) -> InputBlock:
     )
 
 
-def settings_modal(config: ProgramConfig) -> View:
-    """Every program setting, prefilled with the values in force."""
+def _manager_field(config: ProgramConfig, fields: Sequence[ProfileField] | None) -> InputBlock:
+    """Only fields of type "user" are offered; `fields` None: Slack did not list them."""
+    options = [option(NO_MANAGER_FIELD, "None: people pick their manager in Rotnem")]
+    options += [option(f.id, f.label or f.id) for f in person_fields(fields or ())]
+    initial = next((o for o in options if o.value == config.manager_field_id), options[0])
+    if fields is None:
+        hint = "Slack didn't list the profile fields just now (users.profile:read); try again."
+    else:
+        hint = (
+            "A person-type field of your Slack profiles that names each person's manager. Set, "
+            "reporting lines come from Slack and the profile modal shows them read-only."
+        )
+    return inputs.select(
+        BlockId.SETTINGS_MANAGER_FIELD,
+        FIELD_LABELS["manager_field_id"],
+        options,
+        initial=initial,
+        hint=hint,
+    )
+
+
+def settings_modal(
+    config: ProgramConfig, profile_fields: Sequence[ProfileField] | None = ()
+) -> View:
+    """Every program setting, prefilled with the values in force; `profile_fields` are the
+    workspace's Slack profile fields (None when Slack did not list them)."""
     days = [option(str(i), name) for i, name in enumerate(DAY_NAMES)]
     hours = [option(str(h), f"{h:02d}:00") for h in range(24)]
     tz_options = [option(value, label) for value, label in TZ_LABELS.items()]
     yes_no = [option("yes", "Yes"), option("no", "No, an HR admin asks for it")]
     shared_tool = [option(value, label) for value, label in SHARED_TOOL_OPTIONS.items()]
+    invite_new = [
+        option("yes", "Yes: a welcome DM with a Join button (not to guests or bots)"),
+        option("no", "No"),
+    ]
     channel = ConversationSelectElement(
         action_id=inputs.action_id,
         placeholder="Pick a channel",
@@ -131,6 +164,13 @@ def settings_modal(config: ProgramConfig) -> View:
             "anonymity_k",
             config.anonymity_k,
             ' people: the report shows a smaller group as "fewer than" this',
+        ),
+        _manager_field(config, profile_fields),
+        inputs.radio(
+            BlockId.SETTINGS_INVITE_NEW,
+            FIELD_LABELS["invite_new_people"],
+            invite_new,
+            initial=invite_new[0 if config.invite_new_people else 1],
         ),
     ]
     return modal(CallbackId.SETTINGS, "Program settings", blocks, submit="Save")

@@ -89,13 +89,31 @@ def _more(lines: list[str], limit: int | None, noun: str) -> list[str]:
 # ---- the headline ------------------------------------------------------------------------------
 
 
+def departures(report: ProgramReport) -> tuple[str, ...]:
+    """Who left because Slack deactivated them this cycle (HR hears it even before any data)."""
+    count = report.figures.deactivated
+    if not count:
+        return ()
+    return (
+        f"Deactivated in Slack this cycle: {count} participant(s) left the program; their pairs "
+        "ended and their partners went back to the pool",
+    )
+
+
+def report_lead(report: ProgramReport) -> tuple[str, ...]:
+    """The report's first lines: the headline, or what is known before any data."""
+    if report.is_empty:
+        return ("No data yet. Here is what this report will show, and when.", *departures(report))
+    return headline(report)
+
+
 def headline(report: ProgramReport) -> tuple[str, ...]:
     """The figures HR reads first."""
     figures, learning, k = report.figures, report.learning, report.k
     people = figures.participants
     split = ", ".join(f"{n} {standing.label}" for standing, n in people.parts)
     meetings = figures.meetings
-    lines = [f"Participants: {people.total} ({split})"]
+    lines = [f"Participants: {people.total} ({split})", *departures(report)]
     if meetings.weeks:
         since = meetings.weeks[0].label
         lines.append(
@@ -389,12 +407,7 @@ def anonymity_note(report: ProgramReport) -> str:
 
 def report_message(report: ProgramReport, sections: Sequence[ReportSection]) -> Message:
     """The DM with the report's figures; the charts follow it as images."""
-    empty = report.is_empty
-    lead = (
-        ("No data yet. Here is what this report will show, and when.",)
-        if empty
-        else headline(report)
-    )
+    lead = report_lead(report)
     blocks: list[Block] = [
         HeaderBlock(text=TITLE),
         context(escape(anonymity_note(report))),

@@ -278,6 +278,12 @@ def pair_ended_message(notice: PairEndedNotice) -> Message:
             f"{partner} has left the program, so your pair has ended. {thanks} You're first in "
             "line for the next round."
         )
+    elif notice.why == "deactivated":
+        # Slack says only that the account was closed: no guess at why, nothing about the person.
+        text = (
+            f"{partner} is no longer part of the workspace, so your pair has ended. {thanks} "
+            "Nothing for you to do: you're first in line for the next round."
+        )
     elif notice.why == "unpaired":
         text = (
             f"Your pairing with {partner} has ended (changed by HR). {thanks} You'll be "

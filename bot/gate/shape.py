@@ -143,9 +143,18 @@ _EVENT_NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Events whose `user` is the whole user object rather than an ID (handlers/events/directory.py
+# reads the rest of it defensively).
+_USER_OBJECT_EVENTS = frozenset({"user_change", "team_join"})
+
+
+class _UserObject(_Shape):
+    id: SlackId
+
+
 class _Event(_Shape):
     type: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,63}$")]
-    user: SlackId | None = None
+    user: SlackId | _UserObject | None = None
     channel: SlackId | dict[str, Any] | None = None
     team: SlackId | None = None
     bot_id: str | None = None
@@ -155,6 +164,11 @@ class _Event(_Shape):
         missing = [name for name in _EVENT_NEEDS.get(self.type, ()) if getattr(self, name) is None]
         if missing:
             raise ValueError(f"a {self.type} event needs {' and '.join(missing)}")
+        user_object = isinstance(self.user, _UserObject)
+        if self.type in _USER_OBJECT_EVENTS and not user_object:
+            raise ValueError(f"a {self.type} event needs the user object")
+        if "user" in _EVENT_NEEDS.get(self.type, ()) and user_object:
+            raise ValueError(f"a {self.type} event names its user by ID")
         return self
 
 

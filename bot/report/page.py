@@ -13,7 +13,7 @@ from bot.blocks.report import (
     ReportSection,
     anonymity_note,
     definitions,
-    headline,
+    report_lead,
     report_sections,
 )
 from bot.report.charts import Chart, render_charts
@@ -62,11 +62,7 @@ def report_page(report: ProgramReport) -> str:
     """The whole report as one HTML document."""
     sections = report_sections(report)
     charts = {chart.name: chart for chart in render_charts(report, sections)}
-    lead = (
-        ["No data yet. Here is what this report will show, and when."]
-        if report.is_empty
-        else list(headline(report))
-    )
+    lead = report_lead(report)
     body = "\n".join(_section(s, charts.get(s.name)) for s in sections)
     footer = _lines(definitions(report))
     return f"""<!doctype html>

@@ -376,6 +376,20 @@ def event_body(
     return json.dumps(body)
 
 
+def user_change_event(user: Mapping[str, Any], *, cache_ts: int | None = None) -> JSON:
+    """A ``user_change`` event: the whole user object as users.info shows it, after the change
+    (Slack sends it for every profile edit, a deactivation (``deleted``) or a guest conversion
+    (``is_restricted`` / ``is_ultra_restricted``))."""
+    event: JSON = {"type": "user_change", "user": copy.deepcopy(dict(user))}
+    event["cache_ts"] = int(time.time()) if cache_ts is None else cache_ts
+    return event
+
+
+def team_join_event(user: Mapping[str, Any]) -> JSON:
+    """A ``team_join`` event: the new member's whole user object."""
+    return {"type": "team_join", "user": copy.deepcopy(dict(user))}
+
+
 def url_verification_body(challenge: str, *, token: str = DEFAULT_VERIFICATION_TOKEN) -> str:
     """The request Slack sends once when the Events request URL is configured."""
     return json.dumps({"token": token, "challenge": challenge, "type": "url_verification"})

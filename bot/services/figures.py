@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.services.calendar import add_weeks, iso_week, week_monday
+from bot.services.enrollment.lifecycle import DEACTIVATED_VIA
 from bot.services.program.settings import ProgramConfig
 from models import (
     Pair,
@@ -30,6 +31,7 @@ from models import (
     RoundStatus,
     SessionReport,
     State,
+    StateChange,
     WeeklyPrompt,
 )
 
@@ -407,6 +409,8 @@ class ProgramFigures:
     meetings: Meetings
     tools: Sequence[tuple[str, int]]
     usefulness: Usefulness
+    # Participants who left in the period because Slack deactivated their account.
+    deactivated: int = 0
 
     def top_tools(self, count: int = 5) -> Sequence[tuple[str, int]]:
         return self.tools[:count]
@@ -421,6 +425,20 @@ async def pairs(session: AsyncSession, team_id: str) -> Pairs:
         )
     ).one()
     return Pairs(active=int(active), made=int(made))
+
+
+async def deactivated(session: AsyncSession, team_id: str, since: date | None) -> int:
+    """Participants who left since `since` (UTC midnight) because their account was
+    deactivated."""
+    query = (
+        select(func.count())
+        .select_from(StateChange)
+        .join(Participant, Participant.id == StateChange.participant_id)
+        .where(Participant.team_id == team_id, StateChange.via == DEACTIVATED_VIA)
+    )
+    if since is not None:
+        query = query.where(StateChange.at >= datetime.combine(since, time.min, UTC))
+    return int(await session.scalar(query) or 0)
 
 
 async def program_figures(
@@ -439,6 +457,7 @@ async def program_figures(
         meetings=await meetings(session, team_id, since, until),
         tools=await sessions_by_tool(session, team_id, since, until),
         usefulness=await usefulness(session, team_id, since, until),
+        deactivated=await deactivated(session, team_id, since),
     )
 
 

@@ -11,6 +11,7 @@ from bot.blocks.program import settings_modal, stats_message
 from bot.services.program import exports
 from bot.services.program.stats import program_stats
 from handlers.commands.router import CommandCall, Subcommand
+from handlers.directory import profile_fields
 
 
 async def admin_settings(call: CommandCall) -> None:
@@ -18,7 +19,8 @@ async def admin_settings(call: CommandCall) -> None:
     deps = call.deps
     async with deps.sessionmaker() as session:
         config = await deps.program_config(session, call.team_id)
-    await call.open_modal(call.trigger_id, settings_modal(config))
+    fields = await profile_fields(call.client, deps, call.team_id)
+    await call.open_modal(call.trigger_id, settings_modal(config, fields))
 
 
 async def admin_stats(call: CommandCall) -> None:

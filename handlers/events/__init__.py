@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers.events import enrollment, home
+from handlers.events import directory, enrollment, home
 
 
 def register(app: AsyncApp) -> None:
     app.event("app_home_opened")(home.app_home_opened)
     app.event("member_joined_channel")(enrollment.member_joined_channel)
+    app.event("user_change")(directory.user_change)
+    app.event("team_join")(directory.team_join)

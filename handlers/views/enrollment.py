@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -19,6 +20,7 @@ from bot.blocks.enrollment import saved_message
 from bot.blocks.message import Message
 from bot.ids import BlockId
 from bot.services import learning
+from bot.services.directory import manager_to_save
 from bot.services.enrollment.identity import Identity, check_eligible
 from bot.services.enrollment.profile import (
     ProfileAnswers,
@@ -90,6 +92,12 @@ async def profile(submission: Submission) -> None:
         await submission.errors({BlockId.PROFILE_ROLE: exc.message})
         return
     async with submission.saving() as session:
+        field_id = (await deps.program_config(session, submission.team_id)).manager_field_id
+        if field_id:
+            manager_id = await manager_to_save(
+                session, submission.team_id, submission.user_id, field_id=field_id
+            )
+            checked = replace(checked, manager_id=manager_id)
         outcome = await save_profile(
             session,
             submission.team_id,

@@ -441,6 +441,8 @@ WITHOUT_USER_TEXT = frozenset(
         "rounds.computing_message",
         "rounds.announcement_message",
         "rounds.pair_ended_message",
+        "enrollment.welcome_message",
+        "directory.reporting_line_message",
         "rounds.cycle_end_message",
         "rounds.continue_answer",
         "rounds.break_answer",

@@ -285,6 +285,13 @@ MALFORMED: list[tuple[str, Callable[[RunningBot], str | bytes], str]] = [
     ("event.user a number", lambda bot: event(user=42), JSON_CONTENT_TYPE),
     ("event.type missing", lambda bot: event(type=None), JSON_CONTENT_TYPE),
     ("app_home_opened without user", lambda bot: event(user=None), JSON_CONTENT_TYPE),
+    ("app_home_opened with a user object", lambda bot: event(user={"id": "U1"}), JSON_CONTENT_TYPE),
+    ("user_change with a user ID", lambda bot: event(type="user_change"), JSON_CONTENT_TYPE),
+    (
+        "team_join's user.id not an ID",
+        lambda bot: event(type="team_join", user={"id": "nobody"}),
+        JSON_CONTENT_TYPE,
+    ),
     ("event not an object", lambda bot: json.dumps({"type": "event_callback"}), JSON_CONTENT_TYPE),
     ("JSON not an object", lambda bot: "[1, 2]", JSON_CONTENT_TYPE),
     ("JSON not UTF-8", lambda bot: event().encode()[:-2] + b'"\xff"}', JSON_CONTENT_TYPE),

@@ -180,6 +180,29 @@ async def test_extra_team_id_argument_is_tolerated(fake: FakeSlack) -> None:
     assert fake.calls("chat.postMessage")[0].args["team_id"] == fake.team_id
 
 
+async def test_profile_fields_and_a_users_custom_field_values(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    fake.add_profile_field("Xf01", "Manager", type="user")
+    fake.add_profile_field("Xf02", "Desk", is_hidden=True)
+    listed = (await client.team_profile_get())["profile"]["fields"]
+    assert [(f["id"], f["label"], f["type"], f["ordering"]) for f in listed] == [
+        ("Xf01", "Manager", "user", 0),
+        ("Xf02", "Desk", "text", 1),
+    ]
+    visible = (await client.team_profile_get(visibility="visible"))["profile"]["fields"]
+    assert [f["id"] for f in visible] == ["Xf01"]
+    # No custom field filled in: Slack sends an empty list, not a map.
+    assert (await client.users_profile_get(user="U1"))["profile"]["fields"] == []
+    fake.set_profile_value("U1", "Xf01", "U2")
+    profile = (await client.users_profile_get(user="U1"))["profile"]
+    assert profile["fields"] == {"Xf01": {"value": "U2", "alt": ""}}
+    assert profile["real_name"] == fake.user("U1")["real_name"]
+    with pytest.raises(SlackApiError) as missing:
+        await client.users_profile_get(user="U404")
+    assert missing.value.response["error"] == "user_not_found"
+
+
 async def test_wait_for_polls_and_explains_timeouts(
     fake: FakeSlack, client: AsyncWebClient
 ) -> None:

@@ -33,6 +33,7 @@ from bot.sandbox import (
     view_submission_payload,
 )
 from bot.sandbox.fake_slack import DEFAULT_TOKEN
+from bot.sandbox.signing import team_join_event, user_change_event
 
 # Slack's documented signing example (docs "Verifying requests from Slack"), copied verbatim.
 WORKED_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -278,6 +279,14 @@ def test_event_body_wrapper() -> None:
     assert body["authorizations"][0]["is_bot"] is True
     with pytest.raises(ValueError):
         event_body({}, event_id="Ev1", event_time=1)
+
+
+def test_user_change_and_team_join_carry_the_whole_user_object() -> None:
+    user = {"id": "U1", "deleted": True, "profile": {"real_name": "Ada"}}
+    change = user_change_event(user, cache_ts=1515449522)
+    assert change == {"type": "user_change", "user": user, "cache_ts": 1515449522}
+    assert change["user"] is not user  # a copy: changing the event leaves the user alone
+    assert team_join_event(user) == {"type": "team_join", "user": user}
 
 
 # ---- end to end: a real Bolt AsyncApp, signed requests in, Web API calls out to FakeSlack ----

@@ -74,7 +74,8 @@ from bot.sandbox.fake_slack.wire import JSON, SlackError
 # Bolt reads the granted scopes from the x-oauth-scopes header of the auth.test answer.
 DEFAULT_SCOPES: Final = (
     "chat:write,commands,im:write,mpim:write,im:read,mpim:read,im:history,mpim:history,"
-    "channels:read,groups:read,users:read,users:read.email,reactions:write,files:write,team:read"
+    "channels:read,groups:read,users:read,users:read.email,users.profile:read,reactions:write,"
+    "files:write,team:read"
 )
 
 
@@ -343,6 +344,40 @@ class FakeSlack(CallLog, Faults):
         with self._state.lock:
             self._state.users[user_id] = user
         return copy.deepcopy(user)
+
+    def add_profile_field(
+        self, field_id: str, label: str, *, type: str = "text", is_hidden: bool = False
+    ) -> None:
+        """A custom profile field team.profile.get lists (type "user" holds a person)."""
+        with self._state.lock:
+            fields = self._state.profile_fields
+            fields[:] = [f for f in fields if f["id"] != field_id]
+            fields.append(
+                {
+                    "id": field_id,
+                    "ordering": len(fields),
+                    "label": label,
+                    "hint": "",
+                    "type": type,
+                    "possible_values": None,
+                    "options": None,
+                    "is_hidden": is_hidden,
+                }
+            )
+
+    def set_profile_value(self, user_id: str, field_id: str, value: str | None) -> None:
+        """What users.profile.get shows in a user's custom field (None empties it)."""
+        with self._state.lock:
+            values = self._state.profile_values.setdefault(user_id, {})
+            if value is None:
+                values.pop(field_id, None)
+            else:
+                values[field_id] = {"value": value, "alt": ""}
+
+    def user(self, user_id: str) -> JSON:
+        """The users.info ``user`` object as stored (what user_change and team_join carry)."""
+        with self._state.lock:
+            return copy.deepcopy(self._state.users[user_id])
 
     def add_channel(
         self,

@@ -15,6 +15,8 @@ SLACK_TIER_PER_MINUTE: Final[Mapping[str, int]] = {
     "conversations.open": 50,
     "conversations.history": 50,
     "users.info": 100,
+    "users.profile.get": 100,
+    "team.profile.get": 50,
     "views.publish": 100,
     "views.open": 100,
 }

@@ -160,6 +160,9 @@ class State:
     refresh_tokens: dict[str, Grant] = field(default_factory=dict, init=False)
     caller: Grant | None = field(default=None, init=False)
     users: dict[str, JSON] = field(default_factory=dict, init=False)
+    # team.profile.get's custom fields, and each user's values ({field_id: {value, alt}}).
+    profile_fields: list[JSON] = field(default_factory=list, init=False)
+    profile_values: dict[str, dict[str, JSON]] = field(default_factory=dict, init=False)
     conversations: dict[str, Conversation] = field(default_factory=dict, init=False)
     messages: list[tuple[str, JSON]] = field(default_factory=list, init=False)
     ephemerals: list[JSON] = field(default_factory=list, init=False)

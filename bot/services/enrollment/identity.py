@@ -58,10 +58,14 @@ async def identity_is_stale(
 async def refresh_identity(
     session: AsyncSession, team_id: str, identity: Identity, *, now: datetime
 ) -> None:
-    """Store the name and time zone Slack reports for a participant."""
+    """Store the name, time zone and guest status Slack reports for a participant."""
     participant = await locked_participant(session, team_id, identity.user_id)
     if participant is None:
         return
     participant.display_name = identity.display_name
     participant.tz = identity.tz
     participant.identity_refreshed_at = now
+    if not identity.guest:
+        participant.guest_since = None
+    elif participant.guest_since is None:
+        participant.guest_since = now

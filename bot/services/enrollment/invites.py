@@ -1,4 +1,5 @@
-"""The program channel's invitation: a DM to someone who joined it, once."""
+"""Invitations to the program, each once per person: to someone who joined the program channel,
+and a welcome to someone who joined the workspace."""
 
 from __future__ import annotations
 
@@ -42,6 +43,28 @@ async def invite_to_program(
         team_id=team_id,
         dedupe_key=f"invite:{user_id}",
         notice=InviteNotice(command=command, channel_id=channel_id),
+        open_users=[user_id],
+        now=now,
+    )
+
+
+class WelcomeNotice(Notice):
+    """The DM to someone who just joined the workspace, when the program invites new people."""
+
+    kind: ClassVar[str] = "welcome"
+
+    command: str
+
+
+async def welcome_to_program(
+    session: AsyncSession, *, team_id: str, user_id: str, command: str, now: datetime
+) -> bool:
+    """Queue the newcomer's welcome DM, once per person (key `welcome:<user>`)."""
+    return await enqueue(
+        session,
+        team_id=team_id,
+        dedupe_key=f"welcome:{user_id}",
+        notice=WelcomeNotice(command=command),
         open_users=[user_id],
         now=now,
     )

@@ -22,6 +22,8 @@ from models import EndReason, Participant, State
 MAX_PAUSE = timedelta(weeks=26)
 # The Home tab's "Pause" button.
 HOME_PAUSE = timedelta(weeks=2)
+# How a deactivation shows in the state-change log (the report counts departures by it).
+DEACTIVATED_VIA = "slack:deactivated"
 
 
 async def local_today(session: AsyncSession, team_id: str, user_id: str, now: datetime) -> date:
@@ -60,19 +62,18 @@ async def _move(
     to: State,
     now: datetime,
     via: str,
+    actor_id: str | None,
     **fields: Any,
 ) -> Profile:
-    """The one state transition: set the state and its fields, log it (by the person
-    themselves), read the result."""
+    """The one state transition: set the state and its fields, log it (`actor_id`: who acted,
+    None for nobody), read the result."""
     from_state = participant.state
     participant.state = to
     participant.paused_until = fields.pop("paused_until", None)
     for name, value in fields.items():
         setattr(participant, name, value)
     participant.updated_at = now
-    log_state(
-        session, participant, at=now, from_state=from_state, via=via, actor_id=participant.user_id
-    )
+    log_state(session, participant, at=now, from_state=from_state, via=via, actor_id=actor_id)
     await session.flush()
     return await read_profile(session, participant, now)
 
@@ -85,7 +86,9 @@ async def pause(
     zone = zone_of(participant.tz)
     check_pause_end(until, now.astimezone(zone).date())
     resume_at = datetime.combine(until, time(0), zone).astimezone(UTC)
-    return await _move(session, participant, State.PAUSED, now, via, paused_until=resume_at)
+    return await _move(
+        session, participant, State.PAUSED, now, via, participant.user_id, paused_until=resume_at
+    )
 
 
 async def resume(
@@ -95,20 +98,43 @@ async def resume(
     participant = await _member(session, team_id, user_id, now)
     if participant.state != State.PAUSED:
         raise NotPaused("You're not paused, so there's nothing to resume.")
-    return await _move(session, participant, State.ACTIVE, now, via)
+    return await _move(session, participant, State.ACTIVE, now, via, participant.user_id)
 
 
 async def leave(
     session: AsyncSession, team_id: str, user_id: str, *, now: datetime, via: str
 ) -> Profile:
     """Out of future rounds; the current pair ends with reason "left"; history stays."""
+    participant = await _member(session, team_id, user_id, now)
+    return await _depart(session, participant, EndReason.LEFT, now, via, participant.user_id)
+
+
+async def deactivate(session: AsyncSession, team_id: str, user_id: str, *, now: datetime) -> bool:
+    """Slack deactivated the account: the person leaves (logged "via" `DEACTIVATED_VIA`, by
+    nobody), their pair ends with reason "deactivated". False when they were not in the
+    program."""
+    try:
+        participant = await _member(session, team_id, user_id, now)
+    except NotAParticipant:
+        return False
+    await _depart(session, participant, EndReason.DEACTIVATED, now, DEACTIVATED_VIA, None)
+    return True
+
+
+async def _depart(
+    session: AsyncSession,
+    participant: Participant,
+    reason: EndReason,
+    now: datetime,
+    via: str,
+    actor_id: str | None,
+) -> Profile:
     # Imported here: enrollment loads the pairing feature (and its engine) only when a pair ends.
     from bot.services.rounds.manual import end_pairs_of
 
-    participant = await _member(session, team_id, user_id, now)
-    await end_pairs_of(session, participant, reason=EndReason.LEFT, now=now)
+    await end_pairs_of(session, participant, reason=reason, now=now)
     return await _move(
-        session, participant, State.LEFT, now, via, left_at=now, waitlisted_since=None
+        session, participant, State.LEFT, now, via, actor_id, left_at=now, waitlisted_since=None
     )
 
 

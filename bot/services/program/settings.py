@@ -17,6 +17,8 @@ from models import ProgramSettings, SettingsChange
 
 TzPreference = Literal["prefer_close", "ignore"]
 TZ_PREFERENCES: dict[str, TzPreference] = {"prefer_close": "prefer_close", "ignore": "ignore"}
+# Text settings an empty value sets back to their default.
+CLEARED_BY_EMPTY = ("announce_channel", "manager_field_id")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Integer settings: (lowest, highest), also checked by the database.
 RANGES: dict[str, tuple[int, int]] = {
@@ -47,6 +49,10 @@ class ProgramConfig:
     require_shared_tool: bool = False
     # The report shows any breakdown over fewer people than this as "fewer than k".
     anonymity_k: int = 5
+    # The directory: the Slack profile field (type "user") naming each person's manager (None:
+    # people pick their manager in the profile modal), and a welcome DM to people who join.
+    manager_field_id: str | None = None
+    invite_new_people: bool = False
 
 
 def defaults_from(settings: Settings) -> ProgramConfig:
@@ -82,6 +88,10 @@ def _merge(defaults: ProgramConfig, row: ProgramSettings | None) -> ProgramConfi
         config = replace(config, announce_channel=row.announce_channel)
     if row.require_shared_tool is not None:
         config = replace(config, require_shared_tool=row.require_shared_tool)
+    if row.manager_field_id:
+        config = replace(config, manager_field_id=row.manager_field_id)
+    if row.invite_new_people is not None:
+        config = replace(config, invite_new_people=row.invite_new_people)
     return config
 
 
@@ -112,10 +122,13 @@ async def update_program_settings(
     announce_channel: str | None = None,
     require_shared_tool: bool | None = None,
     anonymity_k: int | None = None,
+    manager_field_id: str | None = None,
+    invite_new_people: bool | None = None,
     defaults: ProgramConfig | None = None,
 ) -> list[SettingsChange]:
     """Store the given settings for the workspace (None leaves a setting as it is; an empty
-    `announce_channel` goes back to the environment's). Every change is logged (who, when,
+    `announce_channel` goes back to the environment's, an empty `manager_field_id` back to
+    managers picked in the profile modal). Every change is logged (who, when,
     old → new, as values in force: from `defaults` where the row had none); returns the log."""
     values: dict[str, object] = {
         "cycle_weeks": cycle_weeks,
@@ -128,6 +141,8 @@ async def update_program_settings(
         "announce_channel": announce_channel,
         "require_shared_tool": require_shared_tool,
         "anonymity_k": anonymity_k,
+        "manager_field_id": manager_field_id,
+        "invite_new_people": invite_new_people,
     }
     for name, (lowest, highest) in RANGES.items():
         value = values[name]
@@ -141,7 +156,7 @@ async def update_program_settings(
     for name, value in values.items():
         if value is None:
             continue
-        setattr(row, name, (value or None) if name == "announce_channel" else value)
+        setattr(row, name, (value or None) if name in CLEARED_BY_EMPTY else value)
     after = _merge(defaults or ProgramConfig(), row)
     changes = [
         SettingsChange(

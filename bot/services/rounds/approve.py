@@ -127,6 +127,8 @@ def _unavailable_reason(person: Person | None, now: datetime, name: str) -> str 
         return f"{name} left the program"
     if not person.available(now):
         return f"{name} paused their participation"
+    if person.guest:
+        return f"{name} is now a guest account"
     return None
 
 

@@ -18,7 +18,7 @@ from models import EndReason, Pair
 
 # Why a pair ended, as the person left in it is told: a pair's end reason, or "partner_ended"
 # when the partner said "We can't make this work" (they are not told why).
-EndedWhy = Literal["cycle_ended", "left", "unpaired", "partner_ended", "not_a_fit"]
+EndedWhy = Literal["cycle_ended", "left", "unpaired", "partner_ended", "not_a_fit", "deactivated"]
 
 
 class PairEndedNotice(Notice):

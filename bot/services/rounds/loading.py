@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot import pairing
+from bot.services import directory
 from bot.services.calendar import zone_of
 from bot.text import tools_phrase
 from models import Direction, Pair, PairExclusion, Participant, ParticipantTool, State, Tool
@@ -34,6 +35,8 @@ class Person:
     manager_id: str | None = None
     paused_until: datetime | None = None
     waitlisted_since: datetime | None = None
+    # Slack made them a guest: a pair they are in runs on, no new one starts.
+    guest: bool = False
 
     def available(self, now: datetime) -> bool:
         """Active, or paused with the pause already over."""
@@ -90,6 +93,7 @@ def _person(row: Participant, tools: Mapping[str, list[str]]) -> Person:
         manager_id=row.manager_id,
         paused_until=row.paused_until,
         waitlisted_since=row.waitlisted_since,
+        guest=row.guest_since is not None,
     )
 
 
@@ -212,14 +216,6 @@ async def _exclusions(session: AsyncSession, team_id: str) -> tuple[pairing.Excl
     return tuple(pairing.Exclusion(by, other) for by, other in (await session.execute(query)))
 
 
-async def _managers(session: AsyncSession, team_id: str) -> dict[str, str]:
-    """The org chart as participants gave it, left people included (chains pass through them)."""
-    query = select(Participant.user_id, Participant.manager_id).where(
-        Participant.team_id == team_id, Participant.manager_id.is_not(None)
-    )
-    return {user: manager for user, manager in (await session.execute(query)).all() if manager}
-
-
 async def rules_request(
     session: AsyncSession,
     team_id: str,
@@ -230,7 +226,7 @@ async def rules_request(
     """The engine's request: the people, and the hard rules as the program sets them now."""
     return pairing.MatchRequest(
         participants=tuple(people),
-        managers=await _managers(session, team_id),
+        managers=await directory.managers(session, team_id),
         history=await _history(session, team_id),
         exclusions=await _exclusions(session, team_id),
         require_shared_tool=require_shared_tool,

@@ -91,6 +91,10 @@ async def create_manual_pair(
             raise AlreadyPaired(
                 f"{person.name} is paused at the moment; pair them once they're back."
             )
+        if person.guest:
+            raise NotAParticipant(
+                f"{person.name} has a guest account now, so they can't start a new pair."
+            )
     assert guide is not None and learner is not None
     if guide.role == "learner":
         raise PairingRuleBroken(
@@ -203,7 +207,7 @@ async def _notify_ended(
             me, other = people[me_id], people[other_id]
             if me.state == State.LEFT:
                 continue
-            if reason == EndReason.LEFT:
+            if reason in (EndReason.LEFT, EndReason.DEACTIVATED):
                 await session.execute(
                     update(Participant)
                     .where(Participant.id == me_id, Participant.waitlisted_since.is_(None))

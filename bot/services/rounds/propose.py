@@ -177,6 +177,7 @@ async def propose_round(
         engine_person
         for person in people.values()
         if person.available(now)
+        and not person.guest
         and (engine_person := loading.engine_person(person, load, now)) is not None
     ]
     request = await loading.rules_request(

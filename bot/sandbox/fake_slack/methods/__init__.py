@@ -9,12 +9,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from bot.sandbox.fake_slack.methods import apps, chat, conversations, files, oauth, users, views
+from bot.sandbox.fake_slack.methods import (
+    apps,
+    chat,
+    conversations,
+    files,
+    oauth,
+    team,
+    users,
+    views,
+)
 from bot.sandbox.fake_slack.state import Handler
 
 METHODS: Final[Mapping[str, Handler]] = {
     **apps.METHODS,
     **users.METHODS,
+    **team.METHODS,
     **conversations.METHODS,
     **chat.METHODS,
     **views.METHODS,

@@ -1,4 +1,5 @@
-"""Who is who: auth.test (Bolt asks it who the bot is at startup) and users.info."""
+"""Who is who: auth.test (Bolt asks it who the bot is at startup), users.info, and
+users.profile.get (the profile with its custom fields' values)."""
 
 from __future__ import annotations
 
@@ -47,4 +48,20 @@ def users_info(state: State, args: dict[str, Any]) -> JSON:
     return {"ok": True, "user": copy.deepcopy(user)}
 
 
-METHODS: Final[dict[str, Handler]] = {"auth.test": auth_test, "users.info": users_info}
+def users_profile_get(state: State, args: dict[str, Any]) -> JSON:
+    # Shape of Slack's example: `fields` maps a field ID to {value, alt}; Slack sends an empty
+    # list, not an empty map, for a profile with no custom field filled in.
+    user = state.users.get(required(args, "user", "user_not_found"))
+    if user is None:
+        raise SlackError("user_not_found")
+    profile = copy.deepcopy(user["profile"])
+    values = state.profile_values.get(user["id"])
+    profile["fields"] = copy.deepcopy(values) if values else []
+    return {"ok": True, "profile": profile}
+
+
+METHODS: Final[dict[str, Handler]] = {
+    "auth.test": auth_test,
+    "users.info": users_info,
+    "users.profile.get": users_profile_get,
+}
