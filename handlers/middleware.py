@@ -35,7 +35,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
     async def provide_deps(context: AsyncBoltContext, next: Next) -> None:
         context[DEPS_KEY] = deps
         team_id = team_of(context)
-        if team_id and team_id not in seen_teams:
+        # Installed by OAuth, a request only gets here from a workspace whose install already
+        # recorded it (bot.services.installs): no write per workspace on the request path.
+        if deps.installations is None and team_id and team_id not in seen_teams:
             try:
                 async with bounded_transaction(deps.sessionmaker, BOOKKEEPING_WITHIN) as session:
                     await remember_workspace(session, team_id, deps.clock.now())
