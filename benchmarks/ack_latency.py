@@ -5,9 +5,15 @@ closed loop with 100 requests in flight for 10 s (requests/s), then open loop at
 200 requests/s for 10 s (latency percentiles), and reports the server's peak RSS.
 
     python benchmarks/ack_latency.py [--seconds 10] [--concurrency 100] [--rate 200]
+                                     [--workspaces 100]
+
+With `--workspaces N`, the same open loop is then run against `rotnem serve` installed by OAuth
+in N workspaces (each installed through /slack/install and /slack/oauth_redirect first), the
+commands spread over them, and the difference from the single-token run is the cost of finding
+each request's token in its installation.
 
 Targets (2-core machine, one process): ≥ 300 req/s closed loop; p99 < 100 ms at 200 req/s;
-RSS < 150 MB. Figures are printed, never asserted.
+RSS < 150 MB; the token lookup adds ≤ 2 ms at p99. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -17,25 +23,27 @@ import asyncio
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+import httpx
 
 from benchmarks._server import SIGNING_SECRET, memory_mb, rotnem_serve
 from bot.sandbox import FakeSlack
+from bot.sandbox.installing import Browser
 from bot.sandbox.signing import sign, slash_command_body
 
 TEAM_ID = "T0BENCH"
 
 
-def _request(slack: FakeSlack, n: int) -> tuple[str, dict[str, str]]:
+def _request(slack: FakeSlack, n: int, teams: Sequence[str]) -> tuple[str, dict[str, str]]:
     body = slash_command_body(
         command="/rotnem",
         text="help",
         user_id=f"U{n % 500:08d}",
-        team_id=TEAM_ID,
+        team_id=teams[n % len(teams)],
         channel_id="C0BENCH01",
         trigger_id=f"{n}.1.bench",
         response_url=f"{slack.base}/response/bench",
@@ -45,8 +53,14 @@ def _request(slack: FakeSlack, n: int) -> tuple[str, dict[str, str]]:
     return body, headers
 
 
-async def _post(session: aiohttp.ClientSession, url: str, slack: FakeSlack, n: int) -> float:
-    body, headers = _request(slack, n)
+async def _post(
+    session: aiohttp.ClientSession,
+    url: str,
+    slack: FakeSlack,
+    n: int,
+    teams: Sequence[str] = (TEAM_ID,),
+) -> float:
+    body, headers = _request(slack, n, teams)
     started = time.perf_counter()
     async with session.post(url, data=body, headers=headers) as response:
         await response.read()
@@ -55,7 +69,9 @@ async def _post(session: aiohttp.ClientSession, url: str, slack: FakeSlack, n: i
     return time.perf_counter() - started
 
 
-async def closed_loop(url: str, slack: FakeSlack, seconds: float, concurrency: int) -> float:
+async def closed_loop(
+    url: str, slack: FakeSlack, seconds: float, concurrency: int, teams: Sequence[str] = (TEAM_ID,)
+) -> float:
     done = 0
     deadline = time.perf_counter() + seconds
 
@@ -63,7 +79,7 @@ async def closed_loop(url: str, slack: FakeSlack, seconds: float, concurrency: i
         nonlocal done
         n = offset
         while time.perf_counter() < deadline:
-            await _post(session, url, slack, n)
+            await _post(session, url, slack, n, teams)
             done += 1
             n += concurrency
 
@@ -94,14 +110,40 @@ async def on_schedule(
         await asyncio.gather(*tasks)
 
 
-async def open_loop(url: str, slack: FakeSlack, seconds: float, rate: float) -> list[float]:
+async def open_loop(
+    url: str, slack: FakeSlack, seconds: float, rate: float, teams: Sequence[str] = (TEAM_ID,)
+) -> list[float]:
     latencies: list[float] = []
 
     async def one(session: aiohttp.ClientSession, n: int) -> None:
-        latencies.append(await _post(session, url, slack, n))
+        latencies.append(await _post(session, url, slack, n, teams))
 
     await on_schedule(seconds, rate, one)
     return latencies
+
+
+async def install_workspaces(base: str, slack: FakeSlack, count: int) -> list[str]:
+    """Install the app in `count` workspaces the way their admins would (over HTTP)."""
+    teams = [f"T0BENCH{i:03d}" for i in range(count)]
+    async with httpx.AsyncClient(timeout=10) as client:
+        browser = Browser(client, base)
+        for team in teams:
+            page = await browser.install(slack, team_id=team, team_name=f"Bench {team}")
+            page.raise_for_status()
+    return teams
+
+
+async def one_from_each(url: str, slack: FakeSlack, teams: Sequence[str]) -> None:
+    """One command from each workspace, one after the other."""
+    async with aiohttp.ClientSession() as session:
+        for n in range(len(teams)):
+            await _post(session, url, slack, n, teams)
+
+
+def percentiles(latencies: list[float]) -> tuple[float, float]:
+    """p50 and p99 in milliseconds."""
+    ordered = sorted(latencies)
+    return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.99) - 1] * 1000
 
 
 def main() -> None:
@@ -109,6 +151,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument(
+        "--workspaces",
+        type=int,
+        default=0,
+        help="then measure OAuth mode with this many installed workspaces (e.g. 100)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as slack:
@@ -119,9 +167,19 @@ def main() -> None:
             rps = asyncio.run(closed_loop(url, slack, args.seconds, args.concurrency))
             latencies = sorted(asyncio.run(open_loop(url, slack, args.seconds, args.rate)))
             rss = memory_mb(process.pid)
+        installed: list[float] = []
+        if args.workspaces:
+            oauth_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench-oauth.db'}"
+            with rotnem_serve(slack, oauth_url, oauth=True) as (base, process):
+                teams = asyncio.run(install_workspaces(base, slack, args.workspaces))
+                url = f"{base}/slack/events"
+                # Warm-up: every workspace's token looked up once (and its auth.test cached), as
+                # in a server that has been answering them; then the usual second of load.
+                asyncio.run(one_from_each(url, slack, teams))
+                asyncio.run(closed_loop(url, slack, 1, 10, teams))
+                installed = asyncio.run(open_loop(url, slack, args.seconds, args.rate, teams))
 
-    p50 = statistics.median(latencies) * 1000
-    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    p50, p99 = percentiles(latencies)
     print(f"closed loop, {args.concurrency} in flight, {args.seconds:g} s: {rps:.0f} requests/s")
     print(
         f"open loop, {args.rate:g} requests/s, {args.seconds:g} s: "
@@ -129,6 +187,17 @@ def main() -> None:
         f"({len(latencies)} requests)"
     )
     print(f"server peak RSS: {rss:.0f} MB")
+    if installed:
+        oauth_p50, oauth_p99 = percentiles(installed)
+        print(
+            f"installed by OAuth in {args.workspaces} workspaces, open loop, {args.rate:g} "
+            f"requests/s, {args.seconds:g} s: p50 {oauth_p50:.1f} ms, p99 {oauth_p99:.1f} ms "
+            f"({len(installed)} requests)"
+        )
+        print(
+            f"token lookup per request: p50 {oauth_p50 - p50:+.1f} ms, "
+            f"p99 {oauth_p99 - p99:+.1f} ms (target: ≤ 2 ms at p99)"
+        )
 
 
 if __name__ == "__main__":

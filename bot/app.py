@@ -42,8 +42,23 @@ def build_bolt_app(deps: Deps) -> AsyncApp:
     settings = deps.settings
     if settings.slack_signing_secret is None:
         raise ValueError("SLACK_SIGNING_SECRET is required to serve Slack requests")
+    client = create_client(settings)
+    # Installed by OAuth: each request's token comes from its team's installation. Otherwise
+    # the client carries SLACK_BOT_TOKEN, as it always has.
+    oauth = None
+    if deps.installations is not None:
+        # Imported here: the install flow is only loaded by processes that install by OAuth.
+        from bot.install.oauth import build_oauth
+
+        oauth = build_oauth(deps, client)
     app = AsyncApp(
-        client=create_client(settings),
+        client=client,
+        oauth_flow=oauth.flow if oauth else None,
+        # An AsyncAuthorize instance is taken as is (Bolt's own type hint is for functions).
+        authorize=oauth.authorize if oauth else None,  # type: ignore[arg-type]
+        installation_store=deps.installations,
+        installation_store_bot_only=True if oauth else None,
+        user_facing_authorize_error_message=oauth.not_installed if oauth else None,
         # The gate (bot.gate) verified every HTTP request's signature on its raw bytes before
         # Bolt sees it; Bolt's own check would parse first and log whole bodies when it fails.
         # Socket Mode requests are never signed, and Bolt skips them anyway.
@@ -92,7 +107,8 @@ def build_web_app(
     lifespan: Lifespan | None = None,
     background: Background | None = None,
 ) -> Starlette:
-    """`POST /slack/events` for Slack (through the gate), `GET /healthz` for the platform.
+    """`POST /slack/events` for Slack (through the gate), `GET /healthz` for the platform, and
+    when installing by OAuth `GET /slack/install` and `GET /slack/oauth_redirect` for people.
 
     `background` is the scheduler and dispatcher this process runs, if any: /healthz fails
     when they have stopped. It is kept as `app.state.background`.
@@ -118,12 +134,18 @@ def build_web_app(
         status = {"status": "ok" if healthy else "unavailable"}
         return JSONResponse(status | body, status_code=200 if healthy else 503)
 
-    app = Starlette(
-        routes=[
-            Route("/slack/events", gate.handle, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-        ],
-        lifespan=lifespan,
-    )
+    routes = [
+        Route("/slack/events", gate.handle, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    if bolt.oauth_flow is not None:
+        from bot.install.oauth import install_endpoint
+
+        installing = install_endpoint(bolt)
+        routes += [
+            Route(bolt.oauth_flow.install_path, installing, methods=["GET"]),
+            Route(bolt.oauth_flow.redirect_uri_path, installing, methods=["GET"]),
+        ]
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.background = background
     return app

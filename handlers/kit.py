@@ -47,6 +47,7 @@ from bot.blocks.kit import unescape
 from bot.blocks.message import Message
 from bot.db import bounded_transaction
 from bot.deps import Deps
+from bot.install.keys import data_key
 from bot.services.errors import RotnemError
 from bot.services.home import read_home
 from bot.services.text import whole_number
@@ -69,6 +70,13 @@ def deps_of(context: AsyncBoltContext) -> Deps:
     deps = context[DEPS_KEY]
     assert isinstance(deps, Deps)
     return deps
+
+
+def team_of(context: AsyncBoltContext) -> str:
+    """The key the request's data is under: its workspace's ID, or its Grid org's when Rotnem is
+    installed org-wide by OAuth (one SLACK_BOT_TOKEN always keeps the workspace's)."""
+    org_wide = bool(context.is_enterprise_install) and deps_of(context).installations is not None
+    return data_key(context.team_id, context.enterprise_id, org_wide)
 
 
 async def publish_home(client: AsyncWebClient, deps: Deps, team_id: str, user_id: str) -> None:
@@ -202,10 +210,7 @@ class Click(Request):
         return cls(
             deps=deps_of(context),
             acknowledgement=acknowledgement,
-            team_id=context.team_id
-            or (body.get("team") or {}).get("id")
-            or body["user"].get("team_id")
-            or "",
+            team_id=team_of(context),
             user_id=body["user"]["id"],
             client=client,
             value=str(body["actions"][0].get("value") or ""),
@@ -403,7 +408,7 @@ def on_submission(
         user = body["user"]
         submission = Submission(
             deps=deps_of(context),
-            team_id=context.team_id or user.get("team_id") or "",
+            team_id=team_of(context),
             user_id=user["id"],
             client=client,
             acknowledgement=Acknowledgement(ack),

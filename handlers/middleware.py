@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.db import bounded_transaction
 from bot.deps import Deps
 from bot.services.events import claim_event, remember_workspace
-from handlers.kit import DEPS_KEY, WRITE_WITHIN
+from handlers.kit import DEPS_KEY, WRITE_WITHIN, team_of
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +34,10 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @app.middleware
     async def provide_deps(context: AsyncBoltContext, next: Next) -> None:
         context[DEPS_KEY] = deps
-        team_id = context.team_id
-        if team_id and team_id not in seen_teams:
+        team_id = team_of(context)
+        # Installed by OAuth, a request only gets here from a workspace whose install already
+        # recorded it (bot.services.installs): no write per workspace on the request path.
+        if deps.installations is None and team_id and team_id not in seen_teams:
             try:
                 async with bounded_transaction(deps.sessionmaker, BOOKKEEPING_WITHIN) as session:
                     await remember_workspace(session, team_id, deps.clock.now())

@@ -47,7 +47,7 @@ from bot.jobs.prompts import enqueue_prompts, prompts_tick
 from bot.jobs.stalls import stalls_tick
 from bot.notice_kinds import notice_kinds
 from bot.runtime import build_server_app
-from bot.sandbox import Call, FakeSlack, SlackRequester, block_actions_payload
+from bot.sandbox import Call, FakeSlack, SlackRequester, block_actions_payload, installing
 from bot.sandbox.serving import serve_locally
 from bot.services import tools
 from bot.services.enrollment.identity import Identity
@@ -252,11 +252,14 @@ def deliveries(slack: FakeSlack) -> Counter[int]:
 # The running bot.
 
 
-def bot_settings(*, database_url: str, slack: FakeSlack, **overrides: Any) -> Settings:
-    """The bot's settings for a test: the fake Slack, one HR admin, UTC."""
+def bot_settings(
+    *, database_url: str, slack: FakeSlack, oauth: bool = False, **overrides: Any
+) -> Settings:
+    """The bot's settings for a test: the fake Slack, one HR admin, UTC; with `oauth`, the app's
+    client credentials instead of one workspace's bot token."""
     values: dict[str, Any] = {
         "_env_file": None,
-        "slack_bot_token": BOT_TOKEN,
+        "slack_bot_token": None if oauth else BOT_TOKEN,
         "slack_signing_secret": SIGNING_SECRET,
         "slack_api_url": slack.api_url,
         "database_url": database_url,
@@ -264,6 +267,12 @@ def bot_settings(*, database_url: str, slack: FakeSlack, **overrides: Any) -> Se
         "rotnem_timezone": "UTC",
         "log_level": "INFO",
     }
+    if oauth:
+        values |= {
+            "slack_client_id": installing.CLIENT_ID,
+            "slack_client_secret": installing.CLIENT_SECRET,
+            "slack_state_secret": installing.STATE_SECRET,
+        }
     values.update(overrides)
     return load_settings(**values)
 
@@ -284,11 +293,19 @@ class RunningBot:
 
 @asynccontextmanager
 async def start_bot(
-    *, database_url: str, slack: FakeSlack, clock: ManualClock, **overrides: Any
+    *,
+    database_url: str,
+    slack: FakeSlack,
+    clock: ManualClock,
+    oauth: bool = False,
+    **overrides: Any,
 ) -> AsyncIterator[RunningBot]:
     """Serve the app built exactly as `rotnem serve` builds it, until the block ends; its outbox
-    is drained by hand (`deliver_all`) with the bot's own notice kinds."""
-    settings = bot_settings(database_url=database_url, slack=slack, **overrides)
+    is drained by hand (`deliver_all`) with the bot's own notice kinds. With `oauth`, it is
+    installed by OAuth (`bot.sandbox.installing`) and answers only workspaces that installed it."""
+    if oauth:
+        installing.accept_app(slack)
+    settings = bot_settings(database_url=database_url, slack=slack, oauth=oauth, **overrides)
     deps = build_deps(settings, clock=clock)
     config = DispatchConfig(post_rate_per_minute=6000.0, open_rate_per_minute=6000.0, concurrency=8)
     async with (

@@ -14,6 +14,7 @@ from typing import IO
 
 import httpx
 
+from bot.sandbox import installing
 from bot.sandbox.fake_slack import DEFAULT_TOKEN, FakeSlack
 
 SIGNING_SECRET = "sandbox-signing-secret"
@@ -28,14 +29,22 @@ def free_port() -> int:
 
 @contextmanager
 def rotnem_serve(
-    slack: FakeSlack, database_url: str, *flags: str, log: IO[bytes] | None = None
+    slack: FakeSlack,
+    database_url: str,
+    *flags: str,
+    log: IO[bytes] | None = None,
+    oauth: bool = False,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Yield (base URL, process) of a healthy `python -m bot serve` (its log to `log`, or
-    stderr); stopped, if still running, when the block ends."""
+    stderr); stopped, if still running, when the block ends. With `oauth`, it installs by OAuth
+    (`bot.sandbox.installing`) instead of using the fake's one bot token."""
     port = free_port()
+    if oauth:
+        installing.accept_app(slack)
+    credentials = installing.OAUTH_ENVIRONMENT if oauth else {"SLACK_BOT_TOKEN": DEFAULT_TOKEN}
     environment = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": DEFAULT_TOKEN,
+        **{name: value for name, value in os.environ.items() if name != "SLACK_BOT_TOKEN"},
+        **credentials,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack.api_url,
         "DATABASE_URL": database_url,

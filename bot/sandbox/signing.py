@@ -406,7 +406,8 @@ class SlackRequester:
     ``slack`` FakeSlack, trigger_ids and response_urls are issued by that fake, so views.open and
     ``respond()`` land there. ``now`` supplies the signing timestamp (move it to make stale
     signatures). An ``httpx.AsyncClient`` may be shared through ``client``; otherwise one is
-    opened per request.
+    opened per request. ``enterprise_id`` sends as a workspace of that Enterprise Grid org, and
+    ``is_enterprise_install`` as one where the app is installed org-wide.
     """
 
     def __init__(
@@ -421,6 +422,8 @@ class SlackRequester:
         api_app_id: str | None = None,
         client: httpx.AsyncClient | None = None,
         timeout: float = 10.0,
+        enterprise_id: str | None = None,
+        is_enterprise_install: bool = False,
     ) -> None:
         self.url = app_url.rstrip("/") + path
         self.signing_secret = signing_secret
@@ -433,6 +436,15 @@ class SlackRequester:
         self._client = client
         self._timeout = timeout
         self._event_seq = 0
+        self.enterprise_id = enterprise_id
+        self.is_enterprise_install = is_enterprise_install
+
+    def _in_org(self, payload: JSON) -> JSON:
+        """An interactivity payload as Slack sends it from a workspace of a Grid org."""
+        if self.enterprise_id is None:
+            return payload
+        org = {"enterprise": {"id": self.enterprise_id}}
+        return {**payload, **org, "is_enterprise_install": self.is_enterprise_install}
 
     def trigger_id(self, user_id: str) -> str:
         return self.slack.new_trigger_id(user_id) if self.slack else new_trigger_id(user_id)
@@ -485,6 +497,8 @@ class SlackRequester:
             team_domain=self.team_domain,
             channel_name=channel_name,
             api_app_id=self.api_app_id,
+            is_enterprise_install=self.is_enterprise_install,
+            enterprise_id=self.enterprise_id,
         )
         return await self.post(body, FORM_CONTENT_TYPE)
 
@@ -542,7 +556,7 @@ class SlackRequester:
             team_domain=self.team_domain,
             api_app_id=self.api_app_id,
         )
-        return await self.action(payload)
+        return await self.action(self._in_org(payload))
 
     async def submit_view(
         self,
@@ -565,7 +579,7 @@ class SlackRequester:
             team_domain=self.team_domain,
             api_app_id=self.api_app_id,
         )
-        return await self.interaction(payload)
+        return await self.interaction(self._in_org(payload))
 
     async def event(
         self,
@@ -581,12 +595,24 @@ class SlackRequester:
         if event_id is None:
             self._event_seq += 1
             event_id = f"Ev{int(self.now())}{self._event_seq:04d}"
+        authorizations = None
+        if self.enterprise_id is not None:
+            authorizations = [
+                {
+                    "enterprise_id": self.enterprise_id,
+                    "team_id": None if self.is_enterprise_install else self.team_id,
+                    "user_id": self.bot_user_id,
+                    "is_bot": True,
+                    "is_enterprise_install": self.is_enterprise_install,
+                }
+            ]
         body = event_body(
             event,
             team_id=self.team_id,
             event_id=event_id,
             event_time=int(self.now()) if event_time is None else event_time,
             api_app_id=self.api_app_id,
+            authorizations=authorizations,
             bot_user_id=self.bot_user_id,
         )
         headers: dict[str, str] = {}

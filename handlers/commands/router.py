@@ -16,7 +16,7 @@ from bot.blocks.kit import unescape
 from bot.blocks.message import Message
 from bot.deps import Deps
 from bot.services.errors import RotnemError
-from handlers.kit import Acknowledgement, Request, answer_in_time, deps_of
+from handlers.kit import Acknowledgement, Request, answer_in_time, deps_of, team_of
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ class Router:
             call = CommandCall(
                 deps=deps_of(context),
                 user_id=command["user_id"],
-                team_id=command["team_id"],
+                team_id=team_of(context),
                 channel_id=command.get("channel_id", ""),
                 trigger_id=command.get("trigger_id", ""),
                 args=command.get("text") or "",

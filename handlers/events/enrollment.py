@@ -13,7 +13,7 @@ from bot.services.enrollment.identity import check_eligible
 from bot.services.enrollment.invites import invite_to_program
 from bot.services.enrollment.queries import is_participant
 from bot.services.errors import NotEligible
-from handlers.kit import deps_of
+from handlers.kit import deps_of, team_of
 from handlers.people import fetch_identity
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ async def member_joined_channel(
         return
     if user_id == context.bot_user_id:
         return
-    team_id = context.team_id or event.get("team") or ""
+    team_id = team_of(context)
     async with deps.sessionmaker() as session:
         if await is_participant(session, team_id, user_id):
             return

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.kit import deps_of, publish_home
+from handlers.kit import deps_of, publish_home, team_of
 from handlers.people import refresh_identity_if_stale
 
 
@@ -17,6 +17,6 @@ async def app_home_opened(
     if event.get("tab", "home") != "home":
         return
     deps = deps_of(context)
-    team_id = context.team_id or ""
+    team_id = team_of(context)
     await publish_home(client, deps, team_id, event["user"])
     await refresh_identity_if_stale(client, deps, team_id, event["user"])

@@ -34,6 +34,32 @@ def test_serve_names_only_the_missing_variable(tmp_path: Path) -> None:
     assert "needs SLACK_SIGNING_SECRET" in result.stderr
 
 
+def test_serve_by_oauth_names_what_is_missing_for_that_mode(tmp_path: Path) -> None:
+    env = bare_environment(SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="c", SLACK_SIGNING_SECRET="s")
+    result = run_rotnem("serve", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "needs SLACK_STATE_SECRET to install Rotnem by OAuth" in result.stderr
+    assert "SLACK_BOT_TOKEN" not in result.stderr
+    assert '"Install for a whole company" in the README' in result.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_a_bot_token_and_client_credentials_together_are_refused(
+    command: str, tmp_path: Path
+) -> None:
+    env = bare_environment(
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_CLIENT_ID="1.2",
+        SLACK_CLIENT_SECRET="c",
+        SLACK_STATE_SECRET="x",
+        SLACK_SIGNING_SECRET="s",
+    )
+    result = run_rotnem(command, env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN and SLACK_CLIENT_ID" in result.stderr and "not both" in result.stderr
+    assert not (tmp_path / "rotnem.db").exists(), "nothing may be created before refusing"
+
+
 def test_a_bad_setting_is_refused_at_start_with_its_name(tmp_path: Path) -> None:
     env = bare_environment(
         SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", ROTNEM_TIMEZONE="Europe/Atlantis"

@@ -89,7 +89,10 @@ def _claim_external_id(state: State, spec: JSON, view_id: str) -> None:
 
 
 def _build_view(state: State, view_id: str, spec: JSON) -> JSON:
-    """The view object Slack answers with and stores."""
+    """The view object Slack answers with and stores: installed in the workspace (or org) whose
+    token opened it."""
+    caller = state.caller
+    installed_in = (caller.team_id or caller.enterprise_id) if caller else state.team_id
     out: JSON = {
         "id": view_id,
         "team_id": state.team_id,
@@ -107,8 +110,8 @@ def _build_view(state: State, view_id: str, spec: JSON) -> JSON:
         "root_view_id": view_id,
         "app_id": state.app_id,
         "external_id": spec.get("external_id", ""),
-        "app_installed_team_id": state.team_id,
-        "bot_id": state.bot_id,
+        "app_installed_team_id": installed_in,
+        "bot_id": caller.bot_id if caller else state.bot_id,
     }
     if "title" in spec:
         out["title"] = spec["title"]
