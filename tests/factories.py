@@ -42,6 +42,7 @@ from bot.delivery.outbox import METADATA_EVENT_TYPE, enqueue
 from bot.delivery.pacing import Pacer
 from bot.deps import Deps, build_deps
 from bot.ids import ActionId, BlockId
+from bot.install.tokens import SingleToken
 from bot.jobs.checkins import checkins_tick, enqueue_checkins
 from bot.jobs.prompts import enqueue_prompts, prompts_tick
 from bot.jobs.stalls import stalls_tick
@@ -198,7 +199,7 @@ def make_dispatcher(
     return Dispatcher(
         sessionmaker=sessionmaker,
         clock=clock,
-        client=client,
+        tokens=SingleToken(client, sessionmaker, clock),
         kinds=kinds,
         config=config,
         pacer=virtual_pacer(clock, config),
@@ -1019,7 +1020,7 @@ class Outbox:
         return Dispatcher(
             sessionmaker=self.sessionmaker,
             clock=self.clock,
-            client=self.dispatcher.client,
+            tokens=self.dispatcher.tokens,
             kinds=kinds_with_tests(),
             config=self.dispatcher.config,
             pacer=virtual_pacer(self.clock, self.dispatcher.config),
