@@ -222,8 +222,14 @@ class InstalledTokens:
         bot = await self._bot(key)
         if bot.bot_token != client.token:
             return NoToken(f"{error}: a newer token is installed", 0.0)
+        return await self._uninstalled(key)
+
+    async def _uninstalled(self, key: str) -> NoToken:
+        """Slack says the installation for `key` is gone: recorded, so nothing more is tried
+        there (by any process) until it is installed again."""
         async with self._sessionmaker.begin() as session:
             await record_uninstall(session, key, self._clock.now())
+        self._workspaces.forget(key)
         return uninstalled()
 
     def _client_for(self, key: str, token: str) -> AsyncWebClient:
@@ -267,9 +273,7 @@ class InstalledTokens:
             except SlackTokenRotationError as exc:
                 code = str(exc.api_error.response.get("error") or "")
                 if code in DEAD_TOKEN_ERRORS or code == "invalid_refresh_token":
-                    async with self._sessionmaker.begin() as session:
-                        await record_uninstall(session, key, self._clock.now())
-                    raise uninstalled() from exc
+                    raise await self._uninstalled(key) from exc
                 raise NoToken(f"token refresh failed: {code}", REFRESH_RETRY_SECONDS) from exc
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:
                 reason = f"token refresh failed: {type(exc).__name__}"
