@@ -62,9 +62,11 @@ async def rows_by_key(url: str) -> dict[str, int]:
         for table in Base.metadata.sorted_tables:
             if "team_id" not in table.c:
                 continue
-            key = table.c.team_id
-            if "enterprise_id" in table.c:
-                key = func.coalesce(table.c.team_id, table.c.enterprise_id)
+            key = (
+                func.coalesce(table.c.team_id, table.c.enterprise_id)
+                if "enterprise_id" in table.c
+                else table.c.team_id
+            )
             for value, n in (
                 await connection.execute(select(key, func.count()).group_by(key))
             ).all():
