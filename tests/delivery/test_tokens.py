@@ -31,6 +31,7 @@ from tests.factories import (
     SIGNING_SECRET,
     RunningBot,
     deliveries,
+    eventually_async,
     install_workspace,
     make_config,
     make_dispatcher,
@@ -193,6 +194,22 @@ async def test_a_token_slack_calls_expired_early_is_refreshed_and_the_row_sent_a
     assert set(deliveries(installs.slack).values()) == {1}
 
 
+async def handled_uninstall(bot: RunningBot, team_id: str) -> None:
+    """Wait for the listener (it runs after Slack's acknowledgement): the workspace recorded as
+    uninstalled, and its tokens gone."""
+
+    async def done() -> bool:
+        [workspace] = await rows(bot.deps.sessionmaker, Workspace, team_id=team_id)
+        if workspace.uninstalled_at is None:
+            return False
+        if bot.deps.installations is None:
+            return True
+        found = await bot.deps.installations.async_find_bot(enterprise_id=None, team_id=team_id)
+        return found is None
+
+    await eventually_async(done)
+
+
 async def uninstalled_rows(installs: Installs, team_id: str) -> list[tuple[str, int, str | None]]:
     return [(row.status, row.attempts, row.last_error) for row in await installs.outbox(team_id)]
 
@@ -220,6 +237,7 @@ async def test_an_uninstalled_workspace_waits_and_a_reinstall_resumes_it(
         if event["type"] == "tokens_revoked":
             event = {**event, "tokens": {"bot": [acme_bot.bot_user_id]}}
         await installs.event(ACME, event)
+    await handled_uninstall(installs.bot, ACME)
     installs.slack.revoke_token(acme_token)
     await installs.add(ACME, "a1", "a2")
     await installs.add(BETA, "b1")
@@ -290,6 +308,7 @@ async def test_with_one_bot_token_an_uninstall_waits_until_a_restart_brings_a_wo
         aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http,
     ):
         assert (await bot.requester.event({"type": "app_uninstalled"})).status_code == 200
+        await handled_uninstall(bot, team)
         fake_slack.revoke_token(BOT_TOKEN)  # what Slack does to the token on an uninstall
         async with bot.deps.sessionmaker.begin() as session:
             for key in ("a1", "a2"):
