@@ -14,8 +14,9 @@ from typing import Any
 
 import aiohttp
 
-from bot.delivery.dispatcher import DispatchConfig, Dispatcher, create_dispatch_client
+from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.deps import Deps
+from bot.install.tokens import dispatch_tokens
 from bot.notice_kinds import notice_kinds
 from bot.scheduler import build_scheduler
 
@@ -44,7 +45,7 @@ class Background:
         self.dispatcher = Dispatcher(
             sessionmaker=self.deps.sessionmaker,
             clock=self.deps.clock,
-            client=create_dispatch_client(self.deps.settings, self._http),
+            tokens=dispatch_tokens(self.deps, self._http),
             kinds=notice_kinds(),
             config=self.config,
         )

@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 import aiohttp
 import httpx
 import pytest
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -42,6 +43,7 @@ from bot.delivery.outbox import METADATA_EVENT_TYPE, enqueue
 from bot.delivery.pacing import Pacer
 from bot.deps import Deps, build_deps
 from bot.ids import ActionId, BlockId
+from bot.install.tokens import SingleToken
 from bot.jobs.checkins import checkins_tick, enqueue_checkins
 from bot.jobs.prompts import enqueue_prompts, prompts_tick
 from bot.jobs.stalls import stalls_tick
@@ -63,6 +65,7 @@ from bot.services.figures import (
     Usefulness,
     WeekFigures,
 )
+from bot.services.installs import record_install
 from bot.services.notices import Notice, Rendered, Sent
 from bot.services.program.settings import defaults_from, update_program_settings
 from bot.services.report.learning import refresh_latest_confidence
@@ -198,7 +201,7 @@ def make_dispatcher(
     return Dispatcher(
         sessionmaker=sessionmaker,
         clock=clock,
-        client=client,
+        tokens=SingleToken(client, sessionmaker, clock),
         kinds=kinds,
         config=config,
         pacer=virtual_pacer(clock, config),
@@ -1036,7 +1039,7 @@ class Outbox:
         return Dispatcher(
             sessionmaker=self.sessionmaker,
             clock=self.clock,
-            client=self.dispatcher.client,
+            tokens=self.dispatcher.tokens,
             kinds=kinds_with_tests(),
             config=self.dispatcher.config,
             pacer=virtual_pacer(self.clock, self.dispatcher.config),
@@ -1053,6 +1056,54 @@ class Outbox:
     def posted(self) -> list[JSON]:
         """chat.postMessage calls Slack accepted."""
         return [call.args for call in self.slack.calls("chat.postMessage") if call.ok]
+
+
+# --------------------------------------------------------------------------------------------
+# Installs by OAuth, without the HTTP flow: the code exchanged and the installation saved.
+
+
+async def install_workspace(
+    deps: Deps,
+    slack: FakeSlack,
+    http: aiohttp.ClientSession,
+    team_id: str | None,
+    *,
+    enterprise_id: str | None = None,
+    rotation: bool = True,
+) -> Installation:
+    """Someone approves the install in `team_id` (None: org-wide in `enterprise_id`); the app
+    exchanges the code and records the install, as the OAuth callback does."""
+    assert deps.installations is not None, "the deps install by OAuth"
+    org = team_id is None
+    code = slack.approve_install(
+        team_id=team_id, enterprise_id=enterprise_id, is_enterprise_install=org, rotation=rotation
+    )
+    client = AsyncWebClient(base_url=slack.api_url, session=http)
+    answer = await client.oauth_v2_access(
+        client_id=installing.CLIENT_ID, client_secret=installing.CLIENT_SECRET, code=code
+    )
+    token = str(answer["access_token"])
+    auth = await AsyncWebClient(token=token, base_url=slack.api_url, session=http).auth_test()
+    installation = Installation(
+        app_id=answer["app_id"],
+        enterprise_id=enterprise_id,
+        team_id=team_id,
+        bot_token=token,
+        bot_id=auth["bot_id"],
+        bot_user_id=answer["bot_user_id"],
+        bot_scopes=answer["scope"],
+        bot_refresh_token=answer.get("refresh_token"),
+        bot_token_expires_in=answer.get("expires_in"),
+        user_id=answer["authed_user"]["id"],
+        is_enterprise_install=org,
+        token_type="bot",
+    )
+    await deps.installations.async_save(installation)
+    async with deps.sessionmaker.begin() as session:
+        key = enterprise_id if org else team_id
+        assert key is not None
+        await record_install(session, key, enterprise_id, deps.clock.now())
+    return installation
 
 
 # --------------------------------------------------------------------------------------------

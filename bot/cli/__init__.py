@@ -77,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_demo_arguments(demo)
 
+    from bot.cli.workspace import add_arguments as add_workspace_arguments
+
+    add_workspace_arguments(commands)
+
     commands.add_parser("migrate", help="upgrade the database schema to the latest version")
     commands.add_parser("version", help="print Rotnem's version")
     return parser
@@ -98,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{exc}\nSee the configuration table in the README.", file=sys.stderr)
         return EXIT_USAGE
     configure_logging(settings.log_level)
-    from bot.cli import jobs, outbox, program, report, rounds, serve
+    from bot.cli import jobs, outbox, program, report, rounds, serve, workspace
     from bot.cli.database import DatabaseProblem
 
     command: Callable[[Settings, argparse.Namespace], int] = {
@@ -111,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "checkin": jobs.run_now,
         "export": program.export,
         "report": report.report,
+        "workspace": workspace.workspace,
     }[args.command]
     try:
         return command(settings, args)

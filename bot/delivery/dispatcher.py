@@ -34,6 +34,11 @@ the conversation type (im:history, mpim:history, channels:history, groups:histor
 the dispatcher posts anyway, so a crash inside the window can then duplicate one message per
 in-flight row. It never loses one: a row is always sent, pending, or failed with a reason.
 
+**Tokens.** Each row is sent with the token of its workspace (`bot/install/tokens.py`: the one
+SLACK_BOT_TOKEN, or the installation of its data key, refreshed before it expires). Where Rotnem
+is uninstalled nothing is sent: the row waits as "workspace uninstalled", pushed a day ahead
+each time without spending an attempt, until a reinstall makes it due again.
+
 **Rate limits.** The pacer keeps each method under its tier and chat.postMessage under the
 operator's workspace ceiling and 1/s per channel. On a 429 the row goes back to pending with
 next_attempt_at = now + Retry-After and the pacer holds that method until then; no lease is held
@@ -68,6 +73,7 @@ from bot.delivery.kinds import NoticeKind, NoticeKinds, Undeliverable
 from bot.delivery.leases import Leases
 from bot.delivery.outbox import METADATA_EVENT_TYPE
 from bot.delivery.pacing import POST_MESSAGE, Pacer
+from bot.install.tokens import NoToken, Tokens
 from bot.outage import Outage, describe, is_unavailable
 from bot.services.notices import Sent
 from models.base import UTCDateTime
@@ -142,21 +148,6 @@ class DispatchConfig:
         return float(base * random.uniform(0.8, 1.2))  # spreads retries; not for secrecy
 
 
-def create_dispatch_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWebClient:
-    """A Web API client that leaves every retry to the dispatcher.
-
-    bot/slack.py's client retries 429s by sleeping Retry-After and retries 5xx and dropped
-    connections at once. Here neither is wanted: a 429 must release the row (not sleep inside its
-    lease), and a post that failed ambiguously must be looked for before it is sent again, so
-    `retry_handlers=[]`. One shared aiohttp session keeps connections alive across thousands of
-    posts.
-    """
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return AsyncWebClient(
-        token=token, base_url=settings.slack_api_url, session=session, retry_handlers=[]
-    )
-
-
 def new_owner_id() -> str:
     """Names this process in lease_owner: host, pid and a random suffix (pids are reused)."""
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -191,6 +182,8 @@ class _Claim:
     row: OutboxMessage
     # The previous attempt ended without a known outcome: look in Slack before posting.
     suspect: bool
+    # The client (with the token of the row's workspace) this attempt calls Slack with.
+    client: AsyncWebClient | None = None
 
 
 class Dispatcher:
@@ -201,7 +194,7 @@ class Dispatcher:
         *,
         sessionmaker: SessionMaker,
         clock: Clock,
-        client: AsyncWebClient,
+        tokens: Tokens,
         kinds: NoticeKinds,
         config: DispatchConfig | None = None,
         pacer: Pacer | None = None,
@@ -209,7 +202,7 @@ class Dispatcher:
     ) -> None:
         self.sessionmaker = sessionmaker
         self.clock = clock
-        self.client = client
+        self.tokens = tokens
         self.kinds = kinds
         self.config = config or DispatchConfig()
         self.pacer = pacer or self.config.pacer()
@@ -436,6 +429,7 @@ class Dispatcher:
             await self._unclaim(claim, error=error, retry_in=None)
             return
         try:
+            claim.client = await self.tokens.client(row.team_id)
             channel = row.slack_channel or row.channel
             if channel is None:
                 assert row.open_users, "the table's check constraint guarantees a target"
@@ -467,6 +461,8 @@ class Dispatcher:
             )
         except _Postpone as postpone:
             await self._unclaim(claim, error=postpone.reason, retry_in=postpone.delay, refund=True)
+        except NoToken as missing:
+            await self._unclaim(claim, error=missing.reason, retry_in=missing.retry_in, refund=True)
         except _CallFailed as failed:
             await self._failed_call(claim, failed)
         except _LeaseLost:
@@ -487,10 +483,11 @@ class Dispatcher:
             raise _Postpone(wait, f"paced: {method} is busy for {wait:.1f}s")
         if not await self.leases.keep(row):
             raise _LeaseLost
+        assert claim.client is not None, "a row's client is resolved before any call"
         call: Callable[..., Awaitable[AsyncSlackResponse]] = {
-            OPEN: self.client.conversations_open,
-            HISTORY: self.client.conversations_history,
-            POST_MESSAGE: self.client.chat_postMessage,
+            OPEN: claim.client.conversations_open,
+            HISTORY: claim.client.conversations_history,
+            POST_MESSAGE: claim.client.chat_postMessage,
         }[method]
         try:
             return await call(**args)
@@ -637,10 +634,21 @@ class Dispatcher:
                 .execution_options(synchronize_session=False)
             )
 
+    async def _token_refused(self, claim: _Claim, code: str) -> NoToken | None:
+        assert claim.client is not None
+        try:
+            return await self.tokens.rejected(claim.row.team_id, claim.client, code)
+        except NoToken as missing:
+            return missing
+
     async def _failed_call(self, claim: _Claim, failed: _CallFailed) -> None:
         row, failure = claim.row, failed.failure
         error = f"{failure.error} ({failed.method})"
-        if failure.kind == "rate_limited":
+        waiting = await self._token_refused(claim, failure.code)
+        if waiting is not None:
+            # Not the row's fault: a refreshed token now, or a wait while uninstalled.
+            await self._unclaim(claim, error=waiting.reason, retry_in=waiting.retry_in, refund=True)
+        elif failure.kind == "rate_limited":
             retry_after = failure.retry_after or 1.0
             note = f"{error}: retry after {retry_after:g}s"
             await self._unclaim(claim, error=note, retry_in=retry_after, refund=True)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text, update
@@ -39,6 +39,10 @@ from models.outbox import CLAIMABLE_SQL, OutboxMessage, OutboxStatus
 # Every message the dispatcher posts carries this metadata, so it can find its own message in a
 # conversation's history after a crash (see bot/delivery/dispatcher.py).
 METADATA_EVENT_TYPE = "rotnem_outbox"
+# A row for a workspace that uninstalled Rotnem waits with this last_error, pushed this far ahead
+# each time it comes up (no attempt spent), until a reinstall makes it due (`resume_waiting`).
+UNINSTALLED = "workspace uninstalled"
+UNINSTALLED_WAIT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,21 @@ async def enqueue_to_each(
     many were new."""
     items = [Outgoing(f"{dedupe_key}:{user}", notice, channel=user) for user in sorted(set(users))]
     return await enqueue_many(session, team_id, items, now=now)
+
+
+async def resume_waiting(session: AsyncSession, team_id: str, now: datetime) -> int:
+    """Rows that waited while `team_id` was uninstalled become due now; how many."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.team_id == team_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.last_error == UNINSTALLED,
+        )
+        .values(next_attempt_at=now, last_error=None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 # ---- what operators and /healthz read ---------------------------------------------------------

@@ -17,8 +17,9 @@ import aiohttp
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
-from bot.delivery.dispatcher import DispatchConfig, Dispatcher, create_dispatch_client
+from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.deps import Deps
+from bot.install.tokens import dispatch_tokens
 from bot.jobs import Job
 from bot.notice_kinds import notice_kinds
 from bot.scheduler import JOBS, run_job
@@ -56,7 +57,7 @@ class Clockwork:
         self.dispatcher = Dispatcher(
             sessionmaker=deps.sessionmaker,
             clock=clock,
-            client=create_dispatch_client(deps.settings, http),
+            tokens=dispatch_tokens(deps, http),
             kinds=notice_kinds(),
             config=config,
             pacer=config.pacer(clock=lambda: clock.now().timestamp(), sleep=sleep),

@@ -35,5 +35,11 @@ async def remember_workspace(session: AsyncSession, team_id: str, now: datetime)
 
 
 async def known_teams(session: AsyncSession) -> list[str]:
-    """Every workspace that has talked to the bot, by team ID."""
-    return list(await session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
+    """Every workspace that has talked to the bot and still has it installed, by team ID."""
+    return list(
+        await session.scalars(
+            select(Workspace.team_id)
+            .where(Workspace.uninstalled_at.is_(None))
+            .order_by(Workspace.team_id)
+        )
+    )

@@ -2,22 +2,104 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, Table, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.outbox import resume_waiting
+from bot.install.keys import is_org_key
 from bot.services.events import remember_workspace
+from models import Base
+from models.installations import BOTS_TABLE, INSTALLATIONS_TABLE
 from models.workspace import Workspace
+
+INSTALLATION_TABLES = frozenset({BOTS_TABLE, INSTALLATIONS_TABLE})
+
+
+@dataclass(frozen=True)
+class Installed:
+    """What the dispatcher needs to know about a data key: its Grid org, and whether Rotnem is
+    still installed there."""
+
+    enterprise_id: str | None
+    uninstalled: bool
 
 
 async def record_install(
     session: AsyncSession, key: str, enterprise_id: str | None, now: datetime
-) -> None:
-    """An install (or a reinstall) completed for the data key `key` (see bot/install/keys.py)."""
+) -> int:
+    """An install (or a reinstall) completed for the data key `key` (see bot/install/keys.py):
+    the workspace is active again and the messages that waited for it are due now (how many)."""
     await remember_workspace(session, key, now)
     await session.execute(
         update(Workspace)
         .where(Workspace.team_id == key)
         .values(enterprise_id=enterprise_id, uninstalled_at=None)
     )
+    return await resume_waiting(session, key, now)
+
+
+async def record_uninstall(session: AsyncSession, key: str, now: datetime) -> bool:
+    """Rotnem was uninstalled (or its bot token revoked) for `key`: nothing more is sent there,
+    and every program's data stays until a reinstall or `rotnem workspace delete`. False when it
+    was already recorded (the two events come in either order)."""
+    await remember_workspace(session, key, now)
+    result = await session.execute(
+        update(Workspace)
+        .where(Workspace.team_id == key, Workspace.uninstalled_at.is_(None))
+        .values(uninstalled_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def installed(session: AsyncSession, key: str) -> Installed:
+    """Whether Rotnem is installed for `key` (a workspace never recorded counts as installed: a
+    single-token deployment writes rows before its workspace first talks to the bot)."""
+    row = (
+        await session.execute(
+            select(Workspace.enterprise_id, Workspace.uninstalled_at).where(
+                Workspace.team_id == key
+            )
+        )
+    ).first()
+    if row is None:
+        return Installed(enterprise_id=None, uninstalled=False)
+    return Installed(enterprise_id=row.enterprise_id, uninstalled=row.uninstalled_at is not None)
+
+
+def _keyed_tables() -> list[Table]:
+    """Every table with a `team_id` column, children before parents (read from the models, so
+    a table added later is never forgotten)."""
+    return [table for table in reversed(Base.metadata.sorted_tables) if "team_id" in table.c]
+
+
+def _rows_of(table: Table, key: str) -> ColumnElement[bool]:
+    if table.name in INSTALLATION_TABLES and is_org_key(key):
+        # An org-wide install is stored under its enterprise ID, with no team.
+        return and_(table.c.enterprise_id == key, table.c.team_id.is_(None))
+    return table.c.team_id == key
+
+
+async def workspace_rows(session: AsyncSession, key: str) -> dict[str, int]:
+    """How many rows each table keeps for the data key `key` (tables with none left out)."""
+    counts: dict[str, int] = {}
+    for table in _keyed_tables():
+        found = await session.scalar(
+            select(func.count()).select_from(table).where(_rows_of(table, key))
+        )
+        if found:
+            counts[table.name] = int(found)
+    return counts
+
+
+async def delete_workspace(session: AsyncSession, key: str) -> dict[str, int]:
+    """Delete everything kept for `key`, tokens included, in the caller's transaction; how many
+    rows per table."""
+    deleted: dict[str, int] = {}
+    for table in _keyed_tables():
+        result = await session.execute(delete(table).where(_rows_of(table, key)))
+        if result.rowcount:  # type: ignore[attr-defined]
+            deleted[table.name] = int(result.rowcount)  # type: ignore[attr-defined]
+    return deleted

@@ -154,7 +154,8 @@ async def claim_and_die(outbox: Outbox, *, post: bool) -> OutboxMessage:
     dead = outbox.another_dispatcher(owner="dead-host:1:abc")
     [claim] = await dead._claim(1)
     if post:
-        await outbox.dispatcher.client.chat_postMessage(
+        client = await outbox.dispatcher.tokens.client(claim.row.team_id)
+        await client.chat_postMessage(
             channel=claim.row.channel or "",
             text=claim.row.notice["text"],
             metadata={

@@ -20,6 +20,7 @@ from bot.clock import ManualClock, SystemClock
 from bot.db import create_engine, create_sessionmaker
 from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.deps import build_deps
+from bot.install.tokens import SingleToken
 from bot.notice_kinds import notice_kinds
 from bot.runtime import build_server_app
 from bot.sandbox import FakeSlack
@@ -196,7 +197,7 @@ async def test_a_live_dispatcher_keeps_a_row_whose_post_outlasts_its_lease(
             Dispatcher(
                 sessionmaker=sessionmaker,
                 clock=SystemClock(),
-                client=client,
+                tokens=SingleToken(client, sessionmaker, SystemClock()),
                 kinds=notice_kinds(),
                 config=config,
             )

@@ -80,9 +80,11 @@ class Faults:
         self._faults_lock = threading.RLock()
         self._faults: list[_Fault] = []
         self._delays: list[_Delay] = []
-        self._limits: dict[str, _Bucket] = {}
+        # Slack limits each method per workspace: one bucket per (team, method), per channel.
+        self._limits: dict[str, tuple[float, float]] = {}
+        self._buckets: dict[tuple[str, str], _Bucket] = {}
         self._channel_limit: tuple[float, float] | None = None
-        self._channel_buckets: dict[str, _Bucket] = {}
+        self._channel_buckets: dict[tuple[str, str], _Bucket] = {}
 
     def fail(
         self,
@@ -132,13 +134,14 @@ class Faults:
         return 0.0
 
     def limit(self, method: str, per_minute: float, *, burst: int | None = None) -> None:
-        """Rate-limit ``method`` workspace-wide: ``burst`` calls at once (default: a minute's
+        """Rate-limit ``method`` in each workspace: ``burst`` calls at once (default: a minute's
         worth), refilled at ``per_minute``. Over it: 429 with the seconds until a slot frees."""
         if per_minute <= 0:
             raise ValueError("per_minute must be positive")
         capacity = float(burst if burst is not None else max(1, math.floor(per_minute)))
         with self._faults_lock:
-            self._limits[method] = _Bucket(capacity, per_minute / 60.0, capacity, self._clock())
+            self._limits[method] = (capacity, per_minute / 60.0)
+            self._buckets = {key: b for key, b in self._buckets.items() if key[1] != method}
 
     def limit_channel(self, per_minute: float = 60.0, *, burst: int = 3) -> None:
         """Rate-limit chat.postMessage per channel (Slack: about 1 per second, short bursts)."""
@@ -160,16 +163,18 @@ class Faults:
             self._faults.clear()
             self._delays.clear()
             self._limits.clear()
+            self._buckets.clear()
             self._channel_limit = None
             self._channel_buckets.clear()
 
-    def refusal(self, method: str, args: dict[str, Any]) -> Refusal | None:
-        """How this call is refused, if it is: uses up one injected fault or one rate-limit slot."""
+    def refusal(self, method: str, args: dict[str, Any], team: str = "") -> Refusal | None:
+        """How this call is refused, if it is: uses up one injected fault or one rate-limit slot
+        of the workspace (or org) `team` the call's token speaks for."""
         with self._faults_lock:
             fault = self._take_fault(method, args)
             if fault is not None:
                 return fault
-            wait = self._rate_limit(method, args)
+            wait = self._rate_limit(method, args, team)
             return Refusal(429, "ratelimited", wait) if wait is not None else None
 
     def _take_fault(self, method: str, args: dict[str, Any]) -> Refusal | None:
@@ -183,10 +188,14 @@ class Faults:
                 return fault.refusal
         return None
 
-    def _rate_limit(self, method: str, args: dict[str, Any]) -> int | None:
+    def _rate_limit(self, method: str, args: dict[str, Any], team: str) -> int | None:
         now = self._clock()
-        bucket = self._limits.get(method)
-        if bucket is not None:
+        limit = self._limits.get(method)
+        if limit is not None:
+            capacity, per_second = limit
+            bucket = self._buckets.setdefault(
+                (team, method), _Bucket(capacity, per_second, capacity, now)
+            )
             wait = bucket.take(now)
             if wait is not None:
                 return wait
@@ -194,7 +203,7 @@ class Faults:
             channel = str(args.get("channel") or "")
             per_second, capacity = self._channel_limit
             chan_bucket = self._channel_buckets.setdefault(
-                channel, _Bucket(capacity, per_second, capacity, now)
+                (team, channel), _Bucket(capacity, per_second, capacity, now)
             )
             return chan_bucket.take(now)
         return None

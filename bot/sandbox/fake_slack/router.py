@@ -71,7 +71,7 @@ class Router:
     def _answer(
         self, method: str, args: dict[str, Any], headers: Mapping[str, str]
     ) -> Reply | None:
-        refusal = self.faults.refusal(method, args)
+        refusal = self.faults.refusal(method, args, self._team_of(headers, args))
         if refusal is not None:
             if refusal.status == 0:
                 return None
@@ -89,11 +89,14 @@ class Router:
         except SlackError as exc:
             return self._json(exc.status, exc.body())
 
+    def _team_of(self, headers: Mapping[str, str], args: Mapping[str, Any]) -> str:
+        """The workspace (or org) a call's token speaks for: its rate limits are that team's."""
+        grant = self.state.grants.get(_token(headers, args))
+        return (grant.team_id or grant.enterprise_id or "") if grant else self.state.team_id
+
     def _authenticate(self, headers: Mapping[str, str], args: Mapping[str, Any]) -> None:
         """The token comes from ``Authorization: Bearer ...`` or a ``token`` argument."""
-        auth = headers.get("authorization", "")
-        token = auth[len("bearer ") :].strip() if auth.lower().startswith("bearer ") else ""
-        token = token or str(args.get("token") or "")
+        token = _token(headers, args)
         if not token:
             raise SlackError("not_authed")
         if token in self.state.revoked:
@@ -107,6 +110,13 @@ class Router:
 
     def _json(self, status: int, body: JSON, headers: Mapping[str, str] | None = None) -> Reply:
         return Reply.json(status, body, {"x-oauth-scopes": self.scopes, **(headers or {})})
+
+
+def _token(headers: Mapping[str, str], args: Mapping[str, Any]) -> str:
+    """The token from ``Authorization: Bearer ...`` or a ``token`` argument."""
+    auth = headers.get("authorization", "")
+    token = auth[len("bearer ") :].strip() if auth.lower().startswith("bearer ") else ""
+    return token or str(args.get("token") or "")
 
 
 def _basic_auth(headers: Mapping[str, str]) -> dict[str, str]:

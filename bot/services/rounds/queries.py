@@ -12,7 +12,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from models import Pair, Participant
+from models import Pair, Participant, Workspace
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,15 @@ async def past_partners(session: AsyncSession, team_id: str, user_id: str) -> li
 
 
 async def teams_with_active_pairs(session: AsyncSession) -> list[str]:
-    """Workspaces with at least one running pair (the keep-alive jobs' work list)."""
-    query = select(Pair.team_id).where(Pair.ended_at.is_(None)).distinct().order_by(Pair.team_id)
+    """Workspaces with at least one running pair that still have Rotnem installed (the keep-alive
+    jobs' work list: nothing new piles up in an uninstalled workspace's outbox)."""
+    uninstalled = select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None))
+    query = (
+        select(Pair.team_id)
+        .where(Pair.ended_at.is_(None), Pair.team_id.not_in(uninstalled))
+        .distinct()
+        .order_by(Pair.team_id)
+    )
     return list((await session.scalars(query)).all())
 
 

@@ -1,0 +1,112 @@
+"""`rotnem workspace delete`: a workspace's data deleted for good, only after a confirmation."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from bot import cli
+from bot.db import create_engine, create_sessionmaker
+from bot.delivery.outbox import enqueue
+from bot.services.events import claim_event
+from bot.services.installs import record_install
+from bot.services.notices import Rendered
+from models import Base, SlackBots
+from tests.factories import BOTH_BACKENDS
+
+ACME = "T0ACME001"
+BETA = "T0BETA001"
+ORG = "E0GRID001"
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+async def keep_data(url: str) -> None:
+    """Two workspaces and an org-wide install, each with a little of everything."""
+    engine = create_engine(url)
+    async with create_sessionmaker(engine).begin() as session:
+        for key in (ACME, BETA, ORG):
+            await record_install(session, key, ORG if key == ORG else None, NOW)
+            await claim_event(session, key, f"Ev{key}", NOW)
+            await enqueue(
+                session,
+                team_id=key,
+                dedupe_key=f"hello:{key}",
+                notice=Rendered(text="hello"),
+                channel="C1",
+                now=NOW,
+            )
+            await session.execute(
+                insert(SlackBots).values(
+                    client_id="111.222",
+                    app_id="A0APP",
+                    enterprise_id=ORG if key == ORG else None,
+                    team_id=None if key == ORG else key,
+                    bot_token=f"xoxb-{key}",
+                    is_enterprise_install=key == ORG,
+                    installed_at=NOW.replace(tzinfo=None),
+                )
+            )
+    await engine.dispose()
+
+
+async def rows_by_key(url: str) -> dict[str, int]:
+    """Rows in every keyed table, by the key they are kept under."""
+    engine = create_engine(url)
+    counts: dict[str, int] = {}
+    async with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            if "team_id" not in table.c:
+                continue
+            key = (
+                func.coalesce(table.c.team_id, table.c.enterprise_id)
+                if "enterprise_id" in table.c
+                else table.c.team_id
+            )
+            for value, n in (
+                await connection.execute(select(key, func.count()).group_by(key))
+            ).all():
+                counts[value] = counts.get(value, 0) + n
+    await engine.dispose()
+    return counts
+
+
+@BOTH_BACKENDS
+async def test_rotnem_workspace_delete(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await keep_data(database_url)
+    before = await rows_by_key(database_url)
+    assert before == {ACME: 4, BETA: 4, ORG: 4}
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)
+
+    async def rotnem(*args: str, typed: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(typed + "\n"))
+        code = await asyncio.to_thread(cli.main, list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, _, err = await rotnem("workspace", "delete", "T0NOBODY1")
+    assert code == 2
+    assert "No data is kept for T0NOBODY1: nothing to delete." in err
+
+    code, out, err = await rotnem("workspace", "delete", ACME, typed=BETA)
+    assert code == 1 and "Nothing was deleted." in err
+    assert "outbox_messages" in out and "slack_bots" in out and "workspaces" in out
+    assert await rows_by_key(database_url) == before
+
+    code, out, _ = await rotnem("workspace", "delete", ACME, typed=ACME)
+    assert code == 0 and f"Deleted 4 row(s) kept for {ACME}." in out
+    assert await rows_by_key(database_url) == {BETA: 4, ORG: 4}
+
+    code, out, _ = await rotnem("workspace", "delete", ORG, "--yes")
+    assert code == 0 and f"Deleted 4 row(s) kept for {ORG}." in out
+    assert await rows_by_key(database_url) == {BETA: 4}
