@@ -50,6 +50,7 @@ BOT_SCOPES: Final = (
     "channels:read",
     "groups:read",
     "files:write",
+    "users.profile:read",
 )
 # With token rotation on, a request refreshes its installation's token when it has less than
 # this left (Slack's tokens last 12 hours; Bolt's default margin).

@@ -262,6 +262,23 @@ def view_summary(view: Mapping[str, Any]) -> str:
     return f"“{title}”"
 
 
+async def settle(before: set[asyncio.Task[Any]], timeout: float = 30.0) -> None:
+    """Wait for every task started since ``before`` (a listener Bolt runs after its ack)."""
+    me = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        pending = [t for t in asyncio.all_tasks() if t not in before and t is not me]
+        pending = [t for t in pending if not t.done()]
+        if not pending:
+            return
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            names = ", ".join(sorted({t.get_name() for t in pending}))
+            raise DriverError(f"the bot was still working {timeout:.0f} s after a request: {names}")
+        await asyncio.wait(pending, timeout=remaining)
+
+
 class SlackDriver:
     """Slack's side of the conversation with the app, for a workspace of fake people."""
 
@@ -412,23 +429,7 @@ class SlackDriver:
     # ---- acting as a person ---------------------------------------------------------------------
 
     async def _settle(self, before: set[asyncio.Task[Any]]) -> None:
-        """Wait for every task started since ``before`` (the listener after its ack)."""
-        me = asyncio.current_task()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.settle_timeout
-        while True:
-            pending = [t for t in asyncio.all_tasks() if t not in before and t is not me]
-            pending = [t for t in pending if not t.done()]
-            if not pending:
-                return
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                names = ", ".join(sorted({t.get_name() for t in pending}))
-                raise DriverError(
-                    f"the bot was still working {self.settle_timeout:.0f} s after a request: "
-                    f"{names}"
-                )
-            await asyncio.wait(pending, timeout=remaining)
+        await settle(before, self.settle_timeout)
 
     async def _send(
         self,

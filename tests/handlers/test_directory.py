@@ -10,7 +10,10 @@ import copy
 from datetime import timedelta
 from typing import Any
 
+import httpx
+
 from bot.ids import BlockId
+from bot.sandbox.driver import settle
 from bot.sandbox.signing import team_join_event, user_change_event
 from models import OutboxMessage, Pair, Participant, Round, SettingsChange
 from tests.factories import (
@@ -32,18 +35,20 @@ MIDDLE, NEWCOMER = "U0DIRM001", "U0DIRN001"
 MANAGER_FIELD, TEAM_FIELD = "Xf0MANAGER", "Xf0TEAMNAM"
 
 
+async def delivered(program: Program, event: JSON, **options: Any) -> httpx.Response:
+    """Deliver an event and wait for what the bot does after acknowledging it."""
+    before = set(asyncio.all_tasks())
+    response = await program.bot.requester.event(event, **options)
+    await settle(before)
+    return response
+
+
 async def changed(program: Program, user_id: str, **changes: Any) -> None:
     """Slack's user_change for `user_id` with `changes` applied to the stored user object."""
     user = program.slack.user(user_id)
     user.update(changes)
-    response = await program.bot.requester.event(user_change_event(user))
+    response = await delivered(program, user_change_event(user))
     assert response.status_code == 200
-
-
-async def quiet() -> None:
-    """Let listeners that run after their ack finish, before asserting that nothing happened
-    (only for such negative checks: everything else waits for what it expects)."""
-    await asyncio.sleep(0.3)
 
 
 async def person(program: Program, user_id: str) -> Participant:
@@ -69,7 +74,7 @@ async def test_a_deactivation_mid_cycle_ends_the_pair_frees_the_partner_and_reac
 ) -> None:
     pair_id = await program.pair(GUIDE, LEARNER)
     event = user_change_event({**program.slack.user(GUIDE), "deleted": True})
-    response = await program.bot.requester.event(event, event_id="Ev0DEACT0001")
+    response = await delivered(program, event, event_id="Ev0DEACT0001")
     assert response.status_code == 200
     pair = await eventually_async(lambda: _ended(program, pair_id))  # listeners run after the ack
     assert pair.end_reason == "deactivated" and pair.ended_by is None
@@ -79,7 +84,7 @@ async def test_a_deactivation_mid_cycle_ends_the_pair_frees_the_partner_and_reac
     assert partner.state == "active" and partner.waitlisted_since == program.clock.now()
 
     # Slack retries the same delivery: acknowledged, nothing twice.
-    again = await program.bot.requester.event(event, event_id="Ev0DEACT0001", retry_num=1)
+    again = await delivered(program, event, event_id="Ev0DEACT0001", retry_num=1)
     assert again.status_code == 200
     await program.deliver_all()
     told = program.dm(LEARNER)
@@ -147,7 +152,6 @@ async def test_a_new_manager_putting_a_pair_inside_one_reporting_line_alerts_hr_
     # The same change again (another delivery): still one alert.
     await changed(program, MIDDLE)
     await program.slack.wait_for("users.profile.get", 3)
-    await quiet()
     assert len(await program.outbox("reporting_line")) == 1
 
 
@@ -192,19 +196,16 @@ async def _guest(program: Program, user_id: str) -> Participant | None:
 async def test_team_join_welcomes_newcomers_only_when_the_program_invites_them(
     program: Program,
 ) -> None:
-    requester = program.bot.requester
     newcomer = program.slack.add_user(NEWCOMER, real_name="Nia New")
-    assert (await requester.event(team_join_event(newcomer))).status_code == 200
-    await quiet()
+    assert (await delivered(program, team_join_event(newcomer))).status_code == 200
 
     await program.update_settings(invite_new_people=True)
     guest = program.slack.add_user("U0DIRGST1", real_name="Guest", is_restricted=True)
     robot = program.slack.add_user("U0DIRBOT1", real_name="Robot", is_bot=True)
     late = program.slack.add_user("U0DIRN002", real_name="Lou Later")
     for user in (guest, robot, late, late):  # Slack may deliver a join twice
-        assert (await requester.event(team_join_event(user))).status_code == 200
+        assert (await delivered(program, team_join_event(user))).status_code == 200
     await eventually_async(lambda: _welcomes(program))
-    await quiet()
     welcomes = await program.outbox("welcome")
     assert [w.open_users for w in welcomes] == [["U0DIRN002"]]  # nobody before the setting
     await program.deliver_all()
@@ -220,14 +221,12 @@ async def _welcomes(program: Program) -> list[OutboxMessage] | None:
 async def test_odd_or_unknown_user_events_are_refused_or_ignored_never_a_500(
     program: Program,
 ) -> None:
-    requester = program.bot.requester
-    no_object = await requester.event({"type": "user_change", "user": "U0NOBODY1"})
+    no_object = await delivered(program, {"type": "user_change", "user": "U0NOBODY1"})
     assert no_object.status_code == 400
-    stranger = await requester.event(
-        user_change_event({"id": "U0NOBODY1", "deleted": True, "profile": "odd", "tz": 7})
+    stranger = await delivered(
+        program, user_change_event({"id": "U0NOBODY1", "deleted": True, "profile": "odd", "tz": 7})
     )
     assert stranger.status_code == 200
-    await quiet()
     assert await program.rows(Participant) == []
 
 

@@ -17,7 +17,10 @@ from typing import Any, Final
 from bot.sandbox.fake_slack.state import Grant, Handler, State
 from bot.sandbox.fake_slack.wire import JSON, SlackError, required
 
-BOT_SCOPES: Final = "commands,chat:write,users:read,im:write,mpim:write,channels:read,groups:read"
+BOT_SCOPES: Final = (
+    "commands,chat:write,users:read,im:write,mpim:write,channels:read,groups:read,files:write,"
+    "users.profile:read"
+)
 
 
 def _issue(state: State, grant: Grant, *, rotation: bool) -> JSON:
