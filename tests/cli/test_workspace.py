@@ -17,7 +17,7 @@ from bot.services.events import claim_event
 from bot.services.installs import record_install
 from bot.services.notices import Rendered
 from models import Base, SlackBots
-from tests.factories import BOTH_BACKENDS
+from tests.factories import BOTH_BACKENDS, Program
 
 ACME = "T0ACME001"
 BETA = "T0BETA001"
@@ -110,3 +110,41 @@ async def test_rotnem_workspace_delete(
     code, out, _ = await rotnem("workspace", "delete", ORG, "--yes")
     assert code == 0 and f"Deleted 4 row(s) kept for {ORG}." in out
     assert await rows_by_key(database_url) == {BETA: 4}
+
+
+@BOTH_BACKENDS
+async def test_deleting_a_running_program_leaves_only_the_shared_catalogue(
+    program: Program,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """People, their tools and history, pairs, prompts and check-ins, the outbox: all of it goes,
+    including rows that hang off a participant without a team column of their own."""
+    await program.pair("U0DELG001", "U0DELL001")
+    await program.nudge_now()
+    await program.checkin_now()
+    await program.deliver()
+    catalogue = {"tools", "prompts"}
+    engine = create_engine(database_url)
+
+    async def leftovers() -> dict[str, int]:
+        async with engine.connect() as connection:
+            return {
+                table.name: n
+                for table in Base.metadata.sorted_tables
+                if table.name not in catalogue
+                and (n := await connection.scalar(select(func.count()).select_from(table)) or 0)
+            }
+
+    try:
+        before = await leftovers()
+        assert {"participants", "participant_tools", "pairs", "checkins"} <= before.keys()
+        monkeypatch.setenv("DATABASE_URL", database_url)
+        monkeypatch.chdir(tmp_path)
+        code = await asyncio.to_thread(cli.main, ["workspace", "delete", program.team_id, "--yes"])
+        assert code == 0, capsys.readouterr().err
+        assert await leftovers() == {}
+    finally:
+        await engine.dispose()
