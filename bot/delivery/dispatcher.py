@@ -245,6 +245,16 @@ class Dispatcher:
                 .limit(1)
             )
 
+    async def resume_reinstalled(self) -> None:
+        """On start: rows of a workspace installed again since it was uninstalled are due now."""
+        try:
+            resumed = await self.tokens.resume_reinstalled()
+        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+            logger.warning("Could not check for reinstalled workspaces: %s", describe(exc))
+            return
+        if resumed:
+            logger.info("Rotnem was installed again: %d waiting message(s) resumed", resumed)
+
     def stop(self) -> None:
         """Ask `run` to stop claiming and wind down."""
         self._stopping.set()
@@ -255,6 +265,7 @@ class Dispatcher:
         While the database is unavailable it backs off (`outage_backoff`) and logs the outage
         once (`Outage`) instead of a traceback per try.
         """
+        await self.resume_reinstalled()
         in_flight: dict[asyncio.Task[None], _Claim] = {}
         stop_wait = asyncio.ensure_future(self._stopping.wait())
         heartbeat = asyncio.create_task(self.leases.heartbeat(), name=f"leases-{self.owner}")

@@ -34,9 +34,9 @@ from bot.config import Settings
 from bot.db import SessionMaker
 from bot.delivery.outbox import UNINSTALLED, UNINSTALLED_WAIT
 from bot.deps import Deps
-from bot.install.keys import is_org_key
+from bot.install.keys import data_key, is_org_key
 from bot.install.stores import CACHE_SECONDS, ExpiringInstallationCache
-from bot.services.installs import installed, record_install, record_uninstall
+from bot.services.installs import any_uninstalled, installed, record_install, record_uninstall
 
 # Refreshed this long before it expires: Bolt's default, so the web process and the worker
 # refresh in the same window, and a row never meets a token that expires mid-request.
@@ -73,6 +73,11 @@ class Tokens(Protocol):
     async def rejected(self, key: str, client: AsyncWebClient, error: str) -> NoToken | None:
         """Slack refused `client`'s token with `error`: how long the row waits (0: retry with a
         fresh token now), or None to treat the answer as any other failure."""
+        ...
+
+    async def resume_reinstalled(self) -> int:
+        """When the dispatcher starts: resume a workspace its token shows was installed again
+        since it was uninstalled; how many waiting rows became due."""
         ...
 
 
@@ -133,8 +138,9 @@ class SingleToken:
     """SLACK_BOT_TOKEN for every row.
 
     A workspace marked uninstalled is sent nothing. Reinstalling means a new SLACK_BOT_TOKEN and
-    a restart, so once per process such a workspace's token is asked (auth.test): if it answers
-    for that workspace, Rotnem is installed there again and its waiting rows resume.
+    a restart, so a dispatcher that starts while a workspace is marked uninstalled asks its
+    token who it is (auth.test): if it answers for that workspace, Rotnem is installed there
+    again and its waiting rows are due at once.
     """
 
     def __init__(self, client: AsyncWebClient, sessionmaker: SessionMaker, clock: Clock) -> None:
@@ -142,27 +148,26 @@ class SingleToken:
         self._sessionmaker = sessionmaker
         self._clock = clock
         self._workspaces = Workspaces(sessionmaker)
-        self._asked: set[str] = set()
 
     async def client(self, key: str) -> AsyncWebClient:
-        try:
-            await self._workspaces.enterprise_of(key)
-        except NoToken:
-            if key in self._asked:
-                raise
-            self._asked.add(key)
-            if not await self._answers_for(key):
-                raise
-            async with self._sessionmaker.begin() as session:
-                await record_install(session, key, None, self._clock.now())
+        await self._workspaces.enterprise_of(key)
         return self._client
 
-    async def _answers_for(self, key: str) -> bool:
+    async def resume_reinstalled(self) -> int:
+        async with self._sessionmaker() as session:
+            if not await any_uninstalled(session):
+                return 0  # the usual start: not a single Slack call
         try:
             auth = await self._client.auth_test()
         except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError):
-            return False
-        return key in (auth.get("team_id"), auth.get("enterprise_id"))
+            return 0  # still revoked (or Slack unreachable): the rows keep waiting
+        key = data_key(
+            auth.get("team_id"), auth.get("enterprise_id"), bool(auth.get("is_enterprise_install"))
+        )
+        async with self._sessionmaker.begin() as session:
+            if not (await installed(session, key)).uninstalled:
+                return 0
+            return await record_install(session, key, auth.get("enterprise_id"), self._clock.now())
 
     async def rejected(self, key: str, client: AsyncWebClient, error: str) -> NoToken | None:
         if error in DEAD_TOKEN_ERRORS:
@@ -223,6 +228,9 @@ class InstalledTokens:
         if bot.bot_token != client.token:
             return NoToken(f"{error}: a newer token is installed", 0.0)
         return await self._uninstalled(key)
+
+    async def resume_reinstalled(self) -> int:
+        return 0  # a reinstall by OAuth resumes its workspace in the install callback
 
     async def _uninstalled(self, key: str) -> NoToken:
         """Slack says the installation for `key` is gone: recorded, so nothing more is tried

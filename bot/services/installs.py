@@ -69,6 +69,14 @@ async def installed(session: AsyncSession, key: str) -> Installed:
     return Installed(enterprise_id=row.enterprise_id, uninstalled=row.uninstalled_at is not None)
 
 
+async def any_uninstalled(session: AsyncSession) -> bool:
+    """Whether Rotnem is marked uninstalled anywhere."""
+    found = await session.scalar(
+        select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None)).limit(1)
+    )
+    return found is not None
+
+
 def _keyed_tables() -> list[Table]:
     """Every table with a `team_id` column, children before parents (read from the models, so
     a table added later is never forgotten)."""

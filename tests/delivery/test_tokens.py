@@ -324,7 +324,6 @@ async def test_with_one_bot_token_an_uninstall_waits_until_a_restart_brings_a_wo
 
         # Reinstalled: the operator sets the new token and restarts the worker.
         fake_slack.add_token(BOT_TOKEN)
-        clock.advance(UNINSTALLED_WAIT)
         restarted = make_dispatcher(
             sessionmaker=bot.deps.sessionmaker,
             clock=clock,
@@ -333,6 +332,7 @@ async def test_with_one_bot_token_an_uninstall_waits_until_a_restart_brings_a_wo
             kinds=notice_kinds(),
             config=make_config(),
         )
+        await restarted.resume_reinstalled()  # as its run() does first
         await settle(restarted, clock)
     assert set(deliveries(fake_slack).values()) == {1}
     assert len(deliveries(fake_slack)) == 2
