@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from bot.ids import ActionId
+from bot.sandbox.driver import settle
 from models import StallAlert
 from tests.factories import ADMIN_ID, BOTH_BACKENDS, Program, known_program, reply, rotnem
 
@@ -21,9 +22,10 @@ async def test_stalled_pair_alerts_hr_once_and_the_buttons_work(program: Program
     (message,) = [m for m in program.dm(ADMIN_ID) if "no session" in m["text"]]
     assert "<@U0GC>" in message["text"] and "3 week(s)" in message["text"]
     assert "PRIVATE-NOTE" not in str(message)
+    started = set(asyncio.all_tasks())
     await program.click(message, ActionId.STALL_NUDGE, ADMIN_ID)
     await program.click(message, ActionId.STALL_NUDGE, ADMIN_ID)
-    await asyncio.sleep(0.05)
+    await settle(started)  # what the bot does after acknowledging the clicks
     assert len(await program.outbox("stall_nudge")) == 1
     updated = [m for m in program.dm(ADMIN_ID) if "no session" in m["text"]][0]
     assert "friendly nudge" in str(updated["blocks"])
