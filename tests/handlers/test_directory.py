@@ -20,6 +20,7 @@ from tests.factories import (
     ADMIN_ID,
     BOTH_BACKENDS,
     JSON,
+    SETTINGS_AS_OPENED,
     Program,
     command_modal,
     eventually_async,
@@ -248,18 +249,7 @@ async def test_the_settings_modal_offers_only_person_fields_and_refuses_others(
             block["element"]["options"].append(
                 {"text": {"type": "plain_text", "text": "Team"}, "value": TEAM_FIELD}
             )
-    answers: dict[str, str] = {
-        BlockId.SETTINGS_CYCLE_WEEKS: "12",
-        BlockId.SETTINGS_NUDGE_DAY: "0",
-        BlockId.SETTINGS_NUDGE_HOUR: "10",
-        BlockId.SETTINGS_CHECKIN_DELAY: "3",
-        BlockId.SETTINGS_STALL_WEEKS: "3",
-        BlockId.SETTINGS_TZ: "prefer_close",
-        BlockId.SETTINGS_AUTO: "no",
-        BlockId.SETTINGS_SHARED_TOOL: "no",
-        BlockId.SETTINGS_ANONYMITY_K: "5",
-        BlockId.SETTINGS_INVITE_NEW: "yes",
-    }
+    answers = {**SETTINGS_AS_OPENED, BlockId.SETTINGS_INVITE_NEW: "yes"}
     requester = program.bot.requester
     bad = await requester.submit_view(
         view=forged,
