@@ -43,7 +43,7 @@ from bot.delivery.outbox import METADATA_EVENT_TYPE, enqueue
 from bot.delivery.pacing import Pacer
 from bot.deps import Deps, build_deps
 from bot.ids import ActionId, BlockId
-from bot.install.tokens import SingleToken
+from bot.install.tokens import SingleToken, Tokens, dispatch_tokens
 from bot.jobs.checkins import checkins_tick, enqueue_checkins
 from bot.jobs.prompts import enqueue_prompts, prompts_tick
 from bot.jobs.stalls import stalls_tick
@@ -193,15 +193,19 @@ def make_dispatcher(
     kinds: NoticeKinds,
     config: DispatchConfig,
     owner: str | None = None,
+    tokens: Tokens | None = None,
 ) -> Dispatcher:
-    """A real dispatcher sending to the fake Slack (no client retries: the dispatcher's own)."""
-    client = AsyncWebClient(
-        token=BOT_TOKEN, base_url=slack.api_url, session=http, retry_handlers=[]
-    )
+    """A real dispatcher sending to the fake Slack (no client retries: the dispatcher's own);
+    with the one bot token unless given the `tokens` of an install by OAuth."""
+    if tokens is None:
+        client = AsyncWebClient(
+            token=BOT_TOKEN, base_url=slack.api_url, session=http, retry_handlers=[]
+        )
+        tokens = SingleToken(client, sessionmaker, clock)
     return Dispatcher(
         sessionmaker=sessionmaker,
         clock=clock,
-        tokens=SingleToken(client, sessionmaker, clock),
+        tokens=tokens,
         kinds=kinds,
         config=config,
         pacer=virtual_pacer(clock, config),
@@ -323,6 +327,8 @@ async def start_bot(
             http=http,
             kinds=notice_kinds(),
             config=config,
+            # As `rotnem worker` sends: each workspace's rows with its own installation's token.
+            tokens=dispatch_tokens(deps, http) if oauth else None,
         )
         yield RunningBot(url, deps, clock, slack, requester, dispatcher)
 

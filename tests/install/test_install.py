@@ -37,6 +37,7 @@ from tests.factories import (
     RunningBot,
     command_modal,
     count,
+    deliver_all,
     eventually,
     join,
     profile_answers,
@@ -329,10 +330,15 @@ async def test_an_org_wide_install_runs_one_program_across_the_orgs_workspaces(
     (pair,) = await rows(bot.deps.sessionmaker, Pair)
     guide, learner = (await participant_ids(bot))[ANNA], (await participant_ids(bot))[BORIS]
     assert (pair.team_id, pair.guide_id, pair.learner_id) == (ORG, guide, learner)
-    # The introductions wait in the outbox, under the org: sending them with the org's token is
-    # the dispatcher's part.
     notices = await rows(bot.deps.sessionmaker, OutboxMessage)
     assert notices and {n.team_id for n in notices} == {ORG}
+    # The worker sends them with the org's token: the pair's group DM spans both workspaces.
+    await deliver_all(bot.dispatcher, bot.clock)
+    assert {n.status for n in await rows(bot.deps.sessionmaker, OutboxMessage)} == {"sent"}
+    opened = [call for call in bot.slack.calls("conversations.open") if call.ok]
+    assert {tuple(sorted(c.args["users"].split(","))) for c in opened} >= {(ANNA, BORIS)}
+    posts = bot.slack.calls("chat.postMessage")
+    assert posts and {team_of_token(bot.slack, c.headers["authorization"]) for c in posts} == {ORG}
 
 
 async def participant_ids(bot: RunningBot) -> dict[str, int]:
