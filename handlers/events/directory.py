@@ -19,7 +19,7 @@ from bot.services.enrollment.identity import refresh_identity
 from bot.services.enrollment.invites import welcome_to_program
 from bot.services.enrollment.lifecycle import deactivate
 from handlers.directory import read_manager
-from handlers.kit import deps_of
+from handlers.kit import deps_of, team_of
 from handlers.people import identity_of
 
 
@@ -29,7 +29,7 @@ async def user_change(
     deps = deps_of(context)
     user: dict[str, Any] = event["user"]  # the gate checked it is a user object with an ID
     identity = identity_of(user, user["id"], deps)
-    team_id = context.team_id or ""
+    team_id = team_of(context)
     now = deps.clock.now()
     async with deps.sessionmaker.begin() as session:
         if identity.deleted:
@@ -48,7 +48,7 @@ async def team_join(event: dict[str, Any], context: AsyncBoltContext) -> None:
     identity = identity_of(event["user"], event["user"]["id"], deps)
     if identity.is_bot or identity.deleted or identity.guest:
         return
-    team_id = context.team_id or ""
+    team_id = team_of(context)
     async with deps.sessionmaker.begin() as session:
         if not (await deps.program_config(session, team_id)).invite_new_people:
             return

@@ -15,19 +15,15 @@ from typing import Any
 from slack_bolt.async_app import AsyncBoltContext
 
 from bot.deps import Deps
-from bot.install.keys import data_key, is_org_key
+from bot.install.keys import is_org_key
 from bot.services.installs import installed, record_uninstall
-from handlers.kit import deps_of
+from handlers.kit import deps_of, team_of
 
 logger = logging.getLogger(__name__)
 
 
-def _key(context: AsyncBoltContext) -> str:
-    return data_key(context.team_id, context.enterprise_id, bool(context.is_enterprise_install))
-
-
 async def app_uninstalled(context: AsyncBoltContext) -> None:
-    await _uninstall(deps_of(context), _key(context), context.enterprise_id, "app_uninstalled")
+    await _uninstall(deps_of(context), team_of(context), context.enterprise_id, "app_uninstalled")
 
 
 async def tokens_revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -35,7 +31,7 @@ async def tokens_revoked(event: dict[str, Any], context: AsyncBoltContext) -> No
     if not revoked_bots:
         return  # only people's tokens: Rotnem asks for none, and its bot still works
     deps = deps_of(context)
-    key = _key(context)
+    key = team_of(context)
     ours = await _bot_user(deps, key, context.enterprise_id)
     # Without a stored bot (single token, or already deleted) any bot entry is ours: an app
     # has one bot user per workspace.
