@@ -28,11 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import httpx
 
-from benchmarks._server import SIGNING_SECRET, memory_mb, rotnem_serve
+from benchmarks._server import SIGNING_SECRET, install_workspaces, memory_mb, rotnem_serve
 from bot.sandbox import FakeSlack
-from bot.sandbox.installing import Browser
 from bot.sandbox.signing import sign, slash_command_body
 
 TEAM_ID = "T0BENCH"
@@ -122,17 +120,6 @@ async def open_loop(
     return latencies
 
 
-async def install_workspaces(base: str, slack: FakeSlack, count: int) -> list[str]:
-    """Install the app in `count` workspaces the way their admins would (over HTTP)."""
-    teams = [f"T0BENCH{i:03d}" for i in range(count)]
-    async with httpx.AsyncClient(timeout=10) as client:
-        browser = Browser(client, base)
-        for team in teams:
-            page = await browser.install(slack, team_id=team, team_name=f"Bench {team}")
-            page.raise_for_status()
-    return teams
-
-
 async def one_from_each(url: str, slack: FakeSlack, teams: Sequence[str]) -> None:
     """One command from each workspace, one after the other."""
     async with aiohttp.ClientSession() as session:
@@ -171,7 +158,7 @@ def main() -> None:
         if args.workspaces:
             oauth_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench-oauth.db'}"
             with rotnem_serve(slack, oauth_url, oauth=True) as (base, process):
-                teams = asyncio.run(install_workspaces(base, slack, args.workspaces))
+                teams = asyncio.run(install_workspaces(base, slack, args.workspaces, "T0BENCH"))
                 url = f"{base}/slack/events"
                 # Warm-up: every workspace's token looked up once (and its auth.test cached), as
                 # in a server that has been answering them; then the usual second of load.

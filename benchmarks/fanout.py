@@ -6,12 +6,21 @@ worker is configured with that ceiling through ROTNEM_POST_RATE_PER_MINUTE, as a
 Optionally the table first holds `--history` rows already sent, to show the claim query does not
 slow down as history grows.
 
-Prints: achieved rate as a fraction of the ceiling, 429s received, duplicates, lost messages,
-the worker's peak RSS, and the claim query's latency and plan. Figures, not asserts.
+With `--workspaces N` the worker installs by OAuth instead (SLACK_CLIENT_ID/SECRET, no
+SLACK_BOT_TOKEN): `rotnem serve` is first installed in N workspaces through /slack/install and
+/slack/oauth_redirect against the same database, then the same number of messages is spread
+evenly over them. The fake Slack's ceiling and the worker's ROTNEM_POST_RATE_PER_MINUTE then
+hold in each workspace (Slack limits per workspace), so the aggregate can reach N times the
+ceiling; each post must carry its own workspace's token.
+
+Prints: achieved rate as a fraction of the ceiling (per workspace too with `--workspaces`), 429s
+received, duplicates, lost messages, posts sent with another workspace's token, the worker's peak
+RSS, and the claim query's latency and plan. Figures, not asserts.
 
     PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py                       # SQLite
     PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py --history 100000
     PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py --database postgresql --history 100000
+    PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py --workspaces 10 [--database postgresql]
 """
 
 from __future__ import annotations
@@ -27,7 +36,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -35,17 +45,20 @@ import asyncpg
 import psutil
 from sqlalchemy import func, insert, select, text
 
+from benchmarks._server import install_workspaces, memory_mb, rotnem_serve
 from bot import migrate
 from bot.db import create_engine, create_sessionmaker
 from bot.delivery.dispatcher import _SQLITE_DUE
 from bot.delivery.outbox import METADATA_EVENT_TYPE, enqueue
-from bot.sandbox import FakeSlack
+from bot.sandbox import FakeSlack, installing
+from bot.sandbox.fake_slack.calls import Call
 from bot.services.notices import Rendered
 from models import OutboxMessage
 from models.outbox import CLAIMABLE_SQL
 
 ROOT = Path(__file__).resolve().parents[1]
 TEAM = "T123ABC456"
+WORKSPACE_PREFIX = "T0FAN"
 ADMIN_DSN = os.environ.get("ROTNEM_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -87,8 +100,9 @@ async def add_history(url: str, count: int) -> float:
     return time.perf_counter() - started
 
 
-async def enqueue_all(url: str, count: int) -> float:
-    """The queue, through the public `enqueue` (500 per transaction); returns seconds taken."""
+async def enqueue_all(url: str, count: int, teams: Sequence[str]) -> float:
+    """The queue, through the public `enqueue` (500 per transaction), message n in workspace
+    n mod len(teams); returns seconds taken."""
     started = time.perf_counter()
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
@@ -98,7 +112,7 @@ async def enqueue_all(url: str, count: int) -> float:
             for n in range(first, min(count, first + 500)):
                 await enqueue(
                     session,
-                    team_id=TEAM,
+                    team_id=teams[n % len(teams)],
                     dedupe_key=f"fanout:{n}",
                     notice=Rendered(text=f"Hello number {n}"),
                     channel=f"C{n:07d}",
@@ -140,6 +154,35 @@ async def claim_query(url: str, repeats: int = 50) -> tuple[float, str]:
     return statistics.median(timings), plan
 
 
+async def team_of_rows(url: str) -> dict[int, str]:
+    """Each queued message's workspace, by outbox id."""
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            rows = await session.execute(
+                select(OutboxMessage.id, OutboxMessage.team_id).where(
+                    OutboxMessage.dedupe_key.like("fanout:%")
+                )
+            )
+            return {int(row_id): str(team) for row_id, team in rows.all()}
+    finally:
+        await engine.dispose()
+
+
+def rate_of(posts: Sequence[Call]) -> tuple[float, float]:
+    """(first->last seconds, calls/s) of answered calls, oldest first."""
+    span = posts[-1].at - posts[0].at if len(posts) > 1 else float("nan")
+    return span, (len(posts) - 1) / span if span else float("nan")
+
+
+def outbox_id(call: Call) -> int:
+    return int(call.args["metadata"]["event_payload"]["outbox_id"])
+
+
+def bearer(call: Call) -> str:
+    return call.headers.get("authorization", "").removeprefix("Bearer ")
+
+
 async def wait_drained(url: str, timeout: float) -> dict[str, int]:
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
@@ -179,17 +222,27 @@ async def run(args: argparse.Namespace) -> None:
         )
     try:
         await asyncio.to_thread(migrate.upgrade, url)
-        history_s = await add_history(url, args.history) if args.history else 0.0
-        enqueue_s = await enqueue_all(url, args.messages)
-        claim_ms, plan = await claim_query(url)
-
         with FakeSlack() as slack:
+            teams = [TEAM]
+            if args.workspaces:
+                with rotnem_serve(slack, url, oauth=True) as (base, _):
+                    teams = await install_workspaces(base, slack, args.workspaces, WORKSPACE_PREFIX)
+            history_s = await add_history(url, args.history) if args.history else 0.0
+            enqueue_s = await enqueue_all(url, args.messages, teams)
+            claim_ms, plan = await claim_query(url)
+
+            # Per workspace (the token's team), as Slack does.
             slack.limit("chat.postMessage", per_minute=args.ceiling * 60, burst=args.ceiling)
             env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+            credentials = (
+                installing.OAUTH_ENVIRONMENT
+                if args.workspaces
+                else {"SLACK_BOT_TOKEN": "xoxb-test-token"}
+            )
             env.update(
+                credentials,
                 PYTHONPATH=str(ROOT),
                 DATABASE_URL=url,
-                SLACK_BOT_TOKEN="xoxb-test-token",
                 SLACK_API_URL=slack.api_url,
                 LOG_LEVEL="WARNING",
                 ROTNEM_POST_RATE_PER_MINUTE=str(args.ceiling * 60),
@@ -213,6 +266,8 @@ async def run(args: argparse.Namespace) -> None:
                     break
                 await asyncio.sleep(0.2)
             counts = await drained
+            # The worker's high-water mark so far (ru_maxrss below would also cover `serve`).
+            worker_hwm = memory_mb(worker.pid)
             worker.send_signal(signal.SIGTERM)
             output, _ = worker.communicate(timeout=30)
             # Linux reports ru_maxrss in KiB; it covers waited-for children (only the worker).
@@ -225,33 +280,79 @@ async def run(args: argparse.Namespace) -> None:
                 for m in slack.messages()
                 if m.get("metadata", {}).get("event_type") == METADATA_EVENT_TYPE
             )
+            team_of = await team_of_rows(url)
+            token_team = {bearer(call): slack.grant_of(bearer(call)) for call in posts}
     finally:
         if pg_name is not None:
             await admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
-    span = ok[-1].at - ok[0].at if len(ok) > 1 else float("nan")
-    rate = (len(ok) - 1) / span if span else float("nan")
+    span, rate = rate_of(ok)
     rate_limited = sum(1 for call in posts if call.status == 429)
     duplicates = sum(n - 1 for n in delivered.values() if n > 1)
     lost = args.messages - len(delivered)
+    ceiling = args.ceiling * len(teams)
     print(f"database             {args.database} (history rows already sent: {args.history:,})")
     print(f"messages             {args.messages:,} to {args.messages:,} channels")
-    print(f"ceiling              {args.ceiling}/s chat.postMessage (fake Slack, burst 1 s)")
+    where = "fake Slack, burst 1 s"
+    if args.workspaces:
+        print(
+            f"workspaces           {len(teams)} installed by OAuth, "
+            f"{args.messages // len(teams):,} messages each"
+        )
+        where = "in each workspace, " + where
+    print(f"ceiling              {args.ceiling}/s chat.postMessage ({where})")
     print(f"history insert       {history_s:.1f}s;  enqueue {enqueue_s:.1f}s")
     print(f"claim query          {claim_ms:.2f} ms median over 50;  plan: {plan}")
     print(f"outbox after run     {counts}")
     print(f"first->last post     {span:.1f}s")
-    print(f"achieved rate        {rate:.2f}/s = {rate / args.ceiling:.1%} of the ceiling")
+    if args.workspaces:
+        # A post counts for the workspace of the row it carries; its token must be that one's.
+        sent: dict[str, list[Call]] = defaultdict(list)
+        limited: Counter[str] = Counter()
+        for call in posts:
+            grant = token_team[bearer(call)]
+            if call.ok:
+                sent[team_of[outbox_id(call)]].append(call)
+            elif call.status == 429 and grant is not None:
+                limited[str(grant.team_id)] += 1
+        wrong_token = sum(
+            1
+            for call in ok
+            if (grant := token_team[bearer(call)]) is None
+            or grant.team_id != team_of[outbox_id(call)]
+        )
+        print(
+            f"{'workspace':<20} {'sent':>6} {'first->last':>12} {'rate':>9} {'of ceiling':>11} 429s"
+        )
+        for team in teams:
+            team_span, team_rate = rate_of(sent[team])
+            print(
+                f"{team:<20} {len(sent[team]):>6} {team_span:>11.1f}s {team_rate:>7.2f}/s "
+                f"{team_rate / args.ceiling:>11.1%} {limited[team]:>4}"
+            )
+        print(
+            f"aggregate rate       {rate:.2f}/s = {rate / ceiling:.1%} of "
+            f"{len(teams)} x {args.ceiling}/s"
+        )
+        print(f"wrong token          {wrong_token} posts sent with another workspace's token")
+    else:
+        print(f"achieved rate        {rate:.2f}/s = {rate / ceiling:.1%} of the ceiling")
     print(
         f"429s received        {rate_limited} of {len(posts)} calls "
         f"({rate_limited / max(1, len(posts)):.2%})"
     )
     print(f"duplicates           {duplicates}")
     print(f"lost                 {lost}")
-    print(
-        f"worker peak RSS      {peak_kib / 1024:.0f} MiB (ru_maxrss; sampled "
-        f"{sampled_peak / 2**20:.0f} MiB)"
-    )
+    if args.workspaces:
+        print(
+            f"worker peak RSS      {worker_hwm:.0f} MiB (VmHWM before stopping; sampled "
+            f"{sampled_peak / 2**20:.0f} MiB)"
+        )
+    else:
+        print(
+            f"worker peak RSS      {peak_kib / 1024:.0f} MiB (ru_maxrss; sampled "
+            f"{sampled_peak / 2**20:.0f} MiB)"
+        )
     if "Traceback" in output:
         print("worker output:\n" + output[-3000:])
 
@@ -263,6 +364,12 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=0, help="rows already sent")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--concurrency", type=int, default=8, help="ROTNEM_OUTBOX_CONCURRENCY")
+    parser.add_argument(
+        "--workspaces",
+        type=int,
+        default=0,
+        help="install by OAuth in this many workspaces and spread the messages over them",
+    )
     asyncio.run(run(parser.parse_args()))
 
 

@@ -86,8 +86,8 @@ class Settings(BaseSettings):
     rotnem_nudge_hour: int = Field(default=10, ge=0, le=23)
     rotnem_checkin_delay_days: int = Field(default=3, ge=1, le=6)
     rotnem_stall_weeks: int = Field(default=3, ge=1, le=12)
-    # Outbox dispatcher (bot/delivery). Rates are per dispatcher process: with several workers,
-    # divide Slack's budget between them.
+    # Outbox dispatcher (bot/delivery). Rates are per workspace (Slack limits each one apart)
+    # and per dispatcher process: with several workers, divide a workspace's budget between them.
     rotnem_post_rate_per_minute: int = Field(default=180, ge=1, le=60_000)
     rotnem_open_rate_per_minute: int = Field(default=40, ge=1, le=6_000)
     rotnem_outbox_concurrency: int = Field(default=8, ge=1, le=100)

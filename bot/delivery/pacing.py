@@ -11,9 +11,10 @@ is long is released back to the queue instead of sleeping inside its lease), and
 time source so tests move a clock instead of sleeping.
 
 Each bucket is a GCRA ("virtual scheduling") token bucket: `burst` calls may go at once, then one
-every `60 / per_minute` seconds. The budget is per process: with several dispatcher processes the
-operator divides Slack's ceiling between them (see ROTNEM_POST_RATE_PER_MINUTE in the README), and
-a 429 still makes every process that meets it back off for exactly Retry-After.
+every `60 / per_minute` seconds. The budget is per workspace and per process: N installed
+workspaces may together receive N times ROTNEM_POST_RATE_PER_MINUTE, and with several dispatcher
+processes the operator divides each workspace's ceiling between them (see the README); a 429
+still makes every process that meets it back off for exactly Retry-After.
 """
 
 from __future__ import annotations

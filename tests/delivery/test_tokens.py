@@ -189,6 +189,32 @@ async def test_a_token_slack_calls_expired_early_is_refreshed_and_the_row_sent_a
     assert set(deliveries(installs.slack).values()) == {1}
 
 
+@BOTH_BACKENDS
+async def test_a_workspace_slack_holds_back_does_not_hold_back_the_others(
+    installs: Installs,
+) -> None:
+    # Slack rate-limits each workspace on its own: a 429 in one says nothing about the others.
+    acme, beta = await installs.install(ACME), await installs.install(BETA)
+    start = installs.bot.clock.now()
+    installs.slack.fail("chat.postMessage", status=429, retry_after=30)
+    await installs.add(ACME, "a1")
+    assert await installs.dispatcher.run_once() == 1
+    await installs.add(ACME, "a2")
+    await installs.add(BETA, "b1")
+    await installs.dispatcher.run_once()
+
+    [b1] = await installs.outbox(BETA)
+    assert (b1.status, b1.sent_at) == ("sent", start)
+    assert [row.status for row in await installs.outbox(ACME)] == ["pending", "pending"]
+
+    await installs.deliver_all()
+    waited = await installs.outbox(ACME)
+    assert all(row.status == "sent" and row.sent_at is not None for row in waited)
+    assert min(row.sent_at for row in waited if row.sent_at) >= start + timedelta(seconds=30)
+    assert sorted(installs.posted_with(acme)) == ["CA1", "CA1", "CA2"]  # the 429, then both
+    assert installs.posted_with(beta) == ["CB1"]
+
+
 async def handled_uninstall(bot: RunningBot, team_id: str) -> None:
     """Wait for the listener (it runs after Slack's acknowledgement): the workspace recorded as
     uninstalled, and its tokens gone."""
