@@ -4,10 +4,11 @@ old pair kindly) and Keep the pair, and a re-pair the rules cannot satisfy."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from bot.ids import ActionId, BlockId
+from bot.jobs.rounds import end_due_cycles_job
 from models import EndReason, FitCheck, Participant, Round, RoundSource
 from tests.factories import (
     ADMIN_ID,
@@ -196,3 +197,34 @@ async def test_a_re_pair_the_rules_cannot_satisfy_says_why(program: Program) -> 
     assert (await program.pair_row(pair_id)).end_reason == EndReason.NOT_A_FIT
     waiting = {p.user_id for p in await program.rows(Participant) if p.waitlisted_since}
     assert {GUIDE, LEARNER} <= waiting
+
+
+@BOTH_BACKENDS
+async def test_someone_in_the_cycle_and_its_re_pair_is_thanked_once_when_it_ends(
+    program: Program,
+) -> None:
+    """A guide with two learners, one found not a good fit: the re-pair's round ends with the
+    cycle, and the guide hears one thank-you naming both partners they still had."""
+    pair_id = await bad_fit(program)
+    second = "U0SECONDL"
+    await program.join(GUIDE, "Gia Guide", "guide", teaches=["ChatGPT", "LinkedIn"], capacity=2)
+    await program.join(second, "Sam Second", "learner", learns=["ChatGPT"])
+    assert (await program.command(f"admin pair <@{GUIDE}> <@{second}>")).status_code == 200
+    await program.join(WAITING_GUIDE, "Wanda Guide", "guide", teaches=["ChatGPT"])
+    await program.join(WAITING_LEARNER, "Walt Learner", "learner", learns=["LinkedIn"])
+    await program.click(hr_alert(program), ActionId.FIT_REPAIR)
+    await program.deliver()
+    proposal = [m for m in program.dm(ADMIN_ID) if "Re-pair after" in m["text"]][-1]
+    await program.click(proposal, ActionId.ROUND_APPROVE)
+    rounds = {p.round_id for p in await program.pairs() if p.ended_at is None}
+    assert len(rounds) == 2, "the guide's partners come from the cycle's round and the re-pair's"
+
+    (old,) = await program.rows(Round, id=(await program.pair_row(pair_id)).round_id)
+    assert old.ends_on is not None
+    program.at(datetime.combine(old.ends_on, time(12, 0), tzinfo=UTC))
+    await end_due_cycles_job(program.bot.deps)
+    await program.deliver_all()
+    (thanks,) = [m for m in program.dm(GUIDE) if "cycle has ended" in m["text"]]
+    assert f"<@{second}>" in thanks["text"] and f"<@{WAITING_LEARNER}>" in thanks["text"]
+    for user in (second, WAITING_LEARNER, LEARNER, WAITING_GUIDE):
+        assert len([m for m in program.dm(user) if "cycle has ended" in m["text"]]) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -95,6 +95,9 @@ async def end_due_cycles(
     ).all()
     outcomes: list[CycleEnd] = []
     teams_done: set[str] = set()
+    # A re-pair round ends with the cycle it joined: each person is thanked once per cycle end,
+    # naming every partner they had in it.
+    ended_together: dict[tuple[str, date], list[tuple[Round, list[Pair]]]] = {}
     for round_ in due:
         claimed = await session.execute(
             update(Round)
@@ -116,9 +119,12 @@ async def end_due_cycles(
         ended = await end_pairs(
             session, pairs, reason=EndReason.CYCLE_ENDED, now=now, ended_by=None
         )
-        await _thank(session, round_, ended, now=now, defaults=defaults)
+        assert round_.ends_on is not None, "a due round has its end date"
+        ended_together.setdefault((round_.team_id, round_.ends_on), []).append((round_, ended))
         outcomes.append(CycleEnd(round_.id, round_.team_id, len(ended), None))
         teams_done.add(round_.team_id)
+    for (team_id, ends_on), rounds in ended_together.items():
+        await _thank(session, team_id, ends_on, rounds, now=now, defaults=defaults)
     for team_id in sorted(teams_done):
         config = await program_config(session, team_id, defaults)
         if not config.auto_propose_next_round:
@@ -143,33 +149,40 @@ async def end_due_cycles(
 
 async def _thank(
     session: AsyncSession,
-    round_: Round,
-    pairs: Sequence[Pair],
+    team_id: str,
+    ends_on: date,
+    rounds: Sequence[tuple[Round, Sequence[Pair]]],
     *,
     now: datetime,
     defaults: ProgramConfig,
 ) -> None:
     """One DM per person of the cycle: thanks, their partners, and "continue?" buttons."""
+    pairs = [pair for _, ended in rounds for pair in ended]
     ids = {p.guide_id for p in pairs} | {p.learner_id for p in pairs}
     people = {
         p.participant_id: p
-        for p in (await loading.people(session, round_.team_id, participant_ids=ids)).values()
+        for p in (await loading.people(session, team_id, participant_ids=ids)).values()
     }
     partners: dict[int, list[str]] = {}
-    for pair in pairs:
-        partners.setdefault(pair.guide_id, []).append(people[pair.learner_id].user_id)
-        partners.setdefault(pair.learner_id, []).append(people[pair.guide_id].user_id)
-    config = await program_config(session, round_.team_id, defaults)
+    first_round: dict[int, int] = {}
+    for round_, ended in sorted(rounds, key=lambda item: item[0].id):
+        for pair in ended:
+            for one, other in ((pair.guide_id, pair.learner_id), (pair.learner_id, pair.guide_id)):
+                partners.setdefault(one, []).append(people[other].user_id)
+                first_round.setdefault(one, round_.id)
+    config = await program_config(session, team_id, defaults)
     for participant_id, others in sorted(partners.items()):
         person = people[participant_id]
         if person.state == State.LEFT:
             continue
         await enqueue(
             session,
-            team_id=round_.team_id,
-            dedupe_key=f"cycle-end:{round_.id}:{person.user_id}",
+            team_id=team_id,
+            dedupe_key=f"cycle-end:{ends_on.isoformat()}:{person.user_id}",
             notice=CycleEndNotice(
-                round_id=round_.id, partners=tuple(others), cycle_weeks=config.cycle_weeks
+                round_id=first_round[participant_id],
+                partners=tuple(dict.fromkeys(others)),
+                cycle_weeks=config.cycle_weeks,
             ),
             channel=person.user_id,
             now=now,
