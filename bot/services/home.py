@@ -9,15 +9,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.calendar import next_prompt_at
-from bot.services.enrollment.queries import Profile, get_profile, is_paused
+from bot.services.enrollment.queries import Profile, is_paused, read_profile
 from bot.services.figures import ProgramFigures, cycle_start, program_figures
 from bot.services.program.settings import ProgramConfig
-from bot.services.rounds.queries import current_partners, past_partners
-from models import Pair, PairSession, Participant, SessionReport
+from bot.services.rounds.queries import PartnerInfo, partners_of
+from models import PairSession, Participant, SessionReport
 
 
 @dataclass(frozen=True)
@@ -62,67 +62,52 @@ LAST_SESSIONS = 3
 
 
 async def pair_progress(
-    session: AsyncSession, team_id: str, user_id: str, config: ProgramConfig, *, now: datetime
-) -> PairProgress | None:
-    """The person's current pair (the newest): last sessions, tools covered, next prompt."""
-    me = await session.scalar(
-        select(Participant).where(Participant.team_id == team_id, Participant.user_id == user_id)
-    )
-    if me is None:
-        return None
-    pair = await session.scalar(
-        select(Pair)
-        .where(Pair.ended_at.is_(None), or_(Pair.guide_id == me.id, Pair.learner_id == me.id))
-        .order_by(Pair.started_at.desc(), Pair.id.desc())
-        .limit(1)
-    )
-    if pair is None:
-        return None
-    partner_id = pair.learner_id if pair.guide_id == me.id else pair.guide_id
-    people = {
-        p.id: p
-        for p in await session.scalars(
-            select(Participant).where(Participant.id.in_([pair.guide_id, pair.learner_id]))
+    session: AsyncSession,
+    me: Participant,
+    pair: PartnerInfo,
+    config: ProgramConfig,
+    *,
+    now: datetime,
+) -> PairProgress:
+    """A running pair's last sessions, tools covered so far and next prompt, from one read of
+    its sessions and their reports (a pair's few weeks, not the program's)."""
+    rows = await session.execute(
+        select(
+            PairSession.id,
+            PairSession.iso_week,
+            PairSession.created_at,
+            SessionReport.tool_name,
+            SessionReport.other_text,
+            SessionReport.created_at,
         )
-    }
-    sessions = (
-        await session.execute(
-            select(PairSession.id, PairSession.iso_week, PairSession.created_at)
-            .where(PairSession.pair_id == pair.id)
-            .order_by(PairSession.iso_week.desc())
-            .limit(LAST_SESSIONS)
-        )
-    ).all()
+        .outerjoin(SessionReport, SessionReport.session_id == PairSession.id)
+        .where(PairSession.pair_id == pair.pair_id)
+        .order_by(PairSession.iso_week.desc(), SessionReport.id)
+    )
+    held: dict[int, tuple[str, datetime]] = {}
     covered_by_session: dict[int, list[str]] = defaultdict(list)
-    if sessions:
-        rows = await session.execute(
-            select(SessionReport.session_id, SessionReport.tool_name, SessionReport.other_text)
-            .where(SessionReport.session_id.in_([s[0] for s in sessions]))
-            .order_by(SessionReport.id)
-        )
-        for session_id, tool, other in rows.all():
-            name = tool or other
-            if name and name not in covered_by_session[session_id]:
-                covered_by_session[session_id].append(name)
-    covered = await session.scalars(
-        select(SessionReport.tool_name)
-        .join(PairSession, PairSession.id == SessionReport.session_id)
-        .where(PairSession.pair_id == pair.id, SessionReport.tool_name.is_not(None))
-        .group_by(SessionReport.tool_name)
-        .order_by(func.min(SessionReport.created_at))
+    first_covered: dict[str, datetime] = {}
+    for session_id, week, held_at, tool, other, reported_at in rows.all():
+        held.setdefault(session_id, (week, held_at))
+        name = tool or other
+        if name and name not in covered_by_session[session_id]:
+            covered_by_session[session_id].append(name)
+        if tool is not None and (tool not in first_covered or reported_at < first_covered[tool]):
+            first_covered[tool] = reported_at
+    paused = is_paused(me.state, me.paused_until, now) or is_paused(
+        pair.state, pair.paused_until, now
     )
-    paused = any(is_paused(p.state, p.paused_until, now) for p in people.values())
-    learner = people[pair.learner_id]
+    learner_tz = me.tz if pair.their_role == "guide" else pair.tz
     return PairProgress(
-        partner=people[partner_id].user_id,
+        partner=pair.user_id,
         sessions=tuple(
-            SessionLine(week, created.date(), tuple(covered_by_session[sid]))
-            for sid, week, created in sessions
+            SessionLine(week, held_at.date(), tuple(covered_by_session[sid]))
+            for sid, (week, held_at) in list(held.items())[:LAST_SESSIONS]
         ),
-        tools_covered=tuple(str(t) for t in covered),
+        tools_covered=tuple(sorted(first_covered, key=lambda t: (first_covered[t], t))),
         next_prompt_at=None
         if paused
-        else next_prompt_at(now, learner.tz, config.nudge_weekday, config.nudge_hour),
+        else next_prompt_at(now, learner_tz, config.nudge_weekday, config.nudge_hour),
     )
 
 
@@ -153,28 +138,39 @@ async def read_home(
     history: bool = True,
 ) -> Home:
     """The person's Home tab as it is now (`history=False`: without past partners, for
-    `status`; `admin`: with the program's figures)."""
-    profile = await get_profile(session, team_id, user_id, now=now)
-    partners: tuple[PartnerSummary, ...] = ()
-    past: tuple[PastPartner, ...] = ()
-    if profile is not None:
-        partners = tuple(
-            PartnerSummary(user_id=p.user_id, since=p.started_at.date(), tools=p.tools)
-            for p in await current_partners(session, team_id, user_id)
-        )
-        if history:
-            past = tuple(
-                PastPartner(
-                    user_id=p.user_id,
-                    since=p.started_at.date(),
-                    until=(p.ended_at or p.started_at).date(),
-                    reason=p.end_reason or "",
-                )
-                for p in await past_partners(session, team_id, user_id)
-            )
-    progress = await pair_progress(session, team_id, user_id, config, now=now) if partners else None
+    `status`; `admin`: with the program's figures). A handful of indexed reads: the person, their
+    tools, their pairs with the partners, the current pair's sessions."""
+    me = await session.scalar(
+        select(Participant).where(Participant.team_id == team_id, Participant.user_id == user_id)
+    )
+    profile = None if me is None else await read_profile(session, me, now)
+    pairs = [] if me is None else await partners_of(session, me.id, history=history)
+    current = [p for p in pairs if p.running]
+    progress = (
+        await pair_progress(session, me, current[0], config, now=now)
+        if me is not None and current
+        else None
+    )
     program = None
     if admin:  # the program's figures this cycle, as `/rotnem admin stats` shows them
         since = await cycle_start(session, team_id, config, now)
         program = await program_figures(session, team_id, now=now, since=since)
-    return Home(profile, partners, past, progress, program)
+    return Home(
+        profile,
+        tuple(
+            PartnerSummary(user_id=p.user_id, since=p.started_at.date(), tools=p.tools)
+            for p in current
+        ),
+        tuple(
+            PastPartner(
+                user_id=p.user_id,
+                since=p.started_at.date(),
+                until=(p.ended_at or p.started_at).date(),
+                reason=p.end_reason or "",
+            )
+            for p in pairs
+            if not p.running
+        ),
+        progress,
+        program,
+    )

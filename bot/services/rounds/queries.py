@@ -1,5 +1,5 @@
-"""What other features read of pairs: `current_partners` / `past_partners` (one person's view),
-the workspaces with running pairs."""
+"""What other features read of pairs: `partners_of` (one person's view), the workspaces with
+running pairs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -26,6 +26,14 @@ class PartnerInfo:
     started_at: datetime
     ended_at: datetime | None = None
     end_reason: str | None = None
+    # The partner's zone and availability (the pair's next prompt is in the learner's zone).
+    tz: str | None = None
+    state: str = "active"
+    paused_until: datetime | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.ended_at is None
 
 
 Q = TypeVar("Q", bound=Select[Any])
@@ -54,54 +62,57 @@ class PairPeople:
         )
 
 
-async def _partners(
-    session: AsyncSession, team_id: str, user_id: str, *, active: bool
+async def partners_of(
+    session: AsyncSession, participant_id: int, *, history: bool = True
 ) -> list[PartnerInfo]:
-    me = (
-        await session.scalars(
-            select(Participant).where(
-                Participant.team_id == team_id, Participant.user_id == user_id
-            )
-        )
-    ).one_or_none()
-    if me is None:
-        return []
+    """Everyone the person is paired with now, newest first, then (with `history`) everyone
+    they were paired with before, newest first: one query for both."""
     other = aliased(Participant)
-    condition = Pair.ended_at.is_(None) if active else Pair.ended_at.is_not(None)
+    mine = or_(Pair.guide_id == participant_id, Pair.learner_id == participant_id)
+    other_id = case((Pair.guide_id == participant_id, Pair.learner_id), else_=Pair.guide_id)
     query = (
-        select(Pair, other)
-        .join(
-            other,
-            or_(
-                (Pair.guide_id == me.id) & (other.id == Pair.learner_id),
-                (Pair.learner_id == me.id) & (other.id == Pair.guide_id),
-            ),
+        select(
+            Pair.id,
+            other.user_id,
+            Pair.guide_id,
+            Pair.shared_tools,
+            Pair.started_at,
+            Pair.ended_at,
+            Pair.end_reason,
+            other.tz,
+            other.state,
+            other.paused_until,
         )
-        .where(condition)
-        .order_by(Pair.started_at.desc(), Pair.id.desc())
+        .join(other, other.id == other_id)
+        .where(mine if history else and_(mine, Pair.ended_at.is_(None)))
+        .order_by(Pair.ended_at.is_not(None), Pair.started_at.desc(), Pair.id.desc())
     )
     return [
         PartnerInfo(
-            pair_id=pair.id,
-            user_id=partner.user_id,
-            their_role="learner" if pair.guide_id == me.id else "guide",
-            tools=tuple(pair.shared_tools),
-            started_at=pair.started_at,
-            ended_at=pair.ended_at,
-            end_reason=pair.end_reason,
+            pair_id=pair_id,
+            user_id=user_id,
+            their_role="learner" if guide_id == participant_id else "guide",
+            tools=tuple(tools),
+            started_at=started_at,
+            ended_at=ended_at,
+            end_reason=end_reason,
+            tz=tz,
+            state=state,
+            paused_until=paused_until,
         )
-        for pair, partner in (await session.execute(query)).all()
+        for (
+            pair_id,
+            user_id,
+            guide_id,
+            tools,
+            started_at,
+            ended_at,
+            end_reason,
+            tz,
+            state,
+            paused_until,
+        ) in (await session.execute(query)).all()
     ]
-
-
-async def current_partners(session: AsyncSession, team_id: str, user_id: str) -> list[PartnerInfo]:
-    """Who the person is paired with now (a guide may have several learners)."""
-    return await _partners(session, team_id, user_id, active=True)
-
-
-async def past_partners(session: AsyncSession, team_id: str, user_id: str) -> list[PartnerInfo]:
-    """The person's ended pairs, newest first."""
-    return await _partners(session, team_id, user_id, active=False)
 
 
 async def teams_with_active_pairs(session: AsyncSession) -> list[str]:
