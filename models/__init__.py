@@ -4,7 +4,14 @@ Every model module is imported here so that `Base.metadata` is complete for Alem
 """
 
 from models.base import Base, UTCDateTime
-from models.checkins import CheckIn, CheckInStatus, LearningWay, PairSession, SessionReport
+from models.checkins import (
+    REPORTER_ROLES,
+    CheckIn,
+    CheckInStatus,
+    LearningWay,
+    PairSession,
+    SessionReport,
+)
 from models.directory import DirectoryEntry
 from models.enrollment import Direction, Participant, ParticipantTool, Role, State, StateChange
 from models.installations import SlackBots, SlackInstallations, SlackOAuthStates
@@ -19,6 +26,7 @@ from models.tools import Tool
 from models.workspace import ProcessedEvent, Workspace
 
 __all__ = [
+    "REPORTER_ROLES",
     "Base",
     "CheckIn",
     "CheckInStatus",

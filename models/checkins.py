@@ -96,6 +96,10 @@ class PairSession(Base):
     created_at: Mapped[datetime]
 
 
+# Who reports a session: its guide or its learner.
+REPORTER_ROLES = ("guide", "learner")
+
+
 class LearningWay(StrEnum):
     """Which way the learning went in a session."""
 
@@ -118,17 +122,18 @@ class SessionReport(Base):
         between("rating", 1, 5),
         between("confidence", 1, 5, nullable=True),
         one_of("direction", LearningWay, nullable=True),
-        one_of("reporter_role", ("guide", "learner")),
-        # The program's figures: a week range of the workspace's reports (their session, role,
-        # rating, tool, which way the learning went), index-only.
+        one_of("reporter_role", REPORTER_ROLES),
+        # The program's figures: a week range of the workspace's reports (their tool, session,
+        # role, rating, which way the learning went), index-only, in the order the figures
+        # group them (week, then tool).
         Index(
             "ix_session_reports_team_id_iso_week_figures",
             "team_id",
             "iso_week",
+            "tool_name",
             "session_id",
             "reporter_role",
             "rating",
-            "tool_name",
             "direction",
         ),
     )

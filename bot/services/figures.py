@@ -9,6 +9,7 @@ the week it was sent in (both the learner-local week, so a pair's session and pr
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,6 +24,7 @@ from bot.services.calendar import add_weeks, iso_week, week_monday
 from bot.services.enrollment.lifecycle import DEACTIVATED_VIA
 from bot.services.program.settings import ProgramConfig
 from models import (
+    REPORTER_ROLES,
     Pair,
     PairSession,
     Participant,
@@ -227,19 +229,28 @@ def _period(
     return where
 
 
-def _prompted(key: InstrumentedAttribute[Any], team_id: str) -> Select[tuple[Any, int, int]]:
-    """Per `key`: pair-weeks prompted (a prompt sent, not skipped) and how many of those the
-    pair reported a session for: the meet rate's two terms."""
+def _prompted(key: InstrumentedAttribute[Any], team_id: str) -> Select[tuple[Any, int]]:
+    """Per `key`: pair-weeks prompted (a prompt sent, not skipped), the meet rate's
+    denominator: a count over one index, no join."""
+    return select(key, func.count()).where(
+        WeeklyPrompt.team_id == team_id, WeeklyPrompt.prompt_id.is_not(None)
+    )
+
+
+def _held(key: InstrumentedAttribute[Any], team_id: str, *columns: Any) -> Select[Any]:
+    """Per `key`: sessions, and how many of them were in a week the pair was prompted for (the
+    meet rate's numerator: the prompted pair-weeks with a session). Driven by the sessions,
+    fewer than the prompts, each probing the prompts' unique (pair, week) key."""
+    prompted = and_(
+        WeeklyPrompt.pair_id == PairSession.pair_id,
+        WeeklyPrompt.iso_week == PairSession.iso_week,
+        WeeklyPrompt.prompt_id.is_not(None),
+    )
     return (
-        select(key, func.count(), func.count(PairSession.id))
-        .outerjoin(
-            PairSession,
-            and_(
-                PairSession.pair_id == WeeklyPrompt.pair_id,
-                PairSession.iso_week == WeeklyPrompt.iso_week,
-            ),
-        )
-        .where(WeeklyPrompt.team_id == team_id, WeeklyPrompt.prompt_id.is_not(None))
+        select(key, func.count(), func.count(WeeklyPrompt.prompt_id), *columns)
+        .select_from(PairSession)
+        .outerjoin(WeeklyPrompt, prompted)
+        .where(PairSession.team_id == team_id)
     )
 
 
@@ -248,26 +259,26 @@ async def weekly_meetings(
 ) -> list[WeekFigures]:
     """Every week from `since`'s week (or the first with data) to the week before `until` (or
     the last with data), gaps included, with its sessions, prompted pair-weeks and met ones."""
-    sessions = dict(
-        (
+    held = {
+        week: (int(n), int(met))
+        for week, n, met in (
             await session.execute(
-                select(PairSession.iso_week, func.count())
-                .where(PairSession.team_id == team_id, *_period(PairSession.iso_week, since, until))
+                _held(PairSession.iso_week, team_id)
+                .where(*_period(PairSession.iso_week, since, until))
                 .group_by(PairSession.iso_week)
             )
         ).all()
-    )
-    prompted = {
-        week: (int(n), int(met))
-        for week, n, met in (
+    }
+    prompted = dict(
+        (
             await session.execute(
                 _prompted(WeeklyPrompt.iso_week, team_id)
                 .where(*_period(WeeklyPrompt.iso_week, since, until))
                 .group_by(WeeklyPrompt.iso_week)
             )
         ).all()
-    }
-    seen = sorted(set(sessions) | set(prompted))
+    )
+    seen = sorted(set(held) | set(prompted))
     first = iso_week(since) if since is not None else (seen[0] if seen else None)
     last = _last(until) if until is not None else (seen[-1] if seen else None)
     if first is None or last is None:
@@ -275,8 +286,8 @@ async def weekly_meetings(
     weeks: list[WeekFigures] = []
     week = first
     while week <= last:
-        n, met = prompted.get(week, (0, 0))
-        weeks.append(WeekFigures(week, int(sessions.get(week, 0)), n, met))
+        sessions, met = held.get(week, (0, 0))
+        weeks.append(WeekFigures(week, sessions, int(prompted.get(week, 0)), met))
         week = add_weeks(week, 1)
     return weeks
 
@@ -293,26 +304,25 @@ class PairMeetings:
 
 async def meetings_by_pair(session: AsyncSession, team_id: str) -> dict[int, PairMeetings]:
     """Every pair's prompted and met pair-weeks and sessions, all weeks (the pairs export)."""
-    prompted = {
-        pair_id: (int(n), int(met))
-        for pair_id, n, met in (
+    prompted = dict(
+        (
             await session.execute(
                 _prompted(WeeklyPrompt.pair_id, team_id).group_by(WeeklyPrompt.pair_id)
             )
         ).all()
-    }
+    )
     held = {
-        int(pair_id): (int(n), last)
-        for pair_id, n, last in (
+        int(pair_id): (int(met), int(n), last)
+        for pair_id, n, met, last in (
             await session.execute(
-                select(PairSession.pair_id, func.count(), func.max(PairSession.iso_week))
-                .where(PairSession.team_id == team_id)
-                .group_by(PairSession.pair_id)
+                _held(PairSession.pair_id, team_id, func.max(PairSession.iso_week)).group_by(
+                    PairSession.pair_id
+                )
             )
         ).all()
     }
     return {
-        pair_id: PairMeetings(*prompted.get(pair_id, (0, 0)), *held.get(pair_id, (0, None)))
+        pair_id: PairMeetings(int(prompted.get(pair_id, 0)), *held.get(pair_id, (0, 0, None)))
         for pair_id in set(prompted) | set(held)
     }
 
@@ -337,21 +347,6 @@ def _reports(team_id: str, since: date | None, until: date | None, *columns: Any
     )
 
 
-async def sessions_by_tool(
-    session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
-) -> tuple[tuple[str, int], ...]:
-    """(tool, sessions covering it), most first, ties by name: distinct sessions, so a session
-    both partners reported counts once."""
-    covered = func.count(func.distinct(SessionReport.session_id))
-    rows = await session.execute(
-        _reports(team_id, since, until, SessionReport.tool_name, covered)
-        .where(SessionReport.tool_name.is_not(None))
-        .group_by(SessionReport.tool_name)
-        .order_by(covered.desc(), SessionReport.tool_name)
-    )
-    return tuple((str(name), int(n)) for name, n in rows.all())
-
-
 @dataclass(frozen=True)
 class Usefulness:
     """The mean rating of session reports, overall and by who reported."""
@@ -365,27 +360,56 @@ class Usefulness:
         return self.total / self.reports if self.reports else None
 
 
+async def _reported(
+    session: AsyncSession, team_id: str, since: date | None, until: date | None
+) -> tuple[tuple[tuple[str, int], ...], Usefulness]:
+    """Sessions covering each tool and the usefulness of the period's reports, from one pass
+    over the reports in index order (week, tool, session): grouped by week and tool, nothing is
+    sorted, and a session (all its reports are in its week) is counted once per tool."""
+    by_role = []
+    for role in REPORTER_ROLES:
+        theirs = SessionReport.reporter_role == role
+        by_role += [func.count(case((theirs, 1))), func.sum(case((theirs, SessionReport.rating)))]
+    rows = await session.execute(
+        _reports(
+            team_id,
+            since,
+            until,
+            SessionReport.tool_name,
+            func.count(func.distinct(SessionReport.session_id)),
+            *by_role,
+        ).group_by(SessionReport.iso_week, SessionReport.tool_name)
+    )
+    covered: dict[str, int] = defaultdict(int)
+    reports = dict.fromkeys(REPORTER_ROLES, 0)
+    ratings = dict.fromkeys(REPORTER_ROLES, 0)
+    for tool, sessions, *counts in rows.all():
+        if tool is not None:
+            covered[str(tool)] += int(sessions)
+        for i, role in enumerate(REPORTER_ROLES):
+            reports[role] += int(counts[2 * i])
+            ratings[role] += int(counts[2 * i + 1] or 0)
+    useful = Usefulness(
+        reports=sum(reports.values()),
+        total=sum(ratings.values()),
+        by_role={role: ratings[role] / n for role, n in reports.items() if n},
+    )
+    return tuple(sorted(covered.items(), key=lambda tool: (-tool[1], tool[0]))), useful
+
+
+async def sessions_by_tool(
+    session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
+) -> tuple[tuple[str, int], ...]:
+    """(tool, sessions covering it), most first, ties by name: distinct sessions, so a session
+    both partners reported counts once."""
+    return (await _reported(session, team_id, since, until))[0]
+
+
 async def usefulness(
     session: AsyncSession, team_id: str, since: date | None = None, until: date | None = None
 ) -> Usefulness:
     """The mean rating of the period's session reports, overall and by reporter role."""
-    rows = (
-        await session.execute(
-            _reports(
-                team_id,
-                since,
-                until,
-                SessionReport.reporter_role,
-                func.count(),
-                func.sum(SessionReport.rating),
-            ).group_by(SessionReport.reporter_role)
-        )
-    ).all()
-    return Usefulness(
-        reports=sum(int(n) for _, n, _ in rows),
-        total=sum(int(s or 0) for _, _, s in rows),
-        by_role={str(role): int(s) / int(n) for role, n, s in rows if n},
-    )
+    return (await _reported(session, team_id, since, until))[1]
 
 
 # ---- all of it -------------------------------------------------------------------------------
@@ -450,13 +474,14 @@ async def program_figures(
     until: date | None = None,
 ) -> ProgramFigures:
     """Every headline figure of the program for [since, until) (all weeks by default)."""
+    tools, useful = await _reported(session, team_id, since, until)
     return ProgramFigures(
         since=since,
         participants=await participants(session, team_id, now=now),
         pairs=await pairs(session, team_id),
         meetings=await meetings(session, team_id, since, until),
-        tools=await sessions_by_tool(session, team_id, since, until),
-        usefulness=await usefulness(session, team_id, since, until),
+        tools=tools,
+        usefulness=useful,
         deactivated=await deactivated(session, team_id, since),
     )
 
