@@ -42,8 +42,16 @@ class Participant(Base):
         one_of("state", State),
         between("capacity", 1, 3),
         Index("ix_participants_team_id_state", "team_id", "state"),
-        # The statistics' count by role and state, read in index order.
-        Index("ix_participants_team_id_role_state", "team_id", "role", "state"),
+        # The figures' count by role and standing, index-only (what a standing depends on but
+        # the running pairs).
+        Index(
+            "ix_participants_team_id_standing",
+            "team_id",
+            "role",
+            "state",
+            "paused_until",
+            "waitlisted_since",
+        ),
     )
 
     id: Mapped[IntPK]
