@@ -9,7 +9,6 @@ the week it was sent in (both the learner-local week, so a pair's session and pr
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -237,20 +236,30 @@ def _prompted(key: InstrumentedAttribute[Any], team_id: str) -> Select[tuple[Any
     )
 
 
-def _held(key: InstrumentedAttribute[Any], team_id: str, *columns: Any) -> Select[Any]:
-    """Per `key`: sessions, and how many of them were in a week the pair was prompted for (the
-    meet rate's numerator: the prompted pair-weeks with a session). Driven by the sessions,
-    fewer than the prompts, each probing the prompts' unique (pair, week) key."""
+def _held(
+    key: InstrumentedAttribute[Any],
+    team_id: str,
+    since: date | None = None,
+    until: date | None = None,
+    *columns: Any,
+) -> Select[Any]:
+    """Per `key`: the period's sessions, and how many of them were in a week the pair was
+    prompted for (the meet rate's numerator: the prompted pair-weeks with a session). Driven by
+    the sessions, fewer than the prompts; the prompts' side is narrowed to the same workspace
+    and weeks (implied by the pair and the week) so PostgreSQL hashes one index range of them,
+    not the whole table, and SQLite probes their unique (pair, week) key."""
     prompted = and_(
         WeeklyPrompt.pair_id == PairSession.pair_id,
         WeeklyPrompt.iso_week == PairSession.iso_week,
+        WeeklyPrompt.team_id == team_id,
         WeeklyPrompt.prompt_id.is_not(None),
+        *_period(WeeklyPrompt.iso_week, since, until),
     )
     return (
         select(key, func.count(), func.count(WeeklyPrompt.prompt_id), *columns)
         .select_from(PairSession)
         .outerjoin(WeeklyPrompt, prompted)
-        .where(PairSession.team_id == team_id)
+        .where(PairSession.team_id == team_id, *_period(PairSession.iso_week, since, until))
     )
 
 
@@ -263,9 +272,7 @@ async def weekly_meetings(
         week: (int(n), int(met))
         for week, n, met in (
             await session.execute(
-                _held(PairSession.iso_week, team_id)
-                .where(*_period(PairSession.iso_week, since, until))
-                .group_by(PairSession.iso_week)
+                _held(PairSession.iso_week, team_id, since, until).group_by(PairSession.iso_week)
             )
         ).all()
     }
@@ -315,9 +322,9 @@ async def meetings_by_pair(session: AsyncSession, team_id: str) -> dict[int, Pai
         int(pair_id): (int(met), int(n), last)
         for pair_id, n, met, last in (
             await session.execute(
-                _held(PairSession.pair_id, team_id, func.max(PairSession.iso_week)).group_by(
-                    PairSession.pair_id
-                )
+                _held(
+                    PairSession.pair_id, team_id, None, None, func.max(PairSession.iso_week)
+                ).group_by(PairSession.pair_id)
             )
         ).all()
     }
@@ -364,37 +371,46 @@ async def _reported(
     session: AsyncSession, team_id: str, since: date | None, until: date | None
 ) -> tuple[tuple[tuple[str, int], ...], Usefulness]:
     """Sessions covering each tool and the usefulness of the period's reports, from one pass
-    over the reports in index order (week, tool, session): grouped by week and tool, nothing is
-    sorted, and a session (all its reports are in its week) is counted once per tool."""
+    over the reports in index order (week, tool, session): grouped by week and tool first,
+    nothing is sorted, and a session (all its reports are in its week) counts once per tool;
+    then the few (week, tool) rows are summed per tool, most sessions first, ties by name."""
     by_role = []
     for role in REPORTER_ROLES:
         theirs = SessionReport.reporter_role == role
         by_role += [func.count(case((theirs, 1))), func.sum(case((theirs, SessionReport.rating)))]
-    rows = await session.execute(
+    weekly = (
         _reports(
             team_id,
             since,
             until,
-            SessionReport.tool_name,
-            func.count(func.distinct(SessionReport.session_id)),
-            *by_role,
-        ).group_by(SessionReport.iso_week, SessionReport.tool_name)
+            SessionReport.tool_name.label("tool"),
+            func.count(func.distinct(SessionReport.session_id)).label("sessions"),
+            *(column.label(f"c{i}") for i, column in enumerate(by_role)),
+        )
+        .group_by(SessionReport.iso_week, SessionReport.tool_name)
+        .subquery()
     )
-    covered: dict[str, int] = defaultdict(int)
+    sessions = func.sum(weekly.c.sessions)
+    rows = await session.execute(
+        select(weekly.c.tool, sessions, *(func.sum(weekly.c[f"c{i}"]) for i in range(len(by_role))))
+        .group_by(weekly.c.tool)
+        .order_by(sessions.desc(), weekly.c.tool)
+    )
+    tools: list[tuple[str, int]] = []
     reports = dict.fromkeys(REPORTER_ROLES, 0)
     ratings = dict.fromkeys(REPORTER_ROLES, 0)
-    for tool, sessions, *counts in rows.all():
+    for tool, covered, *counts in rows.all():
         if tool is not None:
-            covered[str(tool)] += int(sessions)
+            tools.append((str(tool), int(covered)))
         for i, role in enumerate(REPORTER_ROLES):
-            reports[role] += int(counts[2 * i])
+            reports[role] += int(counts[2 * i] or 0)
             ratings[role] += int(counts[2 * i + 1] or 0)
     useful = Usefulness(
         reports=sum(reports.values()),
         total=sum(ratings.values()),
         by_role={role: ratings[role] / n for role, n in reports.items() if n},
     )
-    return tuple(sorted(covered.items(), key=lambda tool: (-tool[1], tool[0]))), useful
+    return tuple(tools), useful
 
 
 async def sessions_by_tool(
