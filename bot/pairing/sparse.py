@@ -2,7 +2,7 @@
 holding the dense (rows x slots) weight matrix: a few candidate cells per row, solved sparse,
 and a dual certificate checked against every cell of the full graph.
 
-1. *Candidates*: each row's ``CANDIDATES`` heaviest cells.
+1. *Candidates*: each row's heaviest cells (pricing with every dual at 0).
 2. *Solve*: guides' places become slots, each row gets a private "unmatched" column of weight
    0, and ``scipy.sparse.csgraph.min_weight_full_bipartite_matching`` (LAPJVsp) solves that
    sparse assignment with costs ``big - weight`` (all positive, as it requires).
@@ -34,8 +34,8 @@ IdxArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
 CodeArray = npt.NDArray[np.int16]
 
-CANDIDATES = 8  # each row's heaviest cells before the first solve
 PRICED_PER_ROW = 16  # violating cells added per row and round
+NEAR_BEST = 4  # score points below a row's best free cell still sifted through
 CHUNK_ROWS = 1024
 
 
@@ -68,21 +68,6 @@ class _Edges:
         return self.keys % self.n_guides
 
 
-def _heaviest(codes: CodeArray, open_guides: npt.NDArray[np.bool_]) -> tuple[IdxArray, IdxArray]:
-    """Each row's CANDIDATES heaviest open cells (codes are ordered like weights)."""
-    n_g = codes.shape[1]
-    k = min(CANDIDATES, n_g)
-    rows: list[IdxArray] = []
-    guides: list[IdxArray] = []
-    for lo in range(0, len(codes), CHUNK_ROWS):
-        block = codes[lo : lo + CHUNK_ROWS] * open_guides  # a closed guide's cells: code 0
-        top = np.argpartition(block, n_g - k, axis=1)[:, n_g - k :]
-        keep = np.take_along_axis(block, top, axis=1) > 0
-        rows.append(np.broadcast_to(np.arange(lo, lo + len(block))[:, None], top.shape)[keep])
-        guides.append(top[keep])
-    return np.concatenate(rows), np.concatenate(guides)
-
-
 def solve(codes: CodeArray, table: FloatArray, capacity: IdxArray) -> Matching:
     """The maximum-weight assignment of rows to guides, guide g taking at most
     ``capacity[g]`` rows, proven optimal over every cell.
@@ -99,12 +84,13 @@ def solve(codes: CodeArray, table: FloatArray, capacity: IdxArray) -> Matching:
     if n_rows == 0 or capacity.sum() == 0:
         return Matching(np.empty(0, np.intp), np.empty(0, np.intp), 0)
     edges = _Edges(n_g)
-    edges.add(*_heaviest(codes, capacity > 0))
+    # the first candidates: each row's best cells, as if every place were free
+    price = np.where(capacity > 0, 0.0, np.inf)
+    edges.add(*_violations(codes, table, np.zeros(n_rows), price))
     first_slot = np.concatenate([[0], np.cumsum(capacity)]).astype(np.intp)
     n_slots = int(first_slot[-1])
     slot_guide = np.repeat(np.arange(n_g), capacity)
     big = float(table[-1]) + 1.0
-    price = np.empty(n_g)
     rounds = 0
     while True:
         rounds += 1
@@ -175,35 +161,37 @@ def _column_potentials(
 def _violations(
     codes: CodeArray, table: FloatArray, row_dual: FloatArray, price: FloatArray
 ) -> tuple[IdxArray, IdxArray]:
-    """Cells heavier than their duals allow: up to PRICED_PER_ROW per row, heaviest first.
+    """Cells heavier than their duals allow (``weight > row_dual + price``): up to
+    PRICED_PER_ROW per row, the largest gains first. Empty only when no cell violates.
 
-    A cell can only violate if its weight exceeds its row's dual alone (prices are >= 0): in
-    code terms, if its code exceeds the row's threshold. That int16 comparison sifts the full
-    graph; the cells it passes are checked exactly (all of a chunk's cells when the sieve
-    passes many, as after a first solve that left most rows unmatched).
+    Int16 passes over the codes do the sifting; only the cells they let through are checked
+    exactly. A priced guide's cell can only violate if its weight exceeds the row's dual
+    alone, i.e. its code exceeds the row's threshold. Among the guides with a free place
+    (price 0), the gain orders like the code: a row's best of them are those within
+    NEAR_BEST of its highest code, and if none of those violates, none does.
     """
-    threshold = (np.searchsorted(table, row_dual, side="right") - 1).astype(np.int16)
+    threshold = np.searchsorted(table, row_dual, side="right") - 1
+    free = price == 0
+    priced = ~free & np.isfinite(price)
     rows: list[IdxArray] = []
     guides: list[IdxArray] = []
     gains: list[FloatArray] = []
     for lo in range(0, len(codes), CHUNK_ROWS):
         block = codes[lo : lo + CHUNK_ROWS]
-        sieve = block > threshold[lo : lo + len(block), None]
-        if np.count_nonzero(sieve) > 4 * PRICED_PER_ROW * len(block):
-            gain = table[block] - row_dual[lo : lo + len(block), None] - price[None, :]
-            k = min(PRICED_PER_ROW, gain.shape[1])
-            g = np.argpartition(gain, gain.shape[1] - k, axis=1)[:, gain.shape[1] - k :]
-            r = np.broadcast_to(np.arange(len(block))[:, None], g.shape).ravel()
-            g = g.ravel()
-        else:
-            r, g = np.nonzero(sieve)
+        above = threshold[lo : lo + len(block), None].astype(np.int16)
+        sieve = block > above
+        sieve &= priced
+        best_free = block * free
+        near = np.maximum(best_free.max(axis=1, keepdims=True) - NEAR_BEST, above + 1)
+        sieve |= best_free >= near
+        r, g = np.nonzero(sieve)
         gain = table[block[r, g]] - row_dual[r + lo] - price[g]
         bad = gain > 0
         rows.append(r[bad] + lo)
         guides.append(g[bad])
         gains.append(gain[bad])
     r, g, gain = np.concatenate(rows), np.concatenate(guides), np.concatenate(gains)
-    order = np.lexsort((g, -gain, r))  # by row, heaviest gain first, ties by guide
+    order = np.lexsort((g, -gain, r))  # by row, largest gain first, ties by guide
     r, g = r[order], g[order]
     rank = np.arange(len(r)) - np.searchsorted(r, r)
     keep = rank < PRICED_PER_ROW
