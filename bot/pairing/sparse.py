@@ -108,8 +108,9 @@ def solve(codes: CodeArray, table: FloatArray, capacity: IdxArray) -> Matching:
         r, c = min_weight_full_bipartite_matching(graph)
         mate = np.empty(n_rows, dtype=np.intp)
         mate[r] = c
-        mate_cost = np.empty(n_rows)
-        mate_cost[r] = np.asarray(graph[r, c]).ravel()
+        mate_cost = np.full(n_rows, big)  # a row's own column costs big
+        paired = mate < n_slots
+        mate_cost[paired] = big - table[codes[paired, slot_guide[mate[paired]]]]
         potential = _column_potentials(rows, cols, cost, mate, mate_cost, n_slots + n_rows)
         # max-form duals: row i keeps ``row_dual``, a place of guide g costs ``price`` (>= 0)
         row_dual = big - (mate_cost - potential[mate])
@@ -117,10 +118,9 @@ def solve(codes: CodeArray, table: FloatArray, capacity: IdxArray) -> Matching:
         np.minimum.at(price, slot_guide, -potential[:n_slots])
         found = _violations(codes, table, row_dual, price)
         if not len(found[0]):
-            matched = mate < n_slots
             return Matching(
-                np.flatnonzero(matched).astype(np.intp),
-                slot_guide[mate[matched]].astype(np.intp),
+                np.flatnonzero(paired).astype(np.intp),
+                slot_guide[mate[paired]].astype(np.intp),
                 rounds,
             )
         edges.add(*found)
