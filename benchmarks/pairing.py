@@ -35,6 +35,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -190,7 +191,11 @@ def dense_floor(request: MatchRequest, seed: int) -> MatchResult:
     )
 
 
-CONTENDERS = {"engine": match, "dense": dense_floor, "greedy": greedy_match}
+CONTENDERS: dict[str, Callable[[MatchRequest, int], MatchResult]] = {
+    "engine": match,
+    "dense": dense_floor,
+    "greedy": greedy_match,
+}
 
 
 def _measure(size: int, which: str, untaught: bool, require: bool, out: Any) -> None:

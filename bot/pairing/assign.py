@@ -80,9 +80,9 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from bot.pairing import sparse
 from bot.pairing.matrix import Graph
 from bot.pairing.score import SCORE_MAX
+from bot.pairing.sparse import exact_assignment
 
 
 def _linear_sum_assignment(cost: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.intp], ...]:
@@ -282,7 +282,7 @@ class Assigner:
             capacity[self.slot_owner[sl[0]]] = 0
         if self.both and capacity.sum() < len(self.row_ids):
             return None
-        found = sparse.solve(self.codes, self.table, capacity)
+        found = exact_assignment(self.codes, self.table, capacity)
         self.solves += 1
         # the i-th learner of guide g takes g's i-th slot
         order = np.argsort(found.guides, kind="stable")

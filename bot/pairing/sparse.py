@@ -68,7 +68,7 @@ class _Edges:
         return self.keys % self.n_guides
 
 
-def solve(codes: CodeArray, table: FloatArray, capacity: IdxArray) -> Matching:
+def exact_assignment(codes: CodeArray, table: FloatArray, capacity: IdxArray) -> Matching:
     """The maximum-weight assignment of rows to guides, guide g taking at most
     ``capacity[g]`` rows, proven optimal over every cell.
 
