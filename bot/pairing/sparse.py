@@ -34,7 +34,7 @@ IdxArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
 CodeArray = npt.NDArray[np.int16]
 
-PRICED_PER_ROW = 16  # violating cells added per row and round
+PRICED_PER_ROW = 16  # violating cells added per row in the first round; doubles each round
 NEAR_BEST = 4  # score points below a row's best free cell still sifted through
 CHUNK_ROWS = 1024
 
@@ -86,7 +86,7 @@ def exact_assignment(codes: CodeArray, table: FloatArray, capacity: IdxArray) ->
     edges = _Edges(n_g)
     # the first candidates: each row's best cells, as if every place were free
     price = np.where(capacity > 0, 0.0, np.inf)
-    edges.add(*_violations(codes, table, np.zeros(n_rows), price))
+    edges.add(*_violations(codes, table, np.zeros(n_rows), price, PRICED_PER_ROW))
     first_slot = np.concatenate([[0], np.cumsum(capacity)]).astype(np.intp)
     n_slots = int(first_slot[-1])
     slot_guide = np.repeat(np.arange(n_g), capacity)
@@ -116,7 +116,9 @@ def exact_assignment(codes: CodeArray, table: FloatArray, capacity: IdxArray) ->
         row_dual = big - (mate_cost - potential[mate])
         price.fill(np.inf)
         np.minimum.at(price, slot_guide, -potential[:n_slots])
-        found = _violations(codes, table, row_dual, price)
+        # rows with flat preferences (only pairs without a shared tool, say) keep finding
+        # near-ties: a growing quota bounds the rounds by a logarithm
+        found = _violations(codes, table, row_dual, price, PRICED_PER_ROW << min(rounds - 1, 5))
         if not len(found[0]):
             return Matching(
                 np.flatnonzero(paired).astype(np.intp),
@@ -159,10 +161,10 @@ def _column_potentials(
 
 
 def _violations(
-    codes: CodeArray, table: FloatArray, row_dual: FloatArray, price: FloatArray
+    codes: CodeArray, table: FloatArray, row_dual: FloatArray, price: FloatArray, per_row: int
 ) -> tuple[IdxArray, IdxArray]:
     """Cells heavier than their duals allow (``weight > row_dual + price``): up to
-    PRICED_PER_ROW per row, the largest gains first. Empty only when no cell violates.
+    ``per_row`` per row, the largest gains first. Empty only when no cell violates.
 
     Int16 passes over the codes do the sifting; only the cells they let through are checked
     exactly. A priced guide's cell can only violate if its weight exceeds the row's dual
@@ -175,7 +177,6 @@ def _violations(
     priced = ~free & np.isfinite(price)
     rows: list[IdxArray] = []
     guides: list[IdxArray] = []
-    gains: list[FloatArray] = []
     for lo in range(0, len(codes), CHUNK_ROWS):
         block = codes[lo : lo + CHUNK_ROWS]
         above = threshold[lo : lo + len(block), None].astype(np.int16)
@@ -187,12 +188,10 @@ def _violations(
         r, g = np.nonzero(sieve)
         gain = table[block[r, g]] - row_dual[r + lo] - price[g]
         bad = gain > 0
-        rows.append(r[bad] + lo)
-        guides.append(g[bad])
-        gains.append(gain[bad])
-    r, g, gain = np.concatenate(rows), np.concatenate(guides), np.concatenate(gains)
-    order = np.lexsort((g, -gain, r))  # by row, largest gain first, ties by guide
-    r, g = r[order], g[order]
-    rank = np.arange(len(r)) - np.searchsorted(r, r)
-    keep = rank < PRICED_PER_ROW
-    return r[keep].astype(np.intp), g[keep].astype(np.intp)
+        r, g, gain = r[bad], g[bad], gain[bad]
+        order = np.lexsort((g, -gain, r))  # by row, largest gain first, ties by guide
+        r, g = r[order], g[order]
+        keep = np.arange(len(r)) - np.searchsorted(r, r) < per_row
+        rows.append(r[keep] + lo)
+        guides.append(g[keep])
+    return np.concatenate(rows).astype(np.intp), np.concatenate(guides).astype(np.intp)
