@@ -22,16 +22,22 @@ so the two problems have the same optimum. (float32 would halve the matrix but i
 below 2**24, far below M_PAIR; and ``linear_sum_assignment`` works in float64 internally anyway,
 so it would not be faster.)
 
-Capacity. A guide's column is repeated min(capacity, number of valid learners) times ("slots")
-and the capacity-expanded matrix goes to ``scipy.optimize.linear_sum_assignment``.
+Capacity. A guide's column is repeated min(capacity, number of valid learners) times ("slots");
+steps 1-3 below hand the capacity-expanded matrix to ``scipy.optimize.linear_sum_assignment``.
 
 Both-ways people. Someone who may guide or learn has a row *and* slots. Solving that double
 cover is a relaxation: every feasible assignment is one of its solutions, so its optimum is an
 upper bound, and when it uses nobody on both sides it is optimal. This cannot be fixed by a
 cleverer flow or assignment model: with both-ways people the problem contains general
 (non-bipartite) matching -- three both-ways people who can each teach the next form an odd
-cycle the double cover "matches" completely. The search, in three steps:
+cycle the double cover "matches" completely. The search, in four steps:
 
+0. *One side*: every both-ways person learns (their slots closed): a plain bipartite problem,
+   solved sparse and proven by its duals over every cell (``sparse``), never building the
+   dense matrix. It is the round's optimum when nobody is both ways, or when it pairs every
+   row: no assignment has more pairs than rows, and one with a pair per row has every
+   both-ways person learning -- the common case, where guide places outnumber learners.
+   Otherwise it is the first incumbent, and the dense search below runs.
 1. *Root*: the plain relaxation. Its value is the first upper bound.
 2. *Lagrangian bound*: the side rule of a both-ways person b with c slots is
    ``c * learns_b + guided_b <= c``. Moving it into the objective with a multiplier
@@ -62,9 +68,10 @@ pairs that break it are dropped, and the people left free are re-matched among t
 small assignment (free rows x free slots) -- far cheaper than a full re-solve.
 
 All work is bounded by a deterministic budget (matrix cells handed to the solver, and the
-number of full solves) -- never by wall-clock time. The root solve and the repairs always run.
-Between solves only the patched rows/columns change; the matrix is built once (one table
-lookup per cell: valid/repeat/score -> exact float64 weight).
+number of full solves) -- never by wall-clock time. The first solves and the repairs always
+run. Each cell's int16 code (valid/repeat/shared/score -> its entry in a weight table ordered
+like the weights) is computed once; the dense matrix, built only when steps 1-3 run, is one
+table lookup per cell, and between solves only the patched rows/columns change.
 When the budget runs out the best feasible assignment is returned with the best upper bound,
 from which ``Outcome`` says which tiers are proven.
 """
