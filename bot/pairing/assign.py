@@ -258,7 +258,7 @@ class Assigner:
             gi = self.row_ids[lo : lo + CHUNK_ROWS]
             code, f = codes[lo : lo + len(gi)], flag[: len(gi)]
             # mode="clip" lets take write into ``out`` unbuffered (indices are in range)
-            np.take(g.score, gi, axis=0, out=code, mode="clip")
+            code[...] = g.score[gi]
             code += np.int16(1 + 3 * span)
             np.take(g.overlap, gi, axis=0, out=f, mode="clip")
             np.subtract(code, np.int16(span), out=code, where=~f)
