@@ -22,16 +22,22 @@ so the two problems have the same optimum. (float32 would halve the matrix but i
 below 2**24, far below M_PAIR; and ``linear_sum_assignment`` works in float64 internally anyway,
 so it would not be faster.)
 
-Capacity. A guide's column is repeated min(capacity, number of valid learners) times ("slots")
-and the capacity-expanded matrix goes to ``scipy.optimize.linear_sum_assignment``.
+Capacity. A guide's column is repeated min(capacity, number of valid learners) times ("slots");
+steps 1-3 below hand the capacity-expanded matrix to ``scipy.optimize.linear_sum_assignment``.
 
 Both-ways people. Someone who may guide or learn has a row *and* slots. Solving that double
 cover is a relaxation: every feasible assignment is one of its solutions, so its optimum is an
 upper bound, and when it uses nobody on both sides it is optimal. This cannot be fixed by a
 cleverer flow or assignment model: with both-ways people the problem contains general
 (non-bipartite) matching -- three both-ways people who can each teach the next form an odd
-cycle the double cover "matches" completely. The search, in three steps:
+cycle the double cover "matches" completely. The search, in four steps:
 
+0. *One side*: every both-ways person learns (their slots closed): a plain bipartite problem,
+   solved sparse and proven by its duals over every cell (``sparse``), never building the
+   dense matrix. It is the round's optimum when nobody is both ways, or when it pairs every
+   row: no assignment has more pairs than rows, and one with a pair per row has every
+   both-ways person learning -- the common case, where guide places outnumber learners.
+   Otherwise it is the first incumbent, and the dense search below runs.
 1. *Root*: the plain relaxation. Its value is the first upper bound.
 2. *Lagrangian bound*: the side rule of a both-ways person b with c slots is
    ``c * learns_b + guided_b <= c``. Moving it into the objective with a multiplier
@@ -62,9 +68,10 @@ pairs that break it are dropped, and the people left free are re-matched among t
 small assignment (free rows x free slots) -- far cheaper than a full re-solve.
 
 All work is bounded by a deterministic budget (matrix cells handed to the solver, and the
-number of full solves) -- never by wall-clock time. The root solve and the repairs always run.
-Between solves only the patched rows/columns change; the matrix is built once (one table
-lookup per cell: valid/repeat/score -> exact float64 weight).
+number of full solves) -- never by wall-clock time. The first solves and the repairs always
+run. Each cell's int16 code (valid/repeat/shared/score -> its entry in a weight table ordered
+like the weights) is computed once; the dense matrix, built only when steps 1-3 run, is one
+table lookup per cell, and between solves only the patched rows/columns change.
 When the budget runs out the best feasible assignment is returned with the best upper bound,
 from which ``Outcome`` says which tiers are proven.
 """
@@ -74,6 +81,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -81,6 +89,7 @@ import numpy.typing as npt
 
 from bot.pairing.matrix import Graph
 from bot.pairing.score import SCORE_MAX
+from bot.pairing.sparse import exact_assignment
 
 
 def _linear_sum_assignment(cost: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.intp], ...]:
@@ -195,16 +204,17 @@ class Assigner:
         per_col = graph.slots_per_col()
         self.slot_owner: IdxArray = np.repeat(np.arange(len(graph.cols)), per_col).astype(np.intp)
         n, m = len(self.row_ids), len(self.slot_owner)
-        p = min(n, m)
+        p = max(1, min(n, m))  # at least 1: the tiers stay ordered in an empty round too
         self.m_shared = p * SCORE_MAX + 1
         below_repeat = self.m_shared + SCORE_MAX  # the most one pair adds below the repeat tier
         self.m_repeat = p * below_repeat + 1
         self.m_pair = p * self.m_repeat + p * below_repeat + 1
         self.w_max = self.m_pair + below_repeat  # the heaviest edge: fresh, shared, top score
-        self.max_pairs = p
+        self.max_pairs = min(n, m)
         if self.w_max + 1 >= EXACT_LIMIT:
             raise ValueError(f"{p} possible pairs is too many for one exact solve")
-        self.cost = self._cost_matrix()
+        self.table = self._table()
+        self.first_slot: IdxArray = np.concatenate([[0], np.cumsum(per_col)])[:-1].astype(np.intp)
         # both-ways people with a row and at least one slot: (kept row, their slots)
         kept_row = {int(g): k for k, g in enumerate(self.row_ids)}
         col_of = graph.col_of()
@@ -223,40 +233,70 @@ class Assigner:
         self.solves = 0
         self.cells = 0
 
-    def _cost_matrix(self) -> CostArray:
-        """-weight per (kept row, slot): one table lookup per cell, in row chunks."""
-        g = self.graph
-        # code 0: forbidden; else 1 + score + (SCORE_MAX + 1) * k with k = 2 * is_repeat +
-        # (no shared tool), so each of the four kinds of pair has its own block of the table
+    def _table(self) -> CostArray:
+        """Weight per cell code, increasing: 0 forbidden; else 1 + score + (SCORE_MAX + 1) * k
+        where k = 2 * (not a repeat) + shares a tool, so the four kinds of pair occupy four
+        blocks in the order of their weights and codes compare like weights."""
         span = SCORE_MAX + 1
         table = np.zeros(1 + 4 * span, dtype=np.float64)
         scores = np.arange(span, dtype=np.float64)
         for k in range(4):
-            repeat, shared = k >= 2, k % 2 == 0
-            base = self.m_pair - self.m_repeat * repeat + self.m_shared * shared
-            table[1 + k * span : 1 + (k + 1) * span] = -(base + scores)
-        cost = np.empty((len(self.row_ids), len(self.slot_owner)), dtype=np.float64)
-        # chunk buffers allocated once: fresh large allocations each cost page faults
-        rows = min(CHUNK_ROWS, len(self.row_ids))
-        code_buf = np.empty((rows, len(g.cols)), dtype=np.int16)
-        flag_buf = np.empty((rows, len(g.cols)), dtype=np.bool_)
-        weight_buf = np.empty((rows, len(g.cols)), dtype=np.float64)
+            fresh, shared = k >= 2, k % 2 == 1
+            base = self.m_pair - self.m_repeat * (not fresh) + self.m_shared * shared
+            table[1 + k * span : 1 + (k + 1) * span] = base + scores
+        assert np.all(np.diff(table) > 0)
+        return table
+
+    @cached_property
+    def codes(self) -> npt.NDArray[np.int16]:
+        """Per (kept row, guide): 0 forbidden, else the cell's entry in ``table``. One int16
+        matrix, a quarter of the weights' size, read by every pass over the full graph."""
+        g, span = self.graph, SCORE_MAX + 1
+        codes = np.empty((len(self.row_ids), len(g.cols)), dtype=np.int16)
+        flag = np.empty((min(CHUNK_ROWS, len(self.row_ids)), len(g.cols)), dtype=np.bool_)
         for lo in range(0, len(self.row_ids), CHUNK_ROWS):
             gi = self.row_ids[lo : lo + CHUNK_ROWS]
-            code, flag, weights = code_buf[: len(gi)], flag_buf[: len(gi)], weight_buf[: len(gi)]
-            np.take(g.score, gi, axis=0, out=code, mode="clip")
-            code += np.int16(1 + span)
-            np.take(g.overlap, gi, axis=0, out=flag, mode="clip")
-            np.subtract(code, np.int16(span), out=code, where=flag)
-            np.take(g.repeat, gi, axis=0, out=flag, mode="clip")
-            np.add(code, np.int16(2 * span), out=code, where=flag)
-            np.take(g.valid, gi, axis=0, out=flag, mode="clip")
-            np.multiply(code, flag, out=code)
-            # two gathers, per guide then per slot; mode="clip" lets take write into ``out``
-            # unbuffered (every index is in range by construction)
-            np.take(table, code, out=weights, mode="clip")
-            np.take(weights, self.slot_owner, axis=1, out=cost[lo : lo + len(gi)], mode="clip")
+            code, f = codes[lo : lo + len(gi)], flag[: len(gi)]
+            # mode="clip" lets take write into ``out`` unbuffered (indices are in range)
+            code[...] = g.score[gi]
+            code += np.int16(1 + 3 * span)
+            np.take(g.overlap, gi, axis=0, out=f, mode="clip")
+            np.subtract(code, np.int16(span), out=code, where=~f)
+            np.take(g.repeat, gi, axis=0, out=f, mode="clip")
+            np.subtract(code, np.int16(2 * span), out=code, where=f)
+            np.take(g.valid, gi, axis=0, out=f, mode="clip")
+            np.multiply(code, f, out=code)
+        return codes
+
+    @cached_property
+    def cost(self) -> CostArray:
+        """-weight per (kept row, slot), built on first use: the sparse solve needs none."""
+        cost = np.empty((len(self.row_ids), len(self.slot_owner)), dtype=np.float64)
+        for lo in range(0, len(self.row_ids), CHUNK_ROWS):
+            weights = np.take(self.table, self.codes[lo : lo + CHUNK_ROWS])
+            np.negative(weights, out=weights)
+            # mode="clip" lets take write into ``out`` unbuffered (indices are in range)
+            np.take(weights, self.slot_owner, axis=1, out=cost[lo : lo + len(weights)], mode="clip")
         return cost
+
+    def one_side(self) -> Solution | None:
+        """Exact optimum with every both-ways person learning (their slots closed), solved
+        sparse. It is the optimum of the round when there is nobody both ways, or when it pairs
+        every row: no assignment has more pairs than rows, and one with a pair per row has
+        every both-ways person learning. None when the places left cannot pair every row."""
+        capacity = self.graph.slots_per_col().astype(np.intp)
+        for _, sl in self.both:
+            capacity[self.slot_owner[sl[0]]] = 0
+        if self.both and capacity.sum() < len(self.row_ids):
+            return None
+        found = exact_assignment(self.codes, self.table, capacity)
+        self.solves += 1
+        # the i-th learner of guide g takes g's i-th slot
+        order = np.argsort(found.guides, kind="stable")
+        guides = found.guides[order]
+        first = np.searchsorted(guides, guides)
+        slots = self.first_slot[guides] + np.arange(len(guides)) - first
+        return self._solution(found.rows[order], slots.astype(np.intp))
 
     # --- one solve -------------------------------------------------------------------------
 
@@ -327,8 +367,8 @@ class Assigner:
         the best k bounds the pairs. The relaxation ignores this (it counts a both-ways person
         on both sides), so on populations made mostly of both-ways people it is much tighter.
         """
-        n, m = self.cost.shape
-        learners = int(n) - len(self.both)
+        n, m = len(self.row_ids), len(self.slot_owner)
+        learners = n - len(self.both)
         places = int(m) - sum(self.cap)
         free: list[int] = []
         for b, cap in enumerate(self.cap):
@@ -444,7 +484,8 @@ class Assigner:
     # --- search ----------------------------------------------------------------------------
 
     def _can_solve(self, effort: int, max_solves: int, n: int = 1) -> bool:
-        return self.solves + n <= max_solves and self.cells + n * self.cost.size <= effort
+        size = len(self.row_ids) * len(self.slot_owner)
+        return self.solves + n <= max_solves and self.cells + n * size <= effort
 
     def search(self, effort: int, max_solves: int) -> Outcome:
         def outcome(best: Solution, upper: int) -> Outcome:
@@ -454,10 +495,23 @@ class Assigner:
             )
 
         max_pairs = min(self.max_pairs, self.pair_cap({}))
+        learning = self.one_side()
+        if learning is not None and (not self.both or learning.pairs == len(self.row_ids)):
+            return Outcome(
+                learning,
+                learning.value,
+                self.solves,
+                self.m_pair,
+                self.m_repeat,
+                self.m_shared,
+                max_pairs,
+            )
         root = self.relax({}, {})
         if not root.solution.conflicts:
             return outcome(root.solution, root.bound)
         best = self.repair(root.solution)
+        if learning is not None and learning.value > best.value:
+            best = learning
 
         # 2. Lagrangian bound: Polyak steps towards the incumbent, integer multipliers
         lam: dict[int, int] = {}

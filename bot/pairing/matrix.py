@@ -17,6 +17,7 @@ import numpy.typing as npt
 from bot.pairing.model import MatchRequest, Participant, TzMode
 from bot.pairing.rules import excluded_pairs, past_pairs, reporting_pairs
 from bot.pairing.score import (
+    SCORE_MAX,
     SideArrays,
     offset_index,
     score_block,
@@ -26,7 +27,8 @@ from bot.pairing.score import (
 )
 
 BoolArray = npt.NDArray[np.bool_]
-ScoreArray = npt.NDArray[np.int16]
+ScoreArray = npt.NDArray[np.uint8]  # one byte per cell: a score is at most SCORE_MAX
+assert np.iinfo(np.uint8).max >= SCORE_MAX
 
 CHUNK_ROWS = 512
 
@@ -93,7 +95,7 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
 
     n, m = len(rows), len(cols)
     has_overlap = np.empty((n, m), dtype=np.bool_)
-    score = np.empty((n, m), dtype=np.int16)
+    score = np.empty((n, m), dtype=np.uint8)
     for lo in range(0, n, CHUNK_ROWS):
         hi = min(n, lo + CHUNK_ROWS)
         overlap, block = score_block(r_side, c_side, tz, lo, hi)
