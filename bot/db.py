@@ -7,6 +7,7 @@ import contextlib
 import functools
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import orjson
@@ -182,18 +183,23 @@ async def insert_many_ignoring_duplicates(
         if column.name not in rows[0] and column.default is not None and column.default.is_scalar
     ]
     columns = [
-        _column_values(table.c[name].type, dialect, [row[name] for row in rows]) for name in names
+        _column_values(table.c[name].type, dialect, list(map(itemgetter(name), rows)))
+        for name in names
     ]
     for name, value in defaults:
         names.append(name)
         columns.append(_column_values(table.c[name].type, dialect, [value] * len(rows)))
-    values = list(zip(*columns, strict=True))
     returned = tuple(column.name for column in returning)
+    width = len(names)
     written: list[tuple[Any, ...]] = []
-    for start in range(0, len(values), INSERT_CHUNK):
-        part = values[start : start + INSERT_CHUNK]
-        sql = _insert_sql(dialect, table.name, tuple(names), len(part), returned)
-        result = await connection.exec_driver_sql(sql, tuple(v for row in part for v in row))
+    for start in range(0, len(rows), INSERT_CHUNK):
+        count = min(INSERT_CHUNK, len(rows) - start)
+        # The parameters row after row: each column's slice laid into every width-th place.
+        flat: list[Any] = [None] * (count * width)
+        for index, values in enumerate(columns):
+            flat[index::width] = values[start : start + count]
+        sql = _insert_sql(dialect, table.name, tuple(names), count, returned)
+        result = await connection.exec_driver_sql(sql, tuple(flat))
         written.extend(tuple(row) for row in result.all())
     return written
 
@@ -205,16 +211,9 @@ def _column_values(type_: Any, dialect: Dialect, values: list[Any]) -> list[Any]
     if process is None:
         return values
     if isinstance(type_, JSON):
-        return [process(value) for value in values]
-    converted: dict[Any, Any] = {}
-    out = []
-    for value in values:
-        try:
-            out.append(converted[value])
-        except KeyError:
-            converted[value] = process(value)
-            out.append(converted[value])
-    return out
+        return list(map(process, values))
+    converted = {value: process(value) for value in set(values)}
+    return list(map(converted.__getitem__, values))
 
 
 @functools.lru_cache(maxsize=256)

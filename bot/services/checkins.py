@@ -521,8 +521,9 @@ async def last_answers(
 ) -> dict[int, list[tuple[str, str, str]]]:
     """Per pair, each person's latest check-in: (user, week, status). Never notes or reasons."""
     latest: dict[tuple[int, str], tuple[str, str]] = {}
+    connection = await session.connection()  # Core rows: stall detection reads ~40,000 of them
     for part in chunks(list(pair_ids)):
-        rows = await session.execute(
+        rows = await connection.execute(
             select(CheckIn.pair_id, CheckIn.user_id, CheckIn.iso_week, CheckIn.status)
             .where(CheckIn.pair_id.in_(part))
             .order_by(CheckIn.iso_week)
