@@ -26,9 +26,9 @@ median and the load average (figures on a shared machine move with it). A child'
 On SQLite the full week has a floor measured beside each run: the rows the tick wrote, written
 again into an untouched copy by raw sqlite3 (one SELECT of the due pairs, executemany, one
 commit). Each tick prints what it wrote — rows, duplicate keys and a digest of their content —
-so a faster tick shows it wrote the same thing. Wall time is time.perf_counter() around each call; "cpu" is this process's CPU
-time (time.process_time(): Python and the driver, not the PostgreSQL server), steadier than wall
-time on a shared machine.
+so a faster tick shows it wrote the same thing. Wall time is time.perf_counter() around each
+call; "cpu" is this process's CPU time (time.process_time(): Python and the driver, not the
+PostgreSQL server), steadier than wall time on a shared machine.
 
 `--reuse` keeps the populated database as a template (SQLite: a file in the temporary folder;
 PostgreSQL: a database `rotnem_bench_tpl_<pairs>_v<DATA_VERSION>`) and measures a copy of it,
