@@ -19,11 +19,16 @@ state autovacuum keeps a running database in), then measured on the real service
 * `/rotnem admin stats` (`program_stats`) and the App Home reads for one person (profile,
   partners, past partners, pair progress), median of several runs.
 
-The database is populated by this process; the measurements run in a fresh child process, so
-its "peak RSS" (VmHWM: interpreter, SQLAlchemy and the tick's own data) is the tick's, not the
-population's. Wall time is time.perf_counter() around each call; "cpu" is this process's CPU
-time (time.process_time(): Python and the driver, not the PostgreSQL server), steadier than wall
-time on a shared machine.
+The database is populated by this process; the measurements run in three fresh child
+processes, each on its own copy of the populated database, and the summary gives each figure's
+median and the load average (figures on a shared machine move with it). A child's "peak RSS"
+(VmHWM: interpreter, SQLAlchemy and the tick's own data) is the tick's, not the population's.
+On SQLite the full week has a floor measured beside each run: the rows the tick wrote, written
+again into an untouched copy by raw sqlite3 (one SELECT of the due pairs, executemany, one
+commit). Each tick prints what it wrote — rows, duplicate keys and a digest of their content —
+so a faster tick shows it wrote the same thing. Wall time is time.perf_counter() around each
+call; "cpu" is this process's CPU time (time.process_time(): Python and the driver, not the
+PostgreSQL server), steadier than wall time on a shared machine.
 
 `--reuse` keeps the populated database as a template (SQLite: a file in the temporary folder;
 PostgreSQL: a database `rotnem_bench_tpl_<pairs>_v<DATA_VERSION>`) and measures a copy of it,
@@ -35,16 +40,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import json
 import os
 import random
 import secrets
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Coroutine
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -67,6 +76,7 @@ from bot.services.program.settings import defaults_from, program_config  # noqa:
 from bot.services.program.stats import program_stats  # noqa: E402
 from models import (  # noqa: E402
     CheckIn,
+    OutboxMessage,
     Pair,
     PairSession,
     Participant,
@@ -74,6 +84,7 @@ from models import (  # noqa: E402
     Prompt,
     Round,
     SessionReport,
+    StallAlert,
     Tool,
     WeeklyPrompt,
     Workspace,
@@ -299,6 +310,11 @@ async def populate(deps: Any, n_pairs: int, rnd: random.Random) -> dict[str, int
     return counts
 
 
+# What the measuring child timed (label -> median wall and cpu seconds), handed to the parent.
+FIGURES: dict[str, tuple[float, float]] = {}
+RESULT = "RESULT "
+
+
 async def timed(label: str, func: Any, repeat: int = 1) -> Any:
     times, cpus, result = [], [], None
     for _ in range(repeat):
@@ -309,7 +325,48 @@ async def timed(label: str, func: Any, repeat: int = 1) -> Any:
     shown = ", ".join(f"{t * 1000:.1f}" for t in times)
     extra = f" (median of {repeat}: {statistics.median(times) * 1000:.1f} ms)" if repeat > 1 else ""
     print(f"{label:<48} {shown} ms{extra}; cpu {statistics.median(cpus) * 1000:.0f} ms")
+    FIGURES[label] = (statistics.median(times), statistics.median(cpus))
     return result
+
+
+async def written(deps: Any, kind: str, table: Any) -> str:
+    """What a tick wrote, as correctness evidence: the outbox rows of `kind` and the rows of
+    `table` written at the tick's instant, their duplicates, and a digest of their content (ids
+    and the outbox's own bookkeeping left out) that must not change when the code gets faster."""
+    now = deps.clock.now()
+    columns = [c for c in table.__table__.c if c.name != "id"]
+    created = table.__table__.c.get("created_at", table.__table__.c.get("asked_at"))
+    async with deps.engine.connect() as connection:
+        notices = (
+            await connection.execute(
+                select(
+                    OutboxMessage.dedupe_key,
+                    OutboxMessage.notice,
+                    OutboxMessage.channel,
+                    OutboxMessage.open_users,
+                    OutboxMessage.next_attempt_at,
+                )
+                .where(OutboxMessage.kind == kind, OutboxMessage.created_at == now)
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+        rows = (
+            await connection.execute(
+                select(*columns).where(created == now).order_by(table.__table__.c.id)
+            )
+        ).all()
+    digest = hashlib.sha256()
+    for key, notice, *rest in notices:
+        # Ids of the rows the notice points at differ between backends and runs: left out.
+        content = {k: v for k, v in notice.items() if not k.endswith("_id")}
+        digest.update(repr((key, json.dumps(content, sort_keys=True), *rest)).encode())
+    for row in rows:
+        digest.update(repr(tuple(row)).encode())
+    duplicates = len(notices) - len({key for key, *_ in notices})
+    return (
+        f"outbox {kind}: {len(notices)} rows, {duplicates} duplicate keys; "
+        f"{table.__tablename__}: {len(rows)} rows; content digest {digest.hexdigest()[:12]}"
+    )
 
 
 async def home_reads(deps: Any, user_id: str) -> Any:
@@ -339,16 +396,19 @@ async def run(url: str, n_pairs: int) -> None:
     deps = build_deps(settings, clock=clock)
     rnd = random.Random(7)
     rss_before = peak_rss_mb()
-    result = await timed("tick, full week due (prompts + outbox)", lambda: enqueue_prompts(deps))
+    result = await timed(FULL_WEEK, lambda: enqueue_prompts(deps))
     print(f"  -> {result.sent} prompts enqueued, {result.skipped} pairs skipped (paused)")
+    print(f"  -> {await written(deps, 'prompt', WeeklyPrompt)}")
     print(f"  peak RSS {peak_rss_mb():.0f} MB (before the tick {rss_before:.0f} MB)")
     await timed("tick again, nothing due", lambda: enqueue_prompts(deps), repeat=3)
     clock.set(TICK_AT + timedelta(days=3))
     asked = await timed("check-ins due 3 days later", lambda: enqueue_checkins(deps))
     print(f"  -> {asked.asked} check-ins enqueued")
+    print(f"  -> {await written(deps, 'checkin', CheckIn)}")
     await timed("check-in tick again, nothing due", lambda: enqueue_checkins(deps), repeat=3)
     found = await timed("stall detection (first run)", lambda: detect_stalls(deps))
     print(f"  -> {found} stalled pair(s) reported")
+    print(f"  -> {await written(deps, 'stall_alert', StallAlert)}")
     await timed("stall detection (nothing new)", lambda: detect_stalls(deps), repeat=3)
 
     async def stats() -> Any:
@@ -369,6 +429,7 @@ async def run(url: str, n_pairs: int) -> None:
     await timed("App Home reads for one person", lambda: home_reads(deps, next(queue)), repeat=7)
     print(f"peak RSS at the end {peak_rss_mb():.0f} MB")
     await deps.engine.dispose()
+    print(RESULT + json.dumps(FIGURES), flush=True)
 
 
 async def _admin(dsn: str, sql: str) -> None:
@@ -381,31 +442,107 @@ async def _admin(dsn: str, sql: str) -> None:
         await connection.close()
 
 
+# The due pairs as the tick reads them (pairs, both people, no prompt this week yet).
+DUE_SQL = """
+SELECT p.id, p.guide_id, p.learner_id, p.shared_tools, p.group_channel_id, p.started_at,
+       g.user_id, g.state, g.paused_until, l.user_id, l.state, l.paused_until, l.tz
+FROM pairs p JOIN participants g ON g.id = p.guide_id JOIN participants l ON l.id = p.learner_id
+WHERE p.team_id = ? AND p.ended_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM weekly_prompts w WHERE w.pair_id = p.id AND w.iso_week = ?)
+"""
+
+
+def raw_sqlite_floor(measured: Path, untouched: Path) -> tuple[float, float]:
+    """The full-week tick's floor (wall and cpu s): the rows the tick wrote into `measured`,
+    written again into `untouched` (the same database before the tick) with raw sqlite3 — one
+    SELECT of the due pairs, an executemany per table, one commit — with no choosing, no ORM,
+    no RETURNING."""
+    week = iso_week(TICK_AT)  # the week of every zone at the tick
+    wanted = {"weekly_prompts": "iso_week = ?", "outbox_messages": "kind = 'prompt' AND ? != ''"}
+    batches: list[tuple[str, list[tuple[Any, ...]]]] = []
+    with closing(sqlite3.connect(measured)) as source:
+        for table, where in wanted.items():
+            names = [row[1] for row in source.execute(f"PRAGMA table_info({table})")]
+            names.remove("id")
+            # As the tick left them: later steps of the benchmark mark the check-ins enqueued.
+            shown = ["NULL" if n == "checkins_enqueued_at" else n for n in names]
+            rows = source.execute(
+                f"SELECT {', '.join(shown)} FROM {table} WHERE {where} ORDER BY id", (week,)
+            ).fetchall()
+            marks = ", ".join("?" for _ in names)
+            batches.append((f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", rows))
+    with closing(sqlite3.connect(untouched)) as target:
+        target.execute("PRAGMA foreign_keys=ON")
+        started, cpu = time.perf_counter(), time.process_time()
+        target.execute(DUE_SQL, (TEAM, week)).fetchall()
+        for sql, rows in batches:
+            target.executemany(sql, rows)
+        target.commit()
+        return time.perf_counter() - started, time.process_time() - cpu
+
+
 @dataclass(frozen=True)
 class Bench:
     """A benchmark on the big database: its name (of its templates), its script (run again as
-    the measuring child), how it populates a database and what it measures."""
+    the measuring child), how it populates a database and what it measures; how many measuring
+    processes (each on a fresh copy, the summary gives their medians) and, for SQLite, a floor
+    measured beside each run (from the measured copy and an untouched one)."""
 
     name: str
     script: str
     prepare: Callable[[str, int], Coroutine[Any, Any, None]]
     run: Callable[[str, int], Coroutine[Any, Any, None]]
     version: int
+    runs: int = 1
+    floor: Callable[[Path, Path], tuple[float, float]] | None = None
 
 
-WEEKLY = Bench("weekly", __file__, prepare, run, DATA_VERSION)
+FULL_WEEK = "tick, full week due (prompts + outbox)"
+FLOOR = "floor: the same rows by raw sqlite3"
+WEEKLY = Bench("weekly", __file__, prepare, run, DATA_VERSION, runs=3, floor=raw_sqlite_floor)
 
 
-def measure(bench: Bench, url: str, n_pairs: int, *, populated: bool = False) -> None:
-    if populated:
-        # A copy of a template: bring it to the current head (new indexes on existing data).
-        migrate.upgrade(url)
-        asyncio.run(_analyze(url))
-    else:
-        asyncio.run(bench.prepare(url, n_pairs))
-    subprocess.run(
-        [sys.executable, bench.script, "--measure", url, "--pairs", str(n_pairs)], check=True
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def measure(bench: Bench, url: str, n_pairs: int) -> dict[str, tuple[float, float]]:
+    """One measuring process on a copy of a template, brought to the current head (new indexes
+    on existing data); its output echoed, its figures returned."""
+    migrate.upgrade(url)
+    asyncio.run(_analyze(url))
+    child = subprocess.run(
+        [sys.executable, bench.script, "--measure", url, "--pairs", str(n_pairs)],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
+    figures: dict[str, tuple[float, float]] = {}
+    for line in child.stdout.splitlines():
+        if line.startswith(RESULT):
+            figures = json.loads(line.removeprefix(RESULT))
+        else:
+            print(line, flush=True)
+    return figures
+
+
+def summarize(runs: list[dict[str, tuple[float, float]]]) -> None:
+    """Each figure's median over the measuring processes, and the full week against its floor."""
+    if not any(runs):
+        return
+    print(f"\nmedians of {len(runs)} fresh processes; load average now {load_average()}")
+    medians = {}
+    for label in runs[0]:
+        walls = [run[label][0] for run in runs if label in run]
+        cpus = [run[label][1] for run in runs if label in run]
+        medians[label] = statistics.median(walls)
+        shown = ", ".join(f"{v * 1000:.1f}" for v in walls)
+        print(
+            f"  {label:<46} {medians[label] * 1000:8.1f} ms  ({shown}); "
+            f"cpu {statistics.median(cpus) * 1000:.0f} ms"
+        )
+    if FLOOR in medians and FULL_WEEK in medians:
+        print(f"  full week / floor: {medians[FULL_WEEK] / medians[FLOOR]:.1f}x")
 
 
 async def _analyze(url: str) -> None:
@@ -424,18 +561,31 @@ async def _analyze(url: str) -> None:
 
 def measure_sqlite(bench: Bench, n_pairs: int, reuse: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{folder}/{bench.name}.db"
-        if not reuse:
-            measure(bench, url, n_pairs)
-            return
-        template = (
-            Path(tempfile.gettempdir()) / f"rotnem-bench-{bench.name}-{n_pairs}-v{bench.version}.db"
-        )
+        template = Path(folder) / "template.db"
+        if reuse:
+            template = (
+                Path(tempfile.gettempdir())
+                / f"rotnem-bench-{bench.name}-{n_pairs}-v{bench.version}.db"
+            )
         if not template.exists():
             asyncio.run(bench.prepare(f"sqlite+aiosqlite:///{template}.part", n_pairs))
             Path(f"{template}.part").rename(template)
-        shutil.copyfile(template, f"{folder}/{bench.name}.db")
-        measure(bench, url, n_pairs, populated=True)
+        runs = []
+        for attempt in range(bench.runs):
+            print(f"\n== run {attempt + 1} of {bench.runs} (load average {load_average()})")
+            copy, untouched = Path(folder) / f"{bench.name}.db", Path(folder) / "untouched.db"
+            shutil.copyfile(template, copy)
+            if bench.floor:
+                shutil.copyfile(template, untouched)
+            figures = measure(bench, f"sqlite+aiosqlite:///{copy}", n_pairs)
+            if bench.floor:
+                migrate.upgrade(f"sqlite+aiosqlite:///{untouched}")
+                figures[FLOOR] = bench.floor(copy, untouched)
+                print(f"{FLOOR:<48} {figures[FLOOR][0] * 1000:.1f} ms")
+            runs.append(figures)
+            for path in Path(folder).glob(f"{bench.name}.db*"):
+                path.unlink()
+        summarize(runs)
 
 
 async def _exists(dsn: str, name: str) -> bool:
@@ -447,6 +597,39 @@ async def _exists(dsn: str, name: str) -> bool:
     finally:
         await connection.close()
     return bool(found)
+
+
+def measure_postgresql(bench: Bench, n_pairs: int, reuse: bool) -> None:
+    admin = os.environ.get("ROTNEM_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+    base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    # (The weekly benchmark's templates keep their first name.)
+    kind = "" if bench is WEEKLY else f"{bench.name}_"
+    template = f"rotnem_bench_{kind}tpl_{n_pairs}_v{bench.version}"
+    if not reuse:
+        template = f"rotnem_bench_tpl_{secrets.token_hex(4)}"
+    if not asyncio.run(_exists(admin, template)):
+        name = f"rotnem_bench_{secrets.token_hex(4)}"
+        asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
+        try:
+            asyncio.run(bench.prepare(f"{base}/{name}", n_pairs))
+            asyncio.run(_admin(admin, f'ALTER DATABASE "{name}" RENAME TO "{template}"'))
+        except BaseException:
+            asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            raise
+    runs = []
+    try:
+        for attempt in range(bench.runs):
+            print(f"\n== run {attempt + 1} of {bench.runs} (load average {load_average()})")
+            name = f"rotnem_bench_{secrets.token_hex(4)}"
+            asyncio.run(_admin(admin, f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+            try:
+                runs.append(measure(bench, f"{base}/{name}", n_pairs))
+            finally:
+                asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        if not reuse:
+            asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+    summarize(runs)
 
 
 def main(bench: Bench = WEEKLY, description: str = __doc__) -> None:
@@ -464,27 +647,8 @@ def main(bench: Bench = WEEKLY, description: str = __doc__) -> None:
     print(f"backend {args.db}, {2 * args.pairs} participants, {args.pairs} active pairs")
     if args.db == "sqlite":
         measure_sqlite(bench, args.pairs, args.reuse)
-        return
-    admin = os.environ.get("ROTNEM_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-    base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-    name = f"rotnem_bench_{secrets.token_hex(4)}"
-    # (The weekly benchmark's templates keep their first name.)
-    kind = "" if bench is WEEKLY else f"{bench.name}_"
-    template = f"rotnem_bench_{kind}tpl_{args.pairs}_v{bench.version}"
-    if args.reuse and not asyncio.run(_exists(admin, template)):
-        asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
-        try:
-            asyncio.run(bench.prepare(f"{base}/{name}", args.pairs))
-            asyncio.run(_admin(admin, f'ALTER DATABASE "{name}" RENAME TO "{template}"'))
-        except BaseException:
-            asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            raise
-    template_clause = f' TEMPLATE "{template}"' if args.reuse else ""
-    asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"{template_clause}'))
-    try:
-        measure(bench, f"{base}/{name}", args.pairs, populated=args.reuse)
-    finally:
-        asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        measure_postgresql(bench, args.pairs, args.reuse)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -54,6 +55,7 @@ def next_prompt_at(now: datetime, tz: str | None, weekday: int, hour: int) -> da
     return this_week if this_week > now else _weekly_moment(local, 1, weekday, hour)
 
 
+@lru_cache(maxsize=1024)
 def week_monday(week: str) -> date:
     """`2026-W48` → the Monday of that ISO week."""
     year, number = week.split("-W")
@@ -64,5 +66,6 @@ def weeks_between(earlier: str, later: str) -> int:
     return (week_monday(later) - week_monday(earlier)).days // 7
 
 
+@lru_cache(maxsize=1024)
 def add_weeks(week: str, count: int) -> str:
     return iso_week(week_monday(week) + timedelta(weeks=count))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import Any, ClassVar, Literal
 
 from sqlalchemy import and_, exists, or_, select, text, update
@@ -95,6 +96,13 @@ def _session_exists(pair_id: Any, week: Any) -> Any:
 # ---- the tick -----------------------------------------------------------------------------
 
 
+def _by_id(rows: Sequence[Any]) -> list[Any]:
+    """Rows in the order of their first column (the row ID). Sorted here, not by ORDER BY id:
+    with it SQLite reads the whole table in ID order (hundreds of thousands of rows, every
+    minute) instead of the small partial index of what is due."""
+    return sorted(rows, key=itemgetter(0))
+
+
 async def enqueue_due_checkins(
     session: AsyncSession, team_id: str, *, now: datetime, force: bool = False
 ) -> int:
@@ -111,17 +119,13 @@ async def enqueue_due_checkins(
         Pair.guide_id,
         Pair.learner_id,
     )
-    query = (
-        people.join(
-            select(*columns, *people.availability()).join(Pair, Pair.id == WeeklyPrompt.pair_id)
-        )
-        .where(text(CHECKINS_PENDING_SQL), WeeklyPrompt.team_id == team_id, due)
-        .order_by(WeeklyPrompt.id)
-    )
+    query = people.join(
+        select(*columns, *people.availability()).join(Pair, Pair.id == WeeklyPrompt.pair_id)
+    ).where(text(CHECKINS_PENDING_SQL), WeeklyPrompt.team_id == team_id, due)
     # Core rows (no ORM result processing), handled a slice at a time so the tick's memory
     # stays bounded; all in the caller's transaction.
     connection = await session.connection()
-    rows = (await connection.execute(query)).all()
+    rows = _by_id((await connection.execute(query)).all())
     sent = 0
     for part in chunks(rows, PROMPTS_PER_BATCH):
         sent += await _ask(session, team_id, part, now=now)
@@ -206,12 +210,11 @@ async def enqueue_due_reminders(session: AsyncSession, team_id: str, *, now: dat
         .where(
             text(REMINDER_PENDING_SQL), CheckIn.team_id == team_id, CheckIn.reminder_due_at <= now
         )
-        .order_by(CheckIn.id)
     )
     sent = 0
-    for checkin_id, pair_id, user_id, week, ended_at, reported, partner in (
-        await session.execute(query)
-    ).all():
+    for checkin_id, pair_id, user_id, week, ended_at, reported, partner in _by_id(
+        (await session.execute(query)).all()
+    ):
         values: dict[str, Any] = {"reminded_at": now}
         ask_again = ended_at is None and not reported
         if ask_again:
@@ -521,8 +524,9 @@ async def last_answers(
 ) -> dict[int, list[tuple[str, str, str]]]:
     """Per pair, each person's latest check-in: (user, week, status). Never notes or reasons."""
     latest: dict[tuple[int, str], tuple[str, str]] = {}
+    connection = await session.connection()  # Core rows: stall detection reads ~40,000 of them
     for part in chunks(list(pair_ids)):
-        rows = await session.execute(
+        rows = await connection.execute(
             select(CheckIn.pair_id, CheckIn.user_id, CheckIn.iso_week, CheckIn.status)
             .where(CheckIn.pair_id.in_(part))
             .order_by(CheckIn.iso_week)

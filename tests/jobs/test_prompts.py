@@ -1,5 +1,6 @@
 """Weekly prompts as the jobs send them: the right local hour in three zones, alternation, no
-repeats in a pair, paused pairs skipped, `nudge --now` idempotent, a restarted or late scheduler."""
+repeats in a pair, paused pairs skipped, `nudge --now` idempotent, a restarted or late scheduler,
+and the quiet minutes in between (a pair added or a learner moving zones while nothing is due)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.services.enrollment import lifecycle
+from bot.services.enrollment.identity import Identity, refresh_identity
 from models import WeeklyPrompt
 from tests.factories import BOTH_BACKENDS, Program
 
@@ -135,3 +137,37 @@ async def test_a_scheduler_down_for_days_or_restarted_sends_once_and_misses_noth
     rows = await program.rows(WeeklyPrompt)
     ny = next(r for r in rows if r.pair_id == pairs[NEW_YORK])
     assert ny.due_at == datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+
+
+@BOTH_BACKENDS
+async def test_a_pair_added_while_nothing_is_due_gets_its_prompt_on_time(program: Program) -> None:
+    program.at(datetime(2026, 11, 29, 20, 0, tzinfo=UTC))
+    await program.pair("U0G1", "U0L1", NEW_YORK)  # due Monday 15:00 UTC
+    program.at(datetime(2026, 11, 30, 0, 50, tzinfo=UTC))
+    await program.tick()  # nothing is due before New York's Monday
+    program.at(datetime(2026, 11, 30, 0, 55, tzinfo=UTC))
+    tokyo = await program.pair("U0G2", "U0L2", TOKYO)  # Tokyo's Monday 10:00 is 01:00 UTC
+    program.at(datetime(2026, 11, 30, 1, 0, tzinfo=UTC))
+    await program.tick()
+    (row,) = await program.prompts_of(tokyo)
+    assert row.due_at == datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
+    assert len(await program.outbox("prompt")) == 1
+
+
+async def test_a_learner_who_moves_to_a_zone_already_due_gets_the_prompt_within_minutes(
+    program: Program,
+) -> None:
+    program.at(datetime(2026, 11, 29, 20, 0, tzinfo=UTC))
+    pair_id = await program.pair("U0G1", "U0L1", NEW_YORK)
+    program.at(datetime(2026, 11, 30, 2, 0, tzinfo=UTC))
+    await program.tick()  # New York's Monday 10:00 is hours away
+    async with program.bot.deps.sessionmaker.begin() as session:
+        moved = Identity("U0L1", "U0L1 L", TOKYO)  # where Monday 10:00 has passed
+        await refresh_identity(session, program.team_id, moved, now=program.clock.now())
+    moment = datetime(2026, 11, 30, 2, 5, tzinfo=UTC)
+    while not await program.prompts_of(pair_id):
+        program.at(moment)
+        await program.tick()
+        moment += timedelta(minutes=5)
+    assert moment - timedelta(minutes=5) <= datetime(2026, 11, 30, 2, 15, tzinfo=UTC)
+    assert len(await program.outbox("prompt")) == 1

@@ -8,6 +8,7 @@ never a prompt the pair already had, until the pair has used up the catalogue of
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -50,36 +51,58 @@ class Choice:
     exercise: str | None
 
 
-class Catalogue(tuple[CatalogueEntry, ...]):
-    """The catalogue, with its entries sorted out by kind and tool once: `choose_prompt` runs
-    for every pair of the week, and filtering the whole catalogue each time was most of it."""
-
-    mirrors: tuple[CatalogueEntry, ...]
-    general: tuple[CatalogueEntry, ...]  # teach prompts for any tool
-    by_tool: dict[str, tuple[CatalogueEntry, ...]]  # teach prompts of one tool (casefolded)
-
-    def __new__(cls, entries: Iterable[CatalogueEntry]) -> Catalogue:
-        self = super().__new__(cls, entries)
-        self.mirrors = tuple(e for e in self if e.kind == PromptKind.MIRROR)
-        self.general = tuple(e for e in self if e.kind == PromptKind.TEACH and e.tool is None)
-        by_tool: dict[str, list[CatalogueEntry]] = defaultdict(list)
-        for e in self:
-            if e.kind == PromptKind.TEACH and e.tool:
-                by_tool[e.tool.casefold()].append(e)
-        self.by_tool = {tool: tuple(entries) for tool, entries in by_tool.items()}
-        return self
+_MODULUS = 4294967296
 
 
 def _spread(prompt_id: int, pair_id: int) -> int:
     """A per-pair order of the catalogue, so pairs do not all get the same prompt."""
-    return (prompt_id * 2654435761 + pair_id * 40503) % 4294967296
+    return (prompt_id * 2654435761 + pair_id * 40503) % _MODULUS
 
 
-def _first(entries: Sequence[CatalogueEntry], pair_id: int) -> CatalogueEntry:
-    """`min(entries, key=lambda e: _spread(e.id, pair_id))`, without a call per entry (the tick
-    ranks ~170,000 entries a week). `_spread` is one-to-one for a pair, so there are no ties."""
-    shift = pair_id * 40503
-    return min(entries, key=lambda e: (e.id * 2654435761 + shift) % 4294967296)
+class _Ring:
+    """Entries in the order of `_spread(id, 0)`. For any pair, `_spread(id, pair)` orders them
+    the same way around the ring, starting at the first entry whose spread wraps past the
+    modulus: the best fresh entry is a binary search and a short walk, not a ranking of them all
+    (the tick ranked ~170,000 entries a week)."""
+
+    def __init__(self, entries: Iterable[CatalogueEntry]) -> None:
+        ranked = sorted(entries, key=lambda e: _spread(e.id, 0))
+        self.entries = tuple(ranked)
+        self.keys = [_spread(e.id, 0) for e in ranked]
+
+    def first_fresh(self, pair_id: int, used: Mapping[int, str]) -> CatalogueEntry | None:
+        """The entry not in `used` with the smallest `_spread` for the pair (one-to-one for a
+        pair: no ties), or None."""
+        count = len(self.entries)
+        start = bisect_left(self.keys, -pair_id * 40503 % _MODULUS)
+        for step in range(count):
+            entry = self.entries[(start + step) % count]
+            if entry.id not in used:
+                return entry
+        return None
+
+
+class Catalogue(tuple[CatalogueEntry, ...]):
+    """The catalogue, with its entries sorted out by kind and tool once: `choose_prompt` runs
+    for every pair of the week, and filtering the whole catalogue each time was most of it."""
+
+    mirrors: _Ring
+    general: _Ring  # teach prompts for any tool
+    by_tool: dict[str, _Ring]  # teach prompts of one tool (casefolded)
+
+    def __new__(cls, entries: Iterable[CatalogueEntry]) -> Catalogue:
+        self = super().__new__(cls, entries)
+        self.mirrors = _Ring(e for e in self if e.kind == PromptKind.MIRROR)
+        self.general = _Ring(e for e in self if e.kind == PromptKind.TEACH and e.tool is None)
+        by_tool: dict[str, list[CatalogueEntry]] = defaultdict(list)
+        for e in self:
+            if e.kind == PromptKind.TEACH and e.tool:
+                by_tool[e.tool.casefold()].append(e)
+        self.by_tool = {tool: _Ring(entries) for tool, entries in by_tool.items()}
+        return self
+
+
+_NO_ENTRIES = _Ring(())
 
 
 def _fill(text: str | None, tool: str | None) -> str | None:
@@ -115,7 +138,9 @@ def choose_prompt(
         if choice is not None:
             return choice
         direction = "mirror"
-    entry = _pick(pair_id, catalogue.mirrors, used)
+    entry = catalogue.mirrors.first_fresh(pair_id, used) or _oldest(
+        pair_id, catalogue.mirrors.entries, used
+    )
     if entry is None:
         return None
     return Choice(entry.id, "mirror", None, entry.text, entry.exercise)
@@ -128,12 +153,10 @@ def _fold(names: Iterable[str | None]) -> Iterable[str]:
     return (name.casefold() for name in names if name)
 
 
-def _pick(
+def _oldest(
     pair_id: int, entries: Sequence[CatalogueEntry], used: Mapping[int, str]
 ) -> CatalogueEntry | None:
-    fresh = [e for e in entries if e.id not in used]
-    if fresh:
-        return _first(fresh, pair_id)
+    """Of entries the pair all had, the one it had longest ago."""
     if entries:
         return min(entries, key=lambda e: (used[e.id], _spread(e.id, pair_id)))
     return None
@@ -157,11 +180,10 @@ def _teach(
     )
     for index in order:
         tool = tools[index]
-        specific = catalogue.by_tool.get(tool.casefold(), ())
+        specific = catalogue.by_tool.get(tool.casefold(), _NO_ENTRIES)
         for pool in (specific, catalogue.general):
-            fresh = [e for e in pool if e.id not in used]
-            if fresh:
-                entry = _first(fresh, pair_id)
+            entry = pool.first_fresh(pair_id, used)
+            if entry is not None:
                 return Choice(
                     entry.id,
                     "teach",
@@ -170,7 +192,7 @@ def _teach(
                     _fill(entry.exercise, tool),
                 )
     # Everything was used: the prompt this pair had longest ago, for its first tool.
-    last = _pick(
+    last = _oldest(
         pair_id,
         [
             e

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -39,11 +40,14 @@ class PairHistory:
     def prompts(self) -> list[PastPrompt]:
         if not self.aggregated:
             return list(self.rows)
-        past = []
-        for record in self.aggregated.split(_RECORD):
-            week, prompt_id, direction, tool = record.split(_FIELD, 3)
-            past.append(PastPrompt(week, int(prompt_id), direction, tool or None))
-        return past
+        # One split for every field, columns by stride, tuples made in C (the tick reads ~110,000
+        # records a week; a split and a constructor call per record was a tenth of it).
+        fields = self.aggregated.replace(_RECORD, _FIELD).split(_FIELD)
+        if len(fields) != 4 * (self.aggregated.count(_RECORD) + 1):  # a tool name with a _FIELD
+            return [_past(*record.split(_FIELD, 3)) for record in self.aggregated.split(_RECORD)]
+        tools = [tool or None for tool in fields[3::4]]
+        rows = zip(fields[0::4], map(int, fields[1::4]), fields[2::4], tools, strict=True)
+        return list(map(tuple.__new__, repeat(PastPrompt), rows))
 
     def teaches_next(self, tools: Sequence[str]) -> bool:
         """Whether `choose_prompt` starts from "teach" (the only direction that reads coverage)."""
@@ -54,6 +58,10 @@ class PairHistory:
             # so the greatest record is the latest week's.
             return max(self.aggregated.split(_RECORD)).split(_FIELD, 3)[2] != "teach"
         return not self.rows or max(self.rows, key=lambda p: p.iso_week).direction != "teach"
+
+
+def _past(week: str, prompt_id: str, direction: str, tool: str) -> PastPrompt:
+    return PastPrompt(week, int(prompt_id), direction, tool or None)
 
 
 def _aggregated(pair_ids: Sequence[int]) -> Select[int, str, int]:

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import chunks, insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue_many
-from bot.services.calendar import prompt_slot
+from bot.services.calendar import next_prompt_at, prompt_slot
 from bot.services.enrollment.queries import is_paused
 from bot.services.notices import Notice, Sent
 from bot.services.program.settings import ProgramConfig
@@ -71,10 +71,13 @@ async def remember_prompt_message(session: AsyncSession, notice: PromptNotice, s
 
 @dataclass(frozen=True)
 class PromptRun:
-    """What one run decided: prompts enqueued, and pairs skipped this week (someone paused)."""
+    """What one run decided: prompts enqueued, and pairs skipped this week (someone paused);
+    `quiet_until`: the next prompt instant of any running pair's learner zone, before which
+    nothing more comes due unless pairs or people change."""
 
     sent: int = 0
     skipped: int = 0
+    quiet_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,34 @@ class _Due:
     due_at: datetime
 
 
+async def newest_pair(session: AsyncSession) -> int | None:
+    """The highest pair ID of the database (a primary-key lookup): it changes whenever a pair is
+    added, which is what could make a prompt due earlier than a run's `quiet_until`."""
+    return await session.scalar(select(func.max(Pair.id)))
+
+
+async def _learner_zones(session: AsyncSession, team_id: str) -> list[str]:
+    """The time zones of the learners of the workspace's running pairs."""
+    learner = PairPeople().learner
+    learner_tz = func.coalesce(learner.tz, "UTC")
+    query = (
+        select(learner_tz)
+        .select_from(Pair)
+        .join(learner, learner.id == Pair.learner_id)
+        .where(Pair.team_id == team_id, Pair.ended_at.is_(None))
+        .distinct()
+    )
+    return list((await session.scalars(query)).all())
+
+
 async def _due_pairs(
-    session: AsyncSession, team_id: str, config: ProgramConfig, now: datetime, *, force: bool
+    session: AsyncSession,
+    team_id: str,
+    config: ProgramConfig,
+    zones: Sequence[str],
+    now: datetime,
+    *,
+    force: bool,
 ) -> list[_Due]:
     """The pairs due now, earliest prompt first: one query for every zone at once.
 
@@ -103,17 +132,7 @@ async def _due_pairs(
     of the unique (pair_id, iso_week) index per pair (one query per zone read them 12 times).
     """
     people = PairPeople()
-    learner = people.learner
-    learner_tz = func.coalesce(learner.tz, "UTC")
-    zones = (
-        await session.scalars(
-            select(learner_tz)
-            .select_from(Pair)
-            .join(learner, learner.id == Pair.learner_id)
-            .where(Pair.team_id == team_id, Pair.ended_at.is_(None))
-            .distinct()
-        )
-    ).all()
+    learner_tz = func.coalesce(people.learner.tz, "UTC")
     slots = {}
     for tz in zones:
         slot = prompt_slot(now, tz, config.nudge_weekday, config.nudge_hour)
@@ -197,9 +216,14 @@ async def enqueue_due_prompts(
     `force` (`rotnem nudge --now`): every active pair without this week's prompt, now,
     including pairs introduced this week. Pairs with someone paused get nothing this week.
     """
-    due = await _due_pairs(session, team_id, config, now, force=force)
+    zones = await _learner_zones(session, team_id)
+    quiet_until = min(
+        (next_prompt_at(now, tz, config.nudge_weekday, config.nudge_hour) for tz in zones),
+        default=None,
+    )
+    due = await _due_pairs(session, team_id, config, zones, now, force=force)
     if not due:
-        return PromptRun()
+        return PromptRun(quiet_until=quiet_until)
     catalogue = await load_catalogue(session)
     sent = skipped = 0
     # A slice at a time: the history, the rows and the messages of 10,000 pairs at once cost
@@ -207,7 +231,7 @@ async def enqueue_due_prompts(
     for part in chunks(due, PAIRS_PER_BATCH):
         run = await _enqueue_batch(session, team_id, config, part, catalogue, now=now)
         sent, skipped = sent + run.sent, skipped + run.skipped
-    return PromptRun(sent=sent, skipped=skipped)
+    return PromptRun(sent=sent, skipped=skipped, quiet_until=quiet_until)
 
 
 async def _enqueue_batch(
