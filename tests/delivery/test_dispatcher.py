@@ -283,6 +283,7 @@ async def test_a_dispatcher_never_claims_a_row_it_holds_and_keeps_it_if_nobody_t
     outbox.clock.advance(timedelta(seconds=dispatcher.config.lease_seconds + 1))
     assert await dispatcher._claim(4) == [], "its own row, however late its renewal"
     await dispatcher._deliver(claim)
+    await dispatcher.completions.flush()
     [row] = await outbox.rows()
     assert row.status == "sent" and row.attempts == 1
     assert deliveries(outbox.slack) == Counter({row.id: 1})
