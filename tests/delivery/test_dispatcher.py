@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from bot.delivery.leases import Leased
 from bot.delivery.outbox import METADATA_EVENT_TYPE
 from models import OutboxMessage
 from tests.factories import (
@@ -149,7 +150,7 @@ async def test_a_failing_hook_still_records_the_message_as_sent(outbox: Outbox) 
     assert len(outbox.posted()) == 1
 
 
-async def claim_and_die(outbox: Outbox, *, post: bool) -> OutboxMessage:
+async def claim_and_die(outbox: Outbox, *, post: bool) -> Leased:
     """A dispatcher claims one row, maybe posts it, and dies before recording anything."""
     dead = outbox.another_dispatcher(owner="dead-host:1:abc")
     [claim] = await dead._claim(1)
