@@ -115,9 +115,10 @@ class DispatchConfig:
     # A row whose pacing wait is longer than this goes back to the queue instead of waiting.
     max_pacing_wait: float = 7.5
     shutdown_grace: float = 5.0
-    # Rows Slack accepted are marked sent together, this long after the first or `concurrency`
-    # at a time (`bot/delivery/completions.py`).
-    mark_delay: float = 0.05
+    # Rows Slack accepted are marked sent together: this long after the first of them, or as
+    # soon as four times `concurrency` wait (`bot/delivery/completions.py`). A crash inside it is
+    # the crash window below.
+    mark_delay: float = 0.2
     history_limit: int = 100
     # While the database is unavailable the run loop tries again after 1 s, 2 s, 4 s … this.
     outage_backoff_first: float = 1.0
@@ -228,7 +229,7 @@ class Dispatcher:
             leases=self.leases,
             outage=self.outage,
             delay=self.config.mark_delay,
-            size=self.config.concurrency,
+            size=4 * self.config.concurrency,
         )
         # Claims wait for half the slots to be free: one claim transaction per few rows rather
         # than one per row while the queue is long.
