@@ -26,11 +26,14 @@ async def post_all(api_url: str, ceiling: float, concurrency: int, shares: list[
     queue: asyncio.Queue[tuple[AsyncWebClient, int, int]] = asyncio.Queue()
     slots: dict[int, float] = {}
     async with aiohttp.ClientSession() as http:
+        work: list[tuple[int, AsyncWebClient, int]] = []
         for team, share in enumerate(shares):
             first, count, token = share.split(":", 2)
             client = AsyncWebClient(token=token, base_url=api_url, session=http)
-            for i in range(int(count)):
-                queue.put_nowait((client, team, int(first) + i * len(shares)))
+            work.extend((int(first) + i * len(shares), client, team) for i in range(int(count)))
+        # In message order, the workspaces interleaved, as the outbox queue is.
+        for n, client, team in sorted(work, key=lambda item: item[0]):
+            queue.put_nowait((client, team, n))
 
         async def worker() -> None:
             while not queue.empty():

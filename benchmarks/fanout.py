@@ -217,6 +217,8 @@ class Contender:
     posts: int = 0
     cpu_s: float = 0.0
     peak_rss_mb: float = 0.0
+    # Its ok posts per second, first to last.
+    rate: float = float("nan")
 
     @property
     def cpu_ms_per_message(self) -> float:
@@ -236,13 +238,18 @@ async def watch(
     seen = Contender()
     first: tuple[int, float] | None = None
     last: tuple[int, float] = (0, 0.0)
+    ok: list[Call] = []
     while not drained.done():
         try:
             cpu = cpu_seconds(proc)
             seen.peak_rss_mb = max(seen.peak_rss_mb, proc.memory_info().rss / 2**20)
         except psutil.NoSuchProcess:
             break
-        posted = sum(1 for call in slack.calls_since(since) if call.method == POST and call.ok)
+        # Only the calls since the last look: the fake Slack runs in this process.
+        new = slack.calls_since(since)
+        since += len(new)
+        ok.extend(call for call in new if call.method == POST and call.ok)
+        posted = len(ok)
         if first is None and posted:
             first = (posted, cpu)
         if posted < expected or last[0] < expected:
@@ -251,6 +258,8 @@ async def watch(
     if first is not None:
         seen.posts = last[0] - first[0]
         seen.cpu_s = last[1] - first[1]
+    ok.extend(call for call in slack.calls_since(since) if call.method == POST and call.ok)
+    seen.rate = rate_of(ok)[1]
     return seen
 
 
@@ -471,6 +480,11 @@ def report(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
     calls = sum(o.calls for o in outcomes)
     print(
         f"429s received        {limited} of {calls} calls ({limited / max(1, calls):.2%}), all runs"
+    )
+    bare_rate = median(o.bare.rate for o in outcomes)
+    print(
+        f"bare poster rate     {bare_rate:.2f}/s = {bare_rate / ceiling:.1%} of the ceiling "
+        "(the floor, same pacing and concurrency)"
     )
     print(f"duplicates           {sum(o.duplicates for o in outcomes)}, all runs")
     print(f"lost                 {sum(o.lost for o in outcomes)}, all runs")
