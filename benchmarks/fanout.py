@@ -13,14 +13,21 @@ evenly over them. The fake Slack's ceiling and the worker's ROTNEM_POST_RATE_PER
 hold in each workspace (Slack limits per workspace), so the aggregate can reach N times the
 ceiling; each post must carry its own workspace's token.
 
-Prints: achieved rate as a fraction of the ceiling (per workspace too with `--workspaces`), 429s
-received, duplicates, lost messages, posts sent with another workspace's token, the worker's peak
-RSS, and the claim query's latency and plan. Figures, not asserts.
+The floor, measured after the worker on the same fake Slack: a bare slack_sdk `AsyncWebClient`
+poster (`benchmarks/_bare_poster.py`) sending the same messages at the same ceiling and
+concurrency, with no database. For both, CPU per message is the process's CPU time from its
+first ok post to its last, divided by the posts (start-up and imports are not counted).
 
-    PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py                       # SQLite
-    PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py --history 100000
-    PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py --database postgresql --history 100000
-    PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py --workspaces 10 [--database postgresql]
+Prints: the load average, achieved rate as a fraction of the ceiling (per workspace too with
+`--workspaces`), 429s received, duplicates, lost messages, posts sent with another workspace's
+token, CPU per message of the worker and of the bare poster and their ratio, peak RSS, and the
+claim query's latency and plan; medians of `--repeats` runs (3), each with fresh processes
+and a fresh database. `--profile FILE` runs the worker under cProfile. Figures, not asserts.
+
+    python -m benchmarks.fanout                       # SQLite
+    python -m benchmarks.fanout --history 100000
+    python -m benchmarks.fanout --database postgresql --history 100000
+    python -m benchmarks.fanout --workspaces 10 --ceiling 5 [--database postgresql]
 """
 
 from __future__ import annotations
