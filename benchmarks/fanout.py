@@ -13,14 +13,21 @@ evenly over them. The fake Slack's ceiling and the worker's ROTNEM_POST_RATE_PER
 hold in each workspace (Slack limits per workspace), so the aggregate can reach N times the
 ceiling; each post must carry its own workspace's token.
 
-Prints: achieved rate as a fraction of the ceiling (per workspace too with `--workspaces`), 429s
-received, duplicates, lost messages, posts sent with another workspace's token, the worker's peak
-RSS, and the claim query's latency and plan. Figures, not asserts.
+The floor, measured after the worker on the same fake Slack: a bare slack_sdk `AsyncWebClient`
+poster (`benchmarks/_bare_poster.py`) sending the same messages at the same ceiling and
+concurrency, with no database. For both, CPU per message is the process's CPU time from its
+first ok post to its last, divided by the posts (start-up and imports are not counted).
 
-    PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py                       # SQLite
-    PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py --history 100000
-    PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py --database postgresql --history 100000
-    PYTHONPATH=. /work/venv/bin/python benchmarks/fanout.py --workspaces 10 [--database postgresql]
+Prints: the load average, achieved rate as a fraction of the ceiling (per workspace too with
+`--workspaces`), 429s received, duplicates, lost messages, posts sent with another workspace's
+token, CPU per message of the worker and of the bare poster and their ratio, peak RSS, and the
+claim query's latency and plan; medians of `--repeats` runs (3), each with fresh processes
+and a fresh database. `--profile FILE` runs the worker under cProfile. Figures, not asserts.
+
+    python -m benchmarks.fanout                       # SQLite
+    python -m benchmarks.fanout --history 100000
+    python -m benchmarks.fanout --database postgresql --history 100000
+    python -m benchmarks.fanout --workspaces 10 --ceiling 5 [--database postgresql]
 """
 
 from __future__ import annotations
@@ -28,7 +35,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import resource
 import secrets
 import signal
 import statistics
@@ -38,14 +44,16 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import psutil
 from sqlalchemy import func, insert, select, text
 
-from benchmarks._server import install_workspaces, memory_mb, rotnem_serve
+from benchmarks._server import install_workspaces, rotnem_serve
 from bot import migrate
 from bot.db import create_engine, create_sessionmaker
 from bot.delivery.dispatcher import _SQLITE_DUE
@@ -209,7 +217,90 @@ async def wait_drained(url: str, timeout: float) -> dict[str, int]:
         await engine.dispose()
 
 
-async def run(args: argparse.Namespace) -> None:
+@dataclass
+class Contender:
+    """What one sending process did: ok posts while it was watched, and its CPU time then."""
+
+    posts: int = 0
+    cpu_s: float = 0.0
+    peak_rss_mb: float = 0.0
+    # Its ok posts per second, first to last.
+    rate: float = float("nan")
+
+    @property
+    def cpu_ms_per_message(self) -> float:
+        return self.cpu_s * 1000 / self.posts if self.posts else float("nan")
+
+
+def cpu_seconds(proc: psutil.Process) -> float:
+    times = proc.cpu_times()
+    return float(times.user + times.system)
+
+
+async def watch(
+    proc: psutil.Process, slack: FakeSlack, since: int, expected: int, drained: asyncio.Task[Any]
+) -> Contender:
+    """The process's CPU time per message from the first ok post it makes to the last (its start
+    and imports are not counted), and its peak RSS. Returns when `drained` is done."""
+    seen = Contender()
+    first: tuple[int, float] | None = None
+    last: tuple[int, float] = (0, 0.0)
+    ok: list[Call] = []
+    while not drained.done():
+        try:
+            cpu = cpu_seconds(proc)
+            seen.peak_rss_mb = max(seen.peak_rss_mb, proc.memory_info().rss / 2**20)
+        except psutil.NoSuchProcess:
+            break
+        # Only the calls since the last look: the fake Slack runs in this process.
+        new = slack.calls_since(since)
+        since += len(new)
+        ok.extend(call for call in new if call.method == POST and call.ok)
+        posted = len(ok)
+        if first is None and posted:
+            first = (posted, cpu)
+        if posted < expected or last[0] < expected:
+            last = (posted, cpu)
+        await asyncio.sleep(0.02)
+    if first is not None:
+        seen.posts = last[0] - first[0]
+        seen.cpu_s = last[1] - first[1]
+    ok.extend(call for call in slack.calls_since(since) if call.method == POST and call.ok)
+    seen.rate = rate_of(ok)[1]
+    return seen
+
+
+@dataclass
+class Outcome:
+    """One run: the worker and, on the same fake Slack afterwards, the bare poster."""
+
+    worker: Contender
+    bare: Contender
+    counts: dict[str, int]
+    span: float
+    rate: float
+    rate_limited: int
+    calls: int
+    duplicates: int
+    lost: int
+    per_team: list[tuple[str, int, float, float, int]]
+    wrong_token: int
+    enqueue_s: float
+    history_s: float
+    claim_ms: float
+    plan: str
+    worker_output: str
+
+
+POST = "chat.postMessage"
+
+
+def profiled(path: str | None) -> list[str]:
+    """Interpreter options that run the worker under cProfile, writing to `path`."""
+    return ["-m", "cProfile", "-o", str(Path(path).resolve())] if path else []
+
+
+async def run_once(args: argparse.Namespace) -> Outcome:
     workdir = Path(tempfile.mkdtemp(prefix="rotnem-fanout-"))
     pg_name = None
     if args.database == "sqlite":
@@ -232,7 +323,7 @@ async def run(args: argparse.Namespace) -> None:
             claim_ms, plan = await claim_query(url)
 
             # Per workspace (the token's team), as Slack does.
-            slack.limit("chat.postMessage", per_minute=args.ceiling * 60, burst=args.ceiling)
+            slack.limit(POST, per_minute=args.ceiling * 60, burst=args.ceiling)
             env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
             credentials = (
                 installing.OAUTH_ENVIRONMENT
@@ -248,32 +339,24 @@ async def run(args: argparse.Namespace) -> None:
                 ROTNEM_POST_RATE_PER_MINUTE=str(args.ceiling * 60),
                 ROTNEM_OUTBOX_CONCURRENCY=str(args.concurrency),
             )
+            since = len(slack.calls())
             worker = subprocess.Popen(
-                [sys.executable, "-m", "bot", "worker"],
+                [sys.executable, *profiled(args.profile), "-m", "bot", "worker"],
                 env=env,
                 cwd=workdir,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
             )
-            sampled_peak = 0
-            proc = psutil.Process(worker.pid)
             drained = asyncio.create_task(wait_drained(url, timeout=args.messages / 5 + 120))
-            while not drained.done():
-                try:
-                    sampled_peak = max(sampled_peak, proc.memory_info().rss)
-                except psutil.NoSuchProcess:
-                    break
-                await asyncio.sleep(0.2)
+            worker_seen = await watch(
+                psutil.Process(worker.pid), slack, since, args.messages, drained
+            )
             counts = await drained
-            # The worker's high-water mark so far (ru_maxrss below would also cover `serve`).
-            worker_hwm = memory_mb(worker.pid)
             worker.send_signal(signal.SIGTERM)
             output, _ = worker.communicate(timeout=30)
-            # Linux reports ru_maxrss in KiB; it covers waited-for children (only the worker).
-            peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
-            posts = slack.calls("chat.postMessage")
+            posts = slack.calls(POST)
             ok = [call for call in posts if call.ok]
             delivered = Counter(
                 int(m["metadata"]["event_payload"]["outbox_id"])
@@ -282,29 +365,35 @@ async def run(args: argparse.Namespace) -> None:
             )
             team_of = await team_of_rows(url)
             token_team = {bearer(call): slack.grant_of(bearer(call)) for call in posts}
+            # The token each workspace's posts went out with, for the bare poster.
+            token_of = {team_of[outbox_id(call)]: bearer(call) for call in ok}
+
+            since = len(slack.calls())
+            shares = [
+                f"{i}:{args.messages // len(teams)}:{token_of[t]}" for i, t in enumerate(teams)
+            ]
+            bare = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "benchmarks._bare_poster",
+                    slack.api_url,
+                    str(args.ceiling),
+                    str(args.concurrency),
+                    *shares,
+                ],
+                env={**env, "PYTHONPATH": str(ROOT)},
+                cwd=ROOT,
+            )
+            finished = asyncio.create_task(asyncio.to_thread(bare.wait))
+            bare_seen = await watch(psutil.Process(bare.pid), slack, since, args.messages, finished)
     finally:
         if pg_name is not None:
             await admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
     span, rate = rate_of(ok)
-    rate_limited = sum(1 for call in posts if call.status == 429)
-    duplicates = sum(n - 1 for n in delivered.values() if n > 1)
-    lost = args.messages - len(delivered)
-    ceiling = args.ceiling * len(teams)
-    print(f"database             {args.database} (history rows already sent: {args.history:,})")
-    print(f"messages             {args.messages:,} to {args.messages:,} channels")
-    where = "fake Slack, burst 1 s"
-    if args.workspaces:
-        print(
-            f"workspaces           {len(teams)} installed by OAuth, "
-            f"{args.messages // len(teams):,} messages each"
-        )
-        where = "in each workspace, " + where
-    print(f"ceiling              {args.ceiling}/s chat.postMessage ({where})")
-    print(f"history insert       {history_s:.1f}s;  enqueue {enqueue_s:.1f}s")
-    print(f"claim query          {claim_ms:.2f} ms median over 50;  plan: {plan}")
-    print(f"outbox after run     {counts}")
-    print(f"first->last post     {span:.1f}s")
+    per_team = []
+    wrong_token = 0
     if args.workspaces:
         # A post counts for the workspace of the row it carries; its token must be that one's.
         sent: dict[str, list[Call]] = defaultdict(list)
@@ -321,40 +410,113 @@ async def run(args: argparse.Namespace) -> None:
             if (grant := token_team[bearer(call)]) is None
             or grant.team_id != team_of[outbox_id(call)]
         )
+        for team in teams:
+            team_span, team_rate = rate_of(sent[team])
+            per_team.append((team, len(sent[team]), team_span, team_rate, limited[team]))
+    return Outcome(
+        worker=worker_seen,
+        bare=bare_seen,
+        counts=counts,
+        span=span,
+        rate=rate,
+        rate_limited=sum(1 for call in posts if call.status == 429),
+        calls=len(posts),
+        duplicates=sum(n - 1 for n in delivered.values() if n > 1),
+        lost=args.messages - len(delivered),
+        per_team=per_team,
+        wrong_token=wrong_token,
+        enqueue_s=enqueue_s,
+        history_s=history_s,
+        claim_ms=claim_ms,
+        plan=plan,
+        worker_output=output,
+    )
+
+
+def report(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
+    median = statistics.median
+    teams = max(1, args.workspaces)
+    ceiling = args.ceiling * teams
+    last = outcomes[-1]
+    print(f"load average         {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"database             {args.database} (history rows already sent: {args.history:,})")
+    print(
+        f"messages             {args.messages:,} to {args.messages:,} channels, "
+        f"{len(outcomes)} run(s) with fresh processes; medians"
+    )
+    where = "fake Slack, burst 1 s"
+    if args.workspaces:
+        print(
+            f"workspaces           {teams} installed by OAuth, "
+            f"{args.messages // teams:,} messages each"
+        )
+        where = "in each workspace, " + where
+    print(f"ceiling              {args.ceiling}/s chat.postMessage ({where})")
+    print(
+        f"history insert       {last.history_s:.1f}s;  "
+        f"enqueue {median(o.enqueue_s for o in outcomes):.1f}s"
+    )
+    print(
+        f"claim query          {median(o.claim_ms for o in outcomes):.2f} ms median over 50;  "
+        f"plan: {last.plan}"
+    )
+    print(f"outbox after run     {[o.counts for o in outcomes]}")
+    print(f"first->last post     {median(o.span for o in outcomes):.1f}s")
+    if args.workspaces:
         print(
             f"{'workspace':<20} {'sent':>6} {'first->last':>12} {'rate':>9} {'of ceiling':>11} 429s"
         )
-        for team in teams:
-            team_span, team_rate = rate_of(sent[team])
+        for team, sent, team_span, team_rate, limited in last.per_team:
             print(
-                f"{team:<20} {len(sent[team]):>6} {team_span:>11.1f}s {team_rate:>7.2f}/s "
-                f"{team_rate / args.ceiling:>11.1%} {limited[team]:>4}"
+                f"{team:<20} {sent:>6} {team_span:>11.1f}s {team_rate:>7.2f}/s "
+                f"{team_rate / args.ceiling:>11.1%} {limited:>4}"
             )
+        rate = median(o.rate for o in outcomes)
         print(
             f"aggregate rate       {rate:.2f}/s = {rate / ceiling:.1%} of "
-            f"{len(teams)} x {args.ceiling}/s"
+            f"{teams} x {args.ceiling}/s"
         )
-        print(f"wrong token          {wrong_token} posts sent with another workspace's token")
+        print(
+            f"wrong token          {sum(o.wrong_token for o in outcomes)} posts sent with another "
+            "workspace's token"
+        )
     else:
+        rate = median(o.rate for o in outcomes)
         print(f"achieved rate        {rate:.2f}/s = {rate / ceiling:.1%} of the ceiling")
+    limited = sum(o.rate_limited for o in outcomes)
+    calls = sum(o.calls for o in outcomes)
     print(
-        f"429s received        {rate_limited} of {len(posts)} calls "
-        f"({rate_limited / max(1, len(posts)):.2%})"
+        f"429s received        {limited} of {calls} calls ({limited / max(1, calls):.2%}), all runs"
     )
-    print(f"duplicates           {duplicates}")
-    print(f"lost                 {lost}")
-    if args.workspaces:
-        print(
-            f"worker peak RSS      {worker_hwm:.0f} MiB (VmHWM before stopping; sampled "
-            f"{sampled_peak / 2**20:.0f} MiB)"
+    bare_rate = median(o.bare.rate for o in outcomes)
+    print(
+        f"bare poster rate     {bare_rate:.2f}/s = {bare_rate / ceiling:.1%} of the ceiling "
+        "(the floor, same pacing and concurrency)"
+    )
+    print(f"duplicates           {sum(o.duplicates for o in outcomes)}, all runs")
+    print(f"lost                 {sum(o.lost for o in outcomes)}, all runs")
+    worker_ms = median(o.worker.cpu_ms_per_message for o in outcomes)
+    bare_ms = median(o.bare.cpu_ms_per_message for o in outcomes)
+    print(
+        f"CPU per message      worker {worker_ms:.2f} ms, bare AsyncWebClient poster "
+        f"{bare_ms:.2f} ms: {worker_ms / bare_ms:.1f}x  (process CPU from first to last post "
+        "/ posts; runs: "
+        + ", ".join(
+            f"{o.worker.cpu_ms_per_message:.2f}/{o.bare.cpu_ms_per_message:.2f}" for o in outcomes
         )
-    else:
-        print(
-            f"worker peak RSS      {peak_kib / 1024:.0f} MiB (ru_maxrss; sampled "
-            f"{sampled_peak / 2**20:.0f} MiB)"
-        )
-    if "Traceback" in output:
-        print("worker output:\n" + output[-3000:])
+        + ")"
+    )
+    print(
+        f"peak RSS (sampled)   worker {median(o.worker.peak_rss_mb for o in outcomes):.0f} MiB, "
+        f"bare poster {median(o.bare.peak_rss_mb for o in outcomes):.0f} MiB"
+    )
+    for outcome in outcomes:
+        if "Traceback" in outcome.worker_output:
+            print("worker output:\n" + outcome.worker_output[-3000:])
+
+
+async def run(args: argparse.Namespace) -> None:
+    report(args, [await run_once(args) for _ in range(args.repeats)])
 
 
 def main() -> None:
@@ -364,6 +526,8 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=0, help="rows already sent")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--concurrency", type=int, default=8, help="ROTNEM_OUTBOX_CONCURRENCY")
+    parser.add_argument("--profile", help="run the worker under cProfile, stats to this file")
+    parser.add_argument("--repeats", type=int, default=3, help="runs, each with fresh processes")
     parser.add_argument(
         "--workspaces",
         type=int,

@@ -13,7 +13,8 @@ Claiming is one short transaction: `SELECT ... FOR UPDATE SKIP LOCKED` on Postgr
 processes skip each other's rows), then an UPDATE guarded by the same condition, which is what
 keeps SQLite (one writer at a time) and any second process on it from claiming a row twice. The
 claim sets a lease; Slack is called outside any transaction; each outcome is one more short
-transaction guarded by the lease owner.
+transaction guarded by the lease owner, except that rows Slack accepted are recorded a batch at
+a time (`bot/delivery/completions.py`).
 
 **Short leases, renewed** (`bot/delivery/leases.py`). A lease lasts `lease_seconds` (3 s by
 default) and `run` renews the leases it holds three times per lease, so the rows of a process
@@ -24,8 +25,9 @@ the next claimer looks for; that is the crash window below, made a little wider.
 
 **The crash window.** chat.postMessage has no idempotency key. If Slack accepts a message and
 the process dies (or the database is unreachable) before the row is marked sent, the row looks
-unsent. The window is one request long: from Slack accepting the post to the commit of the row's
-UPDATE right after the answer. Every message carries metadata `{"event_type": "rotnem_outbox",
+unsent. The window is one request long plus the wait for its batch: from Slack accepting the
+post to the commit of the row's UPDATE, at most `mark_delay` seconds after the answer. Every
+message carries metadata `{"event_type": "rotnem_outbox",
 "event_payload": {"outbox_id": <id>}}`; a row that is claimed again after such an interruption
 (its lease expired, or the last attempt ended in a timeout, a dropped connection or a 5xx) first
 reads the conversation's latest messages (conversations.history, include_all_metadata) and, if
@@ -68,16 +70,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import SessionMaker
+from bot.delivery.completions import Completion, Completions
 from bot.delivery.errors import CANNOT_READ_HISTORY, Failure, classify
-from bot.delivery.kinds import NoticeKind, NoticeKinds, Undeliverable
-from bot.delivery.leases import Leases
+from bot.delivery.kinds import NoticeKinds, Undeliverable
+from bot.delivery.leases import LEASED_COLUMNS, OUTBOX, Leased, Leases
 from bot.delivery.outbox import METADATA_EVENT_TYPE
 from bot.delivery.pacing import POST_MESSAGE, Pacer
 from bot.install.tokens import NoToken, Tokens
 from bot.outage import Outage, describe, is_unavailable
 from bot.services.notices import Sent
 from models.base import UTCDateTime
-from models.outbox import CLAIMABLE_SQL, OutboxMessage, OutboxStatus
+from models.outbox import CLAIMABLE_SQL, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +115,10 @@ class DispatchConfig:
     # A row whose pacing wait is longer than this goes back to the queue instead of waiting.
     max_pacing_wait: float = 7.5
     shutdown_grace: float = 5.0
+    # Rows Slack accepted are marked sent together: this long after the first of them, or as
+    # soon as four times `concurrency` wait (`bot/delivery/completions.py`). A crash inside it is
+    # the crash window below.
+    mark_delay: float = 0.2
     history_limit: int = 100
     # While the database is unavailable the run loop tries again after 1 s, 2 s, 4 s … this.
     outage_backoff_first: float = 1.0
@@ -179,11 +186,13 @@ class _CallFailed(Exception):
 class _Claim:
     """A row this dispatcher holds, and whether it may already be in Slack."""
 
-    row: OutboxMessage
+    row: Leased
     # The previous attempt ended without a known outcome: look in Slack before posting.
     suspect: bool
     # The client (with the token of the row's workspace) this attempt calls Slack with.
     client: AsyncWebClient | None = None
+    # Slack has the message and `completions` records it: the row stays held until then.
+    completed: bool = False
 
 
 class Dispatcher:
@@ -214,6 +223,17 @@ class Dispatcher:
             owner=self.owner,
             seconds=self.config.lease_seconds,
         )
+        self.completions = Completions(
+            sessionmaker=sessionmaker,
+            clock=clock,
+            leases=self.leases,
+            outage=self.outage,
+            delay=self.config.mark_delay,
+            size=4 * self.config.concurrency,
+        )
+        # Claims wait for half the slots to be free: one claim transaction per few rows rather
+        # than one per row while the queue is long.
+        self._claim_batch = max(1, self.config.concurrency // 2)
         self._warned: set[str] = set()
         self._stopping = asyncio.Event()
 
@@ -223,6 +243,7 @@ class Dispatcher:
         """Claim up to `limit` due rows (default: the concurrency) and deliver them; how many."""
         claims = await self._claim(limit or self.config.concurrency)
         await asyncio.gather(*(self._deliver(claim) for claim in claims))
+        await self.completions.flush()
         return len(claims)
 
     async def drain(self, max_rounds: int = 10_000) -> int:
@@ -239,9 +260,9 @@ class Dispatcher:
         """When the earliest unsent row becomes due (None when the queue is empty)."""
         async with self.sessionmaker() as session:
             return await session.scalar(
-                select(OutboxMessage.next_attempt_at)
+                select(OUTBOX.c.next_attempt_at)
                 .where(text(CLAIMABLE_SQL))
-                .order_by(OutboxMessage.next_attempt_at)
+                .order_by(OUTBOX.c.next_attempt_at)
                 .limit(1)
             )
 
@@ -276,7 +297,7 @@ class Dispatcher:
                 free = self.config.concurrency - len(in_flight)
                 claimed = 0
                 backoff: float | None = None
-                if free > 0:
+                if free >= self._claim_batch or (free > 0 and not in_flight):
                     try:
                         claims = await self._claim(free)
                     except (SQLAlchemyError, OSError, TimeoutError) as exc:
@@ -323,25 +344,25 @@ class Dispatcher:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+        await self.completions.flush()
         # Whatever is still leased by us goes back now rather than after the lease expires.
         # lease_owner stays set, so whoever claims it next first checks whether it was posted.
         now = self.clock.now()
         try:
             async with self.sessionmaker.begin() as session:
                 result = await session.execute(
-                    update(OutboxMessage)
+                    update(OUTBOX)
                     .where(
-                        OutboxMessage.lease_owner == self.owner,
-                        OutboxMessage.status == OutboxStatus.SENDING,
+                        OUTBOX.c.lease_owner == self.owner,
+                        OUTBOX.c.status == OutboxStatus.SENDING.value,
                     )
                     .values(
-                        status=OutboxStatus.PENDING,
+                        status=OutboxStatus.PENDING.value,
                         next_attempt_at=now,
                         lease_until=None,
-                        attempts=OutboxMessage.attempts - 1,
+                        attempts=OUTBOX.c.attempts - 1,
                         updated_at=now,
                     )
-                    .execution_options(synchronize_session=False)
                 )
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             logger.warning(
@@ -362,7 +383,7 @@ class Dispatcher:
     async def _claim(self, limit: int) -> list[_Claim]:
         now = self.clock.now()
         lease_until = now + timedelta(seconds=self.config.lease_seconds)
-        due = (text(CLAIMABLE_SQL), OutboxMessage.next_attempt_at <= now)
+        due = (text(CLAIMABLE_SQL), OUTBOX.c.next_attempt_at <= now)
         # Rows this dispatcher holds may look due (a renewal was late); they are skipped, so the
         # query asks for that many more.
         held = self.leases.held()
@@ -372,9 +393,9 @@ class Dispatcher:
                 found = await session.execute(_SQLITE_DUE, {"now": now, "limit": wanted})
             else:
                 found = await session.execute(
-                    select(OutboxMessage.id, OutboxMessage.lease_owner)
+                    select(OUTBOX.c.id, OUTBOX.c.lease_owner)
                     .where(*due)
-                    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                    .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id)
                     .limit(wanted)
                     .with_for_update(skip_locked=True)
                 )
@@ -384,24 +405,23 @@ class Dispatcher:
             if not candidates:
                 return []
             suspects = {row_id for row_id, owner in candidates if owner is not None}
-            rows = (
-                await session.scalars(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_([row_id for row_id, _ in candidates]), *due)
-                    .values(
-                        status=OutboxStatus.SENDING,
-                        lease_owner=self.owner,
-                        lease_until=lease_until,
-                        # A leased row becomes due again when its lease runs out.
-                        next_attempt_at=lease_until,
-                        attempts=OutboxMessage.attempts + 1,
-                        updated_at=now,
-                    )
-                    .returning(OutboxMessage)
-                    .execution_options(synchronize_session=False)
+            updated = await session.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id.in_([row_id for row_id, _ in candidates]), *due)
+                .values(
+                    status=OutboxStatus.SENDING.value,
+                    lease_owner=self.owner,
+                    lease_until=lease_until,
+                    # A leased row becomes due again when its lease runs out.
+                    next_attempt_at=lease_until,
+                    attempts=OUTBOX.c.attempts + 1,
+                    updated_at=now,
                 )
-            ).all()
-        rows = sorted(rows, key=lambda row: (row.next_attempt_at, row.id))
+                .returning(*(OUTBOX.c[name] for name in LEASED_COLUMNS))
+            )
+            by_id = {row.id: row for row in (Leased.of(values) for values in updated.mappings())}
+        # In the order they were due (RETURNING has no order).
+        rows = [by_id[row_id] for row_id, _ in candidates if row_id in by_id]
         claims = [_Claim(row, suspect=row.id in suspects) for row in rows]
         self.leases.hold(rows)
         return claims
@@ -421,7 +441,8 @@ class Dispatcher:
             else:
                 logger.exception("Delivering outbox row %d failed unexpectedly", claim.row.id)
         finally:
-            self.leases.drop(claim.row.id)
+            if not claim.completed:
+                self.leases.drop(claim.row.id)
 
     async def _attempt(self, claim: _Claim) -> None:
         row = claim.row
@@ -451,9 +472,8 @@ class Dispatcher:
                 found = await self._find_posted(claim, channel)
                 if found is not None:
                     logger.info("Outbox row %d was already in Slack; not posting again", row.id)
-                    await self._mark_sent(
-                        row, kind, notice, found, note="found in Slack after an interruption"
-                    )
+                    note = "found in Slack after an interruption"
+                    self._completed(claim, Completion(row, kind, notice, found, note))
                     return
                 claim.suspect = False
             posted = await self._call(
@@ -467,9 +487,8 @@ class Dispatcher:
                 },
                 **message,
             )
-            await self._mark_sent(
-                row, kind, notice, Sent(str(posted["channel"]), str(posted["ts"]))
-            )
+            sent = Sent(str(posted["channel"]), str(posted["ts"]))
+            self._completed(claim, Completion(row, kind, notice, sent))
         except _Postpone as postpone:
             await self._unclaim(claim, error=postpone.reason, retry_in=postpone.delay, refund=True)
         except NoToken as missing:
@@ -549,74 +568,24 @@ class Dispatcher:
 
     # ---- recording outcomes -------------------------------------------------------------------
 
-    def _mine(self, row: OutboxMessage) -> tuple[Any, ...]:
+    def _mine(self, row: Leased) -> tuple[Any, ...]:
         return (
-            OutboxMessage.id == row.id,
-            OutboxMessage.lease_owner == self.owner,
-            OutboxMessage.status == OutboxStatus.SENDING,
+            OUTBOX.c.id == row.id,
+            OUTBOX.c.lease_owner == self.owner,
+            OUTBOX.c.status == OutboxStatus.SENDING.value,
         )
 
-    async def _remember_channel(self, row: OutboxMessage, channel: str) -> None:
+    async def _remember_channel(self, row: Leased, channel: str) -> None:
         # Saves a Tier 3 conversations.open when this row is retried.
         row.slack_channel = channel
         async with self.sessionmaker.begin() as session:
             await session.execute(
-                update(OutboxMessage)
-                .where(*self._mine(row))
-                .values(slack_channel=channel)
-                .execution_options(synchronize_session=False)
+                update(OUTBOX).where(*self._mine(row)).values(slack_channel=channel)
             )
 
-    async def _mark_sent(
-        self,
-        row: OutboxMessage,
-        kind: NoticeKind[Any],
-        notice: Any,
-        sent: Sent,
-        *,
-        note: str | None = None,
-    ) -> None:
-        now = self.clock.now()
-        values = {
-            "status": OutboxStatus.SENT,
-            "slack_channel": sent.channel,
-            "slack_ts": sent.ts,
-            "sent_at": now,
-            "lease_owner": None,
-            "lease_until": None,
-            "last_error": note,
-            "updated_at": now,
-        }
-        try:
-            async with self.sessionmaker.begin() as session:
-                # The UPDATE comes first so that, on SQLite, this transaction holds the write
-                # lock before the hook reads anything.
-                result = await session.execute(
-                    update(OutboxMessage)
-                    .where(*self._mine(row))
-                    .values(**values)
-                    .execution_options(synchronize_session=False)
-                )
-                if not result.rowcount:  # type: ignore[attr-defined]
-                    logger.warning(
-                        "Outbox row %d was sent but its lease had passed to another process", row.id
-                    )
-                    return
-                if kind.after_send is not None:
-                    await kind.after_send(session, notice, sent)
-        except SQLAlchemyError:
-            raise
-        except Exception as exc:
-            # The message is in Slack: record that, without the hook's changes, and say why.
-            logger.exception("after_send hook of kind %r failed for row %d", row.kind, row.id)
-            values["last_error"] = f"after_send failed: {type(exc).__name__}: {exc}"[:1000]
-            async with self.sessionmaker.begin() as session:
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(*self._mine(row))
-                    .values(**values)
-                    .execution_options(synchronize_session=False)
-                )
+    def _completed(self, claim: _Claim, done: Completion) -> None:
+        claim.completed = True
+        self.completions.add(done)
 
     async def _unclaim(
         self, claim: _Claim, *, error: str, retry_in: float | None, refund: bool = False
@@ -625,7 +594,7 @@ class Dispatcher:
         an attempt), or failed for good when `retry_in` is None."""
         now = self.clock.now()
         values: dict[str, Any] = {
-            "status": OutboxStatus.FAILED if retry_in is None else OutboxStatus.PENDING,
+            "status": (OutboxStatus.FAILED if retry_in is None else OutboxStatus.PENDING).value,
             "lease_until": None,
             # Kept set when the outcome is unknown: the next claim (or `outbox retry`) looks in
             # Slack first.
@@ -636,14 +605,9 @@ class Dispatcher:
         if retry_in is not None:
             values["next_attempt_at"] = now + timedelta(seconds=max(0.0, retry_in))
             if refund:
-                values["attempts"] = OutboxMessage.attempts - 1
+                values["attempts"] = OUTBOX.c.attempts - 1
         async with self.sessionmaker.begin() as session:
-            await session.execute(
-                update(OutboxMessage)
-                .where(*self._mine(claim.row))
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
+            await session.execute(update(OUTBOX).where(*self._mine(claim.row)).values(**values))
 
     async def _token_refused(self, claim: _Claim, code: str) -> NoToken | None:
         assert claim.client is not None

@@ -5,7 +5,8 @@ the leases of the rows it holds three times per lease, so a process that is kill
 cut off from the database loses its rows a few seconds later, to whichever dispatcher claims them
 next, instead of after a long fixed lease. Before each Slack call the dispatcher asks `keep`
 whether the row is still its own: a process that stalled while another took its row over gives
-the row up instead of sending it too. Rows held here are never claimed again by their holder.
+the row up instead of sending it too. Rows held here are never claimed again by their holder; a
+row Slack accepted stays held until its batch is recorded (`bot/delivery/completions.py`).
 """
 
 from __future__ import annotations
@@ -13,14 +14,45 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import RowMapping, Table, update
 
 from bot.clock import Clock
 from bot.db import SessionMaker
 from bot.outage import is_unavailable
 from models.outbox import OutboxMessage, OutboxStatus
+
+# The dispatcher reads and writes the outbox through Core: a claimed row is a handful of plain
+# values, and ORM entities (identity map, attribute instrumentation) cost more than the post.
+OUTBOX = cast(Table, OutboxMessage.__table__)
+
+
+@dataclass(slots=True)
+class Leased:
+    """What a dispatcher needs of a row it claimed; `lease_until` moves with each renewal."""
+
+    id: int
+    team_id: str
+    dedupe_key: str
+    kind: str
+    notice: dict[str, Any]
+    channel: str | None
+    open_users: list[str] | None
+    attempts: int
+    lease_owner: str | None
+    lease_until: datetime | None
+    slack_channel: str | None
+
+    @classmethod
+    def of(cls, values: RowMapping) -> Leased:
+        return cls(**{name: values[name] for name in LEASED_COLUMNS})
+
+
+# The columns a claim returns, in `Leased`'s order.
+LEASED_COLUMNS = tuple(Leased.__dataclass_fields__)
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +67,7 @@ class Leases:
         self.clock = clock
         self.owner = owner
         self.seconds = seconds
-        self._held: dict[int, OutboxMessage] = {}
+        self._held: dict[int, Leased] = {}
 
     @property
     def renew_every(self) -> float:
@@ -45,7 +77,7 @@ class Leases:
     def held(self) -> set[int]:
         return set(self._held)
 
-    def hold(self, rows: Iterable[OutboxMessage]) -> None:
+    def hold(self, rows: Iterable[Leased]) -> None:
         self._held.update((row.id, row) for row in rows)
 
     def drop(self, row_id: int) -> None:
@@ -54,7 +86,7 @@ class Leases:
     def drop_all(self) -> None:
         self._held.clear()
 
-    async def keep(self, row: OutboxMessage) -> bool:
+    async def keep(self, row: Leased) -> bool:
         """Whether `row` is still this dispatcher's, renewing its lease when the last renewal
         is a third of a lease old (the heartbeat's job, but tools and tests run without one)."""
         assert row.lease_until is not None
@@ -62,7 +94,7 @@ class Leases:
             return True
         return row.id in await self.renew([row])
 
-    async def renew(self, rows: Iterable[OutboxMessage]) -> set[int]:
+    async def renew(self, rows: Iterable[Leased]) -> set[int]:
         """Extend the leases of `rows` that are still this dispatcher's; the ids renewed."""
         by_id = {row.id: row for row in rows}
         if not by_id:
@@ -70,15 +102,14 @@ class Leases:
         until = self.clock.now() + timedelta(seconds=self.seconds)
         async with self.sessionmaker.begin() as session:
             result = await session.scalars(
-                update(OutboxMessage)
+                update(OUTBOX)
                 .where(
-                    OutboxMessage.id.in_(list(by_id)),
-                    OutboxMessage.lease_owner == self.owner,
-                    OutboxMessage.status == OutboxStatus.SENDING,
+                    OUTBOX.c.id.in_(list(by_id)),
+                    OUTBOX.c.lease_owner == self.owner,
+                    OUTBOX.c.status == OutboxStatus.SENDING.value,
                 )
                 .values(lease_until=until, next_attempt_at=until)
-                .returning(OutboxMessage.id)
-                .execution_options(synchronize_session=False)
+                .returning(OUTBOX.c.id)
             )
             renewed = set(result.all())
         for row_id in renewed:

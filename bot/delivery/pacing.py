@@ -102,6 +102,8 @@ class Pacer:
         self._methods: dict[tuple[str, str], _Bucket] = {}
         self._channels: dict[tuple[str, str], _Bucket] = {}
         self._last_sweep = -math.inf
+        # Counts `hold` calls: a caller that reserved a slot looks again if a 429 came meanwhile.
+        self._holds = 0
 
     def rate(self, method: str) -> float:
         """Calls per minute planned for `method`."""
@@ -155,15 +157,21 @@ class Pacer:
             now = self._clock()
             buckets = self._buckets(team_id, method, channel)
             wait = max(bucket.delay(now) for bucket in buckets)
-            if wait < _EPSILON:
-                for bucket in buckets:
-                    bucket.take(now)
-                return None
-            if now + wait > deadline:
+            if wait >= _EPSILON and now + wait > deadline:
                 return wait
-            # Others may take the slot meanwhile; look again after waking.
+            # The slot is taken now, even one `wait` ahead: callers queue behind each other
+            # instead of all waking for the same slot.
+            for bucket in buckets:
+                bucket.take(now + wait)
+            if wait < _EPSILON:
+                return None
+            holds = self._holds
             await self._sleep(wait)
+            if self._holds == holds:
+                return None
+            # A 429 held some method meanwhile; if it was this one, the next slot is later.
 
     def hold(self, team_id: str, method: str, seconds: float) -> None:
         """Slack answered 429 for `method`: send nothing more of it for `seconds`."""
+        self._holds += 1
         self._method_bucket(team_id, method).hold_until(self._clock() + seconds)

@@ -17,9 +17,9 @@ Modules: ``model`` (dataclasses), ``rules`` (hard rules and a result checker), `
 ``engine`` (``match``), ``greedy`` (baseline).
 """
 
-from bot.pairing.engine import match
-from bot.pairing.explain import Voice
-from bot.pairing.greedy import greedy_match
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from bot.pairing.model import (
     Exclusion,
     MatchConfig,
@@ -33,6 +33,29 @@ from bot.pairing.model import (
     Unmatched,
 )
 from bot.pairing.rules import manager_chain, violations
+
+if TYPE_CHECKING:
+    from bot.pairing.engine import match
+    from bot.pairing.explain import Voice
+    from bot.pairing.greedy import greedy_match
+
+# The solver and the texts about it need numpy and scipy (about 15 MB): they load on first use,
+# so a process that only reads the model and the rules (the web process) never carries them.
+_ON_FIRST_USE = {
+    "match": "bot.pairing.engine",
+    "Voice": "bot.pairing.explain",
+    "greedy_match": "bot.pairing.greedy",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ON_FIRST_USE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Exclusion",

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from bot.delivery.leases import Leased
 from bot.delivery.outbox import METADATA_EVENT_TYPE
 from models import OutboxMessage
 from tests.factories import (
@@ -149,7 +150,27 @@ async def test_a_failing_hook_still_records_the_message_as_sent(outbox: Outbox) 
     assert len(outbox.posted()) == 1
 
 
-async def claim_and_die(outbox: Outbox, *, post: bool) -> OutboxMessage:
+@BOTH_BACKENDS
+async def test_a_failing_hook_costs_only_its_own_row_the_hooks_changes(outbox: Outbox) -> None:
+    # The three are sent together and recorded in one batch.
+    seen.clear()
+    await outbox.add("intro:1", notice=IntroForTest(pair_id=1, text="one"), channel="C1")
+    await outbox.add("x", notice=BrokenHook(text="x"), channel="C2")
+    await outbox.add("intro:2", notice=IntroForTest(pair_id=2, text="two"), channel="C3")
+    await outbox.dispatcher.run_once()
+
+    rows = {row.dedupe_key: row for row in await outbox.rows()}
+    assert {row.status for row in rows.values()} == {"sent"}
+    assert rows["x"].last_error == "after_send failed: LookupError: pair 1 vanished"
+    assert rows["intro:1"].last_error is None and rows["intro:2"].last_error is None
+    assert {(pair_id, ts) for pair_id, _, ts, _ in seen} == {
+        (1, rows["intro:1"].slack_ts),
+        (2, rows["intro:2"].slack_ts),
+    }
+    assert deliveries(outbox.slack) == Counter({row.id: 1 for row in rows.values()})
+
+
+async def claim_and_die(outbox: Outbox, *, post: bool) -> Leased:
     """A dispatcher claims one row, maybe posts it, and dies before recording anything."""
     dead = outbox.another_dispatcher(owner="dead-host:1:abc")
     [claim] = await dead._claim(1)
@@ -283,6 +304,7 @@ async def test_a_dispatcher_never_claims_a_row_it_holds_and_keeps_it_if_nobody_t
     outbox.clock.advance(timedelta(seconds=dispatcher.config.lease_seconds + 1))
     assert await dispatcher._claim(4) == [], "its own row, however late its renewal"
     await dispatcher._deliver(claim)
+    await dispatcher.completions.flush()
     [row] = await outbox.rows()
     assert row.status == "sent" and row.attempts == 1
     assert deliveries(outbox.slack) == Counter({row.id: 1})

@@ -39,3 +39,14 @@ async def test_upgrade_matches_the_models_and_downgrades_cleanly(empty_database_
             assert await connection.run_sync(_tables) <= {"alembic_version"}
     finally:
         await engine.dispose()
+
+
+def test_the_revisions_read_from_the_files_are_alembics() -> None:
+    # Processes check the schema without importing Alembic; they must agree with it.
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(
+        str(migrate.alembic_config("sqlite://").get_main_option("script_location"))
+    )
+    assert migrate.head_revision() == scripts.get_current_head()
+    assert migrate.known_revisions() == {script.revision for script in scripts.walk_revisions()}
