@@ -113,6 +113,8 @@ class Acknowledgement:
         self.committing = False
         # What the acknowledgement after a commit carries (a modal's next step), if anything.
         self.on_commit: dict[str, Any] = {}
+        # Done once Slack has its answer: the HTTP response leaves then, the listener goes on.
+        self.answered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     @asynccontextmanager
     async def due(self) -> AsyncIterator[None]:
@@ -131,7 +133,15 @@ class Acknowledgement:
         self.given = True
         if self._deadline is not None:
             self._deadline.reschedule(None)
-        await self._ack(**kwargs)
+        try:
+            await self._ack(**kwargs)
+        finally:
+            self.settle()
+
+    def settle(self, *_: object) -> None:
+        """Let the HTTP response leave (with whatever was acknowledged, if anything)."""
+        if not self.answered.done():
+            self.answered.set_result(None)
 
 
 @dataclass(frozen=True)
@@ -276,15 +286,33 @@ async def answer_in_time(request: R, handler: Callable[[R], Awaitable[None]]) ->
             await request.refuse(too_slow())
     except (SQLAlchemyError, OSError) as error:
         if acknowledgement.committing:
-            raise  # the change may stand: not "nothing changed", but a bug report
-        logger.warning("Could not save %s: %s", type(request).__name__, _one_line(error))
-        await request.refuse(could_not_save())
+            # The change may stand: not "nothing changed", but a bug report.
+            await _apologise(request)
+        else:
+            logger.warning("Could not save %s: %s", type(request).__name__, _one_line(error))
+            await request.refuse(could_not_save())
     except Exception:
-        reference = secrets.token_hex(4).upper()
-        logger.exception("Unhandled error (reference %s)", reference)
-        await request.refuse(apology(reference))
+        await _apologise(request)
     finally:
         await acknowledgement.give()
+
+
+async def answer_then_continue(request: R, handler: Callable[[R], Awaitable[None]]) -> None:
+    """The body of a Bolt listener: `answer_in_time` as a tracked task (`bot.after_ack`),
+    awaited only until Slack has its answer — the HTTP response leaves at once and the rest of
+    the handler (a reply, the Home tab) goes on after it. Saving still comes first: `saving()`
+    acknowledges only once its transaction has committed."""
+    acknowledgement = request.acknowledgement
+    task = request.deps.after_ack.start(answer_in_time(request, handler), type(request).__name__)
+    task.add_done_callback(acknowledgement.settle)
+    await acknowledgement.answered
+
+
+async def _apologise(request: Request) -> None:
+    """An unexpected error: its traceback in the log, a reference to it for the person."""
+    reference = secrets.token_hex(4).upper()
+    logger.exception("Unhandled error (reference %s)", reference)
+    await request.refuse(apology(reference))
 
 
 def _one_line(error: BaseException) -> str:
@@ -303,7 +331,7 @@ def on_click(handler: Callable[[Click], Awaitable[None]]) -> Listener:
         context: AsyncBoltContext,
     ) -> None:
         click = Click.of(body, context, client, respond, Acknowledgement(ack))
-        await answer_in_time(click, handler)
+        await answer_then_continue(click, handler)
 
     return listener
 
@@ -416,6 +444,6 @@ def on_submission(
             private_metadata=str(view.get("private_metadata") or ""),
             refusals_on=refusals_on,
         )
-        await answer_in_time(submission, handler)
+        await answer_then_continue(submission, handler)
 
     return listener
