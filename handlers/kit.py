@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Self, TypeVar
@@ -319,9 +320,19 @@ def _one_line(error: BaseException) -> str:
     return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
 
 
-def on_click(handler: Callable[[Click], Awaitable[None]]) -> Listener:
-    """A `block_actions` listener: read the click and hand it to `handler`, answered in time
-    (`answer_in_time`); a click that saves nothing is acknowledged when the handler is done."""
+def exactly(names: Iterable[str]) -> re.Pattern[str]:
+    """A Bolt constraint matching any of `names`, whole.
+
+    One listener per kind of request, dispatching by ID itself: Bolt tries every listener's
+    matcher on every request, each with its own argument injection, so a listener per button
+    made an event pay for some forty matchers before reaching its own."""
+    return re.compile("^(?:" + "|".join(re.escape(name) for name in names) + ")$")
+
+
+def on_click(handlers: Mapping[str, Callable[[Click], Awaitable[None]]]) -> Listener:
+    """The `block_actions` listener: read the click and hand it to the handler for its
+    `action_id`, answered in time (`answer_in_time`); a click that saves nothing is
+    acknowledged when the handler is done."""
 
     async def listener(
         ack: AsyncAck,
@@ -330,6 +341,7 @@ def on_click(handler: Callable[[Click], Awaitable[None]]) -> Listener:
         respond: AsyncRespond,
         context: AsyncBoltContext,
     ) -> None:
+        handler = handlers[body["actions"][0]["action_id"]]
         click = Click.of(body, context, client, respond, Acknowledgement(ack))
         await answer_then_continue(click, handler)
 
@@ -418,13 +430,21 @@ class Submission(Request):
         await self.errors({self.refusals_on: unescape(message.text)})
 
 
-def on_submission(
-    handler: Callable[[Submission], Awaitable[None]], action_id: str, *, refusals_on: str
-) -> Listener:
-    """A `view_submission` listener: read the submission (inputs under `action_id`) and hand it
-    to `handler`, answered in time: field errors keep the modal open, `saving()` closes it once
-    the change is stored; anything that goes wrong before that keeps it open with a sentence
-    under `refusals_on`."""
+@dataclass(frozen=True)
+class Modal:
+    """How a modal's submission is handled: `handler`, with the answers of the inputs under
+    `action_id`, and refusals that belong to no field shown under the block `refusals_on`."""
+
+    handler: Callable[[Submission], Awaitable[None]]
+    action_id: str
+    refusals_on: str
+
+
+def on_submission(modals: Mapping[str, Modal]) -> Listener:
+    """The `view_submission` listener: read the submission and hand it to its modal's handler
+    (by `callback_id`), answered in time: field errors keep the modal open, `saving()` closes
+    it once the change is stored; anything that goes wrong before that keeps it open with a
+    sentence under the modal's `refusals_on`."""
 
     async def listener(
         ack: AsyncAck,
@@ -433,6 +453,7 @@ def on_submission(
         client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
+        modal = modals[view["callback_id"]]
         user = body["user"]
         submission = Submission(
             deps=deps_of(context),
@@ -440,10 +461,10 @@ def on_submission(
             user_id=user["id"],
             client=client,
             acknowledgement=Acknowledgement(ack),
-            state=ViewState((view.get("state") or {}).get("values") or {}, action_id),
+            state=ViewState((view.get("state") or {}).get("values") or {}, modal.action_id),
             private_metadata=str(view.get("private_metadata") or ""),
-            refusals_on=refusals_on,
+            refusals_on=modal.refusals_on,
         )
-        await answer_then_continue(submission, handler)
+        await answer_then_continue(submission, modal.handler)
 
     return listener

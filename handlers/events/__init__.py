@@ -4,7 +4,7 @@ after the acknowledgement."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncBoltRequest
@@ -14,6 +14,7 @@ from bot.deps import Deps
 from handlers.events import directory, enrollment, installs
 from handlers.events.home import HomeTabs
 from handlers.events.once import EventLedger
+from handlers.kit import exactly
 
 logger = logging.getLogger(__name__)
 
@@ -23,19 +24,22 @@ EventListener = Callable[
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    ledger = EventLedger(deps)
-    for event_type, listener in (
-        ("app_home_opened", HomeTabs().opened),
-        ("member_joined_channel", enrollment.member_joined_channel),
-        ("user_change", directory.user_change),
-        ("team_join", directory.team_join),
-        ("app_uninstalled", installs.app_uninstalled),
-        ("tokens_revoked", installs.tokens_revoked),
-    ):
-        app.event(event_type)(_once(listener, ledger))
+    listeners: dict[str, EventListener] = {
+        "app_home_opened": HomeTabs().opened,
+        "member_joined_channel": enrollment.member_joined_channel,
+        "user_change": directory.user_change,
+        "team_join": directory.team_join,
+        "app_uninstalled": installs.app_uninstalled,
+        "tokens_revoked": installs.tokens_revoked,
+    }
+    app.event(exactly(listeners))(_once(listeners, EventLedger(deps)))
 
 
-def _once(listener: EventListener, ledger: EventLedger) -> Callable[..., Awaitable[None]]:
+def _once(
+    listeners: Mapping[str, EventListener], ledger: EventLedger
+) -> Callable[..., Awaitable[None]]:
+    """The one event listener: acknowledge, and run the event's listener once (by its type)."""
+
     async def acknowledge(
         ack: AsyncAck,
         body: dict[str, Any],
@@ -46,6 +50,7 @@ def _once(listener: EventListener, ledger: EventLedger) -> Callable[..., Awaitab
     ) -> None:
         event_id = body["event_id"]  # the gate checked both are there
         key = (body["team_id"], event_id)
+        listener = listeners[event["type"]]
         if not await ledger.admit(key, lambda: listener(event, client, context)):
             retry = request.headers.get("x-slack-retry-num", ["?"])[0]
             logger.info("Event %s already processed; acknowledging retry %s", event_id, retry)
