@@ -15,15 +15,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.db import bounded_transaction
 from bot.deps import Deps
 from bot.services.events import remember_workspace
 from handlers.kit import DEPS_KEY, team_of
 
 logger = logging.getLogger(__name__)
-
-# Remembering a workspace is bookkeeping: it may delay the request it rides on this long at most.
-BOOKKEEPING_WITHIN = 0.25
 
 Next = Callable[[], Awaitable[None]]
 
@@ -31,24 +27,24 @@ Next = Callable[[], Awaitable[None]]
 def register(app: AsyncApp, deps: Deps) -> None:
     seen_teams: set[str] = set()
 
+    async def remember(team_id: str) -> None:
+        try:
+            async with deps.sessionmaker.begin() as session:
+                await remember_workspace(session, team_id, deps.clock.now())
+        except SQLAlchemyError as exc:
+            # Bookkeeping only: the next request from the workspace tries again.
+            seen_teams.discard(team_id)
+            logger.warning("Could not remember workspace %s: %s", team_id, type(exc).__name__)
+
     @app.middleware
     async def provide_deps(context: AsyncBoltContext, next: Next) -> None:
         context[DEPS_KEY] = deps
         # Installed by OAuth, a request only gets here from a workspace whose install already
-        # recorded it (bot.services.installs): no write per workspace on the request path.
+        # recorded it (bot.services.installs). Otherwise the workspace is noted beside the
+        # request, once per process: bookkeeping no request waits for.
         if deps.installations is None:
             team_id = team_of(context)
             if team_id and team_id not in seen_teams:
-                try:
-                    async with bounded_transaction(
-                        deps.sessionmaker, BOOKKEEPING_WITHIN
-                    ) as session:
-                        await remember_workspace(session, team_id, deps.clock.now())
-                    seen_teams.add(team_id)
-                except SQLAlchemyError as exc:
-                    # Bookkeeping only: the request goes on (and answers for itself if the
-                    # database is really down); the next request tries again.
-                    logger.warning(
-                        "Could not remember workspace %s: %s", team_id, type(exc).__name__
-                    )
+                seen_teams.add(team_id)
+                deps.after_ack.start(remember(team_id), f"remember workspace {team_id}")
         await next()
