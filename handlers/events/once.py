@@ -8,7 +8,8 @@ on SQLite or PostgreSQL — but the request does not wait for that write:
 1. An event this process saw recently is a duplicate: acknowledged and dropped, no database.
 2. Otherwise it is acknowledged at once and queued. One writer per process claims everything
    queued in one statement (so a busy database costs one waiting write, not one per request)
-   and starts the listener of each event it won; one another process claimed first is dropped.
+   and hands each event it won to a few workers that run the listeners (`LISTENERS`); one
+   another process claimed first is dropped.
 3. While the database is not known to write — at start-up, after a claim failed, or when the
    queue is full — the claim comes before the acknowledgement: if it fails, the answer is a 503
    and Slack delivers the event again later, rather than a 200 for an event never processed.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -38,6 +39,10 @@ RECENT = 10_000
 MAX_QUEUED = 5_000
 # How long the writer waits before trying a failed claim again.
 RETRY_SECONDS = 1.0
+# Listeners running at once; the rest wait their turn, so that under a burst the event loop
+# keeps acknowledging (Slack's three seconds) and the work catches up after it. Slack allows
+# 30,000 events an hour per workspace: a burst, not a pace.
+LISTENERS = 8
 
 Run = Callable[[], Coroutine[Any, Any, None]]
 
@@ -51,6 +56,8 @@ class EventLedger:
         self._queued: dict[EventKey, Run] = {}
         self._writer: asyncio.Task[None] | None = None
         self._writes = False  # the last claim was written
+        self._won: deque[tuple[EventKey, Run]] = deque()  # claimed, waiting for a listener slot
+        self._running = 0  # workers running listeners
 
     async def admit(self, key: EventKey, run: Run) -> bool:
         """False for a duplicate; otherwise `run()` starts once this process has won the claim.
@@ -79,7 +86,28 @@ class EventLedger:
             self._recent.popitem(last=False)
 
     def _start(self, key: EventKey, run: Run) -> None:
-        self._deps.after_ack.start(run(), f"event {key[1]}")
+        self._won.append((key, run))
+        if self._running < LISTENERS:
+            self._running += 1
+            self._deps.after_ack.start(self._work(), "event listeners")
+
+    async def _work(self) -> None:
+        """Run claimed events' listeners, one after the other, while there are any."""
+        try:
+            while self._won:
+                key, run = self._won.popleft()
+                try:
+                    await run()
+                except Exception:
+                    # One event's failure is logged whole; the others still run.
+                    logger.exception("The listener of event %s failed", key[1])
+        except asyncio.CancelledError:
+            if self._won:
+                logger.warning("Stopped with %d event(s) not processed", len(self._won))
+                self._won.clear()
+            raise
+        finally:
+            self._running -= 1
 
     async def _write(self) -> None:
         """Claim what is queued, batch after batch, until nothing is."""
