@@ -59,31 +59,34 @@ ROTNEM = "rotnem"
 BARE_BOLT = "bare-bolt"
 
 Server = Callable[[FakeSlack, str], AbstractContextManager[tuple[str, subprocess.Popen[bytes]]]]
-Body = Callable[[FakeSlack, int, Sequence[str]], tuple[str, str]]
+# A request's body, its content type, and who sends it.
+Body = Callable[[FakeSlack, int, Sequence[str]], tuple[str, str, str]]
 
 
-def command(slack: FakeSlack, n: int, teams: Sequence[str]) -> tuple[str, str]:
+def command(slack: FakeSlack, n: int, teams: Sequence[str]) -> tuple[str, str, str]:
+    user_id = f"U{n % PEOPLE:08d}"
     body = slash_command_body(
         command="/rotnem",
         text="help",
-        user_id=f"U{n % PEOPLE:08d}",
+        user_id=user_id,
         team_id=teams[n % len(teams)],
         channel_id="C0BENCH01",
         trigger_id=f"{n}.1.bench",
         response_url=f"{slack.base}/response/bench",
     )
-    return body, "application/x-www-form-urlencoded"
+    return body, "application/x-www-form-urlencoded", user_id
 
 
 # Event IDs are unique across the processes of one benchmark run.
 _event_ids = iter(range(10**12))
 
 
-def home_opened(_slack: FakeSlack, n: int, teams: Sequence[str]) -> tuple[str, str]:
-    event = {"type": "app_home_opened", "user": f"U{n % PEOPLE:08d}", "tab": "home"}
+def home_opened(_slack: FakeSlack, n: int, teams: Sequence[str]) -> tuple[str, str, str]:
+    user_id = f"U{n % PEOPLE:08d}"
+    event = {"type": "app_home_opened", "user": user_id, "tab": "home"}
     event_id = f"Ev{next(_event_ids):010d}"
     body = event_body(event, team_id=teams[0], event_id=event_id, event_time=int(time.time()))
-    return body, "application/json"
+    return body, "application/json", user_id
 
 
 @dataclass
@@ -93,6 +96,8 @@ class Load:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     seconds: float = 0.0
+    # When each person's last request was acknowledged (time.time()).
+    last_ack: dict[str, float] = field(default_factory=dict)
 
     @property
     def per_second(self) -> float:
@@ -114,7 +119,7 @@ async def _post(
     teams: Sequence[str],
     load: Load,
 ) -> None:
-    body, content_type = body_of(slack, n, teams)
+    body, content_type, user_id = body_of(slack, n, teams)
     headers = sign(SIGNING_SECRET, body, int(time.time()))
     headers["Content-Type"] = content_type
     started = time.perf_counter()
@@ -122,6 +127,8 @@ async def _post(
         await response.read()
     load.latencies.append(time.perf_counter() - started)
     load.statuses[response.status] += 1
+    if response.status == 200:
+        load.last_ack[user_id] = time.time()
 
 
 async def closed_loop(
@@ -198,6 +205,8 @@ class Run:
     acknowledged: int = 0  # events answered 200, the warm-up's included
     recorded: int | None = None  # events Rotnem recorded as processed
     published: int = 0  # Home tabs published (views.publish calls)
+    people: int = 0  # people who opened their Home tab
+    up_to_date: int = 0  # of them, those whose tab was published after their last open
 
 
 def _recorded_events(database: Path, expected: int) -> int:
@@ -211,6 +220,14 @@ def _recorded_events(database: Path, expected: int) -> int:
         last = count
         time.sleep(0.5)
     return int(last)
+
+
+def _published(slack: FakeSlack) -> int:
+    """Home tabs published, once the server has caught up (no new one for 2 s)."""
+    count, deadline = -1, time.monotonic() + 120
+    while time.monotonic() < deadline and count != (count := slack.count("views.publish")):
+        time.sleep(2)
+    return count
 
 
 def measure(contender: str, mode: str, args: argparse.Namespace, tmp: Path, run: int) -> Run:
@@ -233,7 +250,15 @@ def measure(contender: str, mode: str, args: argparse.Namespace, tmp: Path, run:
         if mode == "events" and contender == ROTNEM:
             result.acknowledged = warm_up.statuses[200] + closed.statuses[200]
             result.recorded = _recorded_events(database, result.acknowledged)
-            result.published = slack.count("views.publish")
+            acked_last = warm_up.last_ack | closed.last_ack
+            result.published = _published(slack)
+            last_publish: dict[str, float] = {}
+            for call in slack.calls("views.publish"):
+                last_publish[call.args["user_id"]] = call.at
+            result.people = len(acked_last)
+            result.up_to_date = sum(
+                1 for user, acked in acked_last.items() if last_publish.get(user, 0.0) >= acked
+            )
     return result
 
 
@@ -273,8 +298,9 @@ def report(mode: str, args: argparse.Namespace, results: dict[str, list[Run]]) -
             if run.recorded is not None:
                 print(
                     f"  {contender:9} events acknowledged {run.acknowledged:,}, recorded "
-                    f"{run.recorded:,} (lost {run.acknowledged - run.recorded:,}), Home tabs "
-                    f"published {run.published:,} (repeat opens coalesced per person)"
+                    f"{run.recorded:,} (lost {run.acknowledged - run.recorded:,}); Home tabs "
+                    f"published {run.published:,} (repeat opens coalesced), up to date after "
+                    f"the last open for {run.up_to_date} of {run.people} people"
                 )
     if ROTNEM in results and BARE_BOLT in results:
         ratio = _median(results[ROTNEM], lambda r: r.closed.per_second) / _median(

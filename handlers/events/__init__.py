@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import Deps
 from handlers.events import directory, enrollment, installs
 from handlers.events.home import HomeTabs
-from handlers.events.once import EventLedger
+from handlers.events.once import EventLedger, received
 from handlers.kit import exactly
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ def _once(
         context: AsyncBoltContext,
         request: AsyncBoltRequest,
     ) -> None:
+        received(context)
         event_id = body["event_id"]  # the gate checked both are there
         key = (body["team_id"], event_id)
         listener = listeners[event["type"]]

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from slack_bolt.async_app import AsyncBoltContext
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import bounded_transaction
@@ -45,6 +47,18 @@ RETRY_SECONDS = 1.0
 LISTENERS = 8
 
 Run = Callable[[], Coroutine[Any, Any, None]]
+
+RECEIVED_KEY = "rotnem_event_received"
+
+
+def received(context: AsyncBoltContext) -> None:
+    """Note in the request's context when the event was received (`time.monotonic()`): its
+    listener may run a while later, behind a burst."""
+    context[RECEIVED_KEY] = time.monotonic()
+
+
+def received_at(context: AsyncBoltContext) -> float:
+    return float(context[RECEIVED_KEY])
 
 
 class EventLedger:
