@@ -96,8 +96,8 @@ class Load:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     seconds: float = 0.0
-    # When each person's last request was acknowledged (time.time()).
-    last_ack: dict[str, float] = field(default_factory=dict)
+    # When each person's last acknowledged request was sent (time.time()).
+    last_sent: dict[str, float] = field(default_factory=dict)
 
     @property
     def per_second(self) -> float:
@@ -122,7 +122,7 @@ async def _post(
     body, content_type, user_id = body_of(slack, n, teams)
     headers = sign(SIGNING_SECRET, body, int(time.time()))
     headers["Content-Type"] = content_type
-    started = time.perf_counter()
+    sent, started = time.time(), time.perf_counter()
     try:
         async with session.post(url, data=body, headers=headers) as response:
             await response.read()
@@ -132,7 +132,7 @@ async def _post(
     load.latencies.append(time.perf_counter() - started)
     load.statuses[response.status] += 1
     if response.status == 200:
-        load.last_ack[user_id] = time.time()
+        load.last_sent[user_id] = sent
 
 
 async def closed_loop(
@@ -254,7 +254,7 @@ def measure(contender: str, mode: str, args: argparse.Namespace, tmp: Path, run:
         if mode == "events" and contender == ROTNEM:
             result.acknowledged = warm_up.statuses[200] + closed.statuses[200]
             result.recorded = _recorded_events(database, result.acknowledged)
-            acked_last = warm_up.last_ack | closed.last_ack
+            acked_last = warm_up.last_sent | closed.last_sent
             result.published = _published(slack)
             last_publish: dict[str, float] = {}
             for call in slack.calls("views.publish"):
