@@ -138,7 +138,7 @@ def main() -> None:
 
             asyncio.run(closed_loop(url, slack, 1, 10))  # warm-up
             alone = asyncio.run(open_loop(url, slack, args.seconds, args.rate))
-            print(f"real commands at {args.rate:g}/s alone: {_percentiles(alone)}")
+            print(f"real commands at {args.rate:g}/s alone: {_percentiles(alone.latencies)}")
             log_before = log_path.stat().st_size
             junk = multiprocessing.Process(
                 target=_junk_process, args=(url, args.seconds, args.junk_rate)
@@ -148,7 +148,7 @@ def main() -> None:
             junk.join()
             print(
                 f"real commands at {args.rate:g}/s beside {args.junk_rate:g} junk/s: "
-                f"{_percentiles(beside)}"
+                f"{_percentiles(beside.latencies)}"
             )
             refused = int(args.seconds * args.junk_rate)
             logged = log_path.stat().st_size - log_before

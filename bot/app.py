@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy.exc import SQLAlchemyError
@@ -63,8 +63,10 @@ def build_bolt_app(deps: Deps) -> AsyncApp:
         # Bolt sees it; Bolt's own check would parse first and log whole bodies when it fails.
         # Socket Mode requests are never signed, and Bolt skips them anyway.
         request_verification_enabled=False,
-        # Every listener acks first itself; Bolt then runs the rest after answering Slack.
-        process_before_response=False,
+        # Bolt answers as soon as a listener returns. Ours return once they have acknowledged
+        # (after saving, when they save) and go on as tracked tasks (handlers.kit,
+        # handlers.events): Bolt's other mode polls for the acknowledgement every 10 ms.
+        process_before_response=True,
     )
     handlers.register(app, deps)
     return app
@@ -99,6 +101,21 @@ class _Outage:
         elif problem is None and self._failing:
             logger.info("/healthz: %s: recovered", self._what)
         self._failing = problem is not None
+
+
+def _finishing_after_ack(deps: Deps, lifespan: Lifespan | None) -> Lifespan:
+    """`lifespan`, whose shutdown first lets acknowledged requests finish their work (while
+    the database and the scheduler are still there)."""
+
+    @asynccontextmanager
+    async def finishing(app: Starlette) -> AsyncIterator[None]:
+        async with lifespan(app) if lifespan is not None else nullcontext():
+            try:
+                yield
+            finally:
+                await deps.after_ack.drain()
+
+    return finishing
 
 
 def build_web_app(
@@ -146,6 +163,6 @@ def build_web_app(
             Route(bolt.oauth_flow.install_path, installing, methods=["GET"]),
             Route(bolt.oauth_flow.redirect_uri_path, installing, methods=["GET"]),
         ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=_finishing_after_ack(deps, lifespan))
     app.state.background = background
     return app

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bot.after_ack import AfterAck
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import SessionMaker, create_engine, create_sessionmaker
@@ -34,6 +35,8 @@ class Deps:
     installations: ExpiringInstallationCache | None = None
     # Each workspace's Slack profile fields, listed at most hourly (team.profile.get is paced).
     profile_fields: FieldCache = field(default_factory=FieldCache)
+    # What requests go on doing after their acknowledgement (waited for at shutdown).
+    after_ack: AfterAck = field(default_factory=AfterAck)
 
     def is_admin(self, user_id: str) -> bool:
         """Whether `user_id` is one of the program's HR admins (checked on every admin action)."""

@@ -15,4 +15,4 @@ def register(app: AsyncApp, deps: Deps) -> None:
     commands.register(app, deps)
     actions.register(app)
     views.register(app)
-    events.register(app)
+    events.register(app, deps)

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Self, TypeVar
@@ -113,6 +114,8 @@ class Acknowledgement:
         self.committing = False
         # What the acknowledgement after a commit carries (a modal's next step), if anything.
         self.on_commit: dict[str, Any] = {}
+        # Done once Slack has its answer: the HTTP response leaves then, the listener goes on.
+        self.answered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     @asynccontextmanager
     async def due(self) -> AsyncIterator[None]:
@@ -131,7 +134,15 @@ class Acknowledgement:
         self.given = True
         if self._deadline is not None:
             self._deadline.reschedule(None)
-        await self._ack(**kwargs)
+        try:
+            await self._ack(**kwargs)
+        finally:
+            self.settle()
+
+    def settle(self, *_: object) -> None:
+        """Let the HTTP response leave (with whatever was acknowledged, if anything)."""
+        if not self.answered.done():
+            self.answered.set_result(None)
 
 
 @dataclass(frozen=True)
@@ -276,24 +287,52 @@ async def answer_in_time(request: R, handler: Callable[[R], Awaitable[None]]) ->
             await request.refuse(too_slow())
     except (SQLAlchemyError, OSError) as error:
         if acknowledgement.committing:
-            raise  # the change may stand: not "nothing changed", but a bug report
-        logger.warning("Could not save %s: %s", type(request).__name__, _one_line(error))
-        await request.refuse(could_not_save())
+            # The change may stand: not "nothing changed", but a bug report.
+            await _apologise(request)
+        else:
+            logger.warning("Could not save %s: %s", type(request).__name__, _one_line(error))
+            await request.refuse(could_not_save())
     except Exception:
-        reference = secrets.token_hex(4).upper()
-        logger.exception("Unhandled error (reference %s)", reference)
-        await request.refuse(apology(reference))
+        await _apologise(request)
     finally:
         await acknowledgement.give()
+
+
+async def answer_then_continue(request: R, handler: Callable[[R], Awaitable[None]]) -> None:
+    """The body of a Bolt listener: `answer_in_time` as a tracked task (`bot.after_ack`),
+    awaited only until Slack has its answer — the HTTP response leaves at once and the rest of
+    the handler (a reply, the Home tab) goes on after it. Saving still comes first: `saving()`
+    acknowledges only once its transaction has committed."""
+    acknowledgement = request.acknowledgement
+    task = request.deps.after_ack.start(answer_in_time(request, handler), type(request).__name__)
+    task.add_done_callback(acknowledgement.settle)
+    await acknowledgement.answered
+
+
+async def _apologise(request: Request) -> None:
+    """An unexpected error: its traceback in the log, a reference to it for the person."""
+    reference = secrets.token_hex(4).upper()
+    logger.exception("Unhandled error (reference %s)", reference)
+    await request.refuse(apology(reference))
 
 
 def _one_line(error: BaseException) -> str:
     return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
 
 
-def on_click(handler: Callable[[Click], Awaitable[None]]) -> Listener:
-    """A `block_actions` listener: read the click and hand it to `handler`, answered in time
-    (`answer_in_time`); a click that saves nothing is acknowledged when the handler is done."""
+def exactly(names: Iterable[str]) -> re.Pattern[str]:
+    """A Bolt constraint matching any of `names`, whole.
+
+    One listener per kind of request, dispatching by ID itself: Bolt tries every listener's
+    matcher on every request, each with its own argument injection, so a listener per button
+    made an event pay for some forty matchers before reaching its own."""
+    return re.compile("^(?:" + "|".join(re.escape(name) for name in names) + ")$")
+
+
+def on_click(handlers: Mapping[str, Callable[[Click], Awaitable[None]]]) -> Listener:
+    """The `block_actions` listener: read the click and hand it to the handler for its
+    `action_id`, answered in time (`answer_in_time`); a click that saves nothing is
+    acknowledged when the handler is done."""
 
     async def listener(
         ack: AsyncAck,
@@ -302,8 +341,9 @@ def on_click(handler: Callable[[Click], Awaitable[None]]) -> Listener:
         respond: AsyncRespond,
         context: AsyncBoltContext,
     ) -> None:
+        handler = handlers[body["actions"][0]["action_id"]]
         click = Click.of(body, context, client, respond, Acknowledgement(ack))
-        await answer_in_time(click, handler)
+        await answer_then_continue(click, handler)
 
     return listener
 
@@ -390,13 +430,21 @@ class Submission(Request):
         await self.errors({self.refusals_on: unescape(message.text)})
 
 
-def on_submission(
-    handler: Callable[[Submission], Awaitable[None]], action_id: str, *, refusals_on: str
-) -> Listener:
-    """A `view_submission` listener: read the submission (inputs under `action_id`) and hand it
-    to `handler`, answered in time: field errors keep the modal open, `saving()` closes it once
-    the change is stored; anything that goes wrong before that keeps it open with a sentence
-    under `refusals_on`."""
+@dataclass(frozen=True)
+class Modal:
+    """How a modal's submission is handled: `handler`, with the answers of the inputs under
+    `action_id`, and refusals that belong to no field shown under the block `refusals_on`."""
+
+    handler: Callable[[Submission], Awaitable[None]]
+    action_id: str
+    refusals_on: str
+
+
+def on_submission(modals: Mapping[str, Modal]) -> Listener:
+    """The `view_submission` listener: read the submission and hand it to its modal's handler
+    (by `callback_id`), answered in time: field errors keep the modal open, `saving()` closes
+    it once the change is stored; anything that goes wrong before that keeps it open with a
+    sentence under the modal's `refusals_on`."""
 
     async def listener(
         ack: AsyncAck,
@@ -405,6 +453,7 @@ def on_submission(
         client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
+        modal = modals[view["callback_id"]]
         user = body["user"]
         submission = Submission(
             deps=deps_of(context),
@@ -412,10 +461,10 @@ def on_submission(
             user_id=user["id"],
             client=client,
             acknowledgement=Acknowledgement(ack),
-            state=ViewState((view.get("state") or {}).get("values") or {}, action_id),
+            state=ViewState((view.get("state") or {}).get("values") or {}, modal.action_id),
             private_metadata=str(view.get("private_metadata") or ""),
-            refusals_on=refusals_on,
+            refusals_on=modal.refusals_on,
         )
-        await answer_in_time(submission, handler)
+        await answer_then_continue(submission, modal.handler)
 
     return listener

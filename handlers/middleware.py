@@ -1,29 +1,25 @@
-"""Global middleware: hand in `Deps`, drop Events API retries.
+"""The one global middleware: hand in `Deps`, note a workspace the first time it talks to us.
 
-Malformed requests never get here: the gate in front of Bolt (bot.gate) refuses them.
+One, because Bolt injects each global middleware's arguments on every request; whatever
+concerns only events (dropping Slack's retries) is done by the event listeners
+(`handlers.events`), not here. Malformed requests never get here: the gate in front of Bolt
+(bot.gate) refuses them.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
-from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.response import BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.db import bounded_transaction
 from bot.deps import Deps
-from bot.services.events import claim_event, remember_workspace
-from handlers.kit import DEPS_KEY, WRITE_WITHIN, team_of
+from bot.services.events import remember_workspace
+from handlers.kit import DEPS_KEY, team_of
 
 logger = logging.getLogger(__name__)
-
-# Remembering a workspace is bookkeeping: it may delay the request it rides on this long at most.
-BOOKKEEPING_WITHIN = 0.25
 
 Next = Callable[[], Awaitable[None]]
 
@@ -31,37 +27,24 @@ Next = Callable[[], Awaitable[None]]
 def register(app: AsyncApp, deps: Deps) -> None:
     seen_teams: set[str] = set()
 
+    async def remember(team_id: str) -> None:
+        try:
+            async with deps.sessionmaker.begin() as session:
+                await remember_workspace(session, team_id, deps.clock.now())
+        except SQLAlchemyError as exc:
+            # Bookkeeping only: the next request from the workspace tries again.
+            seen_teams.discard(team_id)
+            logger.warning("Could not remember workspace %s: %s", team_id, type(exc).__name__)
+
     @app.middleware
     async def provide_deps(context: AsyncBoltContext, next: Next) -> None:
         context[DEPS_KEY] = deps
-        team_id = team_of(context)
         # Installed by OAuth, a request only gets here from a workspace whose install already
-        # recorded it (bot.services.installs): no write per workspace on the request path.
-        if deps.installations is None and team_id and team_id not in seen_teams:
-            try:
-                async with bounded_transaction(deps.sessionmaker, BOOKKEEPING_WITHIN) as session:
-                    await remember_workspace(session, team_id, deps.clock.now())
+        # recorded it (bot.services.installs). Otherwise the workspace is noted beside the
+        # request, once per process: bookkeeping no request waits for.
+        if deps.installations is None:
+            team_id = team_of(context)
+            if team_id and team_id not in seen_teams:
                 seen_teams.add(team_id)
-            except SQLAlchemyError as exc:
-                # Bookkeeping only: the request goes on (and answers for itself if the database
-                # is really down); the next request tries again.
-                logger.warning("Could not remember workspace %s: %s", team_id, type(exc).__name__)
+                deps.after_ack.start(remember(team_id), f"remember workspace {team_id}")
         await next()
-
-    @app.middleware
-    async def drop_event_retries(
-        req: AsyncBoltRequest, body: dict[str, Any], next: Next
-    ) -> BoltResponse | None:
-        if body.get("type") != "event_callback":
-            await next()
-            return None
-        async with bounded_transaction(deps.sessionmaker, WRITE_WITHIN) as session:
-            first = await claim_event(session, body["team_id"], body["event_id"], deps.clock.now())
-        if not first:
-            retry = req.headers.get("x-slack-retry-num", ["?"])[0]
-            logger.info(
-                "Event %s already processed; acknowledging retry %s", body["event_id"], retry
-            )
-            return BoltResponse(status=200, body="")
-        await next()
-        return None

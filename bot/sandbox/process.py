@@ -54,21 +54,28 @@ def rotnem_serve(
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", *flags], env=environment, stderr=log
     )
-    base = f"http://127.0.0.1:{port}"
+    with healthy(process, f"http://127.0.0.1:{port}", "rotnem serve") as base:
+        yield base, process
+
+
+@contextmanager
+def healthy(process: subprocess.Popen[bytes], base: str, name: str) -> Iterator[str]:
+    """Yield `base` once the server `process` answers `/healthz` with 200 (within 30 s);
+    stopped, if still running, when the block ends."""
     try:
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"rotnem serve exited with {process.returncode}")
+                raise RuntimeError(f"{name} exited with {process.returncode}")
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("rotnem serve did not become healthy in 30 s")
+                raise RuntimeError(f"{name} did not become healthy in 30 s")
             time.sleep(0.1)
-        yield base, process
+        yield base
     finally:
         if process.poll() is None:
             process.terminate()

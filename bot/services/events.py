@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db import insert_ignoring_duplicates
+from bot.db import insert_ignoring_duplicates, insert_many_ignoring_duplicates
 from models import ProcessedEvent, Workspace
 
 # Slack retries after ~0 s, ~1 min and ~5 min; an hour covers the schedule with room to spare.
 EVENT_RETENTION = timedelta(hours=1)
 
 
+EventKey = tuple[str, str]  # (team_id, event_id)
+
+
 async def claim_event(session: AsyncSession, team_id: str, event_id: str, now: datetime) -> bool:
     """Record the delivery; False when this event was already claimed (a retry)."""
-    return await insert_ignoring_duplicates(
-        session, ProcessedEvent, {"team_id": team_id, "event_id": event_id, "received_at": now}
+    return (team_id, event_id) in await claim_events(session, [(team_id, event_id)], now)
+
+
+async def claim_events(
+    session: AsyncSession, keys: Collection[EventKey], now: datetime
+) -> set[EventKey]:
+    """Record deliveries in one statement; the ones claimed here, not before (by this process
+    or another: the primary key decides, so two processes never both win one event)."""
+    rows = [{"team_id": team, "event_id": event, "received_at": now} for team, event in keys]
+    written = await insert_many_ignoring_duplicates(
+        session, ProcessedEvent, rows, (ProcessedEvent.team_id, ProcessedEvent.event_id)
     )
+    return {(team, event) for team, event in written}
 
 
 async def forget_old_events(session: AsyncSession, now: datetime) -> int:

@@ -1,43 +1,49 @@
-"""Button clicks (`block_actions`): each listener reads the click once through `on_click`."""
+"""Button clicks (`block_actions`): one listener (`on_click`) reads each click once and hands it
+to the handler for its button."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from slack_bolt.async_app import AsyncApp
 
 from bot.ids import ActionId
 from handlers.actions import checkins, enrollment, fit, learning, rounds, stalls, surveys
-from handlers.kit import on_click
+from handlers.kit import Click, exactly, on_click
 
 
 def register(app: AsyncApp) -> None:
-    for action_id, handler in (
-        (ActionId.JOIN, enrollment.join),
-        (ActionId.EDIT_PROFILE, enrollment.join),
-        (ActionId.PAUSE, enrollment.pause),
-        (ActionId.RESUME, enrollment.resume),
-        (ActionId.LEAVE, enrollment.leave),
-        (ActionId.LEAVE_CONFIRM, enrollment.leave_confirmed),
-        (ActionId.LEAVE_CANCEL, enrollment.leave_cancelled),
-        (ActionId.ROUND_APPROVE, rounds.approve),
-        (ActionId.ROUND_DISCARD, rounds.discard),
-        (ActionId.FIRST_SESSION_SCHEDULED, rounds.first_session),
-        (ActionId.CYCLE_CONTINUE, rounds.cycle_continue),
-        (ActionId.CYCLE_BREAK, rounds.cycle_break),
-        (ActionId.CHECKIN_MET, checkins.met),
-        (ActionId.CHECKIN_NOT_YET, checkins.not_yet),
-        (ActionId.CHECKIN_SKIP, checkins.skip),
-        (ActionId.CHECKIN_CANT, checkins.cant),
-        (ActionId.STALL_NUDGE, stalls.nudge),
-        (ActionId.STALL_TALK, stalls.talk),
-        (ActionId.FIT_GOOD, fit.good),
-        (ActionId.FIT_DECIDING, fit.deciding),
-        (ActionId.FIT_BAD, fit.bad),
-        (ActionId.FIT_REPAIR, fit.repair),
-        (ActionId.FIT_KEEP, fit.keep),
-        (ActionId.SURVEY_OPEN, surveys.open_survey),
-        (ActionId.TEACH_BACK, learning.teach_back),
-        (ActionId.STILL_USING_YES, learning.still_using_yes),
-        (ActionId.STILL_USING_SOMETIMES, learning.still_using_sometimes),
-        (ActionId.STILL_USING_NO, learning.still_using_no),
-    ):
-        app.action(action_id)(on_click(handler))
+    handlers: dict[str, Callable[[Click], Awaitable[None]]] = {
+        action_id: handler
+        for action_id, handler in (
+            (ActionId.JOIN, enrollment.join),
+            (ActionId.EDIT_PROFILE, enrollment.join),
+            (ActionId.PAUSE, enrollment.pause),
+            (ActionId.RESUME, enrollment.resume),
+            (ActionId.LEAVE, enrollment.leave),
+            (ActionId.LEAVE_CONFIRM, enrollment.leave_confirmed),
+            (ActionId.LEAVE_CANCEL, enrollment.leave_cancelled),
+            (ActionId.ROUND_APPROVE, rounds.approve),
+            (ActionId.ROUND_DISCARD, rounds.discard),
+            (ActionId.FIRST_SESSION_SCHEDULED, rounds.first_session),
+            (ActionId.CYCLE_CONTINUE, rounds.cycle_continue),
+            (ActionId.CYCLE_BREAK, rounds.cycle_break),
+            (ActionId.CHECKIN_MET, checkins.met),
+            (ActionId.CHECKIN_NOT_YET, checkins.not_yet),
+            (ActionId.CHECKIN_SKIP, checkins.skip),
+            (ActionId.CHECKIN_CANT, checkins.cant),
+            (ActionId.STALL_NUDGE, stalls.nudge),
+            (ActionId.STALL_TALK, stalls.talk),
+            (ActionId.FIT_GOOD, fit.good),
+            (ActionId.FIT_DECIDING, fit.deciding),
+            (ActionId.FIT_BAD, fit.bad),
+            (ActionId.FIT_REPAIR, fit.repair),
+            (ActionId.FIT_KEEP, fit.keep),
+            (ActionId.SURVEY_OPEN, surveys.open_survey),
+            (ActionId.TEACH_BACK, learning.teach_back),
+            (ActionId.STILL_USING_YES, learning.still_using_yes),
+            (ActionId.STILL_USING_SOMETIMES, learning.still_using_sometimes),
+            (ActionId.STILL_USING_NO, learning.still_using_no),
+        )
+    }
+    app.action(exactly(handlers))(on_click(handlers))

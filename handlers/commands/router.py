@@ -16,7 +16,7 @@ from bot.blocks.kit import unescape
 from bot.blocks.message import Message
 from bot.deps import Deps
 from bot.services.errors import RotnemError
-from handlers.kit import Acknowledgement, Request, answer_in_time, deps_of, team_of
+from handlers.kit import Acknowledgement, Request, answer_then_continue, deps_of, team_of
 
 
 @dataclass(frozen=True)
@@ -117,21 +117,27 @@ class Router:
     def __init__(self, subcommands: Sequence[Subcommand], admin: Sequence[Subcommand]) -> None:
         self._user = {sub.name: sub for sub in subcommands}
         self._admin = {sub.name: sub for sub in admin}
+        # The help is the same every time for a command and a kind of person (admin or not):
+        # built once, not through slack_sdk's models on every `/rotnem help`.
+        self._help: dict[tuple[str, bool], dict[str, Any]] = {}
 
     def _lines(self, deps: Deps, user_id: str) -> tuple[list[HelpLine], list[HelpLine]]:
         """Everyone's subcommands, and the admin ones for admins only."""
         admin = [sub.help_line for sub in self._admin.values()] if deps.is_admin(user_id) else []
         return [*(sub.help_line for sub in self._user.values()), HELP_LINE], admin
 
-    def help(self, deps: Deps, user_id: str) -> Message:
-        return help_message(deps.settings.rotnem_command, *self._lines(deps, user_id))
+    def help(self, deps: Deps, user_id: str) -> dict[str, Any]:
+        """The help message as Slack receives it (shared: not to be changed)."""
+        key = (deps.settings.rotnem_command, deps.is_admin(user_id))
+        if key not in self._help:
+            message = help_message(deps.settings.rotnem_command, *self._lines(deps, user_id))
+            self._help[key] = message.to_dict()
+        return self._help[key]
 
     async def dispatch(self, call: CommandCall) -> None:
         word, rest = _split(call.args)
         if word in {"", "help"}:
-            await call.ack(
-                response_type="ephemeral", **self.help(call.deps, call.user_id).to_dict()
-            )
+            await call.ack(response_type="ephemeral", **self.help(call.deps, call.user_id))
             return
         if word == "admin" and self._admin:
             await self._dispatch_admin(call, rest)
@@ -180,7 +186,7 @@ class Router:
                 respond=respond,
                 client=client,
             )
-            await answer_in_time(call, self.dispatch)
+            await answer_then_continue(call, self.dispatch)
 
         return rotnem_command
 

@@ -43,7 +43,9 @@ async def user_change(
         await read_manager(client, deps, team_id, identity.user_id, field_id, fresh=True)
 
 
-async def team_join(event: dict[str, Any], context: AsyncBoltContext) -> None:
+async def team_join(
+    event: dict[str, Any], _client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
     deps = deps_of(context)
     identity = identity_of(event["user"], event["user"]["id"], deps)
     if identity.is_bot or identity.deleted or identity.guest:

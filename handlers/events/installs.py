@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.install.keys import is_org_key
@@ -22,11 +23,15 @@ from handlers.kit import deps_of, team_of
 logger = logging.getLogger(__name__)
 
 
-async def app_uninstalled(context: AsyncBoltContext) -> None:
+async def app_uninstalled(
+    _event: dict[str, Any], _client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
     await _uninstall(deps_of(context), team_of(context), context.enterprise_id, "app_uninstalled")
 
 
-async def tokens_revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
+async def tokens_revoked(
+    event: dict[str, Any], _client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
     revoked_bots = (event.get("tokens") or {}).get("bot") or []
     if not revoked_bots:
         return  # only people's tokens: Rotnem asks for none, and its bot still works

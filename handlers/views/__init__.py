@@ -1,4 +1,4 @@
-"""Modal submissions (`view_submission`)."""
+"""Modal submissions (`view_submission`): one listener (`on_submission`) for every modal."""
 
 from __future__ import annotations
 
@@ -6,28 +6,26 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.blocks.learning import rating_block
 from bot.ids import ActionId, BlockId, CallbackId
-from handlers.kit import on_submission
+from handlers.kit import Modal, exactly, on_submission
 from handlers.views import checkins, enrollment, learning, program, surveys
 
 
 def register(app: AsyncApp) -> None:
-    for callback_id, handler, action_id, refusals_on in (
-        (CallbackId.PROFILE, enrollment.profile, ActionId.PROFILE_ANSWER, BlockId.PROFILE_ROLE),
-        (CallbackId.CHECKIN_MET, checkins.met, ActionId.CHECKIN_ANSWER, BlockId.CHECKIN_COVERED),
-        (CallbackId.CHECKIN_CANT, checkins.cant, ActionId.CHECKIN_ANSWER, BlockId.CANT_CHOICE),
-        (CallbackId.BASELINE, learning.baseline, ActionId.LEARNING_ANSWER, rating_block(0)),
-        (
-            CallbackId.TEACH_BACK,
-            learning.teach_back,
-            ActionId.LEARNING_ANSWER,
-            BlockId.TEACH_BACK_WHAT,
+    modals: dict[str, Modal] = {
+        CallbackId.PROFILE: Modal(
+            enrollment.profile, ActionId.PROFILE_ANSWER, BlockId.PROFILE_ROLE
         ),
-        (
-            CallbackId.SETTINGS,
-            program.settings,
-            ActionId.SETTINGS_ANSWER,
-            BlockId.SETTINGS_CYCLE_WEEKS,
+        CallbackId.CHECKIN_MET: Modal(
+            checkins.met, ActionId.CHECKIN_ANSWER, BlockId.CHECKIN_COVERED
         ),
-        (CallbackId.SURVEY, surveys.survey, ActionId.SURVEY_ANSWER, BlockId.SURVEY_USEFULNESS),
-    ):
-        app.view(callback_id)(on_submission(handler, action_id, refusals_on=refusals_on))
+        CallbackId.CHECKIN_CANT: Modal(checkins.cant, ActionId.CHECKIN_ANSWER, BlockId.CANT_CHOICE),
+        CallbackId.BASELINE: Modal(learning.baseline, ActionId.LEARNING_ANSWER, rating_block(0)),
+        CallbackId.TEACH_BACK: Modal(
+            learning.teach_back, ActionId.LEARNING_ANSWER, BlockId.TEACH_BACK_WHAT
+        ),
+        CallbackId.SETTINGS: Modal(
+            program.settings, ActionId.SETTINGS_ANSWER, BlockId.SETTINGS_CYCLE_WEEKS
+        ),
+        CallbackId.SURVEY: Modal(surveys.survey, ActionId.SURVEY_ANSWER, BlockId.SURVEY_USEFULNESS),
+    }
+    app.view(exactly(modals))(on_submission(modals))
