@@ -134,8 +134,9 @@ class Stage:
     """The running bot and the fake Slack its people use, with an agenda of what they will do.
 
     `play` interleaves the two sides: an action runs when its time comes; in between, the clock
-    jumps to the next moment the bot's background has something to do. After every step the
-    people read what the bot sent (``react``) and the bot's health is checked.
+    jumps to the next moment the bot's background has something to do. After every action and
+    every step of the background the people read what the bot sent (``react``) and the bot's
+    health is checked.
     """
 
     def __init__(
@@ -214,11 +215,14 @@ class Stage:
         """Let time pass until ``until``, or until someone has something to do, stopping
         wherever the bot's jobs have something due."""
         while self.clock.now() < until and not self._due():
-            self.clock.set(await self.clockwork.next_moment(self.slack.team_id, until))
-            await self.clockwork.tick()
+            stop = await self.clockwork.next_stop(self.slack.team_id, until)
+            self.clock.set(stop.at)
+            on_progress(stop.at)
+            if stop.idle:
+                continue  # only people act here: the next action is due
+            await self.clockwork.step(stop)
             react()
             self.check()
-            on_progress(self.clock.now())
 
 
 @asynccontextmanager
@@ -245,7 +249,7 @@ async def staged(workspace: Workspace, database_url: str, cycle_weeks: int) -> A
                     workspace=workspace,
                     slack=slack,
                     driver=SlackDriver(slack, requester, now=clock.now),
-                    clockwork=Clockwork(deps, clock, http),
+                    clockwork=Clockwork(deps, clock, http, zones={p.tz for p in workspace}),
                     errors=errors,
                 )
 
