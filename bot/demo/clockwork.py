@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import ManualClock
 from bot.delivery.dispatcher import DispatchConfig, Dispatcher
@@ -46,16 +47,25 @@ CATCH_UP = timedelta(minutes=5)
 WATCH = timedelta(hours=6)
 
 
-def _due_after(now: datetime) -> Select[datetime | None, datetime | None]:
+async def _due_after(
+    session: AsyncSession, now: datetime
+) -> tuple[datetime | None, datetime | None]:
     """The earliest check-in and "Not yet" reminder still to come, in one round trip."""
-    return select(
-        select(func.min(WeeklyPrompt.checkin_due_at))
-        .where(WeeklyPrompt.checkins_enqueued_at.is_(None), WeeklyPrompt.checkin_due_at > now)
-        .scalar_subquery(),
-        select(func.min(CheckIn.reminder_due_at))
-        .where(CheckIn.reminded_at.is_(None), CheckIn.reminder_due_at > now)
-        .scalar_subquery(),
-    )
+    row = (
+        await session.execute(
+            select(
+                select(func.min(WeeklyPrompt.checkin_due_at))
+                .where(
+                    WeeklyPrompt.checkins_enqueued_at.is_(None), WeeklyPrompt.checkin_due_at > now
+                )
+                .scalar_subquery(),
+                select(func.min(CheckIn.reminder_due_at))
+                .where(CheckIn.reminded_at.is_(None), CheckIn.reminder_due_at > now)
+                .scalar_subquery(),
+            )
+        )
+    ).one()
+    return row[0], row[1]
 
 
 @dataclass(frozen=True)
@@ -125,7 +135,7 @@ class Clockwork:
             if self._nudge is None:
                 config = await self.deps.program_config(session, team_id)
                 self._nudge = (config.nudge_weekday, config.nudge_hour)
-            checkin, reminder = (await session.execute(_due_after(now))).one()
+            checkin, reminder = await _due_after(session, now)
         weekday, hour = self._nudge
         moments: list[tuple[datetime, tuple[Job, ...]]] = [(watch, JOBS)]
         moments += [(next_prompt_at(now, tz, weekday, hour), (PROMPTS_TICK,)) for tz in self.zones]
