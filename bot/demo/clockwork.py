@@ -2,51 +2,101 @@
 
 `rotnem serve` runs APScheduler and the outbox dispatcher on the wall clock (bot/worker.py).
 The demo needs weeks to pass in seconds, so it drives the same parts itself: the jobs of the
-list (`bot.scheduler.JOBS`, run through `bot.scheduler.run_job`) fire when their own
-triggers say so, with APScheduler's settings (coalesce: one run for any number of missed
-fire times), and the real `Dispatcher` drains the outbox, its pacer measuring time on the
-simulated clock (waiting for a pacing slot moves that clock rather than sleeping).
+list (`bot.scheduler.JOBS`, run through `bot.scheduler.run_job`) and the real `Dispatcher`,
+whose pacer measures time on the simulated clock (waiting for a pacing slot moves that clock
+rather than sleeping).
+
+Running every job at every step would be faithful but slow: people act thousands of times, and
+each run reads the whole program. So the clock stops where something falls due (`Clockwork.
+next_stop`) and runs there only the jobs it is due for: the weekly prompts at each zone's nudge
+instant, the check-in job where a check-in or a "Not yet" reminder falls due, the dispatcher
+where an outbox row does, and every job every `WATCH` hours regardless (stalled pairs, surveys,
+ended pauses and cycles, follow-ups), as they would run every few minutes on the wall clock.
+Jobs decide from the database what is due, so a run at any of these moments does what the
+scheduler's next run would have done.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import ManualClock
 from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.deps import Deps
 from bot.install.tokens import dispatch_tokens
 from bot.jobs import Job
+from bot.jobs.checkins import CHECKINS_TICK
+from bot.jobs.prompts import PROMPTS_TICK
 from bot.notice_kinds import notice_kinds
 from bot.scheduler import JOBS, run_job
 from bot.services.calendar import next_prompt_at
-from models import CheckIn, Participant, WeeklyPrompt
+from models import CheckIn, WeeklyPrompt
 
-_TICK = timedelta(microseconds=1)
 # The dispatcher sends what is due now; a retry or a paced row due within this is worth waiting
 # for (the outbox is then empty before people act on what it sent), later ones wait for a step.
 CATCH_UP = timedelta(minutes=5)
-# Between the moments the tables name, the clock still stops at least this often, so the
-# jobs that watch slower things (stalled pairs, ended pauses, ended cycles) run several times
-# a day, as they would every few minutes on the wall clock.
+# Between the moments the tables name, the clock still stops at least this often and runs every
+# job, so the jobs that watch slower things run several times a simulated day.
 WATCH = timedelta(hours=6)
 
 
-class Clockwork:
-    """Registered jobs and the outbox dispatcher, run when the simulated clock says so."""
+async def _due_after(
+    session: AsyncSession, now: datetime
+) -> tuple[datetime | None, datetime | None]:
+    """The earliest check-in and "Not yet" reminder still to come, in one round trip."""
+    row = (
+        await session.execute(
+            select(
+                select(func.min(WeeklyPrompt.checkin_due_at))
+                .where(
+                    WeeklyPrompt.checkins_enqueued_at.is_(None), WeeklyPrompt.checkin_due_at > now
+                )
+                .scalar_subquery(),
+                select(func.min(CheckIn.reminder_due_at))
+                .where(CheckIn.reminded_at.is_(None), CheckIn.reminder_due_at > now)
+                .scalar_subquery(),
+            )
+        )
+    ).one()
+    return row[0], row[1]
 
-    def __init__(self, deps: Deps, clock: ManualClock, http: aiohttp.ClientSession) -> None:
+
+@dataclass(frozen=True)
+class Stop:
+    """Where the clock stops next, and what runs there."""
+
+    at: datetime
+    jobs: tuple[Job, ...] = ()
+    deliver: bool = False  # an outbox row falls due
+    watch: bool = False  # the regular stop every `WATCH` hours
+
+    @property
+    def idle(self) -> bool:
+        """Nothing of the bot's falls due here: only people act."""
+        return not self.jobs and not self.deliver
+
+
+class Clockwork:
+    """The bot's jobs and outbox dispatcher, run where the simulated clock reaches their time."""
+
+    def __init__(
+        self, deps: Deps, clock: ManualClock, http: aiohttp.ClientSession, zones: Iterable[str]
+    ) -> None:
         self.deps = deps
         self.clock = clock
-        self.jobs: tuple[Job, ...] = JOBS
-        now = clock.now()
-        self._next: dict[str, datetime | None] = {
-            job.id: job.trigger.get_next_fire_time(None, now) for job in self.jobs
-        }
+        # Every zone a participant may be in: a prompt instant of a zone nobody joined from
+        # runs the prompt job for nothing, which is cheaper than asking the database.
+        self.zones = frozenset(zones)
+        self._nudge: tuple[int, int] | None = None  # (weekday, hour), read at each watch
+        # When the next outbox row falls due, as the last drain left it (now: drain first).
+        self._outbox_due: datetime | None = clock.now()
         config = DispatchConfig.from_settings(deps.settings)
 
         async def sleep(seconds: float) -> None:
@@ -63,75 +113,52 @@ class Clockwork:
             pacer=config.pacer(clock=lambda: clock.now().timestamp(), sleep=sleep),
         )
 
-    async def run_due_jobs(self) -> int:
-        """Run, once each, the jobs whose trigger fired since they last ran; how many ran."""
-        now = self.clock.now()
-        ran = 0
-        for job in self.jobs:
-            due = self._next.get(job.id)
-            if due is None or due > now:
-                continue
-            self._next[job.id] = job.trigger.get_next_fire_time(None, now + _TICK)
-            await run_job(job, self.deps)
-            ran += 1
-        return ran
-
     async def drain(self) -> None:
         """Deliver every outbox row that is due now or within `CATCH_UP`."""
         while True:
-            if await self.dispatcher.run_once():
-                continue
             due = await self.dispatcher.next_due()
             now = self.clock.now()
-            if due is None or due - now > CATCH_UP:
-                break
-            self.clock.set(max(due, now))
+            if due is None or _aware(due) - now > CATCH_UP:
+                self._outbox_due = None if due is None else _aware(due)
+                return
+            self.clock.set(max(_aware(due), now))
+            await self.dispatcher.run_once()
 
-    async def next_moment(self, team_id: str, until: datetime) -> datetime:
-        """The next moment (after now, at most ``until``) a job has something to do.
-
-        Hourly steps would be faithful but slow (each step runs every job); instead the clock
-        stops where the keep-alive tables say something falls due: each participant zone's
-        weekly nudge instant, a check-in due, a "Not yet" reminder due, an outbox retry, and
-        every `WATCH` hours regardless. Everything due is still decided by the jobs themselves.
-        """
+    async def next_stop(self, team_id: str, until: datetime) -> Stop:
+        """The next moment (after now) something of the bot's falls due, or ``until`` if
+        people act first; with the jobs that have something due there."""
         now = self.clock.now()
+        hours = int(WATCH.total_seconds() // 3600)
         watch = now.replace(minute=0, second=0, microsecond=0)
-        watch += WATCH - timedelta(hours=watch.hour % int(WATCH.total_seconds() // 3600))
-        moments = [until, watch if watch > now else now + WATCH]
+        watch += timedelta(hours=hours - watch.hour % hours)
         async with self.deps.sessionmaker() as session:
-            config = await self.deps.program_config(session, team_id)
-            zones = await session.scalars(
-                select(Participant.tz).distinct().where(Participant.team_id == team_id)
-            )
-            for tz in zones:
-                moments.append(next_prompt_at(now, tz, config.nudge_weekday, config.nudge_hour))
-            moments.extend(
-                moment
-                for moment in (
-                    await session.scalar(
-                        select(func.min(WeeklyPrompt.checkin_due_at)).where(
-                            WeeklyPrompt.checkins_enqueued_at.is_(None),
-                            WeeklyPrompt.checkin_due_at > now,
-                        )
-                    ),
-                    await session.scalar(
-                        select(func.min(CheckIn.reminder_due_at)).where(
-                            CheckIn.reminded_at.is_(None), CheckIn.reminder_due_at > now
-                        )
-                    ),
-                    await self.dispatcher.next_due(),
-                )
-                if moment is not None
-            )
-        later = [_aware(m) for m in moments if _aware(m) > now]
-        return min(later) if later else until
+            if self._nudge is None:
+                config = await self.deps.program_config(session, team_id)
+                self._nudge = (config.nudge_weekday, config.nudge_hour)
+            checkin, reminder = await _due_after(session, now)
+        weekday, hour = self._nudge
+        moments: list[tuple[datetime, tuple[Job, ...]]] = [(watch, JOBS)]
+        moments += [(next_prompt_at(now, tz, weekday, hour), (PROMPTS_TICK,)) for tz in self.zones]
+        moments += [(_aware(due), (CHECKINS_TICK,)) for due in (checkin, reminder) if due]
+        outbox = self._outbox_due
+        at = min([until, *(m for m, _ in moments), *([outbox] if outbox else [])])
+        due = {job for moment, jobs in moments if moment == at for job in jobs}
+        return Stop(
+            at,
+            jobs=tuple(job for job in JOBS if job in due),
+            deliver=outbox is not None and outbox <= at,
+            watch=at == watch,
+        )
 
-    async def tick(self) -> None:
-        """What the background does at the current simulated moment."""
+    async def step(self, stop: Stop) -> None:
+        """What the background does at ``stop``, the clock standing there."""
         await self.drain()
-        if await self.run_due_jobs():
+        for job in stop.jobs:
+            await run_job(job, self.deps)
+        if stop.jobs:
             await self.drain()
+        if stop.watch:
+            self._nudge = None  # the program's settings are read again at the next stop
 
 
 def _aware(moment: datetime) -> datetime:

@@ -412,21 +412,14 @@ class Cohort:
 
     async def teach_back(self, user: str, rng: random.Random) -> None:
         """A guide whose learner showed the tool back confirms it (from the second week on)."""
-        checkin = next(
-            (
-                event
-                for event in reversed(self.driver.events)
-                if event.kind == "message"
-                and event.channel == self.driver.dm_channel(user)
-                and has_button(self.current(event).blocks, "back")
-            ),
-            None,
-        )
+        # The newest message in their DM offering it, as it reads now (read from the DM's own
+        # messages: scanning every event would grow with the whole cohort's history).
+        checkin = self.driver.latest(self.driver.dm_channel(user), button="back")
         progress = (self.stage.clock.now() - self.start) / (self.cycle_end - self.start)
         if checkin is None or progress < 0.3 or rng.random() < 0.4:
             return
-        button = next(b for b in buttons_in(self.current(checkin).blocks) if "back" in b.text)
-        outcome = await self.driver.click(user, button.text, message=self.current(checkin))
+        button = next(b for b in buttons_in(checkin.blocks) if "back" in b.text)
+        outcome = await self.driver.click(user, button.text, message=checkin)
         if outcome.of("modal"):
             what = rng.choice(TEACH_BACKS)
             await self.submit(user, {"What did they do? (optional)": what}, "the teach-back")

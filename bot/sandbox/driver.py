@@ -615,7 +615,7 @@ class SlackDriver:
         self, channel: str, *, button: str | None = None, contains: str | None = None
     ) -> Message | None:
         """The newest bot message in ``channel`` (with a button ``button``, or ``contains``)."""
-        for message in reversed(list(self.messages.get(channel, {}).values())):
+        for message in reversed(self.messages.get(channel, {}).values()):
             if button is not None and not has_button(message.blocks, button):
                 continue
             if contains is not None and contains not in message.text:
