@@ -1,7 +1,7 @@
 """``rotnem demo``: a simulated cohort through the real app, against a local Slack, in a minute.
 
 One process holds everything (:mod:`bot.demo.setup`): :class:`~bot.sandbox.FakeSlack` (Slack's
-Web API, in a thread), the real app, its ASGI face called in-process (real handlers, real
+Web API, in a thread), the real app served by uvicorn on 127.0.0.1 (real handlers, real
 database), the bot's jobs and the outbox dispatcher stepped by a simulated clock
 (:mod:`bot.demo.clockwork`), and a :class:`~bot.sandbox.driver.SlackDriver` through which
 synthetic people type commands, fill modals and click buttons by what they say. What they do,

@@ -1,6 +1,6 @@
-"""The demo's stage: its settings, the fake Slack with the synthetic people, the real app
-(called in-process over ASGI), the bot's background on a simulated clock, and the agenda that
-lets the people act while weeks pass.
+"""The demo's stage: its settings, the fake Slack with the synthetic people, the
+real app served on 127.0.0.1, the bot's background on a simulated clock, and the agenda that lets
+the people act while weeks pass.
 
 Settings are built here from code, never read from the environment or a ``.env`` file: the bot
 talks to the fake Slack only, whatever tokens the shell holds.
@@ -30,6 +30,7 @@ from bot.runtime import build_server_app
 from bot.sandbox.driver import DriverError, SlackDriver
 from bot.sandbox.fake_slack import DEFAULT_TOKEN, FakeSlack
 from bot.sandbox.people import Workspace
+from bot.sandbox.serving import serve_locally
 from bot.sandbox.signing import SlackRequester
 
 CHANNEL_ID = "C0MENTORS1"
@@ -37,8 +38,6 @@ CHANNEL_NAME = "mentoring-announcements"
 # Shared by the fake Slack and the app only; no real Slack is ever contacted.
 SIGNING_SECRET = "rotnem-demo-signing-secret"
 PROGRAM_ZONE = "Europe/London"
-# Where people's requests go: the app is called in-process, so no port is opened.
-APP_URL = "http://rotnem.demo"
 # What the bot's `@app.error` tells a person: seen anywhere, the bot failed.
 APOLOGY = "something went wrong on our side"
 
@@ -240,16 +239,12 @@ async def staged(workspace: Workspace, database_url: str, cycle_weeks: int) -> A
                 # A throwaway database: commits need not wait for the disk (weeks of jobs
                 # commit thousands of times).
                 event.listen(deps.engine.sync_engine, "connect", _no_fsync)
-            # People's requests reach the app in-process, signed as Slack signs them: no socket
-            # and no HTTP parsing on either side for thousands of requests (serving HTTP is
-            # `rotnem serve`'s, tested there). An exception in the app answers 500, as over
-            # HTTP, and the driver reports it.
-            transport = httpx.ASGITransport(app=build_server_app(deps), raise_app_exceptions=False)
             async with (
-                httpx.AsyncClient(transport=transport, timeout=30) as client,
+                serve_locally(build_server_app(deps)) as url,
+                httpx.AsyncClient(timeout=30) as client,
                 aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http,
             ):
-                requester = SlackRequester(APP_URL, SIGNING_SECRET, slack=slack, client=client)
+                requester = SlackRequester(url, SIGNING_SECRET, slack=slack, client=client)
                 yield Stage(
                     workspace=workspace,
                     slack=slack,
