@@ -67,7 +67,7 @@ def rotnem_serve(
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("rotnem serve did not become healthy in 30 s")
-            time.sleep(0.1)
+            time.sleep(0.02)
         yield base, process
     finally:
         if process.poll() is None:

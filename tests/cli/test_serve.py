@@ -139,4 +139,4 @@ def health(port: int, timeout: float) -> int:
         except httpx.TransportError:
             if time.monotonic() > deadline:
                 raise
-            time.sleep(0.1)
+            time.sleep(0.02)
