@@ -13,13 +13,7 @@ from bot.clock import ManualClock
 from bot.db import create_engine
 from bot.delivery.dispatcher import DispatchConfig
 from bot.sandbox import FakeSlack
-from tests.databases import (
-    Templates,
-    create_postgres_database,
-    drop_postgres_database,
-    postgres_url,
-    require_postgres,
-)
+from tests.databases import Templates, create_postgres_database, postgres_url, require_postgres
 from tests.factories import (
     ADMIN_ID,
     ANNOUNCE,
@@ -53,11 +47,13 @@ def database_url(
     require_postgres()
     name = templates.postgres_copy()
     yield postgres_url(name)
-    drop_postgres_database(name)
+    templates.release(name)
 
 
 @pytest.fixture
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def empty_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, templates: Templates
+) -> Iterator[str]:
     """A database with no schema at all (for migration tests)."""
     backend = getattr(request, "param", "sqlite")
     if backend == "sqlite":
@@ -66,7 +62,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     require_postgres()
     name = create_postgres_database()
     yield postgres_url(name)
-    drop_postgres_database(name)
+    templates.release(name)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -80,7 +80,9 @@ def postgres_url(name: str) -> str:
 
 
 def create_postgres_database(template: str | None = None) -> str:
-    name = f"rotnem_test_{secrets.token_hex(5)}"
+    # Random, and named after the pytest-xdist worker (if any) that made it.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"rotnem_test_{worker}_{secrets.token_hex(5)}"
     suffix = f' TEMPLATE "{template}"' if template else ""
     run_sync(lambda: _admin(f'CREATE DATABASE "{name}"{suffix}'))
     return name
@@ -104,12 +106,22 @@ def cut_off_postgres_database(name: str, *, cut: bool) -> None:
 
 
 class Templates:
-    """Migrated template databases, built lazily once per test session."""
+    """Migrated template databases, built lazily once per test session (once per worker when the
+    suite runs in parallel), and the PostgreSQL copies made from them.
+
+    Creating a PostgreSQL database takes a few tenths of a second and dropping one forces a
+    checkpoint (seconds on a busy disk), so neither happens on a test's path: the next copy is
+    made while the current test runs, and used copies are dropped in the background, several at
+    once so that they share checkpoints. Every test still gets a fresh database of its own.
+    """
 
     def __init__(self, directory: Path) -> None:
         self._directory = directory
         self._sqlite: Path | None = None
         self._postgres: str | None = None
+        self._background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="test-databases")
+        self._next_copy: Future[str] | None = None
+        self._drops: list[Future[None]] = []
 
     def sqlite_copy(self, target: Path) -> str:
         if self._sqlite is None:
@@ -119,14 +131,32 @@ class Templates:
         return f"sqlite+aiosqlite:///{target}"
 
     def postgres_copy(self) -> str:
+        """The name of a fresh PostgreSQL database migrated to head; `release` it after use."""
         if self._postgres is None:
             self._postgres = create_postgres_database()
             upgrade(postgres_url(self._postgres))
-        return create_postgres_database(template=self._postgres)
+        if self._next_copy is None:
+            self._next_copy = self._submit_copy()
+        name = self._next_copy.result()
+        self._next_copy = self._submit_copy()
+        return name
+
+    def release(self, name: str) -> None:
+        """Drop a copy in the background; `close` waits for it."""
+        self._drops.append(self._background.submit(drop_postgres_database, name))
 
     def close(self) -> None:
+        if self._next_copy is not None:
+            self.release(self._next_copy.result())
+        for drop in self._drops:
+            drop.result()
+        self._background.shutdown()
         if self._postgres is not None:
             drop_postgres_database(self._postgres)
+
+    def _submit_copy(self) -> Future[str]:
+        template = self._postgres
+        return self._background.submit(create_postgres_database, template)
 
 
 class Unpluggable:

@@ -6,7 +6,8 @@
 - a program run by HR (`Program`): people joined and paired through the real services, the jobs
   called as the scheduler calls them, the outbox drained into the fake Slack;
 - an outbox without an app (`Outbox`), for the dispatcher's own tests;
-- known data sets (`cohort`, `known_program`, `asked`), rows read back, and the CLI as a subprocess.
+- known data sets (`cohort`, `known_program`, `asked`), rows read back, and the CLI (as a
+  subprocess, or in this process as a fresh one would run it).
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ from models import (
     ToolBaseline,
     WeeklyPrompt,
 )
+from tests.in_process import run_in_process
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Base)
@@ -1149,10 +1151,11 @@ def bare_environment(**extra: str) -> dict[str, str]:
 async def run_cli(
     program: Program, cwd: Path, *args: str, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    """`rotnem <args>` against the program's database, in a thread (it runs its own loop)."""
+    """`rotnem <args>` against the program's database, as a fresh process would run it but in
+    this one (`tests.in_process`), on a thread (it runs its own loop)."""
     url = str(program.bot.deps.settings.database_url)
     environment = bare_environment(DATABASE_URL=url, **env)
-    return await asyncio.to_thread(run_rotnem, *args, env=environment, cwd=cwd)
+    return await asyncio.to_thread(run_in_process, *args, env=environment, cwd=cwd)
 
 
 # --------------------------------------------------------------------------------------------

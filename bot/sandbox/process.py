@@ -74,7 +74,7 @@ def healthy(process: subprocess.Popen[bytes], base: str, name: str) -> Iterator[
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{name} did not become healthy in 30 s")
-            time.sleep(0.1)
+            time.sleep(0.02)
         yield base
     finally:
         if process.poll() is None:

@@ -7,6 +7,7 @@ process, so that they share its clock, database and :class:`~bot.sandbox.FakeSla
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,23 +29,32 @@ async def serve_locally(app: ASGIApp) -> AsyncIterator[str]:
         host, port = sock.getsockname()[:2]
         url = f"http://{host}:{port}"
         config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on")
+        config.load()
         server = uvicorn.Server(config)
-
-        async def serve() -> None:
-            try:
-                await server.serve(sockets=[sock])
-            except SystemExit as exc:
-                # uvicorn exits the process when startup fails; here only this server stops.
-                raise RuntimeError(f"the app at {url} failed to start") from exc
-
-        task = asyncio.create_task(serve(), name=f"uvicorn {url}")
+        server.lifespan = config.lifespan_class(config)
         try:
-            while not server.started:
-                if task.done():
-                    task.result()
-                    raise RuntimeError(f"the app at {url} stopped before it started serving")
-                await asyncio.sleep(0.01)
+            await server.startup(sockets=[sock])
+        except SystemExit as exc:
+            # uvicorn exits the process when startup fails; here only this server stops.
+            raise RuntimeError(f"the app at {url} failed to start") from exc
+        # uvicorn's main loop refreshes the Date header every second; it is cancelled rather
+        # than told to exit, which it would notice only at its next 0.1 s poll.
+        ticking = asyncio.create_task(server.main_loop(), name=f"uvicorn {url}")
+        try:
             yield url
         finally:
-            server.should_exit = True
-            await task
+            ticking.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticking
+            await _shut_down(server)
+
+
+async def _shut_down(server: uvicorn.Server) -> None:
+    """uvicorn's graceful shutdown without its fixed waits (0.1 s, then polls every 0.1 s): stop
+    listening, close idle connections, let requests in flight finish, then the app's lifespan."""
+    for listener in server.servers:
+        listener.close()
+    for connection in list(server.server_state.connections):
+        connection.shutdown()
+    await asyncio.gather(*list(server.server_state.tasks), return_exceptions=True)
+    await server.lifespan.shutdown()

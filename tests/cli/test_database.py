@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.sandbox.process import free_port
 from tests.databases import postgres_url, require_postgres
 from tests.factories import BOT_TOKEN, SIGNING_SECRET, bare_environment, run_rotnem
+from tests.in_process import run_in_process
 
 # Every command that uses the database, with the arguments it needs.
 COMMANDS = {
@@ -31,13 +32,17 @@ COMMANDS = {
 
 
 def rotnem(cwd: Path, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`rotnem <args>` in `cwd` with only `database_url` and the tokens set. `serve` and `worker`
+    run until stopped, so they are real processes (one that failed to refuse would otherwise
+    hang the test); every other command runs in this process, as a fresh one would run it."""
     env = bare_environment(
         DATABASE_URL=database_url,
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         PORT=str(free_port()),
     )
-    return run_rotnem(*args, env=env, cwd=cwd)
+    run = run_rotnem if args[0] in ("serve", "worker") else run_in_process
+    return run(*args, env=env, cwd=cwd)
 
 
 def in_parallel(

@@ -1,4 +1,5 @@
-"""HR's CSV exports: `rotnem export` as a subprocess and `/rotnem admin export`, parsed back."""
+"""HR's CSV exports: `rotnem export` as an operator runs it (in this process, as a fresh one
+would run it) and `/rotnem admin export`, parsed back."""
 
 from __future__ import annotations
 

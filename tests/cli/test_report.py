@@ -1,5 +1,5 @@
-"""`rotnem report --html` and `rotnem export outcomes` as an operator runs them (subprocesses on
-the program's database)."""
+"""`rotnem report --html` and `rotnem export outcomes` as an operator runs them, on the program's
+database (in this process, as a fresh one would run them)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`rotnem pair` as an operator runs it: a real subprocess against the test's database."""
+"""`rotnem pair` as an operator runs it against the test's database (in this process, as a fresh
+one would run it)."""
 
 from __future__ import annotations
 

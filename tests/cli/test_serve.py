@@ -1,5 +1,6 @@
-"""`rotnem serve`, `migrate` and `version` as an operator runs them: a real subprocess, real exit
-codes, SIGTERM while Socket Mode cannot connect; and the serve flags as parsed."""
+"""`rotnem serve`, `migrate` and `version` as an operator runs them: `serve` as a real subprocess
+(real exit codes, SIGTERM while Socket Mode cannot connect), the one-off commands in this process
+as a fresh one would run them; and the serve flags as parsed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot import __version__, cli
 from bot.sandbox import FakeSlack
 from bot.sandbox.process import free_port
 from tests.factories import BOT_TOKEN, SIGNING_SECRET, bare_environment, run_rotnem, start_rotnem
+from tests.in_process import run_in_process
 
 APP_TOKEN = "xapp-1-A123ABC456-1-test"
 
@@ -71,14 +73,14 @@ def test_a_bad_setting_is_refused_at_start_with_its_name(tmp_path: Path) -> None
 
 
 def test_version_and_migrate(tmp_path: Path) -> None:
-    version = run_rotnem("version", env=bare_environment(), cwd=tmp_path)
+    version = run_in_process("version", env=bare_environment(), cwd=tmp_path)
     assert version.returncode == 0
     assert version.stdout.strip() == f"rotnem {__version__}"
 
-    migrated = run_rotnem("migrate", env=bare_environment(), cwd=tmp_path)
+    migrated = run_in_process("migrate", env=bare_environment(), cwd=tmp_path)
     assert migrated.returncode == 0, migrated.stderr
     assert (tmp_path / "rotnem.db").exists()
-    again = run_rotnem("migrate", env=bare_environment(), cwd=tmp_path)
+    again = run_in_process("migrate", env=bare_environment(), cwd=tmp_path)
     assert again.returncode == 0, again.stderr
 
 
@@ -137,4 +139,4 @@ def health(port: int, timeout: float) -> int:
         except httpx.TransportError:
             if time.monotonic() > deadline:
                 raise
-            time.sleep(0.1)
+            time.sleep(0.02)
