@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks.errors import apology, notice_modal
 
@@ -26,6 +27,19 @@ def register(app: AsyncApp) -> None:
         response: BoltResponse | None,
     ) -> BoltResponse | None:
         reference = secrets.token_hex(4).upper()
+        if (
+            response is not None
+            and body.get("type") == "event_callback"
+            and isinstance(error, SQLAlchemyError)
+        ):
+            # An event whose claim could not be written: Slack delivers it again after the 503.
+            # Expected while the database is down or overloaded, so one line, not a traceback.
+            logger.warning(
+                "Event %s not recorded, answered 503 for a retry: %s",
+                body.get("event_id"),
+                type(getattr(error, "orig", None) or error).__name__,
+            )
+            return BoltResponse(status=503, body="temporarily unavailable")
         logger.error("Unhandled error (reference %s)", reference, exc_info=error)
         message = apology(reference)
         can_respond = respond is not None and bool(body.get("response_url"))

@@ -10,14 +10,17 @@ on SQLite or PostgreSQL — but the request does not wait for that write:
    queued in one statement (so a busy database costs one waiting write, not one per request)
    and hands each event it won to a few workers that run the listeners (`LISTENERS`); one
    another process claimed first is dropped.
-3. While the database is not known to write — at start-up, after a claim failed, or when the
-   queue is full — the claim comes before the acknowledgement: if it fails, the answer is a 503
-   and Slack delivers the event again later, rather than a 200 for an event never processed.
+3. When the queue is full, a request waits (within Slack's window) for the writer to take it,
+   rather than writing beside it: on SQLite a second writer only queues for the same lock.
+4. While the database is not known to write — at start-up, after a claim failed, or when the
+   queue stayed full — the claim comes before the acknowledgement: if it fails, the answer is a
+   503 and Slack delivers the event again later, rather than a 200 for an event never processed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import OrderedDict, deque
@@ -72,6 +75,7 @@ class EventLedger:
         self._writes = False  # the last claim was written
         self._won: deque[tuple[EventKey, Run]] = deque()  # claimed, waiting for a listener slot
         self._running = 0  # workers running listeners
+        self._taken = asyncio.Event()  # set each time the writer takes the queue
 
     async def admit(self, key: EventKey, run: Run) -> bool:
         """False for a duplicate; otherwise `run()` starts once this process has won the claim.
@@ -80,6 +84,10 @@ class EventLedger:
         """
         if key in self._recent:
             return False
+        if self._writes and len(self._queued) >= MAX_QUEUED:
+            self._taken.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._taken.wait(), WRITE_WITHIN)
         if not self._writes or len(self._queued) >= MAX_QUEUED:
             async with bounded_transaction(self._deps.sessionmaker, WRITE_WITHIN) as session:
                 won = await claim_events(session, [key], self._deps.clock.now())
@@ -127,6 +135,7 @@ class EventLedger:
         """Claim what is queued, batch after batch, until nothing is."""
         while self._queued:
             batch, self._queued = self._queued, {}
+            self._taken.set()
             try:
                 async with self._deps.sessionmaker.begin() as session:
                     won = await claim_events(session, batch.keys(), self._deps.clock.now())
