@@ -26,48 +26,16 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-import httpx
-
-from benchmarks._server import SIGNING_SECRET, memory_mb, rotnem_serve
+from benchmarks._server import memory_mb, rotnem_serve
+from benchmarks.bare_bolt import bare_bolt_serve
 from benchmarks.fanout import ADMIN_DSN, admin
 from bot import migrate
 from bot.sandbox import FakeSlack
 from bot.sandbox.fake_slack import DEFAULT_TOKEN
-from bot.sandbox.process import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 # Compiled libraries a process should load only when it uses them (seen in /proc/<pid>/maps).
 HEAVY = ("numpy", "scipy", "matplotlib", "PIL")
-
-# The floor: Bolt acking a slash command, served like `rotnem serve` serves Bolt.
-BARE_BOLT = """
-import sys, uvicorn
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
-from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
-from starlette.applications import Starlette
-from starlette.responses import PlainTextResponse
-from starlette.routing import Route
-
-port, api_url, token, secret = sys.argv[1:]
-bolt = AsyncApp(client=AsyncWebClient(token=token, base_url=api_url), signing_secret=secret)
-
-@bolt.command("/rotnem")
-async def command(ack):
-    await ack("hello")
-
-handler = AsyncSlackRequestHandler(bolt)
-
-async def events(request):
-    return await handler.handle(request)
-
-async def healthz(request):
-    return PlainTextResponse("ok")
-
-routes = [Route("/slack/events", events, methods=["POST"]), Route("/healthz", healthz)]
-app = Starlette(routes=routes)
-uvicorn.run(app, host="127.0.0.1", port=int(port), log_level="warning")
-"""
 
 
 def settle_and_measure(pid: int, settle: float) -> float:
@@ -77,24 +45,9 @@ def settle_and_measure(pid: int, settle: float) -> float:
 
 @contextmanager
 def bare_bolt(slack: FakeSlack) -> Iterator[int]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-c", BARE_BOLT, str(port), slack.api_url, DEFAULT_TOKEN, SIGNING_SECRET]
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the bare Bolt app did not start") from None
-            time.sleep(0.1)
+    """The floor: the bare Bolt app `benchmarks.ack_latency` measures beside Rotnem."""
+    with bare_bolt_serve(slack) as (_, process):
         yield process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 @contextmanager
