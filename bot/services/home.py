@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.calendar import next_prompt_at
@@ -60,6 +60,21 @@ class PairProgress:
 
 LAST_SESSIONS = 3
 
+# Built once (read on every Home open): a pair's sessions, newest week first, with their reports.
+_PAIR_SESSIONS = (
+    select(
+        PairSession.id,
+        PairSession.iso_week,
+        PairSession.created_at,
+        SessionReport.tool_name,
+        SessionReport.other_text,
+        SessionReport.created_at,
+    )
+    .outerjoin(SessionReport, SessionReport.session_id == PairSession.id)
+    .where(PairSession.pair_id == bindparam("pair_id"))
+    .order_by(PairSession.iso_week.desc(), SessionReport.id)
+)
+
 
 async def pair_progress(
     session: AsyncSession,
@@ -71,19 +86,7 @@ async def pair_progress(
 ) -> PairProgress:
     """A running pair's last sessions, tools covered so far and next prompt, from one read of
     its sessions and their reports (a pair's few weeks, not the program's)."""
-    rows = await session.execute(
-        select(
-            PairSession.id,
-            PairSession.iso_week,
-            PairSession.created_at,
-            SessionReport.tool_name,
-            SessionReport.other_text,
-            SessionReport.created_at,
-        )
-        .outerjoin(SessionReport, SessionReport.session_id == PairSession.id)
-        .where(PairSession.pair_id == pair.pair_id)
-        .order_by(PairSession.iso_week.desc(), SessionReport.id)
-    )
+    rows = await session.execute(_PAIR_SESSIONS, {"pair_id": pair.pair_id})
     held: dict[int, tuple[str, datetime]] = {}
     covered_by_session: dict[int, list[str]] = defaultdict(list)
     first_covered: dict[str, datetime] = {}

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.calendar import zone_of
@@ -105,6 +105,23 @@ async def locked_participant(
     return (await session.scalars(query)).one_or_none()
 
 
+# Built once (the Home tab reads a profile on every open): each person's tools, catalogue ones
+# first in catalogue order, then typed-in ones in the order given; rows, no entities.
+_TOOL_REFS = (
+    select(
+        ParticipantTool.participant_id,
+        ParticipantTool.direction,
+        ParticipantTool.other_name,
+        Tool.id,
+        Tool.name,
+        Tool.removed_at,
+    )
+    .outerjoin(Tool, Tool.id == ParticipantTool.tool_id)
+    .where(ParticipantTool.participant_id.in_(bindparam("ids", expanding=True)))
+    .order_by(ParticipantTool.participant_id, Tool.id.is_(None), Tool.id, ParticipantTool.id)
+)
+
+
 async def _tool_refs(
     session: AsyncSession, participant_ids: Iterable[int]
 ) -> dict[int, dict[str, list[ToolRef]]]:
@@ -114,18 +131,13 @@ async def _tool_refs(
     }
     if not ids:
         return refs
-    query = (
-        select(ParticipantTool, Tool)
-        .outerjoin(Tool, Tool.id == ParticipantTool.tool_id)
-        .where(ParticipantTool.participant_id.in_(ids))
-        .order_by(ParticipantTool.participant_id, Tool.id.is_(None), Tool.id, ParticipantTool.id)
-    )
-    for link, tool in await session.execute(query):
-        if tool is not None:
-            ref = ToolRef(name=tool.name, tool_id=tool.id, removed=tool.removed_at is not None)
+    rows = await session.execute(_TOOL_REFS, {"ids": ids})
+    for participant_id, direction, other_name, tool_id, name, removed_at in rows:
+        if tool_id is not None:
+            ref = ToolRef(name=name, tool_id=tool_id, removed=removed_at is not None)
         else:
-            ref = ToolRef(name=link.other_name or "")
-        refs[link.participant_id][link.direction].append(ref)
+            ref = ToolRef(name=other_name or "")
+        refs[participant_id][direction].append(ref)
     return refs
 
 
