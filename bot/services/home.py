@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.calendar import next_prompt_at
-from bot.services.enrollment.queries import Profile, is_paused, read_profile
+from bot.services.enrollment.queries import Profile, is_paused, read_person
 from bot.services.figures import ProgramFigures, cycle_start, program_figures
 from bot.services.program.settings import ProgramConfig
 from bot.services.rounds.queries import PartnerInfo, partners_of
@@ -141,12 +141,10 @@ async def read_home(
     history: bool = True,
 ) -> Home:
     """The person's Home tab as it is now (`history=False`: without past partners, for
-    `status`; `admin`: with the program's figures). A handful of indexed reads: the person, their
+    `status`; `admin`: with the program's figures). Three indexed reads: the person with their
     tools, their pairs with the partners, the current pair's sessions."""
-    me = await session.scalar(
-        select(Participant).where(Participant.team_id == team_id, Participant.user_id == user_id)
-    )
-    profile = None if me is None else await read_profile(session, me, now)
+    found = await read_person(session, team_id, user_id, now=now)
+    me, profile = (None, None) if found is None else found
     pairs = [] if me is None else await partners_of(session, me.id, history=history)
     current = [p for p in pairs if p.running]
     progress = (
