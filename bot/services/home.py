@@ -9,11 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.calendar import next_prompt_at
-from bot.services.enrollment.queries import Profile, is_paused, read_profile
+from bot.services.enrollment.queries import Profile, is_paused, read_person
 from bot.services.figures import ProgramFigures, cycle_start, program_figures
 from bot.services.program.settings import ProgramConfig
 from bot.services.rounds.queries import PartnerInfo, partners_of
@@ -60,6 +60,21 @@ class PairProgress:
 
 LAST_SESSIONS = 3
 
+# Built once (read on every Home open): a pair's sessions, newest week first, with their reports.
+_PAIR_SESSIONS = (
+    select(
+        PairSession.id,
+        PairSession.iso_week,
+        PairSession.created_at,
+        SessionReport.tool_name,
+        SessionReport.other_text,
+        SessionReport.created_at,
+    )
+    .outerjoin(SessionReport, SessionReport.session_id == PairSession.id)
+    .where(PairSession.pair_id == bindparam("pair_id"))
+    .order_by(PairSession.iso_week.desc(), SessionReport.id)
+)
+
 
 async def pair_progress(
     session: AsyncSession,
@@ -71,19 +86,7 @@ async def pair_progress(
 ) -> PairProgress:
     """A running pair's last sessions, tools covered so far and next prompt, from one read of
     its sessions and their reports (a pair's few weeks, not the program's)."""
-    rows = await session.execute(
-        select(
-            PairSession.id,
-            PairSession.iso_week,
-            PairSession.created_at,
-            SessionReport.tool_name,
-            SessionReport.other_text,
-            SessionReport.created_at,
-        )
-        .outerjoin(SessionReport, SessionReport.session_id == PairSession.id)
-        .where(PairSession.pair_id == pair.pair_id)
-        .order_by(PairSession.iso_week.desc(), SessionReport.id)
-    )
+    rows = await session.execute(_PAIR_SESSIONS, {"pair_id": pair.pair_id})
     held: dict[int, tuple[str, datetime]] = {}
     covered_by_session: dict[int, list[str]] = defaultdict(list)
     first_covered: dict[str, datetime] = {}
@@ -138,12 +141,10 @@ async def read_home(
     history: bool = True,
 ) -> Home:
     """The person's Home tab as it is now (`history=False`: without past partners, for
-    `status`; `admin`: with the program's figures). A handful of indexed reads: the person, their
+    `status`; `admin`: with the program's figures). Three indexed reads: the person with their
     tools, their pairs with the partners, the current pair's sessions."""
-    me = await session.scalar(
-        select(Participant).where(Participant.team_id == team_id, Participant.user_id == user_id)
-    )
-    profile = None if me is None else await read_profile(session, me, now)
+    found = await read_person(session, team_id, user_id, now=now)
+    me, profile = (None, None) if found is None else found
     pairs = [] if me is None else await partners_of(session, me.id, history=history)
     current = [p for p in pairs if p.running]
     progress = (

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.calendar import zone_of
@@ -105,6 +105,38 @@ async def locked_participant(
     return (await session.scalars(query)).one_or_none()
 
 
+# Built once (the Home tab reads a profile on every open): the tools' columns, catalogue ones
+# first in catalogue order, then typed-in ones in the order given; rows, no entities.
+_TOOL_COLUMNS = (
+    ParticipantTool.direction,
+    ParticipantTool.other_name,
+    Tool.id,
+    Tool.name,
+    Tool.removed_at,
+)
+_TOOL_ORDER = (Tool.id.is_(None), Tool.id, ParticipantTool.id)
+_TOOL_REFS = (
+    select(ParticipantTool.participant_id, *_TOOL_COLUMNS)
+    .outerjoin(Tool, Tool.id == ParticipantTool.tool_id)
+    .where(ParticipantTool.participant_id.in_(bindparam("ids", expanding=True)))
+    .order_by(ParticipantTool.participant_id, *_TOOL_ORDER)
+)
+# One person and their tools in one round trip: their row beside each tool (or once, alone).
+_PERSON_WITH_TOOLS = (
+    select(Participant, *_TOOL_COLUMNS)
+    .outerjoin(ParticipantTool, ParticipantTool.participant_id == Participant.id)
+    .outerjoin(Tool, Tool.id == ParticipantTool.tool_id)
+    .where(Participant.team_id == bindparam("team_id"), Participant.user_id == bindparam("user_id"))
+    .order_by(*_TOOL_ORDER)
+)
+
+
+def _tool_ref(other_name: str | None, tool_id: int | None, name: str, removed: bool) -> ToolRef:
+    if tool_id is not None:
+        return ToolRef(name=name, tool_id=tool_id, removed=removed)
+    return ToolRef(name=other_name or "")
+
+
 async def _tool_refs(
     session: AsyncSession, participant_ids: Iterable[int]
 ) -> dict[int, dict[str, list[ToolRef]]]:
@@ -114,18 +146,10 @@ async def _tool_refs(
     }
     if not ids:
         return refs
-    query = (
-        select(ParticipantTool, Tool)
-        .outerjoin(Tool, Tool.id == ParticipantTool.tool_id)
-        .where(ParticipantTool.participant_id.in_(ids))
-        .order_by(ParticipantTool.participant_id, Tool.id.is_(None), Tool.id, ParticipantTool.id)
-    )
-    for link, tool in await session.execute(query):
-        if tool is not None:
-            ref = ToolRef(name=tool.name, tool_id=tool.id, removed=tool.removed_at is not None)
-        else:
-            ref = ToolRef(name=link.other_name or "")
-        refs[link.participant_id][link.direction].append(ref)
+    rows = await session.execute(_TOOL_REFS, {"ids": ids})
+    for participant_id, direction, other_name, tool_id, name, removed_at in rows:
+        ref = _tool_ref(other_name, tool_id, name, removed_at is not None)
+        refs[participant_id][direction].append(ref)
     return refs
 
 
@@ -157,15 +181,30 @@ async def read_profile(session: AsyncSession, participant: Participant, now: dat
     return _profile(participant, refs[participant.id], now)
 
 
+async def read_person(
+    session: AsyncSession, team_id: str, user_id: str, *, now: datetime
+) -> tuple[Participant, Profile] | None:
+    """The person's row and profile (also after they left) from one query, or None if they
+    never joined."""
+    rows = (
+        await session.execute(_PERSON_WITH_TOOLS, {"team_id": team_id, "user_id": user_id})
+    ).all()
+    if not rows:
+        return None
+    participant = rows[0][0]
+    refs: dict[str, list[ToolRef]] = {Direction.TEACH: [], Direction.LEARN: []}
+    for _, direction, other_name, tool_id, name, removed_at in rows:
+        if direction is not None:  # the person's row alone: no tools
+            refs[direction].append(_tool_ref(other_name, tool_id, name, removed_at is not None))
+    return participant, _profile(participant, refs, now)
+
+
 async def get_profile(
     session: AsyncSession, team_id: str, user_id: str, *, now: datetime
 ) -> Profile | None:
     """The person's profile (also after they left), or None if they never joined."""
-    query = select(Participant).where(
-        Participant.team_id == team_id, Participant.user_id == user_id
-    )
-    participant = (await session.scalars(query)).one_or_none()
-    return None if participant is None else await read_profile(session, participant, now)
+    found = await read_person(session, team_id, user_id, now=now)
+    return None if found is None else found[1]
 
 
 async def is_participant(session: AsyncSession, team_id: str, user_id: str) -> bool:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -70,7 +71,14 @@ def defaults_from(settings: Settings) -> ProgramConfig:
     )
 
 
-def _merge(defaults: ProgramConfig, row: ProgramSettings | None) -> ProgramConfig:
+# Read on every Home open and every tick: a Core row, built once (the row is only written by
+# `update_program_settings`, which flushes, so this read sees the session's changes).
+_SETTINGS = select(*ProgramSettings.__table__.c).where(
+    ProgramSettings.__table__.c.team_id == bindparam("team_id")
+)
+
+
+def _merge(defaults: ProgramConfig, row: ProgramSettings | Row[Any] | None) -> ProgramConfig:
     if row is None:
         return defaults
     config = defaults
@@ -99,7 +107,7 @@ async def program_config(
     session: AsyncSession, team_id: str, defaults: ProgramConfig
 ) -> ProgramConfig:
     """The workspace's settings, each one from its row or else from `defaults`."""
-    return _merge(defaults, await session.get(ProgramSettings, team_id))
+    return _merge(defaults, (await session.execute(_SETTINGS, {"team_id": team_id})).first())
 
 
 def _shown(value: object) -> str | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, case, or_, select
+from sqlalchemy import Integer, Select, bindparam, case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -62,31 +62,37 @@ class PairPeople:
         )
 
 
+# Built once: the Home tab reads them on every open, and building the aliased query costs more
+# than running it. The person is the bound `me`; their partner is `other`.
+_ME = bindparam("me", type_=Integer)
+_OTHER = aliased(Participant)
+_MINE = or_(Pair.guide_id == _ME, Pair.learner_id == _ME)
+_PARTNERS_EVER = (
+    select(
+        Pair.id,
+        _OTHER.user_id,
+        Pair.guide_id,
+        Pair.shared_tools,
+        Pair.started_at,
+        Pair.ended_at,
+        Pair.end_reason,
+        _OTHER.tz,
+        _OTHER.state,
+        _OTHER.paused_until,
+    )
+    .join(_OTHER, _OTHER.id == case((Pair.guide_id == _ME, Pair.learner_id), else_=Pair.guide_id))
+    .where(_MINE)
+    .order_by(Pair.ended_at.is_not(None), Pair.started_at.desc(), Pair.id.desc())
+)
+_PARTNERS = {True: _PARTNERS_EVER, False: _PARTNERS_EVER.where(Pair.ended_at.is_(None))}
+
+
 async def partners_of(
     session: AsyncSession, participant_id: int, *, history: bool = True
 ) -> list[PartnerInfo]:
     """Everyone the person is paired with now, newest first, then (with `history`) everyone
-    they were paired with before, newest first: one query for both."""
-    other = aliased(Participant)
-    mine = or_(Pair.guide_id == participant_id, Pair.learner_id == participant_id)
-    other_id = case((Pair.guide_id == participant_id, Pair.learner_id), else_=Pair.guide_id)
-    query = (
-        select(
-            Pair.id,
-            other.user_id,
-            Pair.guide_id,
-            Pair.shared_tools,
-            Pair.started_at,
-            Pair.ended_at,
-            Pair.end_reason,
-            other.tz,
-            other.state,
-            other.paused_until,
-        )
-        .join(other, other.id == other_id)
-        .where(mine if history else and_(mine, Pair.ended_at.is_(None)))
-        .order_by(Pair.ended_at.is_not(None), Pair.started_at.desc(), Pair.id.desc())
-    )
+    they were paired with before, newest first: one query for both (rows, no entities)."""
+    rows = await session.execute(_PARTNERS[history], {"me": participant_id})
     return [
         PartnerInfo(
             pair_id=pair_id,
@@ -111,7 +117,7 @@ async def partners_of(
             tz,
             state,
             paused_until,
-        ) in (await session.execute(query)).all()
+        ) in rows.all()
     ]
 
 
