@@ -121,8 +121,8 @@ async def at_risk_pairs(
         .scalar_subquery()
     )
     current = iso_week(now.astimezone(zone))
-    # A pair that met in this week or later has fewer silent weeks than the setting: left in
-    # the database (ISO week names sort as the weeks do), so most pairs are never read here.
+    # A pair whose last session is later than this week has fewer silent weeks than the
+    # setting: left in the database (ISO week names sort as weeks do), so most pairs are not read.
     latest_stalled = add_weeks(current, -config.stall_weeks - 1)
     query = (
         people.join(select(Pair.id, Pair.started_at, last_week, *people.availability()))
