@@ -537,7 +537,8 @@ async def last_answers(
             .subquery()
         )
         rows = await connection.execute(
-            select(CheckIn.pair_id, CheckIn.user_id, CheckIn.iso_week, CheckIn.status).join(
+            select(CheckIn.pair_id, CheckIn.user_id, CheckIn.iso_week, CheckIn.status)
+            .join(
                 latest,
                 and_(
                     latest.c.pair_id == CheckIn.pair_id,
@@ -545,6 +546,8 @@ async def last_answers(
                     latest.c.week == CheckIn.iso_week,
                 ),
             )
+            # also here, or PostgreSQL reads every check-in to join the ~1,800 latest ones
+            .where(CheckIn.pair_id.in_(part))
         )
         for pair_id, user, week, status in sorted(rows.all()):
             answers.setdefault(pair_id, []).append((user, week, status))
