@@ -211,7 +211,10 @@ def _column_values(type_: Any, dialect: Dialect, values: list[Any]) -> list[Any]
     if process is None:
         return values
     if isinstance(type_, JSON):
-        return list(map(process, values))
+        # Documents are unhashable: each is serialised; a column of None (no `open_users` for
+        # a notice to a channel) is serialised once.
+        null = process(None)
+        return [null if value is None else process(value) for value in values]
     converted = {value: process(value) for value in set(values)}
     return list(map(converted.__getitem__, values))
 

@@ -24,11 +24,14 @@ the notice when it sends it.
 
 from __future__ import annotations
 
+import functools
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
+from pydantic import TypeAdapter
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,9 +48,11 @@ UNINSTALLED = "workspace uninstalled"
 UNINSTALLED_WAIT = timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    """One notice to enqueue: what `enqueue` takes besides the session, team and clock."""
+class Outgoing(NamedTuple):
+    """One notice to enqueue: what `enqueue` takes besides the session, team and clock.
+
+    A named tuple, not a frozen dataclass: a week's fan-out builds ~20,000 of them, and a frozen
+    dataclass's `__init__` (one `object.__setattr__` per field) cost as much as the notice."""
 
     dedupe_key: str
     notice: Notice
@@ -56,8 +61,9 @@ class Outgoing:
     not_before: datetime | None = None
 
 
-def _row(team_id: str, item: Outgoing, now: datetime) -> dict[str, Any]:
-    """The outbox row for `item`, refusing what the dispatcher could never send."""
+def _row(team_id: str, item: Outgoing, now: datetime, document: dict[str, Any]) -> dict[str, Any]:
+    """The outbox row for `item` (`document`: its notice, serialised), refusing what the
+    dispatcher could never send."""
     if (item.channel is None) == (item.open_users is None):
         raise ValueError("give exactly one of channel= or open_users=")
     users: list[str] | None = None
@@ -72,7 +78,7 @@ def _row(team_id: str, item: Outgoing, now: datetime) -> dict[str, Any]:
         "dedupe_key": item.dedupe_key,
         "kind": item.notice.kind,
         "status": OutboxStatus.PENDING.value,
-        "notice": item.notice.model_dump(mode="json"),
+        "notice": document,
         "channel": item.channel,
         "open_users": users,
         "attempts": 0,
@@ -100,7 +106,8 @@ async def enqueue(
     DM or group DM it returns). `not_before` delays the send; `now` is the caller's clock.
     """
     item = Outgoing(dedupe_key, notice, channel, open_users, not_before)
-    return await insert_ignoring_duplicates(session, OutboxMessage, _row(team_id, item, now))
+    row = _row(team_id, item, now, notice.model_dump(mode="json"))
+    return await insert_ignoring_duplicates(session, OutboxMessage, row)
 
 
 async def enqueue_many(
@@ -111,11 +118,31 @@ async def enqueue_many(
     One statement per row costs milliseconds each through the async driver, which made a
     10,000-pair week take tens of seconds; this writes the same rows 500 per statement.
     """
-    rows = [_row(team_id, item, now) for item in items]
+    documents = _documents([item.notice for item in items])
+    rows = [_row(team_id, item, now, doc) for item, doc in zip(items, documents, strict=True)]
     written = await insert_many_ignoring_duplicates(
         session, OutboxMessage, rows, returning=(OutboxMessage.id,)
     )
     return len(written)
+
+
+def _documents(notices: Sequence[Notice]) -> list[dict[str, Any]]:
+    """Each notice as `model_dump(mode="json")` makes it, serialised a class at a time: one
+    call per class instead of one per notice (a third of the time for 20,000 check-ins)."""
+    documents: list[dict[str, Any]] = [{}] * len(notices)
+    positions: dict[type[Notice], list[int]] = defaultdict(list)
+    for index, notice in enumerate(notices):
+        positions[type(notice)].append(index)
+    for kind, indexes in positions.items():
+        dumped = _list_adapter(kind).dump_python([notices[i] for i in indexes], mode="json")
+        for index, document in zip(indexes, dumped, strict=True):
+            documents[index] = document
+    return documents
+
+
+@functools.cache
+def _list_adapter(kind: type[Notice]) -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[kind])  # type: ignore[valid-type]
 
 
 async def enqueue_to_each(

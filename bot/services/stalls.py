@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -120,12 +120,19 @@ async def at_risk_pairs(
         .correlate(Pair)
         .scalar_subquery()
     )
+    current = iso_week(now.astimezone(zone))
+    # A pair whose last session is later than this week has fewer silent weeks than the
+    # setting: left in the database (ISO week names sort as weeks do), so most pairs are not read.
+    latest_stalled = add_weeks(current, -config.stall_weeks - 1)
     query = (
         people.join(select(Pair.id, Pair.started_at, last_week, *people.availability()))
-        .where(Pair.team_id == team_id, Pair.ended_at.is_(None))
+        .where(
+            Pair.team_id == team_id,
+            Pair.ended_at.is_(None),
+            or_(last_week.is_(None), last_week <= latest_stalled),
+        )
         .order_by(Pair.id)
     )
-    current = iso_week(now.astimezone(zone))
     silent: list[tuple[int, str, str, str, int]] = []
     connection = await session.connection()  # Core rows: no ORM processing for every pair
     for row in (await connection.execute(query)).all():
