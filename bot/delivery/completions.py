@@ -139,8 +139,10 @@ class Completions:
         async with self.sessionmaker.begin() as session:
             # The UPDATE comes first so that, on SQLite, this transaction holds the write lock
             # before a hook reads anything.
+            # On the session's connection: a Core statement needs none of the ORM's execute path.
+            connection = await session.connection()
             marked = set(
-                await session.scalars(
+                await connection.scalars(
                     update(OUTBOX)
                     .where(
                         OUTBOX.c.id.in_(list(by_id)),
