@@ -18,19 +18,21 @@ whose hook failed is recorded without the hook's changes (and says why in last_e
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, update
+from sqlalchemy import Integer, String, Update, bindparam, case, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock
 from bot.db import SessionMaker
 from bot.delivery.kinds import NoticeKind
-from bot.delivery.leases import OUTBOX, Leased, Leases
+from bot.delivery.leases import OUTBOX, OWNED, Leased, Leases
 from bot.outage import Outage, is_unavailable
 from bot.services.notices import Sent
+from models.base import UTCDateTime
 from models.outbox import OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -132,34 +134,21 @@ class Completions:
 
     async def _mark(self, batch: list[Completion], hook_error: str | None) -> None:
         by_id = {done.row.id: done for done in batch}
-        notes = {row_id: done.note for row_id, done in by_id.items() if done.note}
-        if hook_error is not None:
-            notes = dict.fromkeys(by_id, hook_error)
+        notes = [hook_error or done.note for done in by_id.values()]
+        noted = any(notes)
         now = self.clock.now()
+        values: dict[str, Any] = {"owner": self.leases.owner, "now": now}
+        for n, (row_id, done) in enumerate(by_id.items()):
+            values.update({f"id_{n}": row_id, f"channel_{n}": done.sent.channel})
+            values[f"ts_{n}"] = done.sent.ts
+            if noted:
+                values[f"note_{n}"] = notes[n]
         async with self.sessionmaker.begin() as session:
             # The UPDATE comes first so that, on SQLite, this transaction holds the write lock
-            # before a hook reads anything.
-            marked = set(
-                await session.scalars(
-                    update(OUTBOX)
-                    .where(
-                        OUTBOX.c.id.in_(list(by_id)),
-                        OUTBOX.c.lease_owner == self.leases.owner,
-                        OUTBOX.c.status == OutboxStatus.SENDING.value,
-                    )
-                    .values(
-                        status=OutboxStatus.SENT.value,
-                        slack_channel=_per_row({i: d.sent.channel for i, d in by_id.items()}),
-                        slack_ts=_per_row({i: d.sent.ts for i, d in by_id.items()}),
-                        sent_at=now,
-                        lease_owner=None,
-                        lease_until=None,
-                        last_error=_per_row(notes, len(by_id)) if notes else None,
-                        updated_at=now,
-                    )
-                    .returning(OUTBOX.c.id)
-                )
-            )
+            # before a hook reads anything. It runs on the session's connection: a Core
+            # statement needs none of the ORM's execute path.
+            connection = await session.connection()
+            marked = set(await connection.scalars(_mark_sent(len(by_id), noted), values))
             for row_id, done in by_id.items():
                 if row_id not in marked:
                     logger.warning(
@@ -169,9 +158,32 @@ class Completions:
                     await done.kind.after_send(session, done.notice, done.sent)
 
 
-def _per_row(values: dict[int, str], rows: int | None = None) -> Any:
-    """A value per row id for a batch UPDATE of `rows` rows (default: one per value): a plain
-    value for a single row, else `CASE id WHEN … THEN … END` (NULL for rows not in `values`)."""
-    if (rows or len(values)) == 1:
-        return next(iter(values.values()))
-    return case(values, value=OUTBOX.c.id)
+@functools.cache
+def _mark_sent(rows: int, noted: bool) -> Update:
+    """The UPDATE marking `rows` rows sent, built once per batch size: row n's id, channel, ts
+    (and note, when `noted`) are bound as id_n, channel_n, ts_n, note_n; each row gets its own
+    through `CASE` (a plain parameter for a single row)."""
+    ids = [bindparam(f"id_{n}", type_=Integer()) for n in range(rows)]
+
+    def per_row(name: str) -> Any:
+        if rows == 1:
+            return bindparam(f"{name}_0", type_=String())
+        values = [bindparam(f"{name}_{n}", type_=String()) for n in range(rows)]
+        return case(*((OUTBOX.c.id == ids[n], values[n]) for n in range(rows)))
+
+    now = bindparam("now", type_=UTCDateTime())
+    return (
+        update(OUTBOX)
+        .where(OUTBOX.c.id.in_(ids), *OWNED)
+        .values(
+            status=OutboxStatus.SENT.value,
+            slack_channel=per_row("channel"),
+            slack_ts=per_row("ts"),
+            sent_at=now,
+            lease_owner=None,
+            lease_until=None,
+            last_error=per_row("note") if noted else None,
+            updated_at=now,
+        )
+        .returning(OUTBOX.c.id)
+    )

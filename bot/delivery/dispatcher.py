@@ -64,7 +64,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import Integer, bindparam, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock
@@ -73,7 +73,7 @@ from bot.db import SessionMaker
 from bot.delivery.completions import Completion, Completions
 from bot.delivery.errors import CANNOT_READ_HISTORY, Failure, classify
 from bot.delivery.kinds import NoticeKinds, Undeliverable
-from bot.delivery.leases import LEASED_COLUMNS, OUTBOX, Leased, Leases
+from bot.delivery.leases import LEASED_COLUMNS, OUTBOX, Leased, Leases, engine_of
 from bot.delivery.outbox import METADATA_EVENT_TYPE
 from bot.delivery.pacing import POST_MESSAGE, Pacer
 from bot.install.tokens import NoToken, Tokens
@@ -96,6 +96,32 @@ _SQLITE_DUE = text(
     f"WHERE {CLAIMABLE_SQL} AND next_attempt_at <= :now "
     "ORDER BY next_attempt_at, id LIMIT :limit"
 ).bindparams(bindparam("now", type_=UTCDateTime()), bindparam("limit"))
+
+# The claim's statements, built once (see `bot/delivery/leases.py`).
+_NOW = bindparam("now", type_=UTCDateTime())
+_DUE_NOW = (text(CLAIMABLE_SQL), OUTBOX.c.next_attempt_at <= _NOW)
+_DUE = (
+    select(OUTBOX.c.id, OUTBOX.c.lease_owner)
+    .where(*_DUE_NOW)
+    .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id)
+    .limit(bindparam("limit", type_=Integer()))
+    .with_for_update(skip_locked=True)
+)
+_UNTIL = bindparam("until", type_=UTCDateTime())
+_TAKE = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id.in_(bindparam("ids", expanding=True)), *_DUE_NOW)
+    .values(
+        status=OutboxStatus.SENDING.value,
+        lease_owner=bindparam("owner"),
+        lease_until=_UNTIL,
+        # A leased row becomes due again when its lease runs out.
+        next_attempt_at=_UNTIL,
+        attempts=OUTBOX.c.attempts + 1,
+        updated_at=_NOW,
+    )
+    .returning(*(OUTBOX.c[name] for name in LEASED_COLUMNS))
+)
 
 
 @dataclass(frozen=True)
@@ -209,7 +235,7 @@ class Dispatcher:
         pacer: Pacer | None = None,
         owner: str | None = None,
     ) -> None:
-        self.sessionmaker = sessionmaker
+        self.engine = engine_of(sessionmaker)
         self.clock = clock
         self.tokens = tokens
         self.kinds = kinds
@@ -258,8 +284,8 @@ class Dispatcher:
 
     async def next_due(self) -> datetime | None:
         """When the earliest unsent row becomes due (None when the queue is empty)."""
-        async with self.sessionmaker() as session:
-            return await session.scalar(
+        async with self.engine.connect() as connection:
+            return await connection.scalar(
                 select(OUTBOX.c.next_attempt_at)
                 .where(text(CLAIMABLE_SQL))
                 .order_by(OUTBOX.c.next_attempt_at)
@@ -349,8 +375,8 @@ class Dispatcher:
         # lease_owner stays set, so whoever claims it next first checks whether it was posted.
         now = self.clock.now()
         try:
-            async with self.sessionmaker.begin() as session:
-                result = await session.execute(
+            async with self.engine.begin() as connection:
+                result = await connection.execute(
                     update(OUTBOX)
                     .where(
                         OUTBOX.c.lease_owner == self.owner,
@@ -374,7 +400,7 @@ class Dispatcher:
             return
         finally:
             self.leases.drop_all()
-        released = int(result.rowcount)  # type: ignore[attr-defined]
+        released = int(result.rowcount)
         if released:
             logger.info("Released %d in-flight outbox row(s) on shutdown", released)
 
@@ -382,42 +408,28 @@ class Dispatcher:
 
     async def _claim(self, limit: int) -> list[_Claim]:
         now = self.clock.now()
-        lease_until = now + timedelta(seconds=self.config.lease_seconds)
-        due = (text(CLAIMABLE_SQL), OUTBOX.c.next_attempt_at <= now)
         # Rows this dispatcher holds may look due (a renewal was late); they are skipped, so the
         # query asks for that many more.
         held = self.leases.held()
         wanted = limit + len(held)
-        async with self.sessionmaker.begin() as session:
-            if session.get_bind().dialect.name == "sqlite":
-                found = await session.execute(_SQLITE_DUE, {"now": now, "limit": wanted})
-            else:
-                found = await session.execute(
-                    select(OUTBOX.c.id, OUTBOX.c.lease_owner)
-                    .where(*due)
-                    .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id)
-                    .limit(wanted)
-                    .with_for_update(skip_locked=True)
-                )
+        async with self.engine.begin() as connection:
+            due = _SQLITE_DUE if connection.dialect.name == "sqlite" else _DUE
+            found = await connection.execute(due, {"now": now, "limit": wanted})
             candidates = [
                 (int(row_id), owner) for row_id, owner in found.all() if row_id not in held
             ][:limit]
             if not candidates:
                 return []
             suspects = {row_id for row_id, owner in candidates if owner is not None}
-            updated = await session.execute(
-                update(OUTBOX)
-                .where(OUTBOX.c.id.in_([row_id for row_id, _ in candidates]), *due)
-                .values(
-                    status=OutboxStatus.SENDING.value,
-                    lease_owner=self.owner,
-                    lease_until=lease_until,
-                    # A leased row becomes due again when its lease runs out.
-                    next_attempt_at=lease_until,
-                    attempts=OUTBOX.c.attempts + 1,
-                    updated_at=now,
-                )
-                .returning(*(OUTBOX.c[name] for name in LEASED_COLUMNS))
+            lease_until = now + timedelta(seconds=self.config.lease_seconds)
+            updated = await connection.execute(
+                _TAKE,
+                {
+                    "ids": [row_id for row_id, _ in candidates],
+                    "now": now,
+                    "owner": self.owner,
+                    "until": lease_until,
+                },
             )
             by_id = {row.id: row for row in (Leased.of(values) for values in updated.mappings())}
         # In the order they were due (RETURNING has no order).
@@ -578,8 +590,8 @@ class Dispatcher:
     async def _remember_channel(self, row: Leased, channel: str) -> None:
         # Saves a Tier 3 conversations.open when this row is retried.
         row.slack_channel = channel
-        async with self.sessionmaker.begin() as session:
-            await session.execute(
+        async with self.engine.begin() as connection:
+            await connection.execute(
                 update(OUTBOX).where(*self._mine(row)).values(slack_channel=channel)
             )
 
@@ -606,8 +618,8 @@ class Dispatcher:
             values["next_attempt_at"] = now + timedelta(seconds=max(0.0, retry_in))
             if refund:
                 values["attempts"] = OUTBOX.c.attempts - 1
-        async with self.sessionmaker.begin() as session:
-            await session.execute(update(OUTBOX).where(*self._mine(claim.row)).values(**values))
+        async with self.engine.begin() as connection:
+            await connection.execute(update(OUTBOX).where(*self._mine(claim.row)).values(**values))
 
     async def _token_refused(self, claim: _Claim, code: str) -> NoToken | None:
         assert claim.client is not None

@@ -18,16 +18,39 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import RowMapping, Table, update
+from sqlalchemy import RowMapping, Table, bindparam, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock
 from bot.db import SessionMaker
 from bot.outage import is_unavailable
+from models.base import UTCDateTime
 from models.outbox import OutboxMessage, OutboxStatus
 
-# The dispatcher reads and writes the outbox through Core: a claimed row is a handful of plain
-# values, and ORM entities (identity map, attribute instrumentation) cost more than the post.
+# The dispatcher reads and writes the outbox through Core on a plain connection: a claimed row
+# is a handful of plain values, and the ORM (entities, the session's execute path) cost more
+# than the post. Its frequent statements are built once, with bound parameters, rather than
+# per call.
 OUTBOX = cast(Table, OutboxMessage.__table__)
+
+
+def engine_of(sessionmaker: SessionMaker) -> AsyncEngine:
+    """The engine `sessionmaker` binds, for statements that need no session."""
+    bind = sessionmaker.kw["bind"]
+    assert isinstance(bind, AsyncEngine), "sessionmakers are made by bot.db.create_sessionmaker"
+    return bind
+
+
+# Owned means: leased by this dispatcher and still sending (`owner` is bound per call).
+OWNED = (OUTBOX.c.lease_owner == bindparam("owner"), OUTBOX.c.status == OutboxStatus.SENDING.value)
+
+_UNTIL = bindparam("until", type_=UTCDateTime())
+_RENEW = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id.in_(bindparam("ids", expanding=True)), *OWNED)
+    .values(lease_until=_UNTIL, next_attempt_at=_UNTIL)
+    .returning(OUTBOX.c.id)
+)
 
 
 @dataclass(slots=True)
@@ -63,7 +86,7 @@ class Leases:
     def __init__(
         self, *, sessionmaker: SessionMaker, clock: Clock, owner: str, seconds: float
     ) -> None:
-        self.sessionmaker = sessionmaker
+        self.engine = engine_of(sessionmaker)
         self.clock = clock
         self.owner = owner
         self.seconds = seconds
@@ -100,16 +123,9 @@ class Leases:
         if not by_id:
             return set()
         until = self.clock.now() + timedelta(seconds=self.seconds)
-        async with self.sessionmaker.begin() as session:
-            result = await session.scalars(
-                update(OUTBOX)
-                .where(
-                    OUTBOX.c.id.in_(list(by_id)),
-                    OUTBOX.c.lease_owner == self.owner,
-                    OUTBOX.c.status == OutboxStatus.SENDING.value,
-                )
-                .values(lease_until=until, next_attempt_at=until)
-                .returning(OUTBOX.c.id)
+        async with self.engine.begin() as connection:
+            result = await connection.scalars(
+                _RENEW, {"ids": list(by_id), "owner": self.owner, "until": until}
             )
             renewed = set(result.all())
         for row_id in renewed:
