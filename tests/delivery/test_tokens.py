@@ -220,8 +220,9 @@ async def handled_uninstall(bot: RunningBot, team_id: str) -> None:
     uninstalled, and its tokens gone."""
 
     async def done() -> bool:
-        [workspace] = await rows(bot.deps.sessionmaker, Workspace, team_id=team_id)
-        if workspace.uninstalled_at is None:
+        # The workspace's row itself is written after the acknowledgement too.
+        workspaces = await rows(bot.deps.sessionmaker, Workspace, team_id=team_id)
+        if not workspaces or workspaces[0].uninstalled_at is None:
             return False
         if bot.deps.installations is None:
             return True
