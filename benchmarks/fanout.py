@@ -78,6 +78,17 @@ async def admin(sql: str) -> None:
         await connection.close()
 
 
+async def throwaway_database(database: str, workdir: Path, name: str) -> tuple[str, str | None]:
+    """A fresh, empty database for one run: a SQLite file in `workdir`, or a PostgreSQL
+    database whose name is returned too, for the caller to drop."""
+    if database == "sqlite":
+        return f"sqlite+aiosqlite:///{workdir / f'{name}.db'}", None
+    pg_name = f"rotnem_{name}_{secrets.token_hex(4)}"
+    await admin(f'CREATE DATABASE "{pg_name}"')
+    url = f"{ADMIN_DSN.rsplit('/', 1)[0]}/{pg_name}"
+    return url.replace("postgresql://", "postgresql+asyncpg://"), pg_name
+
+
 async def add_history(url: str, count: int) -> float:
     """`count` rows already sent, inserted in bulk; returns seconds taken."""
     started = time.perf_counter()
@@ -302,15 +313,7 @@ def profiled(path: str | None) -> list[str]:
 
 async def run_once(args: argparse.Namespace) -> Outcome:
     workdir = Path(tempfile.mkdtemp(prefix="rotnem-fanout-"))
-    pg_name = None
-    if args.database == "sqlite":
-        url = f"sqlite+aiosqlite:///{workdir / 'fanout.db'}"
-    else:
-        pg_name = f"rotnem_fanout_{secrets.token_hex(4)}"
-        await admin(f'CREATE DATABASE "{pg_name}"')
-        url = f"{ADMIN_DSN.rsplit('/', 1)[0]}/{pg_name}".replace(
-            "postgresql://", "postgresql+asyncpg://"
-        )
+    url, pg_name = await throwaway_database(args.database, workdir, "fanout")
     try:
         await asyncio.to_thread(migrate.upgrade, url)
         with FakeSlack() as slack:

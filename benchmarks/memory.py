@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from benchmarks._server import memory_mb, rotnem_serve
 from benchmarks.bare_bolt import bare_bolt_serve
-from benchmarks.fanout import ADMIN_DSN, admin
+from benchmarks.fanout import admin, throwaway_database
 from bot import migrate
 from bot.sandbox import FakeSlack
 from bot.sandbox.fake_slack import DEFAULT_TOKEN
@@ -94,15 +93,7 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="rotnem-memory-"))
-    pg_name = None
-    if args.database == "sqlite":
-        url = f"sqlite+aiosqlite:///{workdir / 'memory.db'}"
-    else:
-        pg_name = f"rotnem_memory_{secrets.token_hex(4)}"
-        asyncio.run(admin(f'CREATE DATABASE "{pg_name}"'))
-        url = f"{ADMIN_DSN.rsplit('/', 1)[0]}/{pg_name}".replace(
-            "postgresql://", "postgresql+asyncpg://"
-        )
+    url, pg_name = asyncio.run(throwaway_database(args.database, workdir, "memory"))
     figures: dict[str, list[float]] = {}
     heavy: dict[str, set[str]] = {}
     try:
