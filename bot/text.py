@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+
+from bot.i18n import _, joined
 
 
-def tools_phrase(items: Iterable[str], empty: str = "nothing listed yet") -> str:
-    """ "A", "A and B", "A, B and C" (duplicates once); `empty` when there are none."""
+def tools_phrase(items: Iterable[str], empty: str | None = None) -> str:
+    """ "A", "A and B", "A, B and C" (duplicates once, in the language in force); `empty` — by
+    default "nothing listed yet" — when there are none."""
     names = list(dict.fromkeys(items))
     if not names:
-        return empty
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def long_date(day: date) -> str:
-    """Monday 7 December 2026."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
+        return _("nothing listed yet") if empty is None else empty
+    return joined(names)

@@ -33,6 +33,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.blocks.message import Message
+from bot.i18n import long_date
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.directory import SlackManager
 from bot.services.enrollment.invites import InviteNotice, WelcomeNotice
@@ -46,7 +47,6 @@ from bot.services.enrollment.profile import (
 from bot.services.enrollment.queries import Profile, ToolRef
 from bot.services.home import Home, PartnerSummary
 from bot.services.tools import ToolInfo
-from bot.text import long_date
 
 # How a role reads inside a sentence ("You joined as …").
 ROLE_NOUNS = {"guide": "a guide", "learner": "a learner", "both": "both a guide and a learner"}

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject, DividerB
 
 from bot.blocks.kit import MAX_LIST_SECTIONS, button, context, escape, mention, pack, say, section
 from bot.blocks.message import Message
+from bot.i18n import long_date
 from bot.ids import ActionId, BlockId
 from bot.services.rounds.approve import (
     AnnouncementNotice,
@@ -27,7 +28,7 @@ from bot.services.rounds.cycles import CycleEndNotice
 from bot.services.rounds.ending import PairEndedNotice
 from bot.services.rounds.manual import EndedPair, ManualPair
 from bot.services.rounds.propose import Proposal, ProposalNotice
-from bot.text import long_date, tools_phrase
+from bot.text import tools_phrase
 
 
 def offset_label(minutes: int) -> str:

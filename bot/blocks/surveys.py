@@ -15,9 +15,9 @@ from slack_sdk.models.views import View
 from bot.blocks.kit import Inputs, button, context, mention, modal, option, section
 from bot.blocks.learning import CONFIDENCE_LABELS
 from bot.blocks.message import Message
+from bot.i18n import long_date
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.surveys import MAX_OTHER_SIDE, SurveyForm, SurveyNotice
-from bot.text import long_date
 
 inputs = Inputs(ActionId.SURVEY_ANSWER)
 USEFULNESS = {"1": "1 — not useful", "2": "2", "3": "3 — useful", "4": "4", "5": "5 — very useful"}

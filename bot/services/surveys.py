@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue, enqueue_many
+from bot.i18n import long_date
 from bot.services.enrollment.queries import is_paused
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
 from bot.services.notices import AfterSend, Notice, remember_message
@@ -31,7 +32,6 @@ from bot.services.report.learning import refresh_latest_confidence
 from bot.services.rounds import loading
 from bot.services.rounds.queries import PairPeople, user_ids
 from bot.services.text import typed
-from bot.text import long_date
 from models import Pair, Round, RoundStatus, Survey, SurveyConfidence, SurveyStage
 
 REMIND_AFTER = timedelta(days=3)
