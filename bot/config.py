@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     rotnem_announce_channel: str | None = None
     rotnem_program_channel: str | None = None
     rotnem_timezone: str = "UTC"
+    # The program's language until HR sets one (bot/i18n.py has the catalogs).
+    rotnem_language: Literal["en", "fr", "es", "de"] = "en"
     log_level: str = "INFO"
     # Pairing defaults; HR can override each per workspace (the program_settings table).
     rotnem_cycle_weeks: int = Field(default=12, ge=1, le=52)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -13,6 +13,7 @@ from bot.after_ack import AfterAck
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import SessionMaker, create_engine, create_sessionmaker
+from bot.languages import Languages
 from bot.services.directory import FieldCache
 from bot.services.program.settings import ProgramConfig, defaults_from, program_config
 
@@ -37,6 +38,8 @@ class Deps:
     profile_fields: FieldCache = field(default_factory=FieldCache)
     # What requests go on doing after their acknowledgement (waited for at shutdown).
     after_ack: AfterAck = field(default_factory=AfterAck)
+    # Who reads which language, as last read (kept a few minutes).
+    languages: Languages = field(default_factory=Languages)
 
     def is_admin(self, user_id: str) -> bool:
         """Whether `user_id` is one of the program's HR admins (checked on every admin action)."""
@@ -46,6 +49,17 @@ class Deps:
     def program_defaults(self) -> ProgramConfig:
         """The program settings the environment gives (ROTNEM_CYCLE_WEEKS, …)."""
         return defaults_from(self.settings)
+
+    async def language_of(self, team_id: str, user_ids: Sequence[str]) -> str:
+        """The language to speak to `user_ids` (one person, a group DM's partners; none: a
+        channel): the one they all read in Slack when Rotnem speaks it, else the program's."""
+        return await self.languages.of_readers(
+            self.sessionmaker,
+            team_id,
+            user_ids,
+            default=self.settings.rotnem_language,
+            now=self.clock.now(),
+        )
 
     async def program_config(self, session: AsyncSession, team_id: str) -> ProgramConfig:
         """The settings in force for a workspace: its own, else the environment's."""

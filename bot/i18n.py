@@ -70,6 +70,12 @@ def speaking(language: str) -> Iterator[None]:
         _language.reset(token)
 
 
+def use_language(language: str) -> None:
+    """Speak `language` for the rest of the current task (a request's own task: the setting
+    ends with it, as each asyncio task runs in a copy of its creator's context)."""
+    _language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
 def language_of(slack_locale: str | None) -> str | None:
     """The language we speak for a Slack locale ("fr-FR" → "fr"), or None when we have none."""
     if not slack_locale:

@@ -39,6 +39,11 @@ from bot.services.rounds.ending import PairEndedNotice
 from bot.services.rounds.propose import ProposalNotice
 
 
+def _partners(notice: PromptNotice | learning_service.TeachBackNotice) -> tuple[str, str]:
+    """A pair's group DM is read by both partners."""
+    return (notice.guide, notice.learner)
+
+
 def notice_kinds() -> NoticeKinds:
     """The table of every notice kind, for the dispatcher."""
     return NoticeKinds(
@@ -54,7 +59,10 @@ def notice_kinds() -> NoticeKinds:
             NoticeKind(CycleEndNotice, rounds.cycle_end_message),
             NoticeKind(ProposalNotice, rounds.proposal_message),
             NoticeKind(
-                PromptNotice, prompts.weekly_prompt_message, after_send=remember_prompt_message
+                PromptNotice,
+                prompts.weekly_prompt_message,
+                after_send=remember_prompt_message,
+                readers=_partners,
             ),
             NoticeKind(
                 checkin_service.CheckinNotice,
@@ -79,7 +87,9 @@ def notice_kinds() -> NoticeKinds:
                 surveys.survey_message,
                 after_send=survey_service.remember_survey_message,
             ),
-            NoticeKind(learning_service.TeachBackNotice, learning.teach_back_message),
+            NoticeKind(
+                learning_service.TeachBackNotice, learning.teach_back_message, readers=_partners
+            ),
             NoticeKind(
                 learning_service.FollowUpNotice,
                 learning.follow_up_message,

@@ -48,6 +48,7 @@ from bot.blocks.kit import unescape
 from bot.blocks.message import Message
 from bot.db import bounded_transaction
 from bot.deps import Deps
+from bot.i18n import speaking, use_language
 from bot.install.keys import data_key
 from bot.services.errors import RotnemError
 from bot.services.home import read_home
@@ -87,7 +88,8 @@ async def publish_home(client: AsyncWebClient, deps: Deps, team_id: str, user_id
         home = await read_home(
             session, team_id, user_id, config, now=deps.clock.now(), admin=deps.is_admin(user_id)
         )
-    view = home_view(deps.settings.rotnem_command, home)
+    with speaking(await deps.language_of(team_id, [user_id])):
+        view = home_view(deps.settings.rotnem_command, home)
     await client.views_publish(user_id=user_id, view=view.to_dict())
 
 
@@ -278,6 +280,8 @@ async def answer_in_time(request: R, handler: Callable[[R], Awaitable[None]]) ->
     acknowledgement = request.acknowledgement
     try:
         async with acknowledgement.due():
+            # The answer, and all the handler composes, in the person's language.
+            use_language(await request.deps.language_of(request.team_id, [request.user_id]))
             await handler(request)
     except RotnemError as error:
         await request.refuse(refusal(error))

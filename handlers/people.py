@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.enrollment import not_eligible_message, profile_modal, slack_unavailable_message
 from bot.blocks.message import Message
 from bot.deps import Deps
+from bot.i18n import current_language, language_of, speaking
 from bot.services import tools
 from bot.services.enrollment.identity import (
     Identity,
@@ -36,12 +37,13 @@ class ProfileModalMetadata(Metadata):
     origin: str = Field("modal", alias="o")
     display_name: str = Field("", alias="n")
     tz: str | None = None
+    locale: str | None = Field(None, alias="l")
     response_url: str | None = Field(None, alias="r")
 
 
 async def fetch_identity(client: AsyncWebClient, deps: Deps, user_id: str) -> Identity:
     """users.info, read into an `Identity`; raises SlackApiError when Slack says no."""
-    response = await client.users_info(user=user_id)
+    response = await client.users_info(user=user_id, include_locale=True)
     return identity_of(response.get("user") or {}, user_id, deps)
 
 
@@ -62,6 +64,7 @@ def identity_of(user: dict[str, Any], user_id: str, deps: Deps) -> Identity:
         user_id=user_id,
         display_name=str(name)[:255],
         tz=str(user.get("tz") or deps.settings.rotnem_timezone)[:64],
+        locale=str(user["locale"])[:16] if user.get("locale") else None,
         is_bot=bool(user.get("is_bot")) or user_id == "USLACKBOT",
         deleted=bool(user.get("deleted")),
         guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
@@ -85,6 +88,7 @@ async def refresh_identity_if_stale(
         return
     async with deps.sessionmaker.begin() as session:
         await refresh_identity(session, team_id, identity, now=now)
+    deps.languages.forget(team_id, user_id)
 
 
 async def open_profile_modal(
@@ -110,6 +114,7 @@ async def open_profile_modal(
     now = deps.clock.now()
     async with request.saving() as session:
         await refresh_identity(session, team_id, identity, now=now)
+        deps.languages.forget(team_id, user_id)
         profile = await get_profile(session, team_id, user_id, now=now)
         catalogue = await tools.list_tools(session)
         field_id = (await deps.program_config(session, team_id)).manager_field_id
@@ -117,13 +122,19 @@ async def open_profile_modal(
         await read_manager(client, deps, team_id, user_id, field_id) if field_id else None
     )
     metadata = ProfileModalMetadata(
-        origin=origin, display_name=identity.display_name, tz=identity.tz, response_url=response_url
+        origin=origin,
+        display_name=identity.display_name,
+        tz=identity.tz,
+        locale=identity.locale,
+        response_url=response_url,
     )
-    view = profile_modal(
-        catalogue=catalogue,
-        profile=profile,
-        private_metadata=metadata.dump(),
-        slack_manager=slack_manager,
-    )
+    # Slack has just said which language the person reads: someone joining is not known yet.
+    with speaking(language_of(identity.locale) or current_language()):
+        view = profile_modal(
+            catalogue=catalogue,
+            profile=profile,
+            private_metadata=metadata.dump(),
+            slack_manager=slack_manager,
+        )
     await client.views_open(trigger_id=trigger_id, view=view.to_dict())
     return None

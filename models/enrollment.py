@@ -70,6 +70,9 @@ class Participant(Base):
     # From users.info: the IANA zone and the name Slack shows.
     tz: Mapped[str | None] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(255), default="")
+    # Slack's locale for the person ("fr-FR"; users.info with include_locale): the language
+    # Rotnem speaks to them in, when it has a catalog for it.
+    locale: Mapped[str | None] = mapped_column(String(16))
     identity_refreshed_at: Mapped[datetime | None]
     # Since when Slack has said this is a guest account: kept out of new pairs, not out of one.
     guest_since: Mapped[datetime | None]

@@ -49,6 +49,9 @@ class ProgramSettings(Base):
     manager_field_id: Mapped[str | None] = mapped_column(String(32))
     # Welcome people who join the workspace with an invitation to the program.
     invite_new_people: Mapped[bool | None] = mapped_column(Boolean)
+    # The program's language ("en", "fr", "es", "de"): for channels, for people whose Slack
+    # language Rotnem does not speak, and for group DMs whose partners read different ones.
+    language: Mapped[str | None] = mapped_column(String(8))
     updated_at: Mapped[datetime]
     updated_by: Mapped[SlackId | None]
 

@@ -55,7 +55,7 @@ import os
 import random
 import secrets
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -72,13 +72,15 @@ from bot.config import Settings
 from bot.db import SessionMaker
 from bot.delivery.completions import Completion, Completions
 from bot.delivery.errors import CANNOT_READ_HISTORY, Failure, classify
-from bot.delivery.kinds import NoticeKinds, Undeliverable
+from bot.delivery.kinds import NoticeKind, NoticeKinds, Undeliverable
 from bot.delivery.leases import LEASED_COLUMNS, OUTBOX, Leased, Leases, engine_of
 from bot.delivery.outbox import METADATA_EVENT_TYPE
 from bot.delivery.pacing import POST_MESSAGE, Pacer
+from bot.i18n import DEFAULT_LANGUAGE, speaking
 from bot.install.tokens import NoToken, Tokens
+from bot.languages import Languages
 from bot.outage import Outage, describe, is_unavailable
-from bot.services.notices import Sent
+from bot.services.notices import Notice, Sent
 from models.base import UTCDateTime
 from models.outbox import CLAIMABLE_SQL, OutboxStatus
 
@@ -149,6 +151,8 @@ class DispatchConfig:
     # While the database is unavailable the run loop tries again after 1 s, 2 s, 4 s … this.
     outage_backoff_first: float = 1.0
     outage_backoff_max: float = 30.0
+    # The program's language where HR has set none (ROTNEM_LANGUAGE).
+    language: str = DEFAULT_LANGUAGE
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DispatchConfig:
@@ -159,6 +163,7 @@ class DispatchConfig:
             lease_seconds=float(settings.rotnem_outbox_lease_seconds),
             poll_seconds=settings.rotnem_outbox_poll_seconds,
             max_attempts=settings.rotnem_outbox_max_attempts,
+            language=settings.rotnem_language,
         )
 
     def outage_backoff(self, failures: int) -> float:
@@ -236,6 +241,8 @@ class Dispatcher:
         owner: str | None = None,
     ) -> None:
         self.engine = engine_of(sessionmaker)
+        self.sessionmaker = sessionmaker
+        self.languages = Languages()
         self.clock = clock
         self.tokens = tokens
         self.kinds = kinds
@@ -459,13 +466,18 @@ class Dispatcher:
     async def _attempt(self, claim: _Claim) -> None:
         row = claim.row
         try:
-            # Rendered before any call: a row that cannot become a message fails at once.
             kind, notice = self.kinds.read(row.kind, row.notice)
-            message = kind.render(notice).to_dict()
         except Undeliverable as exc:
             logger.warning("Outbox row %d (%s) cannot be sent: %s", row.id, row.dedupe_key, exc)
             await self._unclaim(claim, error=str(exc), retry_in=None)
             return
+        # Outside the rendering's guard: a database that cannot say leaves the row for later.
+        language = await self._language(row, kind, notice)
+        try:
+            # Rendered before any call, in its readers' language: a row that cannot become a
+            # message fails at once.
+            with speaking(language):
+                message = kind.render(notice).to_dict()
         except Exception as exc:
             # A renderer's bug fails its own row once, rather than coming back every lease.
             logger.exception("Rendering outbox row %d (%s) failed", row.id, row.dedupe_key)
@@ -513,6 +525,24 @@ class Dispatcher:
                 "leaving it to that one",
                 row.id,
             )
+
+    async def _language(self, row: Leased, kind: NoticeKind[Any], notice: Notice) -> str:
+        """The language of the row's readers: the people a DM or group DM is opened for, the
+        person a DM is posted to, a group DM's partners by its kind, else (a channel) the
+        program's."""
+        if row.open_users:
+            readers: Sequence[str] = row.open_users
+        elif row.channel and row.channel[0] in "UW":
+            readers = [row.channel]
+        else:
+            readers = kind.readers(notice) if kind.readers else ()
+        return await self.languages.of_readers(
+            self.sessionmaker,
+            row.team_id,
+            readers,
+            default=self.config.language,
+            now=self.clock.now(),
+        )
 
     async def _call(
         self, claim: _Claim, method: str, *, pace_channel: str | None = None, **args: Any

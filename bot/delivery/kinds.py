@@ -7,7 +7,7 @@ side effect of being imported.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -24,11 +24,15 @@ N = TypeVar("N", bound=Notice)
 class NoticeKind(Generic[N]):
     """How one kind of notice leaves: its type, its renderer, and an optional `after_send`
     that runs in the transaction marking the row sent (to store where the message landed, for
-    example). A hook only touches the database."""
+    example; a hook only touches the database) and `readers`."""
 
     notice: type[N]
     render: Callable[[N], Message]
     after_send: Callable[[AsyncSession, N, Sent], Awaitable[None]] | None = None
+    # Who reads a notice posted into a conversation by its ID (a pair's group DM), for their
+    # language; a DM or a group DM opened for the notice names its readers itself, and a
+    # channel's readers read the program's language.
+    readers: Callable[[N], Sequence[str]] | None = None
 
     @property
     def name(self) -> str:

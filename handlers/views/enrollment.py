@@ -18,6 +18,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.blocks.enrollment import saved_message
 from bot.blocks.message import Message
+from bot.i18n import current_language, language_of, use_language
 from bot.ids import BlockId
 from bot.services import learning
 from bot.services.directory import manager_to_save
@@ -85,6 +86,8 @@ async def profile(submission: Submission) -> None:
             return
     opened = ProfileModalMetadata.load(submission.private_metadata) or ProfileModalMetadata()
     identity = await _identity_now(submission, opened)
+    # Someone joining speaks their Slack language from this answer on (it is saved below).
+    use_language(language_of(identity.locale) or current_language())
     try:
         check_eligible(identity)
     except NotEligible as exc:
@@ -110,6 +113,7 @@ async def profile(submission: Submission) -> None:
         to_rate = await learning.tools_to_rate(session, outcome.profile)
         if to_rate:
             submission.then_show(baseline_step(to_rate))
+    deps.languages.forget(submission.team_id, submission.user_id)
     await submission.publish_home()
     if opened.response_url:
         message = saved_message(submission.command, outcome.kind, outcome.profile)
@@ -128,6 +132,7 @@ async def _identity_now(submission: Submission, opened: ProfileModalMetadata) ->
         user_id=submission.user_id,
         display_name=opened.display_name or submission.user_id,
         tz=opened.tz or submission.deps.settings.rotnem_timezone,
+        locale=opened.locale,
     )
 
 

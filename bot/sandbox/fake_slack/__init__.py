@@ -68,6 +68,7 @@ from bot.sandbox.fake_slack.state import (
     State,
     UploadedFile,
     stable_id,
+    without_locale,
 )
 from bot.sandbox.fake_slack.wire import JSON, SlackError
 
@@ -284,6 +285,7 @@ class FakeSlack(CallLog, Faults):
         *,
         real_name: str,
         tz: str = "Europe/London",
+        locale: str = "en-US",
         is_bot: bool = False,
         deleted: bool = False,
         is_restricted: bool = False,
@@ -340,10 +342,12 @@ class FakeSlack(CallLog, Faults):
             "updated": int(time.time()),
             "is_app_user": False,
             "has_2fa": False,
+            # Slack shows it only to users.info with include_locale=true (methods/users.py).
+            "locale": locale,
         }
         with self._state.lock:
             self._state.users[user_id] = user
-        return copy.deepcopy(user)
+        return without_locale(user)
 
     def add_profile_field(
         self, field_id: str, label: str, *, type: str = "text", is_hidden: bool = False
@@ -377,7 +381,7 @@ class FakeSlack(CallLog, Faults):
     def user(self, user_id: str) -> JSON:
         """The users.info ``user`` object as stored (what user_change and team_join carry)."""
         with self._state.lock:
-            return copy.deepcopy(self._state.users[user_id])
+            return without_locale(self._state.users[user_id])
 
     def add_channel(
         self,

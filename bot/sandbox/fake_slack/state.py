@@ -120,6 +120,11 @@ def stable_id(prefix: str, *parts: str) -> str:
     return prefix + digest[:10].upper()
 
 
+def without_locale(user: JSON) -> JSON:
+    """A stored user as Slack shows it by default: `locale` only comes with include_locale."""
+    return {key: copy.deepcopy(value) for key, value in user.items() if key != "locale"}
+
+
 def public_copy(msg: JSON, *, with_metadata: bool = True) -> JSON:
     """A stored message as an answer shows it (metadata only when asked for)."""
     out = copy.deepcopy(msg)

@@ -23,6 +23,8 @@ class Identity:
     user_id: str
     display_name: str
     tz: str
+    # Slack's locale ("fr-FR"), when users.info was asked with include_locale.
+    locale: str | None = None
     is_bot: bool = False
     deleted: bool = False
     guest: bool = False
@@ -58,12 +60,15 @@ async def identity_is_stale(
 async def refresh_identity(
     session: AsyncSession, team_id: str, identity: Identity, *, now: datetime
 ) -> None:
-    """Store the name, time zone and guest status Slack reports for a participant."""
+    """Store the name, time zone, locale and guest status Slack reports for a participant."""
     participant = await locked_participant(session, team_id, identity.user_id)
     if participant is None:
         return
     participant.display_name = identity.display_name
     participant.tz = identity.tz
+    if identity.locale is not None:
+        # Events' user objects carry no locale: only users.info asked for it changes it.
+        participant.locale = identity.locale
     participant.identity_refreshed_at = now
     if not identity.guest:
         participant.guest_since = None

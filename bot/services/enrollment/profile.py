@@ -231,6 +231,8 @@ async def save_profile(
         "identity_refreshed_at": now,
         "updated_at": now,
     }
+    if identity.locale is not None:
+        fields["locale"] = identity.locale
     created = await insert_ignoring_duplicates(
         session,
         Participant,

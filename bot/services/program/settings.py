@@ -14,6 +14,7 @@ from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.i18n import LANGUAGES
 from models import ProgramSettings, SettingsChange
 
 TzPreference = Literal["prefer_close", "ignore"]
@@ -54,6 +55,8 @@ class ProgramConfig:
     # people pick their manager in the profile modal), and a welcome DM to people who join.
     manager_field_id: str | None = None
     invite_new_people: bool = False
+    # Channels, and people whose own language Rotnem does not speak, read this one.
+    language: str = "en"
 
 
 def defaults_from(settings: Settings) -> ProgramConfig:
@@ -68,6 +71,7 @@ def defaults_from(settings: Settings) -> ProgramConfig:
         stall_weeks=settings.rotnem_stall_weeks,
         announce_channel=settings.rotnem_announce_channel,
         require_shared_tool=settings.rotnem_require_shared_tool,
+        language=settings.rotnem_language,
     )
 
 
@@ -100,6 +104,8 @@ def _merge(defaults: ProgramConfig, row: ProgramSettings | Row[Any] | None) -> P
         config = replace(config, manager_field_id=row.manager_field_id)
     if row.invite_new_people is not None:
         config = replace(config, invite_new_people=row.invite_new_people)
+    if row.language in LANGUAGES:
+        config = replace(config, language=row.language)
     return config
 
 
@@ -132,6 +138,7 @@ async def update_program_settings(
     anonymity_k: int | None = None,
     manager_field_id: str | None = None,
     invite_new_people: bool | None = None,
+    language: str | None = None,
     defaults: ProgramConfig | None = None,
 ) -> list[SettingsChange]:
     """Store the given settings for the workspace (None leaves a setting as it is; an empty
@@ -151,11 +158,14 @@ async def update_program_settings(
         "anonymity_k": anonymity_k,
         "manager_field_id": manager_field_id,
         "invite_new_people": invite_new_people,
+        "language": language,
     }
     for name, (lowest, highest) in RANGES.items():
         value = values[name]
         if value is not None and not (isinstance(value, int) and lowest <= value <= highest):
             raise ValueError(f"{name} must be between {lowest} and {highest}")
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
     row = await session.get(ProgramSettings, team_id, with_for_update=True)
     if row is None:
         row = ProgramSettings(team_id=team_id, updated_at=now)

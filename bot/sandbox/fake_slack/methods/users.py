@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Final
 
-from bot.sandbox.fake_slack.state import Handler, State
+from bot.sandbox.fake_slack.state import Handler, State, without_locale
 from bot.sandbox.fake_slack.wire import JSON, SlackError, required
 
 
@@ -45,7 +45,9 @@ def users_info(state: State, args: dict[str, Any]) -> JSON:
     user = state.users.get(required(args, "user", "user_not_found"))
     if user is None:
         raise SlackError("user_not_found")
-    return {"ok": True, "user": copy.deepcopy(user)}
+    if str(args.get("include_locale", "")).lower() in ("true", "1"):
+        return {"ok": True, "user": copy.deepcopy(user)}
+    return {"ok": True, "user": without_locale(user)}
 
 
 def users_profile_get(state: State, args: dict[str, Any]) -> JSON:

@@ -1,0 +1,84 @@
+"""Who reads which language: a person's Slack locale when Rotnem speaks it, else the program's.
+
+Asked on every request (the person's language) and for every message the dispatcher renders (its
+readers': one person, a group DM's partners, or a channel's, which is the program's), so each
+process keeps what it read for `TTL`: a change made in another process (a new Slack language read
+at an identity refresh, HR's program language) reaches this one within five minutes, and at once
+in the process that made it (`forget`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, select
+
+from bot.db import SessionMaker
+from bot.i18n import LANGUAGES, shared_language
+from models import Participant, ProgramSettings
+
+TTL = timedelta(minutes=5)
+# Past this many people the cache starts again rather than grow without bound (a few MB).
+MAX_PEOPLE = 200_000
+
+_LOCALES = select(Participant.user_id, Participant.locale).where(
+    Participant.team_id == bindparam("team_id"),
+    Participant.user_id.in_(bindparam("user_ids", expanding=True)),
+)
+_PROGRAM = select(ProgramSettings.language).where(ProgramSettings.team_id == bindparam("team_id"))
+
+
+class Languages:
+    """Each person's locale and each program's language, as last read (see the module)."""
+
+    def __init__(self) -> None:
+        self._locales: dict[tuple[str, str], tuple[datetime, str | None]] = {}
+        self._programs: dict[str, tuple[datetime, str]] = {}
+
+    async def of_readers(
+        self,
+        sessionmaker: SessionMaker,
+        team_id: str,
+        user_ids: Sequence[str],
+        *,
+        default: str,
+        now: datetime,
+    ) -> str:
+        """The language `user_ids` all read (none: a channel's readers), else the program's
+        (`default`, the environment's, when HR has set none)."""
+        program = self._programs.get(team_id)
+        program_language = program[1] if program and program[0] > now else None
+        locales: dict[str, str | None] = {}
+        missing: list[str] = []
+        for user_id in dict.fromkeys(user_ids):
+            known = self._locales.get((team_id, user_id))
+            if known and known[0] > now:
+                locales[user_id] = known[1]
+            else:
+                missing.append(user_id)
+        if program_language is None or missing:
+            until = now + TTL
+            async with sessionmaker() as session:
+                if program_language is None:
+                    chosen = await session.scalar(_PROGRAM, {"team_id": team_id})
+                    program_language = chosen if chosen in LANGUAGES else default
+                    self._programs[team_id] = (until, program_language)
+                if missing:
+                    if len(self._locales) > MAX_PEOPLE:
+                        self._locales.clear()
+                    found = await session.execute(
+                        _LOCALES, {"team_id": team_id, "user_ids": missing}
+                    )
+                    read = {user_id: locale for user_id, locale in found.all()}
+                    for user_id in missing:
+                        locales[user_id] = read.get(user_id)
+                        self._locales[(team_id, user_id)] = (until, read.get(user_id))
+        return shared_language(locales.values(), program_language)
+
+    def forget(self, team_id: str, user_id: str | None = None) -> None:
+        """Read a person's locale (or, without `user_id`, the program's language) afresh."""
+        if user_id is None:
+            self._programs.pop(team_id, None)
+        else:
+            self._locales.pop((team_id, user_id), None)
