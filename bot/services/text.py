@@ -13,6 +13,7 @@ import re
 import unicodedata
 from typing import Any
 
+from bot.i18n import _, ngettext
 from bot.services.errors import InvalidInput
 
 # The largest id an INTEGER column holds on PostgreSQL (and every id we hand out).
@@ -27,7 +28,8 @@ def typed(
 ) -> str | None:
     """`value` trimmed (runs of spaces folded to one unless `multiline`), None when empty;
     `InvalidInput` when it holds characters no one can type (NUL, control characters, lone
-    surrogates) or is longer than `limit` (the sentence names `what`, when given)."""
+    surrogates) or is longer than `limit` (the sentence names `what`, when given: a noun phrase
+    that starts the sentence, in the language in force — "A tool name")."""
     text = (value or "").strip()
     if not multiline:
         text = " ".join(text.split())
@@ -35,12 +37,24 @@ def typed(
         category = unicodedata.category(char)
         if category == "Cs" or (category == "Cc" and char not in _ALLOWED_CONTROLS):
             raise InvalidInput(
-                "This text holds invisible control characters; please type it again."
+                _("This text holds invisible control characters; please type it again.")
             )
     if len(text) > limit:
         if what is None:
-            raise InvalidInput(f"Keep it to {limit} characters or fewer (now {len(text)}).")
-        raise InvalidInput(f"{what} can be at most {limit} characters (now {len(text)}).")
+            raise InvalidInput(
+                ngettext(
+                    "Keep it to {limit} character or fewer (now {count}).",
+                    "Keep it to {limit} characters or fewer (now {count}).",
+                    limit,
+                ).format(limit=limit, count=len(text))
+            )
+        raise InvalidInput(
+            ngettext(
+                "{what} can be at most {limit} character (now {count}).",
+                "{what} can be at most {limit} characters (now {count}).",
+                limit,
+            ).format(what=what, limit=limit, count=len(text))
+        )
     return text or None
 
 

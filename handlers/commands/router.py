@@ -15,6 +15,7 @@ from bot.blocks.help import HelpLine, help_message, unknown_subcommand_message
 from bot.blocks.kit import unescape
 from bot.blocks.message import Message
 from bot.deps import Deps
+from bot.i18n import N_, _, current_language
 from bot.services.errors import RotnemError
 from handlers.kit import Acknowledgement, Request, answer_then_continue, deps_of, team_of
 
@@ -77,7 +78,9 @@ class Subcommand:
 
     @property
     def help_line(self) -> HelpLine:
-        return HelpLine(usage=self.usage, summary=self.summary)
+        """The line in the language in force: `usage` and `summary` are constants, marked with
+        `N_()` where the subcommand is defined and translated here, when the help is shown."""
+        return HelpLine(usage=_(self.usage), summary=_(self.summary))
 
 
 # A name in quotes at the start of the arguments (`"Power BI" — dashboards`); Slack clients turn
@@ -96,7 +99,9 @@ def by_word(name: str, actions: Mapping[str, Run], usage: Callable[[str, str], M
         action = actions.get(word or next(iter(actions)))
         try:
             if action is None:
-                raise ValueError(f"I don't know `{name} {word}`.")
+                raise ValueError(
+                    _("I don't know `{subcommand} {word}`.").format(subcommand=name, word=word)
+                )
             await action(_with_args(call, rest))
         except ValueError as exc:
             await call.reply(usage(call.command, str(exc)))
@@ -107,7 +112,7 @@ def by_word(name: str, actions: Mapping[str, Run], usage: Callable[[str, str], M
 
 
 def _split(text: str) -> tuple[str, str]:
-    word, _, rest = text.strip().partition(" ")
+    word, _sep, rest = text.strip().partition(" ")
     return word.lower(), rest.strip()
 
 
@@ -117,18 +122,19 @@ class Router:
     def __init__(self, subcommands: Sequence[Subcommand], admin: Sequence[Subcommand]) -> None:
         self._user = {sub.name: sub for sub in subcommands}
         self._admin = {sub.name: sub for sub in admin}
-        # The help is the same every time for a command and a kind of person (admin or not):
-        # built once, not through slack_sdk's models on every `/rotnem help`.
-        self._help: dict[tuple[str, bool], dict[str, Any]] = {}
+        # The help is the same every time for a command, a kind of person (admin or not) and a
+        # language: built once each, not through slack_sdk's models on every `/rotnem help`.
+        self._help: dict[tuple[str, bool, str], dict[str, Any]] = {}
 
     def _lines(self, deps: Deps, user_id: str) -> tuple[list[HelpLine], list[HelpLine]]:
         """Everyone's subcommands, and the admin ones for admins only."""
         admin = [sub.help_line for sub in self._admin.values()] if deps.is_admin(user_id) else []
-        return [*(sub.help_line for sub in self._user.values()), HELP_LINE], admin
+        help_line = HelpLine(usage=HELP_LINE.usage, summary=_(HELP_LINE.summary))
+        return [*(sub.help_line for sub in self._user.values()), help_line], admin
 
     def help(self, deps: Deps, user_id: str) -> dict[str, Any]:
         """The help message as Slack receives it (shared: not to be changed)."""
-        key = (deps.settings.rotnem_command, deps.is_admin(user_id))
+        key = (deps.settings.rotnem_command, deps.is_admin(user_id), current_language())
         if key not in self._help:
             message = help_message(deps.settings.rotnem_command, *self._lines(deps, user_id))
             self._help[key] = message.to_dict()
@@ -191,7 +197,8 @@ class Router:
         return rotnem_command
 
 
-HELP_LINE = HelpLine(usage="help", summary="this list")
+# `help` is answered by the router itself; its summary is translated where the help is built.
+HELP_LINE = HelpLine(usage="help", summary=N_("this list"))
 
 
 def _with_args(call: CommandCall, args: str) -> CommandCall:
