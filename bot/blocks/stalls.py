@@ -27,7 +27,8 @@ def _answers_text(view: StallView) -> str:
     if not view.answers:
         return _("No check-in answered yet.")
     return "\n".join(
-        f"• <@{user}> ({week}): {status_text(status)}" for user, week, status in view.answers
+        _("• <@{user}> ({week}): {answer}").format(user=user, week=week, answer=status_text(status))
+        for user, week, status in view.answers
     )
 
 
