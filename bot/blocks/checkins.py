@@ -8,6 +8,7 @@ partner or a channel sees.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from slack_sdk.models.blocks import ActionsBlock, Block
 from slack_sdk.models.views import View
@@ -26,6 +27,7 @@ from bot.blocks.kit import (
 )
 from bot.blocks.learning import confidence_options, direction_options
 from bot.blocks.message import Message
+from bot.i18n import DEFAULT_LANGUAGE, N_, _, current_language, ngettext, short_date
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.checkins import (
     MAX_LEARNED,
@@ -41,21 +43,48 @@ from bot.services.text import whole_number
 OTHER = "__other__"
 # Every input of the check-in modals answers under one action_id.
 inputs = Inputs(ActionId.CHECKIN_ANSWER)
-_REMIND_IN = f"{REMIND_AFTER.days} days"
+# The answers' texts, translated where they are shown (`answer_text`); "not_yet" counts the
+# days until the reminder.
 ANSWER_TEXT = {
-    "met": "✅ We met",
-    "not_yet": f"⏳ Not yet — remind me in {_REMIND_IN}",
-    "not_yet_final": "⏳ Not yet",
-    "skipped": "⏭️ Skip this week",
-    "cant_make_it": "🚧 We can't make this work",
+    "met": N_("✅ We met"),
+    "not_yet_final": N_("⏳ Not yet"),
+    "skipped": N_("⏭️ Skip this week"),
+    "cant_make_it": N_("🚧 We can't make this work"),
 }
 RATING_LABELS = {
-    "1": "1 — not useful",
+    "1": N_("1 — not useful"),
     "2": "2",
-    "3": "3 — useful",
+    "3": N_("3 — useful"),
     "4": "4",
-    "5": "5 — very useful",
+    "5": N_("5 — very useful"),
 }
+
+
+def answer_text(answer: str) -> str:
+    """An answer as its button reads, in the language in force (an unknown one as it is)."""
+    if answer == "not_yet":
+        days = REMIND_AFTER.days
+        return ngettext(
+            "⏳ Not yet — remind me in {count} day", "⏳ Not yet — remind me in {count} days", days
+        ).format(count=days)
+    return _(ANSWER_TEXT[answer]) if answer in ANSWER_TEXT else answer
+
+
+def day_month(day: date) -> str:
+    """ "03 Dec" as English always read; the language's own day and month elsewhere."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return f"{day:%d %b}"
+    from babel.dates import format_skeleton
+
+    return format_skeleton("MMMd", day, locale=language)
+
+
+def day_month_year(day: date) -> str:
+    """ "03 Dec 2026" as English always read; the language's short date elsewhere."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return f"{day:%d %b %Y}"
+    return short_date(day)
 
 
 def button_value(checkin_id: int | str, attempt: int) -> str:
@@ -64,63 +93,75 @@ def button_value(checkin_id: int | str, attempt: int) -> str:
 
 def parse_button_value(value: str) -> tuple[int, int] | None:
     """`"12:1"` → (12, 1); None for anything else."""
-    head, _, tail = value.partition(":")
+    head, __, tail = value.partition(":")
     checkin_id, attempt = whole_number(head), whole_number(tail)
     return None if checkin_id is None or attempt is None else (checkin_id, attempt)
 
 
 def question(partner: str) -> str:
-    return f"Did you and {mention(partner)} meet this week?"
+    return _("Did you and {partner} meet this week?").format(partner=mention(partner))
 
 
 def checkin_message(notice: CheckinNotice) -> Message:
     """The DM to one person of a pair, with the four answers."""
     checkin_id, attempt, partner = notice.checkin_id, notice.attempt, notice.partner
     value = button_value(checkin_id, attempt)
-    lead = question(partner)
-    if attempt > 1:
-        lead = f"As promised, asking again: {lead[0].lower()}{lead[1:]}"
+    lead = (
+        question(partner)
+        if attempt == 1
+        else _("As promised, asking again: did you and {partner} meet this week?").format(
+            partner=mention(partner)
+        )
+    )
     buttons = [
-        button(ANSWER_TEXT["met"], ActionId.CHECKIN_MET, value, style="primary"),
+        button(answer_text("met"), ActionId.CHECKIN_MET, value, style="primary"),
         button(
-            ANSWER_TEXT["not_yet"] if attempt == 1 else ANSWER_TEXT["not_yet_final"],
+            answer_text("not_yet" if attempt == 1 else "not_yet_final"),
             ActionId.CHECKIN_NOT_YET,
             value,
         ),
-        button(ANSWER_TEXT["skipped"], ActionId.CHECKIN_SKIP, value),
-        button(ANSWER_TEXT["cant_make_it"], ActionId.CHECKIN_CANT, value),
+        button(answer_text("skipped"), ActionId.CHECKIN_SKIP, value),
+        button(answer_text("cant_make_it"), ActionId.CHECKIN_CANT, value),
     ]
     return Message(
         text=lead,
         blocks=[
             section(lead),
             ActionsBlock(block_id=BlockId.CHECKIN_ACTIONS, elements=buttons),
-            context("Only you see your answer; your partner sees their own check-in."),
+            context(_("Only you see your answer; your partner sees their own check-in.")),
         ],
     )
 
 
 def answered_message(partner: str, answer: str, detail: str | None = None) -> Message:
     """The check-in after an answer: what was chosen, and no buttons left to click."""
-    chosen = ANSWER_TEXT.get(answer, answer)
-    return say(
-        f"{question(partner)}\nYou answered: *{chosen}*" + (f" — {detail}" if detail else "")
+    chosen = answer_text(answer)
+    answered = (
+        _("You answered: *{answer}* — {detail}").format(answer=chosen, detail=detail)
+        if detail
+        else _("You answered: *{answer}*").format(answer=chosen)
     )
+    return say(f"{question(partner)}\n{answered}")
 
 
 def remind_detail() -> str:
-    return f"I'll ask again in {_REMIND_IN}."
+    days = REMIND_AFTER.days
+    return ngettext(
+        "I'll ask again in {count} day.", "I'll ask again in {count} days.", days
+    ).format(count=days)
 
 
 def already_answered_text(answer: str | None) -> str:
     if answer == "pair_ended":
-        return "This pair has ended, so the check-in is closed and nothing changed."
+        return _("This pair has ended, so the check-in is closed and nothing changed.")
     if answer is None or answer == "asked":
-        return (
+        return _(
             "That message is out of date (I asked again in a newer one), so nothing changed: "
             "please answer the latest check-in."
         )
-    return f"Already recorded — thanks! (Your answer: {ANSWER_TEXT.get(answer, answer)}.)"
+    return _("Already recorded — thanks! (Your answer: {answer}.)").format(
+        answer=answer_text(answer)
+    )
 
 
 def met_modal(
@@ -129,58 +170,65 @@ def met_modal(
     """ "We met": what was covered, how useful it was, which way the learning went, (the
     learner only) how confident they feel now, what was learned, a note to HR."""
     options = [option(tool[:150], tool) for tool in dict.fromkeys(tools) if tool]
-    options.append(option(OTHER, "Something else"))
+    options.append(option(OTHER, _("Something else")))
     # Learning outcomes: the learner's confidence now (the profile's question and scale).
     confidence = [
         inputs.select(
             BlockId.CHECKIN_CONFIDENCE,
-            "How confident do you feel now with the tool you covered?",
+            _("How confident do you feel now with the tool you covered?"),
             confidence_options(),
-            placeholder="1 to 5",
+            placeholder=_("1 to 5"),
             optional=True,
-            hint="The question from your profile, on the same scale. Only you see your answer.",
+            hint=_("The question from your profile, on the same scale. Only you see your answer."),
         )
     ]
     return modal(
         CallbackId.CHECKIN_MET,
-        "Your session",
+        _("Your session"),
         [
-            section(f"Great that you met with <@{partner}>! A few quick questions."),
+            section(
+                _("Great that you met with <@{partner}>! A few quick questions.").format(
+                    partner=partner
+                )
+            ),
             inputs.select(
                 BlockId.CHECKIN_COVERED,
-                "What did you cover?",
+                _("What did you cover?"),
                 options[:100],
-                placeholder="Pick a tool",
+                placeholder=_("Pick a tool"),
             ),
             inputs.text(
-                BlockId.CHECKIN_OTHER, "Something else: what?", max_length=MAX_OTHER, optional=True
+                BlockId.CHECKIN_OTHER,
+                _("Something else: what?"),
+                max_length=MAX_OTHER,
+                optional=True,
             ),
             inputs.select(
                 BlockId.CHECKIN_RATING,
-                "How useful was it for you?",
-                [option(v, label) for v, label in RATING_LABELS.items()],
-                placeholder="1 to 5",
+                _("How useful was it for you?"),
+                [option(v, _(label)) for v, label in RATING_LABELS.items()],
+                placeholder=_("1 to 5"),
             ),
             inputs.radio(
-                BlockId.CHECKIN_DIRECTION, "Which way did the learning go?", direction_options()
+                BlockId.CHECKIN_DIRECTION, _("Which way did the learning go?"), direction_options()
             ),
             *(confidence if learner else []),
             inputs.text(
                 BlockId.CHECKIN_LEARNED,
-                "What did you learn?",
+                _("What did you learn?"),
                 max_length=MAX_LEARNED,
                 optional=True,
             ),
             inputs.text(
                 BlockId.CHECKIN_HR_NOTE,
-                "A private note to HR",
+                _("A private note to HR"),
                 max_length=MAX_NOTE,
                 optional=True,
                 multiline=True,
-                hint="Only the program's HR admins read this; your partner never sees it.",
+                hint=_("Only the program's HR admins read this; your partner never sees it."),
             ),
         ],
-        submit="Save",
+        submit=_("Save"),
         private_metadata=private_metadata,
     )
 
@@ -189,57 +237,72 @@ def cant_modal(private_metadata: str, partner: str) -> View:
     """ "We can't make this work": end the pair or just tell HR, and a private reason."""
     return modal(
         CallbackId.CHECKIN_CANT,
-        "Can't make it work",
+        _("Can't make it work"),
         [
             section(
-                f"Sorry it isn't working with <@{partner}>. That happens, and it's fine to say "
-                "so. What would you like?"
+                _(
+                    "Sorry it isn't working with <@{partner}>. That happens, and it's fine to say "
+                    "so. What would you like?"
+                ).format(partner=partner)
             ),
             inputs.radio(
                 BlockId.CANT_CHOICE,
-                "What should happen?",
+                _("What should happen?"),
                 [
-                    option("tell_hr", "Just tell HR; keep the pair for now"),
-                    option("end", "End the pair"),
+                    option("tell_hr", _("Just tell HR; keep the pair for now")),
+                    option("end", _("End the pair")),
                 ],
             ),
             inputs.text(
                 BlockId.CANT_REASON,
-                "Why? (private, for HR only)",
+                _("Why? (private, for HR only)"),
                 max_length=MAX_NOTE,
                 optional=True,
                 multiline=True,
-                hint=f"Only HR reads this; {mention(partner)} is not told your reason.",
+                hint=_("Only HR reads this; {partner} is not told your reason.").format(
+                    partner=mention(partner)
+                ),
             ),
         ],
-        submit="Send",
+        submit=_("Send"),
         private_metadata=private_metadata,
     )
 
 
 def met_detail(tool: str | None, other: str | None, rating: int) -> str:
     typed = tool or other
-    covered = escape(typed) if typed else "something else"
-    return f"{covered}, usefulness {rating}/5"
+    if not typed:
+        return _("something else, usefulness {rating}/5").format(rating=rating)
+    return _("{tool}, usefulness {rating}/5").format(tool=escape(typed), rating=rating)
 
 
 def cant_detail(choice: str) -> str:
-    return "you ended the pair; HR is told" if choice == "end" else "HR is told; the pair goes on"
+    if choice == "end":
+        return _("you ended the pair; HR is told")
+    return _("HR is told; the pair goes on")
 
 
 def hr_cant_make_it_message(notice: CantMakeItNotice) -> Message:
     """To HR admins: someone says their pair can't work (with their private reason)."""
     user, partner = notice.user, notice.partner
-    what = "ended the pair" if notice.choice == "end" else "asked HR to know; the pair goes on"
-    text = f"<@{user}> says their pair with <@{partner}> can't work ({notice.week}) and {what}."
+    text = (
+        _("<@{user}> says their pair with <@{partner}> can't work ({week}) and ended the pair.")
+        if notice.choice == "end"
+        else _(
+            "<@{user}> says their pair with <@{partner}> can't work ({week}) and asked HR to "
+            "know; the pair goes on."
+        )
+    ).format(user=user, partner=partner, week=notice.week)
     blocks: list[Block] = [section(f"🚧 {text}")]
     if notice.reason:
         blocks.append(
             section(
-                f"*Their private reason (not shared with <@{partner}>):*\n{escape(notice.reason)}"
+                _("*Their private reason (not shared with <@{partner}>):*\n{reason}").format(
+                    partner=partner, reason=escape(notice.reason)
+                )
             )
         )
-    blocks.append(context("Only HR admins get this message."))
+    blocks.append(context(_("Only HR admins get this message.")))
     return Message(text=text, blocks=blocks)
 
 
@@ -249,17 +312,21 @@ def hr_cant_make_it_message(notice: CantMakeItNotice) -> Message:
 def progress_lines(progress: PairProgress) -> list[str]:
     if progress.sessions:
         sessions = "; ".join(
-            f"{s.on:%d %b}" + (f" ({escape(', '.join(s.covered))})" if s.covered else "")
+            _("{day} ({tools})").format(day=day_month(s.on), tools=escape(", ".join(s.covered)))
+            if s.covered
+            else day_month(s.on)
             for s in progress.sessions
         )
     else:
-        sessions = "none reported yet"
-    covered = escape(", ".join(progress.tools_covered)) or "none yet"
-    nxt = slack_date(progress.next_prompt_at) if progress.next_prompt_at else "paused"
+        sessions = _("none reported yet")
+    covered = escape(", ".join(progress.tools_covered)) or _("none yet")
+    nxt = slack_date(progress.next_prompt_at) if progress.next_prompt_at else _("paused")
     return [
-        f"*Last sessions with <@{progress.partner}>:* {sessions}",
-        f"*Tools covered so far:* {covered}",
-        f"*Next prompt:* {nxt}",
+        _("*Last sessions with <@{partner}>:* {sessions}").format(
+            partner=progress.partner, sessions=sessions
+        ),
+        _("*Tools covered so far:* {tools}").format(tools=covered),
+        _("*Next prompt:* {when}").format(when=nxt),
     ]
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 
 from bot.db import chunks, insert_ignoring_duplicates, insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue, enqueue_many, enqueue_to_each
+from bot.i18n import _
 from bot.services.enrollment.queries import is_paused
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
 from bot.services.fit import ask_fit
@@ -276,10 +277,10 @@ async def get_checkin(
         )
     ).one_or_none()
     if row is None:
-        raise CheckInNotFound("I can't find that check-in any more.")
+        raise CheckInNotFound(_("I can't find that check-in any more."))
     checkin, pair = row
     if checkin.user_id != user_id:
-        raise NotAllowed("This check-in is someone else's, so I left it as it was.")
+        raise NotAllowed(_("This check-in is someone else's, so I left it as it was."))
     other_id = pair.learner_id if checkin.participant_id == pair.guide_id else pair.guide_id
     partner = await session.scalar(select(Participant.user_id).where(Participant.id == other_id))
     return CheckInInfo(
@@ -312,7 +313,7 @@ async def _closed(session: AsyncSession, info: CheckInInfo) -> CheckInClosed:
         )
     ).one()
     status = row.status if row.ended_at is None else "pair_ended"
-    return CheckInClosed("That check-in was already answered.", status)
+    return CheckInClosed(_("That check-in was already answered."), status)
 
 
 async def open_checkin(
@@ -419,12 +420,12 @@ async def record_met(
     info = await get_checkin(session, team_id, checkin_id, user_id)
     if answers.tool is not None and answers.tool not in info.tools:
         # The modal offers the pair's tools only: anything else is an old or forged form.
-        raise InvalidInput("Pick what you covered from the list, or “Something else”.")
+        raise InvalidInput(_("Pick what you covered from the list, or “Something else”."))
     if answers.confidence is not None and (info.reporter_role != "learner" or not answers.tool):
         # Only the learner's modal asks, about a tool of the pair: an old or forged form.
-        raise InvalidInput("Only the learner rates their confidence, in a tool they covered.")
+        raise InvalidInput(_("Only the learner rates their confidence, in a tool they covered."))
     if answers.direction is not None and answers.direction not in set(LearningWay):
-        raise InvalidInput("Pick which way the learning went.")
+        raise InvalidInput(_("Pick which way the learning went."))
     if not info.pair_active or not await _close(session, checkin_id, CheckInStatus.MET, now):
         raise await _closed(session, info)
     created = await insert_ignoring_duplicates(

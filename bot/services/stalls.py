@@ -23,6 +23,7 @@ from sqlalchemy.orm import aliased
 
 from bot.db import chunks, insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue, enqueue_many
+from bot.i18n import _
 from bot.services.calendar import add_weeks, iso_week, week_monday, weeks_between
 from bot.services.checkins import last_answers
 from bot.services.enrollment.queries import is_paused
@@ -145,10 +146,10 @@ async def at_risk_pairs(
             continue
         silent.append((pair_id, g_user, l_user, start, weeks))
     # Paused weeks only for the pairs silent long enough to matter: a few, not every pair.
-    paused = await paused_weeks(session, [pair_id for pair_id, *_ in silent])
+    paused = await paused_weeks(session, [pair_id for pair_id, *_others in silent])
     risks = [
         AtRisk(pair_id, guide, learner, start, silent_weeks(start, current, paused[pair_id]))
-        for pair_id, guide, learner, start, _ in silent
+        for pair_id, guide, learner, start, _weeks in silent
     ]
     return [risk for risk in risks if risk.silent_weeks >= config.stall_weeks]
 
@@ -177,7 +178,7 @@ async def open_stalls(
     )
     current = iso_week(now.astimezone(zone))
     stalls = (await session.execute(query)).all()
-    paused = await paused_weeks(session, [pair_id for pair_id, *_ in stalls])
+    paused = await paused_weeks(session, [pair_id for pair_id, *_others in stalls])
     return [
         AtRisk(pair_id, g, lrn, week, silent_weeks(week, current, paused[pair_id]))
         for pair_id, g, lrn, week in stalls
@@ -263,7 +264,7 @@ async def _alert(
     """The alert, its pair and the pair's two people (guide, learner)."""
     alert = await session.get(StallAlert, alert_id)
     if alert is None or alert.team_id != team_id:
-        raise StallAlertNotFound("I can't find that alert any more.")
+        raise StallAlertNotFound(_("I can't find that alert any more."))
     pair = await session.get(Pair, alert.pair_id)
     assert pair is not None, "an alert's pair is never deleted (ON DELETE CASCADE)"
     query = select(Participant.id, Participant.user_id).where(

@@ -16,11 +16,12 @@ from bot.blocks.checkins import (
     parse_button_value,
     remind_detail,
 )
+from bot.i18n import N_, _
 from bot.services import checkins
 from bot.services.text import MAX_ID
 from handlers.kit import Click, Metadata
 
-UNKNOWN = "I don't recognise that check-in."
+UNKNOWN = N_("I don't recognise that check-in.")
 
 
 class CheckinModalMetadata(Metadata):
@@ -34,7 +35,7 @@ class CheckinModalMetadata(Metadata):
 async def _open_modal(click: Click, kind: str) -> None:
     parsed = parse_button_value(click.value)
     if parsed is None:
-        await click.say(UNKNOWN)
+        await click.say(_(UNKNOWN))
         return
     checkin_id, attempt = parsed
     async with click.deps.sessionmaker() as session:
@@ -63,7 +64,7 @@ async def cant(click: Click) -> None:
 async def _answer(click: Click, status: Literal["not_yet", "skipped"]) -> None:
     parsed = parse_button_value(click.value)
     if parsed is None:
-        await click.say(UNKNOWN)
+        await click.say(_(UNKNOWN))
         return
     async with click.saving() as session:
         answer = await checkins.answer_simple(

@@ -6,12 +6,13 @@ outbox (they are proactive messages to other people)."""
 from __future__ import annotations
 
 from bot.blocks.stalls import stall_action_answer, stall_alert_message
+from bot.i18n import _
 from bot.services import stalls
 from handlers.kit import Click
 
 
 async def _act(click: Click, action: str) -> None:
-    alert_id = await click.admin_number("I don't recognise that alert.")
+    alert_id = await click.admin_number(_("I don't recognise that alert."))
     if alert_id is None:
         return
     async with click.saving() as session:

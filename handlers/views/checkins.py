@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.blocks.checkins import OTHER, answered_message, cant_detail, met_detail
 from bot.blocks.learning import DIRECTION_LABELS, with_teach_back
+from bot.i18n import N_, _
 from bot.ids import BlockId
 from bot.services import checkins, learning
 from bot.services.checkins import MAX_LEARNED, MAX_NOTE, MAX_OTHER, MetAnswers
@@ -16,7 +17,7 @@ from bot.services.text import FieldErrors, whole_number
 from handlers.actions.checkins import CheckinModalMetadata
 from handlers.kit import Submission, ViewState
 
-LOST_TRACK = "This form lost track of its check-in; please open it again from the message."
+LOST_TRACK = N_("This form lost track of its check-in; please open it again from the message.")
 
 
 async def met(submission: Submission) -> None:
@@ -33,13 +34,13 @@ async def met(submission: Submission) -> None:
         BlockId.CHECKIN_HR_NOTE, state.text(BlockId.CHECKIN_HR_NOTE), limit=MAX_NOTE, multiline=True
     )
     if not covered:
-        errors[BlockId.CHECKIN_COVERED] = "Pick what you covered, or “Something else”."
+        errors[BlockId.CHECKIN_COVERED] = _("Pick what you covered, or “Something else”.")
     elif covered == OTHER and not other:
-        errors.setdefault(BlockId.CHECKIN_OTHER, "Say in a few words what you covered.")
+        errors.setdefault(BlockId.CHECKIN_OTHER, _("Say in a few words what you covered."))
     if meta is None:
-        errors[BlockId.CHECKIN_COVERED] = LOST_TRACK
+        errors[BlockId.CHECKIN_COVERED] = _(LOST_TRACK)
     if rating is None:
-        errors[BlockId.CHECKIN_RATING] = "Rate it from 1 to 5."
+        errors[BlockId.CHECKIN_RATING] = _("Rate it from 1 to 5.")
     confidence, direction = learning_answers(state, covered, errors)
     if errors or meta is None or rating is None:
         await submission.errors(errors)
@@ -88,12 +89,12 @@ def learning_answers(
     picked = state.selected(BlockId.CHECKIN_CONFIDENCE)
     confidence = whole_number(picked, 1, 5)
     if picked is not None and confidence is None:
-        errors[BlockId.CHECKIN_CONFIDENCE] = "Pick how confident you feel, from 1 to 5."
+        errors[BlockId.CHECKIN_CONFIDENCE] = _("Pick how confident you feel, from 1 to 5.")
     elif confidence is not None and covered in (None, OTHER):
-        errors[BlockId.CHECKIN_CONFIDENCE] = "Pick the tool you covered to rate your confidence."
+        errors[BlockId.CHECKIN_CONFIDENCE] = _("Pick the tool you covered to rate your confidence.")
     direction = state.selected(BlockId.CHECKIN_DIRECTION)
     if direction not in DIRECTION_LABELS:
-        errors[BlockId.CHECKIN_DIRECTION] = "Pick which way the learning went."
+        errors[BlockId.CHECKIN_DIRECTION] = _("Pick which way the learning went.")
         return confidence, None
     return confidence, direction
 
@@ -109,9 +110,9 @@ async def cant(submission: Submission) -> None:
         multiline=True,
     )
     if choice not in ("end", "tell_hr"):
-        errors[BlockId.CANT_CHOICE] = "Choose whether to end the pair or tell HR."
+        errors[BlockId.CANT_CHOICE] = _("Choose whether to end the pair or tell HR.")
     if meta is None:
-        errors[BlockId.CANT_CHOICE] = LOST_TRACK
+        errors[BlockId.CANT_CHOICE] = _(LOST_TRACK)
     if errors or meta is None or choice is None:
         await submission.errors(errors)
         return

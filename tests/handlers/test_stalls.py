@@ -20,7 +20,7 @@ async def test_stalled_pair_alerts_hr_once_and_the_buttons_work(program: Program
     assert alert.pair_id == pairs["C"] and alert.stall_started_week == "2026-W48"
     await program.deliver()
     (message,) = [m for m in program.dm(ADMIN_ID) if "no session" in m["text"]]
-    assert "<@U0GC>" in message["text"] and "3 week(s)" in message["text"]
+    assert "<@U0GC>" in message["text"] and "3 weeks" in message["text"]
     assert "PRIVATE-NOTE" not in str(message)
     started = set(asyncio.all_tasks())
     await program.click(message, ActionId.STALL_NUDGE, ADMIN_ID)
@@ -61,7 +61,7 @@ async def test_weeks_a_person_was_paused_are_not_silent_weeks(program: Program) 
     (alert,) = await program.rows(StallAlert)
     await program.deliver()
     (message,) = [m for m in program.dm(ADMIN_ID) if "no session" in m["text"]]
-    assert "3 week(s)" in message["text"]  # not the 5 weeks since the pair began
+    assert "3 weeks" in message["text"]  # not the 5 weeks since the pair began
     await program.command("admin stats")
     (stats,) = await program.answers(1)
     assert "<@U0GS> & <@U0LS>: 3 silent week(s)" in str(stats["blocks"])
