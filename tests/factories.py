@@ -629,10 +629,12 @@ class Program:
         goals: str | None = None,
         capacity: int = 1,
         department: str = "Sales",
+        locale: str = "en-US",
     ) -> None:
         """A participant saved through the real enrollment service (faster than the modal);
-        the workspace is known to the bot, as after any request from it."""
-        self.slack.add_user(user_id, real_name=name, tz=tz)
+        the workspace is known to the bot, as after any request from it. `locale` is the
+        language they read Slack in."""
+        self.slack.add_user(user_id, real_name=name, tz=tz, locale=locale)
         now = self.clock.now()
         async with self.bot.deps.sessionmaker.begin() as session:
             await remember_workspace(session, self.team_id, now)
@@ -649,7 +651,7 @@ class Program:
             await save_profile(
                 session,
                 self.team_id,
-                Identity(user_id=user_id, display_name=name, tz=tz),
+                Identity(user_id=user_id, display_name=name, tz=tz, locale=locale),
                 profile,
                 now=now,
                 via="test",
