@@ -23,10 +23,15 @@ class HelpLine:
     summary: str
 
 
+def _translated(text: str) -> str:
+    # gettext("") is the catalog's header, not an empty text.
+    return _(text) if text else text
+
+
 def _listing(command: str, lines: Sequence[HelpLine]) -> str:
     return "\n".join(
         _("`{command} {usage}` — {summary}").format(
-            command=command, usage=_(line.usage), summary=_(line.summary)
+            command=command, usage=_translated(line.usage), summary=_translated(line.summary)
         )
         for line in lines
     )
