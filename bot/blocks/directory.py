@@ -4,23 +4,28 @@ from __future__ import annotations
 
 from bot.blocks.kit import context, mention, section
 from bot.blocks.message import Message
+from bot.i18n import _
 from bot.services.directory import ReportingLineNotice
 
 
 def reporting_line_message(notice: ReportingLineNotice) -> Message:
     """To each HR admin: who now reports to whom, and how to end the pair. The pair is not told."""
-    text = (
-        f"⚠️ {mention(notice.guide)} (guide) and {mention(notice.learner)} (learner) are now in "
-        f"one reporting line: per Slack's profiles, {mention(notice.report)} reports to "
-        f"{mention(notice.manager)}. New rounds never pair people inside a reporting line; "
-        "this pair started before the change."
+    text = _(
+        "⚠️ {guide} (guide) and {learner} (learner) are now in one reporting line: per Slack's "
+        "profiles, {report} reports to {manager}. New rounds never pair people inside a "
+        "reporting line; this pair started before the change."
+    ).format(
+        guide=mention(notice.guide),
+        learner=mention(notice.learner),
+        report=mention(notice.report),
+        manager=mention(notice.manager),
     )
-    decide = (
+    decide = _(
         "Nothing has been said to them. To end the pair (both are told only that HR changed "
-        f"it, and both go back to the pool): `{notice.command} admin unpair "
-        f"{mention(notice.learner)}`. To keep it, do nothing."
-    )
+        "it, and both go back to the pool): `{command} admin unpair {learner}`. To keep it, "
+        "do nothing."
+    ).format(command=notice.command, learner=mention(notice.learner))
     return Message(
         text=text,
-        blocks=[section(text), section(decide), context("Only HR admins get this message.")],
+        blocks=[section(text), section(decide), context(_("Only HR admins get this message."))],
     )

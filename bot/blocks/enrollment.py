@@ -33,7 +33,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.blocks.message import Message
-from bot.i18n import long_date
+from bot.i18n import N_, _, long_date, ngettext
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.directory import SlackManager
 from bot.services.enrollment.invites import InviteNotice, WelcomeNotice
@@ -48,20 +48,28 @@ from bot.services.enrollment.queries import Profile, ToolRef
 from bot.services.home import Home, PartnerSummary
 from bot.services.tools import ToolInfo
 
-# How a role reads inside a sentence ("You joined as …").
-ROLE_NOUNS = {"guide": "a guide", "learner": "a learner", "both": "both a guide and a learner"}
+# The sentence saying which role someone joined as (after "You're in!").
+JOINED_AS = {
+    "guide": N_("You joined as *a guide*; you'll hear from me when you're paired."),
+    "learner": N_("You joined as *a learner*; you'll hear from me when you're paired."),
+    "both": N_(
+        "You joined as *both a guide and a learner*; you'll hear from me when you're paired."
+    ),
+}
 
 ROLE_LABELS = {
-    "guide": "Guide — you teach tools",
-    "learner": "Learner — you learn tools and share how things get done",
-    "both": "Both ways — you teach some tools and learn others",
+    "guide": N_("Guide — you teach tools"),
+    "learner": N_("Learner — you learn tools and share how things get done"),
+    "both": N_("Both ways — you teach some tools and learn others"),
 }
 
 
 def role_line(profile: Profile) -> str:
-    line = ROLE_LABELS[profile.role]
+    line = _(ROLE_LABELS[profile.role])
     if profile.role != "learner" and profile.capacity > 1:
-        line += f" (up to {profile.capacity} learners)"
+        return ngettext(
+            "{role} (up to {count} learner)", "{role} (up to {count} learners)", profile.capacity
+        ).format(role=line, count=profile.capacity)
     return line
 
 
@@ -69,15 +77,23 @@ def state_line(profile: Profile) -> str:
     """Active / paused until … / waitlisted / left, in the person's own time zone."""
     zone = profile.zone
     if profile.status == "left":
-        when = f" on {long_date(profile.left_at.astimezone(zone))}" if profile.left_at else ""
-        return f"Left the program{when}"
+        if profile.left_at:
+            return _("Left the program on {date}").format(
+                date=long_date(profile.left_at.astimezone(zone))
+            )
+        return _("Left the program")
     if profile.status == "paused" and profile.resume_on is not None:
-        return f"Paused until {long_date(profile.resume_on)} — you'll be back automatically"
+        return _("Paused until {date} — you'll be back automatically").format(
+            date=long_date(profile.resume_on)
+        )
     if profile.status == "waitlisted":
         since = profile.waitlisted_since
-        when = f" since {long_date(since.astimezone(zone))}" if since else ""
-        return f"Waitlisted{when} — you'll be paired as soon as someone fits"
-    return "Active"
+        if since:
+            return _("Waitlisted since {date} — you'll be paired as soon as someone fits").format(
+                date=long_date(since.astimezone(zone))
+            )
+        return _("Waitlisted — you'll be paired as soon as someone fits")
+    return _("Active")
 
 
 def tools_text(tools: Sequence[ToolRef]) -> str:
@@ -88,48 +104,75 @@ def tools_text(tools: Sequence[ToolRef]) -> str:
 
 def partner_line(partner: PartnerSummary | None) -> str:
     if partner is None:
-        return "None yet — you'll hear from me when you're paired."
-    tools = f" · {escape(', '.join(partner.tools))}" if partner.tools else ""
-    return f"{mention(partner.user_id)} since {long_date(partner.since)}{tools}"
+        return _("None yet — you'll hear from me when you're paired.")
+    if partner.tools:
+        return _("{partner} since {date} · {tools}").format(
+            partner=mention(partner.user_id),
+            date=long_date(partner.since),
+            tools=escape(", ".join(partner.tools)),
+        )
+    return _("{partner} since {date}").format(
+        partner=mention(partner.user_id), date=long_date(partner.since)
+    )
 
 
 def not_participant_message(command: str) -> Message:
-    return say(f"You're not in the program yet. Join with `{command} join` or from the Home tab.")
+    return say(
+        _("You're not in the program yet. Join with `{command} join` or from the Home tab.").format(
+            command=command
+        )
+    )
 
 
 def not_eligible_message(reason: str) -> Message:
     """`reason`: a refusal's plain sentence."""
-    return say(f"Sorry — {escape(reason)}")
+    return say(_("Sorry — {reason}").format(reason=escape(reason)))
 
 
 def slack_unavailable_message() -> Message:
     return say(
-        "I couldn't read your Slack profile just now, so nothing was changed. "
-        "Please try again in a minute."
+        _(
+            "I couldn't read your Slack profile just now, so nothing was changed. "
+            "Please try again in a minute."
+        )
     )
 
 
 def invalid_pause_message(command: str, reason: str, example: str) -> Message:
     """`reason`: a plain sentence, which may quote what the person typed."""
-    examples = f"`{command} pause 2w`, `{command} pause 10d` or `{command} {example}`"
-    return say(f"{escape(reason)}\nFor example: {examples}. Nothing was changed.")
+    examples = _("`{command} pause 2w`, `{command} pause 10d` or `{command} {example}`").format(
+        command=command, example=example
+    )
+    return say(
+        _("{reason}\nFor example: {examples}. Nothing was changed.").format(
+            reason=escape(reason), examples=examples
+        )
+    )
 
 
 def paused_message(command: str, profile: Profile) -> Message:
     resume_on = profile.resume_on
-    until = long_date(resume_on) if resume_on else "further notice"
+    if resume_on is None:
+        return say(
+            _(
+                "You're paused until *further notice*: no pairing, nudges or check-ins until "
+                "then, and you'll be back automatically. Back sooner? `{command} resume`."
+            ).format(command=command)
+        )
     return say(
-        f"You're paused until *{until}*: no pairing, nudges or check-ins until then, and "
-        f"you'll be back automatically. Back sooner? `{command} resume`."
+        _(
+            "You're paused until *{date}*: no pairing, nudges or check-ins until then, and "
+            "you'll be back automatically. Back sooner? `{command} resume`."
+        ).format(date=long_date(resume_on), command=command)
     )
 
 
 def resumed_message() -> Message:
-    return say("Welcome back! You're active again and in the next pairing round.")
+    return say(_("Welcome back! You're active again and in the next pairing round."))
 
 
 def leave_confirm_message() -> Message:
-    text = (
+    text = _(
         "Leave the program? You won't be paired in future rounds and your current pair, if any, "
         "ends. Your history stays in the program's records, and you can join again any time."
     )
@@ -139,8 +182,8 @@ def leave_confirm_message() -> Message:
             section(text),
             ActionsBlock(
                 elements=[
-                    button("Yes, leave", ActionId.LEAVE_CONFIRM, "leave", style="danger"),
-                    button("Stay", ActionId.LEAVE_CANCEL, "stay"),
+                    button(_("Yes, leave"), ActionId.LEAVE_CONFIRM, "leave", style="danger"),
+                    button(_("Stay"), ActionId.LEAVE_CANCEL, "stay"),
                 ]
             ),
         ],
@@ -149,26 +192,25 @@ def leave_confirm_message() -> Message:
 
 def left_message(command: str) -> Message:
     return say(
-        "You've left the program. Thank you for taking part! "
-        f"You can join again any time with `{command} join`."
+        _(
+            "You've left the program. Thank you for taking part! "
+            "You can join again any time with `{command} join`."
+        ).format(command=command)
     )
 
 
 def stayed_message() -> Message:
-    return say("Good to have you — nothing changed.")
+    return say(_("Good to have you — nothing changed."))
 
 
 def saved_message(command: str, kind: str, profile: Profile) -> Message:
     """After the profile modal: joined, rejoined or updated."""
     if kind == "updated":
-        text = "Your profile is saved."
-    else:
-        again = " again" if kind == "rejoined" else ""
-        text = (
-            f"You're in{again}! You joined as *{ROLE_NOUNS[profile.role]}*; you'll hear from me "
-            f"when you're paired. See it all in the Home tab or with `{command} status`."
-        )
-    return say(text)
+        return say(_("Your profile is saved."))
+    welcome = _("You're in again!") if kind == "rejoined" else _("You're in!")
+    see = _("See it all in the Home tab or with `{command} status`.").format(command=command)
+    joined_as = _(JOINED_AS[profile.role])
+    return say(f"{welcome} {joined_as} {see}")
 
 
 def status_message(command: str, home: Home) -> Message:
@@ -176,23 +218,27 @@ def status_message(command: str, home: Home) -> Message:
     profile = home.profile
     if profile is None:
         return not_participant_message(command)
-    lines = [f"*Role:* {role_line(profile)}", f"*State:* {state_line(profile)}"]
+    lines = [
+        _("*Role:* {role}").format(role=role_line(profile)),
+        _("*State:* {state}").format(state=state_line(profile)),
+    ]
     if profile.status != "left":
-        lines.append(f"*Partner:* {partner_line(home.partner)}")
+        lines.append(_("*Partner:* {partner}").format(partner=partner_line(home.partner)))
     if profile.role != "learner":
-        lines.append(f"*Teaches:* {tools_text(profile.teaches)}")
+        lines.append(_("*Teaches:* {tools}").format(tools=tools_text(profile.teaches)))
     if profile.role != "guide":
-        lines.append(f"*Wants to learn:* {tools_text(profile.learns)}")
-    lines.append(f"*Department:* {escape(profile.department)}")
+        lines.append(_("*Wants to learn:* {tools}").format(tools=tools_text(profile.learns)))
+    lines.append(_("*Department:* {department}").format(department=escape(profile.department)))
     body = "\n".join(lines)
     if profile.status == "left":
-        hint = f"Join again with `{command} join`."
+        hint = _("Join again with `{command} join`.").format(command=command)
     elif profile.status == "paused":
         hint = f"`{command} resume` · `{command} profile` · `{command} leave`"
     else:
         hint = f"`{command} profile` · `{command} pause 2w` · `{command} leave`"
-    blocks: list[Block] = [section(f"*Your Rotnem status*\n{body}")]
-    text = "Your Rotnem status\n" + plain(body)
+    title = _("Your Rotnem status")
+    blocks: list[Block] = [section(f"*{title}*\n{body}")]
+    text = f"{title}\n" + plain(body)
     if home.progress is not None:
         progress = progress_lines(home.progress)
         blocks.append(section("\n".join(progress)))
@@ -204,34 +250,42 @@ def status_message(command: str, home: Home) -> Message:
 def invite_message(notice: InviteNotice) -> Message:
     """The DM to someone who joined the program channel."""
     command, channel_id = notice.command, notice.channel_id
-    text = (
-        f"Hi! You've joined <#{channel_id}>. Rotnem pairs people who grew up with today's tools "
+    text = _(
+        "Hi! You've joined <#{channel}>. Rotnem pairs people who grew up with today's tools "
         "(*guides*) with colleagues who want to learn them (*learners*), who share how things "
         "get done here in return. Want to take part? It takes a minute."
-    )
+    ).format(channel=channel_id)
     return Message(
-        text=f"You've joined <#{channel_id}>: want to take part in reverse mentoring?",
+        text=_("You've joined <#{channel}>: want to take part in reverse mentoring?").format(
+            channel=channel_id
+        ),
         blocks=[
             section(text),
-            ActionsBlock(elements=[button("Join", ActionId.JOIN, "invite", style="primary")]),
-            context(f"Or type `{command} join` any time. Not interested? Just ignore this."),
+            ActionsBlock(elements=[button(_("Join"), ActionId.JOIN, "invite", style="primary")]),
+            context(_join_any_time(command)),
         ],
+    )
+
+
+def _join_any_time(command: str) -> str:
+    return _("Or type `{command} join` any time. Not interested? Just ignore this.").format(
+        command=command
     )
 
 
 def welcome_message(notice: WelcomeNotice) -> Message:
     """The DM to someone who just joined the workspace (the program's "invite new people")."""
-    text = (
+    text = _(
         "Welcome aboard! 👋 Here, people who grew up with today's tools (*guides*) pair up with "
         "colleagues who want to learn them (*learners*), who share how things get done here in "
         "return. Want to take part? It takes a minute."
     )
     return Message(
-        text="Welcome! Want to take part in reverse mentoring?",
+        text=_("Welcome! Want to take part in reverse mentoring?"),
         blocks=[
             section(text),
-            ActionsBlock(elements=[button("Join", ActionId.JOIN, "invite", style="primary")]),
-            context(f"Or type `{notice.command} join` any time. Not interested? Just ignore this."),
+            ActionsBlock(elements=[button(_("Join"), ActionId.JOIN, "invite", style="primary")]),
+            context(_join_any_time(notice.command)),
         ],
     )
 
@@ -239,17 +293,21 @@ def welcome_message(notice: WelcomeNotice) -> Message:
 # ---- the profile modal -------------------------------------------------------------------------
 
 ROLE_OPTIONS = (
-    ("guide", "I'll be a guide — I teach tools", "Share the apps and tricks you use every day"),
+    (
+        "guide",
+        N_("I'll be a guide — I teach tools"),
+        N_("Share the apps and tricks you use every day"),
+    ),
     (
         "learner",
-        "I'm a learner — I want to learn tools",
-        "Share how things get done here in return",
+        N_("I'm a learner — I want to learn tools"),
+        N_("Share how things get done here in return"),
     ),
-    ("both", "Both ways", "Teach some tools and learn others"),
+    ("both", N_("Both ways"), N_("Teach some tools and learn others")),
 )
 # Every input of the profile modal answers under one action_id.
 inputs = Inputs(ActionId.PROFILE_ANSWER)
-RETIRED_GROUP = "No longer offered"
+RETIRED_GROUP = N_("No longer offered")
 MAX_OTHER_INPUT = 500
 # Slack allows 100 options per group and 100 groups; the catalogue stays far below either.
 MAX_GROUP_OPTIONS = 100
@@ -258,7 +316,9 @@ MAX_GROUP_OPTIONS = 100
 def _role_option(value: str) -> Option:
     for role, label, description in ROLE_OPTIONS:
         if role == value:
-            return Option(value=role, text=PlainTextObject(text=label), description=description)
+            return Option(
+                value=role, text=PlainTextObject(text=_(label)), description=_(description)
+            )
     raise ValueError(f"unknown role {value!r}")
 
 
@@ -280,7 +340,7 @@ def _tool_groups(
     for kept in retired:
         options[int(str(kept.value))] = kept
     if retired:
-        groups[RETIRED_GROUP] = retired
+        groups[_(RETIRED_GROUP)] = retired
     option_groups = [
         OptionGroup(label=PlainTextObject(text=label[:75]), options=group[:MAX_GROUP_OPTIONS])
         for label, group in groups.items()
@@ -292,6 +352,7 @@ def _tool_inputs(
     block_id: BlockId,
     other_block_id: BlockId,
     label: str,
+    other_label: str,
     hint: str,
     catalogue: Sequence[ToolInfo],
     mine: Sequence[ToolRef],
@@ -303,7 +364,7 @@ def _tool_inputs(
         initial = [options[ref.tool_id] for ref in mine if ref.tool_id in options]
         picker = StaticMultiSelectElement(
             action_id=inputs.action_id,
-            placeholder="Pick from the catalogue",
+            placeholder=_("Pick from the catalogue"),
             option_groups=groups,
             initial_options=initial or None,
         )
@@ -312,10 +373,12 @@ def _tool_inputs(
     blocks.append(
         inputs.text(
             other_block_id,
-            f"{label}: other tools",
+            other_label,
             max_length=MAX_OTHER_INPUT,
             optional=True,
-            hint=f"Comma-separated, at most {MAX_OTHER_TOOLS}, e.g. Figma, Obsidian",
+            hint=_("Comma-separated, at most {count}, e.g. Figma, Obsidian").format(
+                count=MAX_OTHER_TOOLS
+            ),
             initial=typed,
             placeholder="Figma, Obsidian",
         )
@@ -324,26 +387,29 @@ def _tool_inputs(
 
 
 def _manager_block(profile: Profile | None, slack_manager: SlackManager | None) -> Block:
-    why = "Only used so you're never paired inside your own reporting line."
+    why = _("Only used so you're never paired inside your own reporting line.")
     if slack_manager is None:
         return inputs.field(
             BlockId.PROFILE_MANAGER,
-            "My manager",
+            _("My manager"),
             UserSelectElement(
                 action_id=inputs.action_id,
-                placeholder="Choose your manager",
+                placeholder=_("Choose your manager"),
                 initial_user=profile.manager_id if profile else None,
             ),
             optional=True,
-            hint=f"{why} Never shown to your partner.",
+            hint=why + " " + _("Never shown to your partner."),
         )
     if slack_manager.manager_id is not None:
-        said = f"*My manager:* {mention(slack_manager.manager_id)} (from your Slack profile)"
+        said = _("*My manager:* {manager} (from your Slack profile).").format(
+            manager=mention(slack_manager.manager_id)
+        )
     elif slack_manager.answered:
-        said = "*My manager:* none on your Slack profile"
+        said = _("*My manager:* none on your Slack profile.")
     else:
-        said = "*My manager:* as on your Slack profile (Slack didn't answer just now)"
-    return context(f"{said}. {why} To change it, update your Slack profile.")
+        said = _("*My manager:* as on your Slack profile (Slack didn't answer just now).")
+    change = _("To change it, update your Slack profile.")
+    return context(f"{said} {why} {change}")
 
 
 def profile_modal(
@@ -358,71 +424,75 @@ def profile_modal(
     editing = profile is not None and profile.status != "left"
     capacities = [option(str(n), str(n)) for n in range(1, MAX_CAPACITY + 1)]
     intro = (
-        "Update how you take part. Changes apply from the next pairing round."
+        _("Update how you take part. Changes apply from the next pairing round.")
         if editing
-        else "Guides teach the tools they use every day; learners share how things get done "
-        "here in return. It takes a minute, and you can change it any time."
+        else _(
+            "Guides teach the tools they use every day; learners share how things get done "
+            "here in return. It takes a minute, and you can change it any time."
+        )
     )
     blocks: list[Block] = [
         section(intro),
         inputs.radio(
             BlockId.PROFILE_ROLE,
-            "How would you like to take part?",
-            [_role_option(role) for role, _, _ in ROLE_OPTIONS],
+            _("How would you like to take part?"),
+            [_role_option(role) for role, _label, _description in ROLE_OPTIONS],
             initial=_role_option(profile.role) if profile else None,
         ),
         *_tool_inputs(
             BlockId.PROFILE_TEACH,
             BlockId.PROFILE_TEACH_OTHER,
-            "Tools I can teach",
-            "Guides and both ways: at least one, here or under other tools.",
+            _("Tools I can teach"),
+            _("Tools I can teach: other tools"),
+            _("Guides and both ways: at least one, here or under other tools."),
             catalogue,
             profile.teaches if profile else (),
         ),
         *_tool_inputs(
             BlockId.PROFILE_LEARN,
             BlockId.PROFILE_LEARN_OTHER,
-            "Tools I want to learn",
-            "Learners and both ways: at least one, here or under other tools.",
+            _("Tools I want to learn"),
+            _("Tools I want to learn: other tools"),
+            _("Learners and both ways: at least one, here or under other tools."),
             catalogue,
             profile.learns if profile else (),
         ),
         inputs.text(
             BlockId.PROFILE_SHARE,
-            "What I can share in return",
+            _("What I can share in return"),
             max_length=MAX_SHARE,
             optional=True,
-            hint="Learners: e.g. how budgeting decisions get made.",
+            hint=_("Learners: e.g. how budgeting decisions get made."),
             initial=profile.share if profile else None,
         ),
         inputs.text(
             BlockId.PROFILE_DEPARTMENT,
-            "Department / team",
+            _("Department / team"),
             max_length=MAX_DEPARTMENT,
-            hint="Pairs are made across departments.",
+            hint=_("Pairs are made across departments."),
             initial=profile.department if profile else None,
         ),
         _manager_block(profile, slack_manager),
         inputs.select(
             BlockId.PROFILE_CAPACITY,
-            "How many learners can you take on?",
+            _("How many learners can you take on?"),
             capacities,
             initial=capacities[(profile.capacity if profile else 1) - 1],
             optional=True,
-            hint="Guides only: how many people you can guide at the same time.",
+            hint=_("Guides only: how many people you can guide at the same time."),
         ),
         inputs.text(
             BlockId.PROFILE_GOALS,
-            "Goals for the program",
+            _("Goals for the program"),
             max_length=MAX_GOALS,
             optional=True,
             multiline=True,
-            hint="Private: only you (and HR's program reports) see this.",
+            hint=_("Private: only you (and HR's program reports) see this."),
             initial=profile.goals if profile else None,
         ),
     ]
-    title = "Your Rotnem profile" if editing else "Join Rotnem"
-    submit = "Save" if editing else "Join"
+    title = _("Your Rotnem profile") if editing else _("Join Rotnem")
+    submit = _("Save") if editing else _("Join")
     return modal(
         CallbackId.PROFILE, title, blocks, submit=submit, private_metadata=private_metadata
     )

@@ -8,6 +8,7 @@ from slack_sdk.models.views import View
 from bot.blocks.checkins import already_answered_text
 from bot.blocks.kit import escape, modal, say, section
 from bot.blocks.message import Message
+from bot.i18n import _
 from bot.ids import CallbackId
 from bot.services.checkins import CheckInClosed
 from bot.services.errors import RotnemError
@@ -15,18 +16,22 @@ from bot.services.errors import RotnemError
 
 def apology(reference: str) -> Message:
     return say(
-        f"Sorry — something went wrong on our side. Please try again; "
-        f"if it keeps happening, give HR this reference: `{reference}`."
+        _(
+            "Sorry — something went wrong on our side. Please try again; "
+            "if it keeps happening, give HR this reference: `{reference}`."
+        ).format(reference=reference)
     )
 
 
 def could_not_save() -> Message:
-    return say("I couldn't save that just now, so nothing changed. Please try again in a minute.")
+    return say(
+        _("I couldn't save that just now, so nothing changed. Please try again in a minute.")
+    )
 
 
 def too_slow() -> Message:
     return say(
-        "That took longer than Slack waits, so nothing changed. Please try again in a minute."
+        _("That took longer than Slack waits, so nothing changed. Please try again in a minute.")
     )
 
 
@@ -47,7 +52,7 @@ def refusal(error: RotnemError) -> Message:
 
 def admins_only_message() -> Message:
     return Message(
-        text="Only program admins can do that. If you think you should be one, ask your HR team."
+        text=_("Only program admins can do that. If you think you should be one, ask your HR team.")
     )
 
 

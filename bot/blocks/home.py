@@ -4,6 +4,7 @@ HR admins, a small program summary."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -21,13 +22,14 @@ from bot.blocks.checkins import progress_blocks
 from bot.blocks.enrollment import partner_line, role_line, state_line, tools_text
 from bot.blocks.figures import definition_note, participants_lines, period_lines
 from bot.blocks.kit import button, context, escape, mention, section
+from bot.i18n import N_, _, current_language, ngettext
 from bot.ids import ActionId
 from bot.services.enrollment.lifecycle import HOME_PAUSE
 from bot.services.enrollment.queries import Profile
 from bot.services.figures import ProgramFigures
 from bot.services.home import Home, PartnerSummary, PastPartner
 
-INTRO = (
+INTRO = N_(
     "Rotnem pairs people who grew up with today's tools (*guides*) with senior colleagues who "
     "want to learn them (*learners*).\n"
     "Each pair meets every week or two: the guide teaches a tool, the learner shares how things "
@@ -36,16 +38,16 @@ INTRO = (
 )
 
 
-def _join_button(label: str = "Join") -> ButtonElement:
-    return button(label, ActionId.JOIN, "home", style="primary")
+def _join_button(label: str | None = None) -> ButtonElement:
+    return button(label or _("Join"), ActionId.JOIN, "home", style="primary")
 
 
 def _newcomer(command: str) -> list[Block]:
     return [
-        HeaderBlock(text="Welcome to Rotnem"),
-        section(INTRO),
+        HeaderBlock(text=_("Welcome to Rotnem")),
+        section(_(INTRO)),
         ActionsBlock(elements=[_join_button()]),
-        context(f"Or type `{command} join` in any channel."),
+        context(_("Or type `{command} join` in any channel.").format(command=command)),
     ]
 
 
@@ -53,23 +55,48 @@ def _returning(command: str, profile: Profile) -> list[Block]:
     return [
         HeaderBlock(text="Rotnem"),
         section(f"*{state_line(profile)}.*"),
-        section(INTRO),
-        ActionsBlock(elements=[_join_button("Join again")]),
+        section(_(INTRO)),
+        ActionsBlock(elements=[_join_button(_("Join again"))]),
         context(
-            "Your earlier pairs stay in the program's records. Or type "
-            f"`{command} join` in any channel."
+            _(
+                "Your earlier pairs stay in the program's records. Or type "
+                "`{command} join` in any channel."
+            ).format(command=command)
         ),
     ]
 
 
 PAST_REASONS = {
-    "cycle_ended": "cycle ended",
-    "left": "left the program",
-    "unpaired": "changed by HR",
+    "cycle_ended": N_("cycle ended"),
+    "left": N_("left the program"),
+    "unpaired": N_("changed by HR"),
     # After a "Not a good fit": the same neutral words for both, whoever said it.
-    "not_a_fit": "re-paired by HR",
+    "not_a_fit": N_("re-paired by HR"),
 }
 MAX_PAST_PARTNERS = 10
+
+
+def month_year(day: date) -> str:
+    """ "Dec 2026" in English (as always), "déc. 2026" in French."""
+    language = current_language()
+    if language == "en":
+        return f"{day:%b %Y}"
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMM", day, locale=language)
+
+
+def _past_line(past: PastPartner) -> str:
+    """ "• <@U…> · Sep 2026 – Dec 2026 (cycle ended)"."""
+    partner, since, until = mention(past.user_id), month_year(past.since), month_year(past.until)
+    if not past.reason:
+        return _("• {partner} · {since} – {until}").format(
+            partner=partner, since=since, until=until
+        )
+    reason = PAST_REASONS.get(past.reason)
+    return _("• {partner} · {since} – {until} ({reason})").format(
+        partner=partner, since=since, until=until, reason=_(reason) if reason else past.reason
+    )
 
 
 def _partners_blocks(others: Sequence[PartnerSummary], past: Sequence[PastPartner]) -> list[Block]:
@@ -77,14 +104,10 @@ def _partners_blocks(others: Sequence[PartnerSummary], past: Sequence[PastPartne
     blocks: list[Block] = []
     if others:
         lines = "\n".join(f"• {partner_line(p)}" for p in others)
-        blocks.append(section(f"*Also paired with:*\n{lines}"))
+        blocks.append(section(_("*Also paired with:*\n{lines}").format(lines=lines)))
     if past:
-        lines = "\n".join(
-            f"• {mention(p.user_id)} · {p.since:%b %Y} – {p.until:%b %Y}"
-            + (f" ({PAST_REASONS.get(p.reason, p.reason)})" if p.reason else "")
-            for p in past[:MAX_PAST_PARTNERS]
-        )
-        blocks.append(section(f"*Past partners:*\n{lines}"))
+        lines = "\n".join(_past_line(p) for p in past[:MAX_PAST_PARTNERS])
+        blocks.append(section(_("*Past partners:*\n{lines}").format(lines=lines)))
     return blocks
 
 
@@ -94,41 +117,57 @@ def _participant(
     others: Sequence[PartnerSummary] = (),
     past: Sequence[PastPartner] = (),
 ) -> list[Block]:
-    fields = [MarkdownTextObject(text=f"*Role*\n{role_line(profile)}")]
-    fields.append(MarkdownTextObject(text=f"*Department*\n{escape(profile.department)}"))
+    def field(text: str) -> MarkdownTextObject:
+        return MarkdownTextObject(text=text)
+
+    fields = [field(_("*Role*\n{role}").format(role=role_line(profile)))]
+    fields.append(
+        field(_("*Department*\n{department}").format(department=escape(profile.department)))
+    )
     if profile.role != "learner":
-        fields.append(MarkdownTextObject(text=f"*Teaches*\n{tools_text(profile.teaches)}"))
+        fields.append(field(_("*Teaches*\n{tools}").format(tools=tools_text(profile.teaches))))
     if profile.role != "guide":
-        fields.append(MarkdownTextObject(text=f"*Wants to learn*\n{tools_text(profile.learns)}"))
+        fields.append(
+            field(_("*Wants to learn*\n{tools}").format(tools=tools_text(profile.learns)))
+        )
     if profile.role != "guide" and profile.share:
-        fields.append(MarkdownTextObject(text=f"*Shares in return*\n{escape(profile.share)}"))
+        fields.append(field(_("*Shares in return*\n{share}").format(share=escape(profile.share))))
     paused = profile.status == "paused"
+    weeks = HOME_PAUSE.days // 7
     pause_or_resume = (
-        button("Resume", ActionId.RESUME, "resume", style="primary")
+        button(_("Resume"), ActionId.RESUME, "resume", style="primary")
         if paused
-        else button(f"Pause for {HOME_PAUSE.days // 7} weeks", ActionId.PAUSE, "pause")
+        else button(
+            ngettext("Pause for {count} week", "Pause for {count} weeks", weeks).format(
+                count=weeks
+            ),
+            ActionId.PAUSE,
+            "pause",
+        )
     )
     blocks: list[Block] = [
-        HeaderBlock(text="Your reverse mentoring"),
-        section(f"*State:* {state_line(profile)}"),
+        HeaderBlock(text=_("Your reverse mentoring")),
+        section(_("*State:* {state}").format(state=state_line(profile))),
         SectionBlock(fields=fields),
-        section(f"*Current partner:* {partner_line(partner)}"),
+        section(_("*Current partner:* {partner}").format(partner=partner_line(partner))),
         *_partners_blocks(others, past),
         ActionsBlock(
             elements=[
-                button("Edit profile", ActionId.EDIT_PROFILE, "edit"),
+                button(_("Edit profile"), ActionId.EDIT_PROFILE, "edit"),
                 pause_or_resume,
                 button(
-                    "Leave",
+                    _("Leave"),
                     ActionId.LEAVE,
                     "leave",
                     style="danger",
                     confirm=ConfirmObject(
-                        title="Leave the program?",
-                        text="You won't be paired in future rounds and your current pair, if "
-                        "any, ends. Your history stays, and you can join again any time.",
-                        confirm="Leave",
-                        deny="Stay",
+                        title=_("Leave the program?"),
+                        text=_(
+                            "You won't be paired in future rounds and your current pair, if "
+                            "any, ends. Your history stays, and you can join again any time."
+                        ),
+                        confirm=_("Leave"),
+                        deny=_("Stay"),
                         style="danger",
                     ),
                 ),
@@ -136,14 +175,18 @@ def _participant(
         ),
     ]
     if profile.goals:
-        blocks.append(context(f"Your goals (only you see them): {escape(profile.goals)}"))
+        blocks.append(
+            context(
+                _("Your goals (only you see them): {goals}").format(goals=escape(profile.goals))
+            )
+        )
     return blocks
 
 
 def _admin(figures: ProgramFigures) -> list[Block]:
     return [
         DividerBlock(),
-        HeaderBlock(text="Program summary (HR)"),
+        HeaderBlock(text=_("Program summary (HR)")),
         section("\n".join(participants_lines(figures))),
         section("\n".join(period_lines(figures))),
         context(definition_note()),

@@ -37,6 +37,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.message import Message
+from bot.i18n import _
 
 SECTION_TEXT_MAX = 3000
 CONTEXT_TEXT_MAX = 2000
@@ -90,9 +91,12 @@ def mention(user_id: str) -> str:
 
 
 def slack_date(moment: datetime) -> str:
-    """A date Slack shows in the reader's own zone, with a UTC fallback for old clients."""
+    """A date Slack shows in the reader's own zone, with a UTC fallback for old clients (in
+    English: Slack's own date tokens are in the reader's language)."""
     fallback = f"{moment:%a %d %b %Y %H:%M} UTC"
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+    # Slack's date tokens, kept as they are: a translation only moves them and the words around.
+    tokens = _("{date_short_pretty} at {time}")
+    return f"<!date^{int(moment.timestamp())}^{tokens}|{fallback}>"
 
 
 def pack(lines: Sequence[str], limit: int = SECTION_TEXT_MAX - 100) -> list[str]:
@@ -125,7 +129,7 @@ def modal(
         callback_id=callback_id,
         title=title,
         submit=submit,
-        close="Cancel" if submit else "OK",
+        close=_("Cancel") if submit else _("OK"),
         private_metadata=private_metadata or None,
         blocks=list(blocks),
     )

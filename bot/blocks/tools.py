@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.blocks.kit import context, escape, say, section
 from bot.blocks.message import Message
+from bot.i18n import _, ngettext
 from bot.services.tools import ToolInfo
 
 # A section holds 3000 characters; stay well below and start a new one.
@@ -17,10 +18,10 @@ _MAX_SECTIONS = 45
 
 
 def _usage(command: str) -> str:
-    return (
-        f'`{command} admin tools add "Name" — what you can do with it` · '
-        f'`{command} admin tools remove "Name"`'
-    )
+    return _(
+        '`{command} admin tools add "Name" — what you can do with it` · '
+        '`{command} admin tools remove "Name"`'
+    ).format(command=command)
 
 
 def tools_list_message(command: str, tools: Sequence[ToolInfo]) -> Message:
@@ -36,12 +37,16 @@ def tools_list_message(command: str, tools: Sequence[ToolInfo]) -> Message:
             line = f"\n• *{escape(tool.name)}* — {escape(tool.description)}"
             if len(current) + len(line) > _SECTION_BUDGET:
                 chunks.append(current)
-                current = f"*{heading} (continued)*"
+                current = "*" + _("{category} (continued)").format(category=heading) + "*"
             current += line
         chunks.append(current)
-    intro = f"*Tool catalogue* — {len(tools)} tools offered in the profile form."
+    intro = ngettext(
+        "*Tool catalogue* — {count} tool offered in the profile form.",
+        "*Tool catalogue* — {count} tools offered in the profile form.",
+        len(tools),
+    ).format(count=len(tools))
     if not tools:
-        intro = "*Tool catalogue* — empty: people can only type their own tools."
+        intro = _("*Tool catalogue* — empty: people can only type their own tools.")
     blocks: list[Block] = [section(intro)]
     blocks += [section(c) for c in chunks[:_MAX_SECTIONS]]
     blocks.append(context(_usage(command)))
@@ -51,18 +56,23 @@ def tools_list_message(command: str, tools: Sequence[ToolInfo]) -> Message:
 
 def tool_added_message(tool: ToolInfo) -> Message:
     return say(
-        f"Added *{escape(tool.name)}* — {escape(tool.description)}. It is offered in the profile "
-        "form now."
+        _("Added *{tool}* — {description}. It is offered in the profile form now.").format(
+            tool=escape(tool.name), description=escape(tool.description)
+        )
     )
 
 
 def tool_removed_message(tool: ToolInfo) -> Message:
     return say(
-        f"Removed *{escape(tool.name)}*: it is no longer offered, and stays on the profiles "
-        "that already have it."
+        _(
+            "Removed *{tool}*: it is no longer offered, and stays on the profiles that already "
+            "have it."
+        ).format(tool=escape(tool.name))
     )
 
 
 def tools_usage_message(command: str, problem: str) -> Message:
     """`problem`: a plain sentence, which may quote what the admin typed."""
-    return say(f"{escape(problem)}\nUsage: {_usage(command)}")
+    return say(
+        _("{problem}\nUsage: {usage}").format(problem=escape(problem), usage=_usage(command))
+    )

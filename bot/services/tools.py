@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import _
 from bot.services.errors import InvalidInput, ToolExists, ToolNotFound
 from bot.services.text import typed
 from models import Tool
@@ -57,9 +58,9 @@ async def _by_name(session: AsyncSession, name: str) -> Tool | None:
 
 
 def _check_name(name: str) -> str:
-    checked = typed(name, limit=MAX_NAME, what="A tool name")
+    checked = typed(name, limit=MAX_NAME, what=_("A tool name"))
     if checked is None:
-        raise InvalidInput("The tool needs a name.")
+        raise InvalidInput(_("The tool needs a name."))
     return checked
 
 
@@ -68,14 +69,14 @@ async def add_tool(
 ) -> ToolInfo:
     """Offer a new tool, or offer a removed one again (with the new description)."""
     name = _check_name(name)
-    checked = typed(description, limit=MAX_DESCRIPTION, what="A description")
+    checked = typed(description, limit=MAX_DESCRIPTION, what=_("A description"))
     if checked is None:
-        raise InvalidInput("Add a one-line description: what can people do with it?")
+        raise InvalidInput(_("Add a one-line description: what can people do with it?"))
     description = checked
     existing = await _by_name(session, name)
     if existing is not None:
         if existing.removed_at is None:
-            raise ToolExists(f"*{existing.name}* is already in the catalogue.")
+            raise ToolExists(_("*{tool}* is already in the catalogue.").format(tool=existing.name))
         existing.removed_at = None
         existing.description = description
         await session.flush()
@@ -91,7 +92,9 @@ async def remove_tool(session: AsyncSession, name: str, *, now: datetime) -> Too
     name = _check_name(name)
     tool = await _by_name(session, name)
     if tool is None or tool.removed_at is not None:
-        raise ToolNotFound(f"There is no tool called *{name}* in the catalogue.")
+        raise ToolNotFound(
+            _("There is no tool called *{tool}* in the catalogue.").format(tool=name)
+        )
     tool.removed_at = now
     await session.flush()
     return _info(tool)

@@ -18,6 +18,7 @@ from bot.blocks.enrollment import (
     status_message,
 )
 from bot.blocks.errors import error_message
+from bot.i18n import N_, _
 from bot.services.enrollment import lifecycle
 from bot.services.enrollment.queries import get_profile
 from bot.services.errors import InvalidPause, NotAParticipant, RotnemError
@@ -35,22 +36,26 @@ def parse_pause(text: str, today: date) -> date:
     words = " ".join(text.lower().split())
     if not words:
         raise InvalidPause(
-            "For how long would you like to pause? Give a number of days or weeks, "
-            "or the date you'd like to be back."
+            _(
+                "For how long would you like to pause? Give a number of days or weeks, "
+                "or the date you'd like to be back."
+            )
         )
     match = _DURATION.fullmatch(words)
     if match:
         days = int(match.group(1)) * (7 if match.group(2).startswith("w") else 1)
         if days < 1:
-            raise InvalidPause("A pause has to last at least one day.")
+            raise InvalidPause(_("A pause has to last at least one day."))
         return today + timedelta(days=days)
     until = _UNTIL.fullmatch(words)
     try:
         return date.fromisoformat(until.group(1) if until else words)
     except ValueError:
         raise InvalidPause(
-            f"I couldn't read “{text.strip()[:40]}”. Give a number of days or weeks, or a date "
-            "written as YYYY-MM-DD."
+            _(
+                "I couldn't read “{typed}”. Give a number of days or weeks, or a date "
+                "written as YYYY-MM-DD."
+            ).format(typed=text.strip()[:40])
         ) from None
 
 
@@ -133,16 +138,19 @@ async def _after_change(call: CommandCall) -> None:
     await refresh_identity_if_stale(call.client, call.deps, call.team_id, call.user_id)
 
 
+# Summaries are translated when the help is built (bot/blocks/help.py); usages are commands.
 ENROLLMENT_SUBCOMMANDS: tuple[Subcommand, ...] = (
-    Subcommand("join", "join", "join the program: tell us what you teach or want to learn", join),
-    Subcommand("profile", "profile", "edit your profile", join),
+    Subcommand(
+        "join", "join", N_("join the program: tell us what you teach or want to learn"), join
+    ),
+    Subcommand("profile", "profile", N_("edit your profile"), join),
     Subcommand(
         "pause",
         "pause 2w | pause 10d | pause until 2027-01-15",
-        "no pairing, nudges or check-ins until then",
+        N_("no pairing, nudges or check-ins until then"),
         pause,
     ),
-    Subcommand("resume", "resume", "end your pause now", resume),
-    Subcommand("leave", "leave", "leave the program (asks to confirm)", leave),
-    Subcommand("status", "status", "your role, state, partner and tools", status),
+    Subcommand("resume", "resume", N_("end your pause now"), resume),
+    Subcommand("leave", "leave", N_("leave the program (asks to confirm)"), leave),
+    Subcommand("status", "status", N_("your role, state, partner and tools"), status),
 )

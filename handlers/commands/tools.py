@@ -14,6 +14,7 @@ from bot.blocks.tools import (
     tools_list_message,
     tools_usage_message,
 )
+from bot.i18n import N_, _
 from bot.services import tools
 from handlers.commands.router import QUOTED, CommandCall, Subcommand, by_word
 
@@ -24,10 +25,12 @@ def parse_add(args: str) -> tuple[str, str]:
     """`"Name" — description` → (name, description); ValueError says what is missing."""
     match = QUOTED.match(args.strip())
     if not match:
-        raise ValueError("Put the tool's name in quotes, then a dash and what it is good for.")
+        raise ValueError(_("Put the tool's name in quotes, then a dash and what it is good for."))
     description = _SEPARATOR.sub("", match.group("rest").strip(), count=1).strip()
     if not description:
-        raise ValueError(f"Add a one-line description after the name of “{match['name']}”.")
+        raise ValueError(
+            _("Add a one-line description after the name of “{tool}”.").format(tool=match["name"])
+        )
     return match.group("name").strip(), description
 
 
@@ -37,7 +40,7 @@ def parse_name(args: str) -> str:
     match = QUOTED.match(text)
     name = match.group("name") if match and not match.group("rest") else text
     if not name.strip():
-        raise ValueError("Say which tool, in quotes.")
+        raise ValueError(_("Say which tool, in quotes."))
     return name.strip()
 
 
@@ -65,10 +68,11 @@ admin_tools = by_word("tools", {"list": _list, "add": _add, "remove": _remove}, 
 
 
 TOOLS_SUBCOMMANDS: tuple[Subcommand, ...] = (
+    # Usage and summary are translated when the help is built (bot/blocks/help.py).
     Subcommand(
         "tools",
-        'admin tools [add "Name" — description | remove "Name"]',
-        "list and edit the tool catalogue",
+        N_('admin tools [add "Name" — description | remove "Name"]'),
+        N_("list and edit the tool catalogue"),
         admin_tools,
     ),
 )

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import _
 from bot.services.enrollment.queries import locked_participant
 from bot.services.errors import NotEligible
 from models import Participant
@@ -33,13 +34,15 @@ class Identity:
 def check_eligible(identity: Identity) -> None:
     """Raise `NotEligible` for bots, deactivated accounts and guests."""
     if identity.is_bot:
-        raise NotEligible("Rotnem pairs people with people, so bots and apps can't join.")
+        raise NotEligible(_("Rotnem pairs people with people, so bots and apps can't join."))
     if identity.deleted:
-        raise NotEligible("This account has been deactivated, so it can't join the program.")
+        raise NotEligible(_("This account has been deactivated, so it can't join the program."))
     if identity.guest:
         raise NotEligible(
-            "The program is open to full members of this workspace, so guest accounts can't "
-            "join. If you think you should be able to, please ask your HR team."
+            _(
+                "The program is open to full members of this workspace, so guest accounts can't "
+                "join. If you think you should be able to, please ask your HR team."
+            )
         )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import _, ngettext
 from bot.services.calendar import zone_of
 from bot.services.enrollment.log import log_state, settle_pause
 from bot.services.enrollment.queries import Profile, locked_participant, read_profile
@@ -36,14 +37,21 @@ def check_pause_end(until: date, today: date) -> None:
     """Raise `InvalidPause` unless `until` is after `today` and within `MAX_PAUSE`."""
     if until <= today:
         raise InvalidPause(
-            f"{until.isoformat()} is not in the future: pick a date after today "
-            f"({today.isoformat()})."
+            _("{date} is not in the future: pick a date after today ({today}).").format(
+                date=until.isoformat(), today=today.isoformat()
+            )
         )
     latest = today + MAX_PAUSE
     if until > latest:
+        weeks = MAX_PAUSE.days // 7
         raise InvalidPause(
-            f"A pause can last at most {MAX_PAUSE.days // 7} weeks (until {latest.isoformat()}). "
-            "For longer, you can leave the program and join again whenever you like."
+            ngettext(
+                "A pause can last at most {count} week (until {date}). "
+                "For longer, you can leave the program and join again whenever you like.",
+                "A pause can last at most {count} weeks (until {date}). "
+                "For longer, you can leave the program and join again whenever you like.",
+                weeks,
+            ).format(count=weeks, date=latest.isoformat())
         )
 
 
@@ -51,7 +59,7 @@ async def _member(session: AsyncSession, team_id: str, user_id: str, now: dateti
     """The person's row, locked, with a pause whose date has passed already settled."""
     participant = await locked_participant(session, team_id, user_id)
     if participant is None or participant.state == State.LEFT:
-        raise NotAParticipant("You're not in the program at the moment.")
+        raise NotAParticipant(_("You're not in the program at the moment."))
     settle_pause(session, participant, now)
     return participant
 
@@ -97,7 +105,7 @@ async def resume(
     """End a pause now."""
     participant = await _member(session, team_id, user_id, now)
     if participant.state != State.PAUSED:
-        raise NotPaused("You're not paused, so there's nothing to resume.")
+        raise NotPaused(_("You're not paused, so there's nothing to resume."))
     return await _move(session, participant, State.ACTIVE, now, via, participant.user_id)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import insert_ignoring_duplicates
+from bot.i18n import _, ngettext
 from bot.services.enrollment.identity import Identity
 from bot.services.enrollment.log import log_state, settle_pause
 from bot.services.enrollment.queries import Profile, locked_participant, read_profile
@@ -91,14 +92,19 @@ def parse_other_tools(text: str | None) -> tuple[str, ...]:
     names: list[str] = []
     seen: set[str] = set()
     for part in (text or "").split(","):
-        name = typed(part, limit=MAX_OTHER_TOOL, what=f"“{part.strip()[:20]}…”: a tool name")
+        what = _("“{name}…”: a tool name").format(name=part.strip()[:20])
+        name = typed(part, limit=MAX_OTHER_TOOL, what=what)
         if name is None or name.casefold() in seen:
             continue
         seen.add(name.casefold())
         names.append(name)
     if len(names) > MAX_OTHER_TOOLS:
         raise InvalidInput(
-            f"That's {len(names)} tools; list at most {MAX_OTHER_TOOLS}, separated by commas."
+            ngettext(
+                "That's {count} tool; list at most {most}, separated by commas.",
+                "That's {count} tools; list at most {most}, separated by commas.",
+                len(names),
+            ).format(count=len(names), most=MAX_OTHER_TOOLS)
         )
     return tuple(names)
 
@@ -112,7 +118,7 @@ async def validate_profile(
     try:
         role = Role(answers.role or "")
     except ValueError:
-        errors[ProfileField.ROLE] = "Choose how you'd like to take part."
+        errors[ProfileField.ROLE] = _("Choose how you'd like to take part.")
 
     catalogue = {
         tool.id: tool for tool in (await session.scalars(select(Tool).order_by(Tool.id))).all()
@@ -128,7 +134,7 @@ async def validate_profile(
         for raw in ids:
             tool_id = whole_number(raw)
             if tool_id is None or tool_id not in catalogue:
-                errors[picked_field] = "One of these tools is no longer in the catalogue."
+                errors[picked_field] = _("One of these tools is no longer in the catalogue.")
                 continue
             picked.add(tool_id)
         try:
@@ -157,35 +163,43 @@ async def validate_profile(
     if teaches and not (teach_ids or teach_other) and ProfileField.TEACH_OTHER not in errors:
         errors.setdefault(
             ProfileField.TEACH,
-            "As a guide, pick at least one tool you can teach (or type it under “Other tools”).",
+            _("As a guide, pick at least one tool you can teach (or type it under “Other tools”)."),
         )
     if learns and not (learn_ids or learn_other) and ProfileField.LEARN_OTHER not in errors:
         errors.setdefault(
             ProfileField.LEARN,
-            "As a learner, pick at least one tool you'd like to learn "
-            "(or type it under “Other tools”).",
+            _(
+                "As a learner, pick at least one tool you'd like to learn "
+                "(or type it under “Other tools”)."
+            ),
         )
 
     department = errors.typed(ProfileField.DEPARTMENT, answers.department, limit=MAX_DEPARTMENT)
     if department is None:
         errors.setdefault(
             ProfileField.DEPARTMENT,
-            "Tell us your department or team: pairs are made across departments.",
+            _("Tell us your department or team: pairs are made across departments."),
         )
     share = errors.typed(ProfileField.SHARE, answers.share, limit=MAX_SHARE)
     goals = errors.typed(ProfileField.GOALS, answers.goals, limit=MAX_GOALS, multiline=True)
 
     manager_id = (answers.manager_id or "").strip() or None
     if manager_id is not None and not is_slack_id(manager_id):
-        errors[ProfileField.MANAGER] = "Pick your manager from the list of people."
+        errors[ProfileField.MANAGER] = _("Pick your manager from the list of people.")
     elif manager_id is not None and manager_id == user_id:
-        errors[ProfileField.MANAGER] = "You can't be your own manager — leave this empty instead."
+        errors[ProfileField.MANAGER] = _(
+            "You can't be your own manager — leave this empty instead."
+        )
 
     capacity = 1
     if teaches and answers.capacity:
         picked_capacity = whole_number(answers.capacity, 1, MAX_CAPACITY)
         if picked_capacity is None:
-            errors[ProfileField.CAPACITY] = f"Choose between 1 and {MAX_CAPACITY} learners."
+            errors[ProfileField.CAPACITY] = ngettext(
+                "Choose between 1 and {most} learner.",
+                "Choose between 1 and {most} learners.",
+                MAX_CAPACITY,
+            ).format(most=MAX_CAPACITY)
         else:
             capacity = picked_capacity
 
