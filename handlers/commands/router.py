@@ -78,9 +78,9 @@ class Subcommand:
 
     @property
     def help_line(self) -> HelpLine:
-        """The line in the language in force: `usage` and `summary` are constants, marked with
-        `N_()` where the subcommand is defined and translated here, when the help is shown."""
-        return HelpLine(usage=_(self.usage), summary=_(self.summary))
+        """The line as written (`usage` and `summary` are marked with `N_()` where the
+        subcommand is defined; `bot.blocks.help` translates them)."""
+        return HelpLine(usage=self.usage, summary=self.summary)
 
 
 # A name in quotes at the start of the arguments (`"Power BI" — dashboards`); Slack clients turn
@@ -129,8 +129,7 @@ class Router:
     def _lines(self, deps: Deps, user_id: str) -> tuple[list[HelpLine], list[HelpLine]]:
         """Everyone's subcommands, and the admin ones for admins only."""
         admin = [sub.help_line for sub in self._admin.values()] if deps.is_admin(user_id) else []
-        help_line = HelpLine(usage=HELP_LINE.usage, summary=_(HELP_LINE.summary))
-        return [*(sub.help_line for sub in self._user.values()), help_line], admin
+        return [*(sub.help_line for sub in self._user.values()), HELP_LINE], admin
 
     def help(self, deps: Deps, user_id: str) -> dict[str, Any]:
         """The help message as Slack receives it (shared: not to be changed)."""
