@@ -15,6 +15,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.kit import Inputs, button, context, escape, mention, modal, option, section
 from bot.blocks.message import Message
+from bot.i18n import N_, _
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.learning import (
     MAX_WHAT,
@@ -29,41 +30,52 @@ from bot.services.learning import (
 inputs = Inputs(ActionId.LEARNING_ANSWER)
 
 # One question on one scale wherever confidence is asked (the profile step, "We met", surveys).
+# The labels are marked for the catalog and translated where they are shown (`label`).
 CONFIDENCE_LABELS = {
-    "1": "1 — never used it",
+    "1": N_("1 — never used it"),
     "2": "2",
     "3": "3",
     "4": "4",
-    "5": "5 — could teach it",
+    "5": N_("5 — could teach it"),
 }
 TEACHING_LABELS = {
-    "1": "1 — I'd struggle to explain it",
+    "1": N_("1 — I'd struggle to explain it"),
     "2": "2",
     "3": "3",
     "4": "4",
-    "5": "5 — I could teach it to anyone",
+    "5": N_("5 — I could teach it to anyone"),
 }
 # Which way a session's learning went (`LearningWay`).
 DIRECTION_LABELS = {
-    "tool": "A tool, taught",
-    "mirror": "How things work here, shared back (“reverse the mirror”)",
-    "both": "Both",
+    "tool": N_("A tool, taught"),
+    "mirror": N_("How things work here, shared back (“reverse the mirror”)"),
+    "both": N_("Both"),
 }
 # "Still using it?" (`StillUsing`): each answer's label and button.
 STILL_USING = {
-    "yes": ("Yes", ActionId.STILL_USING_YES),
-    "sometimes": ("Sometimes", ActionId.STILL_USING_SOMETIMES),
-    "no": ("No", ActionId.STILL_USING_NO),
+    "yes": (N_("Yes"), ActionId.STILL_USING_YES),
+    "sometimes": (N_("Sometimes"), ActionId.STILL_USING_SOMETIMES),
+    "no": (N_("No"), ActionId.STILL_USING_NO),
 }
-PRIVATE = "Only you see your ratings here; HR's program figures count them without your name."
+PRIVATE = N_("Only you see your ratings here; HR's program figures count them without your name.")
+
+
+def label(text: str) -> str:
+    """A label of the tables above in the language in force (the bare digits stay as they are)."""
+    return text if text.isdigit() else _(text)
+
+
+def labelled_options(labels: dict[str, str]) -> list[Option]:
+    """The options of one of the tables above, their labels translated."""
+    return [option(value, label(text)) for value, text in labels.items()]
 
 
 def confidence_options() -> list[Option]:
-    return [option(value, label) for value, label in CONFIDENCE_LABELS.items()]
+    return labelled_options(CONFIDENCE_LABELS)
 
 
 def direction_options() -> list[Option]:
-    return [option(way, label) for way, label in DIRECTION_LABELS.items()]
+    return labelled_options(DIRECTION_LABELS)
 
 
 def rating_block(index: int) -> str:
@@ -79,33 +91,35 @@ def baseline_modal(tools: Sequence[ToolToRate], private_metadata: str) -> View:
     must be rated, those to teach may be."""
     blocks: list[Block] = [
         section(
-            "Your profile is saved. One last question, so you can see how far you come: "
-            "how confident are you with each tool *today*?"
+            _(
+                "Your profile is saved. One last question, so you can see how far you come: "
+                "how confident are you with each tool *today*?"
+            )
         )
     ]
     for index, tool in enumerate(tools):
         learning = tool.direction == "learn"
         labels = CONFIDENCE_LABELS if learning else TEACHING_LABELS
-        label = (
-            f"How confident are you with {tool.tool} today?"
+        question = (
+            _("How confident are you with {tool} today?").format(tool=tool.tool)
             if learning
-            else f"How confident are you teaching {tool.tool}? (optional)"
+            else _("How confident are you teaching {tool}? (optional)").format(tool=tool.tool)
         )
         blocks.append(
             inputs.select(
                 rating_block(index),
-                label,
-                [option(value, text) for value, text in labels.items()],
-                placeholder="1 to 5",
+                question,
+                labelled_options(labels),
+                placeholder=_("1 to 5"),
                 optional=not learning,
             )
         )
-    blocks.append(context(PRIVATE))
+    blocks.append(context(_(PRIVATE)))
     return modal(
         CallbackId.BASELINE,
-        "Your starting point",
+        _("Your starting point"),
         blocks,
-        submit="Save",
+        submit=_("Save"),
         private_metadata=private_metadata,
     )
 
@@ -115,23 +129,29 @@ def baseline_modal(tools: Sequence[ToolToRate], private_metadata: str) -> View:
 
 def first_name(display_name: str) -> str:
     """ "Kim Lee" → "Kim" (a button label has room for little)."""
-    return (display_name.split() or ["Your learner"])[0]
+    return (display_name.split() or [_("Your learner")])[0]
 
 
 def with_teach_back(message: Message, offer: TeachBackOffer) -> Message:
     """The guide's answered check-in with the teach-back button, or once confirmed, a line
     saying so."""
     if offer.confirmed:
-        done = f"✅ You confirmed that {mention(offer.learner)} showed *{escape(offer.tool)}* back."
+        done = _("✅ You confirmed that {learner} showed *{tool}* back.").format(
+            learner=mention(offer.learner), tool=escape(offer.tool)
+        )
         return Message(text=message.text, blocks=[*message.blocks, context(done)])
-    label = f"✅ {first_name(offer.learner_name)} showed {offer.tool} back"
+    shown = _("✅ {name} showed {tool} back").format(
+        name=first_name(offer.learner_name), tool=offer.tool
+    )
     actions = ActionsBlock(
         block_id=BlockId.TEACH_BACK_ACTIONS,
-        elements=[button(label, ActionId.TEACH_BACK, str(offer.session_id))],
+        elements=[button(shown, ActionId.TEACH_BACK, str(offer.session_id))],
     )
     hint = context(
-        f"When {mention(offer.learner)} can do *{escape(offer.tool)}* on their own, confirm it: "
-        "it counts as learned, and you both see it in your group DM."
+        _(
+            "When {learner} can do *{tool}* on their own, confirm it: "
+            "it counts as learned, and you both see it in your group DM."
+        ).format(learner=mention(offer.learner), tool=escape(offer.tool))
     )
     return Message(text=message.text, blocks=[*message.blocks, actions, hint])
 
@@ -140,21 +160,23 @@ def teach_back_modal(private_metadata: str, offer: TeachBackOffer) -> View:
     """Confirm a teach-back, with an optional line on what the learner did."""
     return modal(
         CallbackId.TEACH_BACK,
-        "Teach-back",
+        _("Teach-back"),
         [
             section(
-                f"Confirm that {mention(offer.learner)} showed *{escape(offer.tool)}* back on "
-                "their own. It counts as learned, and your group DM says so."
+                _(
+                    "Confirm that {learner} showed *{tool}* back on "
+                    "their own. It counts as learned, and your group DM says so."
+                ).format(learner=mention(offer.learner), tool=escape(offer.tool))
             ),
             inputs.text(
                 BlockId.TEACH_BACK_WHAT,
-                "What did they do? (optional)",
+                _("What did they do? (optional)"),
                 max_length=MAX_WHAT,
                 optional=True,
-                placeholder="built a pivot table on their own data",
+                placeholder=_("built a pivot table on their own data"),
             ),
         ],
-        submit="Confirm",
+        submit=_("Confirm"),
         private_metadata=private_metadata,
     )
 
@@ -162,35 +184,45 @@ def teach_back_modal(private_metadata: str, offer: TeachBackOffer) -> View:
 def teach_back_message(notice: TeachBackNotice) -> Message:
     """In the pair's group DM: the learner showed a tool back (the guide confirmed it)."""
     learner, tool = mention(notice.learner), escape(notice.tool)
-    did = f" — {escape(notice.what)}" if notice.what else ""
-    text = f"✅ {learner} showed {tool} back{did}"
-    return Message(
-        text=text,
-        blocks=[
-            section(f"✅ {learner} showed *{tool}* back{did}"),
-            context(f"Confirmed by {mention(notice.guide)}: {tool} counts as learned. Well done!"),
-        ],
+    if notice.what:
+        what = escape(notice.what)
+        text = _("✅ {learner} showed {tool} back — {what}").format(
+            learner=learner, tool=tool, what=what
+        )
+        lead = _("✅ {learner} showed *{tool}* back — {what}").format(
+            learner=learner, tool=tool, what=what
+        )
+    else:
+        text = _("✅ {learner} showed {tool} back").format(learner=learner, tool=tool)
+        lead = _("✅ {learner} showed *{tool}* back").format(learner=learner, tool=tool)
+    confirmed = _("Confirmed by {guide}: {tool} counts as learned. Well done!").format(
+        guide=mention(notice.guide), tool=tool
     )
+    return Message(text=text, blocks=[section(lead), context(confirmed)])
 
 
 # ---- the follow-up ------------------------------------------------------------------------------
 
 
 def _follow_up(follow_up_id: int, tool: str, guide: str, answer: str | None = None) -> Message:
-    question = f"A month ago you learned *{escape(tool)}* with {mention(guide)}. Still using it?"
+    question = _("A month ago you learned *{tool}* with {guide}. Still using it?").format(
+        tool=escape(tool), guide=mention(guide)
+    )
     value = str(follow_up_id)
     buttons = [
-        button(label, action_id, value, style="primary" if choice == answer else None)
-        for choice, (label, action_id) in STILL_USING.items()
+        button(_(text), action_id, value, style="primary" if choice == answer else None)
+        for choice, (text, action_id) in STILL_USING.items()
     ]
     blocks: list[Block] = [
         section(question),
         ActionsBlock(block_id=BlockId.FOLLOW_UP_ACTIONS, elements=buttons),
     ]
     if answer is None:
-        blocks.append(context("Only you and HR's program figures see your answer."))
+        blocks.append(context(_("Only you and HR's program figures see your answer.")))
         return Message(text=question.replace("*", ""), blocks=blocks)
-    noted = f"Thanks — noted: *{STILL_USING[answer][0]}*. Changed your mind? Pick another."
+    noted = _("Thanks — noted: *{answer}*. Changed your mind? Pick another.").format(
+        answer=_(STILL_USING[answer][0])
+    )
     blocks.append(context(noted))
     return Message(text=f"{question} {noted}".replace("*", ""), blocks=blocks)
 

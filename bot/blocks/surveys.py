@@ -13,16 +13,27 @@ from slack_sdk.models.blocks import ActionsBlock, Block, Option
 from slack_sdk.models.views import View
 
 from bot.blocks.kit import Inputs, button, context, mention, modal, option, section
-from bot.blocks.learning import CONFIDENCE_LABELS
+from bot.blocks.learning import CONFIDENCE_LABELS, label, labelled_options
 from bot.blocks.message import Message
-from bot.i18n import long_date
+from bot.i18n import N_, _, long_date
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.surveys import MAX_OTHER_SIDE, SurveyForm, SurveyNotice
 
 inputs = Inputs(ActionId.SURVEY_ANSWER)
-USEFULNESS = {"1": "1 — not useful", "2": "2", "3": "3 — useful", "4": "4", "5": "5 — very useful"}
-YES_NO = {"yes": "Yes", "no": "No"}
-STAGE_NAME = {"mid": "mid-cycle", "end": "end-of-cycle"}
+# Labels marked for the catalog, translated where shown.
+USEFULNESS = {
+    "1": N_("1 — not useful"),
+    "2": "2",
+    "3": N_("3 — useful"),
+    "4": "4",
+    "5": N_("5 — very useful"),
+}
+YES_NO = {"yes": N_("Yes"), "no": N_("No")}
+# "Thanks, saved" per stage.
+SAVED = {
+    "mid": N_("✅ Thanks — your mid-cycle survey is saved."),
+    "end": N_("✅ Thanks — your end-of-cycle survey is saved."),
+}
 
 
 def confidence_block(index: int) -> str:
@@ -31,10 +42,10 @@ def confidence_block(index: int) -> str:
 
 
 def _private(partner: str, closes_on_last: str) -> str:
-    return (
-        f"Private: HR reads the answers (in aggregate), {mention(partner)} never sees yours. "
-        f"You can change them until {closes_on_last}."
-    )
+    return _(
+        "Private: HR reads the answers (in aggregate), {partner} never sees yours. "
+        "You can change them until {day}."
+    ).format(partner=mention(partner), day=closes_on_last)
 
 
 def _last_day(survey: SurveyForm | SurveyNotice) -> str:
@@ -51,17 +62,31 @@ def _open_button(survey_id: int, label: str) -> ActionsBlock:
 
 def survey_message(notice: SurveyNotice) -> Message:
     """The DM with the survey's button (attempt 2: the reminder)."""
-    partner = mention(notice.partner)
-    if notice.stage == "mid":
-        lead = f"🧭 You're halfway through your cycle with {partner}! How is it going?"
+    reminder = notice.attempt > 1
+    if notice.stage == "mid" and not reminder:
+        lead = _(
+            "🧭 You're halfway through your cycle with {partner}! How is it going? "
+            "A few quick questions, one minute."
+        )
+    elif notice.stage == "mid":
+        lead = _(
+            "A gentle reminder, in case it slipped by: 🧭 You're halfway through your cycle "
+            "with {partner}! How is it going? A few quick questions, one minute."
+        )
+    elif not reminder:
+        lead = _(
+            "🏁 Your cycle with {partner} ends soon — how did it go? "
+            "A few quick questions, one minute."
+        )
     else:
-        lead = f"🏁 Your cycle with {partner} ends soon — how did it go?"
-    if notice.attempt > 1:
-        lead = f"A gentle reminder, in case it slipped by: {lead}"
-    lead += " A few quick questions, one minute."
+        lead = _(
+            "A gentle reminder, in case it slipped by: 🏁 Your cycle with {partner} ends soon "
+            "— how did it go? A few quick questions, one minute."
+        )
+    lead = lead.format(partner=mention(notice.partner))
     blocks: list[Block] = [
         section(lead),
-        _open_button(notice.survey_id, "Answer the survey"),
+        _open_button(notice.survey_id, _("Answer the survey")),
         context(_private(notice.partner, _last_day(notice))),
     ]
     return Message(text=lead, blocks=blocks)
@@ -69,10 +94,10 @@ def survey_message(notice: SurveyNotice) -> Message:
 
 def survey_saved_message(form: SurveyForm) -> Message:
     """The DM once answered: thanks, and a button to change the answers while open."""
-    text = f"✅ Thanks — your {STAGE_NAME.get(form.stage, '')} survey is saved."
+    text = _(SAVED.get(form.stage, SAVED["mid"]))
     blocks: list[Block] = [
         section(text),
-        _open_button(form.survey_id, "Change my answers"),
+        _open_button(form.survey_id, _("Change my answers")),
         context(_private(form.partner, _last_day(form))),
     ]
     return Message(text=text, blocks=blocks)
@@ -83,7 +108,7 @@ def _initial(choices: dict[str, str], value: object) -> Option | None:
     key = (
         {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
     )
-    return option(key, choices[key]) if value is not None and key in choices else None
+    return option(key, label(choices[key])) if value is not None and key in choices else None
 
 
 def survey_modal(form: SurveyForm, private_metadata: str) -> View:
@@ -93,18 +118,18 @@ def survey_modal(form: SurveyForm, private_metadata: str) -> View:
     given = dict(answers.confidence) if answers else {}
 
     blocks: list[Block] = [
-        section(f"About your cycle with {mention(form.partner)}."),
+        section(_("About your cycle with {partner}.").format(partner=mention(form.partner))),
         inputs.select(
             BlockId.SURVEY_USEFULNESS,
-            "How useful is reverse mentoring for you?",
-            [option(v, label) for v, label in USEFULNESS.items()],
+            _("How useful is reverse mentoring for you?"),
+            labelled_options(USEFULNESS),
             initial=_initial(USEFULNESS, answers and answers.usefulness),
-            placeholder="1 to 5",
+            placeholder=_("1 to 5"),
         ),
         inputs.radio(
             BlockId.SURVEY_RECOMMEND,
-            "Would you recommend it to a colleague?",
-            [option(v, label) for v, label in YES_NO.items()],
+            _("Would you recommend it to a colleague?"),
+            labelled_options(YES_NO),
             initial=_initial(YES_NO, answers and answers.recommend),
         ),
     ]
@@ -113,20 +138,20 @@ def survey_modal(form: SurveyForm, private_metadata: str) -> View:
         blocks.append(
             inputs.select(
                 confidence_block(index),
-                f"How confident are you with {tool} today?",
-                [option(v, label) for v, label in CONFIDENCE_LABELS.items()],
+                _("How confident are you with {tool} today?").format(tool=tool),
+                labelled_options(CONFIDENCE_LABELS),
                 initial=_initial(CONFIDENCE_LABELS, rating),
-                placeholder="1 = never used it … 5 = could teach it",
+                placeholder=_("1 = never used it … 5 = could teach it"),
                 optional=True,
             )
         )
     blocks.append(
         inputs.text(
             BlockId.SURVEY_OTHER_SIDE,
-            "What did you learn about how the other side works?",
+            _("What did you learn about how the other side works?"),
             max_length=MAX_OTHER_SIDE,
             optional=True,
-            hint="One sentence is plenty.",
+            hint=_("One sentence is plenty."),
             initial=answers.learned_other_side if answers else None,
         )
     )
@@ -134,11 +159,15 @@ def survey_modal(form: SurveyForm, private_metadata: str) -> View:
         blocks.append(
             inputs.radio(
                 BlockId.SURVEY_CONTINUE,
-                "Continue with this partner?",
-                [option(v, label) for v, label in YES_NO.items()],
+                _("Continue with this partner?"),
+                labelled_options(YES_NO),
                 initial=_initial(YES_NO, answers and answers.continue_pair),
             )
         )
     return modal(
-        CallbackId.SURVEY, "Your survey", blocks, submit="Save", private_metadata=private_metadata
+        CallbackId.SURVEY,
+        _("Your survey"),
+        blocks,
+        submit=_("Save"),
+        private_metadata=private_metadata,
     )

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import pairing
 from bot.db import insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue_many, enqueue_to_each
+from bot.i18n import _
 from bot.services.errors import AlreadyDecided, Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.notices import AfterSend, Notice, remember_message
 from bot.services.program.settings import ProgramConfig, program_config
@@ -156,7 +157,7 @@ async def answer_fit(
     """Record (or change) the person's answer (a `FitAnswer` value); "Not a good fit" alerts HR
     (once per person)."""
     if answer not in set(FitAnswer):
-        raise InvalidInput("Pick one of the three answers.")
+        raise InvalidInput(_("Pick one of the three answers."))
     row = (
         await session.execute(
             select(FitCheck, Pair)
@@ -165,15 +166,15 @@ async def answer_fit(
         )
     ).one_or_none()
     if row is None:
-        raise FitNotFound("I can't find that question any more.")
+        raise FitNotFound(_("I can't find that question any more."))
     fit, pair = row
     users = await user_ids(session, (pair.guide_id, pair.learner_id))
     if users[fit.participant_id] != user_id:
-        raise NotAllowed("This question is someone else's, so I left it as it was.")
+        raise NotAllowed(_("This question is someone else's, so I left it as it was."))
     other = pair.learner_id if fit.participant_id == pair.guide_id else pair.guide_id
     view = FitView(fit.id, users[other], answer, fit.channel, fit.ts)
     if pair.ended_at is not None:
-        raise FitClosed("This pair has ended, so there's nothing to answer any more.", "ended")
+        raise FitClosed(_("This pair has ended, so there's nothing to answer any more."), "ended")
     changed = await session.execute(
         update(FitCheck)
         .where(FitCheck.id == fit_id, FitCheck.handled_at.is_(None))
@@ -182,8 +183,10 @@ async def answer_fit(
     )
     if not changed.rowcount:  # type: ignore[attr-defined]
         raise FitClosed(
-            "HR has already followed up on how your pair is going, so your answer stays as it "
-            "was. You can always write to HR directly.",
+            _(
+                "HR has already followed up on how your pair is going, so your answer stays as "
+                "it was. You can always write to HR directly."
+            ),
             "handled",
         )
     if answer == FitAnswer.BAD:
@@ -208,9 +211,9 @@ async def _claim(
     """Take the pair's follow-up for `admin` (once): the pair, and the alert as handled."""
     pair = await session.get(Pair, pair_id, populate_existing=True)
     if pair is None or pair.team_id != team_id:
-        raise FitNotFound("I can't find that pair any more.")
+        raise FitNotFound(_("I can't find that pair any more."))
     if pair.ended_at is not None:
-        raise FitClosed("This pair has already ended, so nothing changed.", "ended")
+        raise FitClosed(_("This pair has already ended, so nothing changed."), "ended")
     users = await user_ids(session, (pair.guide_id, pair.learner_id))
     bad = (
         await session.scalars(
@@ -226,11 +229,15 @@ async def _claim(
         .execution_options(synchronize_session=False)
     )
     if not claimed.rowcount:  # type: ignore[attr-defined]
-        raise FitClosed("An admin already followed up on this pair, so nothing changed.", "handled")
+        raise FitClosed(
+            _("An admin already followed up on this pair, so nothing changed."), "handled"
+        )
     if bad is None:
         raise Conflict(
-            "Neither of them says “Not a good fit” any more (an answer was changed), so "
-            "nothing changed."
+            _(
+                "Neither of them says “Not a good fit” any more (an answer was changed), so "
+                "nothing changed."
+            )
         )
     alert = FitAlert(
         pair.id, users[pair.guide_id], users[pair.learner_id], users[bad], admin, handling
@@ -242,7 +249,7 @@ async def keep_pair(
     session: AsyncSession, team_id: str, pair_id: int, *, admin: str, now: datetime
 ) -> FitAlert:
     """HR keeps the pair as it is; nobody is told anything."""
-    _, alert = await _claim(session, team_id, pair_id, admin=admin, handling="keep", now=now)
+    _pair, alert = await _claim(session, team_id, pair_id, admin=admin, handling="keep", now=now)
     return alert
 
 
@@ -394,30 +401,57 @@ def _may_pair(a: pairing.Participant, b: pairing.Participant, shared_tool: bool)
 def _nobody_waiting(
     person: pairing.Participant, voice: pairing.Voice, anyone_waiting: bool, shared_tool: bool
 ) -> str:
+    """Why nobody waiting can be `person`'s partner, to them or (third person) to HR: a whole
+    sentence per voice, so each language words it its own way."""
     if not anyone_waiting:
-        return "nobody is waiting for a partner right now"
+        return _("nobody is waiting for a partner right now")
     if not shared_tool:
         # Tools are a preference then: only the role can rule everyone out.
-        side = {"learner": "a guide", "guide": "a learner"}.get(person.role, "a guide or a learner")
-        return f"nobody waiting for a partner is {side}"
-    you, want, teach = voice.subject, voice.verb("want"), voice.verb("teach")
+        if person.role == "learner":
+            return _("nobody waiting for a partner is a guide")
+        if person.role == "guide":
+            return _("nobody waiting for a partner is a learner")
+        return _("nobody waiting for a partner is a guide or a learner")
     wants = _tools(person.learns) if person.role != "guide" else ""
     offers = _tools(person.teaches) if person.role != "learner" else ""
+    name = voice.subject
     if wants and offers:
-        return (
-            f"nobody waiting for a partner teaches what {you} {want} to learn ({wants}) or "
-            f"wants to learn what {you} {teach} ({offers})"
-        )
+        if voice.third_person:
+            return _(
+                "nobody waiting for a partner teaches what {name} wants to learn ({wants}) or "
+                "wants to learn what {name} teaches ({offers})"
+            ).format(name=name, wants=wants, offers=offers)
+        return _(
+            "nobody waiting for a partner teaches what you want to learn ({wants}) or "
+            "wants to learn what you teach ({offers})"
+        ).format(wants=wants, offers=offers)
     if wants:
-        return f"nobody waiting for a partner teaches what {you} {want} to learn ({wants})"
-    return f"nobody waiting for a partner wants to learn what {you} {teach} ({offers})"
+        if voice.third_person:
+            return _(
+                "nobody waiting for a partner teaches what {name} wants to learn ({wants})"
+            ).format(name=name, wants=wants)
+        return _("nobody waiting for a partner teaches what you want to learn ({wants})").format(
+            wants=wants
+        )
+    if voice.third_person:
+        return _(
+            "nobody waiting for a partner wants to learn what {name} teaches ({offers})"
+        ).format(name=name, offers=offers)
+    return _("nobody waiting for a partner wants to learn what you teach ({offers})").format(
+        offers=offers
+    )
 
 
 def _tools(tools: Iterable[str]) -> str:
-    return tools_phrase(tools) or "nothing listed"
+    return tools_phrase(tools) or _("nothing listed")
 
 
 def _unavailable(person: loading.Person, voice: pairing.Voice) -> str:
+    """Why `person` can't be re-paired, to them or (third person) to HR."""
     if person.state == "paused":
-        return f"{voice.subject} {voice.verb('are')} paused at the moment"
-    return f"{voice.subject} left the program"
+        if voice.third_person:
+            return _("{name} is paused at the moment").format(name=voice.subject)
+        return _("you are paused at the moment")
+    if voice.third_person:
+        return _("{name} left the program").format(name=voice.subject)
+    return _("you left the program")

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import insert_ignoring_duplicates, insert_many_ignoring_duplicates
 from bot.delivery.outbox import enqueue
+from bot.i18n import _
 from bot.services.enrollment.queries import Profile, read_profile
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotAParticipant, NotFound
 from bot.services.notices import AfterSend, Notice, remember_message
@@ -84,7 +85,7 @@ async def _participant(session: AsyncSession, team_id: str, user_id: str) -> Par
         select(Participant).where(Participant.team_id == team_id, Participant.user_id == user_id)
     )
     if participant is None or participant.state == State.LEFT:
-        raise NotAParticipant("You're not in the program, so there is nothing to rate.")
+        raise NotAParticipant(_("You're not in the program, so there is nothing to rate."))
     return participant
 
 
@@ -115,12 +116,14 @@ async def record_baselines(
     for index, rating in enumerate(ratings):
         if rating.tool not in chosen.get(rating.direction, set()):
             raise ToolNotChosen(
-                f"{rating.tool} is not among the tools on your profile any more; "
-                "close this and edit your profile instead.",
+                _(
+                    "{tool} is not among the tools on your profile any more; "
+                    "close this and edit your profile instead."
+                ).format(tool=rating.tool),
                 index,
             )
         if not 1 <= rating.rating <= 5:
-            raise InvalidInput("Pick a number from 1 to 5.")
+            raise InvalidInput(_("Pick a number from 1 to 5."))
     rows = [
         {
             "team_id": team_id,
@@ -194,10 +197,10 @@ async def teach_back_offer(
         )
     ).one_or_none()
     if row is None:
-        raise NotFound("I can't find that session any more.")
+        raise NotFound(_("I can't find that session any more."))
     pair, guide_user, learner_user, learner_name = row
     if guide_user != user_id:
-        raise NotAllowed("Only the pair's guide can confirm a teach-back.")
+        raise NotAllowed(_("Only the pair's guide can confirm a teach-back."))
     report = (
         await session.execute(
             select(SessionReport.tool_name, SessionReport.rating).where(
@@ -238,7 +241,7 @@ async def confirm_teach_back(
     learned, and the pair's group DM says so. Once per pair and tool (TeachBackConfirmed)."""
     offer = await teach_back_offer(session, team_id, session_id, user_id)
     if offer is None:
-        raise NotFound("Your report of that session names no tool to confirm.")
+        raise NotFound(_("Your report of that session names no tool to confirm."))
     pair = await session.get(Pair, offer.pair_id)
     assert pair is not None
     created = await insert_ignoring_duplicates(
@@ -255,7 +258,7 @@ async def confirm_teach_back(
         },
     )
     if not created:
-        raise TeachBackConfirmed("You already confirmed this teach-back.", "confirmed")
+        raise TeachBackConfirmed(_("You already confirmed this teach-back."), "confirmed")
     notice = TeachBackNotice(guide=offer.guide, learner=offer.learner, tool=offer.tool, what=what)
     channel = pair.group_channel_id
     await enqueue(
@@ -393,16 +396,16 @@ async def answer_follow_up(
     try:
         still_using = StillUsing(answer)
     except ValueError:
-        raise InvalidInput("Answer yes, sometimes or no.") from None
+        raise InvalidInput(_("Answer yes, sometimes or no.")) from None
     query = _follow_up_people(PairPeople(), FollowUp.tool_name)
     row = (
         await session.execute(query.where(FollowUp.id == follow_up_id, FollowUp.team_id == team_id))
     ).one_or_none()
     if row is None:
-        raise NotFound("I can't find that question any more.")
+        raise NotFound(_("I can't find that question any more."))
     tool, learner_user, guide_user = row
     if learner_user != user_id:
-        raise NotAllowed("This question is someone else's, so I left it as it was.")
+        raise NotAllowed(_("This question is someone else's, so I left it as it was."))
     await session.execute(
         update(FollowUp)
         .where(FollowUp.id == follow_up_id)

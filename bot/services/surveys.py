@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue, enqueue_many
-from bot.i18n import long_date
+from bot.i18n import _, long_date
 from bot.services.enrollment.queries import is_paused
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
 from bot.services.notices import AfterSend, Notice, remember_message
@@ -273,16 +273,18 @@ async def open_survey(
         )
     ).one_or_none()
     if row is None:
-        raise SurveyNotFound("I can't find that survey any more.")
+        raise SurveyNotFound(_("I can't find that survey any more."))
     survey, pair, started_on, ends_on = row
     users = await user_ids(session, (pair.guide_id, pair.learner_id))
     if users[survey.participant_id] != user_id:
-        raise NotAllowed("This survey is someone else's, so I left it as it was.")
+        raise NotAllowed(_("This survey is someone else's, so I left it as it was."))
     closes_on = _closes_on(survey.stage, started_on, ends_on)
     if now.astimezone(zone).date() >= closes_on:
         last = long_date(closes_on - timedelta(days=1))
         raise SurveyClosed(
-            f"This survey closed after {last}, so your answers stay as they were. Thank you!",
+            _(
+                "This survey closed after {day}, so your answers stay as they were. Thank you!"
+            ).format(day=last),
             "closed",
         )
     return SurveyForm(
@@ -329,11 +331,11 @@ async def _answers(session: AsyncSession, survey: Survey) -> SurveyAnswers | Non
 def _checked(form: SurveyForm, answers: SurveyAnswers) -> SurveyAnswers:
     """The answers as stored, or InvalidInput (the modal checks the same, field by field)."""
     if not 1 <= answers.usefulness <= 5:
-        raise InvalidInput("Rate how useful it is from 1 to 5.")
+        raise InvalidInput(_("Rate how useful it is from 1 to 5."))
     if (answers.continue_pair is None) == (form.stage == SurveyStage.END):
-        raise InvalidInput("Say whether you'd like to continue with your partner.")
+        raise InvalidInput(_("Say whether you'd like to continue with your partner."))
     if any(tool not in form.tools or not 1 <= rating <= 5 for tool, rating in answers.confidence):
-        raise InvalidInput("Your tools changed since this survey opened; please open it again.")
+        raise InvalidInput(_("Your tools changed since this survey opened; please open it again."))
     learned = typed(answers.learned_other_side, limit=MAX_OTHER_SIDE)
     return replace(answers, learned_other_side=learned)
 

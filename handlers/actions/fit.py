@@ -11,17 +11,18 @@ from bot.blocks.fit import (
     keep_answer,
     repair_answer,
 )
+from bot.i18n import N_, _
 from bot.ids import ActionId
 from bot.services import fit
 from handlers.kit import Click
 
-UNKNOWN = "I don't recognise that question."
+UNKNOWN = N_("I don't recognise that question.")
 
 
 async def _answer(click: Click, action: ActionId) -> None:
     fit_id = click.number
     if fit_id is None:
-        await click.say(UNKNOWN)
+        await click.say(_(UNKNOWN))
         return
     deps = click.deps
     async with click.saving() as session:
@@ -51,7 +52,7 @@ async def bad(click: Click) -> None:
 
 
 async def repair(click: Click) -> None:
-    pair_id = await click.admin_number("I don't recognise that pair.")
+    pair_id = await click.admin_number(_("I don't recognise that pair."))
     if pair_id is None:
         return
     deps = click.deps
@@ -70,7 +71,7 @@ async def repair(click: Click) -> None:
 
 
 async def keep(click: Click) -> None:
-    pair_id = await click.admin_number("I don't recognise that pair.")
+    pair_id = await click.admin_number(_("I don't recognise that pair."))
     if pair_id is None:
         return
     async with click.saving() as session:

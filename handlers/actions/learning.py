@@ -10,11 +10,12 @@ from __future__ import annotations
 from pydantic import Field
 
 from bot.blocks.learning import follow_up_answered_message, teach_back_modal
+from bot.i18n import N_, _
 from bot.services import learning
 from bot.services.text import MAX_ID
 from handlers.kit import Click, Metadata
 
-UNKNOWN = "I don't recognise that button."
+UNKNOWN = N_("I don't recognise that button.")
 
 
 class TeachBackMetadata(Metadata):
@@ -28,15 +29,17 @@ class TeachBackMetadata(Metadata):
 async def teach_back(click: Click) -> None:
     session_id = click.number
     if session_id is None:
-        await click.say(UNKNOWN)
+        await click.say(_(UNKNOWN))
         return
     async with click.deps.sessionmaker() as session:
         offer = await learning.teach_back_offer(session, click.team_id, session_id, click.user_id)
     if offer is None:
-        await click.say("Your report of that session names no tool to confirm.")
+        await click.say(_("Your report of that session names no tool to confirm."))
         return
     if offer.confirmed:
-        await click.say(f"Already confirmed ✅ — {offer.tool} counts as learned.")
+        await click.say(
+            _("Already confirmed ✅ — {tool} counts as learned.").format(tool=offer.tool)
+        )
         return
     metadata = TeachBackMetadata(session_id=session_id, channel=click.channel, ts=click.ts)
     await click.open_modal(click.trigger_id, teach_back_modal(metadata.dump(), offer))
@@ -45,7 +48,7 @@ async def teach_back(click: Click) -> None:
 async def _still_using(click: Click, answer: str) -> None:
     follow_up_id = click.number
     if follow_up_id is None:
-        await click.say(UNKNOWN)
+        await click.say(_(UNKNOWN))
         return
     async with click.saving() as session:
         answered = await learning.answer_follow_up(

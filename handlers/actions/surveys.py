@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from bot.blocks.surveys import survey_modal
+from bot.i18n import _
 from bot.services import surveys
 from bot.services.text import MAX_ID
 from handlers.kit import Click, Metadata
@@ -27,7 +28,7 @@ class SurveyModalMetadata(Metadata):
 async def open_survey(click: Click) -> None:
     survey_id = click.number
     if survey_id is None:
-        await click.say("I don't recognise that survey.")
+        await click.say(_("I don't recognise that survey."))
         return
     deps = click.deps
     async with deps.sessionmaker() as session:

@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.checkins import answered_message, met_detail
 from bot.blocks.learning import baseline_modal, rating_block, with_teach_back
+from bot.i18n import N_, _
 from bot.ids import BlockId
 from bot.services import learning
 from bot.services.learning import MAX_WHAT, Rating, ToolNotChosen, ToolToRate
@@ -25,7 +26,7 @@ from bot.services.text import FieldErrors, whole_number
 from handlers.actions.learning import TeachBackMetadata
 from handlers.kit import Metadata, Submission
 
-LOST_TRACK = "This form lost track of its question; please open it again."
+LOST_TRACK = N_("This form lost track of its question; please open it again.")
 
 
 class BaselineMetadata(Metadata):
@@ -43,7 +44,7 @@ def baseline_step(tools: Sequence[ToolToRate]) -> View:
 async def baseline(submission: Submission) -> None:
     meta = BaselineMetadata.load(submission.private_metadata)
     if meta is None or not meta.tools:
-        await submission.errors({rating_block(0): LOST_TRACK})
+        await submission.errors({rating_block(0): _(LOST_TRACK)})
         return
     errors = FieldErrors()
     ratings: list[Rating] = []
@@ -55,7 +56,7 @@ async def baseline(submission: Submission) -> None:
             ratings.append(Rating(direction, tool, rating))
             blocks.append(rating_block(index))
         elif picked is not None or direction == "learn":
-            errors[rating_block(index)] = "Pick how confident you are, from 1 to 5."
+            errors[rating_block(index)] = _("Pick how confident you are, from 1 to 5.")
     if errors:
         await submission.errors(errors)
         return
@@ -80,7 +81,7 @@ async def teach_back(submission: Submission) -> None:
         BlockId.TEACH_BACK_WHAT, submission.state.text(BlockId.TEACH_BACK_WHAT), limit=MAX_WHAT
     )
     if meta is None:
-        errors[BlockId.TEACH_BACK_WHAT] = LOST_TRACK
+        errors[BlockId.TEACH_BACK_WHAT] = _(LOST_TRACK)
     if errors or meta is None:
         await submission.errors(errors)
         return

@@ -5,6 +5,7 @@ the DM says so, with a button to change the answers while the survey is open."""
 from __future__ import annotations
 
 from bot.blocks.surveys import confidence_block, survey_saved_message
+from bot.i18n import N_, _
 from bot.ids import BlockId
 from bot.services import surveys
 from bot.services.surveys import MAX_OTHER_SIDE, SurveyAnswers
@@ -12,7 +13,7 @@ from bot.services.text import FieldErrors, whole_number
 from handlers.actions.surveys import SurveyModalMetadata
 from handlers.kit import Submission, ViewState
 
-LOST_TRACK = "This form lost track of its survey; please open it again from the message."
+LOST_TRACK = N_("This form lost track of its survey; please open it again from the message.")
 YES_NO = {"yes": True, "no": False}
 
 
@@ -29,14 +30,16 @@ async def survey(submission: Submission) -> None:
     errors = FieldErrors()
     usefulness = whole_number(state.selected(BlockId.SURVEY_USEFULNESS), 1, 5)
     if usefulness is None:
-        errors[BlockId.SURVEY_USEFULNESS] = "Rate how useful it is from 1 to 5."
-    recommend = _yes_no(state, BlockId.SURVEY_RECOMMEND, errors, "Choose yes or no.")
+        errors[BlockId.SURVEY_USEFULNESS] = _("Rate how useful it is from 1 to 5.")
+    recommend = _yes_no(state, BlockId.SURVEY_RECOMMEND, errors, _("Choose yes or no."))
     confidence: list[tuple[str, int]] = []
     for index, tool in enumerate(meta.tools if meta else ()):
         chosen = state.selected(confidence_block(index))
         rating = whole_number(chosen, 1, 5)
         if chosen is not None and rating is None:
-            errors[confidence_block(index)] = "Pick from 1 (never used it) to 5 (could teach it)."
+            errors[confidence_block(index)] = _(
+                "Pick from 1 (never used it) to 5 (could teach it)."
+            )
         elif rating is not None:
             confidence.append((tool, rating))
     learned = errors.typed(
@@ -46,10 +49,10 @@ async def survey(submission: Submission) -> None:
     continuing = None
     if meta is not None and meta.stage == "end":
         continuing = _yes_no(
-            state, BlockId.SURVEY_CONTINUE, errors, "Say whether you'd like to continue."
+            state, BlockId.SURVEY_CONTINUE, errors, _("Say whether you'd like to continue.")
         )
     if meta is None:
-        errors[BlockId.SURVEY_USEFULNESS] = LOST_TRACK
+        errors[BlockId.SURVEY_USEFULNESS] = _(LOST_TRACK)
     if errors or meta is None or usefulness is None or recommend is None:
         await submission.errors(errors)
         return

@@ -146,7 +146,7 @@ async def test_re_pair_proposes_new_partners_and_approval_ends_the_old_pair_kind
     alert = hr_alert(program)
     before = len(program.slack.responses())
     await program.click(alert, ActionId.FIT_REPAIR)
-    assert "re-pair proposal is in your DMs: 2 new pair(s)" in await said(program, before)
+    assert "re-pair proposal is in your DMs: 2 new pairs" in await said(program, before)
     await program.click(alert, ActionId.FIT_REPAIR)  # a double click proposes nothing more
     (repair,) = await program.rows(Round, source=RoundSource.REPAIR)
     assert sorted((p["guide"], p["learner"]) for p in repair.proposal["pairs"]) == [
