@@ -73,8 +73,8 @@ async def add_prompt(
     now: datetime,
 ) -> PromptLine:
     """Add a prompt to the catalogue (a teach prompt may name a catalogue tool)."""
-    text = typed(text, limit=300, what="A prompt") or ""
-    exercise = typed(exercise, limit=300, what="An exercise")
+    text = typed(text, limit=300, what=_("A prompt")) or ""
+    exercise = typed(exercise, limit=300, what=_("An exercise"))
     if len(text) < 10:
         raise InvalidInput(_("A prompt is 10 to 300 characters."))
     if kind not in (PromptKind.TEACH, PromptKind.MIRROR):
