@@ -8,36 +8,67 @@ from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.blocks.kit import context, escape, say, section
 from bot.blocks.message import Message
+from bot.i18n import N_, _, ngettext
 from bot.services.prompts.catalogue import PromptLine
+from bot.services.prompts.chooser import fill_tool
 from bot.services.prompts.tick import PromptNotice
+
+
+def _prompt_texts(notice: PromptNotice) -> tuple[str, str | None]:
+    """The prompt's text and exercise as they are shown (not yet escaped). Our own prompts (the
+    built-in catalogue) are translated, then filled with the pair's tool; a prompt HR added is
+    shown as HR typed it (already filled)."""
+    if not notice.builtin:
+        return notice.text, notice.exercise
+    exercise = _(notice.exercise) if notice.exercise else None
+    return fill_tool(_(notice.text), notice.tool) or "", fill_tool(exercise, notice.tool)
 
 
 def weekly_prompt_message(notice: PromptNotice) -> Message:
     """This week's prompt: "teach me a tool" (the guide teaches) or "reverse the mirror"."""
     guide, learner = notice.guide, notice.learner
+    shown_text, shown_exercise = _prompt_texts(notice)
     # Prompts and tools are text admins (or people, for tools) typed.
-    tool, text = escape(notice.tool or ""), escape(notice.text)
-    exercise = escape(notice.exercise or "")
+    tool, text = escape(notice.tool or ""), escape(shown_text)
+    exercise = escape(shown_exercise or "")
     if notice.direction == "teach":
-        title = "🛠️ This week: teach me a tool"
-        lead = f"<@{guide}>, over to you" + (f": *{tool}*." if tool else ".")
+        label = _("This week: teach me a tool")
+        title = f"🛠️ {label}"
+        if tool:
+            lead = _("<@{guide}>, over to you: *{tool}*.").format(guide=guide, tool=tool)
+        else:
+            lead = _("<@{guide}>, over to you.").format(guide=guide)
     else:
-        title = "🪞 This week: reverse the mirror"
-        lead = f"<@{learner}>, this one is yours to share with <@{guide}>."
+        label = _("This week: reverse the mirror")
+        title = f"🪞 {label}"
+        lead = _("<@{learner}>, this one is yours to share with <@{guide}>.").format(
+            learner=learner, guide=guide
+        )
     blocks: list[Block] = [HeaderBlock(text=title), section(f"{lead}\n*{text}*")]
     if exercise:
-        blocks.append(section(f"⏱️ *20-minute exercise:* {exercise}"))
+        blocks.append(section(_("⏱️ *20-minute exercise:* {exercise}").format(exercise=exercise)))
+    days = notice.checkin_days
     blocks.append(
         context(
-            f"Find 20 minutes this week. In {notice.checkin_days} day(s) I'll ask each of you, "
-            "privately, whether you met."
+            ngettext(
+                "Find 20 minutes this week. In {days} day I'll ask each of you, privately, "
+                "whether you met.",
+                "Find 20 minutes this week. In {days} days I'll ask each of you, privately, "
+                "whether you met.",
+                days,
+            ).format(days=days)
         )
     )
-    fallback = f"{title.split(' ', 1)[1]}: {text}" + (f" Exercise: {exercise}" if exercise else "")
+    if exercise:
+        fallback = _("{title}: {text} Exercise: {exercise}").format(
+            title=label, text=text, exercise=exercise
+        )
+    else:
+        fallback = _("{title}: {text}").format(title=label, text=text)
     return Message(text=fallback, blocks=blocks)
 
 
-PROMPTS_USAGE = (
+PROMPTS_USAGE = N_(
     "`{command} admin prompts` lists the catalogue.\n"
     '`{command} admin prompts add teach "Tool" What to show — a 20-minute exercise` adds a '
     "prompt for one tool (leave out the tool and write `{{tool}}` to fit any tool).\n"
@@ -48,7 +79,7 @@ PROMPTS_USAGE = (
 
 def prompts_usage_message(command: str, problem: str | None = None) -> Message:
     """`problem`: a plain sentence, which may quote what the admin typed."""
-    usage = PROMPTS_USAGE.format(command=command)
+    usage = _(PROMPTS_USAGE).format(command=command)
     return say(f"{escape(problem)}\n{usage}" if problem else usage)
 
 
@@ -57,29 +88,48 @@ def prompts_list_message(command: str, prompts: Sequence[PromptLine]) -> Message
     teach = [p for p in prompts if p.kind == "teach"]
     mirror = [p for p in prompts if p.kind == "mirror"]
     by_tool = sum(1 for p in teach if p.tool)
-    summary = (
-        f"*Prompt catalogue:* {len(teach)} “teach me a tool” ({by_tool} for one tool, "
-        f"{len(teach) - by_tool} for any tool) and {len(mirror)} “reverse the mirror”."
-    )
+    summary = _(
+        "*Prompt catalogue:* {teach} “teach me a tool” ({by_tool} for one tool, {any_tool} for "
+        "any tool) and {mirror} “reverse the mirror”."
+    ).format(teach=len(teach), by_tool=by_tool, any_tool=len(teach) - by_tool, mirror=len(mirror))
     added = [p for p in prompts if p.added_by][-10:]
     blocks: list[Block] = [section(summary)]
     if added:
-        lines = "\n".join(
-            f"• #{p.id} {p.kind}"
-            + (f" ({escape(p.tool)})" if p.tool else "")
-            + f": {escape(p.text)}"
-            for p in added
-        )
-        blocks.append(section(f"*Added by HR:*\n{lines}"))
-    blocks.append(context(PROMPTS_USAGE.format(command=command)))
+        lines = "\n".join(_added_line(p) for p in added)
+        blocks.append(section(_("*Added by HR:*\n{lines}").format(lines=lines)))
+    blocks.append(context(_(PROMPTS_USAGE).format(command=command)))
     return Message(text=summary.replace("*", ""), blocks=blocks)
 
 
-def prompt_added_message(prompt: PromptLine) -> Message:
-    what = "“teach me a tool”" if prompt.kind == "teach" else "“reverse the mirror”"
-    return say(
-        f"Added {what} prompt #{prompt.id}"
-        + (f" for {escape(prompt.tool)}" if prompt.tool else "")
-        + f": {escape(prompt.text)}"
-        + (f" — {escape(prompt.exercise)}" if prompt.exercise else "")
+def _added_line(prompt: PromptLine) -> str:
+    # The kind is the word admins type (`teach`, `mirror`), so it is shown as it is.
+    if prompt.tool:
+        return _("• #{id} {kind} ({tool}): {text}").format(
+            id=prompt.id, kind=prompt.kind, tool=escape(prompt.tool), text=escape(prompt.text)
+        )
+    return _("• #{id} {kind}: {text}").format(
+        id=prompt.id, kind=prompt.kind, text=escape(prompt.text)
     )
+
+
+def prompt_added_message(prompt: PromptLine) -> Message:
+    teach = prompt.kind == "teach"
+    values = {
+        "id": prompt.id,
+        "tool": escape(prompt.tool or ""),
+        "text": escape(prompt.text),
+        "exercise": escape(prompt.exercise or ""),
+    }
+    if teach and prompt.tool and prompt.exercise:
+        message = _("Added “teach me a tool” prompt #{id} for {tool}: {text} — {exercise}")
+    elif teach and prompt.tool:
+        message = _("Added “teach me a tool” prompt #{id} for {tool}: {text}")
+    elif teach and prompt.exercise:
+        message = _("Added “teach me a tool” prompt #{id}: {text} — {exercise}")
+    elif teach:
+        message = _("Added “teach me a tool” prompt #{id}: {text}")
+    elif prompt.exercise:
+        message = _("Added “reverse the mirror” prompt #{id}: {text} — {exercise}")
+    else:
+        message = _("Added “reverse the mirror” prompt #{id}: {text}")
+    return say(message.format(**values))

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject, DividerB
 
 from bot.blocks.kit import MAX_LIST_SECTIONS, button, context, escape, mention, pack, say, section
 from bot.blocks.message import Message
-from bot.i18n import long_date
+from bot.i18n import N_, _, long_date, ngettext
 from bot.ids import ActionId, BlockId
 from bot.services.rounds.approve import (
     AnnouncementNotice,
@@ -47,12 +47,24 @@ def proposal_lines(proposal: Proposal) -> tuple[list[str], list[str]]:
     people typed ("Ana can teach …"): they are stored with the round and printed by the CLI as
     they are, so they are escaped here, whole, where they become mrkdwn."""
     pairs = [
-        f"• {mention(p.guide)} → {mention(p.learner)}: {escape(p.explanation)}"
-        + (" _(paired before)_" if p.repeat and "paired before" not in p.explanation else "")
+        (
+            _("• {guide} → {learner}: {explanation} _(paired before)_")
+            if p.repeat and "paired before" not in p.explanation
+            else _("• {guide} → {learner}: {explanation}")
+        ).format(
+            guide=mention(p.guide), learner=mention(p.learner), explanation=escape(p.explanation)
+        )
         for p in proposal.pairs
     ]
-    unmatched = [f"• {mention(u.user_id)}: {escape(u.hr_reason)}" for u in proposal.unmatched]
+    unmatched = [
+        _("• {person}: {reason}").format(person=mention(u.user_id), reason=escape(u.hr_reason))
+        for u in proposal.unmatched
+    ]
     return pairs, unmatched
+
+
+def _pairs(count: int) -> str:
+    return ngettext("{count} pair", "{count} pairs", count).format(count=count)
 
 
 def proposal_message(notice: ProposalNotice) -> Message:
@@ -60,44 +72,61 @@ def proposal_message(notice: ProposalNotice) -> Message:
     proposal, automatic = notice.proposal, notice.automatic
     pair_lines, unmatched_lines = proposal_lines(proposal)
     n_pairs, n_unmatched = len(pair_lines), len(unmatched_lines)
-    heading = (
-        f"The cycle ended, so here is the next round: {n_pairs} pair(s)"
-        if automatic
-        else f"Proposed round: {n_pairs} pair(s)"
-    )
-    summary = (
-        f"{heading}, {n_unmatched} person(s) without a partner. Pairs stay together for "
-        f"{proposal.cycle_weeks} weeks. Nothing is sent until you approve."
-    )
-    confirm = (
-        f"{n_pairs} pair(s) will be introduced in group DMs and {n_unmatched} person(s) told "
-        "they're on the waitlist."
-    )
+    weeks = proposal.cycle_weeks
+    without = ngettext(
+        "{count} person without a partner", "{count} people without a partner", n_unmatched
+    ).format(count=n_unmatched)
+    stay = ngettext(
+        "Pairs stay together for {weeks} week.", "Pairs stay together for {weeks} weeks.", weeks
+    ).format(weeks=weeks)
+    if automatic:
+        summary = _(
+            "The cycle ended, so here is the next round: {pairs}, {without}. {stay} Nothing is "
+            "sent until you approve."
+        ).format(pairs=_pairs(n_pairs), without=without, stay=stay)
+    else:
+        summary = _(
+            "Proposed round: {pairs}, {without}. {stay} Nothing is sent until you approve."
+        ).format(pairs=_pairs(n_pairs), without=without, stay=stay)
+    told = ngettext(
+        "{count} person told they're on the waitlist.",
+        "{count} people told they're on the waitlist.",
+        n_unmatched,
+    ).format(count=n_unmatched)
+    confirm = ngettext(
+        "{count} pair will be introduced in a group DM and {told}",
+        "{count} pairs will be introduced in group DMs and {told}",
+        n_pairs,
+    ).format(count=n_pairs, told=told)
     if proposal.replaced is not None:
         summary = _repair_summary(proposal, n_pairs, n_unmatched)
-        confirm = f"Their pair ends (both are told kindly, nobody is blamed). {confirm}"
-    blocks: list[Block] = [HeaderBlock(text="Pairing proposal"), section(f"*{summary}*")]
+        confirm = _("Their pair ends (both are told kindly, nobody is blamed). {confirm}").format(
+            confirm=confirm
+        )
+    blocks: list[Block] = [HeaderBlock(text=_("Pairing proposal")), section(f"*{summary}*")]
     sections: list[str] = []
     if pair_lines:
-        sections += pack(["*Pairs*", *pair_lines])
+        sections += pack([_("*Pairs*"), *pair_lines])
     else:
-        sections.append("*Pairs*\nNobody can be paired right now.")
+        sections.append(_("*Pairs*\nNobody can be paired right now."))
     if unmatched_lines:
         sections += pack(
-            ["*Without a partner (they'll be told and go first next time)*"] + unmatched_lines
+            [_("*Without a partner (they'll be told and go first next time)*")] + unmatched_lines
         )
     shown = sections[:MAX_LIST_SECTIONS]
     blocks += [section(text) for text in shown]
     if len(sections) > len(shown):
         blocks.append(
             context(
-                "The list is too long for one message: run `rotnem pair --dry-run` on the "
-                "server to see all of it."
+                _(
+                    "The list is too long for one message: run `rotnem pair --dry-run` on the "
+                    "server to see all of it."
+                )
             )
         )
     if not proposal.proven_optimal:
         blocks.append(
-            context("The search stopped at its time budget; this is the best answer it found.")
+            context(_("The search stopped at its time budget; this is the best answer it found."))
         )
     value = str(proposal.round_id)
     blocks.append(
@@ -105,15 +134,18 @@ def proposal_message(notice: ProposalNotice) -> Message:
             block_id=BlockId.ROUND_DECISION,
             elements=[
                 button(
-                    "Approve and introduce",
+                    _("Approve and introduce"),
                     ActionId.ROUND_APPROVE,
                     value,
                     style="primary",
                     confirm=ConfirmObject(
-                        title="Approve this round?", text=confirm, confirm="Approve", deny="Not yet"
+                        title=_("Approve this round?"),
+                        text=confirm,
+                        confirm=_("Approve"),
+                        deny=_("Not yet"),
                     ),
                 ),
-                button("Discard", ActionId.ROUND_DISCARD, value),
+                button(_("Discard"), ActionId.ROUND_DISCARD, value),
             ],
         )
     )
@@ -124,26 +156,50 @@ def proposal_message(notice: ProposalNotice) -> Message:
 def _repair_summary(proposal: Proposal, n_pairs: int, n_unmatched: int) -> str:
     replaced = proposal.replaced
     assert replaced is not None
-    return (
-        f"Re-pair after “Not a good fit”: {mention(replaced.guide)} and "
-        f"{mention(replaced.learner)}. {n_pairs} new pair(s), {n_unmatched} person(s) without a "
-        "partner. Approving ends their pair kindly (both are told in neutral words); the new "
-        f"pairs run until {long_date(replaced.ends_on)}. Nothing is sent until you approve."
+    new_pairs = ngettext("{count} new pair", "{count} new pairs", n_pairs).format(count=n_pairs)
+    without = ngettext(
+        "{count} person without a partner", "{count} people without a partner", n_unmatched
+    ).format(count=n_unmatched)
+    return _(
+        "Re-pair after “Not a good fit”: {guide} and {learner}. {new_pairs}, {without}. "
+        "Approving ends their pair kindly (both are told in neutral words); the new pairs run "
+        "until {ends_on}. Nothing is sent until you approve."
+    ).format(
+        guide=mention(replaced.guide),
+        learner=mention(replaced.learner),
+        new_pairs=new_pairs,
+        without=without,
+        ends_on=long_date(replaced.ends_on),
     )
 
 
 def approved_message(approval: Approval, approver: str | None) -> Message:
     """What replaces the proposal once it is approved (so it can't be clicked again)."""
-    by = f" by {mention(approver)}" if approver else ""
-    lines = [
-        f"✅ Round approved{by}: {len(approval.pairs)} pair(s) introduced, "
-        f"{len(approval.waitlisted)} person(s) on the waitlist. The cycle runs until "
-        f"{long_date(approval.ends_on)}."
-    ]
+    introduced = ngettext(
+        "{count} pair introduced", "{count} pairs introduced", len(approval.pairs)
+    ).format(count=len(approval.pairs))
+    waiting = ngettext(
+        "{count} person on the waitlist", "{count} people on the waitlist", len(approval.waitlisted)
+    ).format(count=len(approval.waitlisted))
+    ends_on = long_date(approval.ends_on)
+    if approver:
+        head = _(
+            "✅ Round approved by {approver}: {introduced}, {waiting}. The cycle runs until "
+            "{ends_on}."
+        ).format(
+            approver=mention(approver), introduced=introduced, waiting=waiting, ends_on=ends_on
+        )
+    else:
+        head = _(
+            "✅ Round approved: {introduced}, {waiting}. The cycle runs until {ends_on}."
+        ).format(introduced=introduced, waiting=waiting, ends_on=ends_on)
+    lines = [head]
     if approval.dropped:
-        lines.append("*Not created, because things changed since the proposal:*")
+        lines.append(_("*Not created, because things changed since the proposal:*"))
         lines += [
-            f"• {mention(d.guide)} → {mention(d.learner)}: {escape(d.reason)}"
+            _("• {guide} → {learner}: {reason}").format(
+                guide=mention(d.guide), learner=mention(d.learner), reason=escape(d.reason)
+            )
             for d in approval.dropped
         ]
     blocks: list[Block] = [section(text) for text in pack(lines)[:MAX_LIST_SECTIONS]]
@@ -151,12 +207,17 @@ def approved_message(approval: Approval, approver: str | None) -> Message:
 
 
 def discarded_message(actor: str | None) -> Message:
-    by = f" by {mention(actor)}" if actor else ""
-    return say(f"🗑️ Proposal discarded{by}. Nobody was told anything.")
+    if actor:
+        return say(
+            _("🗑️ Proposal discarded by {actor}. Nobody was told anything.").format(
+                actor=mention(actor)
+            )
+        )
+    return say(_("🗑️ Proposal discarded. Nobody was told anything."))
 
 
 def computing_message() -> Message:
-    return Message(text="Working out the best pairs… the proposal follows in a moment.")
+    return Message(text=_("Working out the best pairs… the proposal follows in a moment."))
 
 
 # ---- the introduction (in the pair's group DM) ---------------------------------------------------
@@ -166,7 +227,7 @@ def zone_label(person: IntroPerson) -> str:
     return f"{person.tz} ({offset_label(person.utc_offset_minutes)})"
 
 
-KICKOFF = (
+KICKOFF = N_(
     "*How this works*\n"
     "• The guide proposes the first 30-minute session within a week.\n"
     "• Then meet every week or two, for as long as the cycle lasts.\n"
@@ -181,37 +242,48 @@ def intro_message(notice: IntroNotice) -> Message:
     g, lrn = mention(guide.user_id), mention(learner.user_id)
     first = escape(shared_tools[0]) if shared_tools else None
     teaches, learns = escape(tools_phrase(guide.teaches)), escape(tools_phrase(learner.learns))
-    guide_line = f"*{g} is the guide* — can teach {teaches}."
-    learner_line = f"*{lrn} is the learner* — wants to learn {learns}."
+    guide_line = _("*{guide} is the guide* — can teach {teaches}.").format(guide=g, teaches=teaches)
     if learner.share:
-        learner_line += f" Happy to share: {escape(learner.share)}."
+        learner_line = _(
+            "*{learner} is the learner* — wants to learn {learns}. Happy to share: {share}."
+        ).format(learner=lrn, learns=learns, share=escape(learner.share))
+    else:
+        learner_line = _("*{learner} is the learner* — wants to learn {learns}.").format(
+            learner=lrn, learns=learns
+        )
     zones = f"🕒 {g}: {zone_label(guide)} · {lrn}: {zone_label(learner)}"
     if first:
-        suggestion = (
-            f'💡 *A first "teach me a tool" idea:* {first} — {lrn}, bring one real task you\'d '
-            f"like to do with it, and {g} shows you how."
-        )
+        suggestion = _(
+            '💡 *A first "teach me a tool" idea:* {tool} — {learner}, bring one real task you\'d '
+            "like to do with it, and {guide} shows you how."
+        ).format(tool=first, learner=lrn, guide=g)
     elif guide.teaches:
         # paired without a shared tool: the guide's everyday tools are the starting point
-        suggestion = (
-            f"💡 *No shared tool yet — start from what {g} uses every day:* {g}, show {lrn} "
-            f"how you get a real task done with {teaches}; {lrn}, say what would help you most. "
-            'The "reverse the mirror" weeks need no tool at all.'
-        )
+        suggestion = _(
+            "💡 *No shared tool yet — start from what {guide} uses every day:* {guide}, show "
+            "{learner} how you get a real task done with {teaches}; {learner}, say what would "
+            'help you most. The "reverse the mirror" weeks need no tool at all.'
+        ).format(guide=g, learner=lrn, teaches=teaches)
     else:
-        suggestion = "💡 *A first idea:* pick one everyday task and do it together with a new tool."
+        suggestion = _(
+            "💡 *A first idea:* pick one everyday task and do it together with a new tool."
+        )
     blocks: list[Block] = [
-        section(f"👋 {g}, meet {lrn}! You're paired for this cycle of reverse mentoring."),
+        section(
+            _(
+                "👋 {guide}, meet {learner}! You're paired for this cycle of reverse mentoring."
+            ).format(guide=g, learner=lrn)
+        ),
         section(f"{guide_line}\n{learner_line}"),
         context(zones),
         DividerBlock(),
-        section(KICKOFF),
+        section(_(KICKOFF)),
         section(suggestion),
         ActionsBlock(
             block_id=BlockId.INTRO_ACTIONS,
             elements=[
                 button(
-                    "We've scheduled our first session",
+                    _("We've scheduled our first session"),
                     ActionId.FIRST_SESSION_SCHEDULED,
                     str(notice.pair_id),
                     style="primary",
@@ -219,10 +291,11 @@ def intro_message(notice: IntroNotice) -> Message:
             ],
         ),
     ]
-    text = (
-        f"{g}, meet {lrn}! {g} is the guide (teaches {teaches}), {lrn} is the learner (wants to "
-        f"learn {learns}). The guide proposes the first 30-minute session within a week."
-    )
+    text = _(
+        "{guide}, meet {learner}! {guide} is the guide (teaches {teaches}), {learner} is the "
+        "learner (wants to learn {learns}). The guide proposes the first 30-minute session "
+        "within a week."
+    ).format(guide=g, learner=lrn, teaches=teaches, learns=learns)
     return Message(text=text, blocks=blocks)
 
 
@@ -232,79 +305,106 @@ def first_session_recorded(
     """The introduction's blocks with the button replaced by who recorded the first session."""
     kept = [dict(b) for b in original_blocks if b.get("block_id") != BlockId.INTRO_ACTIONS]
     kept.append(
-        context(f"✅ First session scheduled — recorded by {mention(user_id)}. Enjoy!").to_dict()
+        context(
+            _("✅ First session scheduled — recorded by {person}. Enjoy!").format(
+                person=mention(user_id)
+            )
+        ).to_dict()
     )
     return kept
 
 
-FIRST_SESSION_ALREADY = "Your first session was already recorded. Enjoy it!"
+FIRST_SESSION_ALREADY = N_("Your first session was already recorded. Enjoy it!")
 
 
 # ---- the program channel, the waitlist -----------------------------------------------------------
 
 
 def announcement_message(notice: AnnouncementNotice) -> Message:
-    """Celebrating the new pairs in the program channel: names only, nothing private."""
+    """Celebrating the new pairs in the program's channel: names only, nothing private."""
     pairs, cycle_weeks = notice.pairs, notice.cycle_weeks
-    lines = [f"• {mention(g)} guides {mention(lrn)}" for g, lrn in pairs]
-    head = (
-        f"🎉 *{len(pairs)} new reverse-mentoring pair(s) start today!* "
-        f"They'll meet over the next {cycle_weeks} weeks. Welcome aboard:"
-    )
+    lines = [
+        _("• {guide} guides {learner}").format(guide=mention(g), learner=mention(lrn))
+        for g, lrn in pairs
+    ]
+    count = len(pairs)
+    start = ngettext(
+        "🎉 *{count} new reverse-mentoring pair starts today!*",
+        "🎉 *{count} new reverse-mentoring pairs start today!*",
+        count,
+    ).format(count=count)
+    meet = ngettext(
+        "They'll meet over the next {weeks} week. Welcome aboard:",
+        "They'll meet over the next {weeks} weeks. Welcome aboard:",
+        cycle_weeks,
+    ).format(weeks=cycle_weeks)
+    head = f"{start} {meet}"
     blocks: list[Block] = [section(head)]
     chunks = pack(lines)
     blocks += [section(text) for text in chunks[:MAX_LIST_SECTIONS]]
     if len(chunks) > MAX_LIST_SECTIONS:
-        blocks.append(context("…and more. Welcome, everyone!"))
-    text = f"{len(pairs)} new reverse-mentoring pairs start today! " + ", ".join(
-        f"{mention(g)} and {mention(lrn)}" for g, lrn in pairs
+        blocks.append(context(_("…and more. Welcome, everyone!")))
+    names = ", ".join(
+        _("{guide} and {learner}").format(guide=mention(g), learner=mention(lrn))
+        for g, lrn in pairs
     )
+    text = ngettext(
+        "{count} new reverse-mentoring pair starts today! {names}",
+        "{count} new reverse-mentoring pairs start today! {names}",
+        count,
+    ).format(count=count, names=names)
     return Message(text=text[:3900], blocks=blocks)
 
 
 def waitlist_message(notice: WaitlistNotice) -> Message:
-    text = (
+    text = _(
         "This round I couldn't find you a partner, so you're on the waitlist — and first in "
-        f"line next round. (Why: {escape(notice.reason)}.) Nothing to do on your side; you'll hear "
-        "from me as soon as you're paired."
+        "line next round. (Why: {reason}.) Nothing to do on your side; you'll hear from me as "
+        "soon as you're paired."
+    ).format(
+        reason=(
+            _("your proposed partner is no longer available")
+            if notice.partner_unavailable
+            else escape(notice.reason)
+        )
     )
     return Message(text=text, blocks=[section(f"⏳ {text}")])
 
 
 def pair_ended_message(notice: PairEndedNotice) -> Message:
     partner = mention(notice.partner)
-    thanks = "Thank you for the time you spent together!"
     if notice.why == "left":
-        text = (
-            f"{partner} has left the program, so your pair has ended. {thanks} You're first in "
-            "line for the next round."
+        text = _(
+            "{partner} has left the program, so your pair has ended. Thank you for the time you "
+            "spent together! You're first in line for the next round."
         )
     elif notice.why == "deactivated":
         # Slack says only that the account was closed: no guess at why, nothing about the person.
-        text = (
-            f"{partner} is no longer part of the workspace, so your pair has ended. {thanks} "
-            "Nothing for you to do: you're first in line for the next round."
+        text = _(
+            "{partner} is no longer part of the workspace, so your pair has ended. Thank you for "
+            "the time you spent together! Nothing for you to do: you're first in line for the "
+            "next round."
         )
     elif notice.why == "unpaired":
-        text = (
-            f"Your pairing with {partner} has ended (changed by HR). {thanks} You'll be "
-            "considered in the next round."
+        text = _(
+            "Your pairing with {partner} has ended (changed by HR). Thank you for the time you "
+            "spent together! You'll be considered in the next round."
         )
     elif notice.why == "not_a_fit":
-        text = (
-            f"Your pairing with {partner} ends here: HR is giving you both a fresh start with "
+        text = _(
+            "Your pairing with {partner} ends here: HR is giving you both a fresh start with "
             "someone new. Sometimes two ways of working just don't line up — that's nobody's "
-            f"fault. {thanks} Your new introduction follows, or a note if you're first in line "
-            "for the next round."
+            "fault. Thank you for the time you spent together! Your new introduction follows, or "
+            "a note if you're first in line for the next round."
         )
     elif notice.why == "partner_ended":
-        text = (
-            f"Your pairing with {partner} has ended. {thanks} You'll be considered in the next "
-            "round."
+        text = _(
+            "Your pairing with {partner} has ended. Thank you for the time you spent together! "
+            "You'll be considered in the next round."
         )
     else:
-        text = f"Your pairing with {partner} has ended (the cycle ended). Thank you!"
-    return say(text)
+        text = _("Your pairing with {partner} has ended (the cycle ended). Thank you!")
+    return say(text.format(partner=partner))
 
 
 # ---- the end of a cycle --------------------------------------------------------------------------
@@ -312,18 +412,25 @@ def pair_ended_message(notice: PairEndedNotice) -> Message:
 
 def cycle_end_message(notice: CycleEndNotice) -> Message:
     who = tools_phrase(mention(p) for p in notice.partners)
-    text = (
-        f"🙏 This reverse-mentoring cycle has ended — thank you for the time you and {who} gave "
-        "it! Would you like to continue into the next cycle?"
-    )
+    text = _(
+        "🙏 This reverse-mentoring cycle has ended — thank you for the time you and {partners} "
+        "gave it! Would you like to continue into the next cycle?"
+    ).format(partners=who)
     value = str(notice.round_id)
+    weeks = notice.cycle_weeks
     blocks: list[Block] = [
         section(text),
         ActionsBlock(
             block_id=BlockId.CYCLE_END_ACTIONS,
             elements=[
-                button("Yes, pair me again", ActionId.CYCLE_CONTINUE, value, style="primary"),
-                button(f"Take a break ({notice.cycle_weeks} weeks)", ActionId.CYCLE_BREAK, value),
+                button(_("Yes, pair me again"), ActionId.CYCLE_CONTINUE, value, style="primary"),
+                button(
+                    ngettext(
+                        "Take a break ({weeks} week)", "Take a break ({weeks} weeks)", weeks
+                    ).format(weeks=weeks),
+                    ActionId.CYCLE_BREAK,
+                    value,
+                ),
             ],
         ),
     ]
@@ -331,13 +438,15 @@ def cycle_end_message(notice: CycleEndNotice) -> Message:
 
 
 def continue_answer(user_id: str) -> Message:
-    return say("🙌 Great — you're in the next round. You'll hear from me when you're paired.")
+    return say(_("🙌 Great — you're in the next round. You'll hear from me when you're paired."))
 
 
 def break_answer(resume_on: date) -> Message:
     return say(
-        f"😌 Enjoy the break! You're paused until {long_date(resume_on)} and won't be paired "
-        "until then. Use Resume on my Home tab to come back earlier."
+        _(
+            "😌 Enjoy the break! You're paused until {resume_on} and won't be paired until then. "
+            "Use Resume on my Home tab to come back earlier."
+        ).format(resume_on=long_date(resume_on))
     )
 
 
@@ -349,21 +458,37 @@ UNPAIR_EXAMPLE = "admin unpair @person"
 
 def usage_message(command: str, problem: str, example: str) -> Message:
     """`problem`: a plain sentence, which may quote what the admin typed."""
-    return say(f"{escape(problem)}\nFor example: `{command} {example}`")
+    return say(
+        _("{problem}\nFor example: `{command} {example}`").format(
+            problem=escape(problem), command=command, example=example
+        )
+    )
 
 
 def manual_pair_message(result: ManualPair) -> Message:
     pair = result.pair
-    repeat = " They were paired before." if result.repeat else ""
+    if result.repeat:
+        text = _(
+            "✅ Paired {guide} (guide) with {learner} (learner) until {ends_on}. Their "
+            "introduction is on its way. They were paired before."
+        )
+    else:
+        text = _(
+            "✅ Paired {guide} (guide) with {learner} (learner) until {ends_on}. Their "
+            "introduction is on its way."
+        )
     return say(
-        f"✅ Paired {mention(pair.guide)} (guide) with {mention(pair.learner)} (learner) until "
-        f"{long_date(result.ends_on)}. Their introduction is on its way.{repeat}"
+        text.format(
+            guide=mention(pair.guide),
+            learner=mention(pair.learner),
+            ends_on=long_date(result.ends_on),
+        )
     )
 
 
 def unpaired_message(ended: Sequence[EndedPair]) -> Message:
     lines = [f"• {mention(e.guide)} → {mention(e.learner)}" for e in ended]
-    return say("Ended (both were told privately):\n" + "\n".join(lines))
+    return say(_("Ended (both were told privately):") + "\n" + "\n".join(lines))
 
 
 def refusal_message(reason: str) -> Message:

@@ -15,6 +15,7 @@ from bot.blocks.rounds import (
     first_session_recorded,
     refusal_message,
 )
+from bot.i18n import _
 from bot.services.enrollment import lifecycle
 from bot.services.enrollment.queries import get_profile
 from bot.services.rounds.approve import approve_round
@@ -24,7 +25,7 @@ from handlers.kit import Click
 
 
 async def approve(click: Click) -> None:
-    round_id = await click.admin_number(refusal_message("Unknown round."))
+    round_id = await click.admin_number(refusal_message(_("Unknown round.")))
     if round_id is None:
         return
     deps = click.deps
@@ -43,7 +44,7 @@ async def approve(click: Click) -> None:
 
 
 async def discard(click: Click) -> None:
-    round_id = await click.admin_number(refusal_message("Unknown round."))
+    round_id = await click.admin_number(refusal_message(_("Unknown round.")))
     if round_id is None:
         return
     async with click.saving() as session:
@@ -56,25 +57,27 @@ async def discard(click: Click) -> None:
 async def first_session(click: Click) -> None:
     pair_id = click.number
     if pair_id is None:
-        await click.say(refusal_message("Unknown pair."))
+        await click.say(refusal_message(_("Unknown pair.")))
         return
     async with click.saving() as session:
         first = await mark_first_session(
             session, click.team_id, pair_id, click.user_id, now=click.deps.clock.now()
         )
     if not first:
-        await click.say(FIRST_SESSION_ALREADY)
+        await click.say(_(FIRST_SESSION_ALREADY))
         return
     await click.respond(
         replace_original=True,
-        text=str(click.message.get("text") or "Your pair's introduction"),
+        text=str(click.message.get("text") or _("Your pair's introduction")),
         blocks=first_session_recorded(click.message.get("blocks") or [], click.user_id),
     )
 
 
 def _not_in_program(click: Click) -> Message:
     return refusal_message(
-        f"You're not in the program at the moment: type `{click.command} join` to come back."
+        _("You're not in the program at the moment: type `{command} join` to come back.").format(
+            command=click.command
+        )
     )
 
 

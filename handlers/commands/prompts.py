@@ -7,6 +7,7 @@ import logging
 import re
 
 from bot.blocks.prompts import prompt_added_message, prompts_list_message, prompts_usage_message
+from bot.i18n import N_, _
 from bot.services.prompts.catalogue import add_prompt, list_prompts
 from handlers.commands.router import QUOTED, CommandCall, Subcommand, by_word
 
@@ -18,10 +19,10 @@ _EXERCISE = re.compile(r"\s+(?:—|–|--)\s+")
 def parse_prompt(args: str) -> tuple[str, str | None, str, str | None]:
     """`teach "Tool" text — exercise` | `teach text with {tool} — exercise` | `mirror text`
     → (kind, tool, text, exercise); ValueError says what is wrong."""
-    kind, _, rest = args.strip().partition(" ")
+    kind, _space, rest = args.strip().partition(" ")
     kind = kind.lower()
     if kind not in ("teach", "mirror"):
-        raise ValueError("Say `teach` or `mirror` after `add`.")
+        raise ValueError(_("Say `teach` or `mirror` after `add`."))
     rest = rest.strip()
     tool = None
     match = QUOTED.match(rest)
@@ -31,7 +32,7 @@ def parse_prompt(args: str) -> tuple[str, str | None, str, str | None]:
     text = parts[0].strip()
     exercise = parts[1].strip() if len(parts) > 1 else None
     if not text:
-        raise ValueError("Write the prompt's text after the kind.")
+        raise ValueError(_("Write the prompt's text after the kind."))
     return kind, tool, text, exercise or None
 
 
@@ -63,7 +64,7 @@ PROMPTS_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "prompts",
         'admin prompts [add teach "Tool" text — exercise | add mirror text]',
-        "list and extend the weekly prompt catalogue",
+        N_("list and extend the weekly prompt catalogue"),
         admin_prompts,
     ),
 )

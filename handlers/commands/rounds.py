@@ -15,6 +15,7 @@ from bot.blocks.rounds import (
     unpaired_message,
     usage_message,
 )
+from bot.i18n import N_, _
 from bot.services.errors import InvalidPairCommand, RotnemError
 from bot.services.rounds.manual import create_manual_pair, unpair
 from bot.services.rounds.propose import ProposalNotice, propose_round
@@ -44,15 +45,17 @@ def parse_users(text: str, example: str) -> list[str]:
             shown = word if len(word) <= 30 else word[:29] + "…"
             # A name typed without picking the person from Slack's list arrives as bare text.
             problem = (
-                f"“{shown}” reached me as plain text, not as a person"
+                _(
+                    "“{word}” reached me as plain text, not as a person: type @ and pick them "
+                    "from the list Slack shows, so that Slack sends who they are."
+                )
                 if word.startswith("@")
-                else f"I couldn't read “{shown}” as a person"
+                else _(
+                    "I couldn't read “{word}” as a person: type @ and pick them from the list "
+                    "Slack shows, so that Slack sends who they are."
+                )
             )
-            raise InvalidPairCommand(
-                f"{problem}: type @ and pick them from the list Slack shows, so that Slack "
-                "sends who they are.",
-                example,
-            )
+            raise InvalidPairCommand(problem.format(word=shown), example)
     return users
 
 
@@ -62,8 +65,10 @@ async def admin_pair(call: CommandCall) -> None:
         users = parse_users(call.args, PAIR_EXAMPLE)
         if len(users) not in (0, 2):
             raise InvalidPairCommand(
-                f"Name exactly two people, the guide first then the learner (you named "
-                f"{len(users)}). Or nothing at all, to get a proposal for everyone.",
+                _(
+                    "Name exactly two people, the guide first then the learner (you named "
+                    "{count}). Or nothing at all, to get a proposal for everyone."
+                ).format(count=len(users)),
                 PAIR_EXAMPLE,
             )
     except InvalidPairCommand as exc:
@@ -120,7 +125,8 @@ async def admin_unpair(call: CommandCall) -> None:
         users = parse_users(call.args, UNPAIR_EXAMPLE)
         if len(users) != 1:
             raise InvalidPairCommand(
-                f"Name exactly one person (you named {len(users)}).", UNPAIR_EXAMPLE
+                _("Name exactly one person (you named {count}).").format(count=len(users)),
+                UNPAIR_EXAMPLE,
             )
     except InvalidPairCommand as exc:
         await call.ack(
@@ -145,8 +151,8 @@ ROUNDS_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "pair",
         "admin pair [@guide @learner]",
-        "propose a pairing round to approve, or pair two people by hand",
+        N_("propose a pairing round to approve, or pair two people by hand"),
         admin_pair,
     ),
-    Subcommand("unpair", "admin unpair @person", "end someone's current pair", admin_unpair),
+    Subcommand("unpair", "admin unpair @person", N_("end someone's current pair"), admin_unpair),
 )

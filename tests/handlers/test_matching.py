@@ -69,7 +69,7 @@ async def test_pairs_without_a_shared_tool_unless_the_program_requires_one(
 ) -> None:
     await four_people(program)
     proposal = (await program.propose())["text"]
-    assert "Proposed round: 2 pair(s), 0 person(s) without a partner" in proposal
+    assert "Proposed round: 2 pairs, 0 people without a partner" in proposal
     assert f"<@{ANA}> → <@{CARLA}>: Ana Guide can teach ChatGPT" in proposal
     assert (
         f"<@{BEN}> → <@{EVE}>: no shared tool yet — start from what Ben Guide uses every day; "
@@ -83,13 +83,13 @@ async def test_pairs_without_a_shared_tool_unless_the_program_requires_one(
         ("require_shared_tool", "False", "True", ADMIN_ID)
     ]
     strict = (await program.propose())["text"]
-    assert "Proposed round: 1 pair(s), 2 person(s) without a partner" in strict
+    assert "Proposed round: 1 pair, 2 people without a partner" in strict
     # HR reads the reason about Eve; Eve is told it as "you".
     assert f"<@{EVE}>: no guide this round teaches what Eve Exec wants to learn (TikTok)" in strict
 
     await set_shared_tool_rule(program, "no")
     proposal_message = await program.propose()
-    assert "2 pair(s)" in proposal_message["text"]
+    assert "2 pairs" in proposal_message["text"]
     before = len(program.slack.responses())
     await program.click(proposal_message, ActionId.ROUND_APPROVE)
     await program.responses(before + 1)

@@ -324,7 +324,7 @@ async def test_an_org_wide_install_runs_one_program_across_the_orgs_workspaces(
 
     hr = Program(east)
     proposal = await hr.propose()
-    assert "Proposed round: 1 pair(s)" in proposal["text"]
+    assert "Proposed round: 1 pair" in proposal["text"]
     assert f"<@{ANNA}> → <@{BORIS}>" in proposal["text"]
     assert (await hr.click(proposal, ActionId.ROUND_APPROVE)).status_code == 200
     (pair,) = await rows(bot.deps.sessionmaker, Pair)

@@ -8,7 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import _
 from bot.services.errors import InvalidInput, ToolNotFound
+from bot.services.prompts.builtin import BUILTIN_TEXTS
 from bot.services.prompts.chooser import Catalogue, CatalogueEntry
 from bot.services.text import typed
 from models import Prompt, PromptKind, Tool
@@ -35,7 +37,14 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
         .order_by(Prompt.id)
     )
     return Catalogue(
-        CatalogueEntry(prompt.id, prompt.kind, tool, prompt.text, prompt.exercise)
+        CatalogueEntry(
+            prompt.id,
+            prompt.kind,
+            tool,
+            prompt.text,
+            prompt.exercise,
+            builtin=prompt.added_by is None and prompt.text in BUILTIN_TEXTS,
+        )
         for prompt, tool in (await session.execute(query)).all()
     )
 
@@ -64,16 +73,18 @@ async def add_prompt(
     now: datetime,
 ) -> PromptLine:
     """Add a prompt to the catalogue (a teach prompt may name a catalogue tool)."""
-    text = typed(text, limit=300, what="A prompt") or ""
-    exercise = typed(exercise, limit=300, what="An exercise")
+    text = typed(text, limit=300, what=_("A prompt")) or ""
+    exercise = typed(exercise, limit=300, what=_("An exercise"))
     if len(text) < 10:
-        raise InvalidInput("A prompt is 10 to 300 characters.")
+        raise InvalidInput(_("A prompt is 10 to 300 characters."))
     if kind not in (PromptKind.TEACH, PromptKind.MIRROR):
-        raise InvalidInput("Say `teach` or `mirror` after `add`.")
+        raise InvalidInput(_("Say `teach` or `mirror` after `add`."))
     tool: Tool | None = None
     if tool_name:
         if kind == PromptKind.MIRROR:
-            raise InvalidInput("A “reverse the mirror” prompt is not about a tool: leave it out.")
+            raise InvalidInput(
+                _("A “reverse the mirror” prompt is not about a tool: leave it out.")
+            )
         tool = (
             await session.scalars(
                 select(Tool).where(
@@ -83,13 +94,16 @@ async def add_prompt(
         ).one_or_none()
         if tool is None:
             raise ToolNotFound(
-                f"There is no tool called “{tool_name}” in the catalogue "
-                "(`admin tools` lists them)."
+                _(
+                    "There is no tool called “{tool}” in the catalogue (`admin tools` lists them)."
+                ).format(tool=tool_name)
             )
     elif kind == PromptKind.TEACH and "{tool}" not in text:
         raise InvalidInput(
-            "Name the tool in quotes after `teach`, or write `{tool}` in the text so it fits "
-            "any tool."
+            _(
+                "Name the tool in quotes after `teach`, or write `{tool}` in the text so it fits "
+                "any tool."
+            )
         )
     prompt = Prompt(
         kind=kind,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Literal, NamedTuple
 
+from bot.i18n import _
 from models import PromptKind
 
 PromptDirection = Literal["teach", "mirror"]
@@ -29,6 +30,8 @@ class CatalogueEntry:
     tool: str | None  # the catalogue tool's name; None for "any tool" and mirror prompts
     text: str
     exercise: str | None
+    # One of ours (seeded, `bot.services.prompts.builtin`): shown translated. HR's are not.
+    builtin: bool = False
 
 
 class PastPrompt(NamedTuple):
@@ -42,13 +45,16 @@ class PastPrompt(NamedTuple):
 
 @dataclass(frozen=True)
 class Choice:
-    """The prompt chosen for a pair this week, its text filled with the pair's tool."""
+    """The prompt chosen for a pair this week, its text filled with the pair's tool — except a
+    built-in prompt's: it stays the catalogue's English template (`{tool}` in it), which the
+    message translates and then fills in the reader's language."""
 
     prompt_id: int
     direction: PromptDirection
     tool: str | None
     text: str
     exercise: str | None
+    builtin: bool = False
 
 
 _MODULUS = 4294967296
@@ -105,10 +111,19 @@ class Catalogue(tuple[CatalogueEntry, ...]):
 _NO_ENTRIES = _Ring(())
 
 
-def _fill(text: str | None, tool: str | None) -> str | None:
+def fill_tool(text: str | None, tool: str | None) -> str | None:
+    """`text` with `{tool}` replaced by the pair's tool."""
     if text is None:
         return None
-    return text.replace("{tool}", tool or "the tool") if "{tool}" in text else text
+    return text.replace("{tool}", tool or _("the tool")) if "{tool}" in text else text
+
+
+def _teach_choice(entry: CatalogueEntry, tool: str) -> Choice:
+    if entry.builtin:
+        return Choice(entry.id, "teach", tool, entry.text, entry.exercise, builtin=True)
+    return Choice(
+        entry.id, "teach", tool, fill_tool(entry.text, tool) or "", fill_tool(entry.exercise, tool)
+    )
 
 
 def choose_prompt(
@@ -143,7 +158,7 @@ def choose_prompt(
     )
     if entry is None:
         return None
-    return Choice(entry.id, "mirror", None, entry.text, entry.exercise)
+    return Choice(entry.id, "mirror", None, entry.text, entry.exercise, builtin=entry.builtin)
 
 
 _WEEK = attrgetter("iso_week")
@@ -184,13 +199,7 @@ def _teach(
         for pool in (specific, catalogue.general):
             entry = pool.first_fresh(pair_id, used)
             if entry is not None:
-                return Choice(
-                    entry.id,
-                    "teach",
-                    tool,
-                    _fill(entry.text, tool) or "",
-                    _fill(entry.exercise, tool),
-                )
+                return _teach_choice(entry, tool)
     # Everything was used: the prompt this pair had longest ago, for its first tool.
     last = _oldest(
         pair_id,
@@ -205,6 +214,4 @@ def _teach(
     if last is None:
         return None
     entry, tool = last, tools[order[0]]
-    return Choice(
-        entry.id, "teach", tool, _fill(entry.text, tool) or "", _fill(entry.exercise, tool)
-    )
+    return _teach_choice(entry, tool)

@@ -53,6 +53,9 @@ class PromptNotice(Notice):
     exercise: str | None
     tool: str | None
     checkin_days: int
+    # One of ours: `text` and `exercise` are the catalogue's English templates, translated and
+    # filled with `tool` when the message is rendered. Rows queued before this field: False.
+    builtin: bool = False
 
 
 async def remember_prompt_message(session: AsyncSession, notice: PromptNotice, sent: Sent) -> None:
@@ -304,6 +307,7 @@ async def _enqueue_batch(
             exercise=choice.exercise,
             tool=choice.tool,
             checkin_days=config.checkin_delay_days,
+            builtin=choice.builtin,
         )
         outgoing.append(
             Outgoing(

@@ -25,6 +25,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.outbox import enqueue
+from bot.i18n import _
 from bot.pairing.rules import Rules
 from bot.services.notices import Notice, Sent
 from bot.services.program.settings import ProgramConfig, program_config
@@ -104,7 +105,10 @@ class WaitlistNotice(Notice):
 
     kind: ClassVar[str] = "waitlist"
 
+    # The pairing engine's sentence (English, stored with the round), or "" when the proposed
+    # partner is no longer available: that sentence is written by the message, in their language.
     reason: str
+    partner_unavailable: bool = False
 
 
 async def remember_group_dm(session: AsyncSession, notice: IntroNotice, sent: Sent) -> None:
@@ -124,11 +128,11 @@ def cycle_dates(now: datetime, zone: ZoneInfo, weeks: int) -> tuple[date, date]:
 
 def _unavailable_reason(person: Person | None, now: datetime, name: str) -> str | None:
     if person is None or person.state == State.LEFT:
-        return f"{name} left the program"
+        return _("{name} left the program").format(name=name)
     if not person.available(now):
-        return f"{name} paused their participation"
+        return _("{name} paused their participation").format(name=name)
     if person.guest:
-        return f"{name} is now a guest account"
+        return _("{name} is now a guest account").format(name=name)
     return None
 
 
@@ -201,7 +205,9 @@ async def approve_round(
             assert guide is not None and learner is not None
             blocked = rules.block(by_id[guide.user_id], by_id[learner.user_id])
             if blocked is not None:
-                reason = f"a pairing rule now forbids it ({loading.RULE_NAMES[blocked]})"
+                reason = _("a pairing rule now forbids it ({rule})").format(
+                    rule=_(loading.RULE_NAMES[blocked])
+                )
         if reason is not None:
             dropped.append(DroppedPair(proposed.guide, proposed.learner, reason))
             continue
@@ -221,12 +227,12 @@ async def approve_round(
         created.append(pair)
 
     paired = {p.guide for p in created} | {p.learner for p in created}
-    waiting: dict[str, str] = {}
+    waiting: dict[str, str | None] = {}  # None: the proposed partner is no longer available
     for unplaced in proposal.unmatched:
         waiting[unplaced.user_id] = unplaced.reason
     for drop in dropped:
         for user_id in (drop.guide, drop.learner):
-            waiting.setdefault(user_id, "your proposed partner is no longer available")
+            waiting.setdefault(user_id, None)
     waitlisted: list[str] = []
     for user_id, reason in sorted(waiting.items()):
         person = people.get(user_id)
@@ -243,7 +249,7 @@ async def approve_round(
             session,
             team_id=team_id,
             dedupe_key=f"waitlist:{round_.id}:{user_id}",
-            notice=WaitlistNotice(reason=reason),
+            notice=WaitlistNotice(reason=reason or "", partner_unavailable=reason is None),
             channel=user_id,
             now=now,
         )

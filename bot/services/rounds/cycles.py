@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.outbox import enqueue
+from bot.i18n import _
 from bot.services.errors import NoActivePair, NotAllowed
 from bot.services.notices import Notice
 from bot.services.program.settings import ProgramConfig, program_config
@@ -41,12 +42,12 @@ async def mark_first_session(
     """
     pair = await session.get(Pair, pair_id)
     if pair is None or pair.team_id != team_id:
-        raise NoActivePair("That pair doesn't exist any more.")
+        raise NoActivePair(_("That pair doesn't exist any more."))
     members = await loading.people(
         session, team_id, participant_ids=[pair.guide_id, pair.learner_id]
     )
     if user_id not in members:
-        raise NotAllowed("Only the two people of this pair can record their first session.")
+        raise NotAllowed(_("Only the two people of this pair can record their first session."))
     result = await session.execute(
         update(Pair)
         .where(Pair.id == pair_id, Pair.first_session_scheduled_at.is_(None))
@@ -157,7 +158,7 @@ async def _thank(
     defaults: ProgramConfig,
 ) -> None:
     """One DM per person of the cycle: thanks, their partners, and "continue?" buttons."""
-    pairs = [pair for _, ended in rounds for pair in ended]
+    pairs = [pair for _round, ended in rounds for pair in ended]
     ids = {p.guide_id for p in pairs} | {p.learner_id for p in pairs}
     people = {
         p.participant_id: p

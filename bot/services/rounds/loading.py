@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot import pairing
+from bot.i18n import N_, _, ngettext
 from bot.services import directory
 from bot.services.calendar import zone_of
 from bot.text import tools_phrase
@@ -155,17 +156,51 @@ class Load:
         self.learning.add(learner_id)
         self.guiding[guide_id] = self.guiding.get(guide_id, 0) + 1
 
-    def busy_reason(self, guide: Person, learner: Person) -> str | None:
-        """Why this pair cannot start now because of pairs that already exist."""
+    def busy_reason(self, guide: Person, learner: Person, *, refusal: bool = False) -> str | None:
+        """Why this pair cannot start now because of pairs that already exist: a clause for a
+        list of dropped pairs, or with `refusal` a whole refusal for the admin who asked."""
         if learner.participant_id in self.learning:
-            return f"{learner.name} is already in a pair"
+            message = (
+                _("{name} is already in a pair. End that pair first with `admin unpair`.")
+                if refusal
+                else _("{name} is already in a pair")
+            )
+            return message.format(name=learner.name)
         if learner.participant_id in self.guiding:
-            return f"{learner.name} is already guiding someone"
+            message = (
+                _("{name} is already guiding someone. End that pair first with `admin unpair`.")
+                if refusal
+                else _("{name} is already guiding someone")
+            )
+            return message.format(name=learner.name)
         if guide.participant_id in self.learning:
-            return f"{guide.name} is already in a pair as a learner"
-        if self.guiding.get(guide.participant_id, 0) >= guide.capacity:
-            places = "learner" if guide.capacity == 1 else f"{guide.capacity} learners"
-            return f"{guide.name} already guides {places}, their limit"
+            message = (
+                _(
+                    "{name} is already in a pair as a learner. End that pair first with "
+                    "`admin unpair`."
+                )
+                if refusal
+                else _("{name} is already in a pair as a learner")
+            )
+            return message.format(name=guide.name)
+        capacity = guide.capacity
+        if self.guiding.get(guide.participant_id, 0) >= capacity:
+            message = (
+                ngettext(
+                    "{name} already guides {count} learner, their limit. End that pair first "
+                    "with `admin unpair`.",
+                    "{name} already guides {count} learners, their limit. End that pair first "
+                    "with `admin unpair`.",
+                    capacity,
+                )
+                if refusal
+                else ngettext(
+                    "{name} already guides {count} learner, their limit",
+                    "{name} already guides {count} learners, their limit",
+                    capacity,
+                )
+            )
+            return message.format(name=guide.name, count=capacity)
         return None
 
 
@@ -234,29 +269,32 @@ async def rules_request(
 
 
 RULE_NAMES = {
-    "self": "a person can't be paired with themselves",
-    "reporting_line": "no pairs inside a reporting line",
-    "excluded": "a personal exclusion",
-    "no_overlap": "at least one tool in common (a program setting)",
+    "self": N_("a person can't be paired with themselves"),
+    "reporting_line": N_("no pairs inside a reporting line"),
+    "excluded": N_("a personal exclusion"),
+    "no_overlap": N_("at least one tool in common (a program setting)"),
 }
 
 
 def rule_refusal(rule: str, guide: Person, learner: Person) -> str:
     if rule == "self":
-        return "That's the same person twice: name a guide and a different learner."
+        return _("That's the same person twice: name a guide and a different learner.")
     if rule == "reporting_line":
-        return (
-            f"{guide.name} and {learner.name} are in the same reporting line, and pairs never "
-            "are (rule: no pairs inside a reporting line)."
-        )
+        return _(
+            "{guide} and {learner} are in the same reporting line, and pairs never are (rule: "
+            "no pairs inside a reporting line)."
+        ).format(guide=guide.name, learner=learner.name)
     if rule == "excluded":
-        return (
-            f"One of {guide.name} and {learner.name} asked not to be paired with the other "
-            "(rule: personal exclusion)."
-        )
-    return (
-        f"{guide.name} doesn't teach anything {learner.name} wants to learn "
-        f"(rule: at least one tool in common, a program setting). {guide.name} teaches "
-        f"{tools_phrase(guide.teaches)}; {learner.name} wants "
-        f"{tools_phrase(learner.learns)}."
+        return _(
+            "One of {guide} and {learner} asked not to be paired with the other (rule: personal "
+            "exclusion)."
+        ).format(guide=guide.name, learner=learner.name)
+    return _(
+        "{guide} doesn't teach anything {learner} wants to learn (rule: at least one tool in "
+        "common, a program setting). {guide} teaches {teaches}; {learner} wants {learns}."
+    ).format(
+        guide=guide.name,
+        learner=learner.name,
+        teaches=tools_phrase(guide.teaches),
+        learns=tools_phrase(learner.learns),
     )

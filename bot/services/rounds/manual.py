@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import pairing
 from bot.delivery.outbox import enqueue
+from bot.i18n import _
 from bot.pairing.rules import Rules
 from bot.services.errors import AlreadyPaired, NoActivePair, NotAParticipant, PairingRuleBroken
 from bot.services.program.settings import ProgramConfig, program_config
@@ -75,7 +76,7 @@ async def create_manual_pair(
     """
     if guide_user_id == learner_user_id:
         raise PairingRuleBroken(
-            "That's the same person twice: name a guide and a different learner.", "self"
+            _("That's the same person twice: name a guide and a different learner."), "self"
         )
     people = await loading.people(
         session, team_id, user_ids=[guide_user_id, learner_user_id], lock=True
@@ -85,33 +86,43 @@ async def create_manual_pair(
         if person is None or person.state == State.LEFT:
             # A refusal is plain text (see bot.services.errors): no `<@…>` mention.
             raise NotAParticipant(
-                f"The {role} you named isn't in the program, so they can't be paired."
+                _("The guide you named isn't in the program, so they can't be paired.")
+                if role == "guide"
+                else _("The learner you named isn't in the program, so they can't be paired.")
             )
         if not person.available(now):
             raise AlreadyPaired(
-                f"{person.name} is paused at the moment; pair them once they're back."
+                _("{name} is paused at the moment; pair them once they're back.").format(
+                    name=person.name
+                )
             )
         if person.guest:
             raise NotAParticipant(
-                f"{person.name} has a guest account now, so they can't start a new pair."
+                _("{name} has a guest account now, so they can't start a new pair.").format(
+                    name=person.name
+                )
             )
     assert guide is not None and learner is not None
     if guide.role == "learner":
         raise PairingRuleBroken(
-            f"{guide.name} joined as a learner, so they can't guide (rule: roles). Put the "
-            "guide first: `admin pair @guide @learner`.",
+            _(
+                "{name} joined as a learner, so they can't guide (rule: roles). Put the guide "
+                "first: `admin pair @guide @learner`."
+            ).format(name=guide.name),
             "role",
         )
     if learner.role == "guide":
         raise PairingRuleBroken(
-            f"{learner.name} joined as a guide, so they can't be the learner (rule: roles). Put "
-            "the guide first: `admin pair @guide @learner`.",
+            _(
+                "{name} joined as a guide, so they can't be the learner (rule: roles). Put the "
+                "guide first: `admin pair @guide @learner`."
+            ).format(name=learner.name),
             "role",
         )
     load = loading.Load.of(await loading.active_pair_rows(session, team_id))
-    busy = load.busy_reason(guide, learner)
+    busy = load.busy_reason(guide, learner, refusal=True)
     if busy is not None:
-        raise AlreadyPaired(f"{busy}. End that pair first with `admin unpair`.")
+        raise AlreadyPaired(busy)
     engine_people = [
         loading.engine_person(person, loading.Load(), now)
         for person in (guide, learner)
@@ -230,7 +241,7 @@ async def unpair(
     people = await loading.people(session, team_id, user_ids=[user_id], lock=True)
     person = people.get(user_id)
     if person is None:
-        raise NotAParticipant("The person you named has never joined the program.")
+        raise NotAParticipant(_("The person you named has never joined the program."))
     pairs = await end_pairs(
         session,
         await _pairs_of(session, person.participant_id),
@@ -239,7 +250,11 @@ async def unpair(
         ended_by=actor_id,
     )
     if not pairs:
-        raise NoActivePair(f"{person.name} isn't in a pair right now, so there's nothing to end.")
+        raise NoActivePair(
+            _("{name} isn't in a pair right now, so there's nothing to end.").format(
+                name=person.name
+            )
+        )
     await _notify_ended(session, team_id, pairs, reason=EndReason.UNPAIRED, now=now)
     return await _describe(session, pairs, EndReason.UNPAIRED)
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import pairing
 from bot.delivery.outbox import enqueue_to_each
+from bot.i18n import _
 from bot.services.errors import RoundAlreadyDecided, RoundNotFound
 from bot.services.notices import Notice
 from bot.services.program.settings import ProgramConfig, program_config
@@ -272,7 +273,7 @@ async def send_proposal(
 async def _round(session: AsyncSession, team_id: str, round_id: int) -> Round:
     round_ = await session.get(Round, round_id, populate_existing=True)
     if round_ is None or round_.team_id != team_id:
-        raise RoundNotFound("That pairing round doesn't exist (any more).")
+        raise RoundNotFound(_("That pairing round doesn't exist (any more)."))
     return round_
 
 
@@ -290,11 +291,11 @@ async def decide(
     if not result.rowcount:  # type: ignore[attr-defined]
         if round_.status == RoundStatus.APPROVED:
             raise RoundAlreadyDecided(
-                "This proposal was already approved, so its pairs exist and were introduced.",
+                _("This proposal was already approved, so its pairs exist and were introduced."),
                 round_.status,
             )
         raise RoundAlreadyDecided(
-            "This proposal was discarded (or replaced by a newer one); nothing was changed.",
+            _("This proposal was discarded (or replaced by a newer one); nothing was changed."),
             round_.status,
         )
     return round_
