@@ -177,7 +177,7 @@ def _surveys(report: ProgramReport) -> Figure:
         )
     shares.set_xticks(list(xs), names)
     shares.set_ylim(0, 110)
-    shares.set_title(_("% of answers"), fontsize=9)
+    shares.set_title(_("share of answers (%)"), fontsize=9)
     shares.legend(fontsize=8, frameon=False, loc="lower right")
     for axes in (useful, shares):
         _tidy(axes)
