@@ -61,9 +61,11 @@ def participants_lines(figures: ProgramFigures) -> list[str]:
         for r, heading in ROLE_HEADINGS.items()
     )
     if people.left:
-        total = _("*Participants: {total}* (and {left} left the program)").format(
-            total=people.total, left=people.left
-        )
+        total = ngettext(
+            "*Participants: {total}* (and {left} left the program)",
+            "*Participants: {total}* (and {left} left the program)",
+            people.left,
+        ).format(total=people.total, left=people.left)
     else:
         total = _("*Participants: {total}*").format(total=people.total)
     return [total, parts, roles]
