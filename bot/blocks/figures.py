@@ -3,62 +3,118 @@ Home tab, `/rotnem admin stats`): the same figure, the same name, the same numbe
 
 from __future__ import annotations
 
+from bot import i18n
 from bot.blocks.kit import escape
-from bot.services.figures import DEFINITIONS, ProgramFigures
+from bot.i18n import N_, _, ngettext
+from bot.services.figures import DEFINITIONS, ProgramFigures, Standing
 
 TOP_TOOLS = 5
-ROLE_HEADINGS = {"guide": "Guides", "learner": "Learners", "both": "Both ways"}
+ROLE_HEADINGS = {"guide": N_("Guides"), "learner": N_("Learners"), "both": N_("Both ways")}
+# The usefulness by reporter role: "guides 4.5, learners 4.0".
+ROLE_RATINGS = {"guide": N_("guides {rating}"), "learner": N_("learners {rating}")}
+
+
+def share_text(ratio: float) -> str:
+    """A share as a whole percentage: "67%" ("67 %" in French), rounded as Python rounds it
+    (English reads exactly as it always did)."""
+    text = f"{ratio:.0%}"
+    if i18n.current_language() == i18n.DEFAULT_LANGUAGE:
+        return text
+    return i18n.percent(int(text[:-1]) / 100)
+
+
+def decimal_text(value: float) -> str:
+    """A number with one decimal: "4.0" ("4,0" in French)."""
+    text = f"{value:.1f}"
+    if i18n.current_language() == i18n.DEFAULT_LANGUAGE:
+        return text
+    whole, tenths = text.split(".")
+    separator = i18n.number(0.5, 1)[1:-1]
+    return i18n.number(int(whole)) + separator + tenths
 
 
 def percent(rate: float | None) -> str:
-    return f"{rate:.0%}" if rate is not None else "n/a"
+    return share_text(rate) if rate is not None else _("n/a")
+
+
+def standing_count(standing: Standing, count: int) -> str:
+    """ "7 in a pair", "2 waitlisted", "1 not yet matched", "0 paused"."""
+    if standing is Standing.IN_PAIR:
+        text = ngettext("{count} in a pair", "{count} in a pair", count)
+    elif standing is Standing.WAITLISTED:
+        text = ngettext("{count} waitlisted", "{count} waitlisted", count)
+    elif standing is Standing.NOT_YET_MATCHED:
+        text = ngettext("{count} not yet matched", "{count} not yet matched", count)
+    elif standing is Standing.PAUSED:
+        text = ngettext("{count} paused", "{count} paused", count)
+    else:
+        text = ngettext("{count} left", "{count} left", count)
+    return text.format(count=count)
 
 
 def participants_lines(figures: ProgramFigures) -> list[str]:
     """The total, its exact split, the roles, and those who left (apart: they are not in it)."""
     people = figures.participants
-    parts = " · ".join(f"{n} {standing.label}" for standing, n in people.parts)
-    roles = " · ".join(f"{heading}: {people.by_role(r)}" for r, heading in ROLE_HEADINGS.items())
-    left = f" (and {people.left} left the program)" if people.left else ""
-    return [f"*Participants: {people.total}*{left}", parts, roles]
+    parts = " · ".join(standing_count(standing, n) for standing, n in people.parts)
+    roles = " · ".join(
+        _("{role}: {count}").format(role=_(heading), count=people.by_role(r))
+        for r, heading in ROLE_HEADINGS.items()
+    )
+    if people.left:
+        total = ngettext(
+            "*Participants: {total}* (and {left} left the program)",
+            "*Participants: {total}* (and {left} left the program)",
+            people.left,
+        ).format(total=people.total, left=people.left)
+    else:
+        total = _("*Participants: {total}*").format(total=people.total)
+    return [total, parts, roles]
 
 
 def period_lines(figures: ProgramFigures) -> list[str]:
     """Pairs, sessions, meet rate, usefulness and tools of the figures' period."""
     meetings, useful = figures.meetings, figures.usefulness
-    sessions = (
-        f"Sessions this cycle (since {figures.since.day} {figures.since:%b %Y})"
-        if figures.since
-        else "Sessions"
-    )
+    if figures.since:
+        sessions = _("*Sessions this cycle (since {date}):* {sessions}")
+    else:
+        sessions = _("*Sessions:* {sessions}")
+    since = i18n.short_date(figures.since) if figures.since else ""
     rate = (
-        f"{percent(meetings.meet_rate)} ({meetings.met} of {meetings.prompted} prompted "
-        "pair-weeks met)"
+        _("{rate} ({met} of {prompted} prompted pair-weeks met)").format(
+            rate=percent(meetings.meet_rate), met=meetings.met, prompted=meetings.prompted
+        )
         if meetings.prompted
-        else "no pair prompted yet"
+        else _("no pair prompted yet")
     )
     roles = ", ".join(
-        f"{ROLE_HEADINGS[role].lower()} {useful.by_role[role]:.1f}"
+        _(ROLE_RATINGS[role]).format(rating=decimal_text(useful.by_role[role]))
         for role in ("guide", "learner")
         if role in useful.by_role
     )
     usefulness = (
-        f"{useful.mean:.1f}/5 from {useful.reports} report(s) ({roles})"
+        ngettext(
+            "{mean}/5 from {count} report ({roles})",
+            "{mean}/5 from {count} reports ({roles})",
+            useful.reports,
+        ).format(mean=decimal_text(useful.mean), count=useful.reports, roles=roles)
         if useful.mean is not None
-        else "no ratings yet"
+        else _("no ratings yet")
     )
-    tools = (
-        ", ".join(f"{escape(name)} ({n})" for name, n in figures.top_tools(TOP_TOOLS)) or "none yet"
-    )
+    tools = ", ".join(
+        _("{tool} ({count})").format(tool=escape(name), count=n)
+        for name, n in figures.top_tools(TOP_TOOLS)
+    ) or _("none yet")
     return [
-        f"*Active pairs:* {figures.pairs.active}",
-        f"*{sessions}:* {meetings.sessions}",
-        f"*Meet rate:* {rate}",
-        f"*Usefulness:* {usefulness}",
-        f"*Sessions covering each tool:* {tools}",
+        _("*Active pairs:* {count}").format(count=figures.pairs.active),
+        sessions.format(date=since, sessions=meetings.sessions),
+        _("*Meet rate:* {rate}").format(rate=rate),
+        _("*Usefulness:* {usefulness}").format(usefulness=usefulness),
+        _("*Sessions covering each tool:* {tools}").format(tools=tools),
     ]
 
 
 def definition_note(figure: str = "Meet rate") -> str:
     """One figure's definition, for a context line under the figures."""
-    return f"{figure}: {dict(DEFINITIONS)[figure]}"
+    return _("{figure}: {definition}").format(
+        figure=_(figure), definition=_(dict(DEFINITIONS)[figure])
+    )

@@ -17,32 +17,45 @@ from slack_sdk.models.views import View
 from bot.blocks.figures import definition_note, participants_lines, period_lines
 from bot.blocks.kit import Inputs, context, escape, modal, option, say, section
 from bot.blocks.message import Message
+from bot.i18n import N_, _, ngettext
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.directory import ProfileField, person_fields
 from bot.services.program.settings import RANGES, ProgramConfig
 from bot.services.program.stats import StatsView
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-TZ_LABELS = {"prefer_close": "Prefer partners in nearby time zones", "ignore": "Ignore time zones"}
+# Marked for the catalog (`N_`), translated where they are shown (`_`).
+DAY_NAMES = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+TZ_LABELS = {
+    "prefer_close": N_("Prefer partners in nearby time zones"),
+    "ignore": N_("Ignore time zones"),
+}
 FIELD_LABELS = {
-    "cycle_weeks": "Cycle length (weeks)",
-    "nudge_weekday": "Weekly prompt day",
-    "nudge_hour": "Weekly prompt hour",
-    "checkin_delay_days": "Check-in delay (days)",
-    "stall_weeks": "Stall alert after (weeks)",
-    "tz_preference": "Time zones in matching",
-    "announce_channel": "Announcement channel",
-    "auto_propose_next_round": "Propose the next round automatically",
-    "require_shared_tool": "Pairs must share a tool",
-    "anonymity_k": "Anonymity threshold (people)",
-    "manager_field_id": "Managers from the Slack profile field",
-    "invite_new_people": "Invite people who join the workspace",
+    "cycle_weeks": N_("Cycle length (weeks)"),
+    "nudge_weekday": N_("Weekly prompt day"),
+    "nudge_hour": N_("Weekly prompt hour"),
+    "checkin_delay_days": N_("Check-in delay (days)"),
+    "stall_weeks": N_("Stall alert after (weeks)"),
+    "tz_preference": N_("Time zones in matching"),
+    "announce_channel": N_("Announcement channel"),
+    "auto_propose_next_round": N_("Propose the next round automatically"),
+    "require_shared_tool": N_("Pairs must share a tool"),
+    "anonymity_k": N_("Anonymity threshold (people)"),
+    "manager_field_id": N_("Managers from the Slack profile field"),
+    "invite_new_people": N_("Invite people who join the workspace"),
 }
 # The manager-field select's first option: managers picked in the profile modal.
 NO_MANAGER_FIELD = "none"
 SHARED_TOOL_OPTIONS = {
-    "no": "No: as many pairs as possible, sharing a tool where the rules allow",
-    "yes": "Yes: leave people unpaired rather than pair them without a shared tool",
+    "no": N_("No: as many pairs as possible, sharing a tool where the rules allow"),
+    "yes": N_("Yes: leave people unpaired rather than pair them without a shared tool"),
 }
 YES_NO_FIELDS = ("auto_propose_next_round", "require_shared_tool", "invite_new_people")
 
@@ -51,32 +64,33 @@ YES_NO_FIELDS = ("auto_propose_next_round", "require_shared_tool", "invite_new_p
 inputs = Inputs(ActionId.SETTINGS_ANSWER)
 
 
-def _number(block_id: str, name: str, value: int, unit: str) -> InputBlock:
+def _number(block_id: str, name: str, value: int, hint: str) -> InputBlock:
+    """`hint`: a translated text with `{low}` and `{high}`, the setting's range."""
     low, high = RANGES[name]
     return inputs.text(
         block_id,
-        FIELD_LABELS[name],
+        _(FIELD_LABELS[name]),
         max_length=3,
         initial=str(value),
-        hint=f"{low} to {high}{unit}",
+        hint=hint.format(low=low, high=high),
     )
 
 
 def _manager_field(config: ProgramConfig, fields: Sequence[ProfileField] | None) -> InputBlock:
     """Only fields of type "user" are offered; `fields` None: Slack did not list them."""
-    options = [option(NO_MANAGER_FIELD, "None: people pick their manager in Rotnem")]
+    options = [option(NO_MANAGER_FIELD, _("None: people pick their manager in Rotnem"))]
     options += [option(f.id, f.label or f.id) for f in person_fields(fields or ())]
     initial = next((o for o in options if o.value == config.manager_field_id), options[0])
     if fields is None:
-        hint = "Slack didn't list the profile fields just now (users.profile:read); try again."
+        hint = _("Slack didn't list the profile fields just now (users.profile:read); try again.")
     else:
-        hint = (
+        hint = _(
             "A person-type field of your Slack profiles that names each person's manager. Set, "
             "reporting lines come from Slack and the profile modal shows them read-only."
         )
     return inputs.select(
         BlockId.SETTINGS_MANAGER_FIELD,
-        FIELD_LABELS["manager_field_id"],
+        _(FIELD_LABELS["manager_field_id"]),
         options,
         initial=initial,
         hint=hint,
@@ -88,74 +102,78 @@ def settings_modal(
 ) -> View:
     """Every program setting, prefilled with the values in force; `profile_fields` are the
     workspace's Slack profile fields (None when Slack did not list them)."""
-    days = [option(str(i), name) for i, name in enumerate(DAY_NAMES)]
+    days = [option(str(i), _(name)) for i, name in enumerate(DAY_NAMES)]
     hours = [option(str(h), f"{h:02d}:00") for h in range(24)]
-    tz_options = [option(value, label) for value, label in TZ_LABELS.items()]
-    yes_no = [option("yes", "Yes"), option("no", "No, an HR admin asks for it")]
-    shared_tool = [option(value, label) for value, label in SHARED_TOOL_OPTIONS.items()]
+    tz_options = [option(value, _(label)) for value, label in TZ_LABELS.items()]
+    yes_no = [option("yes", _("Yes")), option("no", _("No, an HR admin asks for it"))]
+    shared_tool = [option(value, _(label)) for value, label in SHARED_TOOL_OPTIONS.items()]
     invite_new = [
-        option("yes", "Yes: a welcome DM with a Join button (not to guests or bots)"),
-        option("no", "No"),
+        option("yes", _("Yes: a welcome DM with a Join button (not to guests or bots)")),
+        option("no", _("No")),
     ]
     channel = ConversationSelectElement(
         action_id=inputs.action_id,
-        placeholder="Pick a channel",
+        placeholder=_("Pick a channel"),
         filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
         initial_conversation=config.announce_channel or None,
     )
     blocks: list[Block] = [
         section(
-            "Program settings for this workspace. Times are in each learner's own time zone. "
-            "Every change is logged."
+            _(
+                "Program settings for this workspace. Times are in each learner's own time zone. "
+                "Every change is logged."
+            )
         ),
-        _number(BlockId.SETTINGS_CYCLE_WEEKS, "cycle_weeks", config.cycle_weeks, ""),
+        _number(
+            BlockId.SETTINGS_CYCLE_WEEKS, "cycle_weeks", config.cycle_weeks, _("{low} to {high}")
+        ),
         inputs.select(
             BlockId.SETTINGS_NUDGE_DAY,
-            FIELD_LABELS["nudge_weekday"],
+            _(FIELD_LABELS["nudge_weekday"]),
             days,
             initial=days[config.nudge_weekday],
         ),
         inputs.select(
             BlockId.SETTINGS_NUDGE_HOUR,
-            FIELD_LABELS["nudge_hour"],
+            _(FIELD_LABELS["nudge_hour"]),
             hours,
             initial=hours[config.nudge_hour],
-            hint="In the learner's time zone.",
+            hint=_("In the learner's time zone."),
         ),
         _number(
             BlockId.SETTINGS_CHECKIN_DELAY,
             "checkin_delay_days",
             config.checkin_delay_days,
-            " days after the weekly prompt",
+            _("{low} to {high} days after the weekly prompt"),
         ),
         _number(
             BlockId.SETTINGS_STALL_WEEKS,
             "stall_weeks",
             config.stall_weeks,
-            " weeks without a reported session",
+            _("{low} to {high} weeks without a reported session"),
         ),
         inputs.radio(
             BlockId.SETTINGS_TZ,
-            FIELD_LABELS["tz_preference"],
+            _(FIELD_LABELS["tz_preference"]),
             tz_options,
             initial=tz_options[0 if config.tz_preference == "prefer_close" else 1],
         ),
         inputs.field(
             BlockId.SETTINGS_CHANNEL,
-            FIELD_LABELS["announce_channel"],
+            _(FIELD_LABELS["announce_channel"]),
             channel,
             optional=True,
-            hint="Where new rounds are announced; empty for the server's default.",
+            hint=_("Where new rounds are announced; empty for the server's default."),
         ),
         inputs.radio(
             BlockId.SETTINGS_AUTO,
-            FIELD_LABELS["auto_propose_next_round"],
+            _(FIELD_LABELS["auto_propose_next_round"]),
             yes_no,
             initial=yes_no[0 if config.auto_propose_next_round else 1],
         ),
         inputs.radio(
             BlockId.SETTINGS_SHARED_TOOL,
-            FIELD_LABELS["require_shared_tool"],
+            _(FIELD_LABELS["require_shared_tool"]),
             shared_tool,
             initial=shared_tool[1 if config.require_shared_tool else 0],
         ),
@@ -163,48 +181,52 @@ def settings_modal(
             BlockId.SETTINGS_ANONYMITY_K,
             "anonymity_k",
             config.anonymity_k,
-            ' people: the report shows a smaller group as "fewer than" this',
+            _('{low} to {high} people: the report shows a smaller group as "fewer than" this'),
         ),
         _manager_field(config, profile_fields),
         inputs.radio(
             BlockId.SETTINGS_INVITE_NEW,
-            FIELD_LABELS["invite_new_people"],
+            _(FIELD_LABELS["invite_new_people"]),
             invite_new,
             initial=invite_new[0 if config.invite_new_people else 1],
         ),
     ]
-    return modal(CallbackId.SETTINGS, "Program settings", blocks, submit="Save")
+    return modal(CallbackId.SETTINGS, _("Program settings"), blocks, submit=_("Save"))
 
 
 def shown_value(field: str, value: str | None) -> str:
     if value is None or value == "":
-        return "(default)"
+        return _("(default)")
     if field == "nudge_weekday" and value.isdigit() and int(value) < 7:
-        return DAY_NAMES[int(value)]
+        return _(DAY_NAMES[int(value)])
     if field == "nudge_hour" and value.isdigit():
         return f"{int(value):02d}:00"
     if field == "announce_channel":
         return f"<#{value}>"
     if field == "tz_preference":
-        return TZ_LABELS.get(value, escape(value))
+        return _(TZ_LABELS[value]) if value in TZ_LABELS else escape(value)
     if field in YES_NO_FIELDS:
-        return "yes" if value == "True" else "no"
+        return _("yes") if value == "True" else _("no")
     return escape(value)
 
 
 def settings_saved_message(changes: Sequence[tuple[str, str | None, str | None]]) -> Message:
     """The DM after saving: each change, old → new."""
     if not changes:
-        text = "Program settings saved: nothing changed."
+        text = _("Program settings saved: nothing changed.")
         return say(text)
     lines = "\n".join(
-        f"• {FIELD_LABELS.get(field, field)}: {shown_value(field, old)} → {shown_value(field, new)}"
+        _("• {setting}: {old} → {new}").format(
+            setting=_(FIELD_LABELS[field]) if field in FIELD_LABELS else field,
+            old=shown_value(field, old),
+            new=shown_value(field, new),
+        )
         for field, old, new in changes
     )
-    text = f"*Program settings saved.*\n{lines}"
+    text = _("*Program settings saved.*\n{changes}").format(changes=lines)
     return Message(
         text=text.replace("*", ""),
-        blocks=[section(text), context("The change is logged with your name.")],
+        blocks=[section(text), context(_("The change is logged with your name."))],
     )
 
 
@@ -217,21 +239,31 @@ def stats_message(stats: StatsView) -> Message:
     summary = "\n".join(period_lines(stats.figures))
     risk = (
         "\n".join(
-            f"• <@{guide}> & <@{learner}>: {weeks} silent week(s)"
+            ngettext(
+                "• <@{guide}> & <@{learner}>: {weeks} silent week",
+                "• <@{guide}> & <@{learner}>: {weeks} silent weeks",
+                weeks,
+            ).format(guide=guide, learner=learner, weeks=weeks)
             for guide, learner, weeks in stats.at_risk[:10]
         )
         if stats.at_risk
-        else "none"
+        else _("none")
     )
-    more = f"\n…and {len(stats.at_risk) - 10} more" if len(stats.at_risk) > 10 else ""
+    if len(stats.at_risk) > 10:
+        risk += "\n" + _("…and {count} more").format(count=len(stats.at_risk) - 10)
+    count = len(stats.at_risk)
     blocks: list[Block] = [
-        HeaderBlock(text="Reverse mentoring: program stats"),
+        HeaderBlock(text=_("Reverse mentoring: program stats")),
         section(people),
         section(summary),
-        section(f"*At-risk pairs ({len(stats.at_risk)})*\n{risk}{more}"),
+        section(_("*At-risk pairs ({count})*\n{pairs}").format(count=count, pairs=risk)),
         context(
-            f"{definition_note()} Figures only: nobody's conversation or private notes are read."
+            _("{definition} Figures only: nobody's conversation or private notes are read.").format(
+                definition=definition_note()
+            )
         ),
     ]
-    text = "Program stats\n" + f"{people}\n{summary}\nAt-risk pairs: {len(stats.at_risk)}"
+    text = _("Program stats\n{people}\n{summary}\nAt-risk pairs: {count}").format(
+        people=people, summary=summary, count=count
+    )
     return Message(text=text.replace("*", ""), blocks=blocks)

@@ -14,7 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.blocks.figures import share_text
 from bot.blocks.report import ReportSection
+from bot.i18n import _, ngettext
 from bot.services.report import ProgramReport
 
 if TYPE_CHECKING:
@@ -83,8 +85,8 @@ def _confidence(report: ProgramReport) -> Figure:
     figure = _figure(_bar_height(len(tools)))
     axes = figure.add_subplot()
     ys = range(len(tools))
-    before = [b for _, b, _ in tools]
-    now = [n for _, _, n in tools]
+    before = [b for __, b, ___ in tools]
+    now = [n for __, ___, n in tools]
     # One artist per kind (not per tool): quartile bars, the before → now line, the medians.
     for spreads, colour, offset in ((before, GREY, -0.15), (now, BLUE, 0.15)):
         axes.hlines(
@@ -96,13 +98,13 @@ def _confidence(report: ProgramReport) -> Figure:
             alpha=0.3,
         )
     axes.hlines(ys, [s.median for s in before], [s.median for s in now], color=GREY, linewidth=2)
-    axes.scatter([s.median for s in before], ys, color=GREY, s=40, zorder=2, label="before")
-    axes.scatter([s.median for s in now], ys, color=BLUE, s=40, zorder=2, label="now")
-    axes.set_yticks(ys, [_label(name) for name, _, _ in tools])
+    axes.scatter([s.median for s in before], ys, color=GREY, s=40, zorder=2, label=_("before"))
+    axes.scatter([s.median for s in now], ys, color=BLUE, s=40, zorder=2, label=_("now"))
+    axes.set_yticks(ys, [_label(name) for name, __, ___ in tools])
     axes.set_ylim(-0.6, len(tools) - 0.4)
     axes.set_xlim(0.8, 5.2)
-    axes.set_xticks([1, 2, 3, 4, 5], ["1 never\nused it", "2", "3", "4", "5 could\nteach it"])
-    axes.set_title("Confidence before → now (median; bars: quartiles)", fontsize=10)
+    axes.set_xticks([1, 2, 3, 4, 5], [_("1 never\nused it"), "2", "3", "4", _("5 could\nteach it")])
+    axes.set_title(_("Confidence before → now (median; bars: quartiles)"), fontsize=10)
     axes.legend(loc="lower right", fontsize=8, frameon=False)
     _tidy(axes)
     figure.subplots_adjust(left=0.28, right=0.97, bottom=0.2, top=0.88)
@@ -114,8 +116,8 @@ def _meetings(report: ProgramReport) -> Figure:
     figure = _figure(3.2, 7.0)
     axes = figure.add_subplot()
     xs = range(len(weeks))
-    axes.bar(xs, [w.sessions for w in weeks], color=BLUE, alpha=0.8, label="sessions")
-    axes.set_ylabel("sessions", fontsize=9)
+    axes.bar(xs, [w.sessions for w in weeks], color=BLUE, alpha=0.8, label=_("sessions"))
+    axes.set_ylabel(_("sessions"), fontsize=9)
     rate = axes.twinx()
     rate.plot(
         [x for x, w in zip(xs, weeks, strict=True) if w.meet_rate is not None],
@@ -123,13 +125,13 @@ def _meetings(report: ProgramReport) -> Figure:
         color=AMBER,
         marker="o",
         markersize=3,
-        label="meet rate",
+        label=_("meet rate"),
     )
     rate.set_ylim(0, 105)
-    rate.set_ylabel("meet rate %", fontsize=9)
+    rate.set_ylabel(_("meet rate %"), fontsize=9)
     step = max(1, len(weeks) // 8)
     axes.set_xticks(list(xs)[::step], [w.label for w in weeks][::step], fontsize=8, rotation=30)
-    axes.set_title("Sessions per week (bars) and meet rate per week (line)", fontsize=10)
+    axes.set_title(_("Sessions per week (bars) and meet rate per week (line)"), fontsize=10)
     rate.spines["top"].set_visible(False)
     _tidy(axes)
     figure.subplots_adjust(left=0.09, right=0.91, bottom=0.25, top=0.88)
@@ -138,13 +140,16 @@ def _meetings(report: ProgramReport) -> Figure:
 
 def _fit(report: ProgramReport) -> Figure:
     fit = report.learning.fit
-    names = ["good fit", "still deciding", "not a good fit"]
+    names = [_("good fit"), _("still deciding"), _("not a good fit")]
     counts = [fit.good or 0, fit.deciding or 0, fit.bad or 0]
     figure = _figure(2.2)
     axes = figure.add_subplot()
     bars = axes.barh(names[::-1], counts[::-1], color=[RED, AMBER, GREEN])
     axes.bar_label(bars, fontsize=8, padding=2)
-    axes.set_title(f"How is the fit? ({fit.answered} answers)", fontsize=10)
+    answers = ngettext(
+        "How is the fit? ({count} answer)", "How is the fit? ({count} answers)", fit.answered or 0
+    )
+    axes.set_title(answers.format(count=fit.answered), fontsize=10)
     _tidy(axes)
     figure.subplots_adjust(left=0.22, right=0.95, bottom=0.15, top=0.85)
     return figure
@@ -152,36 +157,32 @@ def _fit(report: ProgramReport) -> Figure:
 
 def _surveys(report: ProgramReport) -> Figure:
     stages = [s for s in report.learning.surveys if s.answered]
-    names = ["mid-cycle" if s.stage == "mid" else "end of cycle" for s in stages]
+    names = [_("mid-cycle") if s.stage == "mid" else _("end of cycle") for s in stages]
     figure = _figure(2.8)
     useful, shares = figure.subplots(1, 2, width_ratios=[1, 2])
     bars = useful.bar(names, [s.usefulness or 0 for s in stages], color=BLUE)
     useful.bar_label(bars, fmt="%.1f", fontsize=8)
     useful.set_ylim(0, 5.4)
-    useful.set_title("usefulness (1–5)", fontsize=9)
+    useful.set_title(_("usefulness (1–5)"), fontsize=9)
     width = 0.38
     xs = range(len(stages))
     for offset, label, values, colour in (
-        (-width / 2, "would recommend", [s.recommend for s in stages], GREEN),
-        (width / 2, "want to continue", [s.continue_pair for s in stages], AMBER),
+        (-width / 2, _("would recommend"), [s.recommend for s in stages], GREEN),
+        (width / 2, _("want to continue"), [s.continue_pair for s in stages], AMBER),
     ):
         heights = [100 * v if v is not None else 0 for v in values]
         bars = shares.bar([x + offset for x in xs], heights, width, color=colour, label=label)
         shares.bar_label(
-            bars,
-            labels=[
-                f"{h:.0f}%" if v is not None else "" for h, v in zip(heights, values, strict=True)
-            ],
-            fontsize=8,
+            bars, labels=[share_text(v) if v is not None else "" for v in values], fontsize=8
         )
     shares.set_xticks(list(xs), names)
     shares.set_ylim(0, 110)
-    shares.set_title("% of answers", fontsize=9)
+    shares.set_title(_("share of answers (%)"), fontsize=9)
     shares.legend(fontsize=8, frameon=False, loc="lower right")
     for axes in (useful, shares):
         _tidy(axes)
         axes.tick_params(labelsize=8)
-    figure.suptitle("Survey scores", fontsize=10)
+    figure.suptitle(_("Survey scores"), fontsize=10)
     figure.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.8, wspace=0.25)
     return figure
 
@@ -191,12 +192,28 @@ def _two_way(report: ProgramReport) -> Figure:
     one_way = two_way.sessions - two_way.two_way
     figure = _figure(1.6)
     axes = figure.add_subplot()
-    axes.barh([0], [two_way.two_way], color=GREEN, label=f"both ways ({two_way.two_way})")
-    axes.barh([0], [one_way], left=[two_way.two_way], color=GREY, label=f"one way ({one_way})")
+    axes.barh(
+        [0],
+        [two_way.two_way],
+        color=GREEN,
+        label=_("both ways ({count})").format(count=two_way.two_way),
+    )
+    axes.barh(
+        [0],
+        [one_way],
+        left=[two_way.two_way],
+        color=GREY,
+        label=_("one way ({count})").format(count=one_way),
+    )
     axes.set_yticks([])
     axes.set_xlim(0, max(1, two_way.sessions))
-    share = f"{two_way.share:.0%}" if two_way.share is not None else "–"
-    axes.set_title(f"Two-way share: {share} of {two_way.sessions} sessions", fontsize=10)
+    share = share_text(two_way.share) if two_way.share is not None else "–"
+    title = ngettext(
+        "Two-way share: {share} of {count} session",
+        "Two-way share: {share} of {count} sessions",
+        two_way.sessions,
+    )
+    axes.set_title(title.format(share=share, count=two_way.sessions), fontsize=10)
     axes.legend(fontsize=8, frameon=False, ncols=2, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     _tidy(axes)
     figure.subplots_adjust(left=0.04, right=0.97, bottom=0.4, top=0.78)
@@ -234,9 +251,9 @@ def _learned(report: ProgramReport) -> Figure:
     tools = [t for t in report.learning.learned.tools if t.learned or t.answered][:MAX_BARS]
     return _paired_bars(
         [t.tool for t in tools],
-        ("learned (teach-back)", [t.learned for t in tools], BLUE),
-        ("still using (follow-up)", [t.still_using for t in tools], GREEN),
-        "Tools learned and still used (people)",
+        (_("learned (teach-back)"), [t.learned for t in tools], BLUE),
+        (_("still using (follow-up)"), [t.still_using for t in tools], GREEN),
+        _("Tools learned and still used (people)"),
         report.k,
     )
 
@@ -245,9 +262,9 @@ def _skills_gap(report: ProgramReport) -> Figure:
     tools = list(report.learning.skills_gap[:MAX_BARS])
     return _paired_bars(
         [t.tool for t in tools],
-        ("want to learn it", [t.wanted for t in tools], AMBER),
-        ("guides teaching it", [t.guides for t in tools], BLUE),
-        "Skills gap: who wants each tool, who teaches it",
+        (_("want to learn it"), [t.wanted for t in tools], AMBER),
+        (_("guides teaching it"), [t.guides for t in tools], BLUE),
+        _("Skills gap: who wants each tool, who teaches it"),
         report.k,
     )
 

@@ -16,6 +16,7 @@ from bot.blocks.report import (
     report_lead,
     report_sections,
 )
+from bot.i18n import _, current_language
 from bot.report.charts import Chart, render_charts
 from bot.services.report import ProgramReport
 
@@ -65,16 +66,17 @@ def report_page(report: ProgramReport) -> str:
     lead = report_lead(report)
     body = "\n".join(_section(s, charts.get(s.name)) for s in sections)
     footer = _lines(definitions(report))
+    title = escape(_(TITLE))
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{current_language()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(TITLE)}</title>
+<title>{title}</title>
 <style>{STYLE}</style>
 </head>
 <body>
-<h1>{escape(TITLE)}</h1>
+<h1>{title}</h1>
 <p class="note">{escape(anonymity_note(report))}</p>
 <section>{_lines(lead)}</section>
 {body}

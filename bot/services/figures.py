@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, uni
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from bot.i18n import N_, short_date
 from bot.services.calendar import add_weeks, iso_week, week_monday
 from bot.services.enrollment.lifecycle import DEACTIVATED_VIA
 from bot.services.program.settings import ProgramConfig
@@ -37,37 +38,51 @@ from models import (
 )
 
 # (figure, definition): the words every screen uses, in the order the README lists them.
+# Marked for the catalog (`N_`): a screen translates each name and definition where it shows them.
 DEFINITIONS: tuple[tuple[str, str], ...] = (
     (
-        "Participants",
-        "people in the program (active or paused; not those who left). They split exactly "
-        "into in a pair, waitlisted (a round could not place them), not yet matched (unpaired "
-        "and not on the waitlist, e.g. joined since the last round) and paused; the parts add "
-        "up to the total.",
+        N_("Participants"),
+        N_(
+            "people in the program (active or paused; not those who left). They split exactly "
+            "into in a pair, waitlisted (a round could not place them), not yet matched (unpaired "
+            "and not on the waitlist, e.g. joined since the last round) and paused; the parts add "
+            "up to the total."
+        ),
     ),
-    ("Session", "a pair met in a week, however many of the two reported it."),
+    (N_("Session"), N_("a pair met in a week, however many of the two reported it.")),
     (
-        "Meet rate",
-        "pair-weeks in which the pair reported a session ÷ pair-weeks in which the pair was "
-        "prompted to meet (weeks paused are not prompted).",
-    ),
-    ("Sessions covering a tool", "distinct sessions whose reports name the tool (not reports)."),
-    ("Usefulness", "the mean of the session reports' ratings, 1–5."),
-    (
-        "Two-way share",
-        "sessions whose learning went both ways (a report says both, or one says a tool and "
-        "the other the mirror) ÷ sessions with a reported direction.",
+        N_("Meet rate"),
+        N_(
+            "pair-weeks in which the pair reported a session ÷ pair-weeks in which the pair was "
+            "prompted to meet (weeks paused are not prompted)."
+        ),
     ),
     (
-        "Confidence before → now",
-        "per learner and tool, the first rating (the baseline) and the latest later one, "
-        "shown as the median and quartiles.",
+        N_("Sessions covering a tool"),
+        N_("distinct sessions whose reports name the tool (not reports)."),
     ),
-    ("Learned", "a tool the learner showed back and the guide confirmed (teach-back)."),
-    ("Still using", "follow-ups answered yes or sometimes ÷ follow-ups answered."),
+    (N_("Usefulness"), N_("the mean of the session reports' ratings, 1–5.")),
     (
-        "Fewer than k",
-        "any breakdown over fewer than k people (a program setting, default 5) shows no number.",
+        N_("Two-way share"),
+        N_(
+            "sessions whose learning went both ways (a report says both, or one says a tool and "
+            "the other the mirror) ÷ sessions with a reported direction."
+        ),
+    ),
+    (
+        N_("Confidence before → now"),
+        N_(
+            "per learner and tool, the first rating (the baseline) and the latest later one, "
+            "shown as the median and quartiles."
+        ),
+    ),
+    (N_("Learned"), N_("a tool the learner showed back and the guide confirmed (teach-back).")),
+    (N_("Still using"), N_("follow-ups answered yes or sometimes ÷ follow-ups answered.")),
+    (
+        N_("Fewer than k"),
+        N_(
+            "any breakdown over fewer than k people (a program setting, default 5) shows no number."
+        ),
     ),
 )
 
@@ -180,8 +195,8 @@ class WeekFigures:
 
     @property
     def label(self) -> str:
-        """The week as people read it: "23 Nov 2026"."""
-        return f"{self.starts.day} {self.starts:%b %Y}"
+        """The week as people read it, in the language in force: "23 Nov 2026"."""
+        return short_date(self.starts)
 
     @property
     def meet_rate(self) -> float | None:

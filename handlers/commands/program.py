@@ -8,6 +8,7 @@ import io
 from bot.blocks.errors import error_message
 from bot.blocks.message import Message
 from bot.blocks.program import settings_modal, stats_message
+from bot.i18n import N_, _, ngettext
 from bot.services.program import exports
 from bot.services.program.stats import program_stats
 from handlers.commands.router import CommandCall, Subcommand
@@ -44,12 +45,14 @@ async def admin_export(call: CommandCall) -> None:
         await call.ack(
             response_type="ephemeral",
             **error_message(
-                "Export `sessions`, `pairs`, `participants` or `outcomes` (or nothing for all "
-                f"four), e.g. `{call.command} admin export sessions`."
+                _(
+                    "Export `sessions`, `pairs`, `participants` or `outcomes` (or nothing for all "
+                    "four), e.g. `{command} admin export sessions`."
+                ).format(command=call.command)
             ).to_dict(),
         )
         return
-    await call.ack(response_type="ephemeral", text="Preparing the export…")
+    await call.ack(response_type="ephemeral", text=_("Preparing the export…"))
     deps = call.deps
     stamp = deps.clock.now().strftime("%Y-%m-%d")
     uploads = []
@@ -64,36 +67,41 @@ async def admin_export(call: CommandCall) -> None:
                 {
                     "content": out.getvalue(),
                     "filename": f"rotnem-{kind}-{stamp}.csv",
-                    "title": f"Rotnem {kind} ({stamp})",
+                    "title": _(exports.TITLES[kind]).format(date=stamp),
                 }
             )
     opened = await call.client.conversations_open(users=call.user_id)
     channel = str((opened.get("channel") or {}).get("id") or call.user_id)
     private = [
-        text
+        _(text)
         for kind, text in (
-            ("sessions", "The sessions file has PRIVATE columns (notes to HR)."),
-            ("outcomes", "The outcomes file is HR's own data export of individuals' ratings."),
+            ("sessions", N_("The sessions file has PRIVATE columns (notes to HR).")),
+            ("outcomes", N_("The outcomes file is HR's own data export of individuals' ratings.")),
         )
         if kind in kinds
     ]
-    note = " ".join(["Here is the export.", *private, *(["Keep it within HR."] if private else [])])
+    note = " ".join(
+        [_("Here is the export."), *private, *([_("Keep it within HR.")] if private else [])]
+    )
     await call.client.files_upload_v2(channel=channel, file_uploads=uploads, initial_comment=note)
-    await call.reply(Message(text=f"Sent {len(uploads)} CSV file(s) to our DM."))
+    sent = ngettext(
+        "Sent {count} CSV file to our DM.", "Sent {count} CSV files to our DM.", len(uploads)
+    )
+    await call.reply(Message(text=sent.format(count=len(uploads))))
 
 
 PROGRAM_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
-    Subcommand("settings", "admin settings", "edit the program's settings", admin_settings),
+    Subcommand("settings", "admin settings", N_("edit the program's settings"), admin_settings),
     Subcommand(
         "stats",
         "admin stats",
-        "participants, pairs, sessions, meet rate, at-risk pairs",
+        N_("participants, pairs, sessions, meet rate, at-risk pairs"),
         admin_stats,
     ),
     Subcommand(
         "export",
         "admin export [sessions | pairs | participants | outcomes]",
-        "CSV files for HR, sent to your DM",
+        N_("CSV files for HR, sent to your DM"),
         admin_export,
     ),
 )

@@ -22,6 +22,7 @@ from bot.blocks.report import (
     report_sections,
     report_sent_message,
 )
+from bot.i18n import N_
 from bot.report.charts import Chart, render_charts
 from bot.services.report import read_report
 from handlers.commands.router import CommandCall, Subcommand
@@ -68,7 +69,7 @@ REPORT_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "report",
         "admin report",
-        "the program report with charts (learning, meetings, skills gap), sent to your DM",
+        N_("the program report with charts (learning, meetings, skills gap), sent to your DM"),
         admin_report,
     ),
 )

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.errors import admins_only_message
 from bot.blocks.program import NO_MANAGER_FIELD, settings_saved_message
+from bot.i18n import N_, _
 from bot.ids import BlockId
 from bot.services.directory import ProfileField
 from bot.services.program.settings import RANGES, update_program_settings
@@ -20,15 +21,31 @@ from handlers.kit import Submission, ViewState
 
 logger = logging.getLogger(__name__)
 
+# Each field's refusal, in full (translated where it is shown).
 NUMBERS = {
-    BlockId.SETTINGS_CYCLE_WEEKS: ("cycle_weeks", "Cycle length"),
-    BlockId.SETTINGS_CHECKIN_DELAY: ("checkin_delay_days", "Check-in delay"),
-    BlockId.SETTINGS_STALL_WEEKS: ("stall_weeks", "Stall alert"),
-    BlockId.SETTINGS_ANONYMITY_K: ("anonymity_k", "Anonymity threshold"),
+    BlockId.SETTINGS_CYCLE_WEEKS: (
+        "cycle_weeks",
+        N_("Cycle length: enter a whole number from {low} to {high}."),
+    ),
+    BlockId.SETTINGS_CHECKIN_DELAY: (
+        "checkin_delay_days",
+        N_("Check-in delay: enter a whole number from {low} to {high}."),
+    ),
+    BlockId.SETTINGS_STALL_WEEKS: (
+        "stall_weeks",
+        N_("Stall alert: enter a whole number from {low} to {high}."),
+    ),
+    BlockId.SETTINGS_ANONYMITY_K: (
+        "anonymity_k",
+        N_("Anonymity threshold: enter a whole number from {low} to {high}."),
+    ),
 }
 SELECTS = {
-    BlockId.SETTINGS_NUDGE_DAY: ("nudge_weekday", "Weekly prompt day"),
-    BlockId.SETTINGS_NUDGE_HOUR: ("nudge_hour", "Weekly prompt hour"),
+    BlockId.SETTINGS_NUDGE_DAY: (
+        "nudge_weekday",
+        N_("Weekly prompt day: pick one of the options."),
+    ),
+    BlockId.SETTINGS_NUDGE_HOUR: ("nudge_hour", N_("Weekly prompt hour: pick one of the options.")),
 }
 
 
@@ -40,43 +57,43 @@ def parse_settings(state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
     """The modal's answers as `update_program_settings` keywords, and errors by block."""
     parsed: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for block, (name, label) in NUMBERS.items():
+    for block, (name, refusal) in NUMBERS.items():
         value = _in_range(state.text(block), name)
         if value is None:
             low, high = RANGES[name]
-            errors[block] = f"{label}: enter a whole number from {low} to {high}."
+            errors[block] = _(refusal).format(low=low, high=high)
         else:
             parsed[name] = value
-    for block, (name, label) in SELECTS.items():
+    for block, (name, refusal) in SELECTS.items():
         value = _in_range(state.selected(block), name)
         if value is None:
-            errors[block] = f"{label}: pick one of the options."
+            errors[block] = _(refusal)
         else:
             parsed[name] = value
     tz = state.selected(BlockId.SETTINGS_TZ)
     if tz not in ("prefer_close", "ignore"):
-        errors[BlockId.SETTINGS_TZ] = "Time zones in matching: pick one of the options."
+        errors[BlockId.SETTINGS_TZ] = _("Time zones in matching: pick one of the options.")
     else:
         parsed["tz_preference"] = tz
     auto = state.selected(BlockId.SETTINGS_AUTO)
     if auto not in ("yes", "no"):
-        errors[BlockId.SETTINGS_AUTO] = "Propose the next round automatically: yes or no."
+        errors[BlockId.SETTINGS_AUTO] = _("Propose the next round automatically: yes or no.")
     else:
         parsed["auto_propose_next_round"] = auto == "yes"
     shared = state.selected(BlockId.SETTINGS_SHARED_TOOL)
     if shared not in ("yes", "no"):
-        errors[BlockId.SETTINGS_SHARED_TOOL] = "Pairs must share a tool: yes or no."
+        errors[BlockId.SETTINGS_SHARED_TOOL] = _("Pairs must share a tool: yes or no.")
     else:
         parsed["require_shared_tool"] = shared == "yes"
     channel = state.conversation(BlockId.SETTINGS_CHANNEL)
     if channel is not None and not (channel[:1] in ("C", "G") and is_slack_id(channel)):
-        errors[BlockId.SETTINGS_CHANNEL] = "Announcement channel: pick a channel, not a person."
+        errors[BlockId.SETTINGS_CHANNEL] = _("Announcement channel: pick a channel, not a person.")
     else:
         parsed["announce_channel"] = channel or ""
     # Not answered (a modal opened before this setting existed): left as it is.
     invite = state.selected(BlockId.SETTINGS_INVITE_NEW)
     if invite is not None and invite not in ("yes", "no"):
-        errors[BlockId.SETTINGS_INVITE_NEW] = "Invite people who join the workspace: yes or no."
+        errors[BlockId.SETTINGS_INVITE_NEW] = _("Invite people who join the workspace: yes or no.")
     elif invite is not None:
         parsed["invite_new_people"] = invite == "yes"
     return parsed, errors
@@ -90,15 +107,14 @@ def check_manager_field(
     if picked is None or picked == NO_MANAGER_FIELD:
         return "", None
     if fields is None:
-        return None, "Slack didn't list the profile fields just now: try again in a minute."
+        return None, _("Slack didn't list the profile fields just now: try again in a minute.")
     field = next((f for f in fields if f.id == picked), None)
     if field is None:
-        return None, "That profile field is no longer in Slack: pick another one."
+        return None, _("That profile field is no longer in Slack: pick another one.")
     if not field.names_a_person:
-        return None, (
-            f"“{field.label}” holds text, not a person: pick a field of type Person (user), "
-            "or None."
-        )
+        return None, _(
+            "“{field}” holds text, not a person: pick a field of type Person (user), or None."
+        ).format(field=field.label)
     return field.id, None
 
 

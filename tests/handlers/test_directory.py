@@ -105,7 +105,7 @@ async def test_a_deactivation_mid_cycle_ends_the_pair_frees_the_partner_and_reac
     # HR reads it in the report.
     await program.command("admin report")
     report = await eventually_async(lambda: _report(program))
-    assert "Deactivated in Slack this cycle: 1 participant(s) left the program" in report
+    assert "Deactivated in Slack this cycle: 1 participant left the program" in report
 
 
 async def _ended(program: Program, pair_id: int) -> Pair | None:

@@ -92,7 +92,7 @@ EXPECTED = [
     EXPECTED_SPLIT,
     "Sessions this cycle (since 23 Nov 2026):* 2",
     "Meet rate:* 67% (2 of 3 prompted pair-weeks met)",
-    "Usefulness:* 4.0/5 from 3 report(s)",
+    "Usefulness:* 4.0/5 from 3 reports",
     "Sessions covering each tool:* ChatGPT (1), LinkedIn (1)",
 ]
 

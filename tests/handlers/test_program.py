@@ -20,7 +20,7 @@ async def test_stats_figures_on_a_known_data_set(program: Program) -> None:
     assert "Sessions this cycle (since 23 Nov 2026): 2" in text
     assert "Meet rate: no pair prompted yet" in text  # one meaning: prompted pair-weeks met
     assert "last 2 weeks" not in text
-    assert "3.7/5 from 3 report(s) (guides 4.0, learners 3.5)" in text
+    assert "3.7/5 from 3 reports (guides 4.0, learners 3.5)" in text
     assert "Sessions covering each tool: ChatGPT (1), LinkedIn (1)" in text  # not 2 reports
     assert "At-risk pairs: 1" in text and "<@U0GC>" in str(answer["blocks"])
     assert "PRIVATE-NOTE" not in str(answer)

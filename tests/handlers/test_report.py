@@ -59,7 +59,7 @@ async def test_the_report_dm_has_the_figures_and_charts_with_text_fallbacks(
     await learning_program(program)
     ack, answer = await _report(program)
     assert "Preparing the program report" in ack
-    assert answer["text"] == "Sent the program report to our DM (7 chart(s))."
+    assert answer["text"] == "Sent the program report to our DM (7 charts)."
     (dm,) = program.dm(ADMIN_ID)
     shown = _text(dm)
     for figure in (

@@ -64,4 +64,4 @@ async def test_weeks_a_person_was_paused_are_not_silent_weeks(program: Program) 
     assert "3 weeks" in message["text"]  # not the 5 weeks since the pair began
     await program.command("admin stats")
     (stats,) = await program.answers(1)
-    assert "<@U0GS> & <@U0LS>: 3 silent week(s)" in str(stats["blocks"])
+    assert "<@U0GS> & <@U0LS>: 3 silent weeks" in str(stats["blocks"])

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.db import chunks
+from bot.i18n import N_, _
 from bot.services.figures import PairMeetings, meetings_by_pair, standing_of
 from bot.services.report import outcomes
 from models import Direction, Pair, PairSession, Participant, ParticipantTool, SessionReport, Tool
@@ -30,6 +31,13 @@ ExportKind = Literal["sessions", "pairs", "participants", "outcomes"]
 EXPORTS: tuple[ExportKind, ...] = ("sessions", "pairs", "participants", "outcomes")
 # A first line before the header, for the files that hold individuals' own answers.
 NOTES: dict[ExportKind, str] = {"outcomes": outcomes.NOTE}
+# Each file's title in Slack (`date`: the day it was exported).
+TITLES: dict[ExportKind, str] = {
+    "sessions": N_("Rotnem sessions ({date})"),
+    "pairs": N_("Rotnem pairs ({date})"),
+    "participants": N_("Rotnem participants ({date})"),
+    "outcomes": N_("Rotnem outcomes ({date})"),
+}
 
 
 def _iso(value: datetime | date | None) -> str:
@@ -37,6 +45,8 @@ def _iso(value: datetime | date | None) -> str:
 
 
 # Each partner's report, side by side: `guide_…` then `learner_…`.
+# The columns' names are marked for the catalog: `write_csv` writes the header row in the
+# language in force (the columns' order and values stay the same in every language).
 REPORT_FIELDS = (
     "reported_at",
     "covered_tool",
@@ -48,46 +58,61 @@ REPORT_FIELDS = (
 )
 REPORTERS = ("guide", "learner")
 SESSION_COLUMNS = (
-    "session_id",
-    "week",
-    "session_date",
-    "pair_id",
-    "guide_user_id",
-    "guide_name",
-    "learner_user_id",
-    "learner_name",
-    "tools",
-    "learner_confidence_1_to_5",
-    *(f"{role}_{name}" for role in REPORTERS for name in REPORT_FIELDS),
+    N_("session_id"),
+    N_("week"),
+    N_("session_date"),
+    N_("pair_id"),
+    N_("guide_user_id"),
+    N_("guide_name"),
+    N_("learner_user_id"),
+    N_("learner_name"),
+    N_("tools"),
+    N_("learner_confidence_1_to_5"),
+    # f"{role}_{field}" for each of REPORTERS and REPORT_FIELDS, spelled out for the catalog.
+    N_("guide_reported_at"),
+    N_("guide_covered_tool"),
+    N_("guide_covered_other"),
+    N_("guide_direction"),
+    N_("guide_rating"),
+    N_("guide_learned"),
+    N_("guide_note_to_hr (PRIVATE)"),
+    N_("learner_reported_at"),
+    N_("learner_covered_tool"),
+    N_("learner_covered_other"),
+    N_("learner_direction"),
+    N_("learner_rating"),
+    N_("learner_learned"),
+    N_("learner_note_to_hr (PRIVATE)"),
 )
+assert SESSION_COLUMNS[10:] == tuple(f"{r}_{n}" for r in REPORTERS for n in REPORT_FIELDS)
 PAIR_COLUMNS = (
-    "pair_id",
-    "round_id",
-    "guide_user_id",
-    "guide_name",
-    "learner_user_id",
-    "learner_name",
-    "shared_tools",
-    "started_at",
-    "ended_at",
-    "end_reason",
-    "weeks_prompted",
-    "weeks_met",
-    "sessions",
-    "last_session_week",
+    N_("pair_id"),
+    N_("round_id"),
+    N_("guide_user_id"),
+    N_("guide_name"),
+    N_("learner_user_id"),
+    N_("learner_name"),
+    N_("shared_tools"),
+    N_("started_at"),
+    N_("ended_at"),
+    N_("end_reason"),
+    N_("weeks_prompted"),
+    N_("weeks_met"),
+    N_("sessions"),
+    N_("last_session_week"),
 )
 PARTICIPANT_COLUMNS = (
-    "user_id",
-    "name",
-    "role",
-    "status",
-    "department",
-    "time_zone",
-    "joined_at",
-    "paused_until",
-    "left_at",
-    "teaches",
-    "learns",
+    N_("user_id"),
+    N_("name"),
+    N_("role"),
+    N_("status"),
+    N_("department"),
+    N_("time_zone"),
+    N_("joined_at"),
+    N_("paused_until"),
+    N_("left_at"),
+    N_("teaches"),
+    N_("learns"),
 )
 
 
@@ -124,7 +149,7 @@ async def _session_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
         )
     ).all()
     reports: dict[tuple[int, str], SessionReport] = {}
-    for part in chunks([s.id for s, _, _ in sessions]):
+    for part in chunks([s.id for s, __, ___ in sessions]):
         for report in await session.scalars(
             select(SessionReport).where(SessionReport.session_id.in_(part))
         ):
@@ -189,7 +214,7 @@ async def _participant_rows(session: AsyncSession, team_id: str, now: datetime) 
     )
     people = [(p, str(standing)) for p, standing in found.all()]
     tools: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for part in chunks([p.id for p, _ in people]):
+    for part in chunks([p.id for p, __ in people]):
         rows = await session.execute(
             select(
                 ParticipantTool.participant_id,
@@ -239,11 +264,11 @@ def write_csv(
     out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]], note: str | None = None
 ) -> int:
     """Write the note (a first line, if any), a header and the rows; how many rows were
-    written."""
+    written. The note and the header (marked constants) are written in the language in force."""
     writer = csv.writer(out)
     if note:
-        writer.writerow([note])
-    writer.writerow(header)
+        writer.writerow([_(note)])
+    writer.writerow([_(column) for column in header])
     count = 0
     for row in rows:
         writer.writerow(row)

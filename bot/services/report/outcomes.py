@@ -10,28 +10,30 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_
 from bot.services.report.learning import latest_ratings
 from models import Direction, FollowUp, Participant, SurveyStage, TeachBack, ToolBaseline
 
 # The file's first line (one cell: no commas).
-NOTE = (
+# The note and the columns are marked for the catalog; `exports.write_csv` translates them.
+NOTE = N_(
     "# Rotnem learning outcomes: HR's own data export of individuals (each person's ratings "
     "and answers). Keep it within HR; the program report shows only aggregates."
 )
 COLUMNS = (
-    "user_id",
-    "name",
-    "department",
-    "tool",
-    "baseline_confidence_1_to_5",
-    "baseline_rated_at",
-    "latest_confidence_1_to_5",
-    "latest_rated_at",
-    "final_confidence_1_to_5",
-    "learned_teach_back",
-    "learned_on",
-    "still_using",
-    "still_using_answered_on",
+    N_("user_id"),
+    N_("name"),
+    N_("department"),
+    N_("tool"),
+    N_("baseline_confidence_1_to_5"),
+    N_("baseline_rated_at"),
+    N_("latest_confidence_1_to_5"),
+    N_("latest_rated_at"),
+    N_("final_confidence_1_to_5"),
+    N_("learned_teach_back"),
+    N_("learned_on"),
+    N_("still_using"),
+    N_("still_using_answered_on"),
 )
 # Columns of one (person, tool): baseline, its time, latest, its time, final, learned, its
 # date, follow-up answer, its date.
