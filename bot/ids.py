@@ -121,3 +121,4 @@ class BlockId(StrEnum):
     # The directory: the profile field naming managers, the welcome to people who join.
     SETTINGS_MANAGER_FIELD = "settings_manager_field"
     SETTINGS_INVITE_NEW = "settings_invite_new_people"
+    SETTINGS_LANGUAGE = "settings_language"

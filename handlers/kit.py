@@ -281,7 +281,7 @@ async def answer_in_time(request: R, handler: Callable[[R], Awaitable[None]]) ->
     try:
         async with acknowledgement.due():
             # The answer, and all the handler composes, in the person's language.
-            use_language(await request.deps.language_of(request.team_id, [request.user_id]))
+            use_language(await _language(request))
             await handler(request)
     except RotnemError as error:
         await request.refuse(refusal(error))
@@ -311,6 +311,16 @@ async def answer_then_continue(request: R, handler: Callable[[R], Awaitable[None
     task = request.deps.after_ack.start(answer_in_time(request, handler), type(request).__name__)
     task.add_done_callback(acknowledgement.settle)
     await acknowledgement.answered
+
+
+async def _language(request: Request) -> str:
+    """The person's language; with the database away, the environment's (the help needs no
+    database, and a handler that does says so in that language)."""
+    try:
+        return await request.deps.language_of(request.team_id, [request.user_id])
+    except (SQLAlchemyError, OSError) as error:
+        logger.warning("Could not read %s's language: %s", request.user_id, _one_line(error))
+        return request.deps.settings.rotnem_language
 
 
 async def _apologise(request: Request) -> None:

@@ -16,7 +16,8 @@ from bot.i18n import _
 class HelpLine:
     """One subcommand as the help lists it: `usage` after the command, a one-line summary.
 
-    Both are English as written (marked with `N_()` where they are defined) and translated
+    `usage` is what people type, in every language (`/rotnem status`, never a translated word);
+    `summary` is English as written (marked with `N_()` where it is defined) and translated
     here, when the help is built."""
 
     usage: str
@@ -31,7 +32,7 @@ def _translated(text: str) -> str:
 def _listing(command: str, lines: Sequence[HelpLine]) -> str:
     return "\n".join(
         _("`{command} {usage}` — {summary}").format(
-            command=command, usage=_translated(line.usage), summary=_translated(line.summary)
+            command=command, usage=line.usage, summary=_translated(line.summary)
         )
         for line in lines
     )

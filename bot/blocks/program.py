@@ -17,7 +17,7 @@ from slack_sdk.models.views import View
 from bot.blocks.figures import definition_note, participants_lines, period_lines
 from bot.blocks.kit import Inputs, context, escape, modal, option, say, section
 from bot.blocks.message import Message
-from bot.i18n import N_, _, ngettext
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, ngettext
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.directory import ProfileField, person_fields
 from bot.services.program.settings import RANGES, ProgramConfig
@@ -50,6 +50,7 @@ FIELD_LABELS = {
     "anonymity_k": N_("Anonymity threshold (people)"),
     "manager_field_id": N_("Managers from the Slack profile field"),
     "invite_new_people": N_("Invite people who join the workspace"),
+    "language": N_("Program language"),
 }
 # The manager-field select's first option: managers picked in the profile modal.
 NO_MANAGER_FIELD = "none"
@@ -111,6 +112,8 @@ def settings_modal(
         option("yes", _("Yes: a welcome DM with a Join button (not to guests or bots)")),
         option("no", _("No")),
     ]
+    # Each language by its own name: whoever reads it recognises theirs.
+    languages = [option(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
     channel = ConversationSelectElement(
         action_id=inputs.action_id,
         placeholder=_("Pick a channel"),
@@ -190,6 +193,16 @@ def settings_modal(
             invite_new,
             initial=invite_new[0 if config.invite_new_people else 1],
         ),
+        inputs.select(
+            BlockId.SETTINGS_LANGUAGE,
+            _(FIELD_LABELS["language"]),
+            languages,
+            initial=languages[LANGUAGES.index(config.language)],
+            hint=_(
+                "For the announcement channel, and for people whose Slack language Rotnem does "
+                "not speak. Everyone else reads Rotnem in their own Slack language."
+            ),
+        ),
     ]
     return modal(CallbackId.SETTINGS, _("Program settings"), blocks, submit=_("Save"))
 
@@ -205,6 +218,8 @@ def shown_value(field: str, value: str | None) -> str:
         return f"<#{value}>"
     if field == "tz_preference":
         return _(TZ_LABELS[value]) if value in TZ_LABELS else escape(value)
+    if field == "language":
+        return LANGUAGE_NAMES.get(value, escape(value))
     if field in YES_NO_FIELDS:
         return _("yes") if value == "True" else _("no")
     return escape(value)

@@ -71,7 +71,7 @@ TOOLS_SUBCOMMANDS: tuple[Subcommand, ...] = (
     # Usage and summary are translated when the help is built (bot/blocks/help.py).
     Subcommand(
         "tools",
-        N_('admin tools [add "Name" — description | remove "Name"]'),
+        'admin tools [add "Name" — description | remove "Name"]',
         N_("list and edit the tool catalogue"),
         admin_tools,
     ),

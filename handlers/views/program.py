@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.errors import admins_only_message
 from bot.blocks.program import NO_MANAGER_FIELD, settings_saved_message
-from bot.i18n import N_, _
+from bot.i18n import LANGUAGES, N_, _
 from bot.ids import BlockId
 from bot.services.directory import ProfileField
 from bot.services.program.settings import RANGES, update_program_settings
@@ -96,6 +96,11 @@ def parse_settings(state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
         errors[BlockId.SETTINGS_INVITE_NEW] = _("Invite people who join the workspace: yes or no.")
     elif invite is not None:
         parsed["invite_new_people"] = invite == "yes"
+    language = state.selected(BlockId.SETTINGS_LANGUAGE)
+    if language is not None and language not in LANGUAGES:
+        errors[BlockId.SETTINGS_LANGUAGE] = _("Program language: pick one of the options.")
+    elif language is not None:
+        parsed["language"] = language
     return parsed, errors
 
 
@@ -153,6 +158,9 @@ async def settings(submission: Submission) -> None:
         summary = [
             (c.field, shown(c.field, c.old_value), shown(c.field, c.new_value)) for c in changes
         ]
+    # Channels and people without a language of ours read the new one from now on (other
+    # processes within minutes: bot/languages.py).
+    deps.languages.forget(submission.team_id)
     try:
         await submission.client.chat_postMessage(
             channel=submission.user_id, **settings_saved_message(summary).to_dict()

@@ -1,0 +1,173 @@
+"""Every person reads Rotnem in their Slack language, over signed HTTP: the profile modal, the
+confirmation and the help for someone who joins; the introduction, the weekly prompt and the
+check-in delivered by the outbox; a group DM in the language both partners read, else the
+program's; a Slack language Rotnem does not speak falls back to the program's, which HR sets in
+the settings modal."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.ids import ActionId, BlockId
+from tests.factories import (
+    ADMIN_ID,
+    ANNOUNCE,
+    BOTH_BACKENDS,
+    JSON,
+    Program,
+    RunningBot,
+    command_modal,
+    reply,
+    rotnem,
+    saved,
+    submit,
+    tool_ids,
+)
+
+PERSON = "U0LOCALE1"
+# What each language shows where English says "How would you like to take part?", "You're in!"
+# and "Rotnem commands:" (bot/locales/<language>/LC_MESSAGES/rotnem.po).
+JOINING = {
+    "en-GB": ("How would you like to take part?", "You're in!", "Rotnem commands:"),
+    "fr-FR": (
+        "Comment souhaitez-vous participer\u00a0?",
+        "C'est fait, vous participez\u00a0!",
+        "Commandes Rotnem\u00a0:",
+    ),
+    "es-ES": ("¿Cómo quieres participar?", "¡Ya estás dentro!", "Comandos de Rotnem:"),
+    "de-DE": ("Wie möchtest du mitmachen?", "Du bist dabei!", "Rotnem-Befehle:"),
+}
+
+
+def _texts(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("locale", sorted(JOINING))
+async def test_joining_and_help_speak_the_persons_slack_language(
+    bot: RunningBot, locale: str
+) -> None:
+    question, joined, help_heading = JOINING[locale]
+    bot.slack.add_user(PERSON, real_name="Lou Locale", tz="Europe/Paris", locale=locale)
+
+    answer, view = await command_modal(bot, PERSON)
+    assert question in _texts(view["blocks"])
+    chatgpt = (await tool_ids(bot, "ChatGPT"))[0]
+    answers: dict[str, object] = {
+        BlockId.PROFILE_ROLE: "learner",
+        BlockId.PROFILE_LEARN: [chatgpt],
+        BlockId.PROFILE_DEPARTMENT: "Finance",
+    }
+    assert saved(await submit(bot, PERSON, view, answers))
+    confirmation = await reply(bot, answer)
+    assert confirmation["text"].startswith(joined)
+
+    # The help and the answer to a word Rotnem does not know come in the acknowledgement.
+    assert help_heading in (await rotnem(bot, PERSON, "help")).response.json()["text"]
+    unknown = (await rotnem(bot, PERSON, "frobnicate")).response.json()["text"]
+    assert "frobnicate" in unknown
+    # What people type stays what they type.
+    assert "`/rotnem status`" in unknown
+    assert ("Here is what I can do" in unknown) == locale.startswith("en")
+
+
+SETTINGS: dict[str, str] = {
+    BlockId.SETTINGS_CYCLE_WEEKS: "12",
+    BlockId.SETTINGS_NUDGE_DAY: "0",
+    BlockId.SETTINGS_NUDGE_HOUR: "10",
+    BlockId.SETTINGS_CHECKIN_DELAY: "3",
+    BlockId.SETTINGS_STALL_WEEKS: "3",
+    BlockId.SETTINGS_TZ: "prefer_close",
+    BlockId.SETTINGS_AUTO: "no",
+    BlockId.SETTINGS_SHARED_TOOL: "no",
+    BlockId.SETTINGS_ANONYMITY_K: "5",
+}
+
+
+async def _round(program: Program, proposal: JSON | None = None) -> dict[str, JSON]:
+    """Propose (unless HR has) and approve a round, every message delivered: each pair's
+    introduction, by the guide's user ID."""
+    proposal = proposal or await program.propose()
+    before = len(program.slack.responses())
+    assert (await program.click(proposal, ActionId.ROUND_APPROVE)).status_code == 200
+    await program.responses(before + 1)
+    await program.deliver()
+    intros = [program.posts(p.group_channel_id or "")[0] for p in await program.pairs()]
+    return {guide: m for m in intros for guide in GUIDES if f"<@{guide}>" in _texts(m)}
+
+
+GUIDES = ("U0FRGUIDE", "U0MXGUIDE", "U0PTGUIDE")
+
+
+@BOTH_BACKENDS
+async def test_a_pair_reads_its_introduction_prompt_and_check_ins_in_the_language_it_shares(
+    program: Program,
+) -> None:
+    await program.join(
+        "U0FRGUIDE", "Flore G", "guide", teaches=["ChatGPT"], tz="Europe/Paris", locale="fr-FR"
+    )
+    await program.join("U0FRLEARN", "Fabien L", "learner", learns=["ChatGPT"], locale="fr-CA")
+    await program.join(
+        "U0MXGUIDE", "Mia G", "guide", teaches=["LinkedIn"], tz="Europe/Madrid", locale="es-ES"
+    )
+    await program.join("U0MXLEARN", "Dirk L", "learner", learns=["LinkedIn"], locale="de-DE")
+
+    intros = await _round(program)
+    french, mixed = intros["U0FRGUIDE"], intros["U0MXGUIDE"]
+    assert "<@U0FRGUIDE> est le guide" in _texts(french["blocks"])
+    assert "is the guide" not in _texts(french)
+    # A Spanish guide and a German learner: the program's language (English by default).
+    assert "<@U0MXGUIDE> is the guide" in _texts(mixed["blocks"])
+    # The announcement channel reads the program's language.
+    announcement = _texts(program.posts(ANNOUNCE)[-1])
+    assert "U0FRGUIDE" in announcement and "est le guide" not in announcement
+
+    # Monday 10:00 in London (the learners' zone): this week's prompts in the group DMs.
+    program.at(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
+    await program.tick()
+    await program.deliver()
+    channel = str(french["channel"])
+    assert "Cette semaine\u00a0:" in program.posts(channel)[-1]["text"]
+    assert program.posts(str(mixed["channel"]))[-1]["text"].startswith("This week:")
+
+    # Thursday: each person's check-in, privately, in their own language.
+    program.at(datetime(2026, 12, 3, 10, 0, tzinfo=UTC))
+    await program.tick()
+    await program.deliver()
+    expected = {
+        "U0FRGUIDE": "Avez-vous pu rencontrer",
+        "U0FRLEARN": "Avez-vous pu rencontrer",
+        "U0MXGUIDE": "¿Te reuniste con",
+        "U0MXLEARN": "Hast du dich diese Woche",
+    }
+    for user, words in expected.items():
+        assert any(words in m["text"] for m in program.dm(user)), (user, program.dm(user))
+
+
+async def test_a_slack_language_rotnem_does_not_speak_reads_the_programs_language(
+    program: Program,
+) -> None:
+    await program.join("U0PTGUIDE", "Paulo G", "guide", teaches=["ChatGPT"], locale="pt-BR")
+    await program.join("U0PTLEARN", "Rita L", "learner", learns=["ChatGPT"], locale="pt-BR")
+    # HR sets the program's language to Spanish in the settings modal.
+    await program.command("admin settings")
+    await program.slack.wait_for("views.open", 1)
+    view = program.slack.open_views(ADMIN_ID)[-1]
+    assert "Program language" in _texts(view["blocks"])
+    answers = {**SETTINGS, BlockId.SETTINGS_LANGUAGE: "es"}
+    ok = await program.bot.requester.submit_view(view=view, user_id=ADMIN_ID, answers=answers)
+    assert ok.status_code == 200 and ok.text in ("", "null")
+    await program.slack.wait_for("chat.postMessage", 1)
+    assert "Program language: English → Español" in program.dm(ADMIN_ID)[-1]["text"]
+
+    # HR, not a participant, reads the program's language too.
+    before = len(program.slack.ephemerals(ADMIN_ID))
+    working = (await program.command("admin pair")).json()["text"]
+    assert working.startswith("Estoy buscando las mejores parejas")
+    intros = await _round(program, (await program.answers(before + 1))[-1])
+    assert "<@U0PTGUIDE> es quien guía" in _texts(intros["U0PTGUIDE"]["blocks"])
+    # And the channel announces in Spanish.
+    assert "is the guide" not in _texts(program.posts(ANNOUNCE)[-1])
