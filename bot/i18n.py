@@ -116,6 +116,31 @@ def short_date(day: date) -> str:
     return format_date(day, format="medium", locale=_locale())
 
 
+def day_month(day: date) -> str:
+    """ "03 Dec" (as English always read), "3 déc.", "3 dic", "3. Dez."."""
+    if _language.get() == DEFAULT_LANGUAGE:
+        return f"{day:%d %b}"
+    from babel.dates import format_skeleton
+
+    return format_skeleton("MMMd", day, locale=_locale())
+
+
+def day_month_year(day: date) -> str:
+    """ "03 Dec 2026" (as English always read), else the language's short date."""
+    if _language.get() == DEFAULT_LANGUAGE:
+        return f"{day:%d %b %Y}"
+    return short_date(day)
+
+
+def month_year(day: date) -> str:
+    """ "Dec 2026" (as English always read; Babel's British English says "Sept"), "déc. 2026"."""
+    if _language.get() == DEFAULT_LANGUAGE:
+        return f"{day:%b %Y}"
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMM", day, locale=_locale())
+
+
 def number(value: float, digits: int = 0) -> str:
     """1,234 / 1 234 / 1.234, with at most `digits` decimals."""
     from babel.numbers import format_decimal

@@ -8,7 +8,6 @@ partner or a channel sees.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from slack_sdk.models.blocks import ActionsBlock, Block
 from slack_sdk.models.views import View
@@ -27,7 +26,7 @@ from bot.blocks.kit import (
 )
 from bot.blocks.learning import confidence_options, direction_options
 from bot.blocks.message import Message
-from bot.i18n import DEFAULT_LANGUAGE, N_, _, current_language, ngettext, short_date
+from bot.i18n import N_, _, day_month, ngettext
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.checkins import (
     MAX_LEARNED,
@@ -68,23 +67,6 @@ def answer_text(answer: str) -> str:
             "⏳ Not yet — remind me in {count} day", "⏳ Not yet — remind me in {count} days", days
         ).format(count=days)
     return _(ANSWER_TEXT[answer]) if answer in ANSWER_TEXT else answer
-
-
-def day_month(day: date) -> str:
-    """ "03 Dec" as English always read; the language's own day and month elsewhere."""
-    language = current_language()
-    if language == DEFAULT_LANGUAGE:
-        return f"{day:%d %b}"
-    from babel.dates import format_skeleton
-
-    return format_skeleton("MMMd", day, locale=language)
-
-
-def day_month_year(day: date) -> str:
-    """ "03 Dec 2026" as English always read; the language's short date elsewhere."""
-    if current_language() == DEFAULT_LANGUAGE:
-        return f"{day:%d %b %Y}"
-    return short_date(day)
 
 
 def button_value(checkin_id: int | str, attempt: int) -> str:

@@ -4,7 +4,6 @@ HR admins, a small program summary."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -22,7 +21,7 @@ from bot.blocks.checkins import progress_blocks
 from bot.blocks.enrollment import partner_line, role_line, state_line, tools_text
 from bot.blocks.figures import definition_note, participants_lines, period_lines
 from bot.blocks.kit import button, context, escape, mention, section
-from bot.i18n import N_, _, current_language, ngettext
+from bot.i18n import N_, _, month_year, ngettext
 from bot.ids import ActionId
 from bot.services.enrollment.lifecycle import HOME_PAUSE
 from bot.services.enrollment.queries import Profile
@@ -74,16 +73,6 @@ PAST_REASONS = {
     "not_a_fit": N_("re-paired by HR"),
 }
 MAX_PAST_PARTNERS = 10
-
-
-def month_year(day: date) -> str:
-    """ "Dec 2026" in English (as always), "déc. 2026" in French."""
-    language = current_language()
-    if language == "en":
-        return f"{day:%b %Y}"
-    from babel.dates import format_skeleton
-
-    return format_skeleton("yMMM", day, locale=language)
 
 
 def _past_line(past: PastPartner) -> str:

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 
 from slack_sdk.models.blocks import ActionsBlock, Block
 
-from bot.blocks.checkins import answer_text, day_month_year
+from bot.blocks.checkins import answer_text
 from bot.blocks.kit import button, context, say, section
 from bot.blocks.message import Message
-from bot.i18n import _, ngettext
+from bot.i18n import _, day_month_year, ngettext
 from bot.ids import ActionId, BlockId
 from bot.services.stalls import StallNudgeNotice, StallTalkNotice, StallView
 
