@@ -182,7 +182,7 @@ def a_proposal(t: Typed) -> Built:
     proposal = Proposal(
         round_id=7,
         pairs=(ProposedPair(GUIDE, LEARNER, repeat=True, explanation=t()),),
-        unmatched=(Unplaced(OTHER, "no_overlap", t(shown=False), t()),),
+        unmatched=(Unplaced(OTHER, "no_overlap", reason=t(shown=False), hr_reason=t()),),
     )
     return rounds.proposal_message(ProposalNotice(proposal=proposal))
 
@@ -193,7 +193,7 @@ def a_repair_proposal(t: Typed, *, explained: bool = True) -> Proposal:
     return Proposal(
         round_id=8,
         pairs=(ProposedPair(GUIDE, OTHER, explanation=t(shown=explained)),),
-        unmatched=(Unplaced(LEARNER, "no_overlap", t(shown=False), t()),),
+        unmatched=(Unplaced(LEARNER, "no_overlap", reason=t(shown=False), hr_reason=t()),),
         replaced=Replaced(pair_id=3, guide=GUIDE, learner=LEARNER, ends_on=DAY),
     )
 
