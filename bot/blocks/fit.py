@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject
 
 from bot.blocks.kit import button, context, escape, mention, say, section
 from bot.blocks.message import Message
+from bot.explain import reason_or
 from bot.i18n import N_, _, ngettext
 from bot.ids import ActionId, BlockId
 from bot.services.fit import FitAlert, FitNotice, FitView, Repair
@@ -128,7 +129,9 @@ def repair_answer(repair: Repair) -> Message:
     """To the admin who clicked Re-pair: what the proposal holds, and why someone has no one."""
     proposal = repair.proposal
     unmatched = [
-        _("• {person}: {reason}").format(person=mention(u.user_id), reason=escape(u.hr_reason))
+        _("• {person}: {reason}").format(
+            person=mention(u.user_id), reason=escape(reason_or(u.why, u.hr_reason, hr=True))
+        )
         for u in proposal.unmatched
     ]
     if not proposal.pairs:

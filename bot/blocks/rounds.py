@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject, DividerB
 
 from bot.blocks.kit import MAX_LIST_SECTIONS, button, context, escape, mention, pack, say, section
 from bot.blocks.message import Message
+from bot.explain import explanation_or, reason_or
 from bot.i18n import N_, _, long_date, ngettext
 from bot.ids import ActionId, BlockId
 from bot.services.rounds.approve import (
@@ -44,20 +45,25 @@ def proposal_lines(proposal: Proposal) -> tuple[list[str], list[str]]:
     """One line per proposed pair, one per unmatched person (mrkdwn, with mentions).
 
     The engine's explanations and reasons are plain sentences quoting display names and tools
-    people typed ("Ana can teach …"): they are stored with the round and printed by the CLI as
-    they are, so they are escaped here, whole, where they become mrkdwn."""
-    pairs = [
-        (
-            _("• {guide} → {learner}: {explanation} _(paired before)_")
-            if p.repeat and "paired before" not in p.explanation
-            else _("• {guide} → {learner}: {explanation}")
-        ).format(
-            guide=mention(p.guide), learner=mention(p.learner), explanation=escape(p.explanation)
+    people typed ("Ana can teach …"), written here in the reader's language (or as a proposal
+    stored before that kept them, in English): they are escaped whole, where they become mrkdwn."""
+    pairs: list[str] = []
+    for p in proposal.pairs:
+        explanation = explanation_or(p.why, p.explanation)
+        says_repeat = p.why.repeat if p.why is not None else "paired before" in p.explanation
+        pairs.append(
+            (
+                _("• {guide} → {learner}: {explanation} _(paired before)_")
+                if p.repeat and not says_repeat
+                else _("• {guide} → {learner}: {explanation}")
+            ).format(
+                guide=mention(p.guide), learner=mention(p.learner), explanation=escape(explanation)
+            )
         )
-        for p in proposal.pairs
-    ]
     unmatched = [
-        _("• {person}: {reason}").format(person=mention(u.user_id), reason=escape(u.hr_reason))
+        _("• {person}: {reason}").format(
+            person=mention(u.user_id), reason=escape(reason_or(u.why, u.hr_reason, hr=True))
+        )
         for u in proposal.unmatched
     ]
     return pairs, unmatched
@@ -365,7 +371,7 @@ def waitlist_message(notice: WaitlistNotice) -> Message:
         reason=(
             _("your proposed partner is no longer available")
             if notice.partner_unavailable
-            else escape(notice.reason)
+            else escape(reason_or(notice.why, notice.reason, hr=False))
         )
     )
     return Message(text=text, blocks=[section(f"⏳ {text}")])

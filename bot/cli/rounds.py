@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Callable
 
 from bot.cli.common import EXIT_REFUSED, EXIT_USAGE, Outcome, UsageError, choose_team, table
 from bot.cli.database import Schema, prepare_database
 from bot.config import Settings
 from bot.deps import one_off_deps
+from bot.explain import explanation_or, reason_or
+from bot.i18n import speaking
 from bot.services.errors import RotnemError
 from bot.services.program.settings import defaults_from
 from bot.services.rounds.approve import approve_round
@@ -36,13 +39,25 @@ def render(proposal: Proposal) -> str:
         return f"{name} ({user_id})" if name and name != user_id else user_id
 
     parts = [f"{len(proposal.pairs)} pair(s), {len(proposal.unmatched)} without a partner"]
+    with speaking("en"):  # operators read English
+        parts += _tables(proposal, who)
+    return "\n".join(parts)
+
+
+def _tables(proposal: Proposal, who: Callable[[str], str]) -> list[str]:
+    parts: list[str] = []
     if proposal.pairs:
-        rows = [(who(p.guide), who(p.learner), p.explanation) for p in proposal.pairs]
+        rows = [
+            (who(p.guide), who(p.learner), explanation_or(p.why, p.explanation))
+            for p in proposal.pairs
+        ]
         parts += ["", table(rows, ("Guide", "Learner", "Why"))]
     if proposal.unmatched:
-        unmatched = [(who(u.user_id), u.hr_reason) for u in proposal.unmatched]
+        unmatched = [
+            (who(u.user_id), reason_or(u.why, u.hr_reason, hr=True)) for u in proposal.unmatched
+        ]
         parts += ["", table(unmatched, ("Without a partner", "Why"))]
-    return "\n".join(parts)
+    return parts
 
 
 async def run_pair(settings: Settings, *, dry_run: bool, yes: bool, team: str | None) -> Outcome:

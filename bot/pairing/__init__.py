@@ -13,8 +13,8 @@ is a learner in one pair or a guide in up to ``capacity`` pairs, never both. How
 found and proven: ``assign``. ``greedy_match`` is a baseline for the benchmark only.
 
 Modules: ``model`` (dataclasses), ``rules`` (hard rules and a result checker), ``score``
-(preferences), ``matrix`` (vectorised graph), ``assign`` (exact solver), ``explain`` (texts),
-``engine`` (``match``), ``greedy`` (baseline).
+(preferences), ``matrix`` (vectorised graph), ``assign`` (exact solver), ``explain``
+(why, as values), ``engine`` (``match``), ``greedy`` (baseline).
 """
 
 import importlib
@@ -28,24 +28,21 @@ from bot.pairing.model import (
     Pair,
     Participant,
     PastPair,
+    Reason,
     Role,
     TzMode,
     Unmatched,
+    Why,
 )
 from bot.pairing.rules import manager_chain, violations
 
 if TYPE_CHECKING:
     from bot.pairing.engine import match
-    from bot.pairing.explain import Voice
     from bot.pairing.greedy import greedy_match
 
 # The solver and the texts about it need numpy and scipy (about 15 MB): they load on first use,
 # so a process that only reads the model and the rules (the web process) never carries them.
-_ON_FIRST_USE = {
-    "match": "bot.pairing.engine",
-    "Voice": "bot.pairing.explain",
-    "greedy_match": "bot.pairing.greedy",
-}
+_ON_FIRST_USE = {"match": "bot.pairing.engine", "greedy_match": "bot.pairing.greedy"}
 
 
 def __getattr__(name: str) -> Any:
@@ -65,10 +62,11 @@ __all__ = [
     "Pair",
     "Participant",
     "PastPair",
+    "Reason",
     "Role",
     "TzMode",
     "Unmatched",
-    "Voice",
+    "Why",
     "greedy_match",
     "manager_chain",
     "match",

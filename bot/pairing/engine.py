@@ -72,11 +72,12 @@ def assemble(
     for r, c in cells:
         guide, learner = graph.cols[c], graph.rows[r]
         repeat = bool(graph.repeat[r, c])
-        text = explain_pair(
+        why = explain_pair(
             guide, learner, repeat=repeat, tz_mode=config.tz_mode, repeat_unavoidable=repeats_proven
         )
-        shared = tuple(sorted(guide.teaches & learner.learns))
-        pairs.append(Pair(guide.id, learner.id, int(graph.score[r, c]), shared, repeat, text))
+        pairs.append(
+            Pair(guide.id, learner.id, int(graph.score[r, c]), why.shared_tools, repeat, why)
+        )
     pairs.sort(key=lambda p: (p.guide_id, p.learner_id))
     matched = {p.guide_id for p in pairs} | {p.learner_id for p in pairs}
     demand, places = graph.demand_and_places()

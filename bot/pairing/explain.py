@@ -1,30 +1,13 @@
-"""Short human sentences: why a pair was made, and why someone was left without one."""
+"""Why a pair was made, and why someone was left without one — as values (`Why`, `Reason`):
+whoever shows them writes the sentences, in their reader's language."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from bot.pairing.matrix import Graph
-from bot.pairing.model import Participant, TzMode, Unmatched
+from bot.pairing.model import Participant, Reason, TzMode, Unmatched, Why
 from bot.pairing.score import minutes_apart
-
-
-def tools_phrase(tools: Iterable[str]) -> str:
-    """ "A", "A and B", "A, B and C" (sorted, so the text is stable)."""
-    items = sorted(tools)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def distance_phrase(minutes: int) -> str:
-    if minutes == 0:
-        return "same time zone"
-    hours, rest = divmod(minutes, 60)
-    if not rest:
-        return f"{hours}h apart"
-    return f"{hours}h{rest:02d} apart" if hours else f"{rest}min apart"
 
 
 def explain_pair(
@@ -34,74 +17,37 @@ def explain_pair(
     repeat: bool,
     tz_mode: TzMode,
     repeat_unavoidable: bool = True,
-) -> str:
-    """E.g. "Ana can teach ChatGPT and LinkedIn, which Ben wants to learn; 2h apart"; a pair
-    without a shared tool starts from the guide's everyday tools."""
-    shared = tools_phrase(guide.teaches & learner.learns)
-    parts = [
-        f"{guide.name} can teach {shared}, which {learner.name} wants to learn"
-        if shared
-        else f"no shared tool yet — start from what {guide.name} uses every day; "
-        "the mirror prompts need none"
-    ]
-    if guide.department and learner.department and guide.department != learner.department:
-        parts.append("different departments")
-    if tz_mode == "prefer_close":
-        parts.append(
-            distance_phrase(minutes_apart(guide.utc_offset_minutes, learner.utc_offset_minutes))
-        )
-    for person in (learner, guide):
-        if person.waitlisted:
-            parts.append(f"{person.name} first in line after waiting last round")
-    if repeat:
-        parts.append("paired before — no other option" if repeat_unavoidable else "paired before")
-    return "; ".join(parts)
+) -> Why:
+    """E.g. "Ana can teach ChatGPT and LinkedIn, which Ben wants to learn; 2h apart", as values;
+    a pair without a shared tool starts from the guide's everyday tools."""
+    waited = tuple(person.name for person in (learner, guide) if person.waitlisted)
+    return Why(
+        guide.name,
+        learner.name,
+        tuple(sorted(guide.teaches & learner.learns)),
+        bool(guide.department and learner.department and guide.department != learner.department),
+        minutes_apart(guide.utc_offset_minutes, learner.utc_offset_minutes)
+        if tz_mode == "prefer_close"
+        else None,
+        waited,
+        repeat,
+        repeat_unavoidable,
+    )
 
 
 # --- unmatched ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Voice:
-    """Whom a reason is written to: the person themselves ("you"), or HR about them ("Mei")."""
-
-    subject: str  # "you" | "Mei"
-    possessive: str  # "your" | "Mei's"
-    third_person: bool
-
-    @classmethod
-    def to_person(cls) -> Voice:
-        return cls("you", "your", third_person=False)
-
-    @classmethod
-    def about(cls, name: str) -> Voice:
-        return cls(name, f"{name}'s", third_person=True)
-
-    def verb(self, base: str) -> str:
-        """The verb agreeing with the subject: "want" → "wants", "teach" → "teaches"."""
-        if not self.third_person:
-            return base
-        return {"haven't": "hasn't", "teach": "teaches", "are": "is"}.get(base, f"{base}s")
-
-
-def _blocked_reason(
-    graph: Graph, cells: list[tuple[int, int]], voice: Voice
-) -> tuple[str, str] | None:
-    """If every possible partner (``Graph.partner_cells``) is blocked by a hard rule:
-    (code, reason)."""
+def _blocked_code(graph: Graph, cells: list[tuple[int, int]]) -> str | None:
+    """If every possible partner (``Graph.partner_cells``) is blocked by a hard rule: which
+    rule ("reporting_line", "excluded", or "blocked" for a mix of both)."""
     if not cells:
         return None
-    line = all(c in graph.reporting for c in cells)
-    excl = all(c in graph.excluded for c in cells)
-    if line:
-        return "reporting_line", f"every possible partner is in {voice.possessive} reporting line"
-    if excl:
-        return "excluded", "every possible partner is excluded by a personal exclusion"
-    return (
-        "blocked",
-        f"every possible partner is in {voice.possessive} reporting line or excluded by a "
-        "personal exclusion",
-    )
+    if all(c in graph.reporting for c in cells):
+        return "reporting_line"
+    if all(c in graph.excluded for c in cells):
+        return "excluded"
+    return "blocked"
 
 
 def unmatched_reasons(
@@ -111,8 +57,7 @@ def unmatched_reasons(
     learner_demand: int,
     guide_places: int,
 ) -> list[Unmatched]:
-    """A specific reason for every participant of ``people`` not in ``matched``, written to
-    them and, the same sentence, to HR about them.
+    """A specific reason for every participant of ``people`` not in ``matched``.
 
     ``learner_demand`` is how many learner candidates had a valid partner, ``guide_places``
     how many guide places those could fill; they tell "more learners than places" apart.
@@ -123,75 +68,34 @@ def unmatched_reasons(
     for p in sorted(people, key=lambda q: q.id):
         if p.id in matched:
             continue
-        cell = (row_of.get(p.id), col_of.get(p.id))
-        code, reason = _reason(graph, p, cell, demand, Voice.to_person())
-        _, hr_reason = _reason(graph, p, cell, demand, Voice.about(p.name))
-        out.append(Unmatched(p.id, code, reason, hr_reason))
+        why = _reason(graph, p, (row_of.get(p.id), col_of.get(p.id)), demand)
+        out.append(Unmatched(p.id, why.code, why))
     return out
 
 
 def _reason(
-    graph: Graph,
-    p: Participant,
-    cell: tuple[int | None, int | None],
-    demand: tuple[int, int],
-    voice: Voice,
-) -> tuple[str, str]:
-    """(code, reason) for one unmatched person (row ``r`` as a guide, column ``c`` as a
-    learner), in ``voice``; ``demand`` is (learner demand, guide places)."""
+    graph: Graph, p: Participant, cell: tuple[int | None, int | None], demand: tuple[int, int]
+) -> Reason:
+    """The reason for one unmatched person (row ``r`` as a learner, column ``c`` as a guide);
+    ``demand`` is (learner demand, guide places)."""
     (r, c), (learner_demand, guide_places) = cell, demand
-    you, your = voice.subject, voice.possessive
-    want, teach = voice.verb("want"), voice.verb("teach")
     if r is None and c is None:
-        what = "teach" if p.role == "guide" else "learn" if p.role == "learner" else "share"
-        have = voice.verb("haven't")
-        return "no_tools", f"{you} {have} listed any tools to {what} yet"
+        return Reason("no_tools", p.name, p.role)
+    learns = tuple(sorted(p.learns)) if r is not None else ()
+    teaches = tuple(sorted(p.teaches)) if c is not None else ()
     n_guides = int(graph.valid[r].sum()) if r is not None else 0
     n_learners = int(graph.valid[:, c].sum()) if c is not None else 0
     if n_guides + n_learners == 0:
-        blocked = _blocked_reason(graph, graph.partner_cells(r, c), voice)
-        return blocked or ("no_overlap", _no_overlap_text(p, r, c, voice))
+        code = _blocked_code(graph, graph.partner_cells(r, c)) or "no_overlap"
+        return Reason(code, p.name, p.role, 0, learns, teaches)
     if n_guides:
         assert r is not None
         # without a required shared tool, the valid guides need not teach what p wants
         sharing = int((graph.valid[r] & graph.overlap[r]).sum())
         if learner_demand > guide_places:
-            taken = (
-                f", and no guide teaches what {you} {want} to learn ({tools_phrase(p.learns)})"
-                if not sharing
-                else f": the one guide who teaches what {you} {want} is taken"
-                if sharing == 1
-                else f": all {sharing} guides who teach what {you} {want} are taken"
-            )
-            return "oversubscribed", f"more learners than guide places this round{taken}"
-        return "at_capacity", (
-            f"{your} one compatible guide is at capacity this round"
-            if n_guides == 1
-            else f"all {n_guides} compatible guides are at capacity this round"
-        )
+            return Reason("oversubscribed", p.name, p.role, sharing, learns)
+        return Reason("at_capacity", p.name, p.role, n_guides)
     assert c is not None
     sharing = int((graph.valid[:, c] & graph.overlap[:, c]).sum())
-    taken = (
-        f"the learners {you} could guide were paired with other guides, and none wants "
-        f"to learn what {you} {teach} ({tools_phrase(p.teaches)})"
-        if not sharing
-        else f"the one learner who wants what {you} {teach} was paired with another guide"
-        if sharing == 1
-        else f"the {sharing} learners who want what {you} {teach} were paired with other guides"
-    )
-    if guide_places > learner_demand:
-        return "undersubscribed", f"more guide places than learners this round: {taken}"
-    return "learners_taken", taken
-
-
-def _no_overlap_text(p: Participant, r: int | None, c: int | None, voice: Voice) -> str:
-    you, want, teach = voice.subject, voice.verb("want"), voice.verb("teach")
-    learns, teaches = tools_phrase(p.learns), tools_phrase(p.teaches)
-    if r is not None and c is not None:
-        return (
-            f"nobody this round teaches what {you} {want} to learn ({learns}) "
-            f"or wants to learn what {you} {teach} ({teaches})"
-        )
-    if r is not None:
-        return f"no guide this round teaches what {you} {want} to learn ({learns})"
-    return f"no learner this round wants to learn what {you} {teach} ({teaches})"
+    code = "undersubscribed" if guide_places > learner_demand else "learners_taken"
+    return Reason(code, p.name, p.role, sharing, (), teaches)

@@ -119,6 +119,23 @@ class MatchConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class Why:
+    """Why a pair was made, as values: whoever shows it writes the sentence, in its reader's
+    language. ``shared_tools`` is sorted and empty for a pair without a shared tool,
+    ``minutes_apart`` None when time zones are ignored, ``waited`` the names of who waited last
+    round (the learner first)."""
+
+    guide_name: str
+    learner_name: str
+    shared_tools: tuple[str, ...] = ()
+    departments_differ: bool = False
+    minutes_apart: int | None = None
+    waited: tuple[str, ...] = ()
+    repeat: bool = False
+    repeat_unavoidable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Pair:
     """A guide and a learner the engine paired, with why (for HR) and what they share
     (``shared_tools`` is empty for a pair without a shared tool)."""
@@ -128,18 +145,35 @@ class Pair:
     score: int
     shared_tools: tuple[str, ...]
     repeat: bool
-    explanation: str
+    why: Why
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why someone was left without a pair, as values: whoever shows it writes the sentence, to
+    the person ("you") or to HR about them (``name``), in its reader's language.
+
+    ``code`` says which case it is (the engine's codes, see ``Unmatched``); ``role`` is the
+    person's; ``count`` the guides or learners the case counts; ``learns`` / ``teaches`` the
+    person's tools (sorted) where the sentence quotes them, else empty."""
+
+    code: str
+    name: str
+    role: Role = "both"
+    count: int = 0
+    learns: tuple[str, ...] = ()
+    teaches: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Unmatched:
-    """Someone left without a pair. ``code`` is stable for programs; ``reason`` is written to
-    the person ("you"), ``hr_reason`` the same sentence about them, for HR ("Mei")."""
+    """Someone left without a pair. ``code`` is stable for programs (no_tools, reporting_line,
+    excluded, blocked, no_overlap, oversubscribed, at_capacity, undersubscribed,
+    learners_taken); ``why`` holds what a sentence about it needs."""
 
     person_id: str
     code: str
-    reason: str
-    hr_reason: str
+    why: Reason
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,6 @@ from bot.services.rounds.propose import (
     store_proposal,
 )
 from bot.services.rounds.queries import user_ids
-from bot.text import tools_phrase
 from models import FitAnswer, FitCheck, Pair, PairSession, Round, RoundSource
 
 # The engine pairs the two with people waiting for a partner, never those among themselves:
@@ -316,15 +315,8 @@ async def propose_repair(
     for person in two:
         engine_person = loading.engine_person(person, load, now) if person.available(now) else None
         if engine_person is None:
-            about = pairing.Voice.about(person.name)
-            unplaced.append(
-                Unplaced(
-                    person.user_id,
-                    "unavailable",
-                    _unavailable(person, pairing.Voice.to_person()),
-                    _unavailable(person, about),
-                )
-            )
+            why = pairing.Reason("paused" if person.state == "paused" else "left", person.name)
+            unplaced.append(Unplaced(person.user_id, "unavailable", why))
         else:
             engine_two.append(engine_person)
     candidates = [
@@ -351,15 +343,12 @@ async def propose_repair(
         if one.id in reasons:
             has_candidate = any(_may_pair(c, one, config.require_shared_tool) for c in candidates)
             engine = reasons[one.id]
-            texts = (
-                (engine.reason, engine.hr_reason)
+            why = (
+                engine.why
                 if has_candidate
-                else tuple(
-                    _nobody_waiting(one, voice, bool(waiting), config.require_shared_tool)
-                    for voice in (pairing.Voice.to_person(), pairing.Voice.about(one.name))
-                )
+                else _nobody_waiting(one, bool(waiting), config.require_shared_tool)
             )
-            unplaced.append(Unplaced(one.id, engine.code, *texts))
+            unplaced.append(Unplaced(one.id, engine.code, why))
     replaced = Replaced(
         pair_id=pair.id,
         guide=next(p.user_id for p in two if p.participant_id == pair.guide_id),
@@ -399,59 +388,18 @@ def _may_pair(a: pairing.Participant, b: pairing.Participant, shared_tool: bool)
 
 
 def _nobody_waiting(
-    person: pairing.Participant, voice: pairing.Voice, anyone_waiting: bool, shared_tool: bool
-) -> str:
-    """Why nobody waiting can be `person`'s partner, to them or (third person) to HR: a whole
-    sentence per voice, so each language words it its own way."""
+    person: pairing.Participant, anyone_waiting: bool, shared_tool: bool
+) -> pairing.Reason:
+    """Why nobody waiting can be `person`'s partner (written when shown, see `bot.explain`)."""
     if not anyone_waiting:
-        return _("nobody is waiting for a partner right now")
+        return pairing.Reason("nobody_waiting", person.name, person.role)
     if not shared_tool:
         # Tools are a preference then: only the role can rule everyone out.
-        if person.role == "learner":
-            return _("nobody waiting for a partner is a guide")
-        if person.role == "guide":
-            return _("nobody waiting for a partner is a learner")
-        return _("nobody waiting for a partner is a guide or a learner")
-    wants = _tools(person.learns) if person.role != "guide" else ""
-    offers = _tools(person.teaches) if person.role != "learner" else ""
-    name = voice.subject
-    if wants and offers:
-        if voice.third_person:
-            return _(
-                "nobody waiting for a partner teaches what {name} wants to learn ({wants}) or "
-                "wants to learn what {name} teaches ({offers})"
-            ).format(name=name, wants=wants, offers=offers)
-        return _(
-            "nobody waiting for a partner teaches what you want to learn ({wants}) or "
-            "wants to learn what you teach ({offers})"
-        ).format(wants=wants, offers=offers)
-    if wants:
-        if voice.third_person:
-            return _(
-                "nobody waiting for a partner teaches what {name} wants to learn ({wants})"
-            ).format(name=name, wants=wants)
-        return _("nobody waiting for a partner teaches what you want to learn ({wants})").format(
-            wants=wants
-        )
-    if voice.third_person:
-        return _(
-            "nobody waiting for a partner wants to learn what {name} teaches ({offers})"
-        ).format(name=name, offers=offers)
-    return _("nobody waiting for a partner wants to learn what you teach ({offers})").format(
-        offers=offers
+        return pairing.Reason("no_waiting_partner", person.name, person.role)
+    return pairing.Reason(
+        "no_waiting_overlap",
+        person.name,
+        person.role,
+        learns=tuple(sorted(person.learns)),
+        teaches=tuple(sorted(person.teaches)),
     )
-
-
-def _tools(tools: Iterable[str]) -> str:
-    return tools_phrase(tools) or _("nothing listed")
-
-
-def _unavailable(person: loading.Person, voice: pairing.Voice) -> str:
-    """Why `person` can't be re-paired, to them or (third person) to HR."""
-    if person.state == "paused":
-        if voice.third_person:
-            return _("{name} is paused at the moment").format(name=voice.subject)
-        return _("you are paused at the moment")
-    if voice.third_person:
-        return _("{name} left the program").format(name=voice.subject)
-    return _("you left the program")

@@ -44,6 +44,7 @@ from bot.blocks import (
 from bot.blocks.help import unknown_subcommand_message
 from bot.blocks.kit import escape, unescape
 from bot.blocks.message import Message
+from bot.pairing import Reason, Why
 from bot.services.checkins import CantMakeItNotice
 from bot.services.enrollment.queries import ToolRef
 from bot.services.errors import RotnemError
@@ -182,7 +183,20 @@ def a_proposal(t: Typed) -> Built:
     proposal = Proposal(
         round_id=7,
         pairs=(ProposedPair(GUIDE, LEARNER, repeat=True, explanation=t()),),
-        unmatched=(Unplaced(OTHER, "no_overlap", t(shown=False), t()),),
+        unmatched=(Unplaced(OTHER, "no_overlap", reason=t(shown=False), hr_reason=t()),),
+    )
+    return rounds.proposal_message(ProposalNotice(proposal=proposal))
+
+
+def a_valued_proposal(t: Typed) -> Built:
+    """A proposal as the engine's values: the sentences are written when shown, around names and
+    tools people typed."""
+    why = Why(t(), t(), (t(), t()), minutes_apart=90, waited=(t(),), repeat=True)
+    reason = Reason("no_overlap", t(), "both", learns=(t(),), teaches=(t(),))
+    proposal = Proposal(
+        round_id=9,
+        pairs=(ProposedPair(GUIDE, LEARNER, repeat=True, why=why),),
+        unmatched=(Unplaced(OTHER, "no_overlap", reason),),
     )
     return rounds.proposal_message(ProposalNotice(proposal=proposal))
 
@@ -193,7 +207,7 @@ def a_repair_proposal(t: Typed, *, explained: bool = True) -> Proposal:
     return Proposal(
         round_id=8,
         pairs=(ProposedPair(GUIDE, OTHER, explanation=t(shown=explained)),),
-        unmatched=(Unplaced(LEARNER, "no_overlap", t(shown=False), t()),),
+        unmatched=(Unplaced(LEARNER, "no_overlap", reason=t(shown=False), hr_reason=t()),),
         replaced=Replaced(pair_id=3, guide=GUIDE, learner=LEARNER, ends_on=DAY),
     )
 
@@ -286,6 +300,7 @@ CASES = (
     # rounds: the group DM, HR's proposal and approval, the waitlist DM, admins' refusals
     Case("rounds.intro_message", an_intro, mentions(GUIDE, LEARNER)),
     Case("rounds.proposal_message", a_proposal, mentions(GUIDE, LEARNER, OTHER)),
+    Case("rounds.proposal_message (values)", a_valued_proposal, mentions(GUIDE, LEARNER, OTHER)),
     Case("rounds.approved_message", an_approval, mentions(ADMIN, GUIDE, LEARNER)),
     Case(
         "rounds.proposal_message (repair)",
@@ -304,6 +319,12 @@ CASES = (
         mentions(LEARNER),
     ),
     Case("rounds.waitlist_message", lambda t: rounds.waitlist_message(WaitlistNotice(reason=t()))),
+    Case(
+        "rounds.waitlist_message (values)",
+        lambda t: rounds.waitlist_message(
+            WaitlistNotice(why=Reason("oversubscribed", t(shown=False), "learner", learns=(t(),)))
+        ),
+    ),
     Case("rounds.refusal_message", lambda t: rounds.refusal_message(t())),
     Case("rounds.usage_message", lambda t: rounds.usage_message(COMMAND, t(), "admin pair")),
     # check-ins: HR's DM with the private reason, the answered check-in

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from bot.explain import pair_explanation, unmatched_reason
 from bot.pairing import (
     Exclusion,
     MatchConfig,
     MatchRequest,
     MatchResult,
+    Pair,
     Participant,
     PastPair,
+    Unmatched,
     greedy_match,
     match,
     violations,
@@ -49,6 +52,21 @@ def reasons(result: MatchResult) -> dict[str, str]:
     return {u.person_id: u.code for u in result.unmatched}
 
 
+def explanation(pair: Pair) -> str:
+    """The pair's explanation as HR reads it (in English here)."""
+    return pair_explanation(pair.why)
+
+
+def reason(unmatched: Unmatched) -> str:
+    """Why someone has no partner, written to them."""
+    return unmatched_reason(unmatched.why, hr=False)
+
+
+def hr_reason(unmatched: Unmatched) -> str:
+    """The same, written to HR about them."""
+    return unmatched_reason(unmatched.why, hr=True)
+
+
 def run(req: MatchRequest, seed: int = 0) -> MatchResult:
     result = match(req, seed)
     assert violations(req, result.pairs) == []
@@ -67,7 +85,7 @@ def test_zero_overlap_pair_is_made_when_nothing_better_exists() -> None:
     people = (P("g", "guide", "Excel", name="Ana"), P("l", "learner", learns="ChatGPT"))
     (pair,) = run(MatchRequest(people)).pairs
     assert (pair.guide_id, pair.learner_id, pair.shared_tools) == ("g", "l", ())
-    assert pair.explanation == (
+    assert explanation(pair) == (
         "no shared tool yet — start from what Ana uses every day; the mirror prompts need none; "
         "same time zone"
     )
@@ -78,7 +96,7 @@ def test_required_shared_tool_makes_zero_overlap_a_hard_rule() -> None:
     result = run(MatchRequest(people, require_shared_tool=True))
     assert result.pairs == ()
     assert reasons(result) == {"g": "no_overlap", "l": "no_overlap"}
-    text = {u.person_id: u.reason for u in result.unmatched}
+    text = {u.person_id: reason(u) for u in result.unmatched}
     assert text["l"] == "no guide this round teaches what you want to learn (ChatGPT)"
 
 
@@ -108,7 +126,7 @@ def test_twelve_person_round_makes_every_pair_the_rules_allow() -> None:
     without = {(p.guide_id, p.learner_id) for p in result.pairs if not p.shared_tools}
     # the Excel learners keep their Excel guides; only the TikTok learners pair without a tool
     assert without == {("g5", "l6"), ("g6", "l5")}
-    texts = {p.learner_id: p.explanation for p in result.pairs}
+    texts = {p.learner_id: explanation(p) for p in result.pairs}
     assert texts["l5"].startswith("no shared tool yet — start from what Bo uses every day")
     # today's behaviour on request: 4 pairs, 4 people waiting
     strict = run(twelve_person_round(require_shared_tool=True))
@@ -126,7 +144,7 @@ def test_shared_tool_beats_the_waitlist_bonus_for_the_same_number_of_pairs() -> 
     result = run(MatchRequest(people))
     assert pairs_of(result) == {("g", "fresh")}
     (left,) = result.unmatched
-    assert left.reason == (
+    assert reason(left) == (
         "more learners than guide places this round, and no guide teaches what you want to learn "
         "(Word)"
     )
@@ -173,11 +191,11 @@ def test_capacity_is_respected_and_used() -> None:
     assert len(result.pairs) == 2
     (left,) = result.unmatched
     assert left.code == "oversubscribed"
-    assert left.reason == (
+    assert reason(left) == (
         "more learners than guide places this round: the one guide who teaches what you want "
         "is taken"
     )
-    assert left.hr_reason == left.reason.replace("what you want", f"what {left.person_id} wants")
+    assert hr_reason(left) == reason(left).replace("what you want", f"what {left.person_id} wants")
 
 
 def test_optimal_not_greedy() -> None:
@@ -248,7 +266,7 @@ def test_repeats_avoided_across_three_cycles() -> None:
     assert len(result.pairs) == 3
     assert result.repeats == 3
     assert all(p.repeat for p in result.pairs)
-    assert all(p.explanation.endswith("paired before — no other option") for p in result.pairs)
+    assert all(explanation(p).endswith("paired before — no other option") for p in result.pairs)
 
 
 def test_repeat_only_when_it_buys_a_pair() -> None:
@@ -275,7 +293,7 @@ def test_waitlisted_learner_gets_the_scarce_place() -> None:
     for seed in range(5):
         result = run(MatchRequest(people), seed)
         assert pairs_of(result) == {("g", "waited")}
-        assert "waited first in line after waiting last round" in result.pairs[0].explanation
+        assert "waited first in line after waiting last round" in explanation(result.pairs[0])
 
 
 def test_explanation_text() -> None:
@@ -284,7 +302,7 @@ def test_explanation_text() -> None:
         P("b", "learner", learns="LinkedIn,ChatGPT", dept="finance", tz=180, name="Ben"),
     )
     (pair,) = run(MatchRequest(people)).pairs
-    assert pair.explanation == (
+    assert explanation(pair) == (
         "Ana can teach ChatGPT and LinkedIn, which Ben wants to learn; "
         "different departments; 2h apart"
     )
@@ -292,7 +310,7 @@ def test_explanation_text() -> None:
     # 10 per shared tool + 5 different departments + (8 - 2) working-hour overlap
     assert pair.score == 20 + 5 + 6
     ignore = match(MatchRequest(people), 0, MatchConfig(tz_mode="ignore")).pairs[0]
-    assert ignore.explanation.endswith("different departments")
+    assert explanation(ignore).endswith("different departments")
     assert ignore.score == 25
 
 
@@ -322,11 +340,11 @@ def test_unmatched_reasons_are_specific() -> None:
     assert codes["g2"] == "reporting_line"
     assert codes["idle"] == "no_tools"
     assert sorted(c for p, c in codes.items() if p in ("l1", "l2")) == ["oversubscribed"]
-    texts = {u.person_id: u.reason for u in result.unmatched}
+    texts = {u.person_id: reason(u) for u in result.unmatched}
     assert texts["boss"] == "every possible partner is in your reporting line"
     assert texts["idle"] == "you haven't listed any tools to teach yet"
     # The same reasons, written to HR about the person.
-    for_hr = {u.person_id: u.hr_reason for u in result.unmatched}
+    for_hr = {u.person_id: hr_reason(u) for u in result.unmatched}
     assert for_hr["boss"] == "every possible partner is in boss's reporting line"
     assert for_hr["idle"] == "idle hasn't listed any tools to teach yet"
     # without the rule, the two guides' places are the limit

@@ -10,6 +10,7 @@ from bot.pairing import (
     Pair,
     Participant,
     PastPair,
+    Why,
     manager_chain,
     violations,
 )
@@ -25,7 +26,7 @@ def learner(pid: str, learns: str = "Excel") -> Participant:
 
 
 def pair(g: str, learner_id: str) -> Pair:
-    return Pair(g, learner_id, 0, ("Excel",), False, "")
+    return Pair(g, learner_id, 0, ("Excel",), False, Why(g, learner_id, ("Excel",)))
 
 
 def test_manager_chain_follows_non_participants_and_stops_at_the_top() -> None:

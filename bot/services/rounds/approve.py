@@ -25,14 +25,16 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.outbox import enqueue
-from bot.i18n import _
+from bot.explain import pair_explanation
+from bot.i18n import _, speaking
+from bot.pairing.model import Reason
 from bot.pairing.rules import Rules
 from bot.services.notices import Notice, Sent
 from bot.services.program.settings import ProgramConfig, program_config
 from bot.services.rounds import loading
 from bot.services.rounds.ending import PairEndedNotice, end_pairs
 from bot.services.rounds.loading import Person, offset_minutes
-from bot.services.rounds.propose import Proposal, Replaced, decide
+from bot.services.rounds.propose import Proposal, ProposedPair, Replaced, Unplaced, decide
 from models import EndReason, Pair, Participant, Round, RoundStatus, State
 
 
@@ -105,10 +107,12 @@ class WaitlistNotice(Notice):
 
     kind: ClassVar[str] = "waitlist"
 
-    # The pairing engine's sentence (English, stored with the round), or "" when the proposed
-    # partner is no longer available: that sentence is written by the message, in their language.
-    reason: str
+    # Why, as the pairing engine's values (the message writes the sentence in their language);
+    # notices queued before `why` existed carry the engine's English sentence in `reason`. Neither
+    # when the proposed partner is no longer available: the message says so.
+    reason: str = ""
     partner_unavailable: bool = False
+    why: Reason | None = None
 
 
 async def remember_group_dm(session: AsyncSession, notice: IntroNotice, sent: Sent) -> None:
@@ -220,21 +224,22 @@ async def approve_round(
             guide=guide,
             learner=learner,
             shared_tools=shared,
-            explanation=proposed.explanation,
+            explanation=_stored_explanation(proposed),
             now=now,
         )
         load.add(guide.participant_id, learner.participant_id)
         created.append(pair)
 
     paired = {p.guide for p in created} | {p.learner for p in created}
-    waiting: dict[str, str | None] = {}  # None: the proposed partner is no longer available
+    # None: the proposed partner is no longer available
+    waiting: dict[str, Unplaced | None] = {}
     for unplaced in proposal.unmatched:
-        waiting[unplaced.user_id] = unplaced.reason
+        waiting[unplaced.user_id] = unplaced
     for drop in dropped:
         for user_id in (drop.guide, drop.learner):
             waiting.setdefault(user_id, None)
     waitlisted: list[str] = []
-    for user_id, reason in sorted(waiting.items()):
+    for user_id, why in sorted(waiting.items(), key=lambda item: item[0]):
         person = people.get(user_id)
         if user_id in paired or person is None or not person.available(now):
             continue
@@ -249,7 +254,11 @@ async def approve_round(
             session,
             team_id=team_id,
             dedupe_key=f"waitlist:{round_.id}:{user_id}",
-            notice=WaitlistNotice(reason=reason or "", partner_unavailable=reason is None),
+            notice=WaitlistNotice(
+                reason=why.reason if why and not why.why else "",
+                partner_unavailable=why is None,
+                why=why.why if why else None,
+            ),
             channel=user_id,
             now=now,
         )
@@ -309,6 +318,14 @@ async def _replace(
         update(Round).where(Round.id == round_.id).values(ends_on=replaced.ends_on)
     )
     return replaced.ends_on
+
+
+def _stored_explanation(proposed: ProposedPair) -> str:
+    """The pair's explanation as the database keeps it: in English, like every stored value."""
+    if proposed.why is None:
+        return proposed.explanation
+    with speaking("en"):
+        return pair_explanation(proposed.why)
 
 
 async def create_pair(

@@ -21,29 +21,83 @@ from bot.services.rounds import loading
 from models import Round, RoundSource, RoundStatus
 
 
+def _why_to_json(why: pairing.Why) -> dict[str, Any]:
+    return {
+        "guide_name": why.guide_name,
+        "learner_name": why.learner_name,
+        "shared_tools": list(why.shared_tools),
+        "departments_differ": why.departments_differ,
+        "minutes_apart": why.minutes_apart,
+        "waited": list(why.waited),
+        "repeat": why.repeat,
+        "repeat_unavoidable": why.repeat_unavoidable,
+    }
+
+
+def _why_from_json(data: Mapping[str, Any]) -> pairing.Why:
+    minutes = data.get("minutes_apart")
+    return pairing.Why(
+        guide_name=str(data["guide_name"]),
+        learner_name=str(data["learner_name"]),
+        shared_tools=tuple(str(t) for t in data.get("shared_tools", ())),
+        departments_differ=bool(data.get("departments_differ", False)),
+        minutes_apart=None if minutes is None else int(minutes),
+        waited=tuple(str(n) for n in data.get("waited", ())),
+        repeat=bool(data.get("repeat", False)),
+        repeat_unavoidable=bool(data.get("repeat_unavoidable", True)),
+    )
+
+
+def reason_to_json(why: pairing.Reason) -> dict[str, Any]:
+    return {
+        "code": why.code,
+        "name": why.name,
+        "role": why.role,
+        "count": why.count,
+        "learns": list(why.learns),
+        "teaches": list(why.teaches),
+    }
+
+
+def reason_from_json(data: Mapping[str, Any]) -> pairing.Reason:
+    role = data.get("role")
+    return pairing.Reason(
+        code=str(data["code"]),
+        name=str(data.get("name", "")),
+        role="guide" if role == "guide" else "learner" if role == "learner" else "both",
+        count=int(data.get("count", 0)),
+        learns=tuple(str(t) for t in data.get("learns", ())),
+        teaches=tuple(str(t) for t in data.get("teaches", ())),
+    )
+
+
 @dataclass(frozen=True)
 class ProposedPair:
-    """A pair of a proposal, with the engine's explanation for HR."""
+    """A pair of a proposal, with why the engine made it (`why`, written for HR when shown;
+    proposals stored before it existed keep the English sentence in `explanation`)."""
 
     guide: str
     learner: str
     shared_tools: tuple[str, ...] = ()
     repeat: bool = False
     explanation: str = ""
+    why: pairing.Why | None = None
 
     def to_json(self) -> dict[str, Any]:
+        why = {"why": _why_to_json(self.why)} if self.why else {}
         return {
             "guide": self.guide,
             "learner": self.learner,
             "shared_tools": list(self.shared_tools),
             "repeat": self.repeat,
             "explanation": self.explanation,
+            **why,
         }
 
     @classmethod
     def of(cls, pair: pairing.Pair) -> ProposedPair:
         """The engine's pair, as a proposal keeps it."""
-        return cls(pair.guide_id, pair.learner_id, pair.shared_tools, pair.repeat, pair.explanation)
+        return cls(pair.guide_id, pair.learner_id, pair.shared_tools, pair.repeat, why=pair.why)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ProposedPair:
@@ -53,18 +107,38 @@ class ProposedPair:
             shared_tools=tuple(str(t) for t in data.get("shared_tools", ())),
             repeat=bool(data.get("repeat", False)),
             explanation=str(data.get("explanation", "")),
+            why=_why_from_json(data["why"]) if data.get("why") else None,
         )
 
 
 @dataclass(frozen=True)
 class Unplaced:
-    """Someone without a pair this round, and why: `code` for programs, `reason` written to
-    the person, `hr_reason` the same about them for HR."""
+    """Someone without a pair this round, and why: `code` for programs, `why` the values of the
+    sentence written to the person or about them to HR when shown. Proposals stored before
+    `why` existed keep the English sentences: `reason` to the person, `hr_reason` for HR."""
 
     user_id: str
     code: str
-    reason: str
-    hr_reason: str
+    why: pairing.Reason | None = None
+    reason: str = ""
+    hr_reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        why = {"why": reason_to_json(self.why)} if self.why else {}
+        text = {"reason": self.reason, "hr_reason": self.hr_reason} if self.reason else {}
+        return {"user": self.user_id, "code": self.code, **text, **why}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Unplaced:
+        reason = str(data.get("reason", ""))
+        return cls(
+            user_id=str(data["user"]),
+            code=str(data["code"]),
+            why=reason_from_json(data["why"]) if data.get("why") else None,
+            reason=reason,
+            # Proposals stored before `hr_reason` existed show HR the person's sentence.
+            hr_reason=str(data.get("hr_reason") or reason),
+        )
 
 
 @dataclass(frozen=True)
@@ -116,10 +190,7 @@ class Proposal:
             "cycle_weeks": self.cycle_weeks,
             "proven_optimal": self.proven_optimal,
             "pairs": [pair.to_json() for pair in self.pairs],
-            "unmatched": [
-                {"user": u.user_id, "code": u.code, "reason": u.reason, "hr_reason": u.hr_reason}
-                for u in self.unmatched
-            ],
+            "unmatched": [u.to_json() for u in self.unmatched],
             "names": dict(self.names),
         }
 
@@ -129,16 +200,7 @@ class Proposal:
         return cls(
             round_id=round_.id,
             pairs=tuple(ProposedPair.from_json(p) for p in data.get("pairs", ())),
-            unmatched=tuple(
-                # Proposals stored before `hr_reason` existed show HR the person's sentence.
-                Unplaced(
-                    str(u["user"]),
-                    str(u["code"]),
-                    str(u["reason"]),
-                    str(u.get("hr_reason") or u["reason"]),
-                )
-                for u in data.get("unmatched", ())
-            ),
+            unmatched=tuple(Unplaced.from_json(u) for u in data.get("unmatched", ())),
             names={str(k): str(v) for k, v in data.get("names", {}).items()},
             proven_optimal=bool(data.get("proven_optimal", True)),
             cycle_weeks=int(data.get("cycle_weeks", 12)),
@@ -189,9 +251,7 @@ async def propose_round(
         pairing.match, request, seed, pairing.MatchConfig(tz_mode=config.tz_preference)
     )
     pairs = tuple(ProposedPair.of(p) for p in result.pairs)
-    unmatched = tuple(
-        Unplaced(u.person_id, u.code, u.reason, u.hr_reason) for u in result.unmatched
-    )
+    unmatched = tuple(Unplaced(u.person_id, u.code, u.why) for u in result.unmatched)
     names = {p.id: p.name for p in candidates}
     proposal = Proposal(
         round_id=0,
