@@ -114,8 +114,13 @@ async def test_a_pair_reads_its_introduction_prompt_and_check_ins_in_the_languag
         "U0MXGUIDE", "Mia G", "guide", teaches=["LinkedIn"], tz="Europe/Madrid", locale="es-ES"
     )
     await program.join("U0MXLEARN", "Dirk L", "learner", learns=["LinkedIn"], locale="de-DE")
+    await program.join("U0FRWAITS", "Odile L", "learner", learns=["TikTok"], locale="fr-FR")
 
     intros = await _round(program)
+    # Left without a partner: why, in her language (the engine's reason is written for her).
+    waitlisted = program.dm("U0FRWAITS")[-1]["text"]
+    assert waitlisted.startswith("Je n'ai pas pu vous trouver de binôme")
+    assert "n'enseigne ce que vous voulez apprendre (TikTok)" in waitlisted
     french, mixed = intros["U0FRGUIDE"], intros["U0MXGUIDE"]
     assert "<@U0FRGUIDE> est le guide" in _texts(french["blocks"])
     assert "is the guide" not in _texts(french)
