@@ -47,6 +47,7 @@ from bot.services.enrollment.profile import (
 from bot.services.enrollment.queries import Profile, ToolRef
 from bot.services.home import Home, PartnerSummary
 from bot.services.tools import ToolInfo
+from bot.services.tools_builtin import shown_category
 
 # The sentence saying which role someone joined as (after "You're in!").
 JOINED_AS = {
@@ -327,11 +328,13 @@ def _tool_groups(
 ) -> tuple[list[OptionGroup], dict[int, Option]]:
     """Option groups by category (catalogue order), plus retired tools the person still has."""
     options: dict[int, Option] = {}
-    groups: dict[str, list[Option]] = {}
+    # By stored category; each is labelled in the reader's language (ours) or as stored.
+    by_category: dict[str, list[Option]] = {}
     for tool in catalogue:
         offered = option(str(tool.id), tool.name)
         options[tool.id] = offered
-        groups.setdefault(tool.category, []).append(offered)
+        by_category.setdefault(tool.category, []).append(offered)
+    groups = [(shown_category(category), group) for category, group in by_category.items()]
     retired = [
         option(str(ref.tool_id), ref.name)
         for ref in mine
@@ -340,10 +343,10 @@ def _tool_groups(
     for kept in retired:
         options[int(str(kept.value))] = kept
     if retired:
-        groups[_(RETIRED_GROUP)] = retired
+        groups.append((_(RETIRED_GROUP), retired))
     option_groups = [
         OptionGroup(label=PlainTextObject(text=label[:75]), options=group[:MAX_GROUP_OPTIONS])
-        for label, group in groups.items()
+        for label, group in groups
     ]
     return option_groups, options
 

@@ -10,6 +10,7 @@ from bot.blocks.kit import context, escape, say, section
 from bot.blocks.message import Message
 from bot.i18n import _, ngettext
 from bot.services.tools import ToolInfo
+from bot.services.tools_builtin import shown_category, shown_description
 
 # A section holds 3000 characters; stay well below and start a new one.
 _SECTION_BUDGET = 2800
@@ -24,6 +25,11 @@ def _usage(command: str) -> str:
     ).format(command=command)
 
 
+def _description(tool: ToolInfo) -> str:
+    """Ours in the reader's language, HR's as typed (tool names are never translated)."""
+    return shown_description(tool.description, builtin=tool.builtin)
+
+
 def tools_list_message(command: str, tools: Sequence[ToolInfo]) -> Message:
     """Every offered tool by category, with its one-line description."""
     by_category: dict[str, list[ToolInfo]] = {}
@@ -31,10 +37,10 @@ def tools_list_message(command: str, tools: Sequence[ToolInfo]) -> Message:
         by_category.setdefault(tool.category, []).append(tool)
     chunks: list[str] = []
     for category, members in by_category.items():
-        heading = escape(category)
+        heading = escape(shown_category(category))
         current = f"*{heading}*"
         for tool in members:
-            line = f"\n• *{escape(tool.name)}* — {escape(tool.description)}"
+            line = f"\n• *{escape(tool.name)}* — {escape(_description(tool))}"
             if len(current) + len(line) > _SECTION_BUDGET:
                 chunks.append(current)
                 current = "*" + _("{category} (continued)").format(category=heading) + "*"
@@ -57,7 +63,7 @@ def tools_list_message(command: str, tools: Sequence[ToolInfo]) -> Message:
 def tool_added_message(tool: ToolInfo) -> Message:
     return say(
         _("Added *{tool}* — {description}. It is offered in the profile form now.").format(
-            tool=escape(tool.name), description=escape(tool.description)
+            tool=escape(tool.name), description=escape(_description(tool))
         )
     )
 

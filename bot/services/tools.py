@@ -15,12 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import _
 from bot.services.errors import InvalidInput, ToolExists, ToolNotFound
 from bot.services.text import typed
+from bot.services.tools_builtin import ADDED_CATEGORY, DESCRIPTIONS
 from models import Tool
 
 MAX_NAME = 40
 MAX_DESCRIPTION = 150
-# Where tools added by HR are listed in the modal's selects.
-ADDED_CATEGORY = "More tools"
 
 
 @dataclass(frozen=True)
@@ -32,6 +31,9 @@ class ToolInfo:
     description: str
     category: str
     removed: bool
+    # The description is one of ours (seeded, `bot.services.tools_builtin`): shown translated.
+    # HR's are shown as typed.
+    builtin: bool = False
 
 
 def _info(tool: Tool) -> ToolInfo:
@@ -41,6 +43,7 @@ def _info(tool: Tool) -> ToolInfo:
         description=tool.description,
         category=tool.category,
         removed=tool.removed_at is not None,
+        builtin=tool.added_by is None and tool.description in DESCRIPTIONS,
     )
 
 
@@ -81,6 +84,7 @@ async def add_tool(
         existing.description = description
         await session.flush()
         return _info(existing)
+    # Listed under ADDED_CATEGORY ("More tools"), stored in English and translated where shown.
     tool = Tool(name=name, description=description, category=ADDED_CATEGORY, added_by=actor_id)
     session.add(tool)
     await session.flush()

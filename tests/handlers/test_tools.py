@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from bot.clock import ManualClock
 from bot.ids import BlockId
+from bot.sandbox import FakeSlack
 from handlers.commands.tools import parse_add, parse_name
 from models import Tool
-from tests.factories import ADMIN_ID, GUIDE, RunningBot, open_modal, reply, rotnem
+from tests.factories import ADMIN_ID, GUIDE, RunningBot, open_modal, reply, rotnem, start_bot
 
 
 @pytest.mark.parametrize(
@@ -87,3 +90,48 @@ async def test_tool_names_are_stored_as_typed_not_as_slack_escapes_them(bot: Run
     assert tool.description == "notes for <team> at wiki.example, #general"
     removed = await admin(bot, 'tools remove "R&amp;D wiki"')
     assert "no longer offered" in removed["text"]
+
+
+@pytest.fixture
+async def french_bot(
+    database_url: str, people: FakeSlack, clock: ManualClock
+) -> AsyncIterator[RunningBot]:
+    """A program in French (what HR reads) with a guide whose Slack speaks French."""
+    people.add_user(GUIDE, real_name="Gia Guide", tz="Europe/Paris", locale="fr-FR")
+    async with start_bot(
+        database_url=database_url, slack=people, clock=clock, rotnem_language="fr"
+    ) as running:
+        yield running
+
+
+async def test_our_categories_and_descriptions_read_in_french_hrs_as_typed(
+    french_bot: RunningBot,
+) -> None:
+    bot = french_bot
+    await admin(bot, "tools add “Figma” — design screens together in the browser")
+    # A seeded tool HR offers again with a description of their own.
+    await admin(bot, 'tools remove "Canva"')
+    await admin(bot, 'tools add "Canva" — slides together')
+
+    listing = (await admin(bot, "tools"))["text"]
+    assert "Assistants d'IA générative" in listing and "Generative AI assistants" not in listing
+    assert "Autres outils" in listing and "More tools" not in listing
+    # Tool names stay; our descriptions are French, HR's as typed.
+    assert "LinkedIn — Créer un profil, suivre des gens" in listing
+    assert "Figma — design screens together in the browser" in listing
+    assert "Canva — slides together" in listing
+
+    modal = await open_modal(bot, GUIDE)
+    teach = next(b for b in modal["blocks"] if b.get("block_id") == BlockId.PROFILE_TEACH)
+    groups = teach["element"]["option_groups"]
+    assert [group["label"]["text"] for group in groups] == [
+        "Réseaux sociaux",
+        "Messagerie et collaboration",
+        "Assistants d'IA générative",
+        "Productivité sur smartphone",
+        "Tableurs et automatisation",
+        "Vidéo et outils de création",
+        "Autres outils",
+    ]
+    assert [o["text"]["text"] for o in groups[-1]["options"]] == ["Figma"]
+    assert [o["text"]["text"] for o in groups[2]["options"]][:2] == ["ChatGPT", "Claude"]
