@@ -24,10 +24,26 @@ token, CPU per message of the worker and of the bare poster and their ratio, pea
 claim query's latency and plan; medians of `--repeats` runs (3), each with fresh processes
 and a fresh database. `--profile FILE` runs the worker under cProfile. Figures, not asserts.
 
+`--notices localized` sends, instead of plain-text `Rendered` notices, the kinds people get most,
+in their language: a third weekly prompts (`PromptNotice`, built-in catalogue prompts, posted in
+the pair's group DM, already opened at the introduction: the readers are the kind's partners) and
+two thirds check-ins (`CheckinNotice`, a DM to a user ID; one in nine a reminder). Every message
+is to its own pair of participants, inserted first with Slack locales spread over en-US, fr-FR,
+es-ES and de-DE (one pair in five mixes two languages: the program's language, English), so each
+message's language is a database read in the worker, as in a weekly fan-out where each person
+gets one message. The after-send hooks update weekly prompt, pair and check-in rows by id; there
+are none, so those UPDATEs match no row. The default (`Rendered`) mode runs too, interleaved
+(rendered, localized, rendered, ...), and the worker's CPU per message of each is compared. Then,
+in this process, over the same notices: rendering time per message (language of the readers
+through a warm `Languages` cache, `speaking`, render, `to_dict`), against the same notices
+rendered in English with no language lookup (what the worker did before languages), and the
+language lookup alone with a cold cache (one SELECT).
+
     python -m benchmarks.fanout                       # SQLite
     python -m benchmarks.fanout --history 100000
     python -m benchmarks.fanout --database postgresql --history 100000
     python -m benchmarks.fanout --workspaces 10 --ceiling 5 [--database postgresql]
+    python -m benchmarks.fanout --notices localized [--messages 1500]
 """
 
 from __future__ import annotations
@@ -58,10 +74,16 @@ from bot import migrate
 from bot.db import create_engine, create_sessionmaker
 from bot.delivery.dispatcher import _SQLITE_DUE
 from bot.delivery.outbox import METADATA_EVENT_TYPE, enqueue
+from bot.i18n import DEFAULT_LANGUAGE, speaking
+from bot.languages import Languages
+from bot.notice_kinds import notice_kinds
 from bot.sandbox import FakeSlack, installing
 from bot.sandbox.fake_slack.calls import Call
-from bot.services.notices import Rendered
-from models import OutboxMessage
+from bot.services.checkins import CheckinNotice
+from bot.services.notices import Notice, Rendered, Sent
+from bot.services.prompts.builtin import MIRROR_PROMPTS, TOOL_PROMPTS
+from bot.services.prompts.tick import PromptNotice
+from models import OutboxMessage, Participant
 from models.outbox import CLAIMABLE_SQL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,26 +141,228 @@ async def add_history(url: str, count: int) -> float:
     return time.perf_counter() - started
 
 
-async def enqueue_all(url: str, count: int, teams: Sequence[str]) -> float:
-    """The queue, through the public `enqueue` (500 per transaction), message n in workspace
-    n mod len(teams); returns seconds taken."""
+# Slack locales of the localized mode's participants: the four languages Rotnem speaks.
+LOCALES = ("en-US", "fr-FR", "es-ES", "de-DE")
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message of the queue: its notice, where it goes, and (localized mode) the pair of
+    participants it concerns, (user ID, Slack locale) each."""
+
+    team: str
+    notice: Notice
+    channel: str
+    people: tuple[tuple[str, str], ...] = ()
+
+
+def rendered_queue(count: int, teams: Sequence[str]) -> list[Outgoing]:
+    """The default mode: plain text to a channel each, message n in workspace n mod len(teams)."""
+    return [
+        Outgoing(teams[n % len(teams)], Rendered(text=f"Hello number {n}"), f"C{n:07d}")
+        for n in range(count)
+    ]
+
+
+def localized_queue(count: int, teams: Sequence[str]) -> list[Outgoing]:
+    """The localized mode (see the module): message n about its own pair, in workspace n mod
+    len(teams); a weekly prompt when n mod 3 is 0, else a check-in to the guide or the learner."""
+    queue = []
+    for n in range(count):
+        guide, learner = f"UG{n:07d}", f"UL{n:07d}"
+        guide_locale = LOCALES[n % len(LOCALES)]
+        learner_locale = LOCALES[(n + 1) % len(LOCALES)] if n % 5 == 4 else guide_locale
+        people = ((guide, guide_locale), (learner, learner_locale))
+        notice: Notice
+        if n % 3 == 0:
+            if (n // 3) % 2 == 0:
+                tool, text, exercise = TOOL_PROMPTS[(n // 6) % len(TOOL_PROMPTS)]
+                notice = PromptNotice(
+                    weekly_prompt_id=n + 1,
+                    pair_id=n + 1,
+                    direction="teach",
+                    guide=guide,
+                    learner=learner,
+                    text=text,
+                    exercise=exercise,
+                    tool=tool,
+                    checkin_days=3,
+                    builtin=True,
+                )
+            else:
+                notice = PromptNotice(
+                    weekly_prompt_id=n + 1,
+                    pair_id=n + 1,
+                    direction="mirror",
+                    guide=guide,
+                    learner=learner,
+                    text=MIRROR_PROMPTS[(n // 6) % len(MIRROR_PROMPTS)],
+                    exercise=None,
+                    tool=None,
+                    checkin_days=3,
+                    builtin=True,
+                )
+            # The pair's group DM, opened at the introduction: the kind names its readers.
+            channel = f"G{n:07d}"
+        else:
+            to_guide = n % 3 == 1
+            notice = CheckinNotice(
+                checkin_id=n + 1,
+                attempt=2 if n % 9 == 8 else 1,
+                partner=learner if to_guide else guide,
+            )
+            channel = guide if to_guide else learner
+        queue.append(Outgoing(teams[n % len(teams)], notice, channel, people))
+    return queue
+
+
+def queue_of(mode: str, count: int, teams: Sequence[str]) -> list[Outgoing]:
+    return localized_queue(count, teams) if mode == LOCALIZED else rendered_queue(count, teams)
+
+
+async def add_participants(url: str, queue: Sequence[Outgoing]) -> None:
+    """The people the queue's notices concern, with their Slack locales, inserted in bulk."""
+    engine = create_engine(url)
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "team_id": outgoing.team,
+            "user_id": user_id,
+            "role": "guide" if user_id.startswith("UG") else "learner",
+            "department": "Benchmarks",
+            "capacity": 1,
+            "display_name": user_id,
+            "locale": locale,
+            "state": "active",
+            "joined_at": now,
+            "updated_at": now,
+        }
+        for outgoing in queue
+        for user_id, locale in outgoing.people
+    ]
+    async with create_sessionmaker(engine).begin() as session:
+        for first in range(0, len(rows), 5000):
+            await session.execute(insert(Participant), rows[first : first + 5000])
+    await engine.dispose()
+
+
+async def enqueue_all(url: str, queue: Sequence[Outgoing]) -> float:
+    """The queue, through the public `enqueue` (500 per transaction); returns seconds taken."""
     started = time.perf_counter()
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
     now = datetime.now(UTC)
-    for first in range(0, count, 500):
+    for first in range(0, len(queue), 500):
         async with sessionmaker.begin() as session:
-            for n in range(first, min(count, first + 500)):
+            for n in range(first, min(len(queue), first + 500)):
                 await enqueue(
                     session,
-                    team_id=teams[n % len(teams)],
+                    team_id=queue[n].team,
                     dedupe_key=f"fanout:{n}",
-                    notice=Rendered(text=f"Hello number {n}"),
-                    channel=f"C{n:07d}",
+                    notice=queue[n].notice,
+                    channel=queue[n].channel,
                     now=now,
                 )
     await engine.dispose()
     return time.perf_counter() - started
+
+
+def readers_of(outgoing: Outgoing) -> Sequence[str]:
+    """Whose language a message is rendered in, as the dispatcher decides it (`_language`): the
+    person a DM is posted to, else a group DM's partners by its kind."""
+    if outgoing.channel[0] in "UW":
+        return [outgoing.channel]
+    kind = KINDS[outgoing.notice.kind]
+    return kind.readers(outgoing.notice) if kind.readers else ()
+
+
+@dataclass
+class Rendering:
+    """In-process milliseconds per message, wall and CPU, medians over passes."""
+
+    english: tuple[float, float]
+    localized: tuple[float, float]
+    cold_lookup: tuple[float, float]
+    # Not rendering: what else the worker does for these kinds and not for `Rendered`.
+    hooks: tuple[float, float]
+    languages: Counter[str]
+
+
+async def rendering(count: int, passes: int) -> Rendering:
+    """Rendering the localized queue in this process (see the module), on a fresh SQLite
+    database holding its participants."""
+    workdir = Path(tempfile.mkdtemp(prefix="rotnem-fanout-render-"))
+    url = f"sqlite+aiosqlite:///{workdir / 'render.db'}"
+    await asyncio.to_thread(migrate.upgrade, url)
+    queue = localized_queue(count, [TEAM])
+    await add_participants(url, queue)
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    work = [(o, KINDS[o.notice.kind], readers_of(o)) for o in queue]
+    now = datetime.now(UTC)
+
+    async def lookups(languages: Languages) -> list[str]:
+        return [
+            await languages.of_readers(
+                sessionmaker, o.team, readers, default=DEFAULT_LANGUAGE, now=now
+            )
+            for o, _, readers in work
+        ]
+
+    def english() -> None:
+        for o, kind, _ in work:
+            kind.render(o.notice).to_dict()
+
+    warm = Languages()
+    spoken = Counter(await lookups(warm))
+
+    async def localized() -> None:
+        for o, kind, readers in work:
+            language = await warm.of_readers(
+                sessionmaker, o.team, readers, default=DEFAULT_LANGUAGE, now=now
+            )
+            with speaking(language):
+                kind.render(o.notice).to_dict()
+
+    async def cold() -> None:
+        await lookups(Languages())
+
+    async def english_pass() -> None:
+        english()
+
+    async def hooks() -> None:
+        # As the dispatcher's completions run them: in one transaction per batch.
+        async with sessionmaker.begin() as session:
+            for o, kind, _ in work:
+                if kind.after_send is not None:
+                    await kind.after_send(session, o.notice, Sent(o.channel, "1700000000.000100"))
+
+    timings: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    # One untimed pass each first (catalogs, Babel, caches), then interleaved timed passes.
+    english()
+    await localized()
+    for _ in range(passes):
+        for name, one in (
+            ("english", english_pass),
+            ("localized", localized),
+            ("cold", cold),
+            ("hooks", hooks),
+        ):
+            wall, cpu = time.perf_counter(), time.process_time()
+            await one()
+            timings[name].append(
+                (
+                    (time.perf_counter() - wall) * 1000 / count,
+                    (time.process_time() - cpu) * 1000 / count,
+                )
+            )
+    await engine.dispose()
+
+    def med(name: str) -> tuple[float, float]:
+        runs = timings[name]
+        return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+    return Rendering(med("english"), med("localized"), med("cold"), med("hooks"), spoken)
 
 
 async def claim_query(url: str, repeats: int = 50) -> tuple[float, str]:
@@ -304,6 +528,8 @@ class Outcome:
 
 
 POST = "chat.postMessage"
+RENDERED, LOCALIZED = "rendered", "localized"
+KINDS = notice_kinds()
 
 
 def profiled(path: str | None) -> list[str]:
@@ -311,7 +537,7 @@ def profiled(path: str | None) -> list[str]:
     return ["-m", "cProfile", "-o", str(Path(path).resolve())] if path else []
 
 
-async def run_once(args: argparse.Namespace) -> Outcome:
+async def run_once(args: argparse.Namespace, mode: str = RENDERED) -> Outcome:
     workdir = Path(tempfile.mkdtemp(prefix="rotnem-fanout-"))
     url, pg_name = await throwaway_database(args.database, workdir, "fanout")
     try:
@@ -322,7 +548,15 @@ async def run_once(args: argparse.Namespace) -> Outcome:
                 with rotnem_serve(slack, url, oauth=True) as (base, _):
                     teams = await install_workspaces(base, slack, args.workspaces, WORKSPACE_PREFIX)
             history_s = await add_history(url, args.history) if args.history else 0.0
-            enqueue_s = await enqueue_all(url, args.messages, teams)
+            queue = queue_of(mode, args.messages, teams)
+            if mode == LOCALIZED:
+                await add_participants(url, queue)
+                for outgoing in queue:
+                    for user_id, locale in outgoing.people:
+                        slack.add_user(
+                            user_id, real_name=user_id, locale=locale, team_id=outgoing.team
+                        )
+            enqueue_s = await enqueue_all(url, queue)
             claim_ms, plan = await claim_query(url)
 
             # Per workspace (the token's team), as Slack does.
@@ -436,11 +670,13 @@ async def run_once(args: argparse.Namespace) -> Outcome:
     )
 
 
-def report(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
+def report(args: argparse.Namespace, outcomes: list[Outcome], title: str | None = None) -> None:
     median = statistics.median
     teams = max(1, args.workspaces)
     ceiling = args.ceiling * teams
     last = outcomes[-1]
+    if title:
+        print(f"\n== {title}")
     print(f"load average         {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"database             {args.database} (history rows already sent: {args.history:,})")
     print(
@@ -519,7 +755,56 @@ def report(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
 
 
 async def run(args: argparse.Namespace) -> None:
-    report(args, [await run_once(args) for _ in range(args.repeats)])
+    if args.notices == RENDERED:
+        report(args, [await run_once(args) for _ in range(args.repeats)])
+        return
+    # Interleaved, so that both modes see the same machine (load moves on a shared one).
+    outcomes: dict[str, list[Outcome]] = {RENDERED: [], LOCALIZED: []}
+    for _ in range(args.repeats):
+        for mode in (RENDERED, LOCALIZED):
+            outcomes[mode].append(await run_once(args, mode))
+    report(args, outcomes[RENDERED], "Rendered plain-text notices to channels (the default mode)")
+    report(
+        args,
+        outcomes[LOCALIZED],
+        "weekly prompts and check-ins in their readers' languages (en/fr/es/de)",
+    )
+    plain, localized = (
+        statistics.median(o.worker.cpu_ms_per_message for o in outcomes[mode])
+        for mode in (RENDERED, LOCALIZED)
+    )
+    print("\n== localized against the default mode (worker process, same runs as above)")
+    print(f"load average         {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"worker CPU/message   localized {localized:.2f} ms, Rendered {plain:.2f} ms: "
+        f"{localized - plain:+.2f} ms ({localized / plain:.2f}x); runs, interleaved: "
+        + ", ".join(
+            f"{r.worker.cpu_ms_per_message:.2f}/{loc.worker.cpu_ms_per_message:.2f}"
+            for r, loc in zip(outcomes[RENDERED], outcomes[LOCALIZED], strict=True)
+        )
+        + " (Rendered/localized)"
+    )
+    result = await rendering(args.messages, args.render_passes)
+    spoken = ", ".join(f"{lang} {n}" for lang, n in sorted(result.languages.items()))
+    print(
+        f"\n== rendering in this process, {args.messages:,} notices ({spoken}); "
+        f"ms per message, median of {args.render_passes} passes, wall (CPU)"
+    )
+    print(f"load average         {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for label, (wall, cpu) in (
+        ("in their language", result.localized),
+        ("English, no lookup", result.english),
+        ("lookup, cold cache", result.cold_lookup),
+        ("after-send hooks", result.hooks),
+    ):
+        print(f"{label:<20} {wall:.3f} ms ({cpu:.3f} ms CPU)")
+    print(
+        f"rendering in the recipient's language: {result.localized[0]:.3f} ms per message "
+        f"(target <= 1 ms); {result.localized[0] - result.english[0]:+.3f} ms over English "
+        "without languages. In their language: warm Languages cache + speaking + render + "
+        "to_dict; cold: Languages.of_readers with nothing cached (one SELECT). After-send "
+        "hooks (not rendering; Rendered has none): the kinds' 1-2 UPDATEs by id, matching no row."
+    )
 
 
 def main() -> None:
@@ -531,6 +816,16 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="ROTNEM_OUTBOX_CONCURRENCY")
     parser.add_argument("--profile", help="run the worker under cProfile, stats to this file")
     parser.add_argument("--repeats", type=int, default=3, help="runs, each with fresh processes")
+    parser.add_argument(
+        "--notices",
+        choices=[RENDERED, LOCALIZED],
+        default=RENDERED,
+        help="localized: weekly prompts and check-ins in their readers' languages, interleaved "
+        "with runs of the default (Rendered) mode, plus rendering timed in this process",
+    )
+    parser.add_argument(
+        "--render-passes", type=int, default=5, help="in-process rendering passes (localized)"
+    )
     parser.add_argument(
         "--workspaces",
         type=int,
