@@ -28,6 +28,7 @@ from bot.blocks.kit import (
     mention,
     modal,
     option,
+    option_group,
     plain,
     say,
     section,
@@ -344,10 +345,7 @@ def _tool_groups(
         options[int(str(kept.value))] = kept
     if retired:
         groups.append((_(RETIRED_GROUP), retired))
-    option_groups = [
-        OptionGroup(label=PlainTextObject(text=label[:75]), options=group[:MAX_GROUP_OPTIONS])
-        for label, group in groups
-    ]
+    option_groups = [option_group(label, group[:MAX_GROUP_OPTIONS]) for label, group in groups]
     return option_groups, options
 
 

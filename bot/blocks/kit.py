@@ -28,6 +28,7 @@ from slack_sdk.models.blocks import (
     InputInteractiveElement,
     MarkdownTextObject,
     Option,
+    OptionGroup,
     PlainTextInputElement,
     PlainTextObject,
     RadioButtonsElement,
@@ -153,6 +154,11 @@ def button(
 def option(value: str, label: str) -> Option:
     """A select or radio option (Slack shows at most 75 characters of its label)."""
     return Option(value=value, text=PlainTextObject(text=_fit(label, 75)))
+
+
+def option_group(label: str, options: Sequence[Option]) -> OptionGroup:
+    """A select's group of options (Slack shows at most 75 characters of its label)."""
+    return OptionGroup(label=PlainTextObject(text=_fit(label, 75)), options=list(options))
 
 
 class Inputs:

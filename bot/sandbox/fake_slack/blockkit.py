@@ -105,7 +105,11 @@ _OPTION_LISTS: Final[Mapping[str, tuple[int, str]]] = {
 }
 # An option, by what its text may be.
 _OPTION: Final[Mapping[str, tuple[Field, ...]]] = {
-    kind: (Field("text", kind, 75, required=True), Field("value", STRING, 150, required=True))
+    kind: (
+        Field("text", kind, 75, required=True),
+        Field("value", STRING, 150, required=True),
+        Field("description", PLAIN, 75),
+    )
     for kind in (PLAIN, TEXT)
 }
 _OPTION_GROUP: Final = (Field("label", PLAIN, 75, required=True),)
