@@ -26,6 +26,9 @@ _LOCALES = select(Participant.user_id, Participant.locale).where(
     Participant.team_id == bindparam("team_id"),
     Participant.user_id.in_(bindparam("user_ids", expanding=True)),
 )
+_TEAM_LOCALES = select(Participant.user_id, Participant.locale).where(
+    Participant.team_id == bindparam("team_id")
+)
 _PROGRAM = select(ProgramSettings.language).where(ProgramSettings.team_id == bindparam("team_id"))
 
 
@@ -44,9 +47,13 @@ class Languages:
         *,
         default: str,
         now: datetime,
+        whole_team: bool = False,
     ) -> str:
         """The language `user_ids` all read (none: a channel's readers), else the program's
-        (`default`, the environment's, when HR has set none)."""
+        (`default`, the environment's, when HR has set none). With `whole_team`, a person not
+        known here brings in everyone's of the workspace in one read — the dispatcher's case: a
+        weekly fan-out sends to most people once, so reading them one by one cost a query per
+        message."""
         program = self._programs.get(team_id)
         program_language = program[1] if program and program[0] > now else None
         locales: dict[str, str | None] = {}
@@ -67,10 +74,15 @@ class Languages:
                 if missing:
                     if len(self._locales) > MAX_PEOPLE:
                         self._locales.clear()
-                    found = await session.execute(
-                        _LOCALES, {"team_id": team_id, "user_ids": missing}
-                    )
+                    if whole_team:
+                        found = await session.execute(_TEAM_LOCALES, {"team_id": team_id})
+                    else:
+                        found = await session.execute(
+                            _LOCALES, {"team_id": team_id, "user_ids": missing}
+                        )
                     read = {user_id: locale for user_id, locale in found.all()}
+                    for user_id, locale in read.items():
+                        self._locales[(team_id, user_id)] = (until, locale)
                     for user_id in missing:
                         locales[user_id] = read.get(user_id)
                         self._locales[(team_id, user_id)] = (until, read.get(user_id))

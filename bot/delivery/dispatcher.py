@@ -542,6 +542,7 @@ class Dispatcher:
             readers,
             default=self.config.language,
             now=self.clock.now(),
+            whole_team=True,
         )
 
     async def _call(
