@@ -2,9 +2,14 @@
 them, against the real app; what the bot sends back is followed through :class:`FakeSlack`.
 
 The driver knows the bot only through Slack's surfaces. It finds a button by the text a person
-reads on it ("Approve and introduce", "We met") and fills a modal by its labels ("Department /
+reads on it ("Approve and introduce", "✅ We met") and fills a modal by its labels ("Department /
 team"), so if a button or a label changes, whatever drives this fails loudly, naming what it
 looked for and what was there.
+
+People read Slack in their own language: the driver's methods take the bot's English texts —
+its catalog's msgids, exactly, or a :class:`Msg` for one with placeholders or plural forms — and
+translate each into the language of whoever reads it (a person's Slack locale, a group DM's
+shared language, else the program's) before matching it, whole, against what Slack shows.
 
 What the bot sent is read incrementally from the fake's call log (:meth:`FakeSlack.calls_since`,
 :meth:`FakeSlack.responses_since`) into :attr:`SlackDriver.events`, one record per thing a
@@ -28,6 +33,7 @@ from typing import Any, Final, Literal
 
 import httpx
 
+from bot.i18n import DEFAULT_LANGUAGE, _, language_of, ngettext, shared_language, speaking
 from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.fake_slack.router import UPLOAD_METHOD
 from bot.sandbox.signing import SlackRequester, block_actions_payload, state_values_for
@@ -132,6 +138,36 @@ class Outcome:
         return {}
 
 
+@dataclass(frozen=True)
+class Msg:
+    """A text of the bot's with placeholders, or with plural forms: its msgid (the English
+    text, as in `bot/locales/rotnem.pot`), the plural's and ``n``, and the placeholders' values."""
+
+    msgid: str
+    plural: str | None = None
+    n: int = 1
+    values: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, msgid: str, plural: str | None = None, n: int = 1, **values: object) -> Msg:
+        return cls(msgid, plural, n, tuple((k, str(v)) for k, v in sorted(values.items())))
+
+    def text(self) -> str:
+        """The text in the language in force, placeholders filled in."""
+        raw = ngettext(self.msgid, self.plural, self.n) if self.plural else _(self.msgid)
+        return raw.format(**dict(self.values)) if self.values else raw
+
+
+# What a person looks for: a msgid of the bot's, or a `Msg`.
+Label = str | Msg
+
+
+def translated(label: Label, language: str) -> str:
+    """``label`` as a reader of ``language`` sees it."""
+    with speaking(language):
+        return label.text() if isinstance(label, Msg) else _(label)
+
+
 @dataclass
 class _Target:
     channel: str | None
@@ -185,8 +221,11 @@ def find_button(blocks: Iterable[Mapping[str, Any]], text: str) -> Button:
     raise DriverError(f"several buttons match “{text}”: {shown}")
 
 
-def has_button(blocks: Iterable[Mapping[str, Any]], text: str) -> bool:
+def has_button(blocks: Iterable[Mapping[str, Any]], text: str, *, exact: bool = False) -> bool:
+    """Whether a button reads ``text`` (``exact``: all of it; else some of it)."""
     wanted = normalize(text)
+    if exact:
+        return any(wanted == normalize(b.text) for b in buttons_in(blocks))
     return any(wanted in normalize(b.text) for b in buttons_in(blocks))
 
 
@@ -290,12 +329,14 @@ class SlackDriver:
         now: Callable[[], datetime],
         command: str = "/rotnem",
         settle_timeout: float = 30.0,
+        program_language: str = DEFAULT_LANGUAGE,
     ) -> None:
         self.slack = slack
         self.requester = requester
         self.now = now
         self.command_name = command
         self.settle_timeout = settle_timeout
+        self.program_language = program_language
         self.events: list[Event] = []
         self.messages: dict[str, dict[str, Message]] = {}
         self.modals: dict[str, JSON] = {}
@@ -309,6 +350,7 @@ class SlackDriver:
         self._targets: dict[str, _Target] = {}
         self._actor: str | None = None
         self._dm: dict[str, str] = {}
+        self._dm_owner: dict[str, str] = {}
 
     # ---- following what the bot does ------------------------------------------------------------
 
@@ -324,7 +366,80 @@ class SlackDriver:
         channel = self._dm.get(user_id)
         if channel is None:
             channel = self._dm[user_id] = self.slack.dm_channel(user_id)
+            self._dm_owner[channel] = user_id
         return channel
+
+    # ---- languages -------------------------------------------------------------------------------
+
+    def language(self, user_id: str) -> str:
+        """The language ``user_id`` reads Rotnem in: their Slack locale's, else the program's."""
+        return language_of(self.slack.locale(user_id)) or self.program_language
+
+    def channel_language(self, channel: str | None) -> str:
+        """The language the bot writes in ``channel``: its DM owner's, else the language all its
+        members read (a group DM's partners), else the program's."""
+        if not channel:
+            return self.program_language
+        owner = self._dm_owner.get(channel)
+        if owner is not None:
+            return self.language(owner)
+        members = [
+            u for u in self.slack.conversation_members(channel) if u != self.slack.bot_user_id
+        ]
+        if not members:
+            return self.program_language
+        locales = [self.slack.locale(u) for u in members]
+        return shared_language(locales, self.program_language)
+
+    def says(self, user_id: str, label: Label) -> str:
+        """``label`` as ``user_id`` reads it (in a modal, a DM or an ephemeral message)."""
+        return translated(label, self.language(user_id))
+
+    def _reads(self, user_id: str, message: Message | Event) -> str:
+        """The language ``message`` is written in, for ``user_id`` who sees it."""
+        if isinstance(message, Event) and message.kind == "ephemeral":
+            return self.language(user_id)
+        return self.channel_language(message.channel)
+
+    def has_button(self, message: Message | Event, label: Label) -> bool:
+        """Whether ``message`` has a button reading ``label`` in its readers' language."""
+        reader = message.user if isinstance(message, Event) else None
+        language = self._reads(reader or "", message)
+        return has_button(message.blocks, translated(label, language), exact=True)
+
+    def fields(self, view: Mapping[str, Any]) -> dict[str, JSON]:
+        """The open modal's input blocks by their label, as the person reads them."""
+        return input_blocks(view)
+
+    def asks(self, user_id: str, view: Mapping[str, Any], label: Label) -> bool:
+        """Whether the modal has a field labelled ``label`` (in ``user_id``'s language)."""
+        return self.says(user_id, label) in input_blocks(view)
+
+    def options_of(self, user_id: str, view: Mapping[str, Any], label: Label) -> list[str]:
+        """The visible texts of the options of the field labelled ``label``."""
+        return options_of(view, self.says(user_id, label))
+
+    def _answers(
+        self,
+        user_id: str,
+        view: Mapping[str, Any],
+        answers: Mapping[Label, Any] | Mapping[str, Any],
+    ) -> dict[str, Any]:
+        """``answers`` by label as ``user_id`` reads the modal: labels and option texts
+        translated; typed text, user IDs and option texts with no msgid left as they are."""
+        language = self.language(user_id)
+        blocks = input_blocks(view)
+        out: dict[str, Any] = {}
+        for label, answer in answers.items():
+            shown = translated(label, language)
+            block = blocks.get(shown)
+            kind = str((block or {}).get("element", {}).get("type"))
+            if kind in ("static_select", "radio_buttons") and answer is not None:
+                answer = translated(answer, language)
+            elif kind in ("multi_static_select", "checkboxes") and answer is not None:
+                answer = [translated(item, language) for item in answer]
+            out[shown] = answer
+        return out
 
     def sync(self) -> list[Event]:
         """Read what the bot did since the last sync into events; returns the new ones."""
@@ -508,19 +623,20 @@ class SlackDriver:
     async def click(
         self,
         user_id: str,
-        text: str,
+        text: Label,
         *,
         message: Message | Event | None = None,
         view: Mapping[str, Any] | None = None,
     ) -> Outcome:
-        """``user_id`` clicks the button that reads ``text`` on a message or in a view."""
+        """``user_id`` clicks the button that reads ``text`` (a msgid, translated into the
+        language the message or view is written in) on a message or in a view."""
         if view is not None:
-            button = find_button(view.get("blocks") or [], text)
+            button = find_button(view.get("blocks") or [], self.says(user_id, text))
             payload = block_actions_payload(**self._click(user_id, button), view=view)
             where: str | None = None
         elif message is not None:
             blocks = list(message.blocks)
-            button = find_button(blocks, text)
+            button = find_button(blocks, translated(text, self._reads(user_id, message)))
             channel = message.channel or self.dm_channel(user_id)
             ts = message.ts
             ephemeral = isinstance(message, Event) and message.kind == "ephemeral"
@@ -559,12 +675,18 @@ class SlackDriver:
         return view
 
     async def submit(
-        self, user_id: str, answers: Mapping[str, Any], *, view: Mapping[str, Any] | None = None
+        self,
+        user_id: str,
+        answers: Mapping[Label, Any] | Mapping[str, Any],
+        *,
+        view: Mapping[str, Any] | None = None,
     ) -> Outcome:
-        """Fill the open modal by its labels and press its submit button."""
+        """Fill the open modal by its labels (msgids, translated into ``user_id``'s language)
+        and press its submit button."""
         view = view or self.modal(user_id)
-        values = state_values_for(view, answers_by_label(view, answers))
-        shown = {label: value for label, value in answers.items() if value not in (None, "", [])}
+        read = self._answers(user_id, view, answers)
+        values = state_values_for(view, answers_by_label(view, read))
+        shown = {label: value for label, value in read.items() if value not in (None, "", [])}
         self._emit("submit", user=user_id, view=dict(view), text=view_summary(view),
                    detail={"answers": shown})  # fmt: skip
         status, ack, start = await self._send(
@@ -612,20 +734,32 @@ class SlackDriver:
     # ---- reading ---------------------------------------------------------------------------------
 
     def latest(
-        self, channel: str, *, button: str | None = None, contains: str | None = None
+        self,
+        channel: str,
+        *,
+        button: Label | None = None,
+        action_id: str | None = None,
+        contains: str | None = None,
     ) -> Message | None:
-        """The newest bot message in ``channel`` (with a button ``button``, or ``contains``)."""
+        """The newest bot message in ``channel`` (with a button ``button`` in the channel's
+        language, or a button ``action_id``, or ``contains``)."""
+        wanted = None if button is None else translated(button, self.channel_language(channel))
         for message in reversed(self.messages.get(channel, {}).values()):
-            if button is not None and not has_button(message.blocks, button):
+            if wanted is not None and not has_button(message.blocks, wanted, exact=True):
+                continue
+            if action_id is not None and not any(
+                b.action_id == action_id for b in buttons_in(message.blocks)
+            ):
                 continue
             if contains is not None and contains not in message.text:
                 continue
             return message
         return None
 
-    def last_ephemeral(self, user_id: str, *, button: str | None = None) -> Event | None:
+    def last_ephemeral(self, user_id: str, *, button: Label | None = None) -> Event | None:
+        wanted = None if button is None else self.says(user_id, button)
         for event in reversed(self.ephemerals.get(user_id, [])):
-            if button is None or has_button(event.blocks, button):
+            if wanted is None or has_button(event.blocks, wanted, exact=True):
                 return event
         return None
 
@@ -645,7 +779,9 @@ __all__ = [
     "DriverError",
     "Event",
     "EventKind",
+    "Label",
     "Message",
+    "Msg",
     "Outcome",
     "SlackDriver",
     "answers_by_label",
@@ -655,5 +791,6 @@ __all__ = [
     "input_blocks",
     "normalize",
     "options_of",
+    "translated",
     "view_summary",
 ]
