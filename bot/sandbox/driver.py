@@ -180,6 +180,16 @@ def normalize(text: str) -> str:
     return " ".join(_EMOJI_OR_PUNCT.sub(" ", text.replace("’", "'")).split()).lower()
 
 
+def reads_as(shown: str, text: str) -> bool:
+    """Whether a button or option showing ``shown`` reads ``text``, all of it (emoji, punctuation
+    and case aside): a text Slack's length limits made the bot cut ("… espe…") reads as the
+    whole one it begins."""
+    wanted = normalize(text)
+    if shown.rstrip().endswith("…"):
+        return wanted.startswith(normalize(shown))
+    return normalize(shown) == wanted
+
+
 def _text_of(obj: Any) -> str:
     if isinstance(obj, dict):
         return str(obj.get("text") or "")
@@ -211,7 +221,7 @@ def find_button(blocks: Iterable[Mapping[str, Any]], text: str) -> Button:
     """The one button whose visible text contains ``text`` (emoji and case aside)."""
     buttons = buttons_in(blocks)
     wanted = normalize(text)
-    exact = [b for b in buttons if normalize(b.text) == wanted]
+    exact = [b for b in buttons if reads_as(b.text, text)]
     matches = exact or [b for b in buttons if wanted in normalize(b.text)]
     if len(matches) == 1:
         return matches[0]
@@ -225,7 +235,7 @@ def has_button(blocks: Iterable[Mapping[str, Any]], text: str, *, exact: bool = 
     """Whether a button reads ``text`` (``exact``: all of it; else some of it)."""
     wanted = normalize(text)
     if exact:
-        return any(wanted == normalize(b.text) for b in buttons_in(blocks))
+        return any(reads_as(b.text, text) for b in buttons_in(blocks))
     return any(wanted in normalize(b.text) for b in buttons_in(blocks))
 
 
@@ -248,7 +258,7 @@ def _options(element: Mapping[str, Any]) -> list[JSON]:
 def _option_value(element: Mapping[str, Any], label: str, answer: str) -> str:
     options = _options(element)
     wanted = normalize(answer)
-    exact = [o for o in options if normalize(_text_of(o.get("text"))) == wanted]
+    exact = [o for o in options if reads_as(_text_of(o.get("text")), answer)]
     matches = exact or [o for o in options if normalize(_text_of(o.get("text"))).startswith(wanted)]
     if len(matches) != 1:
         shown = ", ".join(f"“{_text_of(o.get('text'))}”" for o in options[:30])
@@ -791,6 +801,7 @@ __all__ = [
     "input_blocks",
     "normalize",
     "options_of",
+    "reads_as",
     "translated",
     "view_summary",
 ]

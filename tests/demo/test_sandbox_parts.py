@@ -20,6 +20,7 @@ from bot.sandbox.driver import (
     answers_by_label,
     find_button,
     options_of,
+    reads_as,
 )
 from bot.sandbox.people import make_workspace, roles_for
 from bot.sandbox.signing import SlackRequester
@@ -134,6 +135,10 @@ def test_the_driver_reads_each_person_in_their_language() -> None:
         # The English text is not on a French message, and the error says what is.
         with pytest.raises(DriverError, match="there is “✅ On s'est vus”"):
             find_button(blocks, "✅ We met")
+        # A text the bot cut to Slack's length limit reads as the whole one it begins.
+        assert reads_as("Cómo funcionan las cosas aquí (« Dale la vuelta al espe…", "Cómo "
+                        "funcionan las cosas aquí («Dale la vuelta al espejo»)")  # fmt: skip
+        assert not reads_as("Ambas cosas", "Ambas")
         # In English, the same message for Ben reads as it always did.
         english = Message(driver.dm_channel("UEN"), "2.0", "", _blocks_of(notice), NOW, 1)
         assert driver.has_button(english, "✅ We met")
