@@ -1,7 +1,9 @@
 """The cohort's behaviour: what the synthetic people do, and when, in answer to what the bot sent.
 
 Everyone joins through the profile modal (one person first sends it half-filled and reads the
-errors), HR proposes a round, reads it and approves. Then people answer their check-ins some
+errors); HR pairs by hand the guide and learner who read Slack in another language (``--locale``,
+French by default: the bot writes to them in it, and they answer on the buttons they read), then
+proposes a round for everyone else, reads it and approves. Then people answer their check-ins some
 hours later: most pairs meet and report with a rating, some skip a week or say "not yet" first;
 one pair goes silent until HR's stall alert and nudge, one person pauses, one leaves, one pair
 tells HR it is not working. HR reads the stats at the end and three Home tabs are opened.
@@ -206,7 +208,10 @@ class Cohort:
         if self.hand_pair is None:
             return
         guide, learner = self.hand_pair
-        await self.driver.command(self.admin, f"admin pair <@{guide.user_id}> <@{learner.user_id}>")
+        command = f"admin pair <@{guide.user_id}> <@{learner.user_id}>"
+        answers = [e.text for e in (await self.driver.command(self.admin, command)).of("ephemeral")]
+        if not any(text.startswith("✅") for text in answers):  # "✅ Paired …", else a refusal
+            raise DriverError(f"HR could not pair {guide.name} with {learner.name}: {answers}")
 
     async def propose(self) -> None:
         outcome = await self.driver.command(self.admin, "admin pair")
