@@ -8,6 +8,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Literal
 
+from bot.i18n import LANGUAGES
+
 DEFAULT_DATABASE = "sqlite+aiosqlite:///demo.db"
 
 TranscriptMode = Literal["story", "full", "none"]
@@ -21,6 +23,8 @@ class DemoOptions:
     database: str = DEFAULT_DATABASE
     html: Path | None = None
     transcript: TranscriptMode = "story"
+    # Who reads Slack in another language: one guide and their learner ("en": nobody).
+    locale: str = "fr"
     progress: bool = True
 
 
@@ -48,6 +52,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=(
             f"default {DEFAULT_DATABASE}; SQLite or PostgreSQL. Re-created on each run if the "
             "demo made it; a database with anything else in it is refused"
+        ),
+    )
+    parser.add_argument(
+        "--locale",
+        choices=LANGUAGES,
+        default="fr",
+        help=(
+            "default fr: one guide and their learner read Slack in this language, and Rotnem "
+            "talks to them in it; en: everyone reads English"
         ),
     )
     parser.add_argument(

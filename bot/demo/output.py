@@ -25,7 +25,7 @@ from bot.demo.options import TranscriptMode
 from bot.demo.scenario import Cohort
 from bot.demo.setup import CHANNEL_ID, CHANNEL_NAME, DemoError, Stage
 from bot.demo.slacktext import Names
-from bot.demo.summary import Summary, calls_by_method, stall_alerts
+from bot.demo.summary import Summary, calls_by_method, pairs_by_language, stall_alerts
 from bot.demo.transcript import Places, render
 from bot.sandbox.driver import Event, SlackDriver
 from bot.sandbox.fake_slack import UploadedFile
@@ -68,6 +68,7 @@ async def collect(stage: Stage, cohort: Cohort, database: Database, started: flo
         alerts = await stall_alerts(session, team_id)
         outbox = await counts_by_status(session)
         guides = await guides_by_channel(session, team_id)
+        languages = await pairs_by_language(session, team_id, stage.deps.settings.rotnem_language)
     if outbox.get("failed"):
         raise DemoError(f"{outbox['failed']} outbox message(s) failed: see `rotnem outbox`")
     participants = len(stage.workspace.participants)
@@ -86,6 +87,7 @@ async def collect(stage: Stage, cohort: Cohort, database: Database, started: flo
         ratelimited=sum(1 for c in calls if c.status == 429),
         outbox=outbox,
         seconds=time.perf_counter() - started,
+        languages=languages,
     )
     names = Names(
         users={p.user_id: p.name for p in stage.workspace} | {stage.slack.bot_user_id: "rotnem"},

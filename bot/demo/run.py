@@ -20,9 +20,9 @@ from bot.cli.common import EXIT_USAGE
 from bot.demo.database import Database, DemoRefused, fresh_database
 from bot.demo.options import DemoOptions, options_from
 from bot.demo.output import DemoResult, collect, print_report, progress_bar, write_files
-from bot.demo.scenario import Cohort
+from bot.demo.scenario import Cohort, late_joiners
 from bot.demo.setup import DemoError, staged
-from bot.sandbox.people import make_workspace
+from bot.sandbox.people import make_workspace, with_pair_reading
 
 
 def main(args: argparse.Namespace) -> int:
@@ -60,6 +60,8 @@ async def simulate(options: DemoOptions, database: Database) -> DemoResult:
     """Run the whole story; raises `DemoError` with one line when the bot fails."""
     started = time.perf_counter()
     workspace = make_workspace(options.people, options.seed)
+    late = [p.user_id for p in late_joiners(workspace)]
+    workspace = with_pair_reading(workspace, options.locale, avoid=late)
     async with staged(workspace, database.url, options.weeks) as stage:
         cohort = Cohort(stage, options)
         with progress_bar(options.progress, cohort.start, options.weeks) as on_progress:

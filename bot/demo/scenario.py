@@ -1,7 +1,9 @@
 """The cohort's behaviour: what the synthetic people do, and when, in answer to what the bot sent.
 
 Everyone joins through the profile modal (one person first sends it half-filled and reads the
-errors), HR proposes a round, reads it and approves. Then people answer their check-ins some
+errors); HR pairs by hand the guide and learner who read Slack in another language (``--locale``,
+French by default: the bot writes to them in it, and they answer on the buttons they read), then
+proposes a round for everyone else, reads it and approves. Then people answer their check-ins some
 hours later: most pairs meet and report with a rating, some skip a week or say "not yet" first;
 one pair goes silent until HR's stall alert and nudge, one person pauses, one leaves, one pair
 tells HR it is not working. HR reads the stats at the end and three Home tabs are opened.
@@ -21,22 +23,36 @@ from typing import Any, Literal
 
 from bot.demo.options import DemoOptions
 from bot.demo.setup import Stage
-from bot.ids import CallbackId
-from bot.sandbox.driver import DriverError, Event, buttons_in, has_button, input_blocks, options_of
-from bot.sandbox.people import Person
+from bot.ids import ActionId, CallbackId
+from bot.sandbox.driver import DriverError, Event, Label, Msg, buttons_in
+from bot.sandbox.people import TOOLS, Person, Workspace, compatible
+from bot.services.checkins import REMIND_AFTER
 
 Mode = Literal["steady", "stall", "cant"]
 Decision = Literal["met", "not_yet", "skip", "silent", "cant"]
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)")
-ROLE_LABELS = {"guide": "I'll be a guide", "learner": "I'm a learner", "both": "Both ways"}
-# How a person answers a check-in: the button, and how many hours later (low, high).
-ANSWERS: dict[Decision, tuple[str, float, float]] = {
-    "met": ("We met", 1, 28),
-    "not_yet": ("Not yet", 1, 20),
-    "skip": ("Skip this week", 2, 30),
-    "cant": ("We can't make this work", 2, 20),
+# The bot's texts people look for are its msgids, exactly: the driver translates each into the
+# language of whoever reads it.
+ROLE_LABELS = {
+    "guide": "I'll be a guide — I teach tools",
+    "learner": "I'm a learner — I want to learn tools",
+    "both": "Both ways",
 }
+NOT_YET = Msg.of(
+    "⏳ Not yet — remind me in {count} day",
+    "⏳ Not yet — remind me in {count} days",
+    REMIND_AFTER.days,
+    count=REMIND_AFTER.days,
+)
+# How a person answers a check-in: the button, and how many hours later (low, high).
+ANSWERS: dict[Decision, tuple[Label, float, float]] = {
+    "met": ("✅ We met", 1, 28),
+    "not_yet": (NOT_YET, 1, 20),
+    "skip": ("⏭️ Skip this week", 2, 30),
+    "cant": ("🚧 We can't make this work", 2, 20),
+}
+WAYS = ("A tool, taught", "How things work here, shared back (“reverse the mirror”)", "Both")
 OTHER_TOPICS = (
     "How our budget cycle works",
     "Who really decides on new hires",
@@ -96,6 +112,10 @@ class Cohort:
         self.story: set[str] = {self.admin}
         self.cast_chosen = False
         self.misfit: str | None = None  # the learner who answers "Not a good fit"
+        # The guide and learner who read Slack in another language (`--locale`): HR pairs them
+        # by hand before proposing the round, and the story follows them.
+        self.hand_pair = hand_pair(stage.workspace)
+        self.story.update(p.user_id for p in self.hand_pair or ())
 
     async def run(self, on_progress: Callable[[datetime], None]) -> None:
         """The whole story: joining, the weeks of the program, HR's look at the end."""
@@ -114,7 +134,9 @@ class Cohort:
     def later(self, rng: random.Random, low_hours: float, high_hours: float) -> datetime:
         return self.stage.clock.now() + timedelta(hours=rng.uniform(low_hours, high_hours))
 
-    async def submit(self, user: str, answers: Mapping[str, Any], what: str) -> None:
+    async def submit(
+        self, user: str, answers: Mapping[Label, Any] | Mapping[str, Any], what: str
+    ) -> None:
         """Submit the open modal, which must accept it."""
         outcome = await self.driver.submit(user, answers)
         if outcome.errors:
@@ -131,6 +153,10 @@ class Cohort:
             moment += spacing
             join = partial(self.join, person, stumble=index == 0)
             self.stage.at(moment, f"{person.name} joining", join)
+        if self.hand_pair is not None:
+            guide, learner = self.hand_pair
+            label = f"HR pairing {guide.name} with {learner.name} by hand"
+            self.stage.at(moment + timedelta(minutes=30), label, self.pair_by_hand)
         self.stage.at(moment + timedelta(minutes=45), "HR proposing a round", self.propose)
         # Joined after the round: waiting for a partner when a pair turns out not to fit.
         for hours, person in enumerate(late, start=50):
@@ -139,15 +165,7 @@ class Cohort:
             self.stage.at(self.start + timedelta(hours=hours), f"{person.name} joining late", join)
 
     def late_joiners(self) -> list[Person]:
-        """A guide and a learner who join once the first round runs (in a cohort of 8 or more)."""
-        participants = self.workspace.participants
-        if len(participants) < 8:
-            return []
-        return [
-            next(p for p in reversed(participants) if p.role == role)
-            for role in ("guide", "learner")
-            if any(p.role == role for p in participants)
-        ]
+        return late_joiners(self.workspace)
 
     async def join(self, person: Person, *, stumble: bool) -> None:
         outcome = await self.driver.command(person.user_id, "join")
@@ -157,7 +175,7 @@ class Cohort:
         if stumble:
             # The classic first try: the role picked, nothing else filled in.
             self.story.add(person.user_id)
-            role = "How would you like to take part?"
+            role = ROLE_QUESTION
             refused = await self.driver.submit(person.user_id, {role: answers[role]})
             if not refused.errors:
                 raise DriverError("a profile without tools or department was accepted")
@@ -170,12 +188,30 @@ class Cohort:
         if view is None or view.get("callback_id") != CallbackId.BASELINE:
             return
         rng = self.rng_for("baseline", person.user_id)
-        answers = {
+        # The tools to learn; teaching confidence is optional.
+        learning = self.confidence_questions(person.user_id)
+        answers: dict[Label, Any] = {
             label: rng.choices(["1", "2", "3", "4"], weights=[35, 35, 20, 10])[0]
-            for label in input_blocks(view)
-            if "today?" in label  # the tools to learn; teaching confidence is optional
+            for label in self.driver.fields(view)
+            if label in learning
         }
         await self.submit(person.user_id, answers, f"{person.name}'s confidence today")
+
+    def confidence_questions(self, user: str) -> set[str]:
+        """ "How confident are you with {tool} today?" for each catalogue tool, as ``user``
+        reads it."""
+        question = "How confident are you with {tool} today?"
+        return {self.driver.says(user, Msg.of(question, tool=tool)) for tool, *_ in TOOLS}
+
+    async def pair_by_hand(self) -> None:
+        """HR pairs the guide and learner who read another language before the round."""
+        if self.hand_pair is None:
+            return
+        guide, learner = self.hand_pair
+        command = f"admin pair <@{guide.user_id}> <@{learner.user_id}>"
+        answers = [e.text for e in (await self.driver.command(self.admin, command)).of("ephemeral")]
+        if not any(text.startswith("✅") for text in answers):  # "✅ Paired …", else a refusal
+            raise DriverError(f"HR could not pair {guide.name} with {learner.name}: {answers}")
 
     async def propose(self) -> None:
         outcome = await self.driver.command(self.admin, "admin pair")
@@ -198,27 +234,27 @@ class Cohort:
             if event.kind != "message" or not event.channel:
                 continue
             owner = self.dm_owner.get(event.channel)
-            blocks = event.blocks
+            has = partial(self.driver.has_button, event)
             if owner is not None:
-                if has_button(blocks, "We met"):
+                if has("✅ We met"):
                     self.on_checkin(owner, event)
-                elif has_button(blocks, "Nudge them"):
+                elif has("Nudge them"):
                     self.on_stall_alert(event)
-                elif has_button(blocks, "Yes, pair me again"):
+                elif has("Yes, pair me again"):
                     self.on_cycle_end(owner, event)
-                elif has_button(blocks, "Good fit"):
+                elif has("👍 Good fit"):
                     self.on_fit(owner, event)
-                elif has_button(blocks, "Re-pair"):
+                elif has("Re-pair"):
                     self.on_misfit_alert(event)
-                elif has_button(blocks, "Approve and introduce"):
+                elif has("Approve and introduce"):
                     self.on_repair_proposal(event)
-                elif has_button(blocks, "Answer the survey"):
+                elif has("Answer the survey"):
                     self.on_survey(owner, event)
-                elif has_button(blocks, "Sometimes"):
+                elif has("Sometimes"):
                     self.on_follow_up(owner, event)
-            elif has_button(blocks, "We've scheduled our first session"):
+            elif has("We've scheduled our first session"):
                 self.on_intro(event)
-        if self.pairs and not self.cast_chosen:
+        if not self.cast_chosen and any(not self.is_hand_pair(pair) for pair in self.pairs):
             self.choose_cast()
 
     def current(self, event: Event) -> Event:
@@ -239,7 +275,7 @@ class Cohort:
     def click_later(
         self,
         user: str,
-        button: str,
+        button: Label,
         event: Event,
         when: datetime,
         then: Callable[[], Awaitable[None]] | None = None,
@@ -248,7 +284,7 @@ class Cohort:
 
         async def click() -> None:
             message = self.current(event)
-            if not has_button(message.blocks, button):
+            if not self.driver.has_button(message, button):
                 return  # answered meanwhile (or the pair ended): nothing left to click
             outcome = await self.driver.click(user, button, message=message)
             # No modal means the bot answered otherwise (the pair ended meanwhile, say): the
@@ -256,7 +292,8 @@ class Cohort:
             if then is not None and outcome.of("modal"):
                 await then()
 
-        self.stage.at(when, f"{self.workspace.name_of(user)} clicking “{button}”", click)
+        shown = button.msgid if isinstance(button, Msg) else button
+        self.stage.at(when, f"{self.workspace.name_of(user)} clicking “{shown}”", click)
 
     def on_intro(self, event: Event) -> None:
         channel = event.channel or ""
@@ -276,7 +313,8 @@ class Cohort:
         """Who plays the story's parts, among the pairs just introduced."""
         self.cast_chosen = True
         # By who is in them, not by arrival: the dispatcher sends introductions concurrently.
-        pairs = sorted(tuple(sorted(pair)) for pair in self.pairs)
+        # The pair HR made by hand has its own part already.
+        pairs = sorted(tuple(sorted(pair)) for pair in self.pairs if not self.is_hand_pair(pair))
         if not pairs:
             return
         self.story.update(pairs[0])
@@ -309,6 +347,10 @@ class Cohort:
             misfit = rest.pop(0)
             self.misfit = self.learner_of(misfit)
             self.story.update(misfit)
+
+    def is_hand_pair(self, pair: Sequence[str]) -> bool:
+        hand = self.hand_pair
+        return hand is not None and set(pair) == {p.user_id for p in hand}
 
     def learner_of(self, pair: Sequence[str]) -> str:
         for user in pair:
@@ -361,7 +403,8 @@ class Cohort:
         pair = frozenset({user, found.group(1)})
         week = (event.at - self.start).days // 7
         decision = self.decide(pair, str(week))
-        again = event.text.startswith("As promised")
+        # Asked again after a "Not yet": only "⏳ Not yet" is left, with no reminder offered.
+        again = self.driver.has_button(event, "⏳ Not yet")
         if user in self.paused:
             decision = "skip"
         if decision == "not_yet" and again:
@@ -381,10 +424,12 @@ class Cohort:
         """Fill in the session report that "We met" opened."""
         rng = self.rng_for("report", user, self.stage.clock.now().date().isoformat())
         view = self.driver.modal(user)
-        if "What did you cover?" not in input_blocks(view):
+        if not self.driver.asks(user, view, "What did you cover?"):
             return  # a notice (the check-in closed meanwhile), not the session's questions
-        tools = [t for t in options_of(view, "What did you cover?") if t != "Something else"]
-        answers: dict[str, Any] = {}
+        other = self.driver.says(user, "Something else")
+        covered = self.driver.options_of(user, view, "What did you cover?")
+        tools = [t for t in covered if t != other]
+        answers: dict[Label, Any] = {}
         if tools and rng.random() < 0.9:
             answers["What did you cover?"] = rng.choice(tools)
         else:
@@ -397,10 +442,10 @@ class Cohort:
             answers["What did you learn?"] = rng.choice(LEARNED)
         if rng.random() < 0.05:
             answers["A private note to HR"] = "Great pairing & very patient — thank you!"
-        way = rng.choices(["A tool", "How things work here", "Both"], weights=[50, 20, 30])[0]
+        way = rng.choices(WAYS, weights=[50, 20, 30])[0]
         answers["Which way did the learning go?"] = way
         confidence = "How confident do you feel now with the tool you covered?"
-        if confidence in input_blocks(view) and answers["What did you cover?"] in tools:
+        if self.driver.asks(user, view, confidence) and answers["What did you cover?"] in tools:
             answers[confidence] = self.confidence_now(rng)
         await self.submit(user, answers, "the session report")
         await self.teach_back(user, rng)
@@ -414,11 +459,13 @@ class Cohort:
         """A guide whose learner showed the tool back confirms it (from the second week on)."""
         # The newest message in their DM offering it, as it reads now (read from the DM's own
         # messages: scanning every event would grow with the whole cohort's history).
-        checkin = self.driver.latest(self.driver.dm_channel(user), button="back")
+        dm = self.driver.dm_channel(user)
+        checkin = self.driver.latest(dm, action_id=ActionId.TEACH_BACK)
         progress = (self.stage.clock.now() - self.start) / (self.cycle_end - self.start)
         if checkin is None or progress < 0.3 or rng.random() < 0.4:
             return
-        button = next(b for b in buttons_in(checkin.blocks) if "back" in b.text)
+        # "✅ Ana showed Canva back": found by what it does, whatever the name, tool or language.
+        button = next(b for b in buttons_in(checkin.blocks) if b.action_id == ActionId.TEACH_BACK)
         outcome = await self.driver.click(user, button.text, message=checkin)
         if outcome.of("modal"):
             what = rng.choice(TEACH_BACKS)
@@ -426,10 +473,10 @@ class Cohort:
 
     async def cant(self, user: str) -> None:
         """Tell HR, in the modal "We can't make this work" opened, why it does not work."""
-        if "What should happen?" not in input_blocks(self.driver.modal(user)):
+        if not self.driver.asks(user, self.driver.modal(user), "What should happen?"):
             return
         answers = {
-            "What should happen?": "Just tell HR",
+            "What should happen?": "Just tell HR; keep the pair for now",
             "Why? (private, for HR only)": "Our calendars never line up across time zones.",
         }
         await self.submit(user, answers, "“We can't make this work”")
@@ -437,10 +484,10 @@ class Cohort:
     def on_fit(self, user: str, event: Event) -> None:
         rng = self.rng_for("fit", user)
         if user == self.misfit:
-            button = "Not a good fit"
+            button = "👎 Not a good fit"
             self.misfit = None  # the next partner fits
         else:
-            button = rng.choices(["Good fit", "Still deciding"], weights=[80, 20])[0]
+            button = rng.choices(["👍 Good fit", "🤔 Still deciding"], weights=[80, 20])[0]
         self.click_later(user, button, event, self.later(rng, 1, 10))
 
     def on_misfit_alert(self, event: Event) -> None:
@@ -457,18 +504,20 @@ class Cohort:
         self.click_later(user, "Answer the survey", event, self.later(rng, 2, 40), then)
 
     async def answer_survey(self, user: str, rng: random.Random) -> None:
-        labels = input_blocks(self.driver.modal(user))
-        answers: dict[str, Any] = {
+        view = self.driver.modal(user)
+        labels = self.driver.fields(view)
+        answers: dict[Label, Any] = {
             "How useful is reverse mentoring for you?": rng.choices(
                 ["5 — very useful", "4", "3 — useful", "2"], weights=[40, 40, 15, 5]
             )[0],
             "Would you recommend it to a colleague?": "Yes" if rng.random() < 0.85 else "No",
             "What did you learn about how the other side works?": rng.choice(OTHER_SIDE),
         }
+        confidence = self.confidence_questions(user)
         for label in labels:
-            if label.startswith("How confident are you with"):
+            if label in confidence:
                 answers[label] = self.confidence_now(rng)
-        if "Continue with this partner?" in labels:
+        if self.driver.asks(user, view, "Continue with this partner?"):
             answers["Continue with this partner?"] = "Yes" if rng.random() < 0.75 else "No"
         await self.submit(user, answers, "the survey")
 
@@ -486,7 +535,11 @@ class Cohort:
 
     def on_cycle_end(self, user: str, event: Event) -> None:
         rng = self.rng_for("cycle", user)
-        button = "Yes, pair me again" if rng.random() < 0.7 else "Take a break"
+        weeks = self.weeks  # a break is as long as a cycle
+        take_a_break = Msg.of(
+            "Take a break ({weeks} week)", "Take a break ({weeks} weeks)", weeks, weeks=weeks
+        )
+        button: Label = "Yes, pair me again" if rng.random() < 0.7 else take_a_break
         self.click_later(user, button, event, self.later(rng, 2, 24))
 
     # ---- the end ---------------------------------------------------------------------------------
@@ -505,10 +558,37 @@ class Cohort:
         return [*shown[:2], self.admin]
 
 
-def profile_answers(person: Person) -> dict[str, Any]:
+ROLE_QUESTION = "How would you like to take part?"
+
+
+def late_joiners(workspace: Workspace) -> list[Person]:
+    """A guide and a learner who join once the first round runs (in a cohort of 8 or more)."""
+    participants = workspace.participants
+    if len(participants) < 8:
+        return []
+    return [
+        next(p for p in reversed(participants) if p.role == role)
+        for role in ("guide", "learner")
+        if any(p.role == role for p in participants)
+    ]
+
+
+def hand_pair(workspace: Workspace) -> tuple[Person, Person] | None:
+    """The guide and learner who read Slack in another language than English (see
+    `bot.sandbox.people.with_pair_reading`), guide first; none when everyone reads English."""
+    others = [p for p in workspace.participants if not p.locale.startswith("en")]
+    if len(others) != 2:
+        return None
+    first, second = others
+    if first.role != "learner" and second.role != "guide" and compatible(first, second):
+        return (first, second)
+    return (second, first)
+
+
+def profile_answers(person: Person) -> dict[Label, Any]:
     """The profile modal's answers, by label, for what ``person`` is."""
-    answers: dict[str, Any] = {
-        "How would you like to take part?": ROLE_LABELS[person.role or "learner"],
+    answers: dict[Label, Any] = {
+        ROLE_QUESTION: ROLE_LABELS[person.role or "learner"],
         "Department / team": person.department,
     }
     if person.teaches:

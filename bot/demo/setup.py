@@ -230,7 +230,13 @@ async def staged(workspace: Workspace, database_url: str, cycle_weeks: int) -> A
     """The stage for the length of the block, its clock at next Monday's start; then it stops."""
     with _logged_errors() as errors, FakeSlack() as slack:
         for person in workspace:
-            slack.add_user(person.user_id, real_name=person.name, tz=person.tz, title=person.title)
+            slack.add_user(
+                person.user_id,
+                real_name=person.name,
+                tz=person.tz,
+                title=person.title,
+                locale=person.locale,
+            )
         slack.add_channel(CHANNEL_ID, name=CHANNEL_NAME, members=[p.user_id for p in workspace])
         settings = _demo_settings(database_url, slack, workspace.admin.user_id, cycle_weeks)
         clock = ManualClock(_first_monday(datetime.now(UTC)))
@@ -248,7 +254,9 @@ async def staged(workspace: Workspace, database_url: str, cycle_weeks: int) -> A
                 yield Stage(
                     workspace=workspace,
                     slack=slack,
-                    driver=SlackDriver(slack, requester, now=clock.now),
+                    driver=SlackDriver(
+                        slack, requester, now=clock.now, program_language=settings.rotnem_language
+                    ),
                     clockwork=Clockwork(deps, clock, http, zones={p.tz for p in workspace}),
                     errors=errors,
                 )

@@ -5,23 +5,44 @@ saw: calls by method and the 429s the outbox handled."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.blocks.report import rating_text
+from bot.i18n import shared_language
 from bot.services.figures import ProgramFigures
 from bot.services.report.learning import LearningFigures
-from models import StallAlert
+from models import Pair, Participant, StallAlert
 
 TOP_TOOLS = 5
+# The languages a pair may read Rotnem in, named for the summary's (English) reader.
+LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "de": "German"}
 
 
 async def stall_alerts(session: AsyncSession, team_id: str) -> int:
     """Stalled pairs HR was alerted about during the run."""
     query = select(func.count()).select_from(StallAlert).where(StallAlert.team_id == team_id)
     return int(await session.scalar(query) or 0)
+
+
+async def pairs_by_language(
+    session: AsyncSession, team_id: str, program_language: str
+) -> dict[str, int]:
+    """Pairs made, by the language their group DM is written in (the partners' shared language,
+    from the Slack locales the bot stored), other than the program's."""
+    guide, learner = aliased(Participant), aliased(Participant)
+    rows = await session.execute(
+        select(guide.locale, learner.locale)
+        .select_from(Pair)
+        .join(guide, guide.id == Pair.guide_id)
+        .join(learner, learner.id == Pair.learner_id)
+        .where(Pair.team_id == team_id)
+    )
+    counts = Counter(shared_language(locales, program_language) for locales in rows.all())
+    return {language: n for language, n in sorted(counts.items()) if language != program_language}
 
 
 @dataclass(frozen=True)
@@ -38,6 +59,8 @@ class Summary:
     ratelimited: int
     outbox: dict[str, int]
     seconds: float
+    # Pairs who read Rotnem in another language than the program's, by language.
+    languages: dict[str, int] = field(default_factory=dict)
 
     @property
     def slack_calls(self) -> int:
@@ -70,8 +93,20 @@ class Summary:
             ("Usefulness", rating),
             ("Sessions covering each tool", tools),
             ("Stalled pairs flagged to HR", str(self.stall_alerts)),
+            *self.language_rows(),
             *self.learning_rows(),
         ]
+
+    def language_rows(self) -> list[tuple[str, str]]:
+        """ "1 pair reads Rotnem in French", when some pairs read another language."""
+        if not self.languages:
+            return []
+        read = [
+            f"{n} {'pair reads' if n == 1 else 'pairs read'} Rotnem in "
+            f"{LANGUAGE_NAMES.get(language, language)}"
+            for language, n in self.languages.items()
+        ]
+        return [("Languages", "; ".join(read))]
 
     def learning_rows(self) -> list[tuple[str, str]]:
         """What people learned, in the report's words (figures below k people stay hidden)."""
@@ -136,4 +171,4 @@ def calls_by_method(methods: list[str]) -> dict[str, int]:
     return dict(Counter(methods))
 
 
-__all__ = ["Summary", "calls_by_method", "stall_alerts"]
+__all__ = ["Summary", "calls_by_method", "pairs_by_language", "stall_alerts"]

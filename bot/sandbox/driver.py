@@ -2,9 +2,14 @@
 them, against the real app; what the bot sends back is followed through :class:`FakeSlack`.
 
 The driver knows the bot only through Slack's surfaces. It finds a button by the text a person
-reads on it ("Approve and introduce", "We met") and fills a modal by its labels ("Department /
+reads on it ("Approve and introduce", "✅ We met") and fills a modal by its labels ("Department /
 team"), so if a button or a label changes, whatever drives this fails loudly, naming what it
 looked for and what was there.
+
+People read Slack in their own language: the driver's methods take the bot's English texts —
+its catalog's msgids, exactly, or a :class:`Msg` for one with placeholders or plural forms — and
+translate each into the language of whoever reads it (a person's Slack locale, a group DM's
+shared language, else the program's) before matching it, whole, against what Slack shows.
 
 What the bot sent is read incrementally from the fake's call log (:meth:`FakeSlack.calls_since`,
 :meth:`FakeSlack.responses_since`) into :attr:`SlackDriver.events`, one record per thing a
@@ -20,19 +25,35 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Literal
 
 import httpx
 
+from bot.i18n import DEFAULT_LANGUAGE, language_of, shared_language
 from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.fake_slack.router import UPLOAD_METHOD
 from bot.sandbox.signing import SlackRequester, block_actions_payload, state_values_for
-
-JSON = dict[str, Any]
+from bot.sandbox.surfaces import (
+    JSON,
+    Button,
+    DriverError,
+    Label,
+    Msg,
+    answers_by_label,
+    buttons_in,
+    find_button,
+    has_button,
+    input_blocks,
+    normalize,
+    options_of,
+    reads_as,
+    text_of,
+    translated,
+    view_summary,
+)
 
 EventKind = Literal[
     "message",  # a bot message in a conversation
@@ -70,12 +91,6 @@ BUG_ERRORS: Final = frozenset(
     }
 )
 
-_EMOJI_OR_PUNCT = re.compile(r"[^\w\s'’]+", re.UNICODE)
-
-
-class DriverError(Exception):
-    """Something a person would notice went wrong (or the UI changed under the driver)."""
-
 
 @dataclass(frozen=True)
 class Event:
@@ -105,14 +120,6 @@ class Message:
     seq: int
 
 
-@dataclass(frozen=True)
-class Button:
-    text: str
-    action_id: str
-    block_id: str
-    value: str | None
-
-
 @dataclass
 class Outcome:
     """What one action produced: the HTTP ack, and the events it caused."""
@@ -137,129 +144,6 @@ class _Target:
     channel: str | None
     user: str | None
     message_ts: str | None
-
-
-def normalize(text: str) -> str:
-    """Button and option text as compared: emoji and punctuation off, spaces squeezed, lower."""
-    return " ".join(_EMOJI_OR_PUNCT.sub(" ", text.replace("’", "'")).split()).lower()
-
-
-def _text_of(obj: Any) -> str:
-    if isinstance(obj, dict):
-        return str(obj.get("text") or "")
-    return str(obj or "")
-
-
-def buttons_in(blocks: Iterable[Mapping[str, Any]]) -> list[Button]:
-    """Every button in ``blocks`` (actions blocks and section accessories), in order."""
-    found: list[Button] = []
-    for block in blocks:
-        block_id = str(block.get("block_id") or "")
-        elements = list(block.get("elements") or [])
-        if isinstance(block.get("accessory"), dict):
-            elements.append(block["accessory"])
-        for element in elements:
-            if isinstance(element, dict) and element.get("type") == "button":
-                found.append(
-                    Button(
-                        text=_text_of(element.get("text")),
-                        action_id=str(element.get("action_id") or ""),
-                        block_id=block_id,
-                        value=element.get("value"),
-                    )
-                )
-    return found
-
-
-def find_button(blocks: Iterable[Mapping[str, Any]], text: str) -> Button:
-    """The one button whose visible text contains ``text`` (emoji and case aside)."""
-    buttons = buttons_in(blocks)
-    wanted = normalize(text)
-    exact = [b for b in buttons if normalize(b.text) == wanted]
-    matches = exact or [b for b in buttons if wanted in normalize(b.text)]
-    if len(matches) == 1:
-        return matches[0]
-    shown = ", ".join(f"“{b.text}”" for b in buttons) or "no buttons at all"
-    if not matches:
-        raise DriverError(f"no button “{text}” here; there is {shown}")
-    raise DriverError(f"several buttons match “{text}”: {shown}")
-
-
-def has_button(blocks: Iterable[Mapping[str, Any]], text: str) -> bool:
-    wanted = normalize(text)
-    return any(wanted in normalize(b.text) for b in buttons_in(blocks))
-
-
-def input_blocks(view: Mapping[str, Any]) -> dict[str, JSON]:
-    """A view's input blocks by their label's text."""
-    return {
-        _text_of(block.get("label")): block
-        for block in view.get("blocks") or []
-        if isinstance(block, dict) and block.get("type") == "input"
-    }
-
-
-def _options(element: Mapping[str, Any]) -> list[JSON]:
-    options: list[JSON] = list(element.get("options") or [])
-    for group in element.get("option_groups") or []:
-        options.extend(group.get("options") or [])
-    return options
-
-
-def _option_value(element: Mapping[str, Any], label: str, answer: str) -> str:
-    options = _options(element)
-    wanted = normalize(answer)
-    exact = [o for o in options if normalize(_text_of(o.get("text"))) == wanted]
-    matches = exact or [o for o in options if normalize(_text_of(o.get("text"))).startswith(wanted)]
-    if len(matches) != 1:
-        shown = ", ".join(f"“{_text_of(o.get('text'))}”" for o in options[:30])
-        raise DriverError(f"“{label}” has no single option “{answer}”; it offers {shown}")
-    return str(matches[0]["value"])
-
-
-def answers_by_label(view: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
-    """``{label: answer}`` → ``{block_id: value}``: option labels become their values.
-
-    Text inputs take a str; selects and radio buttons the option's visible text; multi-selects
-    and checkboxes a list of texts; user pickers a user ID. Unknown labels fail, naming the
-    labels the modal has.
-    """
-    blocks = input_blocks(view)
-    out: dict[str, Any] = {}
-    for label, answer in answers.items():
-        block = blocks.get(label)
-        if block is None:
-            raise DriverError(f"the modal has no field “{label}”; it has {sorted(blocks)}")
-        element = block["element"]
-        kind = str(element.get("type"))
-        if answer is None:
-            continue
-        if kind in ("static_select", "radio_buttons"):
-            out[str(block["block_id"])] = _option_value(element, label, str(answer))
-        elif kind in ("multi_static_select", "checkboxes"):
-            out[str(block["block_id"])] = [
-                _option_value(element, label, str(item)) for item in answer
-            ]
-        else:
-            out[str(block["block_id"])] = answer
-    return out
-
-
-def options_of(view: Mapping[str, Any], label: str) -> list[str]:
-    """The visible texts of the options of the field labelled ``label``."""
-    block = input_blocks(view).get(label)
-    if block is None:
-        raise DriverError(f"the modal has no field “{label}”; it has {sorted(input_blocks(view))}")
-    return [_text_of(o.get("text")) for o in _options(block["element"])]
-
-
-def view_summary(view: Mapping[str, Any]) -> str:
-    """A modal in one line: its title and the questions it asks."""
-    title = _text_of(view.get("title")) or "(untitled)"
-    labels = list(input_blocks(view))
-    if labels:
-        return f"“{title}” asking: " + "; ".join(labels)
-    return f"“{title}”"
 
 
 async def settle(before: set[asyncio.Task[Any]], timeout: float = 30.0) -> None:
@@ -290,12 +174,14 @@ class SlackDriver:
         now: Callable[[], datetime],
         command: str = "/rotnem",
         settle_timeout: float = 30.0,
+        program_language: str = DEFAULT_LANGUAGE,
     ) -> None:
         self.slack = slack
         self.requester = requester
         self.now = now
         self.command_name = command
         self.settle_timeout = settle_timeout
+        self.program_language = program_language
         self.events: list[Event] = []
         self.messages: dict[str, dict[str, Message]] = {}
         self.modals: dict[str, JSON] = {}
@@ -309,6 +195,7 @@ class SlackDriver:
         self._targets: dict[str, _Target] = {}
         self._actor: str | None = None
         self._dm: dict[str, str] = {}
+        self._dm_owner: dict[str, str] = {}
 
     # ---- following what the bot does ------------------------------------------------------------
 
@@ -324,7 +211,80 @@ class SlackDriver:
         channel = self._dm.get(user_id)
         if channel is None:
             channel = self._dm[user_id] = self.slack.dm_channel(user_id)
+            self._dm_owner[channel] = user_id
         return channel
+
+    # ---- languages -------------------------------------------------------------------------------
+
+    def language(self, user_id: str) -> str:
+        """The language ``user_id`` reads Rotnem in: their Slack locale's, else the program's."""
+        return language_of(self.slack.locale(user_id)) or self.program_language
+
+    def channel_language(self, channel: str | None) -> str:
+        """The language the bot writes in ``channel``: its DM owner's, else the language all its
+        members read (a group DM's partners), else the program's."""
+        if not channel:
+            return self.program_language
+        owner = self._dm_owner.get(channel)
+        if owner is not None:
+            return self.language(owner)
+        members = [
+            u for u in self.slack.conversation_members(channel) if u != self.slack.bot_user_id
+        ]
+        if not members:
+            return self.program_language
+        locales = [self.slack.locale(u) for u in members]
+        return shared_language(locales, self.program_language)
+
+    def says(self, user_id: str, label: Label) -> str:
+        """``label`` as ``user_id`` reads it (in a modal, a DM or an ephemeral message)."""
+        return translated(label, self.language(user_id))
+
+    def _reads(self, user_id: str, message: Message | Event) -> str:
+        """The language ``message`` is written in, for ``user_id`` who sees it."""
+        if isinstance(message, Event) and message.kind == "ephemeral":
+            return self.language(user_id)
+        return self.channel_language(message.channel)
+
+    def has_button(self, message: Message | Event, label: Label) -> bool:
+        """Whether ``message`` has a button reading ``label`` in its readers' language."""
+        reader = message.user if isinstance(message, Event) else None
+        language = self._reads(reader or "", message)
+        return has_button(message.blocks, translated(label, language), exact=True)
+
+    def fields(self, view: Mapping[str, Any]) -> dict[str, JSON]:
+        """The open modal's input blocks by their label, as the person reads them."""
+        return input_blocks(view)
+
+    def asks(self, user_id: str, view: Mapping[str, Any], label: Label) -> bool:
+        """Whether the modal has a field labelled ``label`` (in ``user_id``'s language)."""
+        return self.says(user_id, label) in input_blocks(view)
+
+    def options_of(self, user_id: str, view: Mapping[str, Any], label: Label) -> list[str]:
+        """The visible texts of the options of the field labelled ``label``."""
+        return options_of(view, self.says(user_id, label))
+
+    def _answers(
+        self,
+        user_id: str,
+        view: Mapping[str, Any],
+        answers: Mapping[Label, Any] | Mapping[str, Any],
+    ) -> dict[str, Any]:
+        """``answers`` by label as ``user_id`` reads the modal: labels and option texts
+        translated; typed text, user IDs and option texts with no msgid left as they are."""
+        language = self.language(user_id)
+        blocks = input_blocks(view)
+        out: dict[str, Any] = {}
+        for label, answer in answers.items():
+            shown = translated(label, language)
+            block = blocks.get(shown)
+            kind = str((block or {}).get("element", {}).get("type"))
+            if kind in ("static_select", "radio_buttons") and answer is not None:
+                answer = translated(answer, language)
+            elif kind in ("multi_static_select", "checkboxes") and answer is not None:
+                answer = [translated(item, language) for item in answer]
+            out[shown] = answer
+        return out
 
     def sync(self) -> list[Event]:
         """Read what the bot did since the last sync into events; returns the new ones."""
@@ -508,19 +468,20 @@ class SlackDriver:
     async def click(
         self,
         user_id: str,
-        text: str,
+        text: Label,
         *,
         message: Message | Event | None = None,
         view: Mapping[str, Any] | None = None,
     ) -> Outcome:
-        """``user_id`` clicks the button that reads ``text`` on a message or in a view."""
+        """``user_id`` clicks the button that reads ``text`` (a msgid, translated into the
+        language the message or view is written in) on a message or in a view."""
         if view is not None:
-            button = find_button(view.get("blocks") or [], text)
+            button = find_button(view.get("blocks") or [], self.says(user_id, text))
             payload = block_actions_payload(**self._click(user_id, button), view=view)
             where: str | None = None
         elif message is not None:
             blocks = list(message.blocks)
-            button = find_button(blocks, text)
+            button = find_button(blocks, translated(text, self._reads(user_id, message)))
             channel = message.channel or self.dm_channel(user_id)
             ts = message.ts
             ephemeral = isinstance(message, Event) and message.kind == "ephemeral"
@@ -559,12 +520,18 @@ class SlackDriver:
         return view
 
     async def submit(
-        self, user_id: str, answers: Mapping[str, Any], *, view: Mapping[str, Any] | None = None
+        self,
+        user_id: str,
+        answers: Mapping[Label, Any] | Mapping[str, Any],
+        *,
+        view: Mapping[str, Any] | None = None,
     ) -> Outcome:
-        """Fill the open modal by its labels and press its submit button."""
+        """Fill the open modal by its labels (msgids, translated into ``user_id``'s language)
+        and press its submit button."""
         view = view or self.modal(user_id)
-        values = state_values_for(view, answers_by_label(view, answers))
-        shown = {label: value for label, value in answers.items() if value not in (None, "", [])}
+        read = self._answers(user_id, view, answers)
+        values = state_values_for(view, answers_by_label(view, read))
+        shown = {label: value for label, value in read.items() if value not in (None, "", [])}
         self._emit("submit", user=user_id, view=dict(view), text=view_summary(view),
                    detail={"answers": shown})  # fmt: skip
         status, ack, start = await self._send(
@@ -577,7 +544,7 @@ class SlackDriver:
                 "invalid",
                 user=user_id,
                 view=dict(view),
-                text=_text_of(view.get("title")),
+                text=text_of(view.get("title")),
                 detail={"errors": {labels.get(k, k): v for k, v in outcome.errors.items()}},
             )
         elif outcome.ack and outcome.ack.get("response_action") == "update":
@@ -612,20 +579,32 @@ class SlackDriver:
     # ---- reading ---------------------------------------------------------------------------------
 
     def latest(
-        self, channel: str, *, button: str | None = None, contains: str | None = None
+        self,
+        channel: str,
+        *,
+        button: Label | None = None,
+        action_id: str | None = None,
+        contains: str | None = None,
     ) -> Message | None:
-        """The newest bot message in ``channel`` (with a button ``button``, or ``contains``)."""
+        """The newest bot message in ``channel`` (with a button ``button`` in the channel's
+        language, or a button ``action_id``, or ``contains``)."""
+        wanted = None if button is None else translated(button, self.channel_language(channel))
         for message in reversed(self.messages.get(channel, {}).values()):
-            if button is not None and not has_button(message.blocks, button):
+            if wanted is not None and not has_button(message.blocks, wanted, exact=True):
+                continue
+            if action_id is not None and not any(
+                b.action_id == action_id for b in buttons_in(message.blocks)
+            ):
                 continue
             if contains is not None and contains not in message.text:
                 continue
             return message
         return None
 
-    def last_ephemeral(self, user_id: str, *, button: str | None = None) -> Event | None:
+    def last_ephemeral(self, user_id: str, *, button: Label | None = None) -> Event | None:
+        wanted = None if button is None else self.says(user_id, button)
         for event in reversed(self.ephemerals.get(user_id, [])):
-            if button is None or has_button(event.blocks, button):
+            if wanted is None or has_button(event.blocks, wanted, exact=True):
                 return event
         return None
 
@@ -645,7 +624,9 @@ __all__ = [
     "DriverError",
     "Event",
     "EventKind",
+    "Label",
     "Message",
+    "Msg",
     "Outcome",
     "SlackDriver",
     "answers_by_label",
@@ -655,5 +636,7 @@ __all__ = [
     "input_blocks",
     "normalize",
     "options_of",
+    "reads_as",
+    "translated",
     "view_summary",
 ]

@@ -109,6 +109,8 @@ class Person:
     share: str | None = None
     goals: str | None = None
     capacity: int = 1
+    # The Slack locale they read Slack in (users.info with include_locale).
+    locale: str = "en-US"
 
     @property
     def is_admin(self) -> bool:
@@ -136,6 +138,10 @@ class Workspace:
 
     def person(self, user_id: str) -> Person:
         return self._by_id[user_id]
+
+    def reading(self, language: str) -> tuple[Person, ...]:
+        """Who reads Slack in ``language`` ("fr"), in the workspace's order."""
+        return tuple(p for p in self.people if p.locale.split("-", 1)[0] == language)
 
     def name_of(self, user_id: str) -> str:
         person = self._by_id.get(user_id)
@@ -185,6 +191,48 @@ def roles_for(count: int) -> list[Role]:
     both = max(0, count - guides - learners)
     roles: list[Role] = ["guide"] * guides
     return roles + ["learner"] * learners + ["both"] * both
+
+
+# The Slack locale a person reading each language has, in the demo.
+LOCALES: Final = {"en": "en-US", "fr": "fr-FR", "es": "es-ES", "de": "de-DE"}
+
+
+def compatible(guide: Person, learner: Person) -> bool:
+    """Whether ``guide`` teaches a tool ``learner`` wants, from another department (so neither
+    is in the other's reporting line)."""
+    return (
+        guide.department != learner.department
+        and guide.manager_id != learner.user_id
+        and learner.manager_id != guide.user_id
+        and bool(set(guide.teaches) & set(learner.learns))
+    )
+
+
+def with_pair_reading(
+    workspace: Workspace, language: str, *, avoid: Sequence[str] = ()
+) -> Workspace:
+    """The workspace where one guide and a learner they could guide read Slack in ``language``
+    (everyone else keeps theirs): the first such pair in the workspace's order, guides by role
+    first, nobody in ``avoid``. Unchanged when ``language`` has no locale here, or no pair fits.
+    """
+    locale = LOCALES.get(language)
+    if locale is None or locale == LOCALES["en"]:
+        return workspace
+    people = [p for p in workspace.participants if p.user_id not in avoid]
+    guides = [p for p in people if p.role == "guide"] + [p for p in people if p.role == "both"]
+    learners = [p for p in people if p.role == "learner"] + [p for p in people if p.role == "both"]
+    for guide in guides:
+        for learner in learners:
+            if guide.user_id != learner.user_id and compatible(guide, learner):
+                chosen = {guide.user_id, learner.user_id}
+                return Workspace(
+                    seed=workspace.seed,
+                    people=tuple(
+                        replace(p, locale=locale) if p.user_id in chosen else p
+                        for p in workspace.people
+                    ),
+                )
+    return workspace
 
 
 def make_workspace(people: int, seed: int) -> Workspace:
@@ -253,4 +301,14 @@ def make_workspace(people: int, seed: int) -> Workspace:
     return Workspace(seed=seed, people=(admin, *chained))
 
 
-__all__ = ["ADMIN_ID", "Person", "Role", "Workspace", "make_workspace", "roles_for"]
+__all__ = [
+    "ADMIN_ID",
+    "LOCALES",
+    "Person",
+    "Role",
+    "Workspace",
+    "compatible",
+    "make_workspace",
+    "roles_for",
+    "with_pair_reading",
+]

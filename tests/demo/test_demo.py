@@ -4,6 +4,9 @@ times on each reader's clock, and links that land, at any width."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import re
 import secrets
 import sqlite3
@@ -52,9 +55,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     patch = pytest.MonkeyPatch()
     patch.setattr(demo_run, "run", keep)
-    import contextlib
-    import io
-
     out, err = io.StringIO(), io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -282,6 +282,71 @@ def test_group_dms_are_named_guide_first(demo: dict[str, Any], page: Node) -> No
         first = result.names.user(guide).split(" ")[0]
         assert titles[channel].startswith(f"group DM {first} + "), titles[channel]
     assert f"group DM {result.names.user(guide).split(' ')[0]} + " in demo["out"]
+
+
+# The same texts in French (bot/locales/fr) and English: the introduction's heading, a weekly
+# prompt's heading, the check-in's question, and its "We met" button.
+FRENCH = ("Comment ça marche", "Cette semaine", "Avez-vous pu rencontrer", "On s'est vus")
+ENGLISH = ("How this works", "This week", "Did you and", "We met")
+
+
+def said_in(result: DemoResult, channel: str) -> str:
+    """Everything the bot wrote in ``channel``, its blocks' text included."""
+    return "\n".join(
+        event.text + json.dumps(event.blocks, ensure_ascii=False)
+        for event in result.driver.events
+        if event.kind == "message" and event.channel == channel
+    )
+
+
+def test_one_pair_reads_rotnem_in_french_from_introduction_to_check_in(
+    demo: dict[str, Any],
+) -> None:
+    result: DemoResult = demo["result"]
+    driver = result.driver
+    french = {user for user in result.zones if driver.language(user) == "fr"}
+    assert len(french) == 2, "one guide and their learner read Slack in French"
+    groups = {channel: set(members) for channel, members in result.places.members.items()}
+    [ours] = [channel for channel, members in groups.items() if members == french]
+    theirs = next(channel for channel, members in groups.items() if not members & french)
+    intro, prompt, question, met = FRENCH
+    group = said_in(result, ours)
+    assert intro in group and prompt in group, group[:600]
+    english = said_in(result, theirs)
+    assert ENGLISH[0] in english and ENGLISH[1] in english
+    assert intro not in english and prompt not in english
+    for user in french:
+        dm = said_in(result, driver.dm_channel(user))
+        assert question in dm and ENGLISH[2] not in dm
+        # They answer like everyone else, on the buttons they read.
+        clicks = [e.text for e in driver.events if e.kind == "click" and e.user == user]
+        assert any(met in text for text in clicks), clicks
+    for user in groups[theirs]:
+        assert ENGLISH[2] in said_in(result, driver.dm_channel(user))
+    assert figure(demo["out"], "Languages") == "1 pair reads Rotnem in French"
+    # The story transcript shows their conversation in full, in French.
+    assert intro in demo["out"] and question in demo["out"]
+
+
+def test_with_locale_en_nobody_reads_french(tmp_path: Path) -> None:
+    database = tmp_path / "english.db"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()) as err:
+        code = main(
+            [
+                "demo",
+                "--people", "8",
+                "--weeks", "1",
+                "--locale", "en",
+                "--transcript", "full",
+                "--database", f"sqlite+aiosqlite:///{database}",
+            ]
+        )  # fmt: skip
+    assert code == 0, err.getvalue()
+    text = out.getvalue()
+    assert ENGLISH[0] in text and ENGLISH[2] in text
+    assert not [word for word in (*FRENCH, "Rejoindre Rotnem") if word in text]
+    assert "Languages:" not in text
 
 
 def test_usage_errors_exit_2_and_bot_errors_exit_1_with_one_line(

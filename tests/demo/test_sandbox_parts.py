@@ -3,16 +3,31 @@ reading, and the fake's incremental logs."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from slack_sdk import WebClient
 
 from bot.blocks.checkins import checkin_message
 from bot.blocks.enrollment import profile_modal
+from bot.i18n import speaking
 from bot.sandbox import FakeSlack
-from bot.sandbox.driver import DriverError, answers_by_label, find_button, options_of
+from bot.sandbox.driver import (
+    DriverError,
+    Message,
+    Msg,
+    SlackDriver,
+    answers_by_label,
+    find_button,
+    options_of,
+    reads_as,
+)
 from bot.sandbox.people import make_workspace, roles_for
+from bot.sandbox.signing import SlackRequester
 from bot.services.checkins import CheckinNotice
 from bot.services.tools import ToolInfo
+
+NOW = datetime(2026, 12, 7, 9, tzinfo=UTC)
 
 
 def test_workspace_is_seeded_and_shaped_like_a_company() -> None:
@@ -92,3 +107,43 @@ def test_fake_logs_can_be_read_incrementally() -> None:
         httpx.post(url, json={"text": "only you"})
         assert fake.responses_since(0) == [(url, {"text": "only you"})]
         assert fake.responses_since(1) == []
+
+
+def test_the_driver_reads_each_person_in_their_language() -> None:
+    with FakeSlack() as fake:
+        fake.add_user("UFR", real_name="Camille", locale="fr-FR")
+        fake.add_user("UEN", real_name="Ben")
+        driver = SlackDriver(
+            fake, SlackRequester("http://127.0.0.1:9", "secret", slack=fake), now=lambda: NOW
+        )
+        assert (driver.language("UFR"), driver.language("UEN")) == ("fr", "en")
+        assert driver.says("UFR", "✅ We met") == "✅ On s'est vus"
+        notice = CheckinNotice(checkin_id=12, attempt=1, partner="UEN")
+        channel = driver.dm_channel("UFR")
+        with speaking("fr"):
+            blocks = checkin_message(notice).to_dict()["blocks"]
+        message = Message(channel, "1.0", "", blocks, NOW, 0)
+        remind = Msg.of(
+            "⏳ Not yet — remind me in {count} day",
+            "⏳ Not yet — remind me in {count} days",
+            2,
+            count=2,
+        )
+        assert driver.has_button(message, "✅ We met") and driver.has_button(message, remind)
+        # Whole texts only: the second check-in's "⏳ Not yet" is not this one's reminder.
+        assert not driver.has_button(message, "⏳ Not yet")
+        # The English text is not on a French message, and the error says what is.
+        with pytest.raises(DriverError, match="there is “✅ On s'est vus”"):
+            find_button(blocks, "✅ We met")
+        # A text the bot cut to Slack's length limit reads as the whole one it begins.
+        assert reads_as("Cómo funcionan las cosas aquí (« Dale la vuelta al espe…", "Cómo "
+                        "funcionan las cosas aquí («Dale la vuelta al espejo»)")  # fmt: skip
+        assert not reads_as("Ambas cosas", "Ambas")
+        # In English, the same message for Ben reads as it always did.
+        english = Message(driver.dm_channel("UEN"), "2.0", "", _blocks_of(notice), NOW, 1)
+        assert driver.has_button(english, "✅ We met")
+
+
+def _blocks_of(notice: CheckinNotice) -> list[dict[str, object]]:
+    blocks: list[dict[str, object]] = checkin_message(notice).to_dict()["blocks"]
+    return blocks

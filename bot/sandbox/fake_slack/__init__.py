@@ -383,6 +383,13 @@ class FakeSlack(CallLog, Faults):
         with self._state.lock:
             return without_locale(self._state.users[user_id])
 
+    def locale(self, user_id: str) -> str | None:
+        """The Slack locale ``user_id`` reads in ("fr-FR"), as users.info tells with
+        include_locale=true; None for an unknown user."""
+        with self._state.lock:
+            user = self._state.users.get(user_id)
+            return str(user["locale"]) if user and user.get("locale") else None
+
     def add_channel(
         self,
         channel_id: str,
