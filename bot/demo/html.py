@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 from bot.demo.conversations import Conversation, Entry
 from bot.demo.html_blocks import Render, data_uri, image_type
-from bot.sandbox.driver import buttons_in
 from bot.sandbox.fake_slack import UploadedFile
+from bot.sandbox.surfaces import buttons_in
 
 # Below this width the sidebar folds away behind the "Contents" toggle.
 PHONE_WIDTH = 760

@@ -24,8 +24,9 @@ from typing import Any, Literal
 from bot.demo.options import DemoOptions
 from bot.demo.setup import Stage
 from bot.ids import ActionId, CallbackId
-from bot.sandbox.driver import DriverError, Event, Label, Msg, buttons_in
+from bot.sandbox.driver import Event
 from bot.sandbox.people import TOOLS, Person, Workspace, compatible
+from bot.sandbox.surfaces import DriverError, Label, Msg, buttons_in
 from bot.services.checkins import REMIND_AFTER
 
 Mode = Literal["steady", "stall", "cant"]

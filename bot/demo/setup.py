@@ -27,11 +27,12 @@ from bot.config import Settings
 from bot.demo.clockwork import Clockwork
 from bot.deps import one_off_deps
 from bot.runtime import build_server_app
-from bot.sandbox.driver import DriverError, SlackDriver
+from bot.sandbox.driver import SlackDriver
 from bot.sandbox.fake_slack import DEFAULT_TOKEN, FakeSlack
 from bot.sandbox.people import Workspace
 from bot.sandbox.serving import serve_locally
 from bot.sandbox.signing import SlackRequester
+from bot.sandbox.surfaces import DriverError
 
 CHANNEL_ID = "C0MENTORS1"
 CHANNEL_NAME = "mentoring-announcements"

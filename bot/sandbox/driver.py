@@ -41,15 +41,12 @@ from bot.sandbox.surfaces import (
     Button,
     DriverError,
     Label,
-    Msg,
     answers_by_label,
     buttons_in,
     find_button,
     has_button,
     input_blocks,
-    normalize,
     options_of,
-    reads_as,
     text_of,
     translated,
     view_summary,
@@ -618,25 +615,4 @@ def _blocks(raw: Any) -> list[JSON]:
     return [b for b in raw if isinstance(b, dict)] if isinstance(raw, list) else []
 
 
-__all__ = [
-    "BUG_ERRORS",
-    "Button",
-    "DriverError",
-    "Event",
-    "EventKind",
-    "Label",
-    "Message",
-    "Msg",
-    "Outcome",
-    "SlackDriver",
-    "answers_by_label",
-    "buttons_in",
-    "find_button",
-    "has_button",
-    "input_blocks",
-    "normalize",
-    "options_of",
-    "reads_as",
-    "translated",
-    "view_summary",
-]
+__all__ = ["BUG_ERRORS", "Event", "EventKind", "Message", "Outcome", "SlackDriver", "settle"]

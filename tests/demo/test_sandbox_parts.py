@@ -12,18 +12,17 @@ from bot.blocks.checkins import checkin_message
 from bot.blocks.enrollment import profile_modal
 from bot.i18n import speaking
 from bot.sandbox import FakeSlack
-from bot.sandbox.driver import (
+from bot.sandbox.driver import Message, SlackDriver
+from bot.sandbox.people import make_workspace, roles_for
+from bot.sandbox.signing import SlackRequester
+from bot.sandbox.surfaces import (
     DriverError,
-    Message,
     Msg,
-    SlackDriver,
     answers_by_label,
     find_button,
     options_of,
     reads_as,
 )
-from bot.sandbox.people import make_workspace, roles_for
-from bot.sandbox.signing import SlackRequester
 from bot.services.checkins import CheckinNotice
 from bot.services.tools import ToolInfo
 

@@ -17,6 +17,7 @@ from tests.factories import (
     ANNOUNCE,
     BOTH_BACKENDS,
     JSON,
+    SETTINGS_AS_OPENED,
     Program,
     RunningBot,
     command_modal,
@@ -72,19 +73,6 @@ async def test_joining_and_help_speak_the_persons_slack_language(
     # What people type stays what they type.
     assert "`/rotnem status`" in unknown
     assert ("Here is what I can do" in unknown) == locale.startswith("en")
-
-
-SETTINGS: dict[str, str] = {
-    BlockId.SETTINGS_CYCLE_WEEKS: "12",
-    BlockId.SETTINGS_NUDGE_DAY: "0",
-    BlockId.SETTINGS_NUDGE_HOUR: "10",
-    BlockId.SETTINGS_CHECKIN_DELAY: "3",
-    BlockId.SETTINGS_STALL_WEEKS: "3",
-    BlockId.SETTINGS_TZ: "prefer_close",
-    BlockId.SETTINGS_AUTO: "no",
-    BlockId.SETTINGS_SHARED_TOOL: "no",
-    BlockId.SETTINGS_ANONYMITY_K: "5",
-}
 
 
 async def _round(program: Program, proposal: JSON | None = None) -> dict[str, JSON]:
@@ -162,7 +150,7 @@ async def test_a_slack_language_rotnem_does_not_speak_reads_the_programs_languag
     await program.slack.wait_for("views.open", 1)
     view = program.slack.open_views(ADMIN_ID)[-1]
     assert "Program language" in _texts(view["blocks"])
-    answers = {**SETTINGS, BlockId.SETTINGS_LANGUAGE: "es"}
+    answers = {**SETTINGS_AS_OPENED, BlockId.SETTINGS_LANGUAGE: "es"}
     ok = await program.bot.requester.submit_view(view=view, user_id=ADMIN_ID, answers=answers)
     assert ok.status_code == 200 and ok.text in ("", "null")
     await program.slack.wait_for("chat.postMessage", 1)
