@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -50,15 +50,22 @@ class Deps:
         """The program settings the environment gives (ROTNEM_CYCLE_WEEKS, …)."""
         return defaults_from(self.settings)
 
-    async def language_of(self, team_id: str, user_ids: Sequence[str]) -> str:
+    async def language_of(
+        self,
+        team_id: str,
+        user_ids: Sequence[str],
+        ask: Callable[[str], Awaitable[str | None]] | None = None,
+    ) -> str:
         """The language to speak to `user_ids` (one person, a group DM's partners; none: a
-        channel): the one they all read in Slack when Rotnem speaks it, else the program's."""
+        channel): the one they all read in Slack when Rotnem speaks it, else the program's.
+        `ask` reads the locale of someone not in the program from Slack."""
         return await self.languages.of_readers(
             self.sessionmaker,
             team_id,
             user_ids,
             default=self.settings.rotnem_language,
             now=self.clock.now(),
+            ask=ask,
         )
 
     async def program_config(self, session: AsyncSession, team_id: str) -> ProgramConfig:

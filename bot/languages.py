@@ -5,11 +5,15 @@ readers': one person, a group DM's partners, or a channel's, which is the progra
 process keeps what it read for `TTL`: a change made in another process (a new Slack language read
 at an identity refresh, HR's program language) reaches this one within five minutes, and at once
 in the process that made it (`forget`).
+
+A participant's locale is stored with their identity. Someone who is not in the program — an HR
+admin, a newcomer welcomed by DM, someone typing `/rotnem help` before joining — is asked of
+Slack by the caller's `ask` (users.info), once per `TTL`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
@@ -48,6 +52,7 @@ class Languages:
         default: str,
         now: datetime,
         whole_team: bool = False,
+        ask: Callable[[str], Awaitable[str | None]] | None = None,
     ) -> str:
         """The language `user_ids` all read (none: a channel's readers), else the program's
         (`default`, the environment's, when HR has set none). With `whole_team`, a person not
@@ -64,6 +69,7 @@ class Languages:
                 locales[user_id] = known[1]
             else:
                 missing.append(user_id)
+        strangers: list[str] = []
         if program_language is None or missing:
             until = now + TTL
             async with sessionmaker() as session:
@@ -84,8 +90,16 @@ class Languages:
                     for user_id, locale in read.items():
                         self._locales[(team_id, user_id)] = (until, locale)
                     for user_id in missing:
-                        locales[user_id] = read.get(user_id)
-                        self._locales[(team_id, user_id)] = (until, read.get(user_id))
+                        if user_id in read or ask is None:
+                            locales[user_id] = read.get(user_id)
+                            self._locales[(team_id, user_id)] = (until, read.get(user_id))
+                        else:
+                            strangers.append(user_id)
+        # Not in the program: what Slack says (asked with the database connection given back).
+        for user_id in strangers:
+            locale = await ask(user_id) if ask is not None else None
+            locales[user_id] = locale
+            self._locales[(team_id, user_id)] = (until, locale)
         return shared_language(locales.values(), program_language)
 
     def forget(self, team_id: str, user_id: str | None = None) -> None:

@@ -25,6 +25,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -53,6 +54,7 @@ from bot.install.keys import data_key
 from bot.services.errors import RotnemError
 from bot.services.home import read_home
 from bot.services.text import whole_number
+from bot.slack import slack_locale
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +90,7 @@ async def publish_home(client: AsyncWebClient, deps: Deps, team_id: str, user_id
         home = await read_home(
             session, team_id, user_id, config, now=deps.clock.now(), admin=deps.is_admin(user_id)
         )
-    with speaking(await deps.language_of(team_id, [user_id])):
+    with speaking(await deps.language_of(team_id, [user_id], partial(slack_locale, client))):
         view = home_view(deps.settings.rotnem_command, home)
     await client.views_publish(user_id=user_id, view=view.to_dict())
 
@@ -317,7 +319,9 @@ async def _language(request: Request) -> str:
     """The person's language; with the database away, the environment's (the help needs no
     database, and a handler that does says so in that language)."""
     try:
-        return await request.deps.language_of(request.team_id, [request.user_id])
+        return await request.deps.language_of(
+            request.team_id, [request.user_id], partial(slack_locale, request.client)
+        )
     except (SQLAlchemyError, OSError) as error:
         logger.warning("Could not read %s's language: %s", request.user_id, _one_line(error))
         return request.deps.settings.rotnem_language

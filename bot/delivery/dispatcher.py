@@ -58,6 +58,7 @@ import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -81,6 +82,7 @@ from bot.install.tokens import NoToken, Tokens
 from bot.languages import Languages
 from bot.outage import Outage, describe, is_unavailable
 from bot.services.notices import Notice, Sent
+from bot.slack import slack_locale
 from models.base import UTCDateTime
 from models.outbox import CLAIMABLE_SQL, OutboxStatus
 
@@ -543,7 +545,16 @@ class Dispatcher:
             default=self.config.language,
             now=self.clock.now(),
             whole_team=True,
+            ask=partial(self._slack_locale, row.team_id),
         )
+
+    async def _slack_locale(self, team_id: str, user_id: str) -> str | None:
+        """Someone not in the program (an HR admin, a newcomer): what Slack says they read."""
+        try:
+            client = await self.tokens.client(team_id)
+        except NoToken:
+            return None
+        return await slack_locale(client, user_id)
 
     async def _call(
         self, claim: _Claim, method: str, *, pace_channel: str | None = None, **args: Any

@@ -274,7 +274,8 @@ async def test_bots_deleted_users_and_guests_are_refused_politely(
 
 
 async def test_slack_not_answering_users_info_changes_nothing(bot: RunningBot) -> None:
-    bot.slack.fail("users.info", error="user_not_found")
+    # Twice: the language of someone not in the program is asked of Slack first.
+    bot.slack.fail("users.info", error="user_not_found", times=2)
     answer = await rotnem(bot, GUIDE, "join")
     message = await reply(bot, answer)
     assert "couldn't read your Slack profile" in message["text"]

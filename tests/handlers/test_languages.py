@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.ids import ActionId, BlockId
+from bot.sandbox.signing import team_join_event
 from tests.factories import (
     ADMIN_ID,
     ANNOUNCE,
@@ -21,6 +22,7 @@ from tests.factories import (
     Program,
     RunningBot,
     command_modal,
+    eventually_async,
     reply,
     rotnem,
     saved,
@@ -156,11 +158,31 @@ async def test_a_slack_language_rotnem_does_not_speak_reads_the_programs_languag
     await program.slack.wait_for("chat.postMessage", 1)
     assert "Program language: English → Español" in program.dm(ADMIN_ID)[-1]["text"]
 
-    # HR, not a participant, reads the program's language too.
+    # HR, not in the program, reads their own Slack language (English), not the program's.
     before = len(program.slack.ephemerals(ADMIN_ID))
     working = (await program.command("admin pair")).json()["text"]
-    assert working.startswith("Estoy buscando las mejores parejas")
+    assert working.startswith("Working out the best pairs")
     intros = await _round(program, (await program.answers(before + 1))[-1])
     assert "<@U0PTGUIDE> es quien guía" in _texts(intros["U0PTGUIDE"]["blocks"])
     # And the channel announces in Spanish.
     assert "is the guide" not in _texts(program.posts(ANNOUNCE)[-1])
+
+
+@BOTH_BACKENDS
+async def test_people_not_in_the_program_read_their_own_slack_language(program: Program) -> None:
+    # HR is not a participant: Slack says what they read, asked once.
+    program.slack.add_user(ADMIN_ID, real_name="Hana HR", locale="fr-FR")
+    working = (await program.command("admin pair")).json()["text"]
+    assert working.startswith("Je cherche les meilleurs binômes")
+    asked = program.slack.count("users.info")
+    await program.command("help")
+    assert program.slack.count("users.info") == asked
+
+    # A newcomer welcomed by DM (the outbox) reads it in their Slack language.
+    await program.update_settings(invite_new_people=True)
+    newcomer = program.slack.add_user("U0NEWESP1", real_name="Nuria N", locale="es-ES")
+    assert (await program.bot.requester.event(team_join_event(newcomer))).status_code == 200
+    await eventually_async(lambda: program.outbox("welcome"))
+    await program.deliver_all()
+    (welcome,) = program.dm("U0NEWESP1")
+    assert welcome["text"] == "¡Te damos la bienvenida! ¿Te apuntas a la mentoría inversa?"

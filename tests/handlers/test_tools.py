@@ -96,8 +96,9 @@ async def test_tool_names_are_stored_as_typed_not_as_slack_escapes_them(bot: Run
 async def french_bot(
     database_url: str, people: FakeSlack, clock: ManualClock
 ) -> AsyncIterator[RunningBot]:
-    """A program in French (what HR reads) with a guide whose Slack speaks French."""
+    """A program in French with HR and a guide whose Slack speaks French."""
     people.add_user(GUIDE, real_name="Gia Guide", tz="Europe/Paris", locale="fr-FR")
+    people.add_user(ADMIN_ID, real_name="Hana HR", locale="fr-FR")
     async with start_bot(
         database_url=database_url, slack=people, clock=clock, rotnem_language="fr"
     ) as running:
