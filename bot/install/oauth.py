@@ -1,9 +1,10 @@
 """Installing by OAuth through Bolt: the install flow, how a request finds its token, the pages.
 
 `rotnem serve` with SLACK_CLIENT_ID / SLACK_CLIENT_SECRET / SLACK_STATE_SECRET serves Slack's
-OAuth v2 flow at /slack/install and /slack/oauth_redirect (Bolt's flow, our pages), keeps
-installations and states in our database (bot/install/stores.py), and answers each request with
-the token of its team's installation — or, for an org-wide install, its org's.
+OAuth v2 flow at /slack/install and /slack/oauth_redirect (Bolt's flow, our pages — in the
+language the browser asks for), keeps installations and states in our database
+(bot/install/stores.py), and answers each request with the token of its team's installation — or,
+for an org-wide install, its org's.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from bot.deps import Deps
+from bot.i18n import speaking
 from bot.install import pages
 from bot.install.keys import data_key
 from bot.install.stores import STATE_SECONDS, state_store
@@ -118,7 +120,13 @@ class _InstallFlow(AsyncOAuthFlow):
     """Bolt's flow with Rotnem's own "Add to Slack" page."""
 
     async def build_install_page_html(self, url: str, request: AsyncBoltRequest) -> str:
-        return pages.add_to_slack(url)
+        with speaking(_browser_language(request)):
+            return pages.add_to_slack(url)
+
+
+def _browser_language(request: AsyncBoltRequest) -> str:
+    """The language a page is written in: the browser's Accept-Language, negotiated."""
+    return pages.language_of_browser(",".join(request.headers.get("accept-language", [])))
 
 
 class _Callbacks:
@@ -145,15 +153,21 @@ class _Callbacks:
             await record_install(session, key, installation.enterprise_id, self._deps.clock.now())
         where = (installation.enterprise_name if org_wide else installation.team_name) or key
         logger.info("Rotnem was installed in %s (%s)", key, "org-wide" if org_wide else "workspace")
-        page = pages.installed(
-            where, _open_url(installation), self._deps.settings.rotnem_command, org_wide=org_wide
-        )
+        with speaking(_browser_language(args.request)):
+            page = pages.installed(
+                where,
+                _open_url(installation),
+                self._deps.settings.rotnem_command,
+                org_wide=org_wide,
+            )
         return self._response(200, page, args)
 
     async def failure(self, args: AsyncFailureArgs) -> BoltResponse:
         failure = pages.failure_of(args.reason)
         logger.info("An install did not complete: %s (HTTP %d)", args.reason, failure.status)
-        return self._response(failure.status, pages.failed(failure), args)
+        with speaking(_browser_language(args.request)):
+            page = pages.failed(failure)
+        return self._response(failure.status, page, args)
 
 
 def _open_url(installation: Installation) -> str:
@@ -178,8 +192,8 @@ def install_endpoint(bolt: AsyncApp) -> Callable[[Request], Awaitable[Response]]
         except (SQLAlchemyError, OSError) as error:
             logger.warning("An install could not be completed: %s", type(error).__name__)
             failure = pages.failure_of("storage_error")
-            return HTMLResponse(
-                pages.failed(failure), status_code=failure.status, headers=pages.HEADERS
-            )
+            with speaking(pages.language_of_browser(request.headers.get("accept-language"))):
+                page = pages.failed(failure)
+            return HTMLResponse(page, status_code=failure.status, headers=pages.HEADERS)
 
     return endpoint

@@ -1,13 +1,17 @@
 """The web pages of installing by OAuth: "Add to Slack", installed, and each way it can fail.
 
 Every text from Slack (a workspace's name) goes through `html.escape`; the pages need no
-scripts, so a strict Content-Security-Policy goes with them.
+scripts, so a strict Content-Security-Policy goes with them. They are written in the language in
+force (`bot.i18n.speaking`): the browser's, as `language_of_browser` negotiates it from its
+Accept-Language header.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, _, current_language
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -26,10 +30,34 @@ _STYLE = (
 )
 
 
+def language_of_browser(accept_language: str | None) -> str:
+    """The language of `LANGUAGES` a browser prefers by its Accept-Language header
+    ("fr-FR,fr;q=0.9,en;q=0.5" → "fr"), else English ("pt-BR", no header, a malformed one)."""
+    from babel.core import negotiate_locale
+
+    ranked: list[tuple[float, str]] = []
+    for item in (accept_language or "").split(","):
+        tag, _semicolon, parameters = item.strip().partition(";")
+        quality = 1.0
+        for parameter in parameters.split(";"):
+            name, _equals, value = parameter.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        tag = tag.strip().lower()  # language tags are case-insensitive
+        if tag and tag != "*" and quality > 0:
+            ranked.append((quality, tag))
+    # Highest quality first; equal ones keep the browser's order (the sort is stable).
+    preferred = [tag for _quality, tag in sorted(ranked, key=lambda item: -item[0])]
+    return negotiate_locale(preferred, list(LANGUAGES), sep="-") or DEFAULT_LANGUAGE
+
+
 def _page(title: str, *paragraphs: str) -> str:
     body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
     return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{current_language()}"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
         f"<body><h1>{escape(title)}</h1>{body}</body></html>"
     )
@@ -37,74 +65,92 @@ def _page(title: str, *paragraphs: str) -> str:
 
 def add_to_slack(authorize_url: str) -> str:
     """The page at /slack/install: what Rotnem is, and the button to Slack's permission screen."""
+    button = escape(_("Add to Slack"))  # not inside the f-string: pybabel would not see it
     return _page(
-        "Add Rotnem to Slack",
-        "Rotnem runs a reverse-mentoring program in Slack: people who know today's tools "
-        "teach leaders, and leaders share how the company works.",
-        f'<a class="button" href="{escape(authorize_url)}">Add to Slack</a>',
-        "Slack shows what Rotnem may do and asks you to allow it. Finish in this browser "
-        "within 10 minutes.",
+        _("Add Rotnem to Slack"),
+        _(
+            "Rotnem runs a reverse-mentoring program in Slack: people who know today's tools "
+            "teach leaders, and leaders share how the company works."
+        ),
+        f'<a class="button" href="{escape(authorize_url)}">{button}</a>',
+        _(
+            "Slack shows what Rotnem may do and asks you to allow it. Finish in this browser "
+            "within 10 minutes."
+        ),
     )
 
 
 def installed(where: str, open_url: str, command: str, *, org_wide: bool) -> str:
     """The page after a completed install: where it is installed, and what to do next."""
     steps = (
-        f'Next: <a href="{escape(open_url)}">choose the workspaces</a> of the organisation '
-        f"that use Rotnem, then type <code>{escape(command)} help</code> in any of them."
+        _(
+            'Next: <a href="{url}">choose the workspaces</a> of the organisation that use '
+            "Rotnem, then type <code>{command} help</code> in any of them."
+        )
         if org_wide
-        else f'Next: <a href="{escape(open_url)}">open Slack</a> and type '
-        f"<code>{escape(command)} help</code> in any channel or DM."
+        else _(
+            'Next: <a href="{url}">open Slack</a> and type <code>{command} help</code> in any '
+            "channel or DM."
+        )
     )
     return _page(
-        f"Rotnem is installed in {where}",
-        steps,
-        "People join with <code>" + escape(command) + " join</code>; the program's admins "
-        "(ROTNEM_ADMINS) run the rounds.",
+        _("Rotnem is installed in {where}").format(where=where),
+        steps.format(url=escape(open_url), command=escape(command)),
+        _(
+            "People join with <code>{command} join</code>; the program's admins "
+            "(ROTNEM_ADMINS) run the rounds."
+        ).format(command=escape(command)),
     )
 
 
 @dataclass(frozen=True)
 class Failure:
-    """Why an install did not complete: the page's title, its explanation, the HTTP status."""
+    """Why an install did not complete: the page's title, its explanation (English, marked for
+    the catalog: `failed` translates them), the HTTP status, and what Slack said when the
+    reason is one of Slack's we do not know (the explanation's `{reason}`)."""
 
     title: str
     explanation: str
     status: int
+    slack_said: str | None = None
 
-
-_START_AGAIN = f'<a href="{INSTALL_PATH}">Start the install again</a>.'
 
 FAILURES: dict[str, Failure] = {
     "access_denied": Failure(
-        "The install was cancelled",
-        "Nothing was installed: the permission screen in Slack was cancelled.",
+        N_("The install was cancelled"),
+        N_("Nothing was installed: the permission screen in Slack was cancelled."),
         403,
     ),
     # No cookie, or a cookie for another install: the link was opened in another browser, or
     # someone else's link was followed.
     "invalid_browser": Failure(
-        "This install link does not belong to this browser",
-        "Nothing was installed: an install must finish in the browser that started it.",
+        N_("This install link does not belong to this browser"),
+        N_("Nothing was installed: an install must finish in the browser that started it."),
         400,
     ),
     # Not signed by this server, expired, or already used.
     "invalid_state": Failure(
-        "This install link has expired or was already used",
-        "Nothing was installed: each install link works once, within 10 minutes.",
+        N_("This install link has expired or was already used"),
+        N_("Nothing was installed: each install link works once, within 10 minutes."),
         400,
     ),
-    "missing_code": Failure("Slack did not send an install code", "Nothing was installed.", 400),
+    "missing_code": Failure(
+        N_("Slack did not send an install code"), N_("Nothing was installed."), 400
+    ),
     # Slack refused the code: already exchanged (a reloaded page), or too old.
     "invalid_code": Failure(
-        "This install was already completed or has expired",
-        "Nothing new was installed: Slack accepts each install code once. If Rotnem does not "
-        "answer in Slack, install it again.",
+        N_("This install was already completed or has expired"),
+        N_(
+            "Nothing new was installed: Slack accepts each install code once. If Rotnem does "
+            "not answer in Slack, install it again."
+        ),
         400,
     ),
     "storage_error": Failure(
-        "The install could not be saved",
-        "Slack approved the install but Rotnem could not save it. Please try again in a minute.",
+        N_("The install could not be saved"),
+        N_(
+            "Slack approved the install but Rotnem could not save it. Please try again in a minute."
+        ),
         503,
     ),
 }
@@ -115,12 +161,17 @@ def failure_of(reason: str) -> Failure:
     return FAILURES.get(
         reason,
         Failure(
-            "Slack did not complete the install",
-            f"Nothing was installed (Slack said: {reason[:100]}).",
+            N_("Slack did not complete the install"),
+            N_("Nothing was installed (Slack said: {reason})."),
             400,
+            slack_said=reason[:100],
         ),
     )
 
 
 def failed(failure: Failure) -> str:
-    return _page(failure.title, escape(failure.explanation), _START_AGAIN)
+    explanation = _(failure.explanation)
+    if failure.slack_said is not None:
+        explanation = explanation.format(reason=failure.slack_said)
+    start_again = _('<a href="{path}">Start the install again</a>.').format(path=INSTALL_PATH)
+    return _page(_(failure.title), escape(explanation), start_again)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +16,9 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.clock import ManualClock
+from bot.i18n import LANGUAGES, speaking
 from bot.ids import ActionId
+from bot.install import pages
 from bot.install.oauth import BOT_SCOPES, NOT_INSTALLED
 from bot.sandbox import FakeSlack, SlackRequester, installing
 from bot.sandbox.installing import Browser
@@ -261,6 +264,107 @@ async def test_a_cancelled_install_and_an_expired_state_are_clear_pages(
 
     assert await installed_teams(bot) == []
     no_tracebacks(caplog)
+
+
+# --------------------------------------------------------------------------------------------
+# The pages in the browser's language (its Accept-Language among Rotnem's languages, else English).
+
+
+@asynccontextmanager
+async def browser_asking(bot: RunningBot, accept_language: str | None) -> AsyncIterator[Browser]:
+    headers = {"Accept-Language": accept_language} if accept_language is not None else {}
+    async with httpx.AsyncClient(timeout=10, headers=headers) as client:
+        yield Browser(client, bot.url)
+
+
+async def test_a_french_browser_reads_every_install_page_in_french(bot: RunningBot) -> None:
+    async with browser_asking(bot, "fr-FR,fr;q=0.9,en;q=0.5") as browser:
+        started = await browser.start()
+        page = started.page.text
+        assert page.startswith('<!doctype html><html lang="fr">')
+        assert "<title>Ajouter Rotnem à Slack</title>" in page
+        assert ">Ajouter à Slack</a>" in page and "Add to Slack" not in page
+        assert started.authorize["client_id"] == [installing.CLIENT_ID]
+
+        code = bot.slack.approve_install(team_id=ACME, team_name="Acme & <Co>")
+        done = await browser.finish(code=code, state=started.state, cookie=started.cookie)
+        assert done.status_code == 200
+        assert done.text.startswith('<!doctype html><html lang="fr">')
+        assert "<h1>Rotnem est installé dans Acme &amp; &lt;Co&gt;</h1>" in done.text
+        assert ">ouvrez Slack</a> et tapez <code>/rotnem help</code>" in done.text
+        assert "<code>/rotnem join</code>" in done.text
+
+        again = await browser.finish(code=code, state=started.state, cookie=started.cookie)
+        await refused(again, 400, "Ce lien d&#x27;installation a expiré ou a déjà été utilisé")
+        assert again.text.startswith('<!doctype html><html lang="fr">')
+        assert '<a href="/slack/install">Recommencer l\'installation</a>.' in again.text
+
+        odd = await browser.finish(state=None, cookie=None, error="team_not_allowed")
+        await refused(odd, 400, "Slack n&#x27;a pas terminé l&#x27;installation")
+        assert "(réponse de Slack\u00a0: team_not_allowed)" in odd.text
+    assert await installed_teams(bot) == [(None, ACME)]
+
+
+@pytest.mark.parametrize("accept_language", ["pt-BR,pt;q=0.9", None])
+async def test_a_browser_asking_for_no_language_rotnem_speaks_reads_english(
+    bot: RunningBot, accept_language: str | None
+) -> None:
+    async with browser_asking(bot, accept_language) as browser:
+        started = await browser.start()
+        assert started.page.text.startswith('<!doctype html><html lang="en">')
+        assert "<title>Add Rotnem to Slack</title>" in started.page.text
+        assert ">Add to Slack</a>" in started.page.text
+
+        done = await browser.install(bot.slack, team_id=ACME, team_name="Acme")
+        assert done.text.startswith('<!doctype html><html lang="en">')
+        assert "<h1>Rotnem is installed in Acme</h1>" in done.text
+
+        denied = await browser.finish(state=None, cookie=None, error="access_denied")
+        await refused(denied, 403, "The install was cancelled")
+        assert '<a href="/slack/install">Start the install again</a>.' in denied.text
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "language"),
+    [
+        ("fr-FR,fr;q=0.9,en;q=0.5", "fr"),
+        ("fr-CA", "fr"),
+        ("DE-at", "de"),
+        ("es-419,es;q=0.8", "es"),
+        ("pt-BR", "en"),
+        ("pt-BR,pt;q=0.9,de;q=0.3", "de"),
+        ("en-GB,fr;q=0.8", "en"),
+        ("de;q=0.4,es;q=0.7", "es"),
+        ("fr;q=0,es;q=0.2", "es"),
+        ("*", "en"),
+        ("", "en"),
+        (None, "en"),
+        ("fr;q=oops, de", "de"),
+    ],
+)
+def test_the_browsers_language_is_negotiated_among_rotnems(
+    accept_language: str | None, language: str
+) -> None:
+    assert pages.language_of_browser(accept_language) == language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_renders_whole_in_every_language(language: str) -> None:
+    with speaking(language):
+        rendered = [
+            pages.add_to_slack("https://slack.com/oauth/v2/authorize?a=1&b=2"),
+            pages.installed("Acme", "https://x.example/", "/rotnem", org_wide=False),
+            pages.installed("Globex", "https://x.example/", "/rotnem", org_wide=True),
+            *(pages.failed(failure) for failure in pages.FAILURES.values()),
+            pages.failed(pages.failure_of("something_new")),
+        ]
+    assert 'href="https://slack.com/oauth/v2/authorize?a=1&amp;b=2"' in rendered[0]
+    assert all("<code>/rotnem help</code>" in page for page in rendered[1:3])
+    assert all('<a href="/slack/install">' in page for page in rendered[3:])
+    for page in rendered:
+        assert page.startswith(f'<!doctype html><html lang="{language}">')
+        body = page.split("</style>", 1)[1]
+        assert "{" not in body and "}" not in body, "every placeholder is filled"
 
 
 # --------------------------------------------------------------------------------------------
