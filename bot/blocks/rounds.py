@@ -257,7 +257,9 @@ def intro_message(notice: IntroNotice) -> Message:
         learner_line = _("*{learner} is the learner* — wants to learn {learns}.").format(
             learner=lrn, learns=learns
         )
-    zones = f"🕒 {g}: {zone_label(guide)} · {lrn}: {zone_label(learner)}"
+    zones = _("🕒 {guide}: {guide_zone} · {learner}: {learner_zone}").format(
+        guide=g, guide_zone=zone_label(guide), learner=lrn, learner_zone=zone_label(learner)
+    )
     if first:
         suggestion = _(
             '💡 *A first "teach me a tool" idea:* {tool} — {learner}, bring one real task you\'d '
