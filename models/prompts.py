@@ -23,6 +23,9 @@ class PromptKind(StrEnum):
 # `weekly_prompts.skipped_reason` of a week skipped because someone was paused (those weeks are
 # neither prompted nor silent).
 SKIPPED_PAUSED = "paused"
+# The paused weeks, as stall detection reads them; queries repeat this literal so the partial
+# index applies.
+PAUSED_WEEK_SQL = f"skipped_reason = '{SKIPPED_PAUSED}'"
 
 # Rows the check-in tick still has work for; queries repeat this literal so the partial index
 # applies.
@@ -84,6 +87,14 @@ class WeeklyPrompt(Base):
             "prompt_id",
             "direction",
             "tool_name",
+        ),
+        # A pair's paused weeks (stall detection): the few skipped rows, not a year of history.
+        Index(
+            "ix_weekly_prompts_paused",
+            "pair_id",
+            "iso_week",
+            postgresql_where=text(PAUSED_WEEK_SQL),
+            sqlite_where=text(PAUSED_WEEK_SQL),
         ),
     )
 

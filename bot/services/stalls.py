@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -32,7 +32,7 @@ from bot.services.notices import Notice
 from bot.services.program.settings import ProgramConfig
 from bot.services.rounds.queries import PairPeople
 from models import OutboxMessage, Pair, PairSession, Participant, StallAlert, WeeklyPrompt
-from models.prompts import SKIPPED_PAUSED
+from models.prompts import PAUSED_WEEK_SQL
 
 
 @dataclass(frozen=True)
@@ -90,12 +90,13 @@ class AtRisk:
 
 
 async def paused_weeks(session: AsyncSession, pair_ids: Sequence[int]) -> dict[int, set[str]]:
-    """The weeks each pair's prompt was skipped because someone was paused."""
+    """The weeks each pair's prompt was skipped because someone was paused (the partial index:
+    a few rows, not each pair's year of prompts)."""
     weeks: dict[int, set[str]] = defaultdict(set)
     for part in chunks(list(pair_ids)):
         rows = await session.execute(
             select(WeeklyPrompt.pair_id, WeeklyPrompt.iso_week).where(
-                WeeklyPrompt.pair_id.in_(part), WeeklyPrompt.skipped_reason == SKIPPED_PAUSED
+                WeeklyPrompt.pair_id.in_(part), text(PAUSED_WEEK_SQL)
             )
         )
         for pair_id, week in rows.all():
