@@ -276,8 +276,8 @@ def _no_waiting_partner(why: Reason, hr: bool) -> str:
 def _no_waiting_overlap(why: Reason, hr: bool) -> str:
     """Nobody waiting shares a tool with the person (the program requires one)."""
     name = why.name
-    wants = _listed(why.learns) if why.role != "guide" else ""
-    offers = _listed(why.teaches) if why.role != "learner" else ""
+    wants = tools_phrase(why.learns) if why.role != "guide" else ""
+    offers = tools_phrase(why.teaches) if why.role != "learner" else ""
     if wants and offers:
         if hr:
             return _(
@@ -303,10 +303,6 @@ def _no_waiting_overlap(why: Reason, hr: bool) -> str:
     return _("nobody waiting for a partner wants to learn what you teach ({offers})").format(
         offers=offers
     )
-
-
-def _listed(tools: Iterable[str]) -> str:
-    return tools_phrase(tools)  # "nothing listed yet" when there are none
 
 
 _REASONS = {

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -141,19 +142,27 @@ def month_year(day: date) -> str:
     return format_skeleton("yMMM", day, locale=_locale())
 
 
-def number(value: float, digits: int = 0) -> str:
-    """1,234 / 1 234 / 1.234, with at most `digits` decimals."""
+def decimal(value: float, digits: int) -> str:
+    """`value` with `digits` decimals, rounded as Python rounds it: "4.0" (as English always
+    read), "4,0" in French."""
+    text = f"{value:.{digits}f}"
+    if _language.get() == DEFAULT_LANGUAGE:
+        return text
     from babel.numbers import format_decimal
 
-    pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=_locale())
+    # Babel formats the already rounded value, so every language shows the same number.
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(Decimal(text), format=pattern, locale=_locale())
 
 
 def percent(ratio: float) -> str:
-    """0.25 → "25%" / "25 %"."""
+    """A whole percentage, rounded as Python rounds it: "67%" (as English always read), "67 %"."""
+    text = f"{ratio:.0%}"
+    if _language.get() == DEFAULT_LANGUAGE:
+        return text
     from babel.numbers import format_percent
 
-    return format_percent(ratio, locale=_locale())
+    return format_percent(Decimal(text[:-1]) / 100, locale=_locale())
 
 
 def joined(items: Iterable[str]) -> str:

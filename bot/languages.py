@@ -87,12 +87,13 @@ class Languages:
                             _LOCALES, {"team_id": team_id, "user_ids": missing}
                         )
                     read = {user_id: locale for user_id, locale in found.all()}
-                    for user_id, locale in read.items():
-                        self._locales[(team_id, user_id)] = (until, locale)
+                    self._locales.update(
+                        ((team_id, u), (until, locale)) for u, locale in read.items()
+                    )
                     for user_id in missing:
                         if user_id in read or ask is None:
                             locales[user_id] = read.get(user_id)
-                            self._locales[(team_id, user_id)] = (until, read.get(user_id))
+                            self._locales[(team_id, user_id)] = (until, locales[user_id])
                         else:
                             strangers.append(user_id)
         # Not in the program: what Slack says (asked with the database connection given back).

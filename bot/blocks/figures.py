@@ -14,27 +14,8 @@ ROLE_HEADINGS = {"guide": N_("Guides"), "learner": N_("Learners"), "both": N_("B
 ROLE_RATINGS = {"guide": N_("guides {rating}"), "learner": N_("learners {rating}")}
 
 
-def share_text(ratio: float) -> str:
-    """A share as a whole percentage: "67%" ("67 %" in French), rounded as Python rounds it
-    (English reads exactly as it always did)."""
-    text = f"{ratio:.0%}"
-    if i18n.current_language() == i18n.DEFAULT_LANGUAGE:
-        return text
-    return i18n.percent(int(text[:-1]) / 100)
-
-
-def decimal_text(value: float) -> str:
-    """A number with one decimal: "4.0" ("4,0" in French)."""
-    text = f"{value:.1f}"
-    if i18n.current_language() == i18n.DEFAULT_LANGUAGE:
-        return text
-    whole, tenths = text.split(".")
-    separator = i18n.number(0.5, 1)[1:-1]
-    return i18n.number(int(whole)) + separator + tenths
-
-
 def percent(rate: float | None) -> str:
-    return share_text(rate) if rate is not None else _("n/a")
+    return i18n.percent(rate) if rate is not None else _("n/a")
 
 
 def standing_count(standing: Standing, count: int) -> str:
@@ -87,7 +68,7 @@ def period_lines(figures: ProgramFigures) -> list[str]:
         else _("no pair prompted yet")
     )
     roles = ", ".join(
-        _(ROLE_RATINGS[role]).format(rating=decimal_text(useful.by_role[role]))
+        _(ROLE_RATINGS[role]).format(rating=i18n.decimal(useful.by_role[role], 1))
         for role in ("guide", "learner")
         if role in useful.by_role
     )
@@ -96,7 +77,7 @@ def period_lines(figures: ProgramFigures) -> list[str]:
             "{mean}/5 from {count} report ({roles})",
             "{mean}/5 from {count} reports ({roles})",
             useful.reports,
-        ).format(mean=decimal_text(useful.mean), count=useful.reports, roles=roles)
+        ).format(mean=i18n.decimal(useful.mean, 1), count=useful.reports, roles=roles)
         if useful.mean is not None
         else _("no ratings yet")
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
 from bot import i18n
-from bot.blocks.figures import decimal_text, share_text, standing_count
+from bot.blocks.figures import standing_count
 from bot.blocks.kit import CONTEXT_TEXT_MAX, context, escape, pack, section
 from bot.blocks.message import Message
 from bot.i18n import N_, _, ngettext
@@ -53,18 +53,14 @@ class ReportSection:
 
 
 def _pct(share: float | None) -> str:
-    return "–" if share is None else share_text(share)
+    return "–" if share is None else i18n.percent(share)
 
 
 def rating_text(value: float) -> str:
     """A median or quartile of 1–5 ratings as the report writes it: "2", "3.5"."""
-    text = decimal_text(value)
+    text = i18n.decimal(value, 1)
     # The last two characters are the decimal separator and the tenths.
     return text.removesuffix(text[-2] + "0")
-
-
-def _mean(value: float) -> str:
-    return decimal_text(value)
 
 
 def _teach(guides: int | None, k: int) -> str:
@@ -114,9 +110,7 @@ def _more(lines: list[str], limit: int | None, short_of_guides: bool = False) ->
 
 def _as_of(report: ProgramReport) -> str:
     """The report's day: "05 Dec 2026" in English, as it always read; else the language's own."""
-    if i18n.current_language() == i18n.DEFAULT_LANGUAGE:
-        return f"{report.as_of:%d %b %Y}"
-    return i18n.short_date(report.as_of.date())
+    return i18n.day_month_year(report.as_of.date())
 
 
 # ---- the headline ------------------------------------------------------------------------------
@@ -178,7 +172,7 @@ def headline(report: ProgramReport) -> tuple[str, ...]:
                 "Usefulness: {mean} / 5 ({count} session report)",
                 "Usefulness: {mean} / 5 ({count} session reports)",
                 useful.reports,
-            ).format(mean=_mean(useful.mean), count=useful.reports)
+            ).format(mean=i18n.decimal(useful.mean, 1), count=useful.reports)
         )
     confidence = learning.confidence
     if confidence.before is not None and confidence.now is not None:
@@ -360,7 +354,7 @@ def _stage(scores: StageScores, k: int, cycle_weeks: int) -> str:
         )
     ]
     if scores.usefulness is not None:
-        parts.append(_("usefulness {mean} / 5").format(mean=_mean(scores.usefulness)))
+        parts.append(_("usefulness {mean} / 5").format(mean=i18n.decimal(scores.usefulness, 1)))
     if scores.recommend is not None:
         parts.append(_("{share} would recommend it").format(share=_pct(scores.recommend)))
     if scores.continue_pair is not None:
@@ -578,7 +572,7 @@ def anonymity_note(report: ProgramReport) -> str:
     return _(
         'As of {date}. Breakdowns over fewer than {k} people show "fewer than {k}"; nobody\'s '
         "own ratings are shown."
-    ).format(date=_as_of(report), k=report.k)
+    ).format(date=i18n.day_month_year(report.as_of.date()), k=report.k)
 
 
 # ---- the Slack message ---------------------------------------------------------------------

@@ -14,9 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.blocks.figures import share_text
 from bot.blocks.report import ReportSection
-from bot.i18n import _, ngettext
+from bot.i18n import _, ngettext, percent
 from bot.services.report import ProgramReport
 
 if TYPE_CHECKING:
@@ -173,7 +172,7 @@ def _surveys(report: ProgramReport) -> Figure:
         heights = [100 * v if v is not None else 0 for v in values]
         bars = shares.bar([x + offset for x in xs], heights, width, color=colour, label=label)
         shares.bar_label(
-            bars, labels=[share_text(v) if v is not None else "" for v in values], fontsize=8
+            bars, labels=[percent(v) if v is not None else "" for v in values], fontsize=8
         )
     shares.set_xticks(list(xs), names)
     shares.set_ylim(0, 110)
@@ -207,7 +206,7 @@ def _two_way(report: ProgramReport) -> Figure:
     )
     axes.set_yticks([])
     axes.set_xlim(0, max(1, two_way.sessions))
-    share = share_text(two_way.share) if two_way.share is not None else "–"
+    share = percent(two_way.share) if two_way.share is not None else "–"
     title = ngettext(
         "Two-way share: {share} of {count} session",
         "Two-way share: {share} of {count} sessions",
