@@ -523,12 +523,24 @@ class SlackRequester:
         channel_id: str | None = None,
         view: Mapping[str, Any] | None = None,
         text: str = "Button",
+        picked: str | None = None,
+        answers: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
-        """Click a button on a stored message (``message`` + ``channel_id``) or in a view.
+        """Click a button on a stored message (``message`` + ``channel_id``) or in a view; with
+        ``picked``, choose that option of the select accessory ``block_id`` holds instead. In a
+        view, ``answers`` (``{block_id: answer}``) is what its inputs hold at the click.
 
         With a FakeSlack, the trigger_id and (for messages) a response_url tied to the message
         are issued by the fake.
         """
+        selected_option: JSON | None = None
+        action_type = "button"
+        if picked is not None:
+            blocks = (view or message or {}).get("blocks") or []
+            block = next(b for b in blocks if b.get("block_id") == block_id)
+            element = block.get("accessory") or {}
+            selected_option = _element_options(element)[picked]
+            action_type = str(element["type"])
         response_url = None
         if view is None:
             if message is None:
@@ -553,6 +565,9 @@ class SlackRequester:
             channel_id=channel_id,
             response_url=response_url,
             view=view,
+            state_values=state_values_for(view, answers) if view and answers else None,
+            selected_option=selected_option,
+            action_type=action_type,
             team_domain=self.team_domain,
             api_app_id=self.api_app_id,
         )

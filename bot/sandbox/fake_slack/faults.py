@@ -19,6 +19,8 @@ SLACK_TIER_PER_MINUTE: Final[Mapping[str, int]] = {
     "team.profile.get": 50,
     "views.publish": 100,
     "views.open": 100,
+    "views.push": 100,
+    "views.update": 100,
 }
 
 Predicate = Callable[[dict[str, Any]], bool]

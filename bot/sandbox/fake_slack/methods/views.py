@@ -1,4 +1,6 @@
-"""views.open (a modal, against a fresh trigger_id) and views.publish (a user's Home tab)."""
+"""views.open (a modal, against a fresh trigger_id), views.push (a modal on top of the user's
+open one, at most three in a stack), views.update (a modal or Home tab replaced in place, by
+`view_id` or `external_id`, refused on a stale `hash`) and views.publish (a user's Home tab)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,54 @@ def views_open(state: State, args: dict[str, Any]) -> JSON:
     return {"ok": True, "view": copy.deepcopy(view)}
 
 
+# Slack: "Currently the limit is 3" views in a modal's stack (views.push `push_limit_reached`).
+MAX_STACK: Final = 3
+
+
+def views_push(state: State, args: dict[str, Any]) -> JSON:
+    spec = _view_arg(args, "modal")
+    user = _exchange_trigger(state, args)
+    below = next(
+        (vid for vid in reversed(state.modal_order) if state.view_users.get(vid) == user), None
+    )
+    if below is None:
+        raise SlackError("not_found")
+    depth, under = 1, state.views[below].get("previous_view_id")
+    while under is not None:
+        depth, under = depth + 1, state.views[under].get("previous_view_id")
+    if depth >= MAX_STACK:
+        raise SlackError("push_limit_reached")
+    view_id = state.next_id("V")
+    _claim_external_id(state, spec, view_id)
+    view = _build_view(state, view_id, spec)
+    view["previous_view_id"] = below
+    view["root_view_id"] = state.views[below]["root_view_id"]
+    state.views[view_id] = view
+    state.view_users[view_id] = user
+    state.modal_order.append(view_id)
+    return {"ok": True, "view": copy.deepcopy(view)}
+
+
+def views_update(state: State, args: dict[str, Any]) -> JSON:
+    external_id = optional(args, "external_id")
+    view_id = optional(args, "view_id") or state.external_ids.get(external_id or "")
+    if view_id is None:
+        raise SlackError("invalid_arguments", "one of `view_id` or `external_id` is required")
+    existing = state.views.get(view_id)
+    if existing is None:
+        raise SlackError("not_found")
+    spec = _view_arg(args, existing["type"])
+    expected_hash = optional(args, "hash")
+    if expected_hash is not None and expected_hash != existing["hash"]:
+        raise SlackError("hash_conflict")
+    _claim_external_id(state, spec, view_id)
+    view = _build_view(state, view_id, spec)
+    view["previous_view_id"] = existing.get("previous_view_id")
+    view["root_view_id"] = existing.get("root_view_id", view_id)
+    state.views[view_id] = view
+    return {"ok": True, "view": copy.deepcopy(view)}
+
+
 def views_publish(state: State, args: dict[str, Any]) -> JSON:
     user_id = optional(args, "user_id")
     if user_id is None:
@@ -47,7 +97,12 @@ def views_publish(state: State, args: dict[str, Any]) -> JSON:
     return {"ok": True, "view": copy.deepcopy(view)}
 
 
-METHODS: Final[dict[str, Handler]] = {"views.open": views_open, "views.publish": views_publish}
+METHODS: Final[dict[str, Handler]] = {
+    "views.open": views_open,
+    "views.push": views_push,
+    "views.update": views_update,
+    "views.publish": views_publish,
+}
 
 
 def _exchange_trigger(state: State, args: Mapping[str, Any]) -> str | None:
