@@ -48,6 +48,11 @@ class ActionId(StrEnum):
     STILL_USING_YES = "learning_still_using_yes"
     STILL_USING_SOMETIMES = "learning_still_using_sometimes"
     STILL_USING_NO = "learning_still_using_no"
+    # HR's wording: the list's language picks, the edit modal's input and buttons.
+    WORDING_EDIT = "wording_edit"
+    WORDING_ANSWER = "wording_answer"
+    WORDING_PREVIEW = "wording_preview"
+    WORDING_RESET = "wording_reset"
 
 
 class CallbackId(StrEnum):
@@ -61,6 +66,9 @@ class CallbackId(StrEnum):
     SURVEY = "survey"
     BASELINE = "learning_baseline"
     TEACH_BACK = "learning_teach_back"
+    WORDING_LIST = "wording_list"
+    WORDING_EDIT = "wording_edit"
+    WORDING_SAVED = "wording_saved"
 
 
 class BlockId(StrEnum):
@@ -122,3 +130,6 @@ class BlockId(StrEnum):
     SETTINGS_MANAGER_FIELD = "settings_manager_field"
     SETTINGS_INVITE_NEW = "settings_invite_new_people"
     SETTINGS_LANGUAGE = "settings_language"
+    # HR's wording: the text being edited, the Preview and Reset buttons.
+    WORDING_TEXT = "wording_text"
+    WORDING_ACTIONS = "wording_actions"

@@ -54,6 +54,7 @@ from bot.install.keys import data_key
 from bot.services.errors import RotnemError
 from bot.services.home import read_home
 from bot.services.text import whole_number
+from bot.services.wording import Wording, team_wording
 from bot.slack import slack_locale
 
 logger = logging.getLogger(__name__)
@@ -183,6 +184,12 @@ class Request:
         """The person's Home tab as it is now; a failure is logged (the change already stands)."""
         await publish_home_quietly(self.client, self.deps, self.team_id, self.user_id)
 
+    async def wording(self) -> Wording:
+        """HR's texts of this workspace, for a message of ours rendered again after a click (the
+        dispatcher reads them for what it sends)."""
+        async with self.deps.sessionmaker() as session:
+            return await team_wording(session, self.team_id)
+
     async def update(self, channel: str | None, ts: str | None, message: Message) -> None:
         """Replace a message of ours in place (a failure is logged: the answer stands)."""
         if not channel or not ts:
@@ -195,7 +202,8 @@ class Request:
 
 @dataclass(frozen=True)
 class Click(Request):
-    """A button click: its value, the message it sits in (if any), how to answer."""
+    """A click on a button or a pick in a select: its value, the message or modal it sits in
+    (if any), how to answer."""
 
     value: str
     trigger_id: str
@@ -205,6 +213,8 @@ class Click(Request):
     in_message: bool
     response_url: str | None
     respond: AsyncRespond
+    # The modal clicked in (its `id`, `hash`, `state`, `private_metadata`); empty for a message.
+    view: Mapping[str, Any]
 
     @property
     def number(self) -> int | None:
@@ -222,13 +232,15 @@ class Click(Request):
     ) -> Click:
         container = body.get("container") or {}
         message = body.get("message") or {}
+        action = body["actions"][0]
+        picked = action.get("selected_option") or {}
         return cls(
             deps=deps_of(context),
             acknowledgement=acknowledgement,
             team_id=team_of(context),
             user_id=body["user"]["id"],
             client=client,
-            value=str(body["actions"][0].get("value") or ""),
+            value=str(action.get("value") or picked.get("value") or ""),
             trigger_id=str(body.get("trigger_id") or ""),
             channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
             ts=container.get("message_ts") or message.get("ts"),
@@ -236,6 +248,7 @@ class Click(Request):
             in_message=container.get("type") == "message",
             response_url=body.get("response_url"),
             respond=respond,
+            view=body.get("view") or {},
         )
 
     async def admin_number(self, unknown: Message | str) -> int | None:

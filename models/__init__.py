@@ -23,6 +23,7 @@ from models.rounds import EndReason, Pair, PairExclusion, Round, RoundSource, Ro
 from models.stalls import StallAlert
 from models.surveys import FitAnswer, FitCheck, Survey, SurveyConfidence, SurveyStage
 from models.tools import Tool
+from models.wording import WordingText
 from models.workspace import ProcessedEvent, Workspace
 
 __all__ = [
@@ -69,5 +70,6 @@ __all__ = [
     "ToolBaseline",
     "UTCDateTime",
     "WeeklyPrompt",
+    "WordingText",
     "Workspace",
 ]

@@ -26,6 +26,7 @@ from bot.blocks.kit import (
 )
 from bot.blocks.learning import confidence_options, direction_options
 from bot.blocks.message import Message
+from bot.blocks.wording import worded
 from bot.i18n import N_, _, day_month, ngettext
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.checkins import (
@@ -80,21 +81,16 @@ def parse_button_value(value: str) -> tuple[int, int] | None:
     return None if checkin_id is None or attempt is None else (checkin_id, attempt)
 
 
-def question(partner: str) -> str:
-    return _("Did you and {partner} meet this week?").format(partner=mention(partner))
+def question(partner: str, attempt: int = 1) -> str:
+    """The check-in's question (attempt 2: the reminder's), in the workspace's wording."""
+    return worded("checkin" if attempt == 1 else "checkin_reminder", partner=mention(partner))
 
 
 def checkin_message(notice: CheckinNotice) -> Message:
     """The DM to one person of a pair, with the four answers."""
     checkin_id, attempt, partner = notice.checkin_id, notice.attempt, notice.partner
     value = button_value(checkin_id, attempt)
-    lead = (
-        question(partner)
-        if attempt == 1
-        else _("As promised, asking again: did you and {partner} meet this week?").format(
-            partner=mention(partner)
-        )
-    )
+    lead = question(partner, attempt)
     buttons = [
         button(answer_text("met"), ActionId.CHECKIN_MET, value, style="primary"),
         button(

@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject
 
 from bot.blocks.kit import button, context, escape, mention, say, section
 from bot.blocks.message import Message
+from bot.blocks.wording import worded
 from bot.explain import reason_or
 from bot.i18n import N_, _, ngettext
 from bot.ids import ActionId, BlockId
@@ -26,9 +27,7 @@ ANSWER_OF_ACTION = {action: answer for answer, (_label, action) in ANSWERS.items
 
 
 def _fit(fit_id: int, partner: str, answer: str | None) -> Message:
-    lead = _("You've had your first session with {partner} — how is the fit?").format(
-        partner=mention(partner)
-    )
+    lead = worded("fit", partner=mention(partner))
     blocks: list[Block] = [section(lead)]
     text = lead
     if answer is not None:

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, HeaderBlock
 
-from bot.blocks.kit import context, escape, say, section
+from bot.blocks.kit import context, escape, mention, say, section
 from bot.blocks.message import Message
-from bot.i18n import N_, _, ngettext
+from bot.blocks.wording import current_wording, worded
+from bot.i18n import N_, _, current_language
 from bot.services.prompts.catalogue import PromptLine
 from bot.services.prompts.chooser import fill_tool
 from bot.services.prompts.tick import PromptNotice
@@ -24,6 +25,9 @@ def _prompt_texts(notice: PromptNotice) -> tuple[str, str | None]:
     return fill_tool(_(notice.text), notice.tool) or "", fill_tool(exercise, notice.tool)
 
 
+TEACH = "prompt_teach"
+
+
 def weekly_prompt_message(notice: PromptNotice) -> Message:
     """This week's prompt: "teach me a tool" (the guide teaches) or "reverse the mirror"."""
     guide, learner = notice.guide, notice.learner
@@ -31,34 +35,23 @@ def weekly_prompt_message(notice: PromptNotice) -> Message:
     # Prompts and tools are text admins (or people, for tools) typed.
     tool, text = escape(notice.tool or ""), escape(shown_text)
     exercise = escape(shown_exercise or "")
+    people = {"guide": mention(guide), "learner": mention(learner)}
     if notice.direction == "teach":
         label = _("This week: teach me a tool")
         title = f"🛠️ {label}"
-        if tool:
-            lead = _("<@{guide}>, over to you: *{tool}*.").format(guide=guide, tool=tool)
+        if tool or (TEACH, current_language()) in current_wording():
+            lead = worded(TEACH, tool=tool or _("a tool of your choice"), **people)
         else:
-            lead = _("<@{guide}>, over to you.").format(guide=guide)
+            # Ours has a sentence for a week without a tool.
+            lead = _("{guide}, over to you.").format(**people)
     else:
         label = _("This week: reverse the mirror")
         title = f"🪞 {label}"
-        lead = _("<@{learner}>, this one is yours to share with <@{guide}>.").format(
-            learner=learner, guide=guide
-        )
+        lead = worded("prompt_mirror", **people)
     blocks: list[Block] = [HeaderBlock(text=title), section(f"{lead}\n*{text}*")]
     if exercise:
         blocks.append(section(_("⏱️ *20-minute exercise:* {exercise}").format(exercise=exercise)))
-    days = notice.checkin_days
-    blocks.append(
-        context(
-            ngettext(
-                "Find 20 minutes this week. In {days} day I'll ask each of you, privately, "
-                "whether you met.",
-                "Find 20 minutes this week. In {days} days I'll ask each of you, privately, "
-                "whether you met.",
-                days,
-            ).format(days=days)
-        )
-    )
+    blocks.append(context(worded("prompt_footer", days=notice.checkin_days, **people)))
     if exercise:
         fallback = _("{title}: {text} Exercise: {exercise}").format(
             title=label, text=text, exercise=exercise

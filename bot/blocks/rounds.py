@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject, DividerB
 
 from bot.blocks.kit import MAX_LIST_SECTIONS, button, context, escape, mention, pack, say, section
 from bot.blocks.message import Message
+from bot.blocks.wording import worded
 from bot.explain import explanation_or, reason_or
 from bot.i18n import N_, _, long_date, ngettext
 from bot.ids import ActionId, BlockId
@@ -233,15 +234,6 @@ def zone_label(person: IntroPerson) -> str:
     return f"{person.tz} ({offset_label(person.utc_offset_minutes)})"
 
 
-KICKOFF = N_(
-    "*How this works*\n"
-    "• The guide proposes the first 30-minute session within a week.\n"
-    "• Then meet every week or two, for as long as the cycle lasts.\n"
-    "• What you say stays between the two of you.\n"
-    "• Either of you can ask HR privately for a change, at any time."
-)
-
-
 def intro_message(notice: IntroNotice) -> Message:
     """The group-DM introduction, with the "We've scheduled our first session" button."""
     guide, learner, shared_tools = notice.guide, notice.learner, notice.shared_tools
@@ -277,15 +269,11 @@ def intro_message(notice: IntroNotice) -> Message:
             "💡 *A first idea:* pick one everyday task and do it together with a new tool."
         )
     blocks: list[Block] = [
-        section(
-            _(
-                "👋 {guide}, meet {learner}! You're paired for this cycle of reverse mentoring."
-            ).format(guide=g, learner=lrn)
-        ),
+        section(worded("intro", guide=g, learner=lrn, teaches=teaches, learns=learns)),
         section(f"{guide_line}\n{learner_line}"),
         context(zones),
         DividerBlock(),
-        section(_(KICKOFF)),
+        section(worded("kickoff", guide=g, learner=lrn)),
         section(suggestion),
         ActionsBlock(
             block_id=BlockId.INTRO_ACTIONS,
@@ -336,17 +324,7 @@ def announcement_message(notice: AnnouncementNotice) -> Message:
         for g, lrn in pairs
     ]
     count = len(pairs)
-    start = ngettext(
-        "🎉 *{count} new reverse-mentoring pair starts today!*",
-        "🎉 *{count} new reverse-mentoring pairs start today!*",
-        count,
-    ).format(count=count)
-    meet = ngettext(
-        "They'll meet over the next {weeks} week. Welcome aboard:",
-        "They'll meet over the next {weeks} weeks. Welcome aboard:",
-        cycle_weeks,
-    ).format(weeks=cycle_weeks)
-    head = f"{start} {meet}"
+    head = worded("announcement", count=count, cycle_weeks=cycle_weeks)
     blocks: list[Block] = [section(head)]
     chunks = pack(lines)
     blocks += [section(text) for text in chunks[:MAX_LIST_SECTIONS]]
@@ -365,18 +343,15 @@ def announcement_message(notice: AnnouncementNotice) -> Message:
 
 
 def waitlist_message(notice: WaitlistNotice) -> Message:
-    text = _(
-        "This round I couldn't find you a partner, so you're on the waitlist — and first in "
-        "line next round. (Why: {reason}.) Nothing to do on your side; you'll hear from me as "
-        "soon as you're paired."
-    ).format(
+    text = worded(
+        "waitlist",
         reason=(
             _("your proposed partner is no longer available")
             if notice.partner_unavailable
             else escape(reason_or(notice.why, notice.reason, hr=False))
-        )
+        ),
     )
-    return Message(text=text, blocks=[section(f"⏳ {text}")])
+    return Message(text=text, blocks=[section(text)])
 
 
 def pair_ended_message(notice: PairEndedNotice) -> Message:
@@ -420,10 +395,7 @@ def pair_ended_message(notice: PairEndedNotice) -> Message:
 
 def cycle_end_message(notice: CycleEndNotice) -> Message:
     who = tools_phrase(mention(p) for p in notice.partners)
-    text = _(
-        "🙏 This reverse-mentoring cycle has ended — thank you for the time you and {partners} "
-        "gave it! Would you like to continue into the next cycle?"
-    ).format(partners=who)
+    text = worded("cycle_end", partners=who)
     value = str(notice.round_id)
     weeks = notice.cycle_weeks
     blocks: list[Block] = [

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from slack_sdk.models.blocks import ActionsBlock, Block
 
 from bot.blocks.checkins import answer_text
-from bot.blocks.kit import button, context, say, section
+from bot.blocks.kit import button, context, mention, say, section
 from bot.blocks.message import Message
-from bot.i18n import _, day_month_year, ngettext
+from bot.blocks.wording import worded
+from bot.i18n import _, day_month_year
 from bot.ids import ActionId, BlockId
 from bot.services.stalls import StallNudgeNotice, StallTalkNotice, StallView
 
@@ -35,16 +36,11 @@ def _answers_text(view: StallView) -> str:
 def stall_alert_message(view: StallView, done: Mapping[str, str] | None = None) -> Message:
     """To each HR admin, once per stall: who, since when, last answers, Nudge / Talk buttons."""
     done = done or {}
-    text = ngettext(
-        "⚠️ <@{guide}> and <@{learner}> have reported no session for {count} week, since the "
-        "week of {since}.",
-        "⚠️ <@{guide}> and <@{learner}> have reported no session for {count} weeks, since the "
-        "week of {since}.",
-        view.silent_weeks,
-    ).format(
-        guide=view.guide,
-        learner=view.learner,
-        count=view.silent_weeks,
+    text = worded(
+        "stall_alert",
+        guide=mention(view.guide),
+        learner=mention(view.learner),
+        weeks=view.silent_weeks,
         since=day_month_year(view.since),
     )
     blocks: list[Block] = [
@@ -72,12 +68,7 @@ def stall_alert_message(view: StallView, done: Mapping[str, str] | None = None) 
 
 
 def stall_nudge_message(notice: StallNudgeNotice) -> Message:
-    return say(
-        _(
-            "👋 Hi <@{guide}> and <@{learner}>! It's been a little while since your last "
-            "session. Even 20 minutes this week counts: pick a time that works for both of you?"
-        ).format(guide=notice.guide, learner=notice.learner)
-    )
+    return say(worded("stall_nudge", guide=mention(notice.guide), learner=mention(notice.learner)))
 
 
 def stall_talk_message(notice: StallTalkNotice) -> Message:

@@ -15,6 +15,7 @@ from slack_sdk.models.views import View
 from bot.blocks.kit import Inputs, button, context, mention, modal, option, section
 from bot.blocks.learning import CONFIDENCE_LABELS, label, labelled_options
 from bot.blocks.message import Message
+from bot.blocks.wording import worded
 from bot.i18n import N_, _, long_date
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.surveys import MAX_OTHER_SIDE, SurveyForm, SurveyNotice
@@ -62,28 +63,11 @@ def _open_button(survey_id: int, label: str) -> ActionsBlock:
 
 def survey_message(notice: SurveyNotice) -> Message:
     """The DM with the survey's button (attempt 2: the reminder)."""
-    reminder = notice.attempt > 1
-    if notice.stage == "mid" and not reminder:
-        lead = _(
-            "🧭 You're halfway through your cycle with {partner}! How is it going? "
-            "A few quick questions, one minute."
-        )
-    elif notice.stage == "mid":
-        lead = _(
-            "A gentle reminder, in case it slipped by: 🧭 You're halfway through your cycle "
-            "with {partner}! How is it going? A few quick questions, one minute."
-        )
-    elif not reminder:
-        lead = _(
-            "🏁 Your cycle with {partner} ends soon — how did it go? "
-            "A few quick questions, one minute."
-        )
-    else:
-        lead = _(
-            "A gentle reminder, in case it slipped by: 🏁 Your cycle with {partner} ends soon "
-            "— how did it go? A few quick questions, one minute."
-        )
-    lead = lead.format(partner=mention(notice.partner))
+    lead = worded(
+        "survey_mid" if notice.stage == "mid" else "survey_end", partner=mention(notice.partner)
+    )
+    if notice.attempt > 1:
+        lead = _("A gentle reminder, in case it slipped by: {message}").format(message=lead)
     blocks: list[Block] = [
         section(lead),
         _open_button(notice.survey_id, _("Answer the survey")),

@@ -56,7 +56,7 @@ import random
 import secrets
 import socket
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -68,6 +68,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from sqlalchemy import Integer, bindparam, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.blocks.wording import in_wording
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import SessionMaker
@@ -82,6 +83,7 @@ from bot.install.tokens import NoToken, Tokens
 from bot.languages import Languages
 from bot.outage import Outage, describe, is_unavailable
 from bot.services.notices import Notice, Sent
+from bot.services.wording import Wording, wording_of
 from bot.slack import slack_locale
 from models.base import UTCDateTime
 from models.outbox import CLAIMABLE_SQL, OutboxStatus
@@ -226,6 +228,8 @@ class _Claim:
     client: AsyncWebClient | None = None
     # Slack has the message and `completions` records it: the row stays held until then.
     completed: bool = False
+    # HR's wording of its workspace, read with the claim: an edit reaches the next claim.
+    wording: Wording = field(default_factory=dict)
 
 
 class Dispatcher:
@@ -441,9 +445,12 @@ class Dispatcher:
                 },
             )
             by_id = {row.id: row for row in (Leased.of(values) for values in updated.mappings())}
+            wording = await wording_of(connection, [row.team_id for row in by_id.values()])
         # In the order they were due (RETURNING has no order).
         rows = [by_id[row_id] for row_id, _ in candidates if row_id in by_id]
-        claims = [_Claim(row, suspect=row.id in suspects) for row in rows]
+        claims = [
+            _Claim(row, suspect=row.id in suspects, wording=wording[row.team_id]) for row in rows
+        ]
         self.leases.hold(rows)
         return claims
 
@@ -476,9 +483,9 @@ class Dispatcher:
         # Outside the rendering's guard: a database that cannot say leaves the row for later.
         language = await self._language(row, kind, notice)
         try:
-            # Rendered before any call, in its readers' language: a row that cannot become a
-            # message fails at once.
-            with speaking(language):
+            # Rendered before any call, in its readers' language and its workspace's wording: a
+            # row that cannot become a message fails at once.
+            with speaking(language), in_wording(claim.wording):
                 message = kind.render(notice).to_dict()
         except Exception as exc:
             # A renderer's bug fails its own row once, rather than coming back every lease.

@@ -16,6 +16,7 @@ from bot.blocks.checkins import (
     parse_button_value,
     remind_detail,
 )
+from bot.blocks.wording import in_wording
 from bot.i18n import N_, _
 from bot.services import checkins
 from bot.services.text import MAX_ID
@@ -71,7 +72,8 @@ async def _answer(click: Click, status: Literal["not_yet", "skipped"]) -> None:
             session, click.team_id, *parsed, click.user_id, status, now=click.deps.clock.now()
         )
     detail = remind_detail() if answer.remind_at else None
-    await click.update_clicked(answered_message(answer.info.partner, answer.answer, detail))
+    with in_wording(await click.wording()):
+        await click.update_clicked(answered_message(answer.info.partner, answer.answer, detail))
 
 
 async def not_yet(click: Click) -> None:

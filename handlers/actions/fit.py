@@ -11,6 +11,7 @@ from bot.blocks.fit import (
     keep_answer,
     repair_answer,
 )
+from bot.blocks.wording import in_wording
 from bot.i18n import N_, _
 from bot.ids import ActionId
 from bot.services import fit
@@ -35,7 +36,8 @@ async def _answer(click: Click, action: ActionId) -> None:
             now=deps.clock.now(),
             admins=deps.settings.rotnem_admins,
         )
-    await click.update_clicked(fit_answered_message(view))
+    with in_wording(await click.wording()):
+        await click.update_clicked(fit_answered_message(view))
     await click.say(fit_saved_answer(view.answer or ""))
 
 

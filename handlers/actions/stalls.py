@@ -6,6 +6,7 @@ outbox (they are proactive messages to other people)."""
 from __future__ import annotations
 
 from bot.blocks.stalls import stall_action_answer, stall_alert_message
+from bot.blocks.wording import in_wording
 from bot.i18n import _
 from bot.services import stalls
 from handlers.kit import Click
@@ -24,7 +25,8 @@ async def _act(click: Click, action: str) -> None:
             admin=click.user_id,
             now=click.deps.clock.now(),
         )
-    await click.update_clicked(stall_alert_message(outcome.view, outcome.done))
+    with in_wording(await click.wording()):
+        await click.update_clicked(stall_alert_message(outcome.view, outcome.done))
     await click.say(stall_action_answer(action, outcome.already))
 
 

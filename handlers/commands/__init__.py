@@ -12,6 +12,7 @@ from handlers.commands.report import REPORT_ADMIN_SUBCOMMANDS
 from handlers.commands.rounds import ROUNDS_ADMIN_SUBCOMMANDS
 from handlers.commands.router import Router, Subcommand
 from handlers.commands.tools import TOOLS_SUBCOMMANDS
+from handlers.commands.wording import WORDING_ADMIN_SUBCOMMANDS
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (*ENROLLMENT_SUBCOMMANDS,)
 ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
@@ -19,6 +20,7 @@ ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
     *TOOLS_SUBCOMMANDS,
     *PROMPTS_ADMIN_SUBCOMMANDS,
     *PROGRAM_ADMIN_SUBCOMMANDS,
+    *WORDING_ADMIN_SUBCOMMANDS,
     *REPORT_ADMIN_SUBCOMMANDS,
 )
 

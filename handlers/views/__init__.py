@@ -7,7 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.blocks.learning import rating_block
 from bot.ids import ActionId, BlockId, CallbackId
 from handlers.kit import Modal, exactly, on_submission
-from handlers.views import checkins, enrollment, learning, program, surveys
+from handlers.views import checkins, enrollment, learning, program, surveys, wording
 
 
 def register(app: AsyncApp) -> None:
@@ -27,5 +27,6 @@ def register(app: AsyncApp) -> None:
             program.settings, ActionId.SETTINGS_ANSWER, BlockId.SETTINGS_CYCLE_WEEKS
         ),
         CallbackId.SURVEY: Modal(surveys.survey, ActionId.SURVEY_ANSWER, BlockId.SURVEY_USEFULNESS),
+        CallbackId.WORDING_EDIT: Modal(wording.save, ActionId.WORDING_ANSWER, BlockId.WORDING_TEXT),
     }
     app.view(exactly(modals))(on_submission(modals))

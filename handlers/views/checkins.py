@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.blocks.checkins import OTHER, answered_message, cant_detail, met_detail
 from bot.blocks.learning import DIRECTION_LABELS, with_teach_back
+from bot.blocks.wording import in_wording
 from bot.i18n import N_, _
 from bot.ids import BlockId
 from bot.services import checkins, learning
@@ -75,7 +76,8 @@ async def met(submission: Submission) -> None:
             else None
         )
     detail = met_detail(answers.tool, answers.other, answers.rating)
-    message = answered_message(met.info.partner, "met", detail)
+    with in_wording(await submission.wording()):
+        message = answered_message(met.info.partner, "met", detail)
     if offer is not None:
         message = with_teach_back(message, offer)
     await submission.update(meta.channel, meta.ts, message)
@@ -128,5 +130,6 @@ async def cant(submission: Submission) -> None:
             now=deps.clock.now(),
             admins=deps.settings.rotnem_admins,
         )
-    message = answered_message(answer.info.partner, "cant_make_it", cant_detail(choice))
+    with in_wording(await submission.wording()):
+        message = answered_message(answer.info.partner, "cant_make_it", cant_detail(choice))
     await submission.update(meta.channel, meta.ts, message)

@@ -40,10 +40,12 @@ from bot.blocks import (
     report,
     rounds,
     tools,
+    wording,
 )
 from bot.blocks.help import unknown_subcommand_message
 from bot.blocks.kit import escape, unescape
 from bot.blocks.message import Message
+from bot.blocks.wording import in_wording
 from bot.pairing import Reason, Why
 from bot.services.checkins import CantMakeItNotice
 from bot.services.enrollment.queries import ToolRef
@@ -76,6 +78,7 @@ from bot.services.rounds.approve import (
 )
 from bot.services.rounds.propose import Proposal, ProposalNotice, ProposedPair, Replaced, Unplaced
 from bot.services.tools import ToolInfo
+from bot.services.wording import TEMPLATES, fill
 from tests.factories import make_figures, make_profile
 
 GUIDE, LEARNER, OTHER, ADMIN = "U0GUIDE01", "U0LEARN01", "U0OTHER01", "UADMIN001"
@@ -176,6 +179,40 @@ def an_intro(t: Typed) -> Built:
     learner = IntroPerson(LEARNER, "learner", "America/New_York", -300, learns=(t(),), share=t())
     return rounds.intro_message(
         IntroNotice(pair_id=1, guide=guide, learner=learner, shared_tools=(t(),))
+    )
+
+
+def hr_text(t: Typed, *placeholders: str) -> str:
+    """Wording HR typed: hostile text (its braces doubled, as a brace is written) around
+    placeholders."""
+    typed = [t().replace("{", "{{").replace("}", "}}") for _ in range(len(placeholders) + 1)]
+    return (
+        "".join(part + f"{{{name}}}" for part, name in zip(typed[:-1], placeholders, strict=True))
+        + typed[-1]
+    )
+
+
+def an_intro_in_hr_words(t: Typed) -> Built:
+    """The introduction with HR's introduction and kickoff agreement in force."""
+    wording = {
+        ("intro", "en"): hr_text(t, "guide", "learner", "teaches"),
+        ("kickoff", "en"): hr_text(t, "learner"),
+    }
+    with in_wording(wording):
+        return an_intro(t)
+
+
+def a_wording_preview(t: Typed) -> Built:
+    """HR's text being edited, filled with the program's people and tools in the preview."""
+    text = hr_text(t, "guide", "teaches")
+    values = {"guide": f"<@{GUIDE}>", "teaches": escape(t())}
+    return wording.wording_edit_modal(
+        TEMPLATES["intro"],
+        "en",
+        text,
+        customised=True,
+        private_metadata="{}",
+        preview=fill(text, values),
     )
 
 
@@ -299,6 +336,8 @@ def an_offer(t: Typed, *, confirmed: bool = False) -> TeachBackOffer:
 CASES = (
     # rounds: the group DM, HR's proposal and approval, the waitlist DM, admins' refusals
     Case("rounds.intro_message", an_intro, mentions(GUIDE, LEARNER)),
+    Case("rounds.intro_message (HR's wording)", an_intro_in_hr_words, mentions(GUIDE, LEARNER)),
+    Case("wording.wording_edit_modal (preview)", a_wording_preview, mentions(GUIDE)),
     Case("rounds.proposal_message", a_proposal, mentions(GUIDE, LEARNER, OTHER)),
     Case("rounds.proposal_message (values)", a_valued_proposal, mentions(GUIDE, LEARNER, OTHER)),
     Case("rounds.approved_message", an_approval, mentions(ADMIN, GUIDE, LEARNER)),
@@ -487,6 +526,8 @@ WITHOUT_USER_TEXT = frozenset(
         "learning.baseline_modal",
         "enrollment.profile_modal",
         "program.settings_modal",
+        "wording.wording_list_modal",
+        "wording.wording_done_modal",
         "surveys.survey_modal",
         # take mrkdwn a builder wrote, or a message rendered before it was queued
         "kit.say",

@@ -45,6 +45,7 @@ from bot.blocks import (
     stalls,
     surveys,
     tools,
+    wording,
 )
 from bot.blocks.help import HelpLine
 from bot.blocks.message import Message
@@ -99,6 +100,7 @@ from bot.services.stalls import StallNudgeNotice, StallTalkNotice, StallView
 from bot.services.surveys import SurveyAnswers, SurveyForm, SurveyNotice
 from bot.services.tools import ToolInfo
 from bot.services.tools_builtin import CATALOGUE
+from bot.services.wording import TEMPLATES, Problem, Template
 from models import EndReason
 from tests.blocks.test_escaping import builders
 from tests.factories import make_figures, make_profile
@@ -245,6 +247,36 @@ def a_stall(done: dict[str, str] | None = None) -> Built:
 
 def an_alert(handled_by: str | None = None, handling: str = "") -> FitAlert:
     return FitAlert(3, GUIDE, LEARNER, LEARNER, handled_by, handling or None)
+
+
+# Every placeholder's value, as the preview fills them.
+WORDING_VALUES: dict[str, object] = {
+    "guide": f"<@{GUIDE}>",
+    "learner": f"<@{LEARNER}>",
+    "partner": f"<@{LEARNER}>",
+    "partners": f"<@{LEARNER}>",
+    "teaches": f"Canva, Excel formulas and {LONG_TOOL}",
+    "learns": "Canva",
+    "tool": LONG_TOOL,
+    "count": 12,
+    "cycle_weeks": 26,
+    "days": 3,
+    "weeks": 3,
+    "since": "16 Nov 2026",
+    "reason": "every possible partner is in your reporting line",
+}
+
+
+def a_wording_edit(template: Template) -> View:
+    """Our text, in the language in force, edited and previewed."""
+    return wording.wording_edit_modal(
+        template,
+        "de",
+        template.shown_default(),
+        customised=True,
+        private_metadata='{"t":"intro","l":"de","r":"V0LIST01"}',
+        preview=template.default(WORDING_VALUES),
+    )
 
 
 HELP_LINES = [HelpLine("status", "this list"), HelpLine("help", "this list")]
@@ -790,6 +822,34 @@ SAMPLES: tuple[Sample, ...] = (
     Sample(
         "errors.notice_modal",
         lambda: errors.notice_modal(errors.refusal(CheckInClosed("closed", "pair_ended")).text),
+    ),
+    # HR's wording: the list, editing a text (with its preview, or what is wrong), done
+    Sample(
+        "wording.wording_list_modal",
+        lambda: wording.wording_list_modal({("intro", "fr"): "x", ("intro", "de"): "y"}),
+    ),
+    *(
+        Sample(f"wording.wording_edit_modal ({template.key})", partial(a_wording_edit, template))
+        for template in TEMPLATES.values()
+    ),
+    Sample(
+        "wording.wording_edit_modal (refused)",
+        lambda: wording.wording_edit_modal(
+            TEMPLATES["intro"],
+            "fr",
+            "Hello {guid}",
+            customised=False,
+            private_metadata="{}",
+            preview_problem=wording.problem_text(TEMPLATES["intro"], Problem("unknown", ("guid",))),
+        ),
+    ),
+    Sample(
+        "wording.wording_done_modal (saved)",
+        lambda: wording.wording_done_modal(TEMPLATES["kickoff"], "es", reset=False),
+    ),
+    Sample(
+        "wording.wording_done_modal (reset)",
+        lambda: wording.wording_done_modal(TEMPLATES["checkin_reminder"], "de", reset=True),
     ),
     # the kit's own, and a message rendered before it was queued
     Sample("kit.say", lambda: kit.say("*Hello*")),

@@ -109,7 +109,7 @@ async def test_a_pair_reads_its_introduction_prompt_and_check_ins_in_the_languag
     intros = await _round(program)
     # Left without a partner: why, in her language (the engine's reason is written for her).
     waitlisted = program.dm("U0FRWAITS")[-1]["text"]
-    assert waitlisted.startswith("Je n'ai pas pu vous trouver de binôme")
+    assert waitlisted.startswith("⏳ Je n'ai pas pu vous trouver de binôme")
     assert "n'enseigne ce que vous voulez apprendre (TikTok)" in waitlisted
     french, mixed = intros["U0FRGUIDE"], intros["U0MXGUIDE"]
     assert "<@U0FRGUIDE> est le guide" in _texts(french["blocks"])

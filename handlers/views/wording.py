@@ -1,0 +1,98 @@
+"""HR's own wording: saving the edit modal (checked, stored, logged, then the list refreshed),
+and what its buttons (`handlers/actions/wording.py`) share with it.
+
+The list modal's ID travels in the edit modal's metadata, so that after a save or a reset the
+list underneath shows which languages are now customised.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import Field
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.errors import admins_only_message, error_message
+from bot.blocks.wording import (
+    parse_edit_value,
+    problem_text,
+    sample_values,
+    wording_done_modal,
+    wording_list_modal,
+)
+from bot.i18n import _, speaking
+from bot.ids import BlockId
+from bot.services.wording import problem, save_wording, wording_sample
+from handlers.kit import Metadata, Request, Submission
+
+logger = logging.getLogger(__name__)
+
+
+class WordingMetadata(Metadata):
+    """The edit modal's template and language, and the list modal it was opened from."""
+
+    template: str = Field(alias="t", max_length=40)
+    language: str = Field(alias="l", max_length=8)
+    list_view: str = Field(default="", alias="r", max_length=40)
+
+
+def unknown() -> str:
+    return _("That message or language is not one Rotnem knows: open `admin wording` again.")
+
+
+async def sample_for(request: Request, language: str) -> dict[str, object]:
+    """Every placeholder's value, from the program's real data, written in `language`."""
+    deps = request.deps
+    async with deps.sessionmaker() as session:
+        config = await deps.program_config(session, request.team_id)
+        sample = await wording_sample(
+            session, request.team_id, request.user_id, config, deps.clock.now().date()
+        )
+    with speaking(language):
+        return sample_values(sample)
+
+
+async def show_list(request: Request, list_view: str) -> None:
+    """The list modal again, with what is customised now (a failure is logged: the change
+    stands)."""
+    if not list_view:
+        return
+    view = wording_list_modal(await request.wording())
+    try:
+        await request.client.views_update(view_id=list_view, view=view.to_dict())
+    except SlackApiError as exc:
+        logger.warning("Could not refresh the wording list: %s", exc.response.get("error"))
+
+
+# ---- saving ------------------------------------------------------------------------------------
+
+
+async def save(submission: Submission) -> None:
+    """Save: checked (placeholders, required ones, braces, Slack's limit) with field errors,
+    stored and logged, then the modal says so; the list underneath is refreshed."""
+    if not submission.deps.is_admin(submission.user_id):
+        await submission.refuse(admins_only_message())
+        return
+    metadata = WordingMetadata.load(submission.private_metadata)
+    picked = parse_edit_value(f"{metadata.template}:{metadata.language}") if metadata else None
+    if metadata is None or picked is None:
+        await submission.refuse(error_message(unknown()))
+        return
+    template, language = picked
+    text = submission.state.text(BlockId.WORDING_TEXT) or ""
+    wrong = problem(template, text, await sample_for(submission, language))
+    if wrong is not None:
+        await submission.errors({BlockId.WORDING_TEXT: problem_text(template, wrong)})
+        return
+    async with submission.saving() as session:
+        await save_wording(
+            session,
+            submission.team_id,
+            template,
+            language,
+            text,
+            now=submission.deps.clock.now(),
+            actor_id=submission.user_id,
+        )
+        submission.then_show(wording_done_modal(template, language, reset=False))
+    await show_list(submission, metadata.list_view)
