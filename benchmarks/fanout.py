@@ -27,17 +27,19 @@ and a fresh database. `--profile FILE` runs the worker under cProfile. Figures, 
 `--notices localized` sends, instead of plain-text `Rendered` notices, the kinds people get most,
 in their language: a third weekly prompts (`PromptNotice`, built-in catalogue prompts, posted in
 the pair's group DM, already opened at the introduction: the readers are the kind's partners) and
-two thirds check-ins (`CheckinNotice`, a DM to a user ID; one in nine a reminder). Every message
-is to its own pair of participants, inserted first with Slack locales spread over en-US, fr-FR,
-es-ES and de-DE (one pair in five mixes two languages: the program's language, English), so each
-message's language is a database read in the worker, as in a weekly fan-out where each person
-gets one message. The after-send hooks update weekly prompt, pair and check-in rows by id; there
-are none, so those UPDATEs match no row. The default (`Rendered`) mode runs too, interleaved
-(rendered, localized, rendered, ...), and the worker's CPU per message of each is compared. Then,
-in this process, over the same notices: rendering time per message (language of the readers
-through a warm `Languages` cache, `speaking`, render, `to_dict`), against the same notices
-rendered in English with no language lookup (what the worker did before languages), and the
-language lookup alone with a cold cache (one SELECT).
+two thirds check-ins (`CheckinNotice`, a DM to a user ID; one in nine a reminder). Every message is
+to its own pair of participants, inserted first with Slack locales spread over en-US, fr-FR, es-ES
+and de-DE (one pair in five mixes two languages: the program's language, English), so each
+message's language is a database read in the worker, as in a weekly fan-out where each person gets
+one message; HR rewrote the prompts' frame and the check-in in English and French (`HR_WORDING`),
+read by the worker with each claim. The after-send hooks update weekly prompt, pair and check-in
+rows by id; there are none, so those UPDATEs match no row. The default (`Rendered`) mode runs too,
+interleaved (rendered, localized, rendered, ...), and the worker's CPU per message of each is
+compared. Then, in this process, over the same notices: rendering time per message (language of the
+readers through a warm `Languages` cache, `speaking`, render, `to_dict`), against the same notices
+rendered in their language with HR's wording, and in English with no language lookup nor wording
+(what the worker did before languages); the language lookup alone with a cold cache (one SELECT),
+and the wording's read per claim.
 
     python -m benchmarks.fanout                       # SQLite
     python -m benchmarks.fanout --history 100000
@@ -71,6 +73,7 @@ from sqlalchemy import func, insert, select, text
 
 from benchmarks._server import install_workspaces, rotnem_serve
 from bot import migrate
+from bot.blocks.wording import in_wording
 from bot.db import create_engine, create_sessionmaker
 from bot.delivery.dispatcher import _SQLITE_DUE
 from bot.delivery.outbox import METADATA_EVENT_TYPE, enqueue
@@ -83,7 +86,8 @@ from bot.services.checkins import CheckinNotice
 from bot.services.notices import Notice, Rendered, Sent
 from bot.services.prompts.builtin import MIRROR_PROMPTS, TOOL_PROMPTS
 from bot.services.prompts.tick import PromptNotice
-from models import OutboxMessage, Participant
+from bot.services.wording import wording_of
+from models import OutboxMessage, Participant, WordingText
 from models.outbox import CLAIMABLE_SQL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -246,6 +250,33 @@ async def add_participants(url: str, queue: Sequence[Outgoing]) -> None:
     await engine.dispose()
 
 
+# HR's wording in the localized mode: the weekly prompts' frame and the check-in rewritten in
+# English and French (Spanish and German readers get our translation).
+HR_WORDING = {
+    ("prompt_teach", "en"): "Your turn, {guide}: show {learner} *{tool}*.",
+    ("prompt_teach", "fr"): "À vous, {guide} : montrez *{tool}* à {learner}.",
+    ("prompt_mirror", "en"): "{learner}, tell {guide} how things really work here.",
+    ("prompt_footer", "fr"): "20 minutes cette semaine ; je vous écris dans {days} jours.",
+    ("checkin", "en"): "Quick one: did you & {partner} get together this week?",
+    ("checkin", "fr"): "Alors, {partner} et vous, vous vous êtes vus cette semaine ?",
+    ("checkin_reminder", "en"): "Asking again: did you and {partner} meet?",
+}
+
+
+async def add_wording(url: str, teams: Sequence[str]) -> None:
+    """HR's wording (`HR_WORDING`) in every workspace of the queue."""
+    engine = create_engine(url)
+    now = datetime.now(UTC)
+    rows = [
+        {"team_id": team, "template": key, "language": lang, "text": text, "updated_at": now}
+        for team in dict.fromkeys(teams)
+        for (key, lang), text in HR_WORDING.items()
+    ]
+    async with create_sessionmaker(engine).begin() as session:
+        await session.execute(insert(WordingText), rows)
+    await engine.dispose()
+
+
 async def enqueue_all(url: str, queue: Sequence[Outgoing]) -> float:
     """The queue, through the public `enqueue` (500 per transaction); returns seconds taken."""
     started = time.perf_counter()
@@ -282,7 +313,10 @@ class Rendering:
 
     english: tuple[float, float]
     localized: tuple[float, float]
+    worded: tuple[float, float]
     cold_lookup: tuple[float, float]
+    # Reading HR's wording as the dispatcher does with each claim (one SELECT), per claim.
+    wording_read: tuple[float, float]
     # Not rendering: what else the worker does for these kinds and not for `Rendered`.
     hooks: tuple[float, float]
     languages: Counter[str]
@@ -296,6 +330,7 @@ async def rendering(count: int, passes: int) -> Rendering:
     await asyncio.to_thread(migrate.upgrade, url)
     queue = localized_queue(count, [TEAM])
     await add_participants(url, queue)
+    await add_wording(url, [TEAM])
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
     work = [(o, KINDS[o.notice.kind], readers_of(o)) for o in queue]
@@ -324,6 +359,23 @@ async def rendering(count: int, passes: int) -> Rendering:
             with speaking(language):
                 kind.render(o.notice).to_dict()
 
+    async with engine.connect() as connection:
+        wording = (await wording_of(connection, [TEAM]))[TEAM]
+
+    async def worded() -> None:
+        for o, kind, readers in work:
+            language = await warm.of_readers(
+                sessionmaker, o.team, readers, default=DEFAULT_LANGUAGE, now=now
+            )
+            with speaking(language), in_wording(wording):
+                kind.render(o.notice).to_dict()
+
+    async def wording_reads() -> None:
+        # One per claim of four rows (the dispatcher's batch at its default concurrency).
+        async with engine.connect() as connection:
+            for _ in range(0, count, 4):
+                await wording_of(connection, [TEAM])
+
     async def cold() -> None:
         await lookups(Languages())
 
@@ -345,7 +397,9 @@ async def rendering(count: int, passes: int) -> Rendering:
         for name, one in (
             ("english", english_pass),
             ("localized", localized),
+            ("worded", worded),
             ("cold", cold),
+            ("wording", wording_reads),
             ("hooks", hooks),
         ):
             wall, cpu = time.perf_counter(), time.process_time()
@@ -362,7 +416,18 @@ async def rendering(count: int, passes: int) -> Rendering:
         runs = timings[name]
         return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
-    return Rendering(med("english"), med("localized"), med("cold"), med("hooks"), spoken)
+    def per_claim(per_message: tuple[float, float]) -> tuple[float, float]:
+        return per_message[0] * 4, per_message[1] * 4
+
+    return Rendering(
+        med("english"),
+        med("localized"),
+        med("worded"),
+        med("cold"),
+        per_claim(med("wording")),
+        med("hooks"),
+        spoken,
+    )
 
 
 async def claim_query(url: str, repeats: int = 50) -> tuple[float, str]:
@@ -551,6 +616,7 @@ async def run_once(args: argparse.Namespace, mode: str = RENDERED) -> Outcome:
             queue = queue_of(mode, args.messages, teams)
             if mode == LOCALIZED:
                 await add_participants(url, queue)
+                await add_wording(url, teams)
                 for outgoing in queue:
                     for user_id, locale in outgoing.people:
                         slack.add_user(
@@ -792,18 +858,24 @@ async def run(args: argparse.Namespace) -> None:
     )
     print(f"load average         {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for label, (wall, cpu) in (
+        ("with HR's wording", result.worded),
         ("in their language", result.localized),
         ("English, no lookup", result.english),
         ("lookup, cold cache", result.cold_lookup),
+        ("wording, per claim", result.wording_read),
         ("after-send hooks", result.hooks),
     ):
         print(f"{label:<20} {wall:.3f} ms ({cpu:.3f} ms CPU)")
     print(
-        f"rendering in the recipient's language: {result.localized[0]:.3f} ms per message "
-        f"(target <= 1 ms); {result.localized[0] - result.english[0]:+.3f} ms over English "
-        "without languages. In their language: warm Languages cache + speaking + render + "
-        "to_dict; cold: Languages.of_readers with nothing cached (one SELECT). After-send "
-        "hooks (not rendering; Rendered has none): the kinds' 1-2 UPDATEs by id, matching no row."
+        f"rendering in the recipient's language with the program's wording: "
+        f"{result.worded[0]:.3f} ms per message (target <= 1 ms); "
+        f"{result.worded[0] - result.english[0]:+.3f} ms over English without languages or "
+        "wording. In their language: warm Languages cache + speaking + render + to_dict; with "
+        "HR's wording: the same inside in_wording, HR's texts for the prompts' frame and the "
+        "check-in in en/fr; wording per claim: the SELECT the dispatcher runs with each claim "
+        "(ms per claim of 4 rows); cold: Languages.of_readers with nothing cached (one SELECT). "
+        "After-send hooks (not rendering; Rendered has none): the kinds' 1-2 UPDATEs by id, "
+        "matching no row."
     )
 
 

@@ -13,9 +13,9 @@ from bot.blocks.wording import (
     wording_edit_modal,
 )
 from bot.ids import ActionId, BlockId
-from bot.services.wording import Template, fill, problem, save_wording
+from bot.services.wording import Template, fill, problem
 from handlers.kit import Click, ViewState
-from handlers.views.wording import WordingMetadata, sample_for, show_list, unknown
+from handlers.views.wording import WordingMetadata, sample_for, show_list, storing, unknown
 
 
 async def _admin_pick(click: Click) -> tuple[Template, str] | None:
@@ -84,16 +84,8 @@ async def reset(click: Click) -> None:
     if picked is None:
         return
     template, language = picked
-    async with click.saving() as session:
-        await save_wording(
-            session,
-            click.team_id,
-            template,
-            language,
-            None,
-            now=click.deps.clock.now(),
-            actor_id=click.user_id,
-        )
+    async with storing(click, template, language, None):
+        pass
     await click.client.views_update(
         view_id=str(click.view.get("id") or ""),
         view=wording_done_modal(template, language, reset=True).to_dict(),

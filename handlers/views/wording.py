@@ -8,6 +8,8 @@ list underneath shows which languages are now customised.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from pydantic import Field
 from slack_sdk.errors import SlackApiError
@@ -22,7 +24,7 @@ from bot.blocks.wording import (
 )
 from bot.i18n import _, speaking
 from bot.ids import BlockId
-from bot.services.wording import problem, save_wording, wording_sample
+from bot.services.wording import Template, problem, save_wording, wording_sample
 from handlers.kit import Metadata, Request, Submission
 
 logger = logging.getLogger(__name__)
@@ -64,6 +66,25 @@ async def show_list(request: Request, list_view: str) -> None:
         logger.warning("Could not refresh the wording list: %s", exc.response.get("error"))
 
 
+@asynccontextmanager
+async def storing(
+    request: Request, template: Template, language: str, text: str | None
+) -> AsyncIterator[None]:
+    """HR's `text` (None: ours again) stored and logged in the request's transaction; Slack is
+    told once it commits (what the block adds goes with the acknowledgement)."""
+    async with request.saving() as session:
+        await save_wording(
+            session,
+            request.team_id,
+            template,
+            language,
+            text,
+            now=request.deps.clock.now(),
+            actor_id=request.user_id,
+        )
+        yield
+
+
 # ---- saving ------------------------------------------------------------------------------------
 
 
@@ -84,15 +105,6 @@ async def save(submission: Submission) -> None:
     if wrong is not None:
         await submission.errors({BlockId.WORDING_TEXT: problem_text(template, wrong)})
         return
-    async with submission.saving() as session:
-        await save_wording(
-            session,
-            submission.team_id,
-            template,
-            language,
-            text,
-            now=submission.deps.clock.now(),
-            actor_id=submission.user_id,
-        )
+    async with storing(submission, template, language, text):
         submission.then_show(wording_done_modal(template, language, reset=False))
     await show_list(submission, metadata.list_view)
