@@ -130,6 +130,7 @@ class BlockId(StrEnum):
     SETTINGS_MANAGER_FIELD = "settings_manager_field"
     SETTINGS_INVITE_NEW = "settings_invite_new_people"
     SETTINGS_LANGUAGE = "settings_language"
+    SETTINGS_CADENCE = "settings_cadence"
     # HR's wording: the text being edited, the Preview and Reset buttons.
     WORDING_TEXT = "wording_text"
     WORDING_ACTIONS = "wording_actions"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, IntPK, SlackId, between, one_of
@@ -27,6 +27,7 @@ class ProgramSettings(Base):
         between("checkin_delay_days", 1, 6, nullable=True, name="checkin_delay"),
         between("stall_weeks", 1, 12, nullable=True),
         between("anonymity_k", 2, 50, nullable=True),
+        CheckConstraint("cadence_weeks IS NULL OR cadence_weeks IN (1, 2, 4)", name="cadence"),
     )
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -37,6 +38,8 @@ class ProgramSettings(Base):
     # a prompt to its check-in, the silent weeks before HR hears of a pair, the announcement
     # channel.
     nudge_weekday: Mapped[int | None] = mapped_column(Integer)
+    # Prompts and check-ins every week (1), every two weeks (2) or every four (4).
+    cadence_weeks: Mapped[int | None] = mapped_column(Integer)
     nudge_hour: Mapped[int | None] = mapped_column(Integer)
     checkin_delay_days: Mapped[int | None] = mapped_column(Integer)
     stall_weeks: Mapped[int | None] = mapped_column(Integer)

@@ -20,7 +20,7 @@ from bot.blocks.message import Message
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, ngettext
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.directory import ProfileField, person_fields
-from bot.services.program.settings import RANGES, ProgramConfig
+from bot.services.program.settings import CADENCES, RANGES, ProgramConfig
 from bot.services.program.stats import StatsView
 
 # Marked for the catalog (`N_`), translated where they are shown (`_`).
@@ -41,6 +41,7 @@ FIELD_LABELS = {
     "cycle_weeks": N_("Cycle length (weeks)"),
     "nudge_weekday": N_("Weekly prompt day"),
     "nudge_hour": N_("Weekly prompt hour"),
+    "cadence_weeks": N_("Prompts and check-ins"),
     "checkin_delay_days": N_("Check-in delay (days)"),
     "stall_weeks": N_("Stall alert after (weeks)"),
     "tz_preference": N_("Time zones in matching"),
@@ -52,6 +53,13 @@ FIELD_LABELS = {
     "invite_new_people": N_("Invite people who join the workspace"),
     "language": N_("Program language"),
 }
+CADENCE_LABELS = {
+    1: N_("Every week"),
+    2: N_("Every two weeks"),
+    4: N_("Every four weeks (about monthly)"),
+}
+# The same inside a sentence ("… two sessions every two weeks").
+CADENCE_PHRASES = {1: N_("every week"), 2: N_("every two weeks"), 4: N_("every four weeks")}
 # The manager-field select's first option: managers picked in the profile modal.
 NO_MANAGER_FIELD = "none"
 SHARED_TOOL_OPTIONS = {
@@ -106,6 +114,7 @@ def settings_modal(
     days = [option(str(i), _(name)) for i, name in enumerate(DAY_NAMES)]
     hours = [option(str(h), f"{h:02d}:00") for h in range(24)]
     tz_options = [option(value, _(label)) for value, label in TZ_LABELS.items()]
+    cadences = [option(str(weeks), _(label)) for weeks, label in CADENCE_LABELS.items()]
     yes_no = [option("yes", _("Yes")), option("no", _("No, an HR admin asks for it"))]
     shared_tool = [option(value, _(label)) for value, label in SHARED_TOOL_OPTIONS.items()]
     invite_new = [
@@ -142,6 +151,17 @@ def settings_modal(
             hours,
             initial=hours[config.nudge_hour],
             hint=_("In the learner's time zone."),
+        ),
+        inputs.select(
+            BlockId.SETTINGS_CADENCE,
+            _(FIELD_LABELS["cadence_weeks"]),
+            cadences,
+            initial=cadences[CADENCES.index(config.cadence_weeks)],
+            hint=_(
+                "How often each pair gets its prompt, and so its check-ins, counted from its "
+                "first week. The cycle must hold two sessions, and the stall alert wait longer "
+                "than one gap."
+            ),
         ),
         _number(
             BlockId.SETTINGS_CHECKIN_DELAY,
@@ -216,6 +236,8 @@ def shown_value(field: str, value: str | None) -> str:
         return f"{int(value):02d}:00"
     if field == "announce_channel":
         return f"<#{value}>"
+    if field == "cadence_weeks" and value.isdigit() and int(value) in CADENCE_LABELS:
+        return _(CADENCE_LABELS[int(value)])
     if field == "tz_preference":
         return _(TZ_LABELS[value]) if value in TZ_LABELS else escape(value)
     if field == "language":

@@ -55,6 +55,31 @@ def next_prompt_at(now: datetime, tz: str | None, weekday: int, hour: int) -> da
     return this_week if this_week > now else _weekly_moment(local, 1, weekday, hour)
 
 
+def on_cadence(
+    started_at: datetime, week: str, tz: str | None, weekday: int, hour: int, every: int
+) -> bool:
+    """Whether a pair started at `started_at` has its prompt in `week` when prompts come every
+    `every` weeks: counted from its first prompt week (the week it started, if that week's
+    prompt was still ahead, else the next)."""
+    if every == 1:
+        return True
+    slot = prompt_slot(started_at, tz, weekday, hour)
+    first = slot.iso_week if started_at <= slot.prompt_at else add_weeks(slot.iso_week, 1)
+    return weeks_between(first, week) % every == 0
+
+
+def next_prompt_of_pair(
+    now: datetime, started_at: datetime, tz: str | None, weekday: int, hour: int, every: int
+) -> datetime:
+    """The pair's first prompt moment after `now` at its cadence (see `on_cadence`)."""
+    at = next_prompt_at(now, tz, weekday, hour)
+    while not on_cadence(
+        started_at, prompt_slot(at, tz, weekday, hour).iso_week, tz, weekday, hour, every
+    ):
+        at = next_prompt_at(at, tz, weekday, hour)
+    return at
+
+
 @lru_cache(maxsize=1024)
 def week_monday(week: str) -> date:
     """`2026-W48` → the Monday of that ISO week."""

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.calendar import next_prompt_at
+from bot.services.calendar import next_prompt_of_pair
 from bot.services.enrollment.queries import Profile, is_paused, read_person
 from bot.services.figures import ProgramFigures, cycle_start, program_figures
 from bot.services.program.settings import ProgramConfig
@@ -110,7 +110,14 @@ async def pair_progress(
         tools_covered=tuple(sorted(first_covered, key=lambda t: (first_covered[t], t))),
         next_prompt_at=None
         if paused
-        else next_prompt_at(now, learner_tz, config.nudge_weekday, config.nudge_hour),
+        else next_prompt_of_pair(
+            now,
+            pair.started_at,
+            learner_tz,
+            config.nudge_weekday,
+            config.nudge_hour,
+            config.cadence_weeks,
+        ),
     )
 
 

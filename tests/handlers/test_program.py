@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.ids import BlockId
 from models import SettingsChange
-from tests.factories import ADMIN_ID, Program, known_program
+from tests.factories import ADMIN_ID, SETTINGS_AS_OPENED, Program, known_program
 
 
 async def test_stats_figures_on_a_known_data_set(program: Program) -> None:
@@ -63,3 +63,47 @@ async def test_settings_modal_refuses_bad_values_by_field_and_logs_changes(
     # A non-admin cannot open it.
     await program.command("admin settings", user="U0NOBODY1")
     assert len(program.slack.open_views()) == 1
+
+
+async def test_a_cadence_that_does_not_fit_the_cycle_or_the_stall_alert_is_refused_on_its_field(
+    program: Program,
+) -> None:
+    await program.command("admin settings")
+    await program.slack.wait_for("views.open", 1)
+    view = program.slack.open_views(ADMIN_ID)[-1]
+    answers = {**SETTINGS_AS_OPENED, BlockId.SETTINGS_CADENCE: "4"}
+
+    async def errors_of(**changed: str) -> dict[str, str]:
+        response = await program.bot.requester.submit_view(
+            view=view, user_id=ADMIN_ID, answers={**answers, **changed}
+        )
+        return dict(response.json()["errors"]) if response.text not in ("", "null") else {}
+
+    # Every four weeks with an alert after three silent weeks: HR would hear of every pair.
+    assert await errors_of() == {
+        BlockId.SETTINGS_STALL_WEEKS: "Stall alert: with sessions every four weeks, wait 4 weeks "
+        "or more, or HR is alerted between two sessions."
+    }
+    assert await errors_of(
+        **{BlockId.SETTINGS_STALL_WEEKS: "4", BlockId.SETTINGS_CYCLE_WEEKS: "6"}
+    ) == {
+        BlockId.SETTINGS_CYCLE_WEEKS: "Cycle length: 8 weeks or more leaves room for two sessions "
+        "every four weeks."
+    }
+    assert await program.rows(SettingsChange) == []
+    assert await errors_of(**{BlockId.SETTINGS_STALL_WEEKS: "5"}) == {}
+    changes = await program.rows(SettingsChange)
+    assert sorted((c.field, c.old_value, c.new_value) for c in changes) == [
+        ("cadence_weeks", "1", "4"),
+        ("stall_weeks", "3", "5"),
+    ]
+    await program.slack.wait_for("chat.postMessage", 1)
+    assert "Every week → Every four weeks (about monthly)" in str(
+        program.dm(ADMIN_ID)[-1]["blocks"]
+    )
+    # The modal opens with what is in force.
+    await program.command("admin settings")
+    await program.slack.wait_for("views.open", 2)
+    reopened = program.slack.open_views(ADMIN_ID)[-1]
+    cadence = next(b for b in reopened["blocks"] if b.get("block_id") == BlockId.SETTINGS_CADENCE)
+    assert cadence["element"]["initial_option"]["value"] == "4"

@@ -171,3 +171,37 @@ async def test_a_learner_who_moves_to_a_zone_already_due_gets_the_prompt_within_
         moment += timedelta(minutes=5)
     assert moment - timedelta(minutes=5) <= datetime(2026, 11, 30, 2, 15, tzinfo=UTC)
     assert len(await program.outbox("prompt")) == 1
+
+
+@BOTH_BACKENDS
+async def test_every_two_or_four_weeks_pairs_get_prompts_and_check_ins_at_that_cadence(
+    program: Program,
+) -> None:
+    """Counted from each pair's first prompt week: a pair introduced before this week's prompt
+    starts this week, one introduced after it the next."""
+    await program.update_settings(cadence_weeks=2)
+    program.at(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))  # Monday, before London's 10:00
+    early = await program.pair("U0G1", "U0L1", LONDON)
+    program.at(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))  # Tuesday, after it
+    late = await program.pair("U0G2", "U0L2", LONDON)
+    for week in range(6):
+        program.at(datetime(2026, 11, 30, 10, 0, tzinfo=UTC) + timedelta(weeks=week))
+        await program.tick()
+        program.at(datetime(2026, 12, 3, 10, 0, tzinfo=UTC) + timedelta(weeks=week))
+        await program.tick()  # Thursday: the check-ins of that week's prompt
+    weeks = {pair: [r.iso_week for r in await program.prompts_of(pair)] for pair in (early, late)}
+    assert weeks == {
+        early: ["2026-W49", "2026-W51", "2026-W53"],
+        late: ["2026-W50", "2026-W52", "2027-W01"],
+    }
+    checkins = await program.checkins("U0L1") + await program.checkins("U0L2")
+    assert sorted(c.iso_week for c in checkins) == sorted(weeks[early] + weeks[late])
+
+    # Every four weeks from then on: the same anchor, a quarter of the weeks.
+    await program.update_settings(cadence_weeks=4, stall_weeks=4)
+    for week in range(6, 14):
+        program.at(datetime(2026, 11, 30, 10, 0, tzinfo=UTC) + timedelta(weeks=week))
+        await program.tick()
+    # (2026 has 53 ISO weeks.)
+    assert [r.iso_week for r in await program.prompts_of(early)][3:] == ["2027-W04", "2027-W08"]
+    assert [r.iso_week for r in await program.prompts_of(late)][3:] == ["2027-W05", "2027-W09"]

@@ -31,6 +31,8 @@ RANGES: dict[str, tuple[int, int]] = {
     "stall_weeks": (1, 12),
     "anonymity_k": (2, 50),
 }
+# Prompts and check-ins every week, every two weeks, every four (monthly).
+CADENCES = (1, 2, 4)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class ProgramConfig:
     # from a prompt to its check-in, the silent weeks before HR hears of a pair.
     nudge_weekday: int = 0
     nudge_hour: int = 10
+    # A pair's prompt (and so its check-ins) comes every this many weeks, counted from its first.
+    cadence_weeks: int = 1
     checkin_delay_days: int = 3
     stall_weeks: int = 3
     announce_channel: str | None = None
@@ -57,6 +61,16 @@ class ProgramConfig:
     invite_new_people: bool = False
     # Channels, and people whose own language Rotnem does not speak, read this one.
     language: str = "en"
+
+
+def cadence_misfit(config: ProgramConfig) -> str | None:
+    """The setting that does not fit the cadence, if one: a cycle needs room for two sessions,
+    and a stall alert must wait for more than the usual gap between two."""
+    if config.cycle_weeks < 2 * config.cadence_weeks:
+        return "cycle_weeks"
+    if config.stall_weeks < config.cadence_weeks:
+        return "stall_weeks"
+    return None
 
 
 def defaults_from(settings: Settings) -> ProgramConfig:
@@ -92,6 +106,8 @@ def _merge(defaults: ProgramConfig, row: ProgramSettings | Row[Any] | None) -> P
         config = replace(config, auto_propose_next_round=row.auto_propose_next_round)
     if row.tz_preference in TZ_PREFERENCES:
         config = replace(config, tz_preference=TZ_PREFERENCES[row.tz_preference])
+    if row.cadence_weeks in CADENCES:
+        config = replace(config, cadence_weeks=row.cadence_weeks)
     for name in ("nudge_weekday", "nudge_hour", "checkin_delay_days", "stall_weeks", "anonymity_k"):
         value = getattr(row, name)
         if value is not None:
@@ -131,6 +147,7 @@ async def update_program_settings(
     tz_preference: TzPreference | None = None,
     nudge_weekday: int | None = None,
     nudge_hour: int | None = None,
+    cadence_weeks: int | None = None,
     checkin_delay_days: int | None = None,
     stall_weeks: int | None = None,
     announce_channel: str | None = None,
@@ -151,6 +168,7 @@ async def update_program_settings(
         "tz_preference": tz_preference,
         "nudge_weekday": nudge_weekday,
         "nudge_hour": nudge_hour,
+        "cadence_weeks": cadence_weeks,
         "checkin_delay_days": checkin_delay_days,
         "stall_weeks": stall_weeks,
         "announce_channel": announce_channel,
@@ -164,6 +182,8 @@ async def update_program_settings(
         value = values[name]
         if value is not None and not (isinstance(value, int) and lowest <= value <= highest):
             raise ValueError(f"{name} must be between {lowest} and {highest}")
+    if cadence_weeks is not None and cadence_weeks not in CADENCES:
+        raise ValueError(f"cadence_weeks must be one of {CADENCES}")
     if language is not None and language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
     row = await session.get(ProgramSettings, team_id, with_for_update=True)
@@ -176,6 +196,9 @@ async def update_program_settings(
             continue
         setattr(row, name, (value or None) if name in CLEARED_BY_EMPTY else value)
     after = _merge(defaults or ProgramConfig(), row)
+    misfit = cadence_misfit(after)
+    if misfit is not None:
+        raise ValueError(f"{misfit} does not fit a session every {after.cadence_weeks} weeks")
     changes = [
         SettingsChange(
             team_id=team_id,

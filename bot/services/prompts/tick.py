@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import chunks, insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue_many
-from bot.services.calendar import next_prompt_at, prompt_slot
+from bot.services.calendar import next_prompt_at, on_cadence, prompt_slot
 from bot.services.enrollment.queries import is_paused
 from bot.services.notices import Notice, Sent
 from bot.services.program.settings import ProgramConfig
@@ -136,6 +136,8 @@ async def _due_pairs(
     """
     people = PairPeople()
     learner_tz = func.coalesce(people.learner.tz, "UTC")
+    # Prompts every `cadence_weeks` weeks from each pair's first (`nudge --now` prompts anyway).
+    rhythm = (config.nudge_weekday, config.nudge_hour, config.cadence_weeks)
     slots = {}
     for tz in zones:
         slot = prompt_slot(now, tz, config.nudge_weekday, config.nudge_hour)
@@ -151,7 +153,14 @@ async def _due_pairs(
         week_of = case({tz: slot.iso_week for tz, slot in slots.items()}, value=learner_tz)
         week_is = and_(WeeklyPrompt.iso_week.in_(weeks), WeeklyPrompt.iso_week == week_of)
     already = exists().where(WeeklyPrompt.pair_id == Pair.id, week_is)
-    columns = (Pair.id, Pair.guide_id, Pair.learner_id, Pair.shared_tools, Pair.group_channel_id)
+    columns = (
+        Pair.id,
+        Pair.guide_id,
+        Pair.learner_id,
+        Pair.shared_tools,
+        Pair.group_channel_id,
+        Pair.started_at,
+    )
     query = people.join(select(*columns, *people.availability(), learner_tz)).where(
         Pair.team_id == team_id, Pair.ended_at.is_(None), learner_tz.in_(list(slots)), ~already
     )
@@ -169,10 +178,11 @@ async def _due_pairs(
     # Core rows (the connection, not the ORM session): no ORM result processing per row.
     connection = await session.connection()
     for row in (await connection.execute(query)).all():
-        (pid, gid, lid, tools, channel, g_user, g_state, g_until, l_user, l_state, l_until, tz) = (
-            row
-        )
+        (pid, gid, lid, tools, channel, started, *people_columns, tz) = row
+        (g_user, g_state, g_until, l_user, l_state, l_until) = people_columns
         slot = slots[tz]
+        if not force and not on_cadence(started, slot.iso_week, tz, *rhythm):
+            continue
         keyed.append(
             (
                 (slot.iso_week, slot.prompt_at, pid),

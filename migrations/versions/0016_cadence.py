@@ -1,0 +1,32 @@
+"""cadence: prompts and check-ins every week, every two weeks or every four
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-12-12 12:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0016"
+down_revision: str | None = "0015"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # NULL: every week, as before.
+    with op.batch_alter_table("program_settings") as batch:
+        batch.add_column(sa.Column("cadence_weeks", sa.Integer(), nullable=True))
+        batch.create_check_constraint(
+            op.f("ck_program_settings_cadence"),
+            "cadence_weeks IS NULL OR cadence_weeks IN (1, 2, 4)",
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("program_settings") as batch:
+        batch.drop_constraint(op.f("ck_program_settings_cadence"), type_="check")
+        batch.drop_column("cadence_weeks")
