@@ -33,6 +33,9 @@ class ActionId(StrEnum):
     STALL_NUDGE = "stall_nudge"
     STALL_TALK = "stall_talk"
     SETTINGS_ANSWER = "settings_answer"
+    # The settings modal's "Start from a template" button, and the template modal's choice.
+    SETTINGS_TEMPLATE = "settings_template"
+    TEMPLATE_ANSWER = "template_answer"
     # Pair fit: each person's answer, HR's follow-up on "Not a good fit".
     FIT_GOOD = "fit_good"
     FIT_DECIDING = "fit_deciding"
@@ -63,6 +66,7 @@ class CallbackId(StrEnum):
     CHECKIN_MET = "checkin_met"
     CHECKIN_CANT = "checkin_cant"
     SETTINGS = "program_settings"
+    PROGRAM_TEMPLATE = "program_template"
     SURVEY = "survey"
     BASELINE = "learning_baseline"
     TEACH_BACK = "learning_teach_back"
@@ -131,6 +135,7 @@ class BlockId(StrEnum):
     SETTINGS_INVITE_NEW = "settings_invite_new_people"
     SETTINGS_LANGUAGE = "settings_language"
     SETTINGS_CADENCE = "settings_cadence"
+    TEMPLATE_CHOICE = "template_choice"
     # HR's wording: the text being edited, the Preview and Reset buttons.
     WORDING_TEXT = "wording_text"
     WORDING_ACTIONS = "wording_actions"

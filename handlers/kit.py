@@ -452,6 +452,11 @@ class Submission(Request):
         closing it; call inside `saving()`."""
         self.acknowledgement.on_commit = {"response_action": "update", "view": view.to_dict()}
 
+    def then_close_all(self) -> None:
+        """Once the change is saved, close this modal and the ones under it; call inside
+        `saving()`."""
+        self.acknowledgement.on_commit = {"response_action": "clear"}
+
     async def refuse(self, message: Message) -> None:
         if self.acknowledgement.given:
             # The modal closed with the change saved; what failed after it is only logged.

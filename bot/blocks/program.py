@@ -11,17 +11,22 @@ from slack_sdk.models.blocks import (
     ConversationSelectElement,
     HeaderBlock,
     InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextObject,
+    SectionBlock,
 )
 from slack_sdk.models.views import View
 
 from bot.blocks.figures import definition_note, participants_lines, period_lines
-from bot.blocks.kit import Inputs, context, escape, modal, option, say, section
+from bot.blocks.kit import Inputs, button, context, escape, modal, option, say, section
 from bot.blocks.message import Message
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, ngettext
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.directory import ProfileField, person_fields
 from bot.services.program.settings import CADENCES, RANGES, ProgramConfig
 from bot.services.program.stats import StatsView
+from bot.services.program.templates import PROGRAM_TEMPLATES
 
 # Marked for the catalog (`N_`), translated where they are shown (`_`).
 DAY_NAMES = (
@@ -52,6 +57,7 @@ FIELD_LABELS = {
     "manager_field_id": N_("Managers from the Slack profile field"),
     "invite_new_people": N_("Invite people who join the workspace"),
     "language": N_("Program language"),
+    "template": N_("Program template"),
 }
 CADENCE_LABELS = {
     1: N_("Every week"),
@@ -135,6 +141,10 @@ def settings_modal(
                 "Program settings for this workspace. Times are in each learner's own time zone. "
                 "Every change is logged."
             )
+        ),
+        SectionBlock(
+            text=MarkdownTextObject(text=_template_line(config)),
+            accessory=button(_("Start from a template…"), ActionId.SETTINGS_TEMPLATE, "open"),
         ),
         _number(
             BlockId.SETTINGS_CYCLE_WEEKS, "cycle_weeks", config.cycle_weeks, _("{low} to {high}")
@@ -227,6 +237,43 @@ def settings_modal(
     return modal(CallbackId.SETTINGS, _("Program settings"), blocks, submit=_("Save"))
 
 
+def _template_line(config: ProgramConfig) -> str:
+    template = PROGRAM_TEMPLATES.get(config.template or "")
+    if template is None:
+        return _(
+            "A template sets the cycle, the cadence, the stall alert and the kickoff agreement."
+        )
+    return _("Started from *{template}*: {summary}").format(
+        template=_(template.name), summary=_(template.summary)
+    )
+
+
+def template_modal(current: str | None) -> View:
+    """The program templates to start from, each with what it sets."""
+    options = [
+        Option(
+            value=t.key,
+            text=PlainTextObject(text=_(t.name)),
+            description=PlainTextObject(text=_(t.summary)),
+        )
+        for t in PROGRAM_TEMPLATES.values()
+    ]
+    initial = next((o for o in options if o.value == current), None)
+    blocks: list[Block] = [
+        section(
+            _(
+                "A template sets the cycle length, the cadence of prompts and check-ins, the "
+                "stall alert and the kickoff agreement new pairs read in their introduction. "
+                "Other settings stay as they are; you can change any of them afterwards."
+            )
+        ),
+        Inputs(ActionId.TEMPLATE_ANSWER).radio(
+            BlockId.TEMPLATE_CHOICE, _(FIELD_LABELS["template"]), options, initial=initial
+        ),
+    ]
+    return modal(CallbackId.PROGRAM_TEMPLATE, _("Start from a template"), blocks, submit=_("Apply"))
+
+
 def shown_value(field: str, value: str | None) -> str:
     if value is None or value == "":
         return _("(default)")
@@ -236,6 +283,8 @@ def shown_value(field: str, value: str | None) -> str:
         return f"{int(value):02d}:00"
     if field == "announce_channel":
         return f"<#{value}>"
+    if field == "template" and value in PROGRAM_TEMPLATES:
+        return _(PROGRAM_TEMPLATES[value].name)
     if field == "cadence_weeks" and value.isdigit() and int(value) in CADENCE_LABELS:
         return _(CADENCE_LABELS[int(value)])
     if field == "tz_preference":

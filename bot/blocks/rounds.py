@@ -273,7 +273,7 @@ def intro_message(notice: IntroNotice) -> Message:
         section(f"{guide_line}\n{learner_line}"),
         context(zones),
         DividerBlock(),
-        section(worded("kickoff", guide=g, learner=lrn)),
+        section(worded("kickoff", variant=notice.template, guide=g, learner=lrn)),
         section(suggestion),
         ActionsBlock(
             block_id=BlockId.INTRO_ACTIONS,

@@ -68,9 +68,10 @@ def current_wording() -> Wording:
     return _WORDING.get()
 
 
-def worded(key: str, **values: object) -> str:
+def worded(key: str, *, variant: str | None = None, **values: object) -> str:
     """The sentence of template `key` in the language in force: HR's text filled with `values`
-    (made safe for mrkdwn by the caller) when the workspace wrote one, else ours."""
+    (made safe for mrkdwn by the caller) when the workspace wrote one, else ours (for a program
+    started from a template, that template's `variant`)."""
     template = TEMPLATES[key]
     custom = _WORDING.get().get((key, current_language()))
     if custom is not None:
@@ -79,7 +80,7 @@ def worded(key: str, **values: object) -> str:
         except ValueError as exc:
             # Saved texts are checked; this is one a later version no longer accepts.
             logger.warning("HR's %s wording cannot be used (%s); ours is sent instead", key, exc)
-    return template.default(values)
+    return template.default(values, variant)
 
 
 # ---- the list ----------------------------------------------------------------------------------
@@ -285,10 +286,16 @@ def wording_done_modal(template: Template, language: str, *, reset: bool) -> Vie
     )
 
 
-def current_text(template: Template, language: str, wording: Mapping[tuple[str, str], str]) -> str:
-    """What the edit modal starts from: HR's text, else ours in that language as HR edits it."""
+def current_text(
+    template: Template,
+    language: str,
+    wording: Mapping[tuple[str, str], str],
+    variant: str | None = None,
+) -> str:
+    """What the edit modal starts from: HR's text, else ours in that language as HR edits it
+    (the program template's `variant`)."""
     custom = wording.get((template.key, language))
     if custom is not None:
         return custom
     with speaking(language):
-        return template.shown_default()
+        return template.shown_default(variant)

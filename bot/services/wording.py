@@ -76,14 +76,19 @@ class Template:
     placeholders: Mapping[str, str]
     parts: tuple[Part, ...]
     required: frozenset[str] = field(default_factory=frozenset)
+    # Our text for a program started from a template (`program/templates.py`), by its key.
+    variants: Mapping[str, tuple[Part, ...]] = field(default_factory=dict)
 
-    def default(self, values: Mapping[str, object]) -> str:
+    def _parts(self, variant: str | None) -> tuple[Part, ...]:
+        return self.variants.get(variant or "", self.parts)
+
+    def default(self, values: Mapping[str, object], variant: str | None = None) -> str:
         """Our text for `values`, in the language in force (plural forms chosen by them)."""
-        return " ".join(part.text(values) for part in self.parts).format(**values)
+        return " ".join(part.text(values) for part in self._parts(variant)).format(**values)
 
-    def shown_default(self) -> str:
+    def shown_default(self, variant: str | None = None) -> str:
         """Our text as HR edits it, placeholders and all (plural forms as for several)."""
-        return " ".join(part.text({}) for part in self.parts)
+        return " ".join(part.text({}) for part in self._parts(variant))
 
 
 PEOPLE = {"guide": N_("the guide"), "learner": N_("the learner")}
@@ -127,6 +132,45 @@ TEMPLATES: dict[str, Template] = {
                     )
                 ),
             ),
+            variants={
+                "reverse_mentoring": (
+                    sentence(
+                        N_(
+                            "*How this works*\n"
+                            "• The guide proposes the first session, 45 to 60 minutes, within "
+                            "a week.\n"
+                            "• Then meet every two weeks: six sessions in about six months.\n"
+                            "• What you say stays between the two of you.\n"
+                            "• Either of you can ask HR privately for a change, at any time."
+                        )
+                    ),
+                ),
+                "tools_sprint": (
+                    sentence(
+                        N_(
+                            "*How this works*\n"
+                            "• Six weeks, one 30-minute session a week: the guide proposes the "
+                            "first within a few days.\n"
+                            "• Each week, one tool, used together on a real task.\n"
+                            "• What you say stays between the two of you.\n"
+                            "• Either of you can ask HR privately for a change, at any time."
+                        )
+                    ),
+                ),
+                "reciprocal": (
+                    sentence(
+                        N_(
+                            "*How this works*\n"
+                            "• Twelve months, a session of about an hour every four weeks: "
+                            "the guide proposes the first within two weeks.\n"
+                            "• Both of you teach: a tool one time, how things get done here "
+                            "the next.\n"
+                            "• What you say stays between the two of you.\n"
+                            "• Either of you can ask HR privately for a change, at any time."
+                        )
+                    ),
+                ),
+            },
         ),
         Template(
             "announcement",
@@ -407,15 +451,16 @@ async def save_wording(
     *,
     now: datetime,
     actor_id: str | None,
+    variant: str | None = None,
 ) -> SettingsChange | None:
     """Store HR's `text` for `template` in `language` (checked by `problem` first); None, or our
-    own default as HR saw it, goes back to our default. The change is logged like a setting
-    (`wording.<template>.<language>`, old → new, None for our default); None when nothing
-    changed."""
+    own default as HR saw it (the program template's `variant`), goes back to our default. The
+    change is logged like a setting (`wording.<template>.<language>`, old → new, None for our
+    default); None when nothing changed."""
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
     with speaking(language):
-        if text is not None and text.strip() == template.shown_default().strip():
+        if text is not None and text.strip() == template.shown_default(variant).strip():
             text = None
     row = await session.scalar(
         select(WordingText)

@@ -8,7 +8,17 @@ from collections.abc import Awaitable, Callable
 from slack_bolt.async_app import AsyncApp
 
 from bot.ids import ActionId
-from handlers.actions import checkins, enrollment, fit, learning, rounds, stalls, surveys, wording
+from handlers.actions import (
+    checkins,
+    enrollment,
+    fit,
+    learning,
+    program,
+    rounds,
+    stalls,
+    surveys,
+    wording,
+)
 from handlers.kit import Click, exactly, on_click
 
 
@@ -44,6 +54,7 @@ def register(app: AsyncApp) -> None:
             (ActionId.STILL_USING_YES, learning.still_using_yes),
             (ActionId.STILL_USING_SOMETIMES, learning.still_using_sometimes),
             (ActionId.STILL_USING_NO, learning.still_using_no),
+            (ActionId.SETTINGS_TEMPLATE, program.choose_template),
             (ActionId.WORDING_EDIT, wording.edit),
             (ActionId.WORDING_PREVIEW, wording.preview),
             (ActionId.WORDING_RESET, wording.reset),

@@ -15,7 +15,14 @@ from bot.blocks.wording import (
 from bot.ids import ActionId, BlockId
 from bot.services.wording import Template, fill, problem
 from handlers.kit import Click, ViewState
-from handlers.views.wording import WordingMetadata, sample_for, show_list, storing, unknown
+from handlers.views.wording import (
+    WordingMetadata,
+    program_template,
+    sample_for,
+    show_list,
+    storing,
+    unknown,
+)
 
 
 async def _admin_pick(click: Click) -> tuple[Template, str] | None:
@@ -43,7 +50,7 @@ async def edit(click: Click) -> None:
     view = wording_edit_modal(
         template,
         language,
-        current_text(template, language, wording),
+        current_text(template, language, wording, await program_template(click)),
         customised=(template.key, language) in wording,
         private_metadata=metadata.dump(),
     )

@@ -26,6 +26,9 @@ def register(app: AsyncApp) -> None:
         CallbackId.SETTINGS: Modal(
             program.settings, ActionId.SETTINGS_ANSWER, BlockId.SETTINGS_CYCLE_WEEKS
         ),
+        CallbackId.PROGRAM_TEMPLATE: Modal(
+            program.template, ActionId.TEMPLATE_ANSWER, BlockId.TEMPLATE_CHOICE
+        ),
         CallbackId.SURVEY: Modal(surveys.survey, ActionId.SURVEY_ANSWER, BlockId.SURVEY_USEFULNESS),
         CallbackId.WORDING_EDIT: Modal(wording.save, ActionId.WORDING_ANSWER, BlockId.WORDING_TEXT),
     }

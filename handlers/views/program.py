@@ -15,7 +15,14 @@ from bot.blocks.program import CADENCE_PHRASES, NO_MANAGER_FIELD, settings_saved
 from bot.i18n import LANGUAGES, N_, _
 from bot.ids import BlockId
 from bot.services.directory import ProfileField
-from bot.services.program.settings import CADENCES, RANGES, cadence_misfit, update_program_settings
+from bot.services.program.settings import (
+    CADENCES,
+    RANGES,
+    apply_template,
+    cadence_misfit,
+    update_program_settings,
+)
+from bot.services.program.templates import PROGRAM_TEMPLATES
 from bot.services.text import is_slack_id, whole_number
 from handlers.directory import profile_fields
 from handlers.kit import Submission, ViewState
@@ -196,9 +203,40 @@ async def settings(submission: Submission) -> None:
     # Channels and people without a language of ours read the new one from now on (other
     # processes within minutes: bot/languages.py).
     deps.languages.forget(submission.team_id)
+    await _confirm(submission, summary)
+
+
+async def _confirm(
+    submission: Submission, summary: Sequence[tuple[str, str | None, str | None]]
+) -> None:
+    """The admin's DM after a save: each change, old → new (a failure is only logged)."""
     try:
         await submission.client.chat_postMessage(
             channel=submission.user_id, **settings_saved_message(summary).to_dict()
         )
     except SlackApiError as exc:
         logger.warning("Could not confirm the settings change: %s", exc.response.get("error"))
+
+
+async def template(submission: Submission) -> None:
+    """A template applied: the cycle, cadence and stall alert it sets, its kickoff agreement;
+    both modals close and the admin gets the changes by DM, as after the settings."""
+    deps = submission.deps
+    if not deps.is_admin(submission.user_id):
+        await submission.refuse(admins_only_message())
+        return
+    chosen = PROGRAM_TEMPLATES.get(submission.state.selected(BlockId.TEMPLATE_CHOICE) or "")
+    if chosen is None:
+        await submission.errors({BlockId.TEMPLATE_CHOICE: _("Pick one of the templates.")})
+        return
+    async with submission.saving() as session:
+        changes = await apply_template(
+            session,
+            submission.team_id,
+            chosen,
+            now=deps.clock.now(),
+            actor_id=submission.user_id,
+            defaults=deps.program_defaults,
+        )
+        submission.then_close_all()
+    await _confirm(submission, [(c.field, c.old_value, c.new_value) for c in changes])

@@ -54,6 +54,12 @@ async def sample_for(request: Request, language: str) -> dict[str, object]:
         return sample_values(sample)
 
 
+async def program_template(request: Request) -> str | None:
+    """The template the program started from: its kickoff agreement is our default."""
+    async with request.deps.sessionmaker() as session:
+        return (await request.deps.program_config(session, request.team_id)).template
+
+
 async def show_list(request: Request, list_view: str) -> None:
     """The list modal again, with what is customised now (a failure is logged: the change
     stands)."""
@@ -81,6 +87,7 @@ async def storing(
             text,
             now=request.deps.clock.now(),
             actor_id=request.user_id,
+            variant=await program_template(request) if text is not None else None,
         )
         yield
 

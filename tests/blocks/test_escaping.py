@@ -526,6 +526,7 @@ WITHOUT_USER_TEXT = frozenset(
         "learning.baseline_modal",
         "enrollment.profile_modal",
         "program.settings_modal",
+        "program.template_modal",
         "wording.wording_list_modal",
         "wording.wording_done_modal",
         "surveys.survey_modal",

@@ -720,6 +720,11 @@ SAMPLES: tuple[Sample, ...] = (
         ),
     ),
     Sample(
+        "program.settings_modal (from a template)",
+        lambda: program.settings_modal(ProgramConfig(template="reciprocal", cadence_weeks=4)),
+    ),
+    Sample("program.template_modal", lambda: program.template_modal("tools_sprint")),
+    Sample(
         "program.settings_modal (fields unknown)",
         lambda: program.settings_modal(ProgramConfig(), None),
     ),

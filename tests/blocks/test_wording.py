@@ -85,6 +85,17 @@ def cycle_end() -> Message:
     return rounds.cycle_end_message(CycleEndNotice(round_id=1, partners=(L,), cycle_weeks=12))
 
 
+def test_a_program_template_brings_its_own_kickoff_agreement_unless_hr_wrote_one() -> None:
+    sprint = INTRO.model_copy(update={"template": "tools_sprint"})
+    with speaking("fr"):
+        ours = _shown(rounds.intro_message(INTRO))
+        theirs = _shown(rounds.intro_message(sprint))
+    assert "Six semaines, une séance de 30 minutes par semaine" in theirs
+    assert "Six semaines" not in ours and "Comment ça marche" in ours
+    with in_wording({("kickoff", "en"): "Our own deal."}):
+        assert "Our own deal." in _shown(rounds.intro_message(sprint))
+
+
 def _shown(message: Message) -> str:
     return json.dumps([b.to_dict() for b in message.blocks], ensure_ascii=False)
 

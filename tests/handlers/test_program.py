@@ -3,7 +3,7 @@ log."""
 
 from __future__ import annotations
 
-from bot.ids import BlockId
+from bot.ids import ActionId, BlockId
 from models import SettingsChange
 from tests.factories import ADMIN_ID, SETTINGS_AS_OPENED, Program, known_program
 
@@ -107,3 +107,47 @@ async def test_a_cadence_that_does_not_fit_the_cycle_or_the_stall_alert_is_refus
     reopened = program.slack.open_views(ADMIN_ID)[-1]
     cadence = next(b for b in reopened["blocks"] if b.get("block_id") == BlockId.SETTINGS_CADENCE)
     assert cadence["element"]["initial_option"]["value"] == "4"
+
+
+async def test_hr_starts_from_a_template_and_new_pairs_read_its_kickoff_agreement(
+    program: Program,
+) -> None:
+    await program.command("admin settings")
+    await program.slack.wait_for("views.open", 1)
+    settings = program.slack.open_views(ADMIN_ID)[-1]
+    await program.bot.requester.click(
+        user_id=ADMIN_ID,
+        action_id=ActionId.SETTINGS_TEMPLATE,
+        block_id=next(b["block_id"] for b in settings["blocks"] if b.get("accessory")),
+        value="open",
+        view=settings,
+    )
+    await program.slack.wait_for("views.push", 1)
+    chooser = program.slack.open_views(ADMIN_ID)[-1]
+    assert "Six weeks, 30 minutes every week, one tool at a time." in str(chooser["blocks"])
+    # Someone else's forged submission changes nothing.
+    forged = await program.bot.requester.submit_view(
+        view=chooser, user_id="U0NOBODY1", answers={BlockId.TEMPLATE_CHOICE: "tools_sprint"}
+    )
+    assert forged.json()["response_action"] == "errors"
+    applied = await program.bot.requester.submit_view(
+        view=chooser, user_id=ADMIN_ID, answers={BlockId.TEMPLATE_CHOICE: "tools_sprint"}
+    )
+    assert applied.json() == {"response_action": "clear"}
+    changes = await program.rows(SettingsChange)
+    assert sorted((c.field, c.old_value, c.new_value) for c in changes) == [
+        ("cycle_weeks", "12", "6"),
+        ("stall_weeks", "3", "2"),
+        ("template", None, "tools_sprint"),
+    ]
+    await program.slack.wait_for("chat.postMessage", 1)
+    assert "Program template: (default) → Tools sprint" in str(program.dm(ADMIN_ID)[-1]["blocks"])
+
+    await program.join("U0TGUIDE1", "Tia G", "guide", teaches=["ChatGPT"])
+    await program.join("U0TLEARN1", "Tom L", "learner", learns=["ChatGPT"])
+    proposal = await program.propose()
+    assert (await program.click(proposal, ActionId.ROUND_APPROVE)).status_code == 200
+    await program.deliver()
+    (pair,) = await program.pairs()
+    intro = str(program.posts(pair.group_channel_id or "")[0]["blocks"])
+    assert "Six weeks, one 30-minute session a week" in intro

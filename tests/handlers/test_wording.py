@@ -246,3 +246,17 @@ async def test_a_pick_that_names_no_message_is_refused(program: Program) -> None
     )
     await program.slack.wait_for("views.open", opened + 1)
     assert "not one Rotnem knows" in _texts(program.slack.open_views(ADMIN_ID)[-1])
+
+
+async def test_the_kickoff_agreement_to_edit_is_the_program_templates(program: Program) -> None:
+    await program.update_settings(template="tools_sprint", cycle_weeks=6, stall_weeks=2)
+    edit = await _edit(program, "kickoff", "en")
+    assert "Six weeks, one 30-minute session a week" in _texts(edit)
+    # Saved as it stands, it is still ours: nothing customised, nothing logged.
+    assert (await _save(program, edit, _shown_text(edit))).status_code == 200
+    assert await program.rows(WordingText) == []
+
+
+def _shown_text(view: JSON) -> str:
+    block = next(b for b in view["blocks"] if b.get("block_id") == BlockId.WORDING_TEXT)
+    return str(block["element"]["initial_value"])

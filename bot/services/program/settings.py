@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.i18n import LANGUAGES
+from bot.services.program.templates import PROGRAM_TEMPLATES, ProgramTemplate
 from models import ProgramSettings, SettingsChange
 
 TzPreference = Literal["prefer_close", "ignore"]
@@ -33,6 +34,8 @@ RANGES: dict[str, tuple[int, int]] = {
 }
 # Prompts and check-ins every week, every two weeks, every four (monthly).
 CADENCES = (1, 2, 4)
+# The program templates, as the settings row may name them.
+TEMPLATE_KEYS = tuple(PROGRAM_TEMPLATES)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class ProgramConfig:
     invite_new_people: bool = False
     # Channels, and people whose own language Rotnem does not speak, read this one.
     language: str = "en"
+    # The template HR started from (`templates.py`), whose kickoff agreement introductions use.
+    template: str | None = None
 
 
 def cadence_misfit(config: ProgramConfig) -> str | None:
@@ -122,6 +127,8 @@ def _merge(defaults: ProgramConfig, row: ProgramSettings | Row[Any] | None) -> P
         config = replace(config, invite_new_people=row.invite_new_people)
     if row.language in LANGUAGES:
         config = replace(config, language=row.language)
+    if row.template in TEMPLATE_KEYS:
+        config = replace(config, template=row.template)
     return config
 
 
@@ -156,6 +163,7 @@ async def update_program_settings(
     manager_field_id: str | None = None,
     invite_new_people: bool | None = None,
     language: str | None = None,
+    template: str | None = None,
     defaults: ProgramConfig | None = None,
 ) -> list[SettingsChange]:
     """Store the given settings for the workspace (None leaves a setting as it is; an empty
@@ -177,11 +185,14 @@ async def update_program_settings(
         "manager_field_id": manager_field_id,
         "invite_new_people": invite_new_people,
         "language": language,
+        "template": template,
     }
     for name, (lowest, highest) in RANGES.items():
         value = values[name]
         if value is not None and not (isinstance(value, int) and lowest <= value <= highest):
             raise ValueError(f"{name} must be between {lowest} and {highest}")
+    if template is not None and template not in TEMPLATE_KEYS:
+        raise ValueError(f"template must be one of {', '.join(TEMPLATE_KEYS)}")
     if cadence_weeks is not None and cadence_weeks not in CADENCES:
         raise ValueError(f"cadence_weeks must be one of {CADENCES}")
     if language is not None and language not in LANGUAGES:
@@ -216,3 +227,27 @@ async def update_program_settings(
     row.updated_by = actor_id
     await session.flush()
     return changes
+
+
+async def apply_template(
+    session: AsyncSession,
+    team_id: str,
+    template: ProgramTemplate,
+    *,
+    now: datetime,
+    actor_id: str | None,
+    defaults: ProgramConfig,
+) -> list[SettingsChange]:
+    """Set the program's cycle, cadence and stall alert to `template`'s, and its kickoff
+    agreement to the template's own (`templates.py`); logged like any setting."""
+    return await update_program_settings(
+        session,
+        team_id,
+        now=now,
+        actor_id=actor_id,
+        cycle_weeks=template.cycle_weeks,
+        cadence_weeks=template.cadence_weeks,
+        stall_weeks=template.stall_weeks,
+        template=template.key,
+        defaults=defaults,
+    )

@@ -91,6 +91,8 @@ class IntroNotice(Notice):
     guide: IntroPerson
     learner: IntroPerson
     shared_tools: tuple[str, ...]
+    # The program template whose kickoff agreement it shows (None: ours, or HR's).
+    template: str | None = None
 
 
 class AnnouncementNotice(Notice):
@@ -226,6 +228,7 @@ async def approve_round(
             shared_tools=shared,
             explanation=_stored_explanation(proposed),
             now=now,
+            template=config.template,
         )
         load.add(guide.participant_id, learner.participant_id)
         created.append(pair)
@@ -338,6 +341,7 @@ async def create_pair(
     shared_tools: Sequence[str],
     explanation: str,
     now: datetime,
+    template: str | None = None,
 ) -> CreatedPair:
     """Insert the pair, take both people off the waitlist and queue the introduction."""
     pair = Pair(
@@ -365,6 +369,7 @@ async def create_pair(
             guide=_intro_person(guide, "guide", now),
             learner=_intro_person(learner, "learner", now),
             shared_tools=tuple(shared_tools),
+            template=template,
         ),
         open_users=[guide.user_id, learner.user_id],
         now=now,

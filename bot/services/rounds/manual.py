@@ -173,6 +173,7 @@ async def create_manual_pair(
         shared_tools=shared,
         explanation=f"paired by hand by <@{actor_id}>",
         now=now,
+        template=config.template,
     )
     assert cycle.ends_on is not None
     return ManualPair(

@@ -1,4 +1,5 @@
-"""cadence: prompts and check-ins every week, every two weeks or every four
+"""cadence and templates: prompts and check-ins every week, every two weeks or every four; the
+program template HR started from
 
 Revision ID: 0016
 Revises: 0015
@@ -20,6 +21,7 @@ def upgrade() -> None:
     # NULL: every week, as before.
     with op.batch_alter_table("program_settings") as batch:
         batch.add_column(sa.Column("cadence_weeks", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("template", sa.String(length=24), nullable=True))
         batch.create_check_constraint(
             op.f("ck_program_settings_cadence"),
             "cadence_weeks IS NULL OR cadence_weeks IN (1, 2, 4)",
@@ -29,4 +31,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("program_settings") as batch:
         batch.drop_constraint(op.f("ck_program_settings_cadence"), type_="check")
+        batch.drop_column("template")
         batch.drop_column("cadence_weeks")
