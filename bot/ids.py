@@ -51,6 +51,9 @@ class ActionId(StrEnum):
     STILL_USING_YES = "learning_still_using_yes"
     STILL_USING_SOMETIMES = "learning_still_using_sometimes"
     STILL_USING_NO = "learning_still_using_no"
+    # The Home tab's shortcuts for HR admins.
+    HOME_SETTINGS = "home_settings"
+    HOME_WORDING = "home_wording"
     # HR's wording: the list's language picks, the edit modal's input and buttons.
     WORDING_EDIT = "wording_edit"
     WORDING_ANSWER = "wording_answer"

@@ -179,6 +179,12 @@ def _admin(figures: ProgramFigures) -> list[Block]:
         section("\n".join(participants_lines(figures))),
         section("\n".join(period_lines(figures))),
         context(definition_note()),
+        ActionsBlock(
+            elements=[
+                button(_("Program settings"), ActionId.HOME_SETTINGS, "settings"),
+                button(_("Wording"), ActionId.HOME_WORDING, "wording"),
+            ]
+        ),
     ]
 
 

@@ -55,6 +55,8 @@ def register(app: AsyncApp) -> None:
             (ActionId.STILL_USING_SOMETIMES, learning.still_using_sometimes),
             (ActionId.STILL_USING_NO, learning.still_using_no),
             (ActionId.SETTINGS_TEMPLATE, program.choose_template),
+            (ActionId.HOME_SETTINGS, program.home_settings),
+            (ActionId.HOME_WORDING, program.home_wording),
             (ActionId.WORDING_EDIT, wording.edit),
             (ActionId.WORDING_PREVIEW, wording.preview),
             (ActionId.WORDING_RESET, wording.reset),

@@ -1,11 +1,18 @@
-"""The settings modal's "Start from a template…": the template modal, on top of it (HR admins
-only, checked on the server for every click)."""
+"""HR's program buttons: the settings modal's "Start from a template…" (the template modal, on
+top of it) and the Home tab's shortcuts to the settings and the wording (HR admins only, checked
+on the server for every click)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from slack_sdk.models.views import View
+
 from bot.blocks.errors import admins_only_message
 from bot.blocks.program import template_modal
-from handlers.kit import Click
+from handlers.commands.program import settings_view
+from handlers.commands.wording import wording_view
+from handlers.kit import Click, Request
 
 
 async def choose_template(click: Click) -> None:
@@ -19,3 +26,22 @@ async def choose_template(click: Click) -> None:
     await click.client.views_push(
         trigger_id=click.trigger_id, view=template_modal(config.template).to_dict()
     )
+
+
+async def _admin_modal(click: Click, build: Callable[[Request], Awaitable[View]]) -> None:
+    if not click.deps.is_admin(click.user_id):
+        await click.refuse(admins_only_message())
+        return
+    view = await build(click)
+    await click.acknowledgement.give()
+    await click.open_modal(click.trigger_id, view)
+
+
+async def home_settings(click: Click) -> None:
+    """The Home tab's "Program settings": the modal `/rotnem admin settings` opens."""
+    await _admin_modal(click, settings_view)
+
+
+async def home_wording(click: Click) -> None:
+    """The Home tab's "Wording": the list `/rotnem admin wording` opens."""
+    await _admin_modal(click, wording_view)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+from slack_sdk.models.views import View
+
 from bot.blocks.errors import error_message
 from bot.blocks.message import Message
 from bot.blocks.program import settings_modal, stats_message
@@ -13,15 +15,21 @@ from bot.services.program import exports
 from bot.services.program.stats import program_stats
 from handlers.commands.router import CommandCall, Subcommand
 from handlers.directory import profile_fields
+from handlers.kit import Request
+
+
+async def settings_view(request: Request) -> View:
+    """The settings modal with the values in force (the command's, and the Home tab's button)."""
+    deps = request.deps
+    async with deps.sessionmaker() as session:
+        config = await deps.program_config(session, request.team_id)
+    fields = await profile_fields(request.client, deps, request.team_id)
+    return settings_modal(config, fields)
 
 
 async def admin_settings(call: CommandCall) -> None:
     await call.ack()
-    deps = call.deps
-    async with deps.sessionmaker() as session:
-        config = await deps.program_config(session, call.team_id)
-    fields = await profile_fields(call.client, deps, call.team_id)
-    await call.open_modal(call.trigger_id, settings_modal(config, fields))
+    await call.open_modal(call.trigger_id, await settings_view(call))
 
 
 async def admin_stats(call: CommandCall) -> None:

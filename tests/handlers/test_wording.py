@@ -14,7 +14,7 @@ import pytest
 
 from bot.ids import ActionId, BlockId
 from models import SettingsChange, WordingText
-from tests.factories import ADMIN_ID, BOTH_BACKENDS, JSON, Program
+from tests.factories import ADMIN_ID, BOTH_BACKENDS, JSON, Program, find_button, open_home
 
 GUIDE, LEARNER = "U0WGUIDE1", "U0WLEARN1"
 NOBODY = "U0NOBODY1"
@@ -260,3 +260,32 @@ async def test_the_kickoff_agreement_to_edit_is_the_program_templates(program: P
 def _shown_text(view: JSON) -> str:
     block = next(b for b in view["blocks"] if b.get("block_id") == BlockId.WORDING_TEXT)
     return str(block["element"]["initial_value"])
+
+
+async def test_hr_reaches_the_wording_and_the_settings_from_the_home_tab(program: Program) -> None:
+    home = await open_home(program.bot, ADMIN_ID)
+    for action, title in ((ActionId.HOME_WORDING, "Wording"), (ActionId.HOME_SETTINGS, "Program")):
+        opened = program.slack.count("views.open")
+        button = find_button(home["blocks"], action)
+        await program.bot.requester.click(
+            user_id=ADMIN_ID,
+            action_id=action,
+            block_id=button["block_id"],
+            value=button["value"],
+            view=home,
+        )
+        await program.slack.wait_for("views.open", opened + 1)
+        assert program.slack.open_views(ADMIN_ID)[-1]["title"]["text"].startswith(title)
+    # Someone who is no admin gets no such buttons, and a forged click opens nothing of HR's.
+    program.slack.add_user(NOBODY, real_name="No Body")
+    assert "home_wording" not in _texts(await open_home(program.bot, NOBODY))
+    opened = program.slack.count("views.open")
+    await program.bot.requester.click(
+        user_id=NOBODY,
+        action_id=ActionId.HOME_WORDING,
+        block_id=button["block_id"],
+        value="wording",
+        view=home,
+    )
+    await program.slack.wait_for("views.open", opened + 1)
+    assert "admins" in _texts(program.slack.open_views(NOBODY)[-1])
