@@ -230,6 +230,11 @@ def computing_message() -> Message:
 # ---- the introduction (in the pair's group DM) ---------------------------------------------------
 
 
+def ends_on_text(ends_on: date | None) -> str:
+    """The cycle's last day, for HR's wording (a notice queued before it knew: in words)."""
+    return long_date(ends_on) if ends_on is not None else _("the end of the cycle")
+
+
 def zone_label(person: IntroPerson) -> str:
     return f"{person.tz} ({offset_label(person.utc_offset_minutes)})"
 
@@ -269,7 +274,16 @@ def intro_message(notice: IntroNotice) -> Message:
             "💡 *A first idea:* pick one everyday task and do it together with a new tool."
         )
     blocks: list[Block] = [
-        section(worded("intro", guide=g, learner=lrn, teaches=teaches, learns=learns)),
+        section(
+            worded(
+                "intro",
+                guide=g,
+                learner=lrn,
+                teaches=teaches,
+                learns=learns,
+                ends_on=ends_on_text(notice.ends_on),
+            )
+        ),
         section(f"{guide_line}\n{learner_line}"),
         context(zones),
         DividerBlock(),
@@ -324,7 +338,9 @@ def announcement_message(notice: AnnouncementNotice) -> Message:
         for g, lrn in pairs
     ]
     count = len(pairs)
-    head = worded("announcement", count=count, cycle_weeks=cycle_weeks)
+    head = worded(
+        "announcement", count=count, cycle_weeks=cycle_weeks, ends_on=ends_on_text(notice.ends_on)
+    )
     blocks: list[Block] = [section(head)]
     chunks = pack(lines)
     blocks += [section(text) for text in chunks[:MAX_LIST_SECTIONS]]

@@ -39,6 +39,7 @@ from bot.i18n import (
     current_language,
     day_month_year,
     joined,
+    long_date,
     ngettext,
     speaking,
 )
@@ -156,6 +157,7 @@ def sample_values(sample: Sample) -> dict[str, object]:
         "learns": escape(tools_phrase(tools)),
         "tool": escape(tools[0]),
         "count": sample.active_pairs,
+        "ends_on": long_date(sample.today + timedelta(weeks=config.cycle_weeks)),
         "cycle_weeks": config.cycle_weeks,
         "days": config.checkin_delay_days,
         "weeks": config.stall_weeks,

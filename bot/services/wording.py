@@ -105,6 +105,7 @@ TEMPLATES: dict[str, Template] = {
                 **PEOPLE,
                 "teaches": N_("what the guide can teach"),
                 "learns": N_("what the learner wants to learn"),
+                "ends_on": N_("the day the cycle ends"),
             },
             (
                 sentence(
@@ -176,7 +177,11 @@ TEMPLATES: dict[str, Template] = {
             "announcement",
             N_("Announcement"),
             N_("In the announcement channel, above the list of new pairs."),
-            {"count": N_("how many new pairs"), "cycle_weeks": N_("the cycle's length in weeks")},
+            {
+                "count": N_("how many new pairs"),
+                "cycle_weeks": N_("the cycle's length in weeks"),
+                "ends_on": N_("the day the cycle ends"),
+            },
             (
                 plural(
                     "count",

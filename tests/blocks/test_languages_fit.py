@@ -263,6 +263,7 @@ WORDING_VALUES: dict[str, object] = {
     "days": 3,
     "weeks": 3,
     "since": "16 Nov 2026",
+    "ends_on": "Monday 22 February 2027",
     "reason": "every possible partner is in your reporting line",
 }
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from bot.ids import ActionId, BlockId
-from models import SettingsChange, WordingText
+from models import Round, SettingsChange, WordingText
 from tests.factories import ADMIN_ID, BOTH_BACKENDS, JSON, Program, find_button, open_home
 
 GUIDE, LEARNER = "U0WGUIDE1", "U0WLEARN1"
@@ -102,13 +102,14 @@ async def test_hr_rewrites_the_introduction_previews_it_and_the_next_round_uses_
     assert "You're paired for this cycle of reverse mentoring." in shown
     assert "`{guide}` the guide" in shown and "Required: `{guide}` and `{learner}`." in shown
 
-    mine = "🚀 Welcome {guide} & {learner}! <!channel> Start with {teaches}."
+    mine = "🚀 Welcome {guide} & {learner}! <!channel> Start with {teaches}, until {ends_on}."
     previewed = await _click_in(program, edit, ActionId.WORDING_PREVIEW, mine)
     # The preview: the program's latest people… none paired yet, so HR in both roles; what HR
     # typed stays text (no broadcast), placeholders filled in.
-    assert "🚀 Welcome <@UADMIN001> &amp; <@UADMIN001>! &lt;!channel&gt; Start with ChatGPT." in (
-        _texts(previewed)
-    )
+    assert (
+        "🚀 Welcome <@UADMIN001> &amp; <@UADMIN001>! &lt;!channel&gt; Start with ChatGPT, until "
+        "Monday 15 February 2027."  # the day a cycle started today would end (12 weeks)
+    ) in _texts(previewed)
 
     saved = await _save(program, previewed, mine)
     assert saved.status_code == 200
@@ -130,9 +131,12 @@ async def test_hr_rewrites_the_introduction_previews_it_and_the_next_round_uses_
     # The dispatcher has run since the app started: the next introduction is HR's.
     intro = await _intro(program)
     first = intro["blocks"][0]["text"]["text"]
-    assert first == (
-        f"🚀 Welcome <@{GUIDE}> &amp; <@{LEARNER}>! &lt;!channel&gt; Start with ChatGPT."
+    assert first.startswith(
+        f"🚀 Welcome <@{GUIDE}> &amp; <@{LEARNER}>! &lt;!channel&gt; Start with ChatGPT, until "
     )
+    (pair,) = await program.pairs()
+    (cycle,) = await program.rows(Round, id=pair.round_id)
+    assert cycle.ends_on is not None and first.endswith(f"{cycle.ends_on:%-d %B %Y}.")
     # The rest of the introduction is ours.
     assert f"*<@{GUIDE}> is the guide*" in _texts(intro)
 

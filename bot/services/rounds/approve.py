@@ -93,6 +93,8 @@ class IntroNotice(Notice):
     shared_tools: tuple[str, ...]
     # The program template whose kickoff agreement it shows (None: ours, or HR's).
     template: str | None = None
+    # The cycle's last day, for HR's wording (`{ends_on}`); None in rows queued before it.
+    ends_on: date | None = None
 
 
 class AnnouncementNotice(Notice):
@@ -102,6 +104,7 @@ class AnnouncementNotice(Notice):
 
     pairs: tuple[tuple[str, str], ...]  # (guide, learner)
     cycle_weeks: int
+    ends_on: date | None = None
 
 
 class WaitlistNotice(Notice):
@@ -229,6 +232,7 @@ async def approve_round(
             explanation=_stored_explanation(proposed),
             now=now,
             template=config.template,
+            ends_on=ends_on,
         )
         load.add(guide.participant_id, learner.participant_id)
         created.append(pair)
@@ -273,7 +277,9 @@ async def approve_round(
             team_id=team_id,
             dedupe_key=f"announce:{round_.id}",
             notice=AnnouncementNotice(
-                pairs=tuple((p.guide, p.learner) for p in created), cycle_weeks=config.cycle_weeks
+                pairs=tuple((p.guide, p.learner) for p in created),
+                cycle_weeks=config.cycle_weeks,
+                ends_on=ends_on,
             ),
             channel=announce_channel,
             now=now,
@@ -342,6 +348,7 @@ async def create_pair(
     explanation: str,
     now: datetime,
     template: str | None = None,
+    ends_on: date | None = None,
 ) -> CreatedPair:
     """Insert the pair, take both people off the waitlist and queue the introduction."""
     pair = Pair(
@@ -370,6 +377,7 @@ async def create_pair(
             learner=_intro_person(learner, "learner", now),
             shared_tools=tuple(shared_tools),
             template=template,
+            ends_on=ends_on,
         ),
         open_users=[guide.user_id, learner.user_id],
         now=now,

@@ -174,6 +174,7 @@ async def create_manual_pair(
         explanation=f"paired by hand by <@{actor_id}>",
         now=now,
         template=config.template,
+        ends_on=cycle.ends_on,
     )
     assert cycle.ends_on is not None
     return ManualPair(
