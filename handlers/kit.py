@@ -391,6 +391,10 @@ class ViewState:
         answer = block.get(self._action_id) if isinstance(block, Mapping) else None
         return answer if isinstance(answer, Mapping) else {}
 
+    def answered(self, block_id: str) -> bool:
+        """Whether the modal had this block (one opened before an input existed has not)."""
+        return block_id in self._values
+
     def text(self, block_id: str) -> str | None:
         """A text input's value, stripped; None when empty."""
         value = self._state(block_id).get("value")

@@ -44,6 +44,8 @@ class ProgramSettings(Base):
     checkin_delay_days: Mapped[int | None] = mapped_column(Integer)
     stall_weeks: Mapped[int | None] = mapped_column(Integer)
     announce_channel: Mapped[SlackId | None]
+    # Whoever joins this channel is invited to the program by DM.
+    program_channel: Mapped[SlackId | None]
     # Breakdowns over fewer people than this show as "fewer than k".
     anonymity_k: Mapped[int | None] = mapped_column(Integer)
     # Only pair people who share a tool (otherwise overlap is a preference, not a rule).

@@ -51,6 +51,7 @@ FIELD_LABELS = {
     "stall_weeks": N_("Stall alert after (weeks)"),
     "tz_preference": N_("Time zones in matching"),
     "announce_channel": N_("Announcement channel"),
+    "program_channel": N_("Program channel"),
     "auto_propose_next_round": N_("Propose the next round automatically"),
     "require_shared_tool": N_("Pairs must share a tool"),
     "anonymity_k": N_("Anonymity threshold (people)"),
@@ -129,12 +130,15 @@ def settings_modal(
     ]
     # Each language by its own name: whoever reads it recognises theirs.
     languages = [option(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
-    channel = ConversationSelectElement(
-        action_id=inputs.action_id,
-        placeholder=_("Pick a channel"),
-        filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
-        initial_conversation=config.announce_channel or None,
-    )
+
+    def channel(initial: str | None) -> ConversationSelectElement:
+        return ConversationSelectElement(
+            action_id=inputs.action_id,
+            placeholder=_("Pick a channel"),
+            filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+            initial_conversation=initial or None,
+        )
+
     blocks: list[Block] = [
         section(
             _(
@@ -194,9 +198,19 @@ def settings_modal(
         inputs.field(
             BlockId.SETTINGS_CHANNEL,
             _(FIELD_LABELS["announce_channel"]),
-            channel,
+            channel(config.announce_channel),
             optional=True,
             hint=_("Where new rounds are announced; empty for the server's default."),
+        ),
+        inputs.field(
+            BlockId.SETTINGS_PROGRAM_CHANNEL,
+            _(FIELD_LABELS["program_channel"]),
+            channel(config.program_channel),
+            optional=True,
+            hint=_(
+                "Whoever joins this channel gets an invitation to the program by DM; empty for "
+                "the server's default. Invite Rotnem to it first."
+            ),
         ),
         inputs.radio(
             BlockId.SETTINGS_AUTO,
@@ -281,7 +295,7 @@ def shown_value(field: str, value: str | None) -> str:
         return _(DAY_NAMES[int(value)])
     if field == "nudge_hour" and value.isdigit():
         return f"{int(value):02d}:00"
-    if field == "announce_channel":
+    if field in ("announce_channel", "program_channel"):
         return f"<#{value}>"
     if field == "template" and value in PROGRAM_TEMPLATES:
         return _(PROGRAM_TEMPLATES[value].name)

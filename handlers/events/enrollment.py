@@ -23,14 +23,15 @@ async def member_joined_channel(
     event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     deps = deps_of(context)
-    channel = deps.settings.rotnem_program_channel
     user_id = event.get("user")
-    if not channel or event.get("channel") != channel or not isinstance(user_id, str):
-        return
-    if user_id == context.bot_user_id:
+    if not isinstance(user_id, str) or user_id == context.bot_user_id:
         return
     team_id = team_of(context)
     async with deps.sessionmaker() as session:
+        # The program's channel, as HR set it (else ROTNEM_PROGRAM_CHANNEL).
+        channel = (await deps.program_config(session, team_id)).program_channel
+        if not channel or event.get("channel") != channel:
+            return
         if await is_participant(session, team_id, user_id):
             return
     try:

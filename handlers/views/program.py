@@ -57,6 +57,40 @@ SELECTS = {
 }
 
 
+def _is_channel(channel: str) -> bool:
+    return channel[:1] in ("C", "G") and is_slack_id(channel)
+
+
+async def _channels_without_rotnem(
+    submission: Submission, parsed: dict[str, Any]
+) -> dict[str, str]:
+    """A field error for each channel picked that Rotnem is not in: it could neither announce
+    there nor see who joins (conversations.info; a channel Slack does not answer for is let
+    through, and the outbox says later what went wrong)."""
+    errors: dict[str, str] = {}
+    for block, name, label in (
+        (BlockId.SETTINGS_CHANNEL, "announce_channel", N_("Announcement channel")),
+        (BlockId.SETTINGS_PROGRAM_CHANNEL, "program_channel", N_("Program channel")),
+    ):
+        channel = parsed.get(name)
+        if not channel:
+            continue
+        member = False
+        try:
+            info = await submission.client.conversations_info(channel=channel)
+            member = bool((info.get("channel") or {}).get("is_member"))
+        except SlackApiError as exc:
+            if exc.response.get("error") != "channel_not_found":
+                logger.warning("Could not check %s: %s", channel, exc.response.get("error"))
+                continue
+        if not member:
+            errors[block] = _(
+                "{setting}: Rotnem is not in that channel. Type /invite @Rotnem in it, then "
+                "save again."
+            ).format(setting=_(label))
+    return errors
+
+
 def _in_range(raw: str | None, name: str) -> int | None:
     return whole_number(raw, *RANGES[name])
 
@@ -94,10 +128,19 @@ def parse_settings(state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
     else:
         parsed["require_shared_tool"] = shared == "yes"
     channel = state.conversation(BlockId.SETTINGS_CHANNEL)
-    if channel is not None and not (channel[:1] in ("C", "G") and is_slack_id(channel)):
+    if channel is not None and not _is_channel(channel):
         errors[BlockId.SETTINGS_CHANNEL] = _("Announcement channel: pick a channel, not a person.")
     else:
         parsed["announce_channel"] = channel or ""
+    # Not answered (a modal opened before this setting existed): left as it is.
+    if state.answered(BlockId.SETTINGS_PROGRAM_CHANNEL):
+        joined = state.conversation(BlockId.SETTINGS_PROGRAM_CHANNEL)
+        if joined is not None and not _is_channel(joined):
+            errors[BlockId.SETTINGS_PROGRAM_CHANNEL] = _(
+                "Program channel: pick a channel, not a person."
+            )
+        else:
+            parsed["program_channel"] = joined or ""
     # Not answered (a modal opened before this setting existed): left as it is.
     invite = state.selected(BlockId.SETTINGS_INVITE_NEW)
     if invite is not None and invite not in ("yes", "no"):
@@ -179,6 +222,7 @@ async def settings(submission: Submission) -> None:
         parsed["manager_field_id"] = field_id
     if not errors:
         errors.update(await _cadence_misfit(submission, parsed))
+        errors.update(await _channels_without_rotnem(submission, parsed))
     if errors:
         await submission.errors(errors)
         return

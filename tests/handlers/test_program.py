@@ -4,8 +4,8 @@ log."""
 from __future__ import annotations
 
 from bot.ids import ActionId, BlockId
-from models import SettingsChange
-from tests.factories import ADMIN_ID, SETTINGS_AS_OPENED, Program, known_program
+from models import OutboxMessage, SettingsChange
+from tests.factories import ADMIN_ID, SETTINGS_AS_OPENED, Program, eventually_async, known_program
 
 
 async def test_stats_figures_on_a_known_data_set(program: Program) -> None:
@@ -151,3 +151,44 @@ async def test_hr_starts_from_a_template_and_new_pairs_read_its_kickoff_agreemen
     (pair,) = await program.pairs()
     intro = str(program.posts(pair.group_channel_id or "")[0]["blocks"])
     assert "Six weeks, one 30-minute session a week" in intro
+
+
+async def test_hr_picks_the_program_channel_and_rotnem_must_be_in_the_channels_it_uses(
+    program: Program,
+) -> None:
+    program.slack.add_channel("C0NOTIN01", name="hr-only", bot_is_member=False)
+    program.slack.add_channel("C0OPTIN01", name="reverse-mentoring-opt-in")
+    await program.command("admin settings")
+    await program.slack.wait_for("views.open", 1)
+    view = program.slack.open_views(ADMIN_ID)[-1]
+
+    async def submit(**changed: str) -> dict[str, str]:
+        response = await program.bot.requester.submit_view(
+            view=view, user_id=ADMIN_ID, answers={**SETTINGS_AS_OPENED, **changed}
+        )
+        return dict(response.json()["errors"]) if response.text not in ("", "null") else {}
+
+    # A channel Rotnem is not in: it could neither announce there nor see who joins.
+    errors = await submit(**{BlockId.SETTINGS_PROGRAM_CHANNEL: "C0NOTIN01"})
+    assert errors == {
+        BlockId.SETTINGS_PROGRAM_CHANNEL: "Program channel: Rotnem is not in that channel. "
+        "Type /invite @Rotnem in it, then save again."
+    }
+    errors = await submit(**{BlockId.SETTINGS_CHANNEL: "C0NOTIN01"})
+    assert list(errors) == [BlockId.SETTINGS_CHANNEL]
+    assert await program.rows(SettingsChange) == []
+    assert await submit(**{BlockId.SETTINGS_PROGRAM_CHANNEL: "C0OPTIN01"}) == {}
+    changes = await program.rows(SettingsChange)
+    assert [(c.field, c.new_value) for c in changes] == [("program_channel", "C0OPTIN01")]
+
+    # Whoever joins that channel is invited, in no other.
+    program.slack.add_user("U0NEWBIE1", real_name="Nia Newbie")
+    for channel in ("C0OTHER01", "C0OPTIN01"):
+        event = {"type": "member_joined_channel", "user": "U0NEWBIE1", "channel": channel}
+        assert (await program.bot.requester.event(event)).status_code == 200
+
+    async def invited() -> list[OutboxMessage]:
+        return await program.outbox("invite")
+
+    (invite,) = await eventually_async(invited)
+    assert invite.open_users == ["U0NEWBIE1"] or invite.channel == "U0NEWBIE1"

@@ -14,6 +14,7 @@ SLACK_TIER_PER_MINUTE: Final[Mapping[str, int]] = {
     "chat.update": 50,
     "conversations.open": 50,
     "conversations.history": 50,
+    "conversations.info": 50,
     "users.info": 100,
     "users.profile.get": 100,
     "team.profile.get": 50,

@@ -21,7 +21,7 @@ from models import ProgramSettings, SettingsChange
 TzPreference = Literal["prefer_close", "ignore"]
 TZ_PREFERENCES: dict[str, TzPreference] = {"prefer_close": "prefer_close", "ignore": "ignore"}
 # Text settings an empty value sets back to their default.
-CLEARED_BY_EMPTY = ("announce_channel", "manager_field_id")
+CLEARED_BY_EMPTY = ("announce_channel", "program_channel", "manager_field_id")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Integer settings: (lowest, highest), also checked by the database.
 RANGES: dict[str, tuple[int, int]] = {
@@ -54,6 +54,8 @@ class ProgramConfig:
     checkin_delay_days: int = 3
     stall_weeks: int = 3
     announce_channel: str | None = None
+    # People who join this channel get an invitation to the program by DM.
+    program_channel: str | None = None
     # Matching: pair only people who share a tool (else a shared tool is a preference).
     require_shared_tool: bool = False
     # The report shows any breakdown over fewer people than this as "fewer than k".
@@ -89,6 +91,7 @@ def defaults_from(settings: Settings) -> ProgramConfig:
         checkin_delay_days=settings.rotnem_checkin_delay_days,
         stall_weeks=settings.rotnem_stall_weeks,
         announce_channel=settings.rotnem_announce_channel,
+        program_channel=settings.rotnem_program_channel,
         require_shared_tool=settings.rotnem_require_shared_tool,
         language=settings.rotnem_language,
     )
@@ -119,6 +122,8 @@ def _merge(defaults: ProgramConfig, row: ProgramSettings | Row[Any] | None) -> P
             config = replace(config, **{name: value})
     if row.announce_channel:
         config = replace(config, announce_channel=row.announce_channel)
+    if row.program_channel:
+        config = replace(config, program_channel=row.program_channel)
     if row.require_shared_tool is not None:
         config = replace(config, require_shared_tool=row.require_shared_tool)
     if row.manager_field_id:
@@ -158,6 +163,7 @@ async def update_program_settings(
     checkin_delay_days: int | None = None,
     stall_weeks: int | None = None,
     announce_channel: str | None = None,
+    program_channel: str | None = None,
     require_shared_tool: bool | None = None,
     anonymity_k: int | None = None,
     manager_field_id: str | None = None,
@@ -180,6 +186,7 @@ async def update_program_settings(
         "checkin_delay_days": checkin_delay_days,
         "stall_weeks": stall_weeks,
         "announce_channel": announce_channel,
+        "program_channel": program_channel,
         "require_shared_tool": require_shared_tool,
         "anonymity_k": anonymity_k,
         "manager_field_id": manager_field_id,

@@ -1,4 +1,5 @@
-"""conversations.open (DMs and group DMs) and conversations.history (the dispatcher reads it)."""
+"""conversations.open (DMs and group DMs), conversations.history (the dispatcher reads it) and
+conversations.info (whether the bot is in a channel HR picks)."""
 
 from __future__ import annotations
 
@@ -92,9 +93,18 @@ def conversations_history(state: State, args: dict[str, Any]) -> JSON:
     return out
 
 
+def conversations_info(state: State, args: dict[str, Any]) -> JSON:
+    conv = state.conversations.get(required(args, "channel"))
+    # A private channel the bot is not in is one it cannot see.
+    if conv is None or (conv.is_private and state.bot_user_id not in conv.members):
+        raise SlackError("channel_not_found")
+    return {"ok": True, "channel": _channel_object(state, conv)}
+
+
 METHODS: Final[dict[str, Handler]] = {
     "conversations.open": conversations_open,
     "conversations.history": conversations_history,
+    "conversations.info": conversations_info,
 }
 
 
