@@ -56,9 +56,13 @@ def _parser() -> argparse.ArgumentParser:
         "--now", action="store_true", required=True, help="for every pair asked about (required)"
     )
     export = commands.add_parser(
-        "export", help="CSV for HR: sessions, pairs, participants or (learning) outcomes"
+        "export",
+        help="CSV for HR: sessions, pairs, participants, (learning) outcomes, or the changes to "
+        "settings and wording",
     )
-    export.add_argument("what", choices=("sessions", "pairs", "participants", "outcomes"))
+    export.add_argument(
+        "what", choices=("sessions", "pairs", "participants", "outcomes", "changes")
+    )
     export.add_argument("--format", choices=("csv",), default="csv", help="csv (the default)")
     export.add_argument("--output", help="write to this file instead of standard output")
     export.add_argument("--team", help="the workspace's team ID, when the bot serves several")

@@ -54,8 +54,8 @@ async def admin_export(call: CommandCall) -> None:
             response_type="ephemeral",
             **error_message(
                 _(
-                    "Export `sessions`, `pairs`, `participants` or `outcomes` (or nothing for all "
-                    "four), e.g. `{command} admin export sessions`."
+                    "Export `sessions`, `pairs`, `participants`, `outcomes` or `changes` (or "
+                    "nothing for all five), e.g. `{command} admin export sessions`."
                 ).format(command=call.command)
             ).to_dict(),
         )
@@ -108,7 +108,7 @@ PROGRAM_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         "export",
-        "admin export [sessions | pairs | participants | outcomes]",
+        "admin export [sessions | pairs | participants | outcomes | changes]",
         N_("CSV files for HR, sent to your DM"),
         admin_export,
     ),

@@ -58,6 +58,7 @@ async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
     await program.slack.wait_for("files.completeUploadExternal", 1, timeout=10)
     files = program.slack.files()
     assert sorted(f.name.split("-")[1] for f in files) == [
+        "changes",
         "outcomes",
         "pairs",
         "participants",

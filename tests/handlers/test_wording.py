@@ -293,3 +293,18 @@ async def test_hr_reaches_the_wording_and_the_settings_from_the_home_tab(program
     )
     await program.slack.wait_for("views.open", opened + 1)
     assert "admins" in _texts(program.slack.open_views(NOBODY)[-1])
+
+
+async def test_hr_reads_who_changed_what_in_the_changes_export(program: Program) -> None:
+    edit = await _edit(program, "checkin", "en")
+    assert (await _save(program, edit, "Met {partner} yet?")).status_code == 200
+    await program.update_settings(cadence_weeks=2)
+    await program.command("admin export changes")
+    await program.slack.wait_for("files.completeUploadExternal", 1, timeout=10)
+    (changes,) = program.slack.files()
+    lines = changes.content.decode().splitlines()
+    assert lines[0] == "changed_at,changed_by_user_id,setting,old_value,new_value"
+    assert [line.split(",", 1)[1] for line in lines[1:]] == [
+        f"{ADMIN_ID},wording.checkin.en,,Met {{partner}} yet?",
+        f"{ADMIN_ID},cadence_weeks,1,2",
+    ]

@@ -1,4 +1,5 @@
-"""HR's CSV exports: sessions, pairs, participants and learning outcomes of a workspace.
+"""HR's CSV exports: sessions, pairs, participants, learning outcomes and the log of changes to
+the program's settings and wording, of a workspace.
 
 UTF-8, a header row, ISO 8601 dates; private columns (notes to HR) appear only in the sessions
 export, and their header says PRIVATE. The files count what the program's figures count
@@ -25,10 +26,19 @@ from bot.db import chunks
 from bot.i18n import N_, _
 from bot.services.figures import PairMeetings, meetings_by_pair, standing_of
 from bot.services.report import outcomes
-from models import Direction, Pair, PairSession, Participant, ParticipantTool, SessionReport, Tool
+from models import (
+    Direction,
+    Pair,
+    PairSession,
+    Participant,
+    ParticipantTool,
+    SessionReport,
+    SettingsChange,
+    Tool,
+)
 
-ExportKind = Literal["sessions", "pairs", "participants", "outcomes"]
-EXPORTS: tuple[ExportKind, ...] = ("sessions", "pairs", "participants", "outcomes")
+ExportKind = Literal["sessions", "pairs", "participants", "outcomes", "changes"]
+EXPORTS: tuple[ExportKind, ...] = ("sessions", "pairs", "participants", "outcomes", "changes")
 # A first line before the header, for the files that hold individuals' own answers.
 NOTES: dict[ExportKind, str] = {"outcomes": outcomes.NOTE}
 # Each file's title in Slack (`date`: the day it was exported).
@@ -37,6 +47,7 @@ TITLES: dict[ExportKind, str] = {
     "pairs": N_("Rotnem pairs ({date})"),
     "participants": N_("Rotnem participants ({date})"),
     "outcomes": N_("Rotnem outcomes ({date})"),
+    "changes": N_("Rotnem settings and wording changes ({date})"),
 }
 
 
@@ -245,6 +256,29 @@ async def _participant_rows(session: AsyncSession, team_id: str, now: datetime) 
     ]
 
 
+# The settings log, oldest first: a setting by its name (`cycle_weeks`), HR's wording as
+# `wording.<message>.<language>`; an empty value is the default (texts cut at 100 characters).
+CHANGE_COLUMNS = (
+    N_("changed_at"),
+    N_("changed_by_user_id"),
+    N_("setting"),
+    N_("old_value"),
+    N_("new_value"),
+)
+
+
+async def _change_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
+    found = await session.execute(
+        select(SettingsChange)
+        .where(SettingsChange.team_id == team_id)
+        .order_by(SettingsChange.at, SettingsChange.id)
+    )
+    return [
+        [_iso(c.at), c.actor_id or "", c.field, c.old_value or "", c.new_value or ""]
+        for c in found.scalars()
+    ]
+
+
 async def export_rows(
     session: AsyncSession, team_id: str, kind: ExportKind, *, now: datetime
 ) -> tuple[Sequence[str], list[list[Any]]]:
@@ -257,6 +291,8 @@ async def export_rows(
         return PARTICIPANT_COLUMNS, await _participant_rows(session, team_id, now)
     if kind == "outcomes":
         return outcomes.COLUMNS, await outcomes.outcome_rows(session, team_id)
+    if kind == "changes":
+        return CHANGE_COLUMNS, await _change_rows(session, team_id)
     raise ValueError(f"unknown export {kind!r}: one of {', '.join(EXPORTS)}")
 
 
