@@ -57,6 +57,8 @@ class ProgramSettings(Base):
     # The program's language ("en", "fr", "es", "de"): for channels, for people whose Slack
     # language Rotnem does not speak, and for group DMs whose partners read different ones.
     language: Mapped[str | None] = mapped_column(String(8))
+    # The program's name as HR typed it (`{program}` in HR's wording, the Home tab's title).
+    name: Mapped[str | None] = mapped_column(String(60))
     # The template HR started from ("tools_sprint" …): its kickoff agreement is the default.
     template: Mapped[str | None] = mapped_column(String(24))
     updated_at: Mapped[datetime]

@@ -105,6 +105,7 @@ def _participant(
     partner: PartnerSummary | None,
     others: Sequence[PartnerSummary] = (),
     past: Sequence[PastPartner] = (),
+    program_name: str | None = None,
 ) -> list[Block]:
     def field(text: str) -> MarkdownTextObject:
         return MarkdownTextObject(text=text)
@@ -135,7 +136,7 @@ def _participant(
         )
     )
     blocks: list[Block] = [
-        HeaderBlock(text=_("Your reverse mentoring")),
+        HeaderBlock(text=program_name or _("Your reverse mentoring")),
         section(_("*State:* {state}").format(state=state_line(profile))),
         SectionBlock(fields=fields),
         section(_("*Current partner:* {partner}").format(partner=partner_line(partner))),
@@ -198,7 +199,9 @@ def home_view(command: str, home: Home) -> View:
     elif profile.status == "left":
         blocks = _returning(command, profile)
     else:
-        blocks = _participant(profile, home.partner, home.partners[1:], home.past_partners)
+        blocks = _participant(
+            profile, home.partner, home.partners[1:], home.past_partners, home.program_name
+        )
         # After the current partner, before the other and past partners.
         blocks[4:4] = progress_blocks(home.progress)
     if home.program is not None:

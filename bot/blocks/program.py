@@ -24,7 +24,7 @@ from bot.blocks.message import Message
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, ngettext
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.directory import ProfileField, person_fields
-from bot.services.program.settings import CADENCES, RANGES, ProgramConfig
+from bot.services.program.settings import CADENCES, MAX_NAME, RANGES, ProgramConfig
 from bot.services.program.stats import StatsView
 from bot.services.program.templates import PROGRAM_TEMPLATES
 
@@ -59,6 +59,7 @@ FIELD_LABELS = {
     "invite_new_people": N_("Invite people who join the workspace"),
     "language": N_("Program language"),
     "template": N_("Program template"),
+    "name": N_("Program name"),
 }
 CADENCE_LABELS = {
     1: N_("Every week"),
@@ -145,6 +146,19 @@ def settings_modal(
                 "Program settings for this workspace. Times are in each learner's own time zone. "
                 "Every change is logged."
             )
+        ),
+        inputs.text(
+            BlockId.SETTINGS_NAME,
+            _(FIELD_LABELS["name"]),
+            max_length=MAX_NAME,
+            optional=True,
+            initial=config.name,
+            placeholder=_(PROGRAM_TEMPLATES[config.template].name)
+            if config.template in PROGRAM_TEMPLATES
+            else _("Reverse mentoring"),
+            hint=_(
+                "What people call it: the title of their Home tab, and {program} in your wording."
+            ),
         ),
         SectionBlock(
             text=MarkdownTextObject(text=_template_line(config)),

@@ -39,7 +39,7 @@ def weekly_prompt_message(notice: PromptNotice) -> Message:
     if notice.direction == "teach":
         label = _("This week: teach me a tool")
         title = f"🛠️ {label}"
-        if tool or (TEACH, current_language()) in current_wording():
+        if tool or (TEACH, current_language()) in current_wording().texts:
             lead = worded(TEACH, tool=tool or _("a tool of your choice"), **people)
         else:
             # Ours has a sentence for a week without a tool.

@@ -14,11 +14,10 @@ sample data, Reset to default); saving shows what was done in its place.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
-from types import MappingProxyType
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -44,14 +43,15 @@ from bot.i18n import (
     speaking,
 )
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.services.program.templates import PROGRAM_TEMPLATES
 from bot.services.wording import MAX_LENGTH, TEMPLATES, Problem, Sample, Template, Wording, fill
 from bot.text import tools_phrase
 
 logger = logging.getLogger(__name__)
 
-# Read-only: a mapping nobody can change (`Wording` is a Mapping, never mutated).
-_NONE: Wording = MappingProxyType({})
-_WORDING: ContextVar[Wording] = ContextVar("rotnem_wording", default=_NONE)
+# No HR text: what renders outside any `in_wording` (a request's own answers, the CLI).
+OURS = Wording()
+_WORDING: ContextVar[Wording] = ContextVar("rotnem_wording", default=OURS)
 
 
 @contextmanager
@@ -74,21 +74,31 @@ def worded(key: str, *, variant: str | None = None, **values: object) -> str:
     (made safe for mrkdwn by the caller) when the workspace wrote one, else ours (for a program
     started from a template, that template's `variant`)."""
     template = TEMPLATES[key]
-    custom = _WORDING.get().get((key, current_language()))
+    wording = _WORDING.get()
+    custom = wording.texts.get((key, current_language()))
     if custom is not None:
         try:
-            return fill(custom, values)
+            return fill(custom, {"program": program_name(wording), **values})
         except ValueError as exc:
             # Saved texts are checked; this is one a later version no longer accepts.
             logger.warning("HR's %s wording cannot be used (%s); ours is sent instead", key, exc)
     return template.default(values, variant)
 
 
+def program_name(wording: Wording) -> str:
+    """`{program}`: the name HR gave the program (escaped: HR typed it), else its template's,
+    else ours."""
+    if wording.program_name:
+        return escape(wording.program_name)
+    template = PROGRAM_TEMPLATES.get(wording.program_template or "")
+    return _(template.name) if template is not None else _("Reverse mentoring")
+
+
 # ---- the list ----------------------------------------------------------------------------------
 
 
 def _status(key: str, wording: Wording) -> str:
-    customised = [LANGUAGE_NAMES[code] for code in LANGUAGES if (key, code) in wording]
+    customised = [LANGUAGE_NAMES[code] for code in LANGUAGES if (key, code) in wording.texts]
     if not customised:
         return _("Our wording in every language.")
     return _("✏️ Yours in {languages}; ours in the others.").format(languages=joined(customised))
@@ -148,7 +158,9 @@ def sample_values(sample: Sample) -> dict[str, object]:
     """Every placeholder's value for the preview, from real data (see `Sample`)."""
     config = sample.config
     tools = sample.tools or ("ChatGPT",)
+    program = Wording(program_name=config.name, program_template=config.template)
     return {
+        "program": program_name(program),
         "guide": mention(sample.guide),
         "learner": mention(sample.learner),
         "partner": mention(sample.learner),
@@ -289,14 +301,11 @@ def wording_done_modal(template: Template, language: str, *, reset: bool) -> Vie
 
 
 def current_text(
-    template: Template,
-    language: str,
-    wording: Mapping[tuple[str, str], str],
-    variant: str | None = None,
+    template: Template, language: str, wording: Wording, variant: str | None = None
 ) -> str:
     """What the edit modal starts from: HR's text, else ours in that language as HR edits it
     (the program template's `variant`)."""
-    custom = wording.get((template.key, language))
+    custom = wording.texts.get((template.key, language))
     if custom is not None:
         return custom
     with speaking(language):

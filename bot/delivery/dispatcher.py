@@ -229,7 +229,7 @@ class _Claim:
     # Slack has the message and `completions` records it: the row stays held until then.
     completed: bool = False
     # HR's wording of its workspace, read with the claim: an edit reaches the next claim.
-    wording: Wording = field(default_factory=dict)
+    wording: Wording = field(default_factory=Wording)
 
 
 class Dispatcher:

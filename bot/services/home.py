@@ -130,6 +130,8 @@ class Home:
     past_partners: tuple[PastPartner, ...] = ()
     progress: PairProgress | None = None
     program: ProgramFigures | None = None
+    # The name HR gave the program, as typed (None: none given).
+    program_name: str | None = None
 
     @property
     def partner(self) -> PartnerSummary | None:
@@ -181,4 +183,5 @@ async def read_home(
         ),
         progress,
         program,
+        config.name,
     )

@@ -30,13 +30,23 @@ from sqlalchemy.orm import aliased
 
 from bot.i18n import LANGUAGES, N_, _, ngettext, speaking
 from bot.services.program.settings import ProgramConfig
-from models import Pair, Participant, SettingsChange, WordingText
+from models import Pair, Participant, ProgramSettings, SettingsChange, WordingText
 
 # Every template fills a section of a message: Slack refuses a section over 3,000 characters.
 MAX_LENGTH = 3000
 
-# A team's texts by (template, language).
-Wording = Mapping[tuple[str, str], str]
+# Every template may name the program.
+PROGRAM = {"program": N_("the program's name")}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A workspace's wording: HR's texts by (template, language), and — read only when one of
+    them names `{program}` — the program's name and template, for that placeholder."""
+
+    texts: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    program_name: str | None = None
+    program_template: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,9 @@ class Template:
     required: frozenset[str] = field(default_factory=frozenset)
     # Our text for a program started from a template (`program/templates.py`), by its key.
     variants: Mapping[str, tuple[Part, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "placeholders", {**self.placeholders, **PROGRAM})
 
     def _parts(self, variant: str | None) -> tuple[Part, ...]:
         return self.variants.get(variant or "", self.parts)
@@ -422,21 +435,31 @@ def fill(text: str, values: Mapping[str, object]) -> str:
 _TEAMS_WORDING = select(
     WordingText.team_id, WordingText.template, WordingText.language, WordingText.text
 ).where(WordingText.team_id.in_(bindparam("team_ids", expanding=True)))
+_PROGRAM_NAMES = select(
+    ProgramSettings.team_id, ProgramSettings.name, ProgramSettings.template
+).where(ProgramSettings.team_id.in_(bindparam("team_ids", expanding=True)))
 
 
 async def wording_of(
     connection: AsyncConnection | AsyncSession, team_ids: Sequence[str]
-) -> dict[str, dict[tuple[str, str], str]]:
-    """Each team's texts by (template, language), in one query (the dispatcher's, per claim)."""
-    found: dict[str, dict[tuple[str, str], str]] = {team_id: {} for team_id in team_ids}
-    if team_ids:
-        rows = await connection.execute(_TEAMS_WORDING, {"team_ids": list(dict.fromkeys(team_ids))})
+) -> dict[str, Wording]:
+    """Each team's wording: one query (the dispatcher's, per claim), and one more for the
+    programs' names only when an HR text names `{program}`."""
+    teams = list(dict.fromkeys(team_ids))
+    texts: dict[str, dict[tuple[str, str], str]] = {team_id: {} for team_id in teams}
+    if teams:
+        rows = await connection.execute(_TEAMS_WORDING, {"team_ids": teams})
         for team_id, template, language, text in rows.all():
-            found[team_id][(template, language)] = text
-    return found
+            texts[team_id][(template, language)] = text
+    naming = [t for t in teams if any("{program" in text for text in texts[t].values())]
+    names: dict[str, tuple[str | None, str | None]] = {}
+    if naming:
+        found = await connection.execute(_PROGRAM_NAMES, {"team_ids": naming})
+        names = {team_id: (name, template) for team_id, name, template in found.all()}
+    return {t: Wording(texts[t], *names.get(t, (None, None))) for t in teams}
 
 
-async def team_wording(session: AsyncSession, team_id: str) -> dict[tuple[str, str], str]:
+async def team_wording(session: AsyncSession, team_id: str) -> Wording:
     return (await wording_of(session, [team_id]))[team_id]
 
 

@@ -51,7 +51,7 @@ async def edit(click: Click) -> None:
         template,
         language,
         current_text(template, language, wording, await program_template(click)),
-        customised=(template.key, language) in wording,
+        customised=(template.key, language) in wording.texts,
         private_metadata=metadata.dump(),
     )
     await click.acknowledgement.give()
@@ -74,7 +74,7 @@ async def preview(click: Click) -> None:
         template,
         language,
         text,
-        customised=(template.key, language) in wording,
+        customised=(template.key, language) in wording.texts,
         private_metadata=str(click.view.get("private_metadata") or ""),
         preview=fill(text, values) if wrong is None else None,
         preview_problem=problem_text(template, wrong) if wrong is not None else None,

@@ -17,6 +17,7 @@ from bot.ids import BlockId
 from bot.services.directory import ProfileField
 from bot.services.program.settings import (
     CADENCES,
+    MAX_NAME,
     RANGES,
     apply_template,
     cadence_misfit,
@@ -133,6 +134,14 @@ def parse_settings(state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
     else:
         parsed["announce_channel"] = channel or ""
     # Not answered (a modal opened before this setting existed): left as it is.
+    if state.answered(BlockId.SETTINGS_NAME):
+        name = " ".join((state.text(BlockId.SETTINGS_NAME) or "").split())
+        if len(name) > MAX_NAME:
+            errors[BlockId.SETTINGS_NAME] = _(
+                "Program name: at most {limit} characters (this one has {length})."
+            ).format(limit=MAX_NAME, length=len(name))
+        else:
+            parsed["name"] = name
     if state.answered(BlockId.SETTINGS_PROGRAM_CHANNEL):
         joined = state.conversation(BlockId.SETTINGS_PROGRAM_CHANNEL)
         if joined is not None and not _is_channel(joined):

@@ -78,7 +78,7 @@ from bot.services.rounds.approve import (
 )
 from bot.services.rounds.propose import Proposal, ProposalNotice, ProposedPair, Replaced, Unplaced
 from bot.services.tools import ToolInfo
-from bot.services.wording import TEMPLATES, fill
+from bot.services.wording import TEMPLATES, Wording, fill
 from tests.factories import make_figures, make_profile
 
 GUIDE, LEARNER, OTHER, ADMIN = "U0GUIDE01", "U0LEARN01", "U0OTHER01", "UADMIN001"
@@ -195,10 +195,11 @@ def hr_text(t: Typed, *placeholders: str) -> str:
 def an_intro_in_hr_words(t: Typed) -> Built:
     """The introduction with HR's introduction and kickoff agreement in force."""
     wording = {
-        ("intro", "en"): hr_text(t, "guide", "learner", "teaches"),
+        ("intro", "en"): hr_text(t, "guide", "learner", "teaches", "program"),
         ("kickoff", "en"): hr_text(t, "learner"),
     }
-    with in_wording(wording):
+    # The program's name is HR's text too.
+    with in_wording(Wording(wording, program_name=t())):
         return an_intro(t)
 
 

@@ -100,7 +100,7 @@ from bot.services.stalls import StallNudgeNotice, StallTalkNotice, StallView
 from bot.services.surveys import SurveyAnswers, SurveyForm, SurveyNotice
 from bot.services.tools import ToolInfo
 from bot.services.tools_builtin import CATALOGUE
-from bot.services.wording import TEMPLATES, Problem, Template
+from bot.services.wording import TEMPLATES, Problem, Template, Wording
 from models import EndReason
 from tests.blocks.test_escaping import builders
 from tests.factories import make_figures, make_profile
@@ -832,7 +832,7 @@ SAMPLES: tuple[Sample, ...] = (
     # HR's wording: the list, editing a text (with its preview, or what is wrong), done
     Sample(
         "wording.wording_list_modal",
-        lambda: wording.wording_list_modal({("intro", "fr"): "x", ("intro", "de"): "y"}),
+        lambda: wording.wording_list_modal(Wording({("intro", "fr"): "x", ("intro", "de"): "y"})),
     ),
     *(
         Sample(f"wording.wording_edit_modal ({template.key})", partial(a_wording_edit, template))

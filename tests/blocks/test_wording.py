@@ -23,7 +23,7 @@ from bot.services.rounds.approve import AnnouncementNotice, IntroNotice, IntroPe
 from bot.services.rounds.cycles import CycleEndNotice
 from bot.services.stalls import StallNudgeNotice, StallView
 from bot.services.surveys import SurveyNotice
-from bot.services.wording import TEMPLATES, Problem, fill, problem
+from bot.services.wording import TEMPLATES, Problem, Wording, fill, problem
 
 G, L = "U0GUIDE01", "U0LEARN01"
 
@@ -92,7 +92,7 @@ def test_a_program_template_brings_its_own_kickoff_agreement_unless_hr_wrote_one
         theirs = _shown(rounds.intro_message(sprint))
     assert "Six semaines, une séance de 30 minutes par semaine" in theirs
     assert "Six semaines" not in ours and "Comment ça marche" in ours
-    with in_wording({("kickoff", "en"): "Our own deal."}):
+    with in_wording(Wording({("kickoff", "en"): "Our own deal."})):
         assert "Our own deal." in _shown(rounds.intro_message(sprint))
 
 
@@ -108,7 +108,7 @@ def test_every_template_has_its_message_here() -> None:
 def test_hr_text_fills_every_placeholder_in_its_language_only(key: str) -> None:
     template = TEMPLATES[key]
     text = "HR says " + " / ".join(f"{name}={{{name}}}" for name in template.placeholders)
-    with in_wording({(key, "fr"): text}):
+    with in_wording(Wording({(key, "fr"): text})):
         with speaking("fr"):
             shown = _shown(MESSAGES[key]())
         with speaking("de"):

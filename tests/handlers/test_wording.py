@@ -14,7 +14,15 @@ import pytest
 
 from bot.ids import ActionId, BlockId
 from models import Round, SettingsChange, WordingText
-from tests.factories import ADMIN_ID, BOTH_BACKENDS, JSON, Program, find_button, open_home
+from tests.factories import (
+    ADMIN_ID,
+    BOTH_BACKENDS,
+    JSON,
+    SETTINGS_AS_OPENED,
+    Program,
+    find_button,
+    open_home,
+)
 
 GUIDE, LEARNER = "U0WGUIDE1", "U0WLEARN1"
 NOBODY = "U0NOBODY1"
@@ -308,3 +316,32 @@ async def test_hr_reads_who_changed_what_in_the_changes_export(program: Program)
         f"{ADMIN_ID},wording.checkin.en,,Met {{partner}} yet?",
         f"{ADMIN_ID},cadence_weeks,1,2",
     ]
+
+
+async def test_hr_names_the_program_and_the_wording_and_home_tab_use_the_name(
+    program: Program,
+) -> None:
+    await program.command("admin settings")
+    await program.slack.wait_for("views.open", 1)
+    settings = program.slack.open_views(ADMIN_ID)[-1]
+    answers = {**SETTINGS_AS_OPENED, BlockId.SETTINGS_NAME: "  AI tools   & <!here> leaders "}
+    saved = await program.bot.requester.submit_view(
+        view=settings, user_id=ADMIN_ID, answers=answers
+    )
+    assert saved.text in ("", "null")
+    (change,) = await program.rows(SettingsChange)
+    assert (change.field, change.new_value) == ("name", "AI tools & <!here> leaders")
+
+    edit = await _edit(program, "intro", "en")
+    assert "`{program}` the program's name" in _texts(edit)
+    assert (
+        await _save(program, edit, "{guide}, {learner}: welcome to {program}!")
+    ).status_code == 200
+    await program.join(GUIDE, "Gus Guide", "guide", teaches=["ChatGPT"])
+    await program.join(LEARNER, "Lea Learner", "learner", learns=["ChatGPT"])
+    intro = await _intro(program)
+    assert intro["blocks"][0]["text"]["text"] == (
+        f"<@{GUIDE}>, <@{LEARNER}>: welcome to AI tools &amp; &lt;!here&gt; leaders!"
+    )
+    home = await open_home(program.bot, GUIDE)
+    assert home["blocks"][0]["text"]["text"] == "AI tools & <!here> leaders"  # plain text

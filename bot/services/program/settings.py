@@ -21,7 +21,9 @@ from models import ProgramSettings, SettingsChange
 TzPreference = Literal["prefer_close", "ignore"]
 TZ_PREFERENCES: dict[str, TzPreference] = {"prefer_close": "prefer_close", "ignore": "ignore"}
 # Text settings an empty value sets back to their default.
-CLEARED_BY_EMPTY = ("announce_channel", "program_channel", "manager_field_id")
+CLEARED_BY_EMPTY = ("announce_channel", "program_channel", "manager_field_id", "name")
+# A program's name, as HR types it.
+MAX_NAME = 60
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Integer settings: (lowest, highest), also checked by the database.
 RANGES: dict[str, tuple[int, int]] = {
@@ -68,6 +70,8 @@ class ProgramConfig:
     language: str = "en"
     # The template HR started from (`templates.py`), whose kickoff agreement introductions use.
     template: str | None = None
+    # The name HR gave the program (None: the template's, else "Reverse mentoring").
+    name: str | None = None
 
 
 def cadence_misfit(config: ProgramConfig) -> str | None:
@@ -134,6 +138,8 @@ def _merge(defaults: ProgramConfig, row: ProgramSettings | Row[Any] | None) -> P
         config = replace(config, language=row.language)
     if row.template in TEMPLATE_KEYS:
         config = replace(config, template=row.template)
+    if row.name:
+        config = replace(config, name=row.name)
     return config
 
 
@@ -170,6 +176,7 @@ async def update_program_settings(
     invite_new_people: bool | None = None,
     language: str | None = None,
     template: str | None = None,
+    name: str | None = None,
     defaults: ProgramConfig | None = None,
 ) -> list[SettingsChange]:
     """Store the given settings for the workspace (None leaves a setting as it is; an empty
@@ -193,11 +200,14 @@ async def update_program_settings(
         "invite_new_people": invite_new_people,
         "language": language,
         "template": template,
+        "name": name,
     }
     for name, (lowest, highest) in RANGES.items():
         value = values[name]
         if value is not None and not (isinstance(value, int) and lowest <= value <= highest):
             raise ValueError(f"{name} must be between {lowest} and {highest}")
+    if name is not None and len(name) > MAX_NAME:
+        raise ValueError(f"name must be at most {MAX_NAME} characters")
     if template is not None and template not in TEMPLATE_KEYS:
         raise ValueError(f"template must be one of {', '.join(TEMPLATE_KEYS)}")
     if cadence_weeks is not None and cadence_weeks not in CADENCES:
