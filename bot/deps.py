@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.after_ack import AfterAck
@@ -15,7 +17,12 @@ from bot.config import Settings
 from bot.db import SessionMaker, create_engine, create_sessionmaker
 from bot.languages import Languages
 from bot.services.directory import FieldCache
-from bot.services.program.settings import ProgramConfig, defaults_from, program_config
+from bot.services.program.settings import (
+    ProgramConfig,
+    defaults_from,
+    program_config,
+    program_managers,
+)
 
 if TYPE_CHECKING:
     from bot.install.stores import ExpiringInstallationCache
@@ -41,9 +48,34 @@ class Deps:
     # Who reads which language, as last read (kept a few minutes).
     languages: Languages = field(default_factory=Languages)
 
-    def is_admin(self, user_id: str) -> bool:
-        """Whether `user_id` is one of the program's HR admins (checked on every admin action)."""
-        return user_id in self.settings.rotnem_admins
+    # Each program's managers as the help last read them (see `shows_admin`).
+    _managers: dict[str, tuple[float, frozenset[str]]] = field(default_factory=dict)
+
+    async def is_admin(self, team_id: str, user_id: str) -> bool:
+        """Whether `user_id` administers the workspace's program: one of ROTNEM_ADMINS, or a
+        manager they appointed — read afresh for every admin action, so a manager removed a
+        second ago is refused."""
+        if user_id in self.settings.rotnem_admins:
+            return True
+        async with self.sessionmaker() as session:
+            return user_id in await program_managers(session, team_id)
+
+    async def shows_admin(self, team_id: str, user_id: str) -> bool:
+        """`is_admin` for what the help lists, read at most once a minute per process (the help
+        answers within a millisecond or two, and with the database away too: then it lists
+        ROTNEM_ADMINS' commands only; every admin action still checks `is_admin`)."""
+        if user_id in self.settings.rotnem_admins:
+            return True
+        now = time.monotonic()
+        known = self._managers.get(team_id)
+        if known is None or known[0] < now:
+            try:
+                async with self.sessionmaker() as session:
+                    managers = frozenset(await program_managers(session, team_id))
+            except (SQLAlchemyError, OSError):
+                return False
+            known = self._managers[team_id] = (now + 60.0, managers)
+        return user_id in known[1]
 
     @property
     def program_defaults(self) -> ProgramConfig:

@@ -140,6 +140,7 @@ class BlockId(StrEnum):
     SETTINGS_CADENCE = "settings_cadence"
     SETTINGS_PROGRAM_CHANNEL = "settings_program_channel"
     SETTINGS_NAME = "settings_name"
+    SETTINGS_MANAGERS = "settings_managers"
     TEMPLATE_CHOICE = "template_choice"
     # HR's wording: the text being edited, the Preview and Reset buttons.
     WORDING_TEXT = "wording_text"

@@ -88,9 +88,8 @@ async def publish_home(client: AsyncWebClient, deps: Deps, team_id: str, user_id
     """Build and publish the person's Home tab as it is now (admins also get the summary)."""
     async with deps.sessionmaker() as session:
         config = await deps.program_config(session, team_id)
-        home = await read_home(
-            session, team_id, user_id, config, now=deps.clock.now(), admin=deps.is_admin(user_id)
-        )
+        admin = user_id in deps.settings.rotnem_admins or user_id in config.managers
+        home = await read_home(session, team_id, user_id, config, now=deps.clock.now(), admin=admin)
     with speaking(await deps.language_of(team_id, [user_id], partial(slack_locale, client))):
         view = home_view(deps.settings.rotnem_command, home)
     await client.views_publish(user_id=user_id, view=view.to_dict())
@@ -184,6 +183,11 @@ class Request:
         """The person's Home tab as it is now; a failure is logged (the change already stands)."""
         await publish_home_quietly(self.client, self.deps, self.team_id, self.user_id)
 
+    async def is_admin(self) -> bool:
+        """Whether the person administers this workspace's program (checked afresh: every
+        admin action asks, whatever the UI showed)."""
+        return await self.deps.is_admin(self.team_id, self.user_id)
+
     async def wording(self) -> Wording:
         """HR's texts of this workspace, for a message of ours rendered again after a click (the
         dispatcher reads them for what it sends)."""
@@ -255,7 +259,7 @@ class Click(Request):
         """The button's ID for an admin's click (checked on the server for every click, whatever
         the message showed); None, answered, for anyone else or a value that is no ID (`unknown`
         says which thing was not recognised)."""
-        if not self.deps.is_admin(self.user_id):
+        if not await self.is_admin():
             await self.say(admins_only_message())
             return None
         if self.number is None:
@@ -409,6 +413,11 @@ class ViewState:
     def selected_many(self, block_id: str) -> tuple[str, ...]:
         options = self._state(block_id).get("selected_options") or []
         return tuple(str(o["value"]) for o in options if isinstance(o, Mapping) and "value" in o)
+
+    def users(self, block_id: str) -> tuple[str, ...]:
+        """A multi-users select's people."""
+        users = self._state(block_id).get("selected_users") or []
+        return tuple(str(user) for user in users if isinstance(user, str))
 
     def user(self, block_id: str) -> str | None:
         user = self._state(block_id).get("selected_user")

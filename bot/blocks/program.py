@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     Option,
     PlainTextObject,
     SectionBlock,
+    UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -24,7 +25,7 @@ from bot.blocks.message import Message
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, ngettext
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.directory import ProfileField, person_fields
-from bot.services.program.settings import CADENCES, MAX_NAME, RANGES, ProgramConfig
+from bot.services.program.settings import CADENCES, MAX_MANAGERS, MAX_NAME, RANGES, ProgramConfig
 from bot.services.program.stats import StatsView
 from bot.services.program.templates import PROGRAM_TEMPLATES
 
@@ -60,6 +61,7 @@ FIELD_LABELS = {
     "language": N_("Program language"),
     "template": N_("Program template"),
     "name": N_("Program name"),
+    "managers": N_("Program managers"),
 }
 CADENCE_LABELS = {
     1: N_("Every week"),
@@ -244,6 +246,21 @@ def settings_modal(
             config.anonymity_k,
             _('{low} to {high} people: the report shows a smaller group as "fewer than" this'),
         ),
+        inputs.field(
+            BlockId.SETTINGS_MANAGERS,
+            _(FIELD_LABELS["managers"]),
+            UserMultiSelectElement(
+                action_id=inputs.action_id,
+                placeholder=_("Pick people"),
+                initial_users=list(config.managers) or None,
+                max_selected_items=MAX_MANAGERS,
+            ),
+            optional=True,
+            hint=_(
+                "They run the program with you: settings, wording, rounds, stats and HR's "
+                "alerts. Only Rotnem's administrators (ROTNEM_ADMINS) can change this list."
+            ),
+        ),
         _manager_field(config, profile_fields),
         inputs.radio(
             BlockId.SETTINGS_INVITE_NEW,
@@ -309,6 +326,8 @@ def shown_value(field: str, value: str | None) -> str:
         return _(DAY_NAMES[int(value)])
     if field == "nudge_hour" and value.isdigit():
         return f"{int(value):02d}:00"
+    if field == "managers":
+        return ", ".join(f"<@{user}>" for user in value.split()) or _("(default)")
     if field in ("announce_channel", "program_channel"):
         return f"<#{value}>"
     if field == "template" and value in PROGRAM_TEMPLATES:

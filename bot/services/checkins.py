@@ -26,6 +26,7 @@ from bot.services.enrollment.queries import is_paused
 from bot.services.errors import AlreadyDecided, InvalidInput, NotAllowed, NotFound
 from bot.services.fit import ask_fit
 from bot.services.notices import AfterSend, Notice, remember_message
+from bot.services.program.settings import hr_recipients
 from bot.services.report.learning import refresh_latest_confidence
 from bot.services.rounds import loading
 from bot.services.rounds.ending import PairEndedNotice, end_pairs
@@ -514,7 +515,7 @@ async def record_cant_make_it(
         team_id=team_id,
         dedupe_key=f"cant-make-it:{checkin_id}",
         notice=notice,
-        users=admins,
+        users=await hr_recipients(session, team_id, admins),
         now=now,
     )
     return Answer(info, CheckInStatus.CANT_MAKE_IT.value)

@@ -24,6 +24,7 @@ from bot.db import insert_ignoring_duplicates
 from bot.delivery.outbox import enqueue_to_each
 from bot.pairing import manager_chain
 from bot.services.notices import Notice
+from bot.services.program.settings import hr_recipients
 from models import DirectoryEntry, Pair, Participant, ProgramSettings
 
 # users.profile.get is asked again for a person at most this often (and when they change).
@@ -230,6 +231,7 @@ async def flag_reporting_lines(
         .order_by(Pair.id)
     )
     new = 0
+    hr = await hr_recipients(session, team_id, admins)
     for pair_id, guide_id, learner_id in (await session.execute(query)).all():
         if guide_id in manager_chain(learner_id, chart):
             report, manager = learner_id, guide_id
@@ -250,7 +252,7 @@ async def flag_reporting_lines(
             team_id=team_id,
             dedupe_key=f"reporting-line:{pair_id}",
             notice=notice,
-            users=admins,
+            users=hr,
             now=now,
         )
     return new

@@ -32,7 +32,7 @@ from bot.delivery.outbox import Outgoing, enqueue_many, enqueue_to_each
 from bot.i18n import _
 from bot.services.errors import AlreadyDecided, Conflict, InvalidInput, NotAllowed, NotFound
 from bot.services.notices import AfterSend, Notice, remember_message
-from bot.services.program.settings import ProgramConfig, program_config
+from bot.services.program.settings import ProgramConfig, hr_recipients, program_config
 from bot.services.rounds import loading
 from bot.services.rounds.propose import (
     Proposal,
@@ -195,7 +195,7 @@ async def answer_fit(
             team_id=team_id,
             dedupe_key=f"fit-bad:{fit_id}",
             notice=FitAlertNotice(alert=alert),
-            users=admins,
+            users=await hr_recipients(session, team_id, admins),
             now=now,
         )
     return view

@@ -29,7 +29,7 @@ from bot.services.checkins import last_answers
 from bot.services.enrollment.queries import is_paused
 from bot.services.errors import NotFound
 from bot.services.notices import Notice
-from bot.services.program.settings import ProgramConfig
+from bot.services.program.settings import ProgramConfig, hr_recipients
 from bot.services.rounds.queries import PairPeople
 from models import OutboxMessage, Pair, PairSession, Participant, StallAlert, WeeklyPrompt
 from models.prompts import PAUSED_WEEK_SQL
@@ -208,8 +208,9 @@ async def detect_stalls(
     zone: ZoneInfo,
     admins: Iterable[str],
 ) -> int:
-    """Alert HR admins about every new stall; how many stalls were new."""
-    admins = sorted(set(admins))
+    """Alert HR admins (and the program's managers) about every new stall; how many stalls were
+    new."""
+    admins = await hr_recipients(session, team_id, admins)
     risks = await at_risk_pairs(session, team_id, config, now=now, zone=zone)
     if not risks:
         return 0

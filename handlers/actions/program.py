@@ -17,7 +17,7 @@ from handlers.kit import Click, Request
 
 async def choose_template(click: Click) -> None:
     deps = click.deps
-    if not deps.is_admin(click.user_id):
+    if not await click.is_admin():
         await click.refuse(admins_only_message())
         return
     async with deps.sessionmaker() as session:
@@ -29,7 +29,7 @@ async def choose_template(click: Click) -> None:
 
 
 async def _admin_modal(click: Click, build: Callable[[Request], Awaitable[View]]) -> None:
-    if not click.deps.is_admin(click.user_id):
+    if not await click.is_admin():
         await click.refuse(admins_only_message())
         return
     view = await build(click)

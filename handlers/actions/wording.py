@@ -28,7 +28,7 @@ from handlers.views.wording import (
 async def _admin_pick(click: Click) -> tuple[Template, str] | None:
     """The template and language of an admin's click; None, answered, for anyone else or a
     value that names none."""
-    if not click.deps.is_admin(click.user_id):
+    if not await click.is_admin():
         await click.refuse(admins_only_message())
         return None
     picked = parse_edit_value(click.value)

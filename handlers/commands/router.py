@@ -14,7 +14,6 @@ from bot.blocks.errors import admins_only_message
 from bot.blocks.help import HelpLine, help_message, unknown_subcommand_message
 from bot.blocks.kit import unescape
 from bot.blocks.message import Message
-from bot.deps import Deps
 from bot.i18n import N_, _, current_language
 from bot.services.errors import RotnemError
 from handlers.kit import Acknowledgement, Request, answer_then_continue, deps_of, team_of
@@ -126,23 +125,25 @@ class Router:
         # language: built once each, not through slack_sdk's models on every `/rotnem help`.
         self._help: dict[tuple[str, bool, str], dict[str, Any]] = {}
 
-    def _lines(self, deps: Deps, user_id: str) -> tuple[list[HelpLine], list[HelpLine]]:
+    def _lines(self, admin: bool) -> tuple[list[HelpLine], list[HelpLine]]:
         """Everyone's subcommands, and the admin ones for admins only."""
-        admin = [sub.help_line for sub in self._admin.values()] if deps.is_admin(user_id) else []
-        return [*(sub.help_line for sub in self._user.values()), HELP_LINE], admin
+        admin_lines = [sub.help_line for sub in self._admin.values()] if admin else []
+        return [*(sub.help_line for sub in self._user.values()), HELP_LINE], admin_lines
 
-    def help(self, deps: Deps, user_id: str) -> dict[str, Any]:
+    async def help(self, call: CommandCall) -> dict[str, Any]:
         """The help message as Slack receives it (shared: not to be changed)."""
-        key = (deps.settings.rotnem_command, deps.is_admin(user_id), current_language())
+        deps = call.deps
+        admin = await deps.shows_admin(call.team_id, call.user_id)
+        key = (deps.settings.rotnem_command, admin, current_language())
         if key not in self._help:
-            message = help_message(deps.settings.rotnem_command, *self._lines(deps, user_id))
+            message = help_message(deps.settings.rotnem_command, *self._lines(admin))
             self._help[key] = message.to_dict()
         return self._help[key]
 
     async def dispatch(self, call: CommandCall) -> None:
         word, rest = _split(call.args)
         if word in {"", "help"}:
-            await call.ack(response_type="ephemeral", **self.help(call.deps, call.user_id))
+            await call.ack(response_type="ephemeral", **await self.help(call))
             return
         if word == "admin" and self._admin:
             await self._dispatch_admin(call, rest)
@@ -155,7 +156,7 @@ class Router:
 
     async def _dispatch_admin(self, call: CommandCall, text: str) -> None:
         # Authorised on the server for every admin action, whatever the UI showed.
-        if not call.deps.is_admin(call.user_id):
+        if not await call.deps.is_admin(call.team_id, call.user_id):
             await call.ack(response_type="ephemeral", **admins_only_message().to_dict())
             return
         word, rest = _split(text)
@@ -166,7 +167,7 @@ class Router:
         await subcommand.run(_with_args(call, rest))
 
     async def _unknown(self, call: CommandCall, word: str) -> None:
-        lines = self._lines(call.deps, call.user_id)
+        lines = self._lines(await call.deps.shows_admin(call.team_id, call.user_id))
         message = unknown_subcommand_message(call.command, word, *lines)
         await call.ack(response_type="ephemeral", **message.to_dict())
 

@@ -17,10 +17,12 @@ from bot.ids import BlockId
 from bot.services.directory import ProfileField
 from bot.services.program.settings import (
     CADENCES,
+    MAX_MANAGERS,
     MAX_NAME,
     RANGES,
     apply_template,
     cadence_misfit,
+    program_managers,
     update_program_settings,
 )
 from bot.services.program.templates import PROGRAM_TEMPLATES
@@ -142,6 +144,16 @@ def parse_settings(state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
             ).format(limit=MAX_NAME, length=len(name))
         else:
             parsed["name"] = name
+    if state.answered(BlockId.SETTINGS_MANAGERS):
+        managers = state.users(BlockId.SETTINGS_MANAGERS)
+        if len(set(managers)) > MAX_MANAGERS or not all(
+            user[:1] in ("U", "W") and is_slack_id(user) for user in managers
+        ):
+            errors[BlockId.SETTINGS_MANAGERS] = _(
+                "Program managers: pick at most {limit} people."
+            ).format(limit=MAX_MANAGERS)
+        else:
+            parsed["managers"] = managers
     if state.answered(BlockId.SETTINGS_PROGRAM_CHANNEL):
         joined = state.conversation(BlockId.SETTINGS_PROGRAM_CHANNEL)
         if joined is not None and not _is_channel(joined):
@@ -189,6 +201,23 @@ def check_manager_field(
     return field.id, None
 
 
+async def _managers_kept(submission: Submission, parsed: dict[str, Any]) -> dict[str, str]:
+    """A manager may change every setting but who the managers are: only ROTNEM_ADMINS, who
+    answer for the program, appoint them (else a manager could add anyone, or remove the
+    others)."""
+    if "managers" not in parsed or submission.user_id in submission.deps.settings.rotnem_admins:
+        return {}
+    async with submission.deps.sessionmaker() as session:
+        current = await program_managers(session, submission.team_id)
+    if set(parsed["managers"]) == set(current):
+        return {}
+    return {
+        BlockId.SETTINGS_MANAGERS: _(
+            "Program managers: only Rotnem's administrators (ROTNEM_ADMINS) change this list."
+        )
+    }
+
+
 async def _cadence_misfit(submission: Submission, parsed: dict[str, Any]) -> dict[str, str]:
     """The field error when the cadence and the settings it depends on, as they would be saved,
     do not fit together (the service refuses them too)."""
@@ -217,7 +246,7 @@ async def _cadence_misfit(submission: Submission, parsed: dict[str, Any]) -> dic
 
 async def settings(submission: Submission) -> None:
     deps = submission.deps
-    if not deps.is_admin(submission.user_id):
+    if not await submission.is_admin():
         await submission.errors({BlockId.SETTINGS_CYCLE_WEEKS: admins_only_message().text[:150]})
         return
     parsed, errors = parse_settings(submission.state)
@@ -230,6 +259,7 @@ async def settings(submission: Submission) -> None:
     elif picked is not None:
         parsed["manager_field_id"] = field_id
     if not errors:
+        errors.update(await _managers_kept(submission, parsed))
         errors.update(await _cadence_misfit(submission, parsed))
         errors.update(await _channels_without_rotnem(submission, parsed))
     if errors:
@@ -275,7 +305,7 @@ async def template(submission: Submission) -> None:
     """A template applied: the cycle, cadence and stall alert it sets, its kickoff agreement;
     both modals close and the admin gets the changes by DM, as after the settings."""
     deps = submission.deps
-    if not deps.is_admin(submission.user_id):
+    if not await submission.is_admin():
         await submission.refuse(admins_only_message())
         return
     chosen = PROGRAM_TEMPLATES.get(submission.state.selected(BlockId.TEMPLATE_CHOICE) or "")

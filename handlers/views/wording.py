@@ -98,7 +98,7 @@ async def storing(
 async def save(submission: Submission) -> None:
     """Save: checked (placeholders, required ones, braces, Slack's limit) with field errors,
     stored and logged, then the modal says so; the list underneath is refreshed."""
-    if not submission.deps.is_admin(submission.user_id):
+    if not await submission.is_admin():
         await submission.refuse(admins_only_message())
         return
     metadata = WordingMetadata.load(submission.private_metadata)

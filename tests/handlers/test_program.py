@@ -3,9 +3,18 @@ log."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.ids import ActionId, BlockId
 from models import OutboxMessage, SettingsChange
-from tests.factories import ADMIN_ID, SETTINGS_AS_OPENED, Program, eventually_async, known_program
+from tests.factories import (
+    ADMIN_ID,
+    BOTH_BACKENDS,
+    SETTINGS_AS_OPENED,
+    Program,
+    eventually_async,
+    known_program,
+)
 
 
 async def test_stats_figures_on_a_known_data_set(program: Program) -> None:
@@ -192,3 +201,54 @@ async def test_hr_picks_the_program_channel_and_rotnem_must_be_in_the_channels_i
 
     (invite,) = await eventually_async(invited)
     assert invite.open_users == ["U0NEWBIE1"] or invite.channel == "U0NEWBIE1"
+
+
+@BOTH_BACKENDS
+async def test_hr_appoints_a_program_manager_who_runs_the_program_until_removed(
+    program: Program,
+) -> None:
+    manager = "U0MANAGE1"
+    program.slack.add_user(manager, real_name="Mo Manager")
+
+    async def settings_as(user: str, **changed: Any) -> dict[str, str]:
+        opened = program.slack.count("views.open")
+        await program.command("admin settings", user=user)
+        await program.slack.wait_for("views.open", opened + 1)
+        view = program.slack.open_views(user)[-1]
+        response = await program.bot.requester.submit_view(
+            view=view, user_id=user, answers={**SETTINGS_AS_OPENED, **changed}
+        )
+        return dict(response.json()["errors"]) if response.text not in ("", "null") else {}
+
+    # Before: a stranger to the admin commands.
+    refused = await program.command("admin stats", user=manager)
+    assert "Only program admins" in refused.json()["text"]
+    assert await settings_as(ADMIN_ID, **{BlockId.SETTINGS_MANAGERS: [manager]}) == {}
+    changes = await program.rows(SettingsChange)
+    assert [(c.field, c.old_value, c.new_value) for c in changes] == [("managers", None, manager)]
+
+    # The manager runs the program: the help lists the admin commands, the stats answer, and
+    # HR's messages reach them too.
+    help_text = (await program.command("help", user=manager)).json()["text"]
+    assert "admin wording" in help_text
+    await program.command("admin stats", user=manager)
+    (stats,) = await program.answers(1, user=manager)
+    assert "Participants" in stats["text"]
+    await known_program(program)
+    await program.stalls()  # a pair of the known program has gone quiet
+    await program.deliver()
+    alerts = [m for m in program.dm(manager) if "reported no session" in m["text"]]
+    assert len(alerts) == 1 and alerts[0]["text"] in [m["text"] for m in program.dm(ADMIN_ID)]
+
+    # A manager changes settings, not who the managers are.
+    errors = await settings_as(manager, **{BlockId.SETTINGS_MANAGERS: [manager, "U0FRIEND1"]})
+    assert errors == {
+        BlockId.SETTINGS_MANAGERS: "Program managers: only Rotnem's administrators "
+        "(ROTNEM_ADMINS) change this list."
+    }
+    assert await settings_as(manager, **{BlockId.SETTINGS_STALL_WEEKS: "4"}) == {}
+
+    # Removed: refused at once, whatever the modal they still have open shows.
+    assert await settings_as(ADMIN_ID, **{BlockId.SETTINGS_MANAGERS: []}) == {}
+    refused = await program.command("admin stats", user=manager)
+    assert "Only program admins" in refused.json()["text"]

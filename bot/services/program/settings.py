@@ -6,6 +6,7 @@ Adding a setting: a nullable column on `models.ProgramSettings` (and a migration
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -24,6 +25,8 @@ TZ_PREFERENCES: dict[str, TzPreference] = {"prefer_close": "prefer_close", "igno
 CLEARED_BY_EMPTY = ("announce_channel", "program_channel", "manager_field_id", "name")
 # A program's name, as HR types it.
 MAX_NAME = 60
+# Program managers beside ROTNEM_ADMINS.
+MAX_MANAGERS = 20
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Integer settings: (lowest, highest), also checked by the database.
 RANGES: dict[str, tuple[int, int]] = {
@@ -72,6 +75,8 @@ class ProgramConfig:
     template: str | None = None
     # The name HR gave the program (None: the template's, else "Reverse mentoring").
     name: str | None = None
+    # Slack users who administer the program beside ROTNEM_ADMINS (who alone appoint them).
+    managers: tuple[str, ...] = ()
 
 
 def cadence_misfit(config: ProgramConfig) -> str | None:
@@ -140,6 +145,8 @@ def _merge(defaults: ProgramConfig, row: ProgramSettings | Row[Any] | None) -> P
         config = replace(config, template=row.template)
     if row.name:
         config = replace(config, name=row.name)
+    if row.managers:
+        config = replace(config, managers=tuple(str(user) for user in row.managers))
     return config
 
 
@@ -151,7 +158,25 @@ async def program_config(
 
 
 def _shown(value: object) -> str | None:
+    if isinstance(value, tuple):  # managers: their IDs
+        value = " ".join(value) or None
     return None if value is None else str(value)[:100]
+
+
+_MANAGERS = select(ProgramSettings.__table__.c.managers).where(
+    ProgramSettings.__table__.c.team_id == bindparam("team_id")
+)
+
+
+async def program_managers(session: AsyncSession, team_id: str) -> tuple[str, ...]:
+    """The Slack users HR appointed to administer the program (not ROTNEM_ADMINS)."""
+    managers = await session.scalar(_MANAGERS, {"team_id": team_id})
+    return tuple(str(user) for user in managers or ())
+
+
+async def hr_recipients(session: AsyncSession, team_id: str, admins: Iterable[str]) -> list[str]:
+    """Who gets HR's messages (proposals, alerts): ROTNEM_ADMINS and the program's managers."""
+    return sorted({*admins, *await program_managers(session, team_id)})
 
 
 async def update_program_settings(
@@ -177,6 +202,7 @@ async def update_program_settings(
     language: str | None = None,
     template: str | None = None,
     name: str | None = None,
+    managers: Sequence[str] | None = None,
     defaults: ProgramConfig | None = None,
 ) -> list[SettingsChange]:
     """Store the given settings for the workspace (None leaves a setting as it is; an empty
@@ -201,11 +227,14 @@ async def update_program_settings(
         "language": language,
         "template": template,
         "name": name,
+        "managers": sorted(set(managers)) if managers is not None else None,
     }
-    for name, (lowest, highest) in RANGES.items():
-        value = values[name]
+    for setting, (lowest, highest) in RANGES.items():
+        value = values[setting]
         if value is not None and not (isinstance(value, int) and lowest <= value <= highest):
-            raise ValueError(f"{name} must be between {lowest} and {highest}")
+            raise ValueError(f"{setting} must be between {lowest} and {highest}")
+    if managers is not None and len(set(managers)) > MAX_MANAGERS:
+        raise ValueError(f"at most {MAX_MANAGERS} managers")
     if name is not None and len(name) > MAX_NAME:
         raise ValueError(f"name must be at most {MAX_NAME} characters")
     if template is not None and template not in TEMPLATE_KEYS:
@@ -219,10 +248,11 @@ async def update_program_settings(
         row = ProgramSettings(team_id=team_id, updated_at=now)
         session.add(row)
     before = _merge(defaults or ProgramConfig(), row)
-    for name, value in values.items():
+    for field_name, value in values.items():
         if value is None:
             continue
-        setattr(row, name, (value or None) if name in CLEARED_BY_EMPTY else value)
+        empty_is_none = field_name in CLEARED_BY_EMPTY or field_name == "managers"
+        setattr(row, field_name, (value or None) if empty_is_none else value)
     after = _merge(defaults or ProgramConfig(), row)
     misfit = cadence_misfit(after)
     if misfit is not None:

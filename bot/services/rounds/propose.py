@@ -16,7 +16,7 @@ from bot.delivery.outbox import enqueue_to_each
 from bot.i18n import _
 from bot.services.errors import RoundAlreadyDecided, RoundNotFound
 from bot.services.notices import Notice
-from bot.services.program.settings import ProgramConfig, program_config
+from bot.services.program.settings import ProgramConfig, hr_recipients, program_config
 from bot.services.rounds import loading
 from models import Round, RoundSource, RoundStatus
 
@@ -319,13 +319,14 @@ async def send_proposal(
     now: datetime,
     automatic: bool = False,
 ) -> None:
-    """Queue the proposal to each HR admin's DM, with Approve / Discard (once per admin)."""
+    """Queue the proposal to each HR admin's (and program manager's) DM, with Approve / Discard
+    (once per admin)."""
     await enqueue_to_each(
         session,
         team_id=team_id,
         dedupe_key=f"proposal:{proposal.round_id}",
         notice=ProposalNotice(proposal=proposal, automatic=automatic),
-        users=admins,
+        users=await hr_recipients(session, team_id, admins),
         now=now,
     )
 
