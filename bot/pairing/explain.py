@@ -83,8 +83,8 @@ def _reason(
         return Reason("no_tools", p.name, p.role)
     learns = tuple(sorted(p.learns)) if r is not None else ()
     teaches = tuple(sorted(p.teaches)) if c is not None else ()
-    n_guides = int(graph.valid[r].sum()) if r is not None else 0
-    n_learners = int(graph.valid[:, c].sum()) if c is not None else 0
+    n_guides = int(graph.row_degree[r]) if r is not None else 0
+    n_learners = int(graph.col_degree[c]) if c is not None else 0
     if n_guides + n_learners == 0:
         code = _blocked_code(graph, graph.partner_cells(r, c)) or "no_overlap"
         return Reason(code, p.name, p.role, 0, learns, teaches)

@@ -18,9 +18,9 @@ from bot.pairing.model import MatchRequest, Participant, TzMode
 from bot.pairing.rules import excluded_pairs, past_pairs, reporting_pairs
 from bot.pairing.score import (
     SCORE_MAX,
+    Scorer,
     SideArrays,
     offset_index,
-    score_block,
     tool_index,
     tool_masks,
     tz_table,
@@ -28,9 +28,16 @@ from bot.pairing.score import (
 
 BoolArray = npt.NDArray[np.bool_]
 ScoreArray = npt.NDArray[np.uint8]  # one byte per cell: a score is at most SCORE_MAX
+CodeArray = npt.NDArray[np.int16]
+CountArray = npt.NDArray[np.int64]
 assert np.iinfo(np.uint8).max >= SCORE_MAX
 
-CHUNK_ROWS = 512
+# A cell's code: 0 when a hard rule forbids the pair, else 1 + score + CODE_SPAN * kind with
+# kind = 2 * (not a repeat) + (shares a tool): the four kinds of pair in the order of their
+# weights (``assign``), so codes compare like weights and one int16 per cell carries it all.
+CODE_SPAN = SCORE_MAX + 1
+assert np.iinfo(np.int16).max >= 1 + 4 * CODE_SPAN
+CHUNK_CELLS = 1 << 18
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -43,6 +50,9 @@ class Graph:
     repeat: BoolArray
     score: ScoreArray
     overlap: BoolArray  # at least one shared tool, before the other hard rules
+    codes: CodeArray  # see CODE_SPAN
+    row_degree: CountArray  # valid cells per row
+    col_degree: CountArray  # valid cells per column
     reporting: frozenset[tuple[int, int]]  # (row, col) cells inside one reporting line
     excluded: frozenset[tuple[int, int]]  # (row, col) cells blocked by a personal exclusion
     require_shared_tool: bool = False
@@ -56,8 +66,7 @@ class Graph:
     def slots_per_col(self) -> npt.NDArray[np.int64]:
         """Guide places that can matter: min(capacity, number of valid learners)."""
         caps = np.array([p.capacity for p in self.cols], dtype=np.int64)
-        degree: npt.NDArray[np.int64] = self.valid.sum(axis=0, dtype=np.int64)
-        return np.minimum(caps, degree)
+        return np.minimum(caps, self.col_degree)
 
     def partner_cells(self, r: int | None, c: int | None) -> list[tuple[int, int]]:
         """Cells of the person with row ``r`` / column ``c`` and everyone they could pair with
@@ -74,7 +83,7 @@ class Graph:
 
     def demand_and_places(self) -> tuple[int, int]:
         """(learner candidates with a valid guide, guide places with a valid learner)."""
-        return int(self.valid.any(axis=1).sum()), int(self.slots_per_col().sum())
+        return int(np.count_nonzero(self.row_degree)), int(self.slots_per_col().sum())
 
 
 def _two(key: frozenset[str]) -> tuple[str, str]:
@@ -96,11 +105,22 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
     n, m = len(rows), len(cols)
     has_overlap = np.empty((n, m), dtype=np.bool_)
     score = np.empty((n, m), dtype=np.uint8)
-    for lo in range(0, n, CHUNK_ROWS):
-        hi = min(n, lo + CHUNK_ROWS)
-        overlap, block = score_block(r_side, c_side, tz, lo, hi)
-        np.greater(overlap, 0, out=has_overlap[lo:hi])
-        score[lo:hi] = block
+    codes = np.empty((n, m), dtype=np.int16)
+    scorer = Scorer(r_side, c_side, tz)
+    # blocks of about CHUNK_CELLS cells: their temporaries stay in the CPU's cache
+    step = max(1, CHUNK_CELLS // max(1, m))
+    overlap = np.empty((min(n, step), m), dtype=np.uint8)
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        ov = overlap[: hi - lo]
+        scorer.block(lo, hi, ov, score[lo:hi])
+        shared = np.greater(ov, 0, out=has_overlap[lo:hi])
+        # the code of a fresh pair; repeats and the hard rules are patched below, cell by cell
+        code = codes[lo:hi]
+        np.add(score[lo:hi], np.int16(1 + 2 * CODE_SPAN), out=code, dtype=np.int16)
+        np.add(code, np.int16(CODE_SPAN), out=code, where=shared)
+        if request.require_shared_tool:
+            np.multiply(code, shared, out=code)
 
     row_of = {p.id: i for i, p in enumerate(rows)}
     col_of = {p.id: i for i, p in enumerate(cols)}
@@ -109,30 +129,39 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
         pairs: Sequence[tuple[str, str]],
     ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
         """Matrix cells of unordered id pairs, in both orientations where they exist."""
-        rr: list[int] = []
-        cc: list[int] = []
-        for a, b in pairs:
-            for x, y in ((a, b), (b, a)):
-                if x in row_of and y in col_of:
-                    rr.append(row_of[x])
-                    cc.append(col_of[y])
-        return np.array(rr, dtype=np.intp), np.array(cc, dtype=np.intp)
+        found = [
+            (row_of[x], col_of[y])
+            for a, b in pairs
+            for x, y in ((a, b), (b, a))
+            if x in row_of and y in col_of
+        ]
+        rc = np.array(found, dtype=np.intp).reshape(-1, 2)
+        return rc[:, 0], rc[:, 1]
 
     # a shared tool is a hard rule only when the program requires it (else a preference)
     valid = has_overlap.copy() if request.require_shared_tool else np.ones((n, m), np.bool_)
+    row_degree = valid.sum(axis=1) if request.require_shared_tool else np.full(n, m)
+    col_degree = valid.sum(axis=0) if request.require_shared_tool else np.full(m, n)
     selves = [(p.id, p.id) for p in order if p.id in row_of and p.id in col_of]
     sr = np.array([row_of[a] for a, _ in selves], dtype=np.intp)
     sc = np.array([col_of[a] for a, _ in selves], dtype=np.intp)
-    valid[sr, sc] = False
     ids = row_of.keys() | col_of.keys()
     rep_r, rep_c = cells(list(reporting_pairs(ids, request.managers)))
     exc_r, exc_c = cells([_two(x) for x in excluded_pairs(request.exclusions)])
-    valid[rep_r, rep_c] = False
-    valid[exc_r, exc_c] = False
+    # cells the hard rules block, each once, so the degrees lose each at most once
+    blocked = np.unique(np.concatenate([sr, rep_r, exc_r]) * m + np.concatenate([sc, rep_c, exc_c]))
+    br, bc = np.divmod(blocked, m)
+    was = valid[br, bc]
+    row_degree -= np.bincount(br[was], minlength=n)
+    col_degree -= np.bincount(bc[was], minlength=m)
+    valid[br, bc] = False
 
     repeat = np.zeros((n, m), dtype=np.bool_)
     rr, rc = cells([_two(x) for x in past_pairs(request.history)])
     repeat[rr, rc] = True
+    fresh_code = codes[rr, rc]
+    codes[rr, rc] = np.where(fresh_code > 0, fresh_code - np.int16(2 * CODE_SPAN), 0)
+    codes[br, bc] = 0
     return Graph(
         rows=rows,
         cols=cols,
@@ -140,6 +169,9 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
         repeat=repeat,
         score=score,
         overlap=has_overlap,
+        codes=codes,
+        row_degree=row_degree.astype(np.int64),
+        col_degree=col_degree.astype(np.int64),
         reporting=frozenset(zip(rep_r.tolist(), rep_c.tolist(), strict=True)),
         excluded=frozenset(zip(exc_r.tolist(), exc_c.tolist(), strict=True)),
         require_shared_tool=request.require_shared_tool,
