@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
 from bot.pairing.matrix import Graph
 from bot.pairing.model import Participant, Reason, TzMode, Unmatched, Why
 from bot.pairing.score import minutes_apart
@@ -64,20 +66,28 @@ def unmatched_reasons(
     """
     row_of, col_of = graph.row_of(), graph.col_of()
     demand = (learner_demand, guide_places)
+    left = [p for p in sorted(people, key=lambda q: q.id) if p.id not in matched]
+    # a column is strided in memory: the unmatched guides' columns are read in one pass
+    cols = np.array([col_of[p.id] for p in left if p.id in col_of], dtype=np.intp)
+    sharing = np.count_nonzero(graph.valid[:, cols] & graph.overlap[:, cols], axis=0)
+    col_sharing = dict(zip(cols.tolist(), sharing.tolist(), strict=True))
     out: list[Unmatched] = []
-    for p in sorted(people, key=lambda q: q.id):
-        if p.id in matched:
-            continue
-        why = _reason(graph, p, (row_of.get(p.id), col_of.get(p.id)), demand)
+    for p in left:
+        why = _reason(graph, p, (row_of.get(p.id), col_of.get(p.id)), demand, col_sharing)
         out.append(Unmatched(p.id, why.code, why))
     return out
 
 
 def _reason(
-    graph: Graph, p: Participant, cell: tuple[int | None, int | None], demand: tuple[int, int]
+    graph: Graph,
+    p: Participant,
+    cell: tuple[int | None, int | None],
+    demand: tuple[int, int],
+    col_sharing: dict[int, int],
 ) -> Reason:
     """The reason for one unmatched person (row ``r`` as a learner, column ``c`` as a guide);
-    ``demand`` is (learner demand, guide places)."""
+    ``demand`` is (learner demand, guide places); ``col_sharing`` the valid learners sharing
+    a tool per column."""
     (r, c), (learner_demand, guide_places) = cell, demand
     if r is None and c is None:
         return Reason("no_tools", p.name, p.role)
@@ -96,6 +106,6 @@ def _reason(
             return Reason("oversubscribed", p.name, p.role, sharing, learns)
         return Reason("at_capacity", p.name, p.role, n_guides)
     assert c is not None
-    sharing = int((graph.valid[:, c] & graph.overlap[:, c]).sum())
+    sharing = col_sharing[c]
     code = "undersubscribed" if guide_places > learner_demand else "learners_taken"
     return Reason(code, p.name, p.role, sharing, (), teaches)

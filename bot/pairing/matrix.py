@@ -116,9 +116,10 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
         scorer.block(lo, hi, ov, score[lo:hi])
         shared = np.greater(ov, 0, out=has_overlap[lo:hi])
         # the code of a fresh pair; repeats and the hard rules are patched below, cell by cell
-        code = codes[lo:hi]
-        np.add(score[lo:hi], np.int16(1 + 2 * CODE_SPAN), out=code, dtype=np.int16)
-        np.add(code, np.int16(CODE_SPAN), out=code, where=shared)
+        code = codes[lo:hi]  # (a masked ``where=`` add is ~15 times slower than these)
+        np.multiply(shared, np.int16(CODE_SPAN), out=code)
+        np.add(code, score[lo:hi], out=code)
+        np.add(code, np.int16(1 + 2 * CODE_SPAN), out=code)
         if request.require_shared_tool:
             np.multiply(code, shared, out=code)
 
