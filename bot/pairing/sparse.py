@@ -35,7 +35,10 @@ FloatArray = npt.NDArray[np.float64]
 CodeArray = npt.NDArray[np.int16]
 
 PRICED_PER_ROW = 16  # violating cells added per row in the first round; doubles each round
-NEAR_BEST = 4  # score points below a row's best free cell still sifted through
+NEAR_BEST = 4  # score points below a row's best violation also added, in the first round
+# ... and after a solve: rows displaced from the popular guides need their next options, which
+# a wider window finds in one round rather than two (8: the span of the time-zone points)
+NEAR_PRICED = 8
 CHUNK_CELLS = 1 << 18  # a block of the full graph whose temporaries stay in the CPU's cache
 
 
@@ -86,7 +89,7 @@ def exact_assignment(codes: CodeArray, table: FloatArray, capacity: IdxArray) ->
     edges = _Edges(n_g)
     # the first candidates: each row's best cells, as if every place were free
     price = np.where(capacity > 0, 0.0, np.inf)
-    edges.add(*_violations(codes, table, np.zeros(n_rows), price, PRICED_PER_ROW))
+    edges.add(*_violations(codes, table, np.zeros(n_rows), price, PRICED_PER_ROW, NEAR_BEST))
     first_slot = np.concatenate([[0], np.cumsum(capacity)]).astype(np.intp)
     n_slots = int(first_slot[-1])
     slot_guide = np.repeat(np.arange(n_g), capacity)
@@ -118,7 +121,9 @@ def exact_assignment(codes: CodeArray, table: FloatArray, capacity: IdxArray) ->
         np.minimum.at(price, slot_guide, -potential[:n_slots])
         # rows with flat preferences (only pairs without a shared tool, say) keep finding
         # near-ties: a growing quota bounds the rounds by a logarithm
-        found = _violations(codes, table, row_dual, price, PRICED_PER_ROW << min(rounds - 1, 5))
+        found = _violations(
+            codes, table, row_dual, price, PRICED_PER_ROW << min(rounds - 1, 5), NEAR_PRICED
+        )
         if not len(found[0]):
             return Matching(
                 np.flatnonzero(paired).astype(np.intp),
@@ -161,15 +166,21 @@ def _column_potentials(
 
 
 def _violations(
-    codes: CodeArray, table: FloatArray, row_dual: FloatArray, price: FloatArray, per_row: int
+    codes: CodeArray,
+    table: FloatArray,
+    row_dual: FloatArray,
+    price: FloatArray,
+    per_row: int,
+    near: int,
 ) -> tuple[IdxArray, IdxArray]:
     """Cells heavier than their duals allow (``weight > row_dual + price``): up to
-    ``per_row`` per row, the largest gains first. Empty only when no cell violates.
+    ``per_row`` per row, the largest gains first, among those within ``near`` of the row's
+    best. Empty only when no cell violates.
 
     Prices take few distinct values (they move in score points), so per row and price level
     the exact test is a code threshold: ``code > limit`` in int16 over the full graph, with no
     float arithmetic. ``code - limit`` ranks a row's violations like their gains (exactly so
-    within a kind of pair); only those within NEAR_BEST of the row's best are weighed exactly:
+    within a kind of pair); only those within ``near`` of the row's best are weighed exactly:
     that bounds the work when nearly every cell violates (the first round, all duals 0).
     """
     finite = np.isfinite(price)
@@ -190,7 +201,7 @@ def _violations(
         if best.max() <= 0:
             continue
         # flatnonzero: np.nonzero on a 2-D mask is ~20 times slower
-        r, g = np.divmod(np.flatnonzero(margin >= np.maximum(best - NEAR_BEST, 1)), len(price))
+        r, g = np.divmod(np.flatnonzero(margin >= np.maximum(best - near, 1)), len(price))
         gain = table[block[r, g]] - row_dual[r + lo] - price[g]
         order = np.lexsort((g, -gain, r))  # by row, largest gain first, ties by guide
         r, g = r[order], g[order]
