@@ -8,7 +8,7 @@ tools are bitmasks (64 per uint64 word), rows are processed in chunks to bound m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +30,7 @@ BoolArray = npt.NDArray[np.bool_]
 ScoreArray = npt.NDArray[np.uint8]  # one byte per cell: a score is at most SCORE_MAX
 CodeArray = npt.NDArray[np.int16]
 CountArray = npt.NDArray[np.int64]
+IdxArray = npt.NDArray[np.intp]
 assert np.iinfo(np.uint8).max >= SCORE_MAX
 
 # A cell's code: 0 when a hard rule forbids the pair, else 1 + score + CODE_SPAN * kind with
@@ -86,11 +87,6 @@ class Graph:
         return int(np.count_nonzero(self.row_degree)), int(self.slots_per_col().sum())
 
 
-def _two(key: frozenset[str]) -> tuple[str, str]:
-    a, b = sorted(key)
-    return a, b
-
-
 def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: TzMode) -> Graph:
     """Arrays for ``order`` (the caller's canonical, seed-shuffled participant order)."""
     rows = tuple(p for p in order if p.can_learn)
@@ -126,18 +122,14 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
     row_of = {p.id: i for i, p in enumerate(rows)}
     col_of = {p.id: i for i, p in enumerate(cols)}
 
-    def cells(
-        pairs: Sequence[tuple[str, str]],
-    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    def cells(pairs: Iterable[Iterable[str]]) -> tuple[IdxArray, IdxArray]:
         """Matrix cells of unordered id pairs, in both orientations where they exist."""
-        found = [
-            (row_of[x], col_of[y])
-            for a, b in pairs
-            for x, y in ((a, b), (b, a))
-            if x in row_of and y in col_of
-        ]
-        rc = np.array(found, dtype=np.intp).reshape(-1, 2)
-        return rc[:, 0], rc[:, 1]
+        ends = [x for pair in pairs for x in pair]  # two ids per pair, in either order
+        r = np.array([row_of.get(x, -1) for x in ends], dtype=np.intp).reshape(-1, 2)
+        c = np.array([col_of.get(x, -1) for x in ends], dtype=np.intp).reshape(-1, 2)
+        rr, cc = np.concatenate([r[:, 0], r[:, 1]]), np.concatenate([c[:, 1], c[:, 0]])
+        ok = (rr >= 0) & (cc >= 0)
+        return rr[ok], cc[ok]
 
     # a shared tool is a hard rule only when the program requires it (else a preference)
     valid = has_overlap.copy() if request.require_shared_tool else np.ones((n, m), np.bool_)
@@ -147,8 +139,8 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
     sr = np.array([row_of[a] for a, _ in selves], dtype=np.intp)
     sc = np.array([col_of[a] for a, _ in selves], dtype=np.intp)
     ids = row_of.keys() | col_of.keys()
-    rep_r, rep_c = cells(list(reporting_pairs(ids, request.managers)))
-    exc_r, exc_c = cells([_two(x) for x in excluded_pairs(request.exclusions)])
+    rep_r, rep_c = cells(reporting_pairs(ids, request.managers))
+    exc_r, exc_c = cells(excluded_pairs(request.exclusions))
     # cells the hard rules block, each once, so the degrees lose each at most once
     blocked = np.unique(np.concatenate([sr, rep_r, exc_r]) * m + np.concatenate([sc, rep_c, exc_c]))
     br, bc = np.divmod(blocked, m)
@@ -158,7 +150,7 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
     valid[br, bc] = False
 
     repeat = np.zeros((n, m), dtype=np.bool_)
-    rr, rc = cells([_two(x) for x in past_pairs(request.history)])
+    rr, rc = cells(past_pairs(request.history))
     repeat[rr, rc] = True
     fresh_code = codes[rr, rc]
     codes[rr, rc] = np.where(fresh_code > 0, fresh_code - np.int16(2 * CODE_SPAN), 0)
