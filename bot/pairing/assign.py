@@ -87,7 +87,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from bot.pairing.matrix import CODE_SPAN, CodeArray, Graph
+from bot.pairing.matrix import CODE_SPAN, CodeArray, Graph, code_repeat, code_score, code_shared
 from bot.pairing.score import SCORE_MAX
 from bot.pairing.sparse import exact_assignment
 
@@ -374,11 +374,10 @@ class Assigner:
         return best
 
     def _solution(self, rows: IdxArray, slots: IdxArray) -> Solution:
-        g = self.graph
-        gr, gc = self.row_ids[rows], self.slot_owner[slots]
-        repeats = int(g.repeat[gr, gc].sum())
-        shared = int(g.overlap[gr, gc].sum())
-        score = int(g.score[gr, gc].astype(np.int64).sum())
+        codes = self.graph.codes[self.row_ids[rows], self.slot_owner[slots]]
+        repeats = int(np.count_nonzero(code_repeat(codes)))
+        shared = int(np.count_nonzero(code_shared(codes)))
+        score = int(code_score(codes).sum(dtype=np.int64))
         pairs = len(rows)
         value = pairs * self.m_pair - repeats * self.m_repeat + shared * self.m_shared + score
         as_learner = self.both_of_row[rows]
@@ -423,13 +422,7 @@ class Assigner:
             own = -float(self.cost[k, sol.slots[sol.rows == k][0]])
             col = int(self.slot_owner[sl[0]])
             guided = self.row_ids[sol.rows[guide_of == b]]
-            weight = (
-                self.m_pair
-                + g.score[guided].astype(np.int64)
-                - self.m_repeat * g.repeat[guided]
-                + self.m_shared * g.overlap[guided]
-            )
-            w = np.where(g.valid[guided], weight, 0)
+            w = self.table[g.codes[guided]]  # their weights (0 where forbidden)
             here = w[:, col].copy()
             w[:, col] = 0
             drop = float((here - w.max(axis=1)).sum())

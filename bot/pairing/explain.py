@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from bot.pairing.matrix import Graph
+from bot.pairing.matrix import Graph, code_shared
 from bot.pairing.model import Participant, Reason, TzMode, Unmatched, Why
 from bot.pairing.score import minutes_apart
 
@@ -69,7 +69,8 @@ def unmatched_reasons(
     left = [p for p in sorted(people, key=lambda q: q.id) if p.id not in matched]
     # a column is strided in memory: the unmatched guides' columns are read in one pass
     cols = np.array([col_of[p.id] for p in left if p.id in col_of], dtype=np.intp)
-    sharing = np.count_nonzero(graph.valid[:, cols] & graph.overlap[:, cols], axis=0)
+    codes = graph.codes[:, cols]
+    sharing = np.count_nonzero((codes > 0) & code_shared(codes), axis=0)
     col_sharing = dict(zip(cols.tolist(), sharing.tolist(), strict=True))
     out: list[Unmatched] = []
     for p in left:
@@ -101,7 +102,8 @@ def _reason(
     if n_guides:
         assert r is not None
         # without a required shared tool, the valid guides need not teach what p wants
-        sharing = int((graph.valid[r] & graph.overlap[r]).sum())
+        codes = graph.codes[r]
+        sharing = int(np.count_nonzero((codes > 0) & code_shared(codes)))
         if learner_demand > guide_places:
             return Reason("oversubscribed", p.name, p.role, sharing, learns)
         return Reason("at_capacity", p.name, p.role, n_guides)

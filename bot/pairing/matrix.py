@@ -1,9 +1,11 @@
-"""The weighted bipartite graph of one round as dense numpy arrays.
+"""The weighted bipartite graph of one round as one dense int16 matrix of cell codes.
 
 Rows are learner candidates (role learner or both, with something to learn); columns are guide
 candidates (role guide or both, with something to teach). ``both`` people appear on both sides;
 keeping them off two sides at once is the job of ``assign``. Everything here is vectorised:
-tools are bitmasks (64 per uint64 word), rows are processed in chunks to bound memory.
+tools are bitmasks (64 per uint64 word), rows are processed in blocks that stay in the CPU's
+cache. A cell's code says all the solver and the explanations need (valid, repeat, shared
+tool, score), so the graph holds 2 bytes a cell and nothing else dense.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from bot.pairing.model import MatchRequest, Participant, TzMode
 from bot.pairing.rules import excluded_pairs, past_pairs, reporting_pairs
 from bot.pairing.score import (
     SCORE_MAX,
+    MaskArray,
     Scorer,
     SideArrays,
     offset_index,
@@ -27,7 +30,6 @@ from bot.pairing.score import (
 )
 
 BoolArray = npt.NDArray[np.bool_]
-ScoreArray = npt.NDArray[np.uint8]  # one byte per cell: a score is at most SCORE_MAX
 CodeArray = npt.NDArray[np.int16]
 CountArray = npt.NDArray[np.int64]
 IdxArray = npt.NDArray[np.intp]
@@ -41,19 +43,31 @@ assert np.iinfo(np.int16).max >= 1 + 4 * CODE_SPAN
 CHUNK_CELLS = 1 << 18
 
 
+# what a code says of a *valid* cell (code > 0); on a forbidden cell these mean nothing
+def code_score(codes: CodeArray) -> CodeArray:
+    return (codes - np.int16(1)) % np.int16(CODE_SPAN)
+
+
+def code_repeat(codes: CodeArray) -> BoolArray:
+    return codes <= 2 * CODE_SPAN
+
+
+def code_shared(codes: CodeArray) -> BoolArray:
+    shared: BoolArray = (codes - np.int16(1)) // np.int16(CODE_SPAN) % 2 == 1
+    return shared
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Graph:
-    """Learner rows x guide columns: which pairs are valid, which are repeats, their scores."""
+    """Learner rows x guide columns: each cell's code (valid, repeat, shared tool, score)."""
 
     rows: tuple[Participant, ...]
     cols: tuple[Participant, ...]
-    valid: BoolArray
-    repeat: BoolArray
-    score: ScoreArray
-    overlap: BoolArray  # at least one shared tool, before the other hard rules
     codes: CodeArray  # see CODE_SPAN
     row_degree: CountArray  # valid cells per row
     col_degree: CountArray  # valid cells per column
+    learns: MaskArray  # rows' tools to learn, as bitmasks
+    teaches: MaskArray  # columns' tools to teach, as bitmasks
     reporting: frozenset[tuple[int, int]]  # (row, col) cells inside one reporting line
     excluded: frozenset[tuple[int, int]]  # (row, col) cells blocked by a personal exclusion
     require_shared_tool: bool = False
@@ -63,6 +77,16 @@ class Graph:
 
     def col_of(self) -> dict[str, int]:
         return {p.id: i for i, p in enumerate(self.cols)}
+
+    def row_overlap(self, r: int) -> BoolArray:
+        """Per column: shares a tool with row ``r``, whatever the hard rules say."""
+        shared: BoolArray = (self.learns[r] & self.teaches).any(axis=1)
+        return shared
+
+    def col_overlap(self, c: int) -> BoolArray:
+        """Per row: shares a tool with column ``c``, whatever the hard rules say."""
+        shared: BoolArray = (self.learns & self.teaches[c]).any(axis=1)
+        return shared
 
     def slots_per_col(self) -> npt.NDArray[np.int64]:
         """Guide places that can matter: min(capacity, number of valid learners)."""
@@ -75,10 +99,10 @@ class Graph:
         required, else everyone on the other side (never themselves)."""
         cells: list[tuple[int, int]] = []
         if r is not None:
-            row = self.overlap[r] if self.require_shared_tool else np.ones(len(self.cols), bool)
+            row = self.row_overlap(r) if self.require_shared_tool else np.ones(len(self.cols), bool)
             cells += [(r, int(j)) for j in np.flatnonzero(row) if j != c]
         if c is not None:
-            col = self.overlap[:, c] if self.require_shared_tool else np.ones(len(self.rows), bool)
+            col = self.col_overlap(c) if self.require_shared_tool else np.ones(len(self.rows), bool)
             cells += [(int(i), c) for i in np.flatnonzero(col) if i != r]
         return cells
 
@@ -99,25 +123,31 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
     c_side = SideArrays(cols, tool_masks([p.teaches for p in cols], tools), depts, offsets)
 
     n, m = len(rows), len(cols)
-    has_overlap = np.empty((n, m), dtype=np.bool_)
-    score = np.empty((n, m), dtype=np.uint8)
+    require = request.require_shared_tool
     codes = np.empty((n, m), dtype=np.int16)
+    # a shared tool is a hard rule only when the program requires it (else a preference)
+    row_degree = np.full(n, 0 if require else m, dtype=np.int64)
+    col_degree = np.full(m, 0 if require else n, dtype=np.int64)
     scorer = Scorer(r_side, c_side, tz)
     # blocks of about CHUNK_CELLS cells: their temporaries stay in the CPU's cache
     step = max(1, CHUNK_CELLS // max(1, m))
     overlap = np.empty((min(n, step), m), dtype=np.uint8)
+    score = np.empty((min(n, step), m), dtype=np.uint8)
+    shared = np.empty((min(n, step), m), dtype=np.bool_)
     for lo in range(0, n, step):
         hi = min(n, lo + step)
-        ov = overlap[: hi - lo]
-        scorer.block(lo, hi, ov, score[lo:hi])
-        shared = np.greater(ov, 0, out=has_overlap[lo:hi])
+        ov, sc, sh = overlap[: hi - lo], score[: hi - lo], shared[: hi - lo]
+        scorer.block(lo, hi, ov, sc)
+        np.greater(ov, 0, out=sh)
         # the code of a fresh pair; repeats and the hard rules are patched below, cell by cell
         code = codes[lo:hi]  # (a masked ``where=`` add is ~15 times slower than these)
-        np.multiply(shared, np.int16(CODE_SPAN), out=code)
-        np.add(code, score[lo:hi], out=code)
+        np.multiply(sh, np.int16(CODE_SPAN), out=code)
+        np.add(code, sc, out=code)
         np.add(code, np.int16(1 + 2 * CODE_SPAN), out=code)
-        if request.require_shared_tool:
-            np.multiply(code, shared, out=code)
+        if require:
+            np.multiply(code, sh, out=code)
+            row_degree[lo:hi] = np.count_nonzero(sh, axis=1)
+            col_degree += np.count_nonzero(sh, axis=0)
 
     row_of = {p.id: i for i, p in enumerate(rows)}
     col_of = {p.id: i for i, p in enumerate(cols)}
@@ -131,41 +161,31 @@ def build_graph(request: MatchRequest, order: Sequence[Participant], tz_mode: Tz
         ok = (rr >= 0) & (cc >= 0)
         return rr[ok], cc[ok]
 
-    # a shared tool is a hard rule only when the program requires it (else a preference)
-    valid = has_overlap.copy() if request.require_shared_tool else np.ones((n, m), np.bool_)
-    row_degree = valid.sum(axis=1) if request.require_shared_tool else np.full(n, m)
-    col_degree = valid.sum(axis=0) if request.require_shared_tool else np.full(m, n)
-    selves = [(p.id, p.id) for p in order if p.id in row_of and p.id in col_of]
-    sr = np.array([row_of[a] for a, _ in selves], dtype=np.intp)
-    sc = np.array([col_of[a] for a, _ in selves], dtype=np.intp)
+    selves = [p.id for p in order if p.id in row_of and p.id in col_of]
+    sr = np.array([row_of[a] for a in selves], dtype=np.intp)
+    sc = np.array([col_of[a] for a in selves], dtype=np.intp)
     ids = row_of.keys() | col_of.keys()
     rep_r, rep_c = cells(reporting_pairs(ids, request.managers))
     exc_r, exc_c = cells(excluded_pairs(request.exclusions))
+    rr, rc = cells(past_pairs(request.history))
+    fresh = codes[rr, rc]
+    codes[rr, rc] = np.where(fresh > 0, fresh - np.int16(2 * CODE_SPAN), 0)
     # cells the hard rules block, each once, so the degrees lose each at most once
     blocked = np.unique(np.concatenate([sr, rep_r, exc_r]) * m + np.concatenate([sc, rep_c, exc_c]))
     br, bc = np.divmod(blocked, m)
-    was = valid[br, bc]
+    was = codes[br, bc] > 0
     row_degree -= np.bincount(br[was], minlength=n)
     col_degree -= np.bincount(bc[was], minlength=m)
-    valid[br, bc] = False
-
-    repeat = np.zeros((n, m), dtype=np.bool_)
-    rr, rc = cells(past_pairs(request.history))
-    repeat[rr, rc] = True
-    fresh_code = codes[rr, rc]
-    codes[rr, rc] = np.where(fresh_code > 0, fresh_code - np.int16(2 * CODE_SPAN), 0)
     codes[br, bc] = 0
     return Graph(
         rows=rows,
         cols=cols,
-        valid=valid,
-        repeat=repeat,
-        score=score,
-        overlap=has_overlap,
         codes=codes,
-        row_degree=row_degree.astype(np.int64),
-        col_degree=col_degree.astype(np.int64),
+        row_degree=row_degree,
+        col_degree=col_degree,
+        learns=r_side.masks,
+        teaches=c_side.masks,
         reporting=frozenset(zip(rep_r.tolist(), rep_c.tolist(), strict=True)),
         excluded=frozenset(zip(exc_r.tolist(), exc_c.tolist(), strict=True)),
-        require_shared_tool=request.require_shared_tool,
+        require_shared_tool=require,
     )
