@@ -219,8 +219,9 @@ def _violations(
             # mode="clip" lets take write into ``out`` unbuffered (indices are in range)
             margins = np.take(lim, group, axis=1, mode="clip")
             np.subtract(block, margins, out=margins)
-            top = margins.max(axis=1, keepdims=True)
-            r, g = np.divmod(np.flatnonzero(margins >= np.maximum(top - near, 1)), n_g)
+            # max(top - near, 1), without wrapping int16 below a row of never-priced guides
+            floor = np.maximum(margins.max(axis=1, keepdims=True), near + 1) - near
+            r, g = np.divmod(np.flatnonzero(margins >= floor), n_g)
         gain = table[block[r, g]] - row_dual[r + lo] - price[g]
         order = np.lexsort((g, -gain, r))  # by row, largest gain first, ties by guide
         r, g = r[order], g[order]
