@@ -87,7 +87,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from bot.pairing.matrix import Graph
+from bot.pairing.matrix import CODE_SPAN, CodeArray, Graph, code_repeat, code_score, code_shared
 from bot.pairing.score import SCORE_MAX
 from bot.pairing.sparse import exact_assignment
 
@@ -199,8 +199,7 @@ class Assigner:
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
-        deg_r = graph.valid.sum(axis=1)
-        self.row_ids: IdxArray = np.flatnonzero(deg_r > 0).astype(np.intp)
+        self.row_ids: IdxArray = np.flatnonzero(graph.row_degree).astype(np.intp)
         per_col = graph.slots_per_col()
         self.slot_owner: IdxArray = np.repeat(np.arange(len(graph.cols)), per_col).astype(np.intp)
         n, m = len(self.row_ids), len(self.slot_owner)
@@ -221,7 +220,8 @@ class Assigner:
         self.both: list[tuple[int, IdxArray]] = []
         for gi_row, person in enumerate(graph.rows):
             if person.id in col_of and gi_row in kept_row:
-                sl = np.flatnonzero(self.slot_owner == col_of[person.id]).astype(np.intp)
+                col = col_of[person.id]
+                sl = np.arange(per_col[col], dtype=np.intp) + self.first_slot[col]
                 if len(sl):
                     self.both.append((kept_row[gi_row], sl))
         self.cap = [len(sl) for _, sl in self.both]
@@ -234,10 +234,9 @@ class Assigner:
         self.cells = 0
 
     def _table(self) -> CostArray:
-        """Weight per cell code, increasing: 0 forbidden; else 1 + score + (SCORE_MAX + 1) * k
-        where k = 2 * (not a repeat) + shares a tool, so the four kinds of pair occupy four
-        blocks in the order of their weights and codes compare like weights."""
-        span = SCORE_MAX + 1
+        """Weight per cell code (``matrix.CODE_SPAN``), increasing: the four kinds of pair
+        occupy four blocks in the order of their weights, so codes compare like weights."""
+        span = CODE_SPAN
         table = np.zeros(1 + 4 * span, dtype=np.float64)
         scores = np.arange(span, dtype=np.float64)
         for k in range(4):
@@ -248,25 +247,12 @@ class Assigner:
         return table
 
     @cached_property
-    def codes(self) -> npt.NDArray[np.int16]:
-        """Per (kept row, guide): 0 forbidden, else the cell's entry in ``table``. One int16
+    def codes(self) -> CodeArray:
+        """Per (kept row, guide): the graph's cell codes, entries of ``table``. One int16
         matrix, a quarter of the weights' size, read by every pass over the full graph."""
-        g, span = self.graph, SCORE_MAX + 1
-        codes = np.empty((len(self.row_ids), len(g.cols)), dtype=np.int16)
-        flag = np.empty((min(CHUNK_ROWS, len(self.row_ids)), len(g.cols)), dtype=np.bool_)
-        for lo in range(0, len(self.row_ids), CHUNK_ROWS):
-            gi = self.row_ids[lo : lo + CHUNK_ROWS]
-            code, f = codes[lo : lo + len(gi)], flag[: len(gi)]
-            # mode="clip" lets take write into ``out`` unbuffered (indices are in range)
-            code[...] = g.score[gi]
-            code += np.int16(1 + 3 * span)
-            np.take(g.overlap, gi, axis=0, out=f, mode="clip")
-            np.subtract(code, np.int16(span), out=code, where=~f)
-            np.take(g.repeat, gi, axis=0, out=f, mode="clip")
-            np.subtract(code, np.int16(2 * span), out=code, where=f)
-            np.take(g.valid, gi, axis=0, out=f, mode="clip")
-            np.multiply(code, f, out=code)
-        return codes
+        if len(self.row_ids) == len(self.graph.rows):
+            return self.graph.codes
+        return self.graph.codes[self.row_ids]
 
     @cached_property
     def cost(self) -> CostArray:
@@ -388,11 +374,10 @@ class Assigner:
         return best
 
     def _solution(self, rows: IdxArray, slots: IdxArray) -> Solution:
-        g = self.graph
-        gr, gc = self.row_ids[rows], self.slot_owner[slots]
-        repeats = int(g.repeat[gr, gc].sum())
-        shared = int(g.overlap[gr, gc].sum())
-        score = int(g.score[gr, gc].astype(np.int64).sum())
+        codes = self.graph.codes[self.row_ids[rows], self.slot_owner[slots]]
+        repeats = int(np.count_nonzero(code_repeat(codes)))
+        shared = int(np.count_nonzero(code_shared(codes)))
+        score = int(code_score(codes).sum(dtype=np.int64))
         pairs = len(rows)
         value = pairs * self.m_pair - repeats * self.m_repeat + shared * self.m_shared + score
         as_learner = self.both_of_row[rows]
@@ -437,13 +422,7 @@ class Assigner:
             own = -float(self.cost[k, sol.slots[sol.rows == k][0]])
             col = int(self.slot_owner[sl[0]])
             guided = self.row_ids[sol.rows[guide_of == b]]
-            weight = (
-                self.m_pair
-                + g.score[guided].astype(np.int64)
-                - self.m_repeat * g.repeat[guided]
-                + self.m_shared * g.overlap[guided]
-            )
-            w = np.where(g.valid[guided], weight, 0)
+            w = self.table[g.codes[guided]]  # their weights (0 where forbidden)
             here = w[:, col].copy()
             w[:, col] = 0
             drop = float((here - w.max(axis=1)).sum())

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
 from bot.pairing.assign import Assigner, Outcome
 from bot.pairing.explain import explain_pair, unmatched_reasons
-from bot.pairing.matrix import Graph, build_graph
+from bot.pairing.matrix import Graph, build_graph, code_repeat, code_score
 from bot.pairing.model import MatchConfig, MatchRequest, MatchResult, Pair, Participant
 
 DEFAULT_CONFIG = MatchConfig()
@@ -69,15 +71,16 @@ def assemble(
 ) -> MatchResult:
     """The public result for chosen (learner row, guide column) cells of ``graph``."""
     pairs: list[Pair] = []
-    for r, c in cells:
+    rc = np.array(cells, dtype=np.intp).reshape(-1, 2)
+    codes = graph.codes[rc[:, 0], rc[:, 1]]
+    scores: list[int] = code_score(codes).tolist()
+    repeats: list[bool] = code_repeat(codes).tolist()
+    for (r, c), score, repeat in zip(cells, scores, repeats, strict=True):
         guide, learner = graph.cols[c], graph.rows[r]
-        repeat = bool(graph.repeat[r, c])
         why = explain_pair(
             guide, learner, repeat=repeat, tz_mode=config.tz_mode, repeat_unavoidable=repeats_proven
         )
-        pairs.append(
-            Pair(guide.id, learner.id, int(graph.score[r, c]), why.shared_tools, repeat, why)
-        )
+        pairs.append(Pair(guide.id, learner.id, score, why.shared_tools, repeat, why))
     pairs.sort(key=lambda p: (p.guide_id, p.learner_id))
     matched = {p.guide_id for p in pairs} | {p.learner_id for p in pairs}
     demand, places = graph.demand_and_places()

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.pairing.matrix import Graph
+import numpy as np
+
+from bot.pairing.matrix import Graph, code_shared
 from bot.pairing.model import Participant, Reason, TzMode, Unmatched, Why
 from bot.pairing.score import minutes_apart
 
@@ -64,38 +66,48 @@ def unmatched_reasons(
     """
     row_of, col_of = graph.row_of(), graph.col_of()
     demand = (learner_demand, guide_places)
+    left = [p for p in sorted(people, key=lambda q: q.id) if p.id not in matched]
+    # a column is strided in memory: the unmatched guides' columns are read in one pass
+    cols = np.array([col_of[p.id] for p in left if p.id in col_of], dtype=np.intp)
+    codes = graph.codes[:, cols]
+    sharing = np.count_nonzero((codes > 0) & code_shared(codes), axis=0)
+    col_sharing = dict(zip(cols.tolist(), sharing.tolist(), strict=True))
     out: list[Unmatched] = []
-    for p in sorted(people, key=lambda q: q.id):
-        if p.id in matched:
-            continue
-        why = _reason(graph, p, (row_of.get(p.id), col_of.get(p.id)), demand)
+    for p in left:
+        why = _reason(graph, p, (row_of.get(p.id), col_of.get(p.id)), demand, col_sharing)
         out.append(Unmatched(p.id, why.code, why))
     return out
 
 
 def _reason(
-    graph: Graph, p: Participant, cell: tuple[int | None, int | None], demand: tuple[int, int]
+    graph: Graph,
+    p: Participant,
+    cell: tuple[int | None, int | None],
+    demand: tuple[int, int],
+    col_sharing: dict[int, int],
 ) -> Reason:
     """The reason for one unmatched person (row ``r`` as a learner, column ``c`` as a guide);
-    ``demand`` is (learner demand, guide places)."""
+    ``demand`` is (learner demand, guide places); ``col_sharing`` the valid learners sharing
+    a tool per column."""
     (r, c), (learner_demand, guide_places) = cell, demand
     if r is None and c is None:
         return Reason("no_tools", p.name, p.role)
     learns = tuple(sorted(p.learns)) if r is not None else ()
     teaches = tuple(sorted(p.teaches)) if c is not None else ()
-    n_guides = int(graph.valid[r].sum()) if r is not None else 0
-    n_learners = int(graph.valid[:, c].sum()) if c is not None else 0
+    n_guides = int(graph.row_degree[r]) if r is not None else 0
+    n_learners = int(graph.col_degree[c]) if c is not None else 0
     if n_guides + n_learners == 0:
         code = _blocked_code(graph, graph.partner_cells(r, c)) or "no_overlap"
         return Reason(code, p.name, p.role, 0, learns, teaches)
     if n_guides:
         assert r is not None
         # without a required shared tool, the valid guides need not teach what p wants
-        sharing = int((graph.valid[r] & graph.overlap[r]).sum())
+        codes = graph.codes[r]
+        sharing = int(np.count_nonzero((codes > 0) & code_shared(codes)))
         if learner_demand > guide_places:
             return Reason("oversubscribed", p.name, p.role, sharing, learns)
         return Reason("at_capacity", p.name, p.role, n_guides)
     assert c is not None
-    sharing = int((graph.valid[:, c] & graph.overlap[:, c]).sum())
+    sharing = col_sharing[c]
     code = "undersubscribed" if guide_places > learner_demand else "learners_taken"
     return Reason(code, p.name, p.role, sharing, (), teaches)

@@ -15,7 +15,6 @@ import numpy as np
 from bot.pairing.engine import DEFAULT_CONFIG, assemble, canonical_order
 from bot.pairing.matrix import build_graph
 from bot.pairing.model import MatchConfig, MatchRequest, MatchResult
-from bot.pairing.score import SCORE_MAX
 
 
 def greedy_match(
@@ -31,15 +30,12 @@ def greedy_match(
         learner = graph.rows[r]
         if learner.id in guiding:
             continue
-        free = np.flatnonzero(graph.valid[r] & (left > 0))
+        codes = graph.codes[r]
+        free = np.flatnonzero((codes > 0) & (left > 0))
         if not len(free):  # no guide candidate at all, or every one is taken
             continue
-        key = (
-            graph.score[r, free].astype(np.int64)
-            + (SCORE_MAX + 1) * graph.overlap[r, free]
-            - 2 * (SCORE_MAX + 1) * graph.repeat[r, free]
-        )
-        c = int(free[np.argmax(key)])
+        # codes order like (fresh, shared tool, score)
+        c = int(free[np.argmax(codes[free])])
         cells.append((r, c))
         left[c] -= 1
         guiding.add(graph.cols[c].id)

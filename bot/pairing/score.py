@@ -30,6 +30,7 @@ WAITLIST_POINTS = BASE_MAX + 1
 SCORE_MAX = BASE_MAX + 2 * WAITLIST_POINTS
 
 SmallArray = npt.NDArray[np.int16]
+ByteArray = npt.NDArray[np.uint8]
 MaskArray = npt.NDArray[np.uint64]
 
 
@@ -74,14 +75,15 @@ def tool_masks(sets: Sequence[frozenset[str]], index: dict[str, int]) -> MaskArr
     return out
 
 
-def overlap_counts(learn: MaskArray, teach: MaskArray) -> SmallArray:
-    """min(|learns & teaches|, OVERLAP_CAP) for every (learner row, guide column)."""
-    total: SmallArray = np.bitwise_count(learn[:, 0, None] & teach[None, :, 0]).astype(np.int16)
+def overlap_counts(learn: MaskArray, teach: MaskArray, out: ByteArray) -> ByteArray:
+    """min(|learns & teaches|, OVERLAP_CAP) for every (learner row, guide column), into
+    ``out`` (uint8: capped as it goes, so it never overflows)."""
+    np.bitwise_count(learn[:, 0, None] & teach[None, :, 0], out=out)
     for w in range(1, learn.shape[1]):
-        total += np.bitwise_count(learn[:, w, None] & teach[None, :, w])
-        np.minimum(total, OVERLAP_CAP, out=total)  # capped as it goes: int16 never overflows
-    np.minimum(total, OVERLAP_CAP, out=total)
-    return total
+        out += np.bitwise_count(learn[:, w, None] & teach[None, :, w])
+        np.minimum(out, OVERLAP_CAP, out=out)
+    np.minimum(out, OVERLAP_CAP, out=out)
+    return out
 
 
 class SideArrays:
@@ -104,7 +106,7 @@ class SideArrays:
             [depts[p.department] if p.department else 0 for p in people], dtype=np.int32
         )
         self.tz = np.array([offsets[p.utc_offset_minutes] for p in people], dtype=np.intp)
-        self.wait = np.array([p.waitlisted for p in people], dtype=np.int16) * np.int16(
+        self.wait = np.array([p.waitlisted for p in people], dtype=np.uint8) * np.uint8(
             WAITLIST_POINTS
         )
 
@@ -123,21 +125,28 @@ def tz_table(offsets: dict[int, int], mode: TzMode) -> SmallArray:
     return table
 
 
-def score_block(
-    rows: SideArrays, cols: SideArrays, tz: SmallArray, lo: int, hi: int
-) -> tuple[SmallArray, SmallArray]:
-    """(overlap, score) for learner rows ``lo:hi`` against every guide column.
+class Scorer:
+    """Overlap and score of learner rows against every guide column, a block of rows at a time.
 
-    ``tz`` is ``tz_table`` of the round. Everything stays int16: a score is at most SCORE_MAX.
+    The working-hour points depend on the two offsets alone: with the guides' waitlist points
+    they are tabled once per distinct offset, so a block gets them by copying table rows (a 2-D
+    lookup per cell was the slowest step). Everything is uint8: a score is at most SCORE_MAX.
     """
-    overlap = overlap_counts(rows.masks[lo:hi], cols.masks)
-    score: SmallArray = overlap * np.int16(OVERLAP_POINTS)
-    rd, cd = rows.dept[lo:hi, None], cols.dept[None, :]
-    different = rd != cd
-    different &= rd != 0
-    different &= cd != 0
-    score += different * np.int16(DEPARTMENT_POINTS)
-    score += tz[rows.tz[lo:hi, None], cols.tz[None, :]]
-    score += rows.wait[lo:hi, None]
-    score += cols.wait[None, :]
-    return overlap, score
+
+    def __init__(self, rows: SideArrays, cols: SideArrays, tz: SmallArray) -> None:
+        self.rows, self.cols = rows, cols
+        self.by_offset: ByteArray = (tz[:, cols.tz] + cols.wait).astype(np.uint8)
+        self.col_dept_known = cols.dept != 0
+
+    def block(self, lo: int, hi: int, overlap: ByteArray, score: ByteArray) -> None:
+        """Fill ``overlap`` and ``score`` (shape (hi - lo, columns)) for rows ``lo:hi``."""
+        rows, cols = self.rows, self.cols
+        overlap_counts(rows.masks[lo:hi], cols.masks, overlap)
+        # mode="clip" lets take write into ``out`` unbuffered (indices are in range)
+        np.take(self.by_offset, rows.tz[lo:hi], axis=0, out=score, mode="clip")
+        score += rows.wait[lo:hi, None]
+        score += overlap * np.uint8(OVERLAP_POINTS)
+        different = rows.dept[lo:hi, None] != cols.dept[None, :]
+        different &= self.col_dept_known
+        different[rows.dept[lo:hi] == 0] = False
+        score += different * np.uint8(DEPARTMENT_POINTS)

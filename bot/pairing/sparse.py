@@ -35,8 +35,12 @@ FloatArray = npt.NDArray[np.float64]
 CodeArray = npt.NDArray[np.int16]
 
 PRICED_PER_ROW = 16  # violating cells added per row in the first round; doubles each round
-NEAR_BEST = 4  # score points below a row's best free cell still sifted through
-CHUNK_ROWS = 1024
+NEAR_BEST = 4  # score points below a row's best violation also added, in the first round
+# ... and after a solve: rows displaced from the popular guides need their next options, which
+# a wider window finds in one round rather than two (8: the span of the time-zone points)
+NEAR_PRICED = 8
+SPARSE_SHARE = 16  # a block whose first sieve passes under 1/16 of its cells is tested sparse
+CHUNK_CELLS = 1 << 18  # a block of the full graph whose temporaries stay in the CPU's cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +90,7 @@ def exact_assignment(codes: CodeArray, table: FloatArray, capacity: IdxArray) ->
     edges = _Edges(n_g)
     # the first candidates: each row's best cells, as if every place were free
     price = np.where(capacity > 0, 0.0, np.inf)
-    edges.add(*_violations(codes, table, np.zeros(n_rows), price, PRICED_PER_ROW))
+    edges.add(*_violations(codes, table, np.zeros(n_rows), price, PRICED_PER_ROW, NEAR_BEST))
     first_slot = np.concatenate([[0], np.cumsum(capacity)]).astype(np.intp)
     n_slots = int(first_slot[-1])
     slot_guide = np.repeat(np.arange(n_g), capacity)
@@ -118,7 +122,9 @@ def exact_assignment(codes: CodeArray, table: FloatArray, capacity: IdxArray) ->
         np.minimum.at(price, slot_guide, -potential[:n_slots])
         # rows with flat preferences (only pairs without a shared tool, say) keep finding
         # near-ties: a growing quota bounds the rounds by a logarithm
-        found = _violations(codes, table, row_dual, price, PRICED_PER_ROW << min(rounds - 1, 5))
+        found = _violations(
+            codes, table, row_dual, price, PRICED_PER_ROW << min(rounds - 1, 5), NEAR_PRICED
+        )
         if not len(found[0]):
             return Matching(
                 np.flatnonzero(paired).astype(np.intp),
@@ -161,37 +167,67 @@ def _column_potentials(
 
 
 def _violations(
-    codes: CodeArray, table: FloatArray, row_dual: FloatArray, price: FloatArray, per_row: int
+    codes: CodeArray,
+    table: FloatArray,
+    row_dual: FloatArray,
+    price: FloatArray,
+    per_row: int,
+    near: int,
 ) -> tuple[IdxArray, IdxArray]:
     """Cells heavier than their duals allow (``weight > row_dual + price``): up to
-    ``per_row`` per row, the largest gains first. Empty only when no cell violates.
+    ``per_row`` per row, the largest gains first, among those within ``near`` of the row's
+    best. Empty only when no cell violates.
 
-    Int16 passes over the codes do the sifting; only the cells they let through are checked
-    exactly. A priced guide's cell can only violate if its weight exceeds the row's dual
-    alone, i.e. its code exceeds the row's threshold. Among the guides with a free place
-    (price 0), the gain orders like the code: a row's best of them are those within
-    NEAR_BEST of its highest code, and if none of those violates, none does.
+    Prices take few distinct values (they move in score points), so per row and price level
+    the exact test is a code threshold: ``code > limit`` in int16 over the full graph, with no
+    float arithmetic. ``code - limit`` ranks a row's violations like their gains (exactly so
+    within a kind of pair); only those within ``near`` of the row's best are weighed exactly:
+    that bounds the work when nearly every cell violates (the first round, all duals 0).
     """
-    threshold = np.searchsorted(table, row_dual, side="right") - 1
-    free = price == 0
-    priced = ~free & np.isfinite(price)
+    finite = np.isfinite(price)
+    levels, level_of = np.unique(price[finite], return_inverse=True)
+    group = np.full(len(price), len(levels), dtype=np.intp)  # an infinite price: never
+    group[finite] = level_of
+    limits = np.full((len(codes), len(levels) + 1), np.iinfo(np.int16).max, dtype=np.int16)
+    limits[:, :-1] = np.searchsorted(table, row_dual[:, None] + levels[None, :], "right") - 1
+    n_g = len(price)
+    step = max(1, CHUNK_CELLS // max(1, n_g))
     rows: list[IdxArray] = []
     guides: list[IdxArray] = []
-    for lo in range(0, len(codes), CHUNK_ROWS):
-        block = codes[lo : lo + CHUNK_ROWS]
-        above = threshold[lo : lo + len(block), None].astype(np.int16)
-        sieve = block > above
-        sieve &= priced
-        best_free = block * free
-        near = np.maximum(best_free.max(axis=1, keepdims=True) - NEAR_BEST, above + 1)
-        sieve |= best_free >= near
-        r, g = np.nonzero(sieve)
+    for lo in range(0, len(codes), step):
+        block = codes[lo : lo + step]
+        lim = limits[lo : lo + len(block)]
+        # the lowest price's limit is a row's lowest: a cheap first sieve (flatnonzero: 2-D
+        # nonzero is ~20 times slower). Once most rows are paired few cells pass, and only
+        # those are tested at their guide's price; else the whole block is.
+        seen = block > lim[:, :1]
+        passed = np.count_nonzero(seen)
+        if not passed:
+            continue
+        if passed <= block.size // SPARSE_SHARE:
+            r, g = np.divmod(np.flatnonzero(seen), n_g)
+            margin = block[r, g] - lim[r, group[g]]
+            bad = margin > 0
+            r, g, margin = r[bad], g[bad], margin[bad]
+            if not len(r):
+                continue
+            first = np.flatnonzero(np.concatenate([[True], r[1:] != r[:-1]]))
+            best = np.repeat(np.maximum.reduceat(margin, first), np.diff([*first, len(r)]))
+            near_best = margin >= np.maximum(best - near, 1)
+            r, g = r[near_best], g[near_best]
+        else:
+            # mode="clip" lets take write into ``out`` unbuffered (indices are in range)
+            margins = np.take(lim, group, axis=1, mode="clip")
+            np.subtract(block, margins, out=margins)
+            # max(top - near, 1), without wrapping int16 below a row of never-priced guides
+            floor = np.maximum(margins.max(axis=1, keepdims=True), near + 1) - near
+            r, g = np.divmod(np.flatnonzero(margins >= floor), n_g)
         gain = table[block[r, g]] - row_dual[r + lo] - price[g]
-        bad = gain > 0
-        r, g, gain = r[bad], g[bad], gain[bad]
         order = np.lexsort((g, -gain, r))  # by row, largest gain first, ties by guide
         r, g = r[order], g[order]
         keep = np.arange(len(r)) - np.searchsorted(r, r) < per_row
         rows.append(r[keep] + lo)
         guides.append(g[keep])
+    if not rows:
+        return np.empty(0, np.intp), np.empty(0, np.intp)
     return np.concatenate(rows).astype(np.intp), np.concatenate(guides).astype(np.intp)

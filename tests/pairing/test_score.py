@@ -8,10 +8,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bot.pairing import MatchRequest, Participant, match
+from bot.pairing import Exclusion, MatchRequest, Participant, PastPair, match
 from bot.pairing.assign import Assigner
 from bot.pairing.engine import canonical_order
-from bot.pairing.matrix import build_graph
+from bot.pairing.matrix import build_graph, code_repeat, code_score, code_shared
 from bot.pairing.model import TzMode
 from bot.pairing.rules import Rules
 from bot.pairing.score import pair_score
@@ -42,15 +42,30 @@ def _population(seed: int, n: int, tools: int) -> MatchRequest:
 @pytest.mark.parametrize("tz_mode", ["prefer_close", "ignore"])
 @pytest.mark.parametrize("tools", [5, 150])  # 150 tools: three 64-bit words per mask
 def test_vectorised_scores_equal_scalar_ones(tools: int, tz_mode: TzMode, require: bool) -> None:
-    req = replace(_population(tools, 80, tools), require_shared_tool=require)
+    req = _population(tools, 80, tools)
+    # repeats, reporting lines and exclusions are patched into the codes cell by cell
+    rnd, ids = random.Random(tools), [p.id for p in req.participants]
+    req = replace(
+        req,
+        require_shared_tool=require,
+        managers={a: rnd.choice(ids) for a in rnd.sample(ids, 30)},
+        history=tuple(PastPair(a, b) for a, b in (rnd.sample(ids, 2) for _ in range(300))),
+        exclusions=tuple(Exclusion(a, b) for a, b in (rnd.sample(ids, 2) for _ in range(40))),
+    )
     graph = build_graph(req, canonical_order(req, 0), tz_mode)
     rules = Rules.of(req)
+    codes = graph.codes
     for r, learner in enumerate(graph.rows):
         for c, guide in enumerate(graph.cols):
-            assert graph.valid[r, c] == (rules.block(guide, learner) is None)
-            assert graph.overlap[r, c] == bool(guide.teaches & learner.learns)
-            if graph.valid[r, c]:
-                assert graph.score[r, c] == pair_score(guide, learner, tz_mode)
+            shares = bool(guide.teaches & learner.learns)
+            assert (codes[r, c] > 0) == (rules.block(guide, learner) is None)
+            assert graph.row_overlap(r)[c] == shares == graph.col_overlap(c)[r]
+            if codes[r, c] > 0:
+                assert code_score(codes[r, c]) == pair_score(guide, learner, tz_mode)
+                assert code_shared(codes[r, c]) == shares
+                assert code_repeat(codes[r, c]) == rules.is_repeat(guide.id, learner.id)
+    assert np.array_equal(graph.row_degree, np.count_nonzero(codes, axis=1))
+    assert np.array_equal(graph.col_degree, np.count_nonzero(codes, axis=0))
 
 
 def test_pair_cap_counts_both_ways_people_once() -> None:

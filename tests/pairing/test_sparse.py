@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
+from bot.pairing import sparse
 from bot.pairing.sparse import exact_assignment
 
 
@@ -19,7 +20,13 @@ def dense_optimum(weights: np.ndarray, capacity: np.ndarray) -> int:
 
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("shape", [(300, 200), (200, 300), (120, 40)])
-def test_sparse_optimum_equals_the_dense_one(seed: int, shape: tuple[int, int]) -> None:
+# pricing tests a block sparse when its first sieve passes few cells: the default, always
+# sparse (share 1) and never (a share no block reaches) must find the same optimum
+@pytest.mark.parametrize("share", [sparse.SPARSE_SHARE, 1, 1 << 40])
+def test_sparse_optimum_equals_the_dense_one(
+    seed: int, shape: tuple[int, int], share: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sparse, "SPARSE_SHARE", share)
     rng = np.random.default_rng(seed)
     # weights in tiers with ties, like the engine's: a few steep blocks of small scores
     steps = rng.integers(1, 4, size=120)
