@@ -299,12 +299,8 @@ async def enqueue_all(url: str, queue: Sequence[Outgoing]) -> float:
 
 
 def readers_of(outgoing: Outgoing) -> Sequence[str]:
-    """Whose language a message is rendered in, as the dispatcher decides it (`_language`): the
-    person a DM is posted to, else a group DM's partners by its kind."""
-    if outgoing.channel[0] in "UW":
-        return [outgoing.channel]
-    kind = KINDS[outgoing.notice.kind]
-    return kind.readers(outgoing.notice) if kind.readers else ()
+    """Whose language a message is rendered in, as the dispatcher decides it."""
+    return KINDS[outgoing.notice.kind].read_by(outgoing.notice, None, outgoing.channel)
 
 
 @dataclass

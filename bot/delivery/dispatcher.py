@@ -55,7 +55,7 @@ import os
 import random
 import secrets
 import socket
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -77,14 +77,14 @@ from bot.delivery.errors import CANNOT_READ_HISTORY, Failure, classify
 from bot.delivery.kinds import NoticeKind, NoticeKinds, Undeliverable
 from bot.delivery.leases import LEASED_COLUMNS, OUTBOX, Leased, Leases, engine_of
 from bot.delivery.outbox import METADATA_EVENT_TYPE
-from bot.delivery.pacing import POST_MESSAGE, Pacer
+from bot.delivery.pacing import POST_MESSAGE, USERS_INFO, Pacer
 from bot.i18n import DEFAULT_LANGUAGE, speaking
 from bot.install.tokens import NoToken, Tokens
 from bot.languages import Languages
 from bot.outage import Outage, describe, is_unavailable
 from bot.services.notices import Notice, Sent
 from bot.services.wording import Wording, wording_of
-from bot.slack import slack_locale
+from bot.slack import LOCALE_WITHIN, slack_locale
 from models.base import UTCDateTime
 from models.outbox import CLAIMABLE_SQL, OutboxStatus
 
@@ -536,19 +536,11 @@ class Dispatcher:
             )
 
     async def _language(self, row: Leased, kind: NoticeKind[Any], notice: Notice) -> str:
-        """The language of the row's readers: the people a DM or group DM is opened for, the
-        person a DM is posted to, a group DM's partners by its kind, else (a channel) the
-        program's."""
-        if row.open_users:
-            readers: Sequence[str] = row.open_users
-        elif row.channel and row.channel[0] in "UW":
-            readers = [row.channel]
-        else:
-            readers = kind.readers(notice) if kind.readers else ()
+        """The language of the row's readers (`NoticeKind.read_by`)."""
         return await self.languages.of_readers(
             self.sessionmaker,
             row.team_id,
-            readers,
+            kind.read_by(notice, row.open_users, row.channel),
             default=self.config.language,
             now=self.clock.now(),
             whole_team=True,
@@ -556,12 +548,14 @@ class Dispatcher:
         )
 
     async def _slack_locale(self, team_id: str, user_id: str) -> str | None:
-        """Someone not in the program (an HR admin, a newcomer): what Slack says they read."""
+        """Someone not in the program (an HR admin, a newcomer): what Slack says they read, at
+        users.info's pace (a burst of newcomers beyond it reads the program's language)."""
+        if await self.pacer.acquire(team_id, USERS_INFO, max_wait=LOCALE_WITHIN) is not None:
+            return None
         try:
-            client = await self.tokens.client(team_id)
+            return await slack_locale(await self.tokens.client(team_id), user_id)
         except NoToken:
             return None
-        return await slack_locale(client, user_id)
 
     async def _call(
         self, claim: _Claim, method: str, *, pace_channel: str | None = None, **args: Any

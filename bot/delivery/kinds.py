@@ -38,6 +38,18 @@ class NoticeKind(Generic[N]):
     def name(self) -> str:
         return self.notice.kind
 
+    def read_by(
+        self, notice: N, open_users: Sequence[str] | None, channel: str | None
+    ) -> Sequence[str]:
+        """Whose language a message is written in: the people a DM or group DM is opened for,
+        the person a DM is posted to, a group DM's partners (`readers`); nobody for a channel,
+        which reads the program's."""
+        if open_users:
+            return open_users
+        if channel and channel[0] in "UW":
+            return [channel]
+        return self.readers(notice) if self.readers else ()
+
 
 class Undeliverable(Exception):
     """A row whose notice this process cannot read: an unknown kind or values that don't fit."""

@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 POST_MESSAGE = "chat.postMessage"
+USERS_INFO = "users.info"
 
 # Slack's published per-minute floors by tier (docs.slack.dev/apis/web-api/rate-limits).
 TIER_PER_MINUTE: Mapping[int, float] = {1: 1, 2: 20, 3: 50, 4: 100}

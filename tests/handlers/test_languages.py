@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.delivery.pacing import Pacer
 from bot.ids import ActionId, BlockId
 from bot.sandbox.signing import team_join_event
+from bot.services.enrollment.invites import welcome_to_program
 from tests.factories import (
     ADMIN_ID,
     ANNOUNCE,
@@ -186,3 +188,29 @@ async def test_people_not_in_the_program_read_their_own_slack_language(program: 
     await program.deliver_all()
     (welcome,) = program.dm("U0NEWESP1")
     assert welcome["text"] == "¡Te damos la bienvenida! ¿Te apuntas a la mentoría inversa?"
+
+
+async def test_a_burst_of_newcomers_asks_slack_their_language_at_users_info_pace(
+    program: Program,
+) -> None:
+    """users.info is rate-limited per workspace: the dispatcher asks at its pace (here one a
+    minute, to see it) and whoever it could not ask within a second reads the program's language
+    rather than waiting, or being refused by Slack."""
+    dispatcher = program.bot.dispatcher
+    dispatcher.pacer = Pacer({"users.info": 1.0}, clock=lambda: program.clock.now().timestamp())
+    newcomers = [f"U0BURST{n:02d}" for n in range(3)]
+    async with program.bot.deps.sessionmaker.begin() as session:
+        for user in newcomers:
+            program.slack.add_user(user, real_name=user, locale="de-DE")
+            await welcome_to_program(
+                session,
+                team_id=program.team_id,
+                user_id=user,
+                command="/rotnem",
+                now=program.clock.now(),
+            )
+    asked = program.slack.count("users.info")
+    await dispatcher.drain()
+    assert program.slack.count("users.info") == asked + 1
+    welcomes = sorted(program.dm(user)[0]["text"] for user in newcomers)
+    assert [text.startswith("Willkommen") for text in welcomes] == [False, False, True]
