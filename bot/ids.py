@@ -141,6 +141,7 @@ class BlockId(StrEnum):
     SETTINGS_PROGRAM_CHANNEL = "settings_program_channel"
     SETTINGS_NAME = "settings_name"
     SETTINGS_MANAGERS = "settings_managers"
+    SETTINGS_PAUSED_UNTIL = "settings_paused_until"
     TEMPLATE_CHOICE = "template_choice"
     # HR's wording: the text being edited, the Preview and Reset buttons.
     WORDING_TEXT = "wording_text"

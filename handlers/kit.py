@@ -414,6 +414,11 @@ class ViewState:
         options = self._state(block_id).get("selected_options") or []
         return tuple(str(o["value"]) for o in options if isinstance(o, Mapping) and "value" in o)
 
+    def date(self, block_id: str) -> str | None:
+        """A date picker's day as Slack sends it (`YYYY-MM-DD`); None when none is picked."""
+        value = self._state(block_id).get("selected_date")
+        return value if isinstance(value, str) else None
+
     def users(self, block_id: str) -> tuple[str, ...]:
         """A multi-users select's people."""
         users = self._state(block_id).get("selected_users") or []

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Index, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, IntPK, SlackId, between, one_of
@@ -57,6 +57,8 @@ class ProgramSettings(Base):
     # The program's language ("en", "fr", "es", "de"): for channels, for people whose Slack
     # language Rotnem does not speak, and for group DMs whose partners read different ones.
     language: Mapped[str | None] = mapped_column(String(8))
+    # No prompts or check-ins before this day (a holiday break); NULL: running.
+    paused_until: Mapped[date | None] = mapped_column(Date)
     # Slack users who administer the program beside ROTNEM_ADMINS (a JSON list of user IDs).
     managers: Mapped[list[str] | None] = mapped_column(JSON)
     # The program's name as HR typed it (`{program}` in HR's wording, the Home tab's title).

@@ -4,11 +4,13 @@ told after saving, and `/rotnem admin stats`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from slack_sdk.models.blocks import (
     Block,
     ConversationFilter,
     ConversationSelectElement,
+    DatePickerElement,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
@@ -22,7 +24,7 @@ from slack_sdk.models.views import View
 from bot.blocks.figures import definition_note, participants_lines, period_lines
 from bot.blocks.kit import Inputs, button, context, escape, modal, option, say, section
 from bot.blocks.message import Message
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, ngettext
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, long_date, ngettext
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.directory import ProfileField, person_fields
 from bot.services.program.settings import CADENCES, MAX_MANAGERS, MAX_NAME, RANGES, ProgramConfig
@@ -62,6 +64,7 @@ FIELD_LABELS = {
     "template": N_("Program template"),
     "name": N_("Program name"),
     "managers": N_("Program managers"),
+    "paused_until": N_("Pause the program until"),
 }
 CADENCE_LABELS = {
     1: N_("Every week"),
@@ -191,6 +194,20 @@ def settings_modal(
                 "How often each pair gets its prompt, and so its check-ins, counted from its "
                 "first week. The cycle must hold two sessions, and the stall alert wait longer "
                 "than one gap."
+            ),
+        ),
+        inputs.field(
+            BlockId.SETTINGS_PAUSED_UNTIL,
+            _(FIELD_LABELS["paused_until"]),
+            DatePickerElement(
+                action_id=inputs.action_id,
+                placeholder=_("Not paused"),
+                initial_date=config.paused_until.isoformat() if config.paused_until else None,
+            ),
+            optional=True,
+            hint=_(
+                "A break for everyone (holidays): no prompts, check-ins or stall alerts before "
+                "that day; pairs stay together. Empty: the program runs."
             ),
         ),
         _number(
@@ -326,6 +343,11 @@ def shown_value(field: str, value: str | None) -> str:
         return _(DAY_NAMES[int(value)])
     if field == "nudge_hour" and value.isdigit():
         return f"{int(value):02d}:00"
+    if field == "paused_until":
+        try:
+            return long_date(date.fromisoformat(value))
+        except ValueError:
+            return escape(value)
     if field == "managers":
         return ", ".join(f"<@{user}>" for user in value.split()) or _("(default)")
     if field in ("announce_channel", "program_channel"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -111,7 +111,8 @@ async def pair_progress(
         next_prompt_at=None
         if paused
         else next_prompt_of_pair(
-            now,
+            # A paused program prompts again from the day it runs again.
+            max(now, datetime.combine(config.paused_until or date.min, time(), UTC)),
             pair.started_at,
             learner_tz,
             config.nudge_weekday,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -19,6 +20,7 @@ from bot.services.program.settings import (
     CADENCES,
     MAX_MANAGERS,
     MAX_NAME,
+    MAX_PROGRAM_PAUSE,
     RANGES,
     apply_template,
     cadence_misfit,
@@ -144,6 +146,14 @@ def parse_settings(state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
             ).format(limit=MAX_NAME, length=len(name))
         else:
             parsed["name"] = name
+    if state.answered(BlockId.SETTINGS_PAUSED_UNTIL):
+        picked = state.date(BlockId.SETTINGS_PAUSED_UNTIL)
+        try:
+            parsed["paused_until"] = date.fromisoformat(picked) if picked else ""
+        except ValueError:
+            errors[BlockId.SETTINGS_PAUSED_UNTIL] = _(
+                "Pause the program until: pick a day in the calendar."
+            )
     if state.answered(BlockId.SETTINGS_MANAGERS):
         managers = state.users(BlockId.SETTINGS_MANAGERS)
         if len(set(managers)) > MAX_MANAGERS or not all(
@@ -199,6 +209,22 @@ def check_manager_field(
             "“{field}” holds text, not a person: pick a field of type Person (user), or None."
         ).format(field=field.label)
     return field.id, None
+
+
+def _pause_in_range(submission: Submission, parsed: dict[str, Any]) -> dict[str, str]:
+    """A program pause ends after today and within six months."""
+    until = parsed.get("paused_until")
+    if not isinstance(until, date):
+        return {}
+    today = submission.deps.clock.now().astimezone(submission.deps.settings.zone).date()
+    if today < until <= today + MAX_PROGRAM_PAUSE:
+        return {}
+    return {
+        BlockId.SETTINGS_PAUSED_UNTIL: _(
+            "Pause the program until: pick a day after today and within six months, or leave it "
+            "empty to run the program."
+        )
+    }
 
 
 async def _managers_kept(submission: Submission, parsed: dict[str, Any]) -> dict[str, str]:
@@ -259,6 +285,7 @@ async def settings(submission: Submission) -> None:
     elif picked is not None:
         parsed["manager_field_id"] = field_id
     if not errors:
+        errors.update(_pause_in_range(submission, parsed))
         errors.update(await _managers_kept(submission, parsed))
         errors.update(await _cadence_misfit(submission, parsed))
         errors.update(await _channels_without_rotnem(submission, parsed))

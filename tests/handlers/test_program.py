@@ -252,3 +252,32 @@ async def test_hr_appoints_a_program_manager_who_runs_the_program_until_removed(
     assert await settings_as(ADMIN_ID, **{BlockId.SETTINGS_MANAGERS: []}) == {}
     refused = await program.command("admin stats", user=manager)
     assert "Only program admins" in refused.json()["text"]
+
+
+async def test_hr_pauses_the_whole_program_for_a_break_and_a_day_past_is_refused(
+    program: Program,
+) -> None:
+    await program.command("admin settings")
+    await program.slack.wait_for("views.open", 1)
+    view = program.slack.open_views(ADMIN_ID)[-1]
+
+    async def submit(day: str) -> dict[str, str]:
+        answers = {**SETTINGS_AS_OPENED, BlockId.SETTINGS_PAUSED_UNTIL: day}
+        response = await program.bot.requester.submit_view(
+            view=view, user_id=ADMIN_ID, answers=answers
+        )
+        return dict(response.json()["errors"]) if response.text not in ("", "null") else {}
+
+    # Today is Monday 23 November 2026 in the tests' clock.
+    for day in ("2026-11-23", "2026-01-05", "2027-12-01"):
+        assert list(await submit(day)) == [BlockId.SETTINGS_PAUSED_UNTIL], day
+    assert await program.rows(SettingsChange) == []
+    assert await submit("2027-01-04") == {}
+    (change,) = await program.rows(SettingsChange)
+    assert (change.field, change.old_value, change.new_value) == (
+        "paused_until",
+        None,
+        "2027-01-04",
+    )
+    await program.slack.wait_for("chat.postMessage", 1)
+    assert "Monday 4 January 2027" in str(program.dm(ADMIN_ID)[-1]["blocks"])

@@ -5,7 +5,7 @@ and the quiet minutes in between (a pair added or a learner moving zones while n
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.services.enrollment import lifecycle
 from bot.services.enrollment.identity import Identity, refresh_identity
@@ -205,3 +205,28 @@ async def test_every_two_or_four_weeks_pairs_get_prompts_and_check_ins_at_that_c
     # (2026 has 53 ISO weeks.)
     assert [r.iso_week for r in await program.prompts_of(early)][3:] == ["2027-W04", "2027-W08"]
     assert [r.iso_week for r in await program.prompts_of(late)][3:] == ["2027-W05", "2027-W09"]
+
+
+@BOTH_BACKENDS
+async def test_a_paused_program_sends_no_prompts_or_check_ins_until_it_runs_again(
+    program: Program,
+) -> None:
+    pair_id = await program.pair("U0G1", "U0L1", LONDON)
+    # A two-week holiday break: the weeks of 30 Nov and 7 Dec.
+    await program.update_settings(paused_until=date(2026, 12, 14))
+    for week in range(3):
+        program.at(datetime(2026, 11, 30, 10, 0, tzinfo=UTC) + timedelta(weeks=week))
+        await program.tick()
+        program.at(datetime(2026, 12, 3, 10, 0, tzinfo=UTC) + timedelta(weeks=week))
+        await program.tick()
+    rows = await program.prompts_of(pair_id)
+    assert [(r.iso_week, r.skipped_reason) for r in rows] == [
+        ("2026-W49", "paused"),
+        ("2026-W50", "paused"),
+        ("2026-W51", None),
+    ]
+    assert len(await program.outbox("prompt")) == 1
+    assert {c.iso_week for c in await program.checkins("U0L1")} == {"2026-W51"}
+    # Paused weeks are not silent weeks: no stall alert for the break.
+    await program.stalls()
+    assert await program.outbox("stall_alert") == []

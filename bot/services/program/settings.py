@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import Row, bindparam, select
@@ -22,7 +22,15 @@ from models import ProgramSettings, SettingsChange
 TzPreference = Literal["prefer_close", "ignore"]
 TZ_PREFERENCES: dict[str, TzPreference] = {"prefer_close": "prefer_close", "ignore": "ignore"}
 # Text settings an empty value sets back to their default.
-CLEARED_BY_EMPTY = ("announce_channel", "program_channel", "manager_field_id", "name")
+CLEARED_BY_EMPTY = (
+    "announce_channel",
+    "program_channel",
+    "manager_field_id",
+    "name",
+    "paused_until",
+)
+# How far ahead HR may pause the whole program.
+MAX_PROGRAM_PAUSE = timedelta(weeks=26)
 # A program's name, as HR types it.
 MAX_NAME = 60
 # Program managers beside ROTNEM_ADMINS.
@@ -77,6 +85,12 @@ class ProgramConfig:
     name: str | None = None
     # Slack users who administer the program beside ROTNEM_ADMINS (who alone appoint them).
     managers: tuple[str, ...] = ()
+    # The whole program pauses (no prompts, so no check-ins nor stall alerts) before this day.
+    paused_until: date | None = None
+
+    def paused_on(self, day: date) -> bool:
+        """Whether the program is paused on `day` (it runs again on `paused_until`)."""
+        return self.paused_until is not None and day < self.paused_until
 
 
 def cadence_misfit(config: ProgramConfig) -> str | None:
@@ -147,6 +161,8 @@ def _merge(defaults: ProgramConfig, row: ProgramSettings | Row[Any] | None) -> P
         config = replace(config, name=row.name)
     if row.managers:
         config = replace(config, managers=tuple(str(user) for user in row.managers))
+    if row.paused_until is not None:
+        config = replace(config, paused_until=row.paused_until)
     return config
 
 
@@ -203,6 +219,7 @@ async def update_program_settings(
     template: str | None = None,
     name: str | None = None,
     managers: Sequence[str] | None = None,
+    paused_until: date | Literal[""] | None = None,
     defaults: ProgramConfig | None = None,
 ) -> list[SettingsChange]:
     """Store the given settings for the workspace (None leaves a setting as it is; an empty
@@ -228,6 +245,7 @@ async def update_program_settings(
         "template": template,
         "name": name,
         "managers": sorted(set(managers)) if managers is not None else None,
+        "paused_until": paused_until,
     }
     for setting, (lowest, highest) in RANGES.items():
         value = values[setting]

@@ -194,7 +194,9 @@ async def _due_pairs(
                     learner_id=lid,
                     tools=tuple(tools or ()),
                     channel=channel,
-                    paused=is_paused(g_state, g_until, now) or is_paused(l_state, l_until, now),
+                    paused=config.paused_on(slot.prompt_at.date())
+                    or is_paused(g_state, g_until, now)
+                    or is_paused(l_state, l_until, now),
                     iso_week=slot.iso_week,
                     due_at=min(slot.prompt_at, now),
                 ),
