@@ -95,6 +95,9 @@ class Clockwork:
         # runs the prompt job for nothing, which is cheaper than asking the database.
         self.zones = frozenset(zones)
         self._nudge: tuple[int, int] | None = None  # (weekday, hour), read at each watch
+        # Each zone's next prompt instant, worked out again once it has passed (or the nudge
+        # changed): the clock stops thousands of times, a zone's prompt comes once a week.
+        self._prompts: dict[str, datetime] = {}
         # When the next outbox row falls due, as the last drain left it (now: drain first).
         self._outbox_due: datetime | None = clock.now()
         config = DispatchConfig.from_settings(deps.settings)
@@ -150,8 +153,11 @@ class Clockwork:
                 self._nudge = (config.nudge_weekday, config.nudge_hour)
             checkin, reminder = await _due_after(session, now)
         weekday, hour = self._nudge
+        for tz in self.zones:
+            if self._prompts.get(tz, now) <= now:
+                self._prompts[tz] = next_prompt_at(now, tz, weekday, hour)
         moments: list[tuple[datetime, tuple[Job, ...]]] = [(watch, JOBS)]
-        moments += [(next_prompt_at(now, tz, weekday, hour), (PROMPTS_TICK,)) for tz in self.zones]
+        moments += [(at, (PROMPTS_TICK,)) for at in self._prompts.values()]
         moments += [(_aware(due), (CHECKINS_TICK,)) for due in (checkin, reminder) if due]
         outbox = self._outbox_due
         at = min([until, *(m for m, _ in moments), *([outbox] if outbox else [])])
@@ -171,7 +177,9 @@ class Clockwork:
         if stop.jobs:
             await self.drain()
         if stop.watch:
-            self._nudge = None  # the program's settings are read again at the next stop
+            # The program's settings are read again at the next stop.
+            self._nudge = None
+            self._prompts.clear()
 
 
 def _aware(moment: datetime) -> datetime:
