@@ -550,7 +550,6 @@ class Dispatcher:
             row.team_id,
             readers,
             default=self.config.language,
-            now=self.clock.now(),
             whole_team=True,
             ask=partial(self._slack_locale, row.team_id),
         )
