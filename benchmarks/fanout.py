@@ -330,13 +330,10 @@ async def rendering(count: int, passes: int) -> Rendering:
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
     work = [(o, KINDS[o.notice.kind], readers_of(o)) for o in queue]
-    now = datetime.now(UTC)
 
     async def lookups(languages: Languages) -> list[str]:
         return [
-            await languages.of_readers(
-                sessionmaker, o.team, readers, default=DEFAULT_LANGUAGE, now=now
-            )
+            await languages.of_readers(sessionmaker, o.team, readers, default=DEFAULT_LANGUAGE)
             for o, _, readers in work
         ]
 
@@ -350,7 +347,7 @@ async def rendering(count: int, passes: int) -> Rendering:
     async def localized() -> None:
         for o, kind, readers in work:
             language = await warm.of_readers(
-                sessionmaker, o.team, readers, default=DEFAULT_LANGUAGE, now=now
+                sessionmaker, o.team, readers, default=DEFAULT_LANGUAGE
             )
             with speaking(language):
                 kind.render(o.notice).to_dict()
@@ -361,7 +358,7 @@ async def rendering(count: int, passes: int) -> Rendering:
     async def worded() -> None:
         for o, kind, readers in work:
             language = await warm.of_readers(
-                sessionmaker, o.team, readers, default=DEFAULT_LANGUAGE, now=now
+                sessionmaker, o.team, readers, default=DEFAULT_LANGUAGE
             )
             with speaking(language), in_wording(wording):
                 kind.render(o.notice).to_dict()

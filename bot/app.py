@@ -19,7 +19,7 @@ from bot.db import why_not_writable
 from bot.delivery.outbox import backlog
 from bot.deps import Deps
 from bot.gate import Gate
-from bot.slack import create_client
+from bot.slack import create_client, kept_alive
 from bot.worker import Background
 
 logger = logging.getLogger(__name__)
@@ -103,13 +103,17 @@ class _Outage:
         self._failing = problem is not None
 
 
-def _finishing_after_ack(deps: Deps, lifespan: Lifespan | None) -> Lifespan:
-    """`lifespan`, whose shutdown first lets acknowledged requests finish their work (while
-    the database and the scheduler are still there)."""
+def _finishing_after_ack(deps: Deps, bolt: AsyncApp, lifespan: Lifespan | None) -> Lifespan:
+    """`lifespan`, with one Slack session kept alive for the app's calls, whose shutdown first
+    lets acknowledged requests finish their work (while the database, the scheduler and the
+    session are still there)."""
 
     @asynccontextmanager
     async def finishing(app: Starlette) -> AsyncIterator[None]:
-        async with lifespan(app) if lifespan is not None else nullcontext():
+        async with (
+            kept_alive(bolt.client),
+            lifespan(app) if lifespan is not None else nullcontext(),
+        ):
             try:
                 yield
             finally:
@@ -163,6 +167,6 @@ def build_web_app(
             Route(bolt.oauth_flow.install_path, installing, methods=["GET"]),
             Route(bolt.oauth_flow.redirect_uri_path, installing, methods=["GET"]),
         ]
-    app = Starlette(routes=routes, lifespan=_finishing_after_ack(deps, lifespan))
+    app = Starlette(routes=routes, lifespan=_finishing_after_ack(deps, bolt, lifespan))
     app.state.background = background
     return app

@@ -92,12 +92,7 @@ class Deps:
         channel): the one they all read in Slack when Rotnem speaks it, else the program's.
         `ask` reads the locale of someone not in the program from Slack."""
         return await self.languages.of_readers(
-            self.sessionmaker,
-            team_id,
-            user_ids,
-            default=self.settings.rotnem_language,
-            now=self.clock.now(),
-            ask=ask,
+            self.sessionmaker, team_id, user_ids, default=self.settings.rotnem_language, ask=ask
         )
 
     async def program_config(self, session: AsyncSession, team_id: str) -> ProgramConfig:

@@ -4,7 +4,10 @@ Asked on every request (the person's language) and for every message the dispatc
 readers': one person, a group DM's partners, or a channel's, which is the program's), so each
 process keeps what it read for `TTL`: a change made in another process (a new Slack language read
 at an identity refresh, HR's program language) reaches this one within five minutes, and at once
-in the process that made it (`forget`).
+in the process that made it (`forget`). Freshness is measured on the process's own monotonic
+clock, not the program's: under `rotnem demo`'s simulated clock, where hours pass between two
+requests, a cache on the program's time was never fresh, and every request and every message sent
+read the languages again (the dispatcher the whole workspace's, and HR's from Slack).
 
 A participant's locale is stored with their identity. Someone who is not in the program — an HR
 admin, a newcomer welcomed by DM, someone typing `/rotnem help` before joining — is asked of
@@ -13,8 +16,9 @@ Slack by the caller's `ask` (users.info), once per `TTL`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import bindparam, select
 
@@ -40,8 +44,9 @@ class Languages:
     """Each person's locale and each program's language, as last read (see the module)."""
 
     def __init__(self) -> None:
-        self._locales: dict[tuple[str, str], tuple[datetime, str | None]] = {}
-        self._programs: dict[str, tuple[datetime, str]] = {}
+        # Each entry with the `time.monotonic()` reading until which it is fresh.
+        self._locales: dict[tuple[str, str], tuple[float, str | None]] = {}
+        self._programs: dict[str, tuple[float, str]] = {}
 
     async def of_readers(
         self,
@@ -50,7 +55,6 @@ class Languages:
         user_ids: Sequence[str],
         *,
         default: str,
-        now: datetime,
         whole_team: bool = False,
         ask: Callable[[str], Awaitable[str | None]] | None = None,
     ) -> str:
@@ -59,6 +63,7 @@ class Languages:
         known here brings in everyone's of the workspace in one read — the dispatcher's case: a
         weekly fan-out sends to most people once, so reading them one by one cost a query per
         message."""
+        now = time.monotonic()
         program = self._programs.get(team_id)
         program_language = program[1] if program and program[0] > now else None
         locales: dict[str, str | None] = {}
@@ -71,7 +76,7 @@ class Languages:
                 missing.append(user_id)
         strangers: list[str] = []
         if program_language is None or missing:
-            until = now + TTL
+            until = now + TTL.total_seconds()
             async with sessionmaker() as session:
                 if program_language is None:
                     chosen = await session.scalar(_PROGRAM, {"team_id": team_id})

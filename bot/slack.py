@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -35,6 +38,20 @@ def create_client(settings: Settings, *, timeout: int = 30) -> AsyncWebClient:
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+@asynccontextmanager
+async def kept_alive(client: AsyncWebClient) -> AsyncIterator[None]:
+    """One aiohttp session for `client` and the per-request clients Bolt copies from it, for
+    the length of the block. Without one, slack_sdk opens a session, and so a new connection
+    to Slack (TLS included), for every call."""
+    timeout = aiohttp.ClientTimeout(total=client.timeout)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        client.session = session
+        try:
+            yield
+        finally:
+            client.session = None
 
 
 async def slack_locale(client: AsyncWebClient, user_id: str) -> str | None:

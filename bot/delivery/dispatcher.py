@@ -542,7 +542,6 @@ class Dispatcher:
             row.team_id,
             kind.read_by(notice, row.open_users, row.channel),
             default=self.config.language,
-            now=self.clock.now(),
             whole_team=True,
             ask=partial(self._slack_locale, row.team_id),
         )

@@ -132,12 +132,16 @@ class Leases:
             by_id[row_id].lease_until = until
         return renewed
 
+    async def renew_held(self) -> set[int]:
+        """One heartbeat: extend the leases of every row held; the ids renewed."""
+        return await self.renew(list(self._held.values()))
+
     async def heartbeat(self) -> None:
         """Renew the leases of every held row every `renew_every` seconds, until cancelled."""
         while True:
             await asyncio.sleep(self.renew_every)
             try:
-                await self.renew(list(self._held.values()))
+                await self.renew_held()
             except Exception as exc:  # the heartbeat outlives any one failure
                 # An unavailable database is logged once by the dispatcher's run loop; if it
                 # lasts, the rows go to whoever claims them after their leases.

@@ -95,13 +95,19 @@ class Clockwork:
         # runs the prompt job for nothing, which is cheaper than asking the database.
         self.zones = frozenset(zones)
         self._nudge: tuple[int, int] | None = None  # (weekday, hour), read at each watch
+        # Each zone's next prompt instant, worked out again once it has passed (or the nudge
+        # changed): the clock stops thousands of times, a zone's prompt comes once a week.
+        self._prompts: dict[str, datetime] = {}
         # When the next outbox row falls due, as the last drain left it (now: drain first).
         self._outbox_due: datetime | None = clock.now()
         config = DispatchConfig.from_settings(deps.settings)
+        self._next_beat = clock.now()
 
         async def sleep(seconds: float) -> None:
-            # Waiting for a pacing slot: time passes on the simulated clock.
+            # Waiting for a pacing slot: time passes on the simulated clock, and the leases'
+            # heartbeat beats on it.
             clock.advance(timedelta(seconds=seconds))
+            await self._heartbeat()
             await asyncio.sleep(0)
 
         self.dispatcher = Dispatcher(
@@ -112,6 +118,16 @@ class Clockwork:
             config=config,
             pacer=config.pacer(clock=lambda: clock.now().timestamp(), sleep=sleep),
         )
+
+    async def _heartbeat(self) -> None:
+        """Renew the held leases in one statement every `renew_every` simulated seconds, as
+        `rotnem serve`'s heartbeat task does on the wall clock. Without it, a fan-out paced over
+        simulated seconds renews each row's lease on its own before its post (`Leases.keep`)."""
+        leases = self.dispatcher.leases
+        now = self.clock.now()
+        if now >= self._next_beat:
+            self._next_beat = now + timedelta(seconds=leases.renew_every)
+            await leases.renew_held()
 
     async def drain(self) -> None:
         """Deliver every outbox row that is due now or within `CATCH_UP`."""
@@ -137,8 +153,11 @@ class Clockwork:
                 self._nudge = (config.nudge_weekday, config.nudge_hour)
             checkin, reminder = await _due_after(session, now)
         weekday, hour = self._nudge
+        for tz in self.zones:
+            if self._prompts.get(tz, now) <= now:
+                self._prompts[tz] = next_prompt_at(now, tz, weekday, hour)
         moments: list[tuple[datetime, tuple[Job, ...]]] = [(watch, JOBS)]
-        moments += [(next_prompt_at(now, tz, weekday, hour), (PROMPTS_TICK,)) for tz in self.zones]
+        moments += [(at, (PROMPTS_TICK,)) for at in self._prompts.values()]
         moments += [(_aware(due), (CHECKINS_TICK,)) for due in (checkin, reminder) if due]
         outbox = self._outbox_due
         at = min([until, *(m for m, _ in moments), *([outbox] if outbox else [])])
@@ -158,7 +177,9 @@ class Clockwork:
         if stop.jobs:
             await self.drain()
         if stop.watch:
-            self._nudge = None  # the program's settings are read again at the next stop
+            # The program's settings are read again at the next stop.
+            self._nudge = None
+            self._prompts.clear()
 
 
 def _aware(moment: datetime) -> datetime:

@@ -16,6 +16,8 @@ import asyncio
 import sys
 import time
 
+import uvloop
+
 from bot.cli.common import EXIT_USAGE
 from bot.demo.database import Database, DemoRefused, fresh_database
 from bot.demo.options import DemoOptions, options_from
@@ -47,7 +49,9 @@ def main(args: argparse.Namespace) -> int:
 def run(options: DemoOptions) -> DemoResult:
     """Everything `rotnem demo` does except printing: fresh database, simulation, files."""
     database = fresh_database(options.database)
-    return asyncio.run(_run(options, database))
+    # uvloop, as `rotnem serve` runs: the bot, its people and thousands of requests share it.
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(_run(options, database))
 
 
 async def _run(options: DemoOptions, database: Database) -> DemoResult:

@@ -427,7 +427,7 @@ class FakeSlack(CallLog, Faults):
             ts = self._state.next_ts()
             msg: JSON = {"type": "message", "user": user, "text": text, "ts": ts}
             msg["team"] = self.team_id
-            self._state.messages.append((channel, msg))
+            self._state.store(channel, msg)
             return ts
 
     def messages(self, channel: str | None = None) -> list[JSON]:

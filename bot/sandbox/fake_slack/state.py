@@ -170,6 +170,9 @@ class State:
     profile_values: dict[str, dict[str, JSON]] = field(default_factory=dict, init=False)
     conversations: dict[str, Conversation] = field(default_factory=dict, init=False)
     messages: list[tuple[str, JSON]] = field(default_factory=list, init=False)
+    # The same messages by channel, then ts: chat.update and response_urls find theirs among
+    # thousands without a scan.
+    _by_channel: dict[str, dict[str, JSON]] = field(default_factory=dict, init=False)
     ephemerals: list[JSON] = field(default_factory=list, init=False)
     triggers: dict[str, Trigger] = field(default_factory=dict, init=False)
     views: dict[str, JSON] = field(default_factory=dict, init=False)
@@ -259,14 +262,20 @@ class State:
             raise SlackError("not_in_channel")
         return channel
 
+    def store(self, channel: str, msg: JSON) -> None:
+        """Keep a message (its ts unique), in order and by channel and ts."""
+        self.messages.append((channel, msg))
+        self._by_channel.setdefault(channel, {})[msg["ts"]] = msg
+
+    def remove(self, channel: str, msg: JSON) -> None:
+        self.messages.remove((channel, msg))
+        del self._by_channel[channel][msg["ts"]]
+
     def channel_messages(self, channel: str) -> list[JSON]:
-        return [msg for ch, msg in self.messages if ch == channel]
+        return list(self._by_channel.get(channel, {}).values())
 
     def find_message(self, channel: str, ts: str) -> JSON | None:
-        for ch, msg in self.messages:
-            if ch == channel and msg.get("ts") == ts:
-                return msg
-        return None
+        return self._by_channel.get(channel, {}).get(ts)
 
     def post(self, channel: str, content: JSON, thread_ts: str | None = None) -> JSON:
         """Store a message from the bot (text, blocks, ... in ``content``); the stored dict."""
@@ -282,7 +291,7 @@ class State:
         msg.update({k: v for k, v in content.items() if k != "text"})
         if thread_ts:
             msg["thread_ts"] = thread_ts
-        self.messages.append((channel, msg))
+        self.store(channel, msg)
         return msg
 
     def edit(self, msg: JSON, content: JSON) -> None:

@@ -49,7 +49,7 @@ def _apply(state: State, target: ResponseUrl, payload: JSON) -> None:
     original = state.find_message(target.channel, target.message_ts) if target.message_ts else None
     if truthy(payload.get("delete_original")):
         if original is not None:
-            state.messages.remove((target.channel, original))
+            state.remove(target.channel, original)
         return
     content: JSON = {k: payload[k] for k in ("text", "blocks", "attachments") if k in payload}
     if truthy(payload.get("replace_original")) and original is not None:
