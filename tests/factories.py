@@ -1176,6 +1176,26 @@ SETTINGS_AS_OPENED: dict[str, str] = {
     BlockId.SETTINGS_ANONYMITY_K: "5",
 }
 
+
+async def settings_view(program: Program, user: str = ADMIN_ID) -> JSON:
+    """`/rotnem admin settings` by `user`: the modal they see."""
+    opened = program.slack.count("views.open")
+    await program.command("admin settings", user=user)
+    await program.slack.wait_for("views.open", opened + 1)
+    return program.slack.open_views(user)[-1]
+
+
+async def settings_errors(
+    program: Program, view: JSON, user: str = ADMIN_ID, **changed: Any
+) -> dict[str, str]:
+    """Submit the settings modal as opened, with `changed` answers: the field errors (none when
+    it was saved)."""
+    response = await program.bot.requester.submit_view(
+        view=view, user_id=user, answers={**SETTINGS_AS_OPENED, **changed}
+    )
+    return dict(response.json()["errors"]) if response.text not in ("", "null") else {}
+
+
 LEARNING_GUIDES = tuple(f"U0RG{i}" for i in range(1, 6))
 LEARNING_LEARNERS = tuple(f"U0RL{i}" for i in range(1, 6))
 # When `learning_program` is looked at: Monday of 2026-W51.

@@ -10,10 +10,11 @@ from models import OutboxMessage, SettingsChange
 from tests.factories import (
     ADMIN_ID,
     BOTH_BACKENDS,
-    SETTINGS_AS_OPENED,
     Program,
     eventually_async,
     known_program,
+    settings_errors,
+    settings_view,
 )
 
 
@@ -77,16 +78,10 @@ async def test_settings_modal_refuses_bad_values_by_field_and_logs_changes(
 async def test_a_cadence_that_does_not_fit_the_cycle_or_the_stall_alert_is_refused_on_its_field(
     program: Program,
 ) -> None:
-    await program.command("admin settings")
-    await program.slack.wait_for("views.open", 1)
-    view = program.slack.open_views(ADMIN_ID)[-1]
-    answers = {**SETTINGS_AS_OPENED, BlockId.SETTINGS_CADENCE: "4"}
+    view = await settings_view(program)
 
     async def errors_of(**changed: str) -> dict[str, str]:
-        response = await program.bot.requester.submit_view(
-            view=view, user_id=ADMIN_ID, answers={**answers, **changed}
-        )
-        return dict(response.json()["errors"]) if response.text not in ("", "null") else {}
+        return await settings_errors(program, view, **{BlockId.SETTINGS_CADENCE: "4", **changed})
 
     # Every four weeks with an alert after three silent weeks: HR would hear of every pair.
     assert await errors_of() == {
@@ -121,9 +116,7 @@ async def test_a_cadence_that_does_not_fit_the_cycle_or_the_stall_alert_is_refus
 async def test_hr_starts_from_a_template_and_new_pairs_read_its_kickoff_agreement(
     program: Program,
 ) -> None:
-    await program.command("admin settings")
-    await program.slack.wait_for("views.open", 1)
-    settings = program.slack.open_views(ADMIN_ID)[-1]
+    settings = await settings_view(program)
     await program.bot.requester.click(
         user_id=ADMIN_ID,
         action_id=ActionId.SETTINGS_TEMPLATE,
@@ -167,15 +160,10 @@ async def test_hr_picks_the_program_channel_and_rotnem_must_be_in_the_channels_i
 ) -> None:
     program.slack.add_channel("C0NOTIN01", name="hr-only", bot_is_member=False)
     program.slack.add_channel("C0OPTIN01", name="reverse-mentoring-opt-in")
-    await program.command("admin settings")
-    await program.slack.wait_for("views.open", 1)
-    view = program.slack.open_views(ADMIN_ID)[-1]
+    view = await settings_view(program)
 
     async def submit(**changed: str) -> dict[str, str]:
-        response = await program.bot.requester.submit_view(
-            view=view, user_id=ADMIN_ID, answers={**SETTINGS_AS_OPENED, **changed}
-        )
-        return dict(response.json()["errors"]) if response.text not in ("", "null") else {}
+        return await settings_errors(program, view, **changed)
 
     # A channel Rotnem is not in: it could neither announce there nor see who joins.
     errors = await submit(**{BlockId.SETTINGS_PROGRAM_CHANNEL: "C0NOTIN01"})
@@ -211,14 +199,7 @@ async def test_hr_appoints_a_program_manager_who_runs_the_program_until_removed(
     program.slack.add_user(manager, real_name="Mo Manager")
 
     async def settings_as(user: str, **changed: Any) -> dict[str, str]:
-        opened = program.slack.count("views.open")
-        await program.command("admin settings", user=user)
-        await program.slack.wait_for("views.open", opened + 1)
-        view = program.slack.open_views(user)[-1]
-        response = await program.bot.requester.submit_view(
-            view=view, user_id=user, answers={**SETTINGS_AS_OPENED, **changed}
-        )
-        return dict(response.json()["errors"]) if response.text not in ("", "null") else {}
+        return await settings_errors(program, await settings_view(program, user), user, **changed)
 
     # Before: a stranger to the admin commands.
     refused = await program.command("admin stats", user=manager)
@@ -257,16 +238,10 @@ async def test_hr_appoints_a_program_manager_who_runs_the_program_until_removed(
 async def test_hr_pauses_the_whole_program_for_a_break_and_a_day_past_is_refused(
     program: Program,
 ) -> None:
-    await program.command("admin settings")
-    await program.slack.wait_for("views.open", 1)
-    view = program.slack.open_views(ADMIN_ID)[-1]
+    view = await settings_view(program)
 
     async def submit(day: str) -> dict[str, str]:
-        answers = {**SETTINGS_AS_OPENED, BlockId.SETTINGS_PAUSED_UNTIL: day}
-        response = await program.bot.requester.submit_view(
-            view=view, user_id=ADMIN_ID, answers=answers
-        )
-        return dict(response.json()["errors"]) if response.text not in ("", "null") else {}
+        return await settings_errors(program, view, **{BlockId.SETTINGS_PAUSED_UNTIL: day})
 
     # Today is Monday 23 November 2026 in the tests' clock.
     for day in ("2026-11-23", "2026-01-05", "2027-12-01"):

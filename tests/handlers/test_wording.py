@@ -18,10 +18,11 @@ from tests.factories import (
     ADMIN_ID,
     BOTH_BACKENDS,
     JSON,
-    SETTINGS_AS_OPENED,
     Program,
     find_button,
     open_home,
+    settings_errors,
+    settings_view,
 )
 
 GUIDE, LEARNER = "U0WGUIDE1", "U0WLEARN1"
@@ -321,14 +322,9 @@ async def test_hr_reads_who_changed_what_in_the_changes_export(program: Program)
 async def test_hr_names_the_program_and_the_wording_and_home_tab_use_the_name(
     program: Program,
 ) -> None:
-    await program.command("admin settings")
-    await program.slack.wait_for("views.open", 1)
-    settings = program.slack.open_views(ADMIN_ID)[-1]
-    answers = {**SETTINGS_AS_OPENED, BlockId.SETTINGS_NAME: "  AI tools   & <!here> leaders "}
-    saved = await program.bot.requester.submit_view(
-        view=settings, user_id=ADMIN_ID, answers=answers
-    )
-    assert saved.text in ("", "null")
+    settings = await settings_view(program)
+    named = {BlockId.SETTINGS_NAME: "  AI tools   & <!here> leaders "}
+    assert await settings_errors(program, settings, **named) == {}
     (change,) = await program.rows(SettingsChange)
     assert (change.field, change.new_value) == ("name", "AI tools & <!here> leaders")
 
