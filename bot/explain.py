@@ -216,36 +216,9 @@ def _learners_taken(why: Reason, hr: bool) -> str:
 
 
 def _undersubscribed(why: Reason, hr: bool) -> str:
-    name, count, teaches = why.name, why.count, _tools(why.teaches)
-    if not count:
-        if hr:
-            return _(
-                "more guide places than learners this round: the learners {name} could guide "
-                "were paired with other guides, and none wants to learn what {name} teaches "
-                "({teaches})"
-            ).format(name=name, teaches=teaches)
-        return _(
-            "more guide places than learners this round: the learners you could guide were "
-            "paired with other guides, and none wants to learn what you teach ({teaches})"
-        ).format(teaches=teaches)
-    if hr:
-        return ngettext(
-            "more guide places than learners this round: the one learner who wants what "
-            "{name} teaches was paired with another guide",
-            "more guide places than learners this round: the {count} learners who want what "
-            "{name} teaches were paired with other guides",
-            count,
-        ).format(name=name, count=count)
-    return ngettext(
-        "more guide places than learners this round: the one learner who wants what you "
-        "teach was paired with another guide",
-        "more guide places than learners this round: the {count} learners who want what you "
-        "teach were paired with other guides",
-        count,
-    ).format(count=count)
-
-
-# --- re-pairs (after "Not a good fit"): why one of the two can't be re-paired ----------------
+    return _("more guide places than learners this round: {reason}").format(
+        reason=_learners_taken(why, hr)
+    )
 
 
 def _paused(why: Reason, hr: bool) -> str:
