@@ -179,33 +179,23 @@ def localized_queue(count: int, teams: Sequence[str]) -> list[Outgoing]:
         people = ((guide, guide_locale), (learner, learner_locale))
         notice: Notice
         if n % 3 == 0:
-            if (n // 3) % 2 == 0:
+            teach = (n // 3) % 2 == 0
+            if teach:
                 tool, text, exercise = TOOL_PROMPTS[(n // 6) % len(TOOL_PROMPTS)]
-                notice = PromptNotice(
-                    weekly_prompt_id=n + 1,
-                    pair_id=n + 1,
-                    direction="teach",
-                    guide=guide,
-                    learner=learner,
-                    text=text,
-                    exercise=exercise,
-                    tool=tool,
-                    checkin_days=3,
-                    builtin=True,
-                )
             else:
-                notice = PromptNotice(
-                    weekly_prompt_id=n + 1,
-                    pair_id=n + 1,
-                    direction="mirror",
-                    guide=guide,
-                    learner=learner,
-                    text=MIRROR_PROMPTS[(n // 6) % len(MIRROR_PROMPTS)],
-                    exercise=None,
-                    tool=None,
-                    checkin_days=3,
-                    builtin=True,
-                )
+                tool, text, exercise = None, MIRROR_PROMPTS[(n // 6) % len(MIRROR_PROMPTS)], None
+            notice = PromptNotice(
+                weekly_prompt_id=n + 1,
+                pair_id=n + 1,
+                direction="teach" if teach else "mirror",
+                guide=guide,
+                learner=learner,
+                text=text,
+                exercise=exercise,
+                tool=tool,
+                checkin_days=3,
+                builtin=True,
+            )
             # The pair's group DM, opened at the introduction: the kind names its readers.
             channel = f"G{n:07d}"
         else:
