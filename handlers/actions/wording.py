@@ -67,7 +67,7 @@ async def preview(click: Click) -> None:
     template, language = picked
     state = ViewState((click.view.get("state") or {}).get("values") or {}, ActionId.WORDING_ANSWER)
     text = state.text(BlockId.WORDING_TEXT) or ""
-    values = await sample_for(click, language)
+    values, _variant = await sample_for(click, language)
     wrong = problem(template, text, values)
     wording = await click.wording()
     view = wording_edit_modal(

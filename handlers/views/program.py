@@ -22,9 +22,9 @@ from bot.services.program.settings import (
     MAX_NAME,
     MAX_PROGRAM_PAUSE,
     RANGES,
+    ProgramConfig,
     apply_template,
     cadence_misfit,
-    program_managers,
     update_program_settings,
 )
 from bot.services.program.templates import PROGRAM_TEMPLATES
@@ -227,15 +227,15 @@ def _pause_in_range(submission: Submission, parsed: dict[str, Any]) -> dict[str,
     }
 
 
-async def _managers_kept(submission: Submission, parsed: dict[str, Any]) -> dict[str, str]:
+def _managers_kept(
+    submission: Submission, current: ProgramConfig, parsed: dict[str, Any]
+) -> dict[str, str]:
     """A manager may change every setting but who the managers are: only ROTNEM_ADMINS, who
     answer for the program, appoint them (else a manager could add anyone, or remove the
     others)."""
     if "managers" not in parsed or submission.user_id in submission.deps.settings.rotnem_admins:
         return {}
-    async with submission.deps.sessionmaker() as session:
-        current = await program_managers(session, submission.team_id)
-    if set(parsed["managers"]) == set(current):
+    if set(parsed["managers"]) == set(current.managers):
         return {}
     return {
         BlockId.SETTINGS_MANAGERS: _(
@@ -244,12 +244,9 @@ async def _managers_kept(submission: Submission, parsed: dict[str, Any]) -> dict
     }
 
 
-async def _cadence_misfit(submission: Submission, parsed: dict[str, Any]) -> dict[str, str]:
+def _cadence_misfit(current: ProgramConfig, parsed: dict[str, Any]) -> dict[str, str]:
     """The field error when the cadence and the settings it depends on, as they would be saved,
     do not fit together (the service refuses them too)."""
-    deps = submission.deps
-    async with deps.sessionmaker() as session:
-        current = await deps.program_config(session, submission.team_id)
     known = {name: value for name, value in parsed.items() if hasattr(current, name)}
     after = replace(current, **known)
     misfit = cadence_misfit(after)
@@ -286,8 +283,11 @@ async def settings(submission: Submission) -> None:
         parsed["manager_field_id"] = field_id
     if not errors:
         errors.update(_pause_in_range(submission, parsed))
-        errors.update(await _managers_kept(submission, parsed))
-        errors.update(await _cadence_misfit(submission, parsed))
+        # The settings in force, read once for the checks that compare with them.
+        async with deps.sessionmaker() as session:
+            current = await deps.program_config(session, submission.team_id)
+        errors.update(_managers_kept(submission, current, parsed))
+        errors.update(_cadence_misfit(current, parsed))
         errors.update(await _channels_without_rotnem(submission, parsed))
     if errors:
         await submission.errors(errors)

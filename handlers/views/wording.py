@@ -42,8 +42,9 @@ def unknown() -> str:
     return _("That message or language is not one Rotnem knows: open `admin wording` again.")
 
 
-async def sample_for(request: Request, language: str) -> dict[str, object]:
-    """Every placeholder's value, from the program's real data, written in `language`."""
+async def sample_for(request: Request, language: str) -> tuple[dict[str, object], str | None]:
+    """Every placeholder's value, from the program's real data, written in `language`; and the
+    template the program started from (whose kickoff agreement is our default)."""
     deps = request.deps
     async with deps.sessionmaker() as session:
         config = await deps.program_config(session, request.team_id)
@@ -51,7 +52,7 @@ async def sample_for(request: Request, language: str) -> dict[str, object]:
             session, request.team_id, request.user_id, config, deps.clock.now().date()
         )
     with speaking(language):
-        return sample_values(sample)
+        return sample_values(sample), config.template
 
 
 async def program_template(request: Request) -> str | None:
@@ -74,10 +75,15 @@ async def show_list(request: Request, list_view: str) -> None:
 
 @asynccontextmanager
 async def storing(
-    request: Request, template: Template, language: str, text: str | None
+    request: Request,
+    template: Template,
+    language: str,
+    text: str | None,
+    variant: str | None = None,
 ) -> AsyncIterator[None]:
-    """HR's `text` (None: ours again) stored and logged in the request's transaction; Slack is
-    told once it commits (what the block adds goes with the acknowledgement)."""
+    """HR's `text` (None: ours again; ours is the program template's `variant`) stored and
+    logged in the request's transaction; Slack is told once it commits (what the block adds
+    goes with the acknowledgement)."""
     async with request.saving() as session:
         await save_wording(
             session,
@@ -87,7 +93,7 @@ async def storing(
             text,
             now=request.deps.clock.now(),
             actor_id=request.user_id,
-            variant=await program_template(request) if text is not None else None,
+            variant=variant,
         )
         yield
 
@@ -108,10 +114,11 @@ async def save(submission: Submission) -> None:
         return
     template, language = picked
     text = submission.state.text(BlockId.WORDING_TEXT) or ""
-    wrong = problem(template, text, await sample_for(submission, language))
+    values, variant = await sample_for(submission, language)
+    wrong = problem(template, text, values)
     if wrong is not None:
         await submission.errors({BlockId.WORDING_TEXT: problem_text(template, wrong)})
         return
-    async with storing(submission, template, language, text):
+    async with storing(submission, template, language, text, variant):
         submission.then_show(wording_done_modal(template, language, reset=False))
     await show_list(submission, metadata.list_view)
