@@ -179,6 +179,22 @@ class Request:
     async def open_modal(self, trigger_id: str, view: View) -> None:
         await self.client.views_open(trigger_id=trigger_id, view=view.to_dict())
 
+    async def push_view(self, trigger_id: str, view: View) -> None:
+        """A modal on top of the one clicked in, after the acknowledgement (a refusal — the
+        trigger expired, three modals already stacked — is logged: nothing was changed)."""
+        try:
+            await self.client.views_push(trigger_id=trigger_id, view=view.to_dict())
+        except SlackApiError as exc:
+            logger.warning("views.push failed: %s", exc.response.get("error"))
+
+    async def update_view(self, view_id: str, view: View, view_hash: str | None = None) -> None:
+        """Replace an open modal (with `view_hash`: unless it changed since; a refusal, such as
+        the person having closed it, is logged: whatever was saved stands)."""
+        try:
+            await self.client.views_update(view_id=view_id, hash=view_hash, view=view.to_dict())
+        except SlackApiError as exc:
+            logger.warning("views.update failed: %s", exc.response.get("error"))
+
     async def publish_home(self) -> None:
         """The person's Home tab as it is now; a failure is logged (the change already stands)."""
         await publish_home_quietly(self.client, self.deps, self.team_id, self.user_id)

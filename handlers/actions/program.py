@@ -23,9 +23,7 @@ async def choose_template(click: Click) -> None:
     async with deps.sessionmaker() as session:
         config = await deps.program_config(session, click.team_id)
     await click.acknowledgement.give()
-    await click.client.views_push(
-        trigger_id=click.trigger_id, view=template_modal(config.template).to_dict()
-    )
+    await click.push_view(click.trigger_id, template_modal(config.template))
 
 
 async def _admin_modal(click: Click, build: Callable[[Request], Awaitable[View]]) -> None:

@@ -55,7 +55,7 @@ async def edit(click: Click) -> None:
         private_metadata=metadata.dump(),
     )
     await click.acknowledgement.give()
-    await click.client.views_push(trigger_id=click.trigger_id, view=view.to_dict())
+    await click.push_view(click.trigger_id, view)
 
 
 async def preview(click: Click) -> None:
@@ -80,9 +80,7 @@ async def preview(click: Click) -> None:
         preview_problem=problem_text(template, wrong) if wrong is not None else None,
     )
     await click.acknowledgement.give()
-    await click.client.views_update(
-        view_id=str(click.view.get("id") or ""), hash=click.view.get("hash"), view=view.to_dict()
-    )
+    await click.update_view(str(click.view.get("id") or ""), view, click.view.get("hash"))
 
 
 async def reset(click: Click) -> None:
@@ -93,9 +91,7 @@ async def reset(click: Click) -> None:
     template, language = picked
     async with storing(click, template, language, None):
         pass
-    await click.client.views_update(
-        view_id=str(click.view.get("id") or ""),
-        view=wording_done_modal(template, language, reset=True).to_dict(),
-    )
+    done = wording_done_modal(template, language, reset=True)
+    await click.update_view(str(click.view.get("id") or ""), done)
     metadata = WordingMetadata.load(str(click.view.get("private_metadata") or ""))
     await show_list(click, metadata.list_view if metadata else "")

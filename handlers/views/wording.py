@@ -7,12 +7,10 @@ list underneath shows which languages are now customised.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from pydantic import Field
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.errors import admins_only_message, error_message
 from bot.blocks.wording import (
@@ -26,8 +24,6 @@ from bot.i18n import _, speaking
 from bot.ids import BlockId
 from bot.services.wording import Template, problem, save_wording, wording_sample
 from handlers.kit import Metadata, Request, Submission
-
-logger = logging.getLogger(__name__)
 
 
 class WordingMetadata(Metadata):
@@ -66,11 +62,7 @@ async def show_list(request: Request, list_view: str) -> None:
     stands)."""
     if not list_view:
         return
-    view = wording_list_modal(await request.wording())
-    try:
-        await request.client.views_update(view_id=list_view, view=view.to_dict())
-    except SlackApiError as exc:
-        logger.warning("Could not refresh the wording list: %s", exc.response.get("error"))
+    await request.update_view(list_view, wording_list_modal(await request.wording()))
 
 
 @asynccontextmanager

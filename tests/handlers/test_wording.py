@@ -341,3 +341,24 @@ async def test_hr_names_the_program_and_the_wording_and_home_tab_use_the_name(
     )
     home = await open_home(program.bot, GUIDE)
     assert home["blocks"][0]["text"]["text"] == "AI tools & <!here> leaders"  # plain text
+
+
+async def test_a_preview_from_a_modal_that_changed_meanwhile_is_logged_not_a_traceback(
+    program: Program, caplog: pytest.LogCaptureFixture
+) -> None:
+    edit = await _edit(program, "checkin", "en")
+    await _click_in(program, edit, ActionId.WORDING_PREVIEW, "Met {partner}?")
+    # The same click again, from the view as it was before Slack updated it: a stale hash.
+    updates = program.slack.count("views.update")
+    await program.bot.requester.click(
+        user_id=ADMIN_ID,
+        action_id=ActionId.WORDING_PREVIEW,
+        block_id=BlockId.WORDING_ACTIONS,
+        value="checkin:en",
+        view=edit,
+        answers={BlockId.WORDING_TEXT: "Met {partner} yet?"},
+    )
+    await program.slack.wait_for("views.update", updates + 1)
+    await program.bot.deps.after_ack.drain()
+    assert "hash_conflict" in caplog.text
+    assert "Unhandled error" not in caplog.text and "Traceback" not in caplog.text
