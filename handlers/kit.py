@@ -45,12 +45,12 @@ from bot.blocks.errors import (
     too_slow,
 )
 from bot.blocks.home import home_view
-from bot.blocks.kit import unescape
+from bot.blocks.kit import unescape, use_program
 from bot.blocks.message import Message
 from bot.db import bounded_transaction
 from bot.deps import Deps
 from bot.i18n import speaking, use_language
-from bot.install.keys import data_key
+from bot.install.keys import data_key, program_number
 from bot.services.errors import RotnemError
 from bot.services.home import read_home
 from bot.services.text import whole_number
@@ -60,6 +60,7 @@ from bot.slack import slack_locale
 logger = logging.getLogger(__name__)
 
 DEPS_KEY = "rotnem_deps"
+PROGRAM_KEY = "rotnem_program"
 Listener = Callable[..., Awaitable[None]]
 R = TypeVar("R", bound="Request")
 
@@ -77,11 +78,19 @@ def deps_of(context: AsyncBoltContext) -> Deps:
     return deps
 
 
-def team_of(context: AsyncBoltContext) -> str:
-    """The key the request's data is under: its workspace's ID, or its Grid org's when Rotnem is
-    installed org-wide by OAuth (one SLACK_BOT_TOKEN always keeps the workspace's)."""
+def workspace_of_request(context: AsyncBoltContext) -> str:
+    """The key of the request's workspace (its first program's): its workspace's ID, or its
+    Grid org's when Rotnem is installed org-wide by OAuth (one SLACK_BOT_TOKEN always keeps the
+    workspace's)."""
     org_wide = bool(context.is_enterprise_install) and deps_of(context).installations is not None
     return data_key(context.team_id, context.enterprise_id, org_wide)
+
+
+def team_of(context: AsyncBoltContext) -> str:
+    """The key the request's data is under: the program the clicked button or the submitted
+    modal belongs to (`handlers.middleware`), else the workspace's first."""
+    program = context.get(PROGRAM_KEY)
+    return program if isinstance(program, str) else workspace_of_request(context)
 
 
 async def publish_home(client: AsyncWebClient, deps: Deps, team_id: str, user_id: str) -> None:
@@ -315,8 +324,10 @@ async def answer_in_time(request: R, handler: Callable[[R], Awaitable[None]]) ->
     acknowledgement = request.acknowledgement
     try:
         async with acknowledgement.due():
-            # The answer, and all the handler composes, in the person's language.
+            # The answer, and all the handler composes, in the person's language, and every
+            # button and modal it builds bringing the next click back to this program.
             use_language(await _language(request))
+            use_program(program_number(request.team_id))
             await handler(request)
     except RotnemError as error:
         await request.refuse(refusal(error))

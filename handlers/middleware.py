@@ -1,4 +1,5 @@
-"""The one global middleware: hand in `Deps`, note a workspace the first time it talks to us.
+"""The one global middleware: hand in `Deps`, note a workspace the first time it talks to us,
+and read which program a click or a submission belongs to.
 
 One, because Bolt injects each global middleware's arguments on every request; whatever
 concerns only events (dropping Slack's retries) is done by the event listeners
@@ -9,15 +10,18 @@ concerns only events (dropping Slack's retries) is done by the event listeners
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.blocks.kit import unstamp
 from bot.deps import Deps
+from bot.install.keys import program_key
 from bot.services.events import remember_workspace
-from handlers.kit import DEPS_KEY, team_of
+from handlers.kit import DEPS_KEY, PROGRAM_KEY, workspace_of_request
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +41,46 @@ def register(app: AsyncApp, deps: Deps) -> None:
             logger.warning("Could not remember workspace %s: %s", team_id, type(exc).__name__)
 
     @app.middleware
-    async def provide_deps(context: AsyncBoltContext, next: Next) -> None:
+    async def provide_deps(context: AsyncBoltContext, body: dict[str, Any], next: Next) -> None:
         context[DEPS_KEY] = deps
+        workspace = workspace_of_request(context)
+        number = program_of(body)
+        if number is not None:
+            # Only ever a program of the workspace the request is signed for.
+            context[PROGRAM_KEY] = program_key(workspace, number)
         # Installed by OAuth, a request only gets here from a workspace whose install already
         # recorded it (bot.services.installs). Otherwise the workspace is noted beside the
         # request, once per process: bookkeeping no request waits for.
         if deps.installations is None:
-            team_id = team_of(context)
+            team_id = workspace
             if team_id and team_id not in seen_teams:
                 seen_teams.add(team_id)
                 deps.after_ack.start(remember(team_id), f"remember workspace {team_id}")
         await next()
+
+
+def program_of(body: dict[str, Any]) -> int | None:
+    """The program a click's button (or select) or a modal was built for (bot.blocks.kit's
+    stamp), taken off the values in place so that handlers read them as they were built; None
+    when nothing names one (the workspace's first program, a command, an event)."""
+    number: int | None = None
+    actions = body.get("actions")
+    if isinstance(actions, list) and actions and isinstance(actions[0], MutableMapping):
+        action = actions[0]
+        number = _unstamp_in(action, "value")
+        picked = action.get("selected_option")
+        if isinstance(picked, MutableMapping):
+            number = _unstamp_in(picked, "value") or number
+    view = body.get("view")
+    if isinstance(view, MutableMapping):
+        in_modal = _unstamp_in(view, "private_metadata")
+        number = number or in_modal
+    return number
+
+
+def _unstamp_in(holder: MutableMapping[str, Any], field: str) -> int | None:
+    value = holder.get(field)
+    if not isinstance(value, str):
+        return None
+    number, holder[field] = unstamp(value)
+    return number

@@ -11,7 +11,9 @@ from models.base import Base, IntPK, SlackId, between, one_of
 
 
 class ProgramSettings(Base):
-    """Per-workspace program settings; a NULL column means "the environment's default".
+    """One program's settings (`team_id` is the program's key, bot/install/keys.py); a NULL
+    column means "the environment's default". A workspace's first program may have no row; each
+    further program has one from the moment it is created.
 
     Add a setting as one more nullable column (and its default in
     `bot/services/program/settings.py`).
@@ -65,6 +67,8 @@ class ProgramSettings(Base):
     name: Mapped[str | None] = mapped_column(String(60))
     # The template HR started from ("tools_sprint" …): its kickoff agreement is the default.
     template: Mapped[str | None] = mapped_column(String(24))
+    # Closed by HR: nobody joins, its pairs ended; its history stays for stats and exports.
+    closed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
     updated_by: Mapped[SlackId | None]
 

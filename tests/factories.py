@@ -68,7 +68,9 @@ from bot.services.figures import (
 )
 from bot.services.installs import record_install
 from bot.services.notices import Notice, Rendered, Sent
+from bot.services.program.programs import create_program
 from bot.services.program.settings import defaults_from, update_program_settings
+from bot.services.program.templates import PROGRAM_TEMPLATES
 from bot.services.report.learning import refresh_latest_confidence
 from bot.services.rounds.manual import create_manual_pair
 from models import (
@@ -630,10 +632,11 @@ class Program:
         capacity: int = 1,
         department: str = "Sales",
         locale: str = "en-US",
+        program: str | None = None,
     ) -> None:
         """A participant saved through the real enrollment service (faster than the modal);
         the workspace is known to the bot, as after any request from it. `locale` is the
-        language they read Slack in."""
+        language they read Slack in; `program` a program's key (default: the first one)."""
         self.slack.add_user(user_id, real_name=name, tz=tz, locale=locale)
         now = self.clock.now()
         async with self.bot.deps.sessionmaker.begin() as session:
@@ -650,31 +653,39 @@ class Program:
             )
             await save_profile(
                 session,
-                self.team_id,
+                program or self.team_id,
                 Identity(user_id=user_id, display_name=name, tz=tz, locale=locale),
                 profile,
                 now=now,
                 via="test",
             )
 
-    async def person(self, user: str, role: str, tz: str, tools: Sequence[str]) -> None:
+    async def person(
+        self, user: str, role: str, tz: str, tools: Sequence[str], program: str | None = None
+    ) -> None:
         if role == "guide":
-            await self.join(user, f"{user} G", "guide", teaches=tools, tz=tz)
+            await self.join(user, f"{user} G", "guide", teaches=tools, tz=tz, program=program)
         else:
-            await self.join(user, f"{user} L", "learner", learns=tools, tz=tz)
+            await self.join(user, f"{user} L", "learner", learns=tools, tz=tz, program=program)
 
     async def pair(
-        self, guide: str, learner: str, tz: str = "Europe/London", tools: Sequence[str] = ()
+        self,
+        guide: str,
+        learner: str,
+        tz: str = "Europe/London",
+        tools: Sequence[str] = (),
+        program: str | None = None,
     ) -> int:
-        """Two people joined and paired by hand (no introduction is sent by hand pairing)."""
+        """Two people joined and paired by hand (no introduction is sent by hand pairing), in
+        `program` (a program's key; default: the workspace's first)."""
         tools = tools or ("ChatGPT", "LinkedIn")
-        await self.person(guide, "guide", "Europe/Paris", tools)
-        await self.person(learner, "learner", tz, tools)
+        await self.person(guide, "guide", "Europe/Paris", tools, program)
+        await self.person(learner, "learner", tz, tools, program)
         deps = self.bot.deps
         async with deps.sessionmaker.begin() as session:
             made = await create_manual_pair(
                 session,
-                self.team_id,
+                program or self.team_id,
                 guide,
                 learner,
                 actor_id=ADMIN_ID,
@@ -778,12 +789,28 @@ class Program:
     async def count(self, model: type[Base]) -> int:
         return await count(self.bot.deps.sessionmaker, model)
 
-    async def update_settings(self, **changes: Any) -> None:
-        """HR changes the program's settings (through the service, as the modal does)."""
+    async def update_settings(self, program: str | None = None, **changes: Any) -> None:
+        """HR changes a program's settings (through the service, as the modal does)."""
         async with self.bot.deps.sessionmaker.begin() as session:
             await update_program_settings(
-                session, self.team_id, now=self.clock.now(), actor_id=ADMIN_ID, **changes
+                session, program or self.team_id, now=self.clock.now(), actor_id=ADMIN_ID, **changes
             )
+
+    async def new_program(self, name: str, template: str = "tools_sprint") -> str:
+        """A second (third …) program of the workspace, made as `/rotnem admin programs` does;
+        its key."""
+        deps = self.bot.deps
+        async with deps.sessionmaker.begin() as session:
+            made = await create_program(
+                session,
+                self.team_id,
+                name=name,
+                template=PROGRAM_TEMPLATES[template],
+                actor_id=ADMIN_ID,
+                now=self.clock.now(),
+                defaults=defaults_from(deps.settings),
+            )
+        return made.key
 
     async def outbox(self, kind: str | None = None) -> list[OutboxMessage]:
         if kind is None:

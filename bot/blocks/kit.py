@@ -16,7 +16,10 @@ texts, headers) is never parsed by Slack and needs nothing.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
@@ -44,6 +47,43 @@ SECTION_TEXT_MAX = 3000
 CONTEXT_TEXT_MAX = 2000
 # A message takes 50 blocks; lists leave room for a header, a summary and a footer.
 MAX_LIST_SECTIONS = 40
+
+# Which of the workspace's programs the message or modal being built belongs to (its number,
+# bot/install/keys.py). Set for each request (handlers.kit) and each notice (the dispatcher), so
+# that every button value and modal metadata carries it back — `~2~<value>` — and the click or
+# submission lands in the same program without each builder handing its key around. The first
+# program's (1) is never written: what was built before several programs existed reads as it.
+_PROGRAM: ContextVar[int] = ContextVar("rotnem_program", default=1)
+_STAMP = re.compile(r"^~(?P<number>[0-9]{1,4})~")
+
+
+@contextmanager
+def in_program(number: int) -> Iterator[None]:
+    """Build what follows for program `number`."""
+    token = _PROGRAM.set(number)
+    try:
+        yield
+    finally:
+        _PROGRAM.reset(token)
+
+
+def use_program(number: int) -> None:
+    """Build the rest of this task for program `number` (a request's handler)."""
+    _PROGRAM.set(number)
+
+
+def stamp(value: str) -> str:
+    """`value` marked with the program being built for (unmarked for the first)."""
+    number = _PROGRAM.get()
+    return value if number == 1 else f"~{number}~{value}"
+
+
+def unstamp(value: str) -> tuple[int | None, str]:
+    """The program a value was marked with (None: unmarked), and the value as built."""
+    found = _STAMP.match(value)
+    if found is None:
+        return None, value
+    return int(found["number"]), value[found.end() :]
 
 
 def _fit(text: str, limit: int) -> str:
@@ -131,7 +171,7 @@ def modal(
         title=title,
         submit=submit,
         close=_("Cancel") if submit else _("OK"),
-        private_metadata=private_metadata or None,
+        private_metadata=stamp(private_metadata) or None,
         blocks=list(blocks),
     )
 
@@ -147,7 +187,7 @@ def button(
     """A button; its `value` comes back with the click (never trust it: handlers check it).
     Slack shows at most 75 characters of its label (a label naming a tool is cut)."""
     return ButtonElement(
-        text=_fit(label, 75), action_id=action_id, value=value, style=style, confirm=confirm
+        text=_fit(label, 75), action_id=action_id, value=stamp(value), style=style, confirm=confirm
     )
 
 

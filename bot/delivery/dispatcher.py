@@ -68,6 +68,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from sqlalchemy import Integer, bindparam, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.blocks.kit import in_program
 from bot.blocks.wording import in_wording
 from bot.clock import Clock
 from bot.config import Settings
@@ -79,6 +80,7 @@ from bot.delivery.leases import LEASED_COLUMNS, OUTBOX, Leased, Leases, engine_o
 from bot.delivery.outbox import METADATA_EVENT_TYPE
 from bot.delivery.pacing import POST_MESSAGE, USERS_INFO, Pacer
 from bot.i18n import DEFAULT_LANGUAGE, speaking
+from bot.install.keys import program_number
 from bot.install.tokens import NoToken, Tokens
 from bot.languages import Languages
 from bot.outage import Outage, describe, is_unavailable
@@ -485,7 +487,8 @@ class Dispatcher:
         try:
             # Rendered before any call, in its readers' language and its workspace's wording: a
             # row that cannot become a message fails at once.
-            with speaking(language), in_wording(claim.wording):
+            program = in_program(program_number(row.team_id))
+            with speaking(language), in_wording(claim.wording), program:
                 message = kind.render(notice).to_dict()
         except Exception as exc:
             # A renderer's bug fails its own row once, rather than coming back every lease.

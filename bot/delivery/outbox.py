@@ -36,6 +36,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import insert_ignoring_duplicates, insert_many_ignoring_duplicates
+from bot.install.keys import in_workspace
 from bot.services.notices import Notice
 from models.outbox import CLAIMABLE_SQL, OutboxMessage, OutboxStatus
 
@@ -161,11 +162,12 @@ async def enqueue_to_each(
 
 
 async def resume_waiting(session: AsyncSession, team_id: str, now: datetime) -> int:
-    """Rows that waited while `team_id` was uninstalled become due now; how many."""
+    """Rows that waited while `team_id` was uninstalled (any of its programs') become due now;
+    how many."""
     result = await session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.team_id == team_id,
+            in_workspace(OutboxMessage.team_id, team_id),
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.last_error == UNINSTALLED,
         )

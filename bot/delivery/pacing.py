@@ -25,6 +25,8 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
+from bot.install.keys import workspace_of
+
 POST_MESSAGE = "chat.postMessage"
 USERS_INFO = "users.info"
 
@@ -111,7 +113,8 @@ class Pacer:
         return self._rates.get(method) or tier_rate(method)
 
     def _method_bucket(self, team_id: str, method: str) -> _Bucket:
-        key = (team_id, method)
+        # Slack counts per workspace: a workspace's programs share its buckets.
+        key = (workspace_of(team_id), method)
         bucket = self._methods.get(key)
         if bucket is None:
             per_minute = self.rate(method)
@@ -122,7 +125,7 @@ class Pacer:
     def _buckets(self, team_id: str, method: str, channel: str | None) -> list[_Bucket]:
         buckets = [self._method_bucket(team_id, method)]
         if method == POST_MESSAGE and channel:
-            key = (team_id, channel)
+            key = (workspace_of(team_id), channel)
             bucket = self._channels.get(key)
             if bucket is None:
                 self._sweep()

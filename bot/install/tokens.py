@@ -1,6 +1,7 @@
 """The token an outbox row is sent with: the one SLACK_BOT_TOKEN, or its workspace's install.
 
-The dispatcher asks `Tokens.client(row.team_id)` before it calls Slack for a row and tells
+The dispatcher asks `Tokens.client(row.team_id)` (a program's key: its workspace's token) before
+it calls Slack for a row and tells
 `Tokens.rejected` when Slack refused the token. Both modes answer the same questions:
 
 - `SingleToken`: SLACK_BOT_TOKEN for every row, as Rotnem always did.
@@ -34,7 +35,7 @@ from bot.config import Settings
 from bot.db import SessionMaker
 from bot.delivery.outbox import UNINSTALLED, UNINSTALLED_WAIT
 from bot.deps import Deps
-from bot.install.keys import data_key, is_org_key
+from bot.install.keys import data_key, is_org_key, workspace_of
 from bot.install.stores import CACHE_SECONDS, ExpiringInstallationCache
 from bot.services.installs import any_uninstalled, installed, record_install, record_uninstall
 
@@ -119,6 +120,7 @@ class Workspaces:
 
     async def enterprise_of(self, key: str) -> str | None:
         """The key's Grid org (None outside Grid); raises `NoToken` when it is uninstalled."""
+        key = workspace_of(key)
         cached = self._known.get(key)
         if cached is not None and self._monotonic() - cached[0] < self._ttl:
             return cached[1]
@@ -131,7 +133,7 @@ class Workspaces:
         return found.enterprise_id
 
     def forget(self, key: str) -> None:
-        self._known.pop(key, None)
+        self._known.pop(workspace_of(key), None)
 
 
 class SingleToken:
@@ -210,12 +212,14 @@ class InstalledTokens:
         self._clients: dict[str, AsyncWebClient] = {}
 
     async def client(self, key: str) -> AsyncWebClient:
+        key = workspace_of(key)  # every program of a workspace sends with its token
         bot = await self._bot(key)
         if self._expiring(bot, self._margin_minutes):
             bot = await self._refresh(key, stale=bot.bot_token, minutes=self._margin_minutes)
         return self._client_for(key, str(bot.bot_token))
 
     async def rejected(self, key: str, client: AsyncWebClient, error: str) -> NoToken | None:
+        key = workspace_of(key)
         if error == TOKEN_EXPIRED:
             await self._refresh(key, stale=client.token, minutes=_ANY_EXPIRY_MINUTES)
             return NoToken(f"{TOKEN_EXPIRED}: refreshed", 0.0)

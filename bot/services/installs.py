@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Table, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.outbox import resume_waiting
-from bot.install.keys import is_org_key
+from bot.install.keys import in_workspace, is_org_key, workspace_of
 from bot.services.events import remember_workspace
 from models import Base
 from models.installations import BOTS_TABLE, INSTALLATIONS_TABLE
@@ -55,12 +55,13 @@ async def record_uninstall(session: AsyncSession, key: str, now: datetime) -> bo
 
 
 async def installed(session: AsyncSession, key: str) -> Installed:
-    """Whether Rotnem is installed for `key` (a workspace never recorded counts as installed: a
-    single-token deployment writes rows before its workspace first talks to the bot)."""
+    """Whether Rotnem is installed for `key`, a program's or its workspace's (a workspace never
+    recorded counts as installed: a single-token deployment writes rows before its workspace
+    first talks to the bot)."""
     row = (
         await session.execute(
             select(Workspace.enterprise_id, Workspace.uninstalled_at).where(
-                Workspace.team_id == key
+                Workspace.team_id == workspace_of(key)
             )
         )
     ).first()
@@ -87,7 +88,8 @@ def _rows_of(table: Table, key: str) -> ColumnElement[bool]:
     if table.name in INSTALLATION_TABLES and is_org_key(key):
         # An org-wide install is stored under its enterprise ID, with no team.
         return and_(table.c.enterprise_id == key, table.c.team_id.is_(None))
-    return table.c.team_id == key
+    # Every program of the workspace.
+    return in_workspace(table.c.team_id, key)
 
 
 async def workspace_rows(session: AsyncSession, key: str) -> dict[str, int]:

@@ -198,7 +198,7 @@ async def _pairs_of(session: AsyncSession, participant_id: int) -> list[Pair]:
     return list((await session.scalars(query)).all())
 
 
-async def _notify_ended(
+async def notify_ended(
     session: AsyncSession,
     team_id: str,
     pairs: Sequence[Pair],
@@ -257,7 +257,7 @@ async def unpair(
                 name=person.name
             )
         )
-    await _notify_ended(session, team_id, pairs, reason=EndReason.UNPAIRED, now=now)
+    await notify_ended(session, team_id, pairs, reason=EndReason.UNPAIRED, now=now)
     return await _describe(session, pairs, EndReason.UNPAIRED)
 
 
@@ -274,7 +274,7 @@ async def end_pairs_of(
         session, await _pairs_of(session, participant.id), reason=reason, now=now, ended_by=actor_id
     )
     if pairs:
-        await _notify_ended(
+        await notify_ended(
             session,
             participant.team_id,
             pairs,

@@ -12,6 +12,7 @@ from sqlalchemy import Integer, Select, bindparam, case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.install.keys import workspace_of
 from models import Pair, Participant, Workspace
 
 
@@ -122,16 +123,17 @@ async def partners_of(
 
 
 async def teams_with_active_pairs(session: AsyncSession) -> list[str]:
-    """Workspaces with at least one running pair that still have Rotnem installed (the keep-alive
-    jobs' work list: nothing new piles up in an uninstalled workspace's outbox)."""
-    uninstalled = select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None))
-    query = (
-        select(Pair.team_id)
-        .where(Pair.ended_at.is_(None), Pair.team_id.not_in(uninstalled))
-        .distinct()
-        .order_by(Pair.team_id)
+    """Programs with at least one running pair whose workspace still has Rotnem installed (the
+    keep-alive jobs' work list: nothing new piles up in an uninstalled workspace's outbox)."""
+    uninstalled = set(
+        await session.scalars(
+            select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None))
+        )
     )
-    return list((await session.scalars(query)).all())
+    running = await session.scalars(
+        select(Pair.team_id).where(Pair.ended_at.is_(None)).distinct().order_by(Pair.team_id)
+    )
+    return [key for key in running if workspace_of(key) not in uninstalled]
 
 
 async def user_ids(session: AsyncSession, participant_ids: Iterable[int]) -> dict[int, str]:

@@ -1,0 +1,225 @@
+"""A workspace's programs: listed, created from a template, closed.
+
+A program is a key (bot/install/keys.py): the workspace's own for its first program, which
+exists whether or not it has a settings row, and `<workspace>~<n>` for each one HR creates,
+whose settings row is made with it. Closing a program ends its running pairs and keeps its
+history: nobody joins it any more, and nothing is sent for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import _
+from bot.install.keys import FIRST_PROGRAM, in_workspace, program_key, program_number, workspace_of
+from bot.services.errors import Conflict, InvalidInput, NotFound
+from bot.services.program.settings import (
+    MAX_NAME,
+    ProgramConfig,
+    apply_template,
+    update_program_settings,
+)
+from bot.services.program.templates import PROGRAM_TEMPLATES, ProgramTemplate
+from bot.services.rounds.ending import end_pairs
+from bot.services.rounds.manual import notify_ended
+from models import (
+    EndReason,
+    Pair,
+    Participant,
+    ProgramSettings,
+    Round,
+    RoundStatus,
+    SettingsChange,
+    State,
+)
+
+# More than HR runs at once (a guard against a runaway script, not a product limit).
+MAX_PROGRAMS = 50
+
+
+class ProgramNameTaken(Conflict):
+    """Another program of the workspace already has this name."""
+
+
+class ProgramClosed(Conflict):
+    """The program was closed: nobody joins it and it changes no more."""
+
+
+@dataclass(frozen=True)
+class Program:
+    """One of a workspace's programs, as lists and pickers show it."""
+
+    key: str
+    # The name HR gave it (None: its template's, else ours; see bot.blocks.wording.program_name).
+    name: str | None
+    template: str | None
+    closed: bool
+
+    @property
+    def number(self) -> int:
+        return program_number(self.key)
+
+
+async def programs_of(session: AsyncSession, workspace: str) -> list[Program]:
+    """The workspace's programs, first one first, closed ones included."""
+    rows = {
+        row.team_id: row
+        for row in await session.execute(
+            select(
+                ProgramSettings.team_id,
+                ProgramSettings.name,
+                ProgramSettings.template,
+                ProgramSettings.closed_at,
+            ).where(in_workspace(ProgramSettings.team_id, workspace))
+        )
+    }
+    keys = sorted({workspace, *rows}, key=program_number)
+    return [
+        Program(
+            key=key,
+            name=rows[key].name if key in rows else None,
+            template=rows[key].template if key in rows else None,
+            closed=key in rows and rows[key].closed_at is not None,
+        )
+        for key in keys
+    ]
+
+
+async def open_programs(session: AsyncSession, workspace: str) -> list[Program]:
+    """The programs people may join and that run (every workspace has at least its first)."""
+    return [program for program in await programs_of(session, workspace) if not program.closed]
+
+
+async def programs_of_person(session: AsyncSession, workspace: str, user_id: str) -> list[Program]:
+    """The open programs of the workspace `user_id` takes part in (joined and not left)."""
+    keys = set(
+        await session.scalars(
+            select(Participant.team_id).where(
+                in_workspace(Participant.team_id, workspace),
+                Participant.user_id == user_id,
+                Participant.state != State.LEFT,
+            )
+        )
+    )
+    return [p for p in await open_programs(session, workspace) if p.key in keys]
+
+
+async def program_of(session: AsyncSession, key: str) -> Program:
+    """The program `key` names; NotFound when its workspace has no such program."""
+    for program in await programs_of(session, workspace_of(key)):
+        if program.key == key:
+            return program
+    raise NotFound(_("That program does not exist any more."))
+
+
+def _shown_name(program: Program) -> str:
+    """The name two programs may not share (HR's, else the template's, else ours), folded."""
+    template = PROGRAM_TEMPLATES.get(program.template or "")
+    name = program.name or (template.name if template else "Reverse mentoring")
+    return " ".join(name.split()).casefold()
+
+
+async def check_name_free(
+    session: AsyncSession, workspace: str, name: str, *, keep: str | None = None
+) -> None:
+    """Refuse a name another program of the workspace (not `keep`) already goes by."""
+    wanted = " ".join(name.split()).casefold()
+    for program in await programs_of(session, workspace):
+        if program.key != keep and _shown_name(program) == wanted:
+            raise ProgramNameTaken(
+                _("Another program is already called “{name}”: pick another name.").format(
+                    name=name
+                )
+            )
+
+
+async def create_program(
+    session: AsyncSession,
+    workspace: str,
+    *,
+    name: str,
+    template: ProgramTemplate,
+    actor_id: str,
+    now: datetime,
+    defaults: ProgramConfig,
+) -> Program:
+    """A new program of the workspace, named `name`, with `template`'s cycle, cadence, stall
+    alert and kickoff agreement (its other settings are the environment's until HR changes
+    them); logged like any settings change. Refused, with nothing stored, when the name is
+    empty, too long or another program's."""
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput(_("Give the program a name."))
+    if len(name) > MAX_NAME:
+        raise InvalidInput(
+            _("A program's name is at most {limit} characters.").format(limit=MAX_NAME)
+        )
+    programs = await programs_of(session, workspace)
+    if len(programs) >= MAX_PROGRAMS:
+        raise Conflict(
+            _("A workspace runs at most {limit} programs: close one first.").format(
+                limit=MAX_PROGRAMS
+            )
+        )
+    await check_name_free(session, workspace, name)
+    key = program_key(workspace, max(p.number for p in programs) + 1)
+    await update_program_settings(
+        session, key, now=now, actor_id=actor_id, name=name, defaults=defaults
+    )
+    await apply_template(session, key, template, now=now, actor_id=actor_id, defaults=defaults)
+    return Program(key=key, name=name, template=template.key, closed=False)
+
+
+async def close_program(session: AsyncSession, key: str, *, actor_id: str, now: datetime) -> int:
+    """Close the program: its running pairs end (how many), nobody may join it, its history
+    stays. The workspace's first program cannot be closed (it is where people land when there
+    is no other); closing twice is refused."""
+    if program_number(key) == FIRST_PROGRAM:
+        raise InvalidInput(
+            _("The workspace's first program stays open: pause it in its settings instead.")
+        )
+    program = await program_of(session, key)
+    if program.closed:
+        raise ProgramClosed(_("That program is already closed."))
+    await session.execute(
+        update(ProgramSettings)
+        .where(ProgramSettings.team_id == key, ProgramSettings.closed_at.is_(None))
+        .values(closed_at=now, updated_at=now, updated_by=actor_id)
+    )
+    # Its cycles end now (the end-of-cycle job has nothing left to end or thank for), a
+    # proposal waiting for approval is discarded, and each person hears privately that their
+    # pair ended.
+    await session.execute(
+        update(Round)
+        .where(Round.team_id == key, Round.status == RoundStatus.APPROVED, Round.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    await session.execute(
+        update(Round)
+        .where(Round.team_id == key, Round.status == RoundStatus.PROPOSED)
+        .values(status=RoundStatus.DISCARDED)
+    )
+    running = list(
+        await session.scalars(
+            select(Pair).where(Pair.team_id == key, Pair.ended_at.is_(None)).order_by(Pair.id)
+        )
+    )
+    reason = EndReason.CYCLE_ENDED
+    ended = await end_pairs(session, running, reason=reason, now=now, ended_by=actor_id)
+    await notify_ended(session, key, ended, reason=reason, now=now)
+    session.add(
+        SettingsChange(
+            team_id=key, actor_id=actor_id, at=now, field="closed", old_value=None, new_value="yes"
+        )
+    )
+    return len(ended)
+
+
+async def check_open(session: AsyncSession, key: str) -> None:
+    """Refuse a change to a closed program (joining it, pairing in it)."""
+    if (await program_of(session, key)).closed:
+        raise ProgramClosed(_("That program has closed: it takes no one new."))
