@@ -15,12 +15,13 @@ from bot.after_ack import AfterAck
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import SessionMaker, create_engine, create_sessionmaker
-from bot.install.keys import FIRST_PROGRAM, program_number
+from bot.install.keys import FIRST_PROGRAM, program_number, workspace_of
 from bot.languages import Languages
 from bot.services.directory import FieldCache
 from bot.services.program.settings import (
     ProgramConfig,
     defaults_from,
+    managers_by_program,
     program_config,
     program_managers,
 )
@@ -49,7 +50,7 @@ class Deps:
     # Who reads which language, as last read (kept a few minutes).
     languages: Languages = field(default_factory=Languages)
 
-    # Each program's managers as the help last read them (see `shows_admin`).
+    # Each workspace's program managers as the help last read them (see `shows_admin`).
     _managers: dict[str, tuple[float, frozenset[str]]] = field(default_factory=dict)
 
     async def is_admin(self, team_id: str, user_id: str) -> bool:
@@ -62,20 +63,23 @@ class Deps:
             return user_id in await program_managers(session, team_id)
 
     async def shows_admin(self, team_id: str, user_id: str) -> bool:
-        """`is_admin` for what the help lists, read at most once a minute per process (the help
-        answers within a millisecond or two, and with the database away too: then it lists
-        ROTNEM_ADMINS' commands only; every admin action still checks `is_admin`)."""
+        """Whether `user_id` administers any program of `team_id`'s workspace, for what the help
+        lists: read at most once a minute per process (the help answers within a millisecond or
+        two, and with the database away too: then it lists ROTNEM_ADMINS' commands only; every
+        admin action still checks `is_admin` for its program)."""
         if user_id in self.settings.rotnem_admins:
             return True
+        workspace = workspace_of(team_id)
         now = time.monotonic()
-        known = self._managers.get(team_id)
+        known = self._managers.get(workspace)
         if known is None or known[0] < now:
             try:
                 async with self.sessionmaker() as session:
-                    managers = frozenset(await program_managers(session, team_id))
+                    by_program = await managers_by_program(session, workspace)
             except (SQLAlchemyError, OSError):
                 return False
-            known = self._managers[team_id] = (now + 60.0, managers)
+            managers = frozenset(user for users in by_program.values() for user in users)
+            known = self._managers[workspace] = (now + 60.0, managers)
         return user_id in known[1]
 
     @property

@@ -54,6 +54,8 @@ class ActionId(StrEnum):
     # The Home tab's shortcuts for HR admins.
     HOME_SETTINGS = "home_settings"
     HOME_WORDING = "home_wording"
+    # "Which program?": runs the command that asked in the program picked.
+    PICK_PROGRAM = "pick_program"
     # HR's wording: the list's language picks, the edit modal's input and buttons.
     WORDING_EDIT = "wording_edit"
     WORDING_ANSWER = "wording_answer"

@@ -88,10 +88,16 @@ def worded(key: str, *, variant: str | None = None, **values: object) -> str:
 def program_name(wording: Wording) -> str:
     """`{program}`: the name HR gave the program (escaped: HR typed it), else its template's,
     else ours."""
-    if wording.program_name:
-        return escape(wording.program_name)
-    template = PROGRAM_TEMPLATES.get(wording.program_template or "")
-    return _(template.name) if template is not None else _("Reverse mentoring")
+    return escape(program_title(wording.program_name, wording.program_template))
+
+
+def program_title(name: str | None, template: str | None) -> str:
+    """A program's name as people read it, unescaped: HR's, else its template's (in the
+    language in force), else ours."""
+    if name:
+        return name
+    found = PROGRAM_TEMPLATES.get(template or "")
+    return _(found.name) if found is not None else _("Reverse mentoring")
 
 
 # ---- the list ----------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from bot.services.enrollment import lifecycle
 from bot.services.enrollment.queries import get_profile
 from bot.services.errors import InvalidPause, NotAParticipant, RotnemError
 from bot.services.home import read_home
-from handlers.commands.router import CommandCall, Subcommand
+from handlers.commands.router import CommandCall, Reach, Subcommand
 from handlers.people import open_profile_modal, refresh_identity_if_stale
 
 _DURATION = re.compile(r"(\d{1,5})\s*(d|days?|w|wks?|weeks?)")
@@ -141,7 +141,11 @@ async def _after_change(call: CommandCall) -> None:
 # Summaries are translated when the help is built (bot/blocks/help.py); usages are commands.
 ENROLLMENT_SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
-        "join", "join", N_("join the program: tell us what you teach or want to learn"), join
+        "join",
+        "join",
+        N_("join the program: tell us what you teach or want to learn"),
+        join,
+        Reach.JOIN,
     ),
     Subcommand("profile", "profile", N_("edit your profile"), join),
     Subcommand(

@@ -1,22 +1,34 @@
-"""`/rotnem <subcommand> …`: one slash command, routed by its first word."""
+"""`/rotnem <subcommand> …`: one slash command, routed by its first word, run in one program.
+
+When the workspace runs several programs, each subcommand says which it may act on (`Reach`):
+typed in a program's own channel it acts there; where only one program fits (the one the person
+is in, the one they administer, the only one open) it acts there; otherwise the answer asks
+which, with a button per program that runs the same command in the program picked. A workspace
+with one program is never asked."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.errors import admins_only_message
 from bot.blocks.help import HelpLine, help_message, unknown_subcommand_message
 from bot.blocks.kit import unescape
 from bot.blocks.message import Message
+from bot.blocks.program_choice import program_choice_message
 from bot.i18n import N_, _, current_language
+from bot.install.keys import workspace_of
 from bot.services.errors import RotnemError
-from handlers.kit import Acknowledgement, Request, answer_then_continue, deps_of, team_of
+from bot.services.program.programs import Program, programs_of, programs_of_person
+from bot.services.program.settings import managers_by_program
+from handlers.kit import Acknowledgement, Click, Request, answer_then_continue, deps_of, team_of
 
 
 @dataclass(frozen=True)
@@ -27,6 +39,8 @@ class CommandCall(Request):
     trigger_id: str
     args: str
     respond: AsyncRespond
+    # Run from a "which program?" button: `team_id` is the program picked.
+    picked: bool = False
 
     @property
     def typed_args(self) -> str:
@@ -38,8 +52,14 @@ class CommandCall(Request):
         return unescape(_SLACK_LINK.sub(_link_label, self.args))
 
     async def ack(self, **answer: Any) -> None:
-        """Acknowledge the command (an empty ack, or an answer shown to the invoker)."""
-        await self.acknowledgement.give(**answer)
+        """Acknowledge the command (an empty ack, or an answer shown to the invoker; run from a
+        "which program?" button, the answer takes the question's place)."""
+        if not self.picked:
+            await self.acknowledgement.give(**answer)
+            return
+        await self.acknowledgement.give()
+        if answer:
+            await self.respond(replace_original=True, **answer)
 
     async def reply(self, message: Message) -> None:
         """Answer only the invoker, after the ack (through the command's response_url)."""
@@ -66,14 +86,28 @@ def _link_label(match: re.Match[str]) -> str:
     return kind + label if label else kind + target
 
 
+class Reach(StrEnum):
+    """Which of the workspace's programs a subcommand may act on."""
+
+    # An open program the person has not joined yet (else any open one: joining again edits).
+    JOIN = "join"
+    # An open program the person takes part in.
+    MINE = "mine"
+    # A program the person administers (closed ones too: their figures and exports stay).
+    ADMIN = "admin"
+    # No one program: the subcommand reads the workspace's (`call.team_id` is the workspace's).
+    WORKSPACE = "workspace"
+
+
 @dataclass(frozen=True)
 class Subcommand:
-    """A subcommand: its word, how `help` shows it, and what runs it."""
+    """A subcommand: its word, how `help` shows it, what runs it, and on which program."""
 
     name: str
     usage: str
     summary: str
     run: Run
+    reach: Reach | None = None
 
     @property
     def help_line(self) -> HelpLine:
@@ -152,11 +186,14 @@ class Router:
         if subcommand is None:
             await self._unknown(call, word)
             return
-        await subcommand.run(_with_args(call, rest))
+        in_program = await self._in_program(call, subcommand.reach or Reach.MINE)
+        if in_program is not None:
+            await subcommand.run(_with_args(in_program, rest))
 
     async def _dispatch_admin(self, call: CommandCall, text: str) -> None:
-        # Authorised on the server for every admin action, whatever the UI showed.
-        if not await call.deps.is_admin(call.team_id, call.user_id):
+        # Authorised on the server for every admin action, whatever the UI showed: first for
+        # the workspace (any program), then for the program the action runs in.
+        if not await self._administers(call):
             await call.ack(response_type="ephemeral", **admins_only_message().to_dict())
             return
         word, rest = _split(text)
@@ -164,7 +201,55 @@ class Router:
         if subcommand is None:
             await self._unknown(call, f"admin {word}".strip())
             return
-        await subcommand.run(_with_args(call, rest))
+        in_program = await self._in_program(call, subcommand.reach or Reach.ADMIN)
+        if in_program is None:
+            return
+        if subcommand.reach is not Reach.WORKSPACE and not await in_program.is_admin():
+            await call.ack(response_type="ephemeral", **admins_only_message().to_dict())
+            return
+        await subcommand.run(_with_args(in_program, rest))
+
+    async def _administers(self, call: CommandCall) -> bool:
+        """Whether the person administers a program of the workspace (the one picked, once
+        picked), read afresh."""
+        if call.picked or call.user_id in call.deps.settings.rotnem_admins:
+            return await call.is_admin()
+        async with call.deps.sessionmaker() as session:
+            by_program = await managers_by_program(session, workspace_of(call.team_id))
+        return any(call.user_id in managers for managers in by_program.values())
+
+    async def _in_program(self, call: CommandCall, reach: Reach) -> CommandCall | None:
+        """`call` in the program it acts on; None when the person was asked which."""
+        if call.picked or reach is Reach.WORKSPACE:
+            return call
+        workspace = workspace_of(call.team_id)
+        async with call.deps.sessionmaker() as session:
+            fitting = await _fitting(session, call, workspace, reach)
+            if len(fitting) <= 1:
+                return replace(call, team_id=fitting[0].key if fitting else workspace)
+            for program in fitting:
+                config = await call.deps.program_config(session, program.key)
+                if call.channel_id and config.program_channel == call.channel_id:
+                    return replace(call, team_id=program.key)
+        choice = program_choice_message(call.command, call.args, fitting)
+        await call.ack(response_type="ephemeral", **choice.to_dict())
+        return None
+
+    async def picked(self, click: Click) -> None:
+        """A "which program?" button: the command it carries, run in the program picked."""
+        call = CommandCall(
+            deps=click.deps,
+            team_id=click.team_id,
+            user_id=click.user_id,
+            client=click.client,
+            acknowledgement=click.acknowledgement,
+            channel_id=click.channel or "",
+            trigger_id=click.trigger_id,
+            args=click.value,
+            respond=click.respond,
+            picked=True,
+        )
+        await self.dispatch(call)
 
     async def _unknown(self, call: CommandCall, word: str) -> None:
         lines = self._lines(await call.deps.shows_admin(call.team_id, call.user_id))
@@ -203,3 +288,23 @@ HELP_LINE = HelpLine(usage="help", summary=N_("this list"))
 
 def _with_args(call: CommandCall, args: str) -> CommandCall:
     return replace(call, args=args)
+
+
+async def _fitting(
+    session: AsyncSession, call: CommandCall, workspace: str, reach: Reach
+) -> list[Program]:
+    """The programs `call` could mean (by `reach`), or all of them when there is one."""
+    programs = await programs_of(session, workspace)
+    if len(programs) == 1:
+        return programs
+    if reach is Reach.ADMIN:
+        if call.user_id in call.deps.settings.rotnem_admins:
+            return programs
+        by_program = await managers_by_program(session, workspace)
+        return [p for p in programs if call.user_id in by_program.get(p.key, ())]
+    mine = await programs_of_person(session, workspace, call.user_id)
+    if reach is Reach.MINE:
+        return mine
+    open_ = [p for p in programs if not p.closed]
+    joined = {p.key for p in mine}
+    return [p for p in open_ if p.key not in joined] or open_

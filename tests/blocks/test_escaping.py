@@ -36,6 +36,7 @@ from bot.blocks import (
     home,
     learning,
     program,
+    program_choice,
     prompts,
     report,
     rounds,
@@ -54,6 +55,7 @@ from bot.services.figures import Meetings, Pairs, Participants, ProgramFigures, 
 from bot.services.fit import FitAlert, Repair
 from bot.services.home import Home, PairProgress, PartnerSummary, SessionLine
 from bot.services.learning import FollowUpAnswer, FollowUpNotice, TeachBackNotice, TeachBackOffer
+from bot.services.program.programs import Program
 from bot.services.program.stats import StatsView
 from bot.services.prompts.catalogue import PromptLine
 from bot.services.prompts.tick import PromptNotice
@@ -366,6 +368,12 @@ CASES = (
         ),
     ),
     Case("rounds.refusal_message", lambda t: rounds.refusal_message(t())),
+    Case(
+        "program_choice.program_choice_message",
+        lambda t: program_choice.program_choice_message(
+            COMMAND, t(), [Program("T1", t(), None, False), Program("T1~2", t(), None, False)]
+        ),
+    ),
     Case("rounds.usage_message", lambda t: rounds.usage_message(COMMAND, t(), "admin pair")),
     # check-ins: HR's DM with the private reason, the answered check-in
     Case("checkins.hr_cant_make_it_message", a_cant_make_it, mentions(LEARNER, GUIDE)),

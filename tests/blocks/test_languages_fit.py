@@ -39,6 +39,7 @@ from bot.blocks import (
     learning,
     message,
     program,
+    program_choice,
     prompts,
     report,
     rounds,
@@ -67,6 +68,7 @@ from bot.services.learning import (
     ToolToRate,
 )
 from bot.services.notices import Rendered
+from bot.services.program.programs import Program
 from bot.services.program.settings import ProgramConfig
 from bot.services.program.stats import StatsView
 from bot.services.prompts.catalogue import PromptLine
@@ -828,6 +830,14 @@ SAMPLES: tuple[Sample, ...] = (
     Sample(
         "errors.notice_modal",
         lambda: errors.notice_modal(errors.refusal(CheckInClosed("closed", "pair_ended")).text),
+    ),
+    Sample(
+        "program_choice.program_choice_message",
+        lambda: program_choice.program_choice_message(
+            COMMAND,
+            "admin export participants",
+            [Program("T1", None, "reciprocal", False), Program("T1~2", "AI sprint", None, False)],
+        ),
     ),
     # HR's wording: the list, editing a text (with its preview, or what is wrong), done
     Sample(

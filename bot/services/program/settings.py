@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.i18n import LANGUAGES
+from bot.install.keys import in_workspace
 from bot.services.program.templates import PROGRAM_TEMPLATES, ProgramTemplate
 from models import ProgramSettings, SettingsChange
 
@@ -188,6 +189,16 @@ async def program_managers(session: AsyncSession, team_id: str) -> tuple[str, ..
     """The Slack users HR appointed to administer the program (not ROTNEM_ADMINS)."""
     managers = await session.scalar(_MANAGERS, {"team_id": team_id})
     return tuple(str(user) for user in managers or ())
+
+
+async def managers_by_program(session: AsyncSession, workspace: str) -> dict[str, tuple[str, ...]]:
+    """Each program of the workspace with managers, and its managers."""
+    rows = await session.execute(
+        select(ProgramSettings.team_id, ProgramSettings.managers).where(
+            in_workspace(ProgramSettings.team_id, workspace)
+        )
+    )
+    return {key: tuple(str(user) for user in managers) for key, managers in rows if managers}
 
 
 async def hr_recipients(session: AsyncSession, team_id: str, admins: Iterable[str]) -> list[str]:

@@ -1,0 +1,149 @@
+"""Commands in a workspace that runs several programs: which program each one acts on, and
+"in which program?" when it could mean more than one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.ids import ActionId
+from bot.services.enrollment import lifecycle
+from models import Participant, State
+from tests.factories import (
+    ADMIN_ID,
+    BOTH_BACKENDS,
+    JSON,
+    Program,
+    click_ephemeral,
+    eventually,
+    profile_answers,
+    reply,
+    rotnem,
+    saved,
+    submit,
+    tool_ids,
+)
+
+ANA, BEN, MAX = "U0ANA00001", "U0BEN00001", "U0MAX00001"
+SPRINT_CHANNEL = "C0SPRINT01"
+
+
+def choices(message: JSON) -> dict[str, JSON]:
+    """The "in which program?" lines by program name: each with its button."""
+    return {
+        block["text"]["text"].strip("*"): block
+        for block in message["blocks"]
+        if (block.get("accessory") or {}).get("action_id") == ActionId.PICK_PROGRAM
+    }
+
+
+def only(message: JSON, name: str) -> JSON:
+    """`message` with the one choice `name` (what a click on its button sends)."""
+    return {**message, "blocks": [choices(message)[name]]}
+
+
+async def ask(program: Program, user: str, text: str) -> JSON:
+    """Type `/rotnem <text>` and get asked which program (the command's answer)."""
+    asked: JSON = (await rotnem(program.bot, user, text)).response.json()
+    assert "in which program?" in asked["text"]
+    return asked
+
+
+async def pick(program: Program, user: str, text: str, label: str) -> str:
+    """Type `/rotnem <text>`, get asked which program, pick `label`: the response_url the
+    command then answers on."""
+    asked = await ask(program, user, text)
+    return await click_ephemeral(program.bot, user, only(asked, label), ActionId.PICK_PROGRAM)
+
+
+async def state_in(program: Program, user: str, key: str) -> str | None:
+    rows = await program.rows(Participant, team_id=key, user_id=user)
+    return rows[0].state if rows else None
+
+
+@BOTH_BACKENDS
+async def test_join_asks_which_program_and_the_profile_lands_in_the_one_picked(
+    program: Program,
+) -> None:
+    sprint = await program.new_program("AI sprint")
+    program.slack.add_user(ANA, real_name="Ana", tz="Europe/London")
+    asked = await ask(program, ANA, "join")
+    assert set(choices(asked)) == {"Reverse mentoring", "AI sprint"}
+    await click_ephemeral(program.bot, ANA, only(asked, "AI sprint"), ActionId.PICK_PROGRAM)
+    view = await eventually(lambda: program.slack.open_views(ANA))
+    answers = profile_answers(role="learner", learn=await tool_ids(program.bot, "ChatGPT"))
+    assert saved(await submit(program.bot, ANA, view[-1], answers))
+    assert await state_in(program, ANA, sprint) == State.ACTIVE
+    assert await state_in(program, ANA, program.team_id) is None
+    # In one program, `join` offers the other one without asking.
+    before = len(program.slack.open_views(ANA))
+    answer = await rotnem(program.bot, ANA, "join")
+    assert answer.response.content == b""
+    await eventually(lambda: len(program.slack.open_views(ANA)) > before)
+
+
+async def test_a_person_in_two_programs_pauses_only_the_one_picked(program: Program) -> None:
+    sprint = await program.new_program("AI sprint")
+    await program.join(ANA, "Ana", "learner", learns=["ChatGPT"])
+    await program.join(ANA, "Ana", "learner", learns=["ChatGPT"], program=sprint)
+    url = await pick(program, ANA, "pause 2w", "AI sprint")
+    answer = await eventually(lambda: program.slack.responses(url))
+    assert "paused" in answer[-1]["text"].lower()
+    assert await state_in(program, ANA, sprint) == State.PAUSED
+    assert await state_in(program, ANA, program.team_id) == State.ACTIVE
+
+
+async def test_a_command_in_a_programs_channel_acts_there_without_asking(program: Program) -> None:
+    sprint = await program.new_program("AI sprint")
+    program.slack.add_channel(SPRINT_CHANNEL, name="ai-sprint")
+    await program.update_settings(program=sprint, program_channel=SPRINT_CHANNEL)
+    await program.join(ANA, "Ana", "learner", learns=["ChatGPT"])
+    await program.join(ANA, "Ana", "learner", learns=["ChatGPT"], program=sprint)
+    until = program.clock.now().date() + timedelta(days=14)
+    async with program.bot.deps.sessionmaker.begin() as session:
+        for key in (program.team_id, sprint):
+            await lifecycle.pause(
+                session, key, ANA, until=until, now=program.clock.now(), via="test"
+            )
+    url = program.slack.new_response_url(channel=SPRINT_CHANNEL, user=ANA)
+    await program.bot.requester.command(
+        command="/rotnem", user_id=ANA, channel_id=SPRINT_CHANNEL, text="resume", response_url=url
+    )
+    await eventually(lambda: program.slack.responses(url))
+    assert await state_in(program, ANA, sprint) == State.ACTIVE
+    assert await state_in(program, ANA, program.team_id) == State.PAUSED
+
+
+async def test_a_program_manager_runs_admin_commands_in_their_program_only(
+    program: Program,
+) -> None:
+    sprint = await program.new_program("AI sprint")
+    program.slack.add_user(MAX, real_name="Max", tz="Europe/London")
+    await program.update_settings(program=sprint, managers=[MAX])
+    await program.pair("U0GUIDE001", "U0LEARN001", program=sprint)
+    # Their one program: no question, the sprint's figures.
+    stats = await reply(program.bot, await rotnem(program.bot, MAX, "admin stats"))
+    assert "Active pairs: 1" in stats["text"]
+    # HR's admins are asked; a manager sent HR's button for the other program is refused.
+    asked = await ask(program, ADMIN_ID, "admin stats")
+    assert set(choices(asked)) == {"Reverse mentoring", "AI sprint"}
+    url = await click_ephemeral(
+        program.bot, MAX, only(asked, "Reverse mentoring"), ActionId.PICK_PROGRAM
+    )
+    refused = await eventually(lambda: program.slack.responses(url))
+    assert "admin" in refused[-1]["text"].lower() and "Active pairs" not in refused[-1]["text"]
+    # The admin picks the first program: its figures (no pairs there).
+    url = await click_ephemeral(
+        program.bot, ADMIN_ID, only(asked, "Reverse mentoring"), ActionId.PICK_PROGRAM
+    )
+    first = await eventually(lambda: program.slack.responses(url))
+    assert "Active pairs: 0" in first[-1]["text"]
+
+
+async def test_someone_who_administers_nothing_is_refused_before_any_question(
+    program: Program,
+) -> None:
+    await program.new_program("AI sprint")
+    program.slack.add_user(BEN, real_name="Ben", tz="Europe/London")
+    answer = await rotnem(program.bot, BEN, "admin stats")
+    assert "in which program?" not in answer.response.text
+    assert "admin" in answer.response.text.lower()
