@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.ids import ActionId
 from bot.services.enrollment import lifecycle
+from bot.services.program.programs import close_program
 from models import Participant, State
 from tests.factories import (
     ADMIN_ID,
@@ -147,3 +148,41 @@ async def test_someone_who_administers_nothing_is_refused_before_any_question(
     answer = await rotnem(program.bot, BEN, "admin stats")
     assert "in which program?" not in answer.response.text
     assert "admin" in answer.response.text.lower()
+
+
+async def test_a_closed_program_is_not_offered_and_its_old_join_buttons_save_nothing(
+    program: Program,
+) -> None:
+    sprint = await program.new_program("AI sprint")
+    program.slack.add_user(ANA, real_name="Ana", tz="Europe/London")
+    # Ana is asked; before she picks, HR closes the sprint.
+    asked = await ask(program, ANA, "join")
+    async with program.bot.deps.sessionmaker.begin() as session:
+        await close_program(session, sprint, actor_id=ADMIN_ID, now=program.clock.now())
+    await click_ephemeral(program.bot, ANA, only(asked, "AI sprint"), ActionId.PICK_PROGRAM)
+    view = await eventually(lambda: program.slack.open_views(ANA))
+    answers = profile_answers(role="learner", learn=await tool_ids(program.bot, "ChatGPT"))
+    refused = await submit(program.bot, ANA, view[-1], answers)
+    assert refused["response_action"] == "errors"
+    assert "closed" in str(refused["errors"])
+    assert await state_in(program, ANA, sprint) is None
+    # Now only one program is open: `join` asks nothing and opens its modal.
+    answer = await rotnem(program.bot, ANA, "join")
+    assert answer.response.content == b""
+
+
+async def test_a_button_forged_for_a_program_the_workspace_lacks_saves_nothing(
+    program: Program,
+) -> None:
+    await program.new_program("AI sprint")
+    program.slack.add_user(ANA, real_name="Ana", tz="Europe/London")
+    asked = await ask(program, ANA, "join")
+    forged = only(asked, "AI sprint")
+    button = forged["blocks"][0]["accessory"]
+    button["value"] = button["value"].replace("~2~", "~7~")
+    await click_ephemeral(program.bot, ANA, forged, ActionId.PICK_PROGRAM)
+    view = await eventually(lambda: program.slack.open_views(ANA))
+    answers = profile_answers(role="learner", learn=await tool_ids(program.bot, "ChatGPT"))
+    refused = await submit(program.bot, ANA, view[-1], answers)
+    assert refused["response_action"] == "errors"
+    assert await program.rows(Participant, user_id=ANA) == []

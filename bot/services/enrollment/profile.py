@@ -17,6 +17,7 @@ from bot.services.enrollment.identity import Identity
 from bot.services.enrollment.log import log_state, settle_pause
 from bot.services.enrollment.queries import Profile, locked_participant, read_profile
 from bot.services.errors import InvalidInput, InvalidProfile
+from bot.services.program.programs import check_open
 from bot.services.text import FieldErrors, is_slack_id, typed, whole_number
 from models import Direction, Participant, ParticipantTool, Role, State, Tool
 
@@ -232,7 +233,9 @@ async def save_profile(
 
     A double-submitted modal leaves one participant: the insert leans on the unique
     (team_id, user_id) constraint, and the second submission updates the row the first wrote.
+    A program that is closed, or that the workspace does not have, takes no one.
     """
+    await check_open(session, team_id)
     fields = {
         "role": profile.role.value,
         "department": profile.department,

@@ -167,6 +167,8 @@ async def create_program(
         )
     await check_name_free(session, workspace, name)
     key = program_key(workspace, max(p.number for p in programs) + 1)
+    session.add(ProgramSettings(team_id=key, updated_at=now, updated_by=actor_id))
+    await session.flush()
     await update_program_settings(
         session, key, now=now, actor_id=actor_id, name=name, defaults=defaults
     )

@@ -15,8 +15,9 @@ from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.i18n import LANGUAGES
-from bot.install.keys import in_workspace
+from bot.i18n import LANGUAGES, _
+from bot.install.keys import FIRST_PROGRAM, in_workspace, program_number
+from bot.services.errors import NotFound
 from bot.services.program.templates import PROGRAM_TEMPLATES, ProgramTemplate
 from models import ProgramSettings, SettingsChange
 
@@ -274,6 +275,10 @@ async def update_program_settings(
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
     row = await session.get(ProgramSettings, team_id, with_for_update=True)
     if row is None:
+        # A further program's row is made with it (`programs.create_program`): a key that has
+        # none names no program of the workspace.
+        if program_number(team_id) != FIRST_PROGRAM:
+            raise NotFound(_("That program does not exist any more."))
         row = ProgramSettings(team_id=team_id, updated_at=now)
         session.add(row)
     before = _merge(defaults or ProgramConfig(), row)
