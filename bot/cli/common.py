@@ -9,10 +9,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.blocks.wording import program_title
 from bot.cli.database import Schema, prepare_database
 from bot.config import Settings
 from bot.deps import Deps, one_off_deps
+from bot.install.keys import workspace_of
+from bot.services.errors import NotFound
 from bot.services.events import known_teams
+from bot.services.program.programs import program_of, programs_of
 
 # Exit codes: a usage or configuration problem the operator can fix, a refusal by the program.
 EXIT_USAGE = 2
@@ -51,15 +55,32 @@ def run_once(
 
 
 async def choose_team(session: AsyncSession, team: str | None) -> str:
-    """The workspace a command acts on: `--team`, or the only one that has used the bot."""
+    """The program a command acts on: `--team` (a workspace's key for its first program, or a
+    further program's `T…~2`), or the only one there is."""
     if team:
+        if team != workspace_of(team):
+            try:
+                await program_of(session, team)
+            except NotFound:
+                raise UsageError(
+                    f"No program {team}: `--team` takes one of the keys listed when it is left out."
+                ) from None
         return team
     teams = await known_teams(session)
-    if len(teams) == 1:
-        return teams[0]
     if not teams:
         raise UsageError("No workspace has used the bot yet, so there is nothing to do.")
-    raise UsageError(f"Several workspaces use this bot: add --team (one of {', '.join(teams)}).")
+    if len(teams) > 1:
+        raise UsageError(
+            f"Several workspaces use this bot: add --team (one of {', '.join(teams)})."
+        )
+    programs = await programs_of(session, teams[0])
+    if len(programs) == 1:
+        return teams[0]
+    listed = ", ".join(
+        f"{p.key} ({program_title(p.name, p.template)}{', closed' if p.closed else ''})"
+        for p in programs
+    )
+    raise UsageError(f"Several programs run in this workspace: add --team (one of {listed}).")
 
 
 def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:

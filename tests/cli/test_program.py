@@ -94,3 +94,20 @@ async def test_an_output_that_cannot_be_written_is_one_line_and_exit_2(
         assert result.returncode == 2, result.stderr
         assert result.stderr == f"Cannot write --output {path}: {reason}.\n"
         assert result.stdout == ""
+
+
+async def test_export_names_the_programs_to_choose_from_and_exports_the_one_given(
+    program: Program, tmp_path: Path
+) -> None:
+    await known_program(program)
+    sprint = await program.new_program("AI sprint")
+    await program.pair("U0SPRINTG1", "U0SPRINTL1", program=sprint)
+    asked = await run_cli(program, tmp_path, "export", "pairs")
+    assert asked.returncode != 0
+    assert f"{program.team_id} (Reverse mentoring)" in asked.stderr
+    assert f"{sprint} (AI sprint)" in asked.stderr
+    result = await run_cli(program, tmp_path, "export", "pairs", "--team", sprint)
+    assert result.returncode == 0, result.stderr
+    assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 1
+    missing = await run_cli(program, tmp_path, "export", "pairs", "--team", f"{program.team_id}~9")
+    assert missing.returncode != 0 and "No program" in missing.stderr
