@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
+from bot.install.keys import workspace_of
 from bot.services.directory import (
     ProfileField,
     SlackManager,
@@ -26,9 +27,11 @@ logger = logging.getLogger(__name__)
 async def profile_fields(
     client: AsyncWebClient, deps: Deps, team_id: str
 ) -> tuple[ProfileField, ...] | None:
-    """The workspace's custom profile fields (cached), or None when Slack does not list them."""
+    """The workspace's custom profile fields (cached, once for all its programs), or None when
+    Slack does not list them."""
     now = deps.clock.now()
-    cached = deps.profile_fields.get(team_id, now)
+    workspace = workspace_of(team_id)
+    cached = deps.profile_fields.get(workspace, now)
     if cached is not None:
         return cached
     try:
@@ -43,7 +46,7 @@ async def profile_fields(
         for f in (listed if isinstance(listed, list) else [])
         if isinstance(f, dict) and f.get("id") and f.get("type")
     )
-    deps.profile_fields.put(team_id, fields, now)
+    deps.profile_fields.put(workspace, fields, now)
     return fields
 
 

@@ -1370,3 +1370,35 @@ def _survey(
         recommend=recommend,
         continue_pair=True if stage == "end" else None,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# "In which program?": a command that could mean several programs.
+
+
+def program_choices(message: Mapping[str, Any]) -> dict[str, JSON]:
+    """The "in which program?" lines by program name: each with its button."""
+    return {
+        block["text"]["text"].strip("*"): block
+        for block in message["blocks"]
+        if (block.get("accessory") or {}).get("action_id") == ActionId.PICK_PROGRAM
+    }
+
+
+def one_choice(message: Mapping[str, Any], name: str) -> JSON:
+    """`message` with the one choice `name` (what a click on its button sends)."""
+    return {**message, "blocks": [program_choices(message)[name]]}
+
+
+async def asked_which(bot: RunningBot, user: str, text: str) -> JSON:
+    """Type `/rotnem <text>` and get asked which program (the command's answer)."""
+    asked: JSON = (await rotnem(bot, user, text)).response.json()
+    assert "in which program?" in asked["text"], asked
+    return asked
+
+
+async def pick_program(bot: RunningBot, user: str, text: str, name: str) -> str:
+    """Type `/rotnem <text>`, get asked which program, pick `name`: the response_url the
+    command then answers on."""
+    asked = await asked_which(bot, user, text)
+    return await click_ephemeral(bot, user, one_choice(asked, name), ActionId.PICK_PROGRAM)

@@ -98,8 +98,31 @@ def _number(block_id: str, name: str, value: int, hint: str) -> InputBlock:
     )
 
 
-def _manager_field(config: ProgramConfig, fields: Sequence[ProfileField] | None) -> InputBlock:
-    """Only fields of type "user" are offered; `fields` None: Slack did not list them."""
+def _manager_field(
+    config: ProgramConfig, fields: Sequence[ProfileField] | None, *, first_program: bool
+) -> Block:
+    """Only fields of type "user" are offered; `fields` None: Slack did not list them. A
+    reporting line is the company's, so a further program shows the field its workspace's first
+    program set rather than offering one of its own."""
+    if not first_program:
+        if config.manager_field_id is None:
+            return section(
+                _(
+                    "*Managers:* people pick theirs in Rotnem, and a manager named in any "
+                    "program counts in all of them. The workspace's first program's settings "
+                    "can read managers from a Slack profile field instead."
+                )
+            )
+        label = next(
+            (f.label for f in fields or () if f.id == config.manager_field_id and f.label),
+            config.manager_field_id,
+        )
+        return section(
+            _(
+                "*Managers:* from the Slack profile field “{field}”, for every program of the "
+                "workspace (its first program's settings choose the field)."
+            ).format(field=escape(label))
+        )
     options = [option(NO_MANAGER_FIELD, _("None: people pick their manager in Rotnem"))]
     options += [option(f.id, f.label or f.id) for f in person_fields(fields or ())]
     initial = next((o for o in options if o.value == config.manager_field_id), options[0])
@@ -120,10 +143,14 @@ def _manager_field(config: ProgramConfig, fields: Sequence[ProfileField] | None)
 
 
 def settings_modal(
-    config: ProgramConfig, profile_fields: Sequence[ProfileField] | None = ()
+    config: ProgramConfig,
+    profile_fields: Sequence[ProfileField] | None = (),
+    *,
+    first_program: bool = True,
 ) -> View:
     """Every program setting, prefilled with the values in force; `profile_fields` are the
-    workspace's Slack profile fields (None when Slack did not list them)."""
+    workspace's Slack profile fields (None when Slack did not list them). Only the workspace's
+    first program chooses the manager field: a further one shows it."""
     days = [option(str(i), _(name)) for i, name in enumerate(DAY_NAMES)]
     hours = [option(str(h), f"{h:02d}:00") for h in range(24)]
     tz_options = [option(value, _(label)) for value, label in TZ_LABELS.items()]
@@ -278,7 +305,7 @@ def settings_modal(
                 "alerts. Only Rotnem's administrators (ROTNEM_ADMINS) can change this list."
             ),
         ),
-        _manager_field(config, profile_fields),
+        _manager_field(config, profile_fields, first_program=first_program),
         inputs.radio(
             BlockId.SETTINGS_INVITE_NEW,
             _(FIELD_LABELS["invite_new_people"]),

@@ -57,8 +57,10 @@ def every(*, minutes: int = 0, seconds: int = 0, hours: int = 0) -> BaseTrigger:
 
 
 async def for_each_team(deps: Deps, work: Callable[[AsyncSession, str], Awaitable[T]]) -> list[T]:
-    """`work` once per workspace with running pairs, each in a transaction of its own (a
-    workspace's failure rolls back only its own share)."""
+    """`work` once per program with running pairs (a workspace's programs one by one, each
+    read at its own settings by its key), each in a transaction of its own (a program's
+    failure rolls back only its own share). A closed program has no running pair: it is not
+    listed, and nothing is sent for it."""
     async with deps.sessionmaker() as session:
         teams = await teams_with_active_pairs(session)
     results = []

@@ -5,12 +5,13 @@ Everything due is decided from the database and the clock and enqueued with natu
 never skip what is still due.
 
 Most minutes nothing is due, and finding that out reads every running pair. So a process
-remembers, per database and workspace, until when nothing is due (the next prompt instant of any
-learner zone, `PromptRun.quiet_until`); while every workspace is quiet a run is one short
-transaction (the newest pair ID, an index lookup, and each workspace's settings). A workspace is
-quiet until then unless a pair was added since, the program's prompt day or hour changed, or
-`RECHECK` has passed (what else changes due-ness, a learner's new time zone or a reinstalled
-workspace, is noticed within that). Forgetting is always safe: a full run enqueues nothing twice.
+remembers, per database and program (each of a workspace's programs has its own prompt day,
+hour and cadence), until when nothing is due (the next prompt instant of any learner zone,
+`PromptRun.quiet_until`); while every program is quiet a run is one short transaction (the
+newest pair ID, an index lookup, and each program's settings). A program is quiet until then
+unless a pair was added since, its prompt day or hour changed, or `RECHECK` has passed (what
+else changes due-ness, a learner's new time zone or a reinstalled workspace, is noticed within
+that). Forgetting is always safe: a full run enqueues nothing twice.
 """
 
 from __future__ import annotations
@@ -35,14 +36,14 @@ RECHECK = timedelta(minutes=15)
 
 @dataclass(frozen=True)
 class _Quiet:
-    """A workspace with nothing due from `since` to `until`, as long as `state` holds."""
+    """A program with nothing due from `since` to `until`, as long as `state` holds."""
 
     since: datetime
     until: datetime
     state: tuple[int | None, int, int]  # newest pair ID, prompt weekday and hour
 
 
-# Per database (a process may hold several, the tests do), per workspace.
+# Per database (a process may hold several, the tests do), per program.
 _QUIET: WeakKeyDictionary[Engine, dict[str, _Quiet]] = WeakKeyDictionary()
 
 
@@ -55,9 +56,9 @@ def _still_quiet(known: _Quiet | None, state: tuple[int | None, int, int], now: 
 
 
 async def _all_quiet(deps: Deps, quiet: dict[str, _Quiet]) -> bool:
-    """Whether every workspace of the last full run is still quiet: one short transaction, no
-    listing of the workspaces (one that gets running pairs gets a new pair, and one reinstalled
-    since is listed again by the next full run, within `RECHECK`)."""
+    """Whether every program of the last full run is still quiet: one short transaction, no
+    listing of the programs (one that gets running pairs gets a new pair, and one whose
+    workspace was reinstalled since is listed again by the next full run, within `RECHECK`)."""
     if not quiet:
         return False
     now = deps.clock.now()

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.pairing.model import (
     Exclusion,
+    Managers,
     MatchConfig,
     MatchRequest,
     MatchResult,
@@ -56,6 +57,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Exclusion",
+    "Managers",
     "MatchConfig",
     "MatchRequest",
     "MatchResult",

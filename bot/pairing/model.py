@@ -68,7 +68,12 @@ class Exclusion:
     other_id: str
 
 
-def _frozen_map(m: Mapping[str, str]) -> Mapping[str, str]:
+# Each person's manager, or managers: a person may name a different one in each of the
+# workspace's programs, and every one of them counts.
+Managers = Mapping[str, str | tuple[str, ...]]
+
+
+def _frozen_map(m: Managers) -> Managers:
     return MappingProxyType(dict(m))
 
 
@@ -76,14 +81,15 @@ def _frozen_map(m: Mapping[str, str]) -> Mapping[str, str]:
 class MatchRequest:
     """Everything one matching round needs.
 
-    ``managers`` maps user id -> manager id for the whole organisation as far as it is known,
-    including people who are not participating: reporting chains pass through them.
+    ``managers`` maps user id -> manager id (or ids, when several are known) for the whole
+    organisation as far as it is known, including people who are not participating: reporting
+    chains pass through them.
     ``require_shared_tool`` makes "at least one tool in common" a hard rule (a program setting);
     otherwise it is the first preference after the number of pairs and repeats.
     """
 
     participants: tuple[Participant, ...]
-    managers: Mapping[str, str] = field(default_factory=dict)
+    managers: Managers = field(default_factory=dict)
     history: tuple[PastPair, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
     require_shared_tool: bool = False

@@ -3,7 +3,8 @@
 A pair (guide, learner) is *valid* when
 - they are different people,
 - neither is in the other's reporting line (the manager chain followed as far as it is known,
-  through people who are not participating; cycles in bad data are cut where they close),
+  through people who are not participating, and through each of a person's managers when
+  several are known; cycles in bad data are cut where they close),
 - neither excluded the other,
 - only when the request says ``require_shared_tool``: the guide teaches at least one tool the
   learner wants to learn. Otherwise a pair without a shared tool is valid, and the engine forms
@@ -14,30 +15,40 @@ resort. Both preferences are enforced through the engine's objective (see ``assi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.pairing.model import Exclusion, MatchRequest, Pair, Participant, PastPair
+from bot.pairing.model import Exclusion, Managers, MatchRequest, Pair, Participant, PastPair
 
 Block = Literal["self", "no_overlap", "reporting_line", "excluded"]
 
 
-def manager_chain(user: str, managers: Mapping[str, str]) -> tuple[str, ...]:
-    """``user``'s managers, nearest first, stopping at the top or where the chain loops."""
+def _managers_of(user: str, managers: Managers) -> tuple[str, ...]:
+    found = managers.get(user)
+    if found is None:
+        return ()
+    return (found,) if isinstance(found, str) else found
+
+
+def manager_chain(user: str, managers: Managers) -> tuple[str, ...]:
+    """``user``'s managers, nearest first (level by level where someone has several), stopping
+    at the top or where the chain loops."""
     chain: list[str] = []
     seen = {user}
-    current = managers.get(user)
-    while current is not None and current not in seen:
+    above = deque(_managers_of(user, managers))
+    while above:
+        current = above.popleft()
+        if current in seen:
+            continue
         chain.append(current)
         seen.add(current)
-        current = managers.get(current)
+        above.extend(_managers_of(current, managers))
     return tuple(chain)
 
 
-def reporting_pairs(
-    people: Iterable[str], managers: Mapping[str, str]
-) -> Iterator[tuple[str, str]]:
+def reporting_pairs(people: Iterable[str], managers: Managers) -> Iterator[tuple[str, str]]:
     """(person, manager-above-them) for every participant pair inside one reporting line."""
     ids = set(people)
     for person in sorted(ids):

@@ -30,6 +30,7 @@ from models import (
     Pair,
     PairSession,
     Participant,
+    ProgramSettings,
     SessionReport,
     State,
     StillUsing,
@@ -347,9 +348,11 @@ def _follow_up_people(people: PairPeople, *columns: Any) -> Select[Any]:
 
 
 async def ask_due_follow_ups(session: AsyncSession, *, now: datetime) -> int:
-    """DM each learner whose follow-up is due (not those who left the program)."""
+    """DM each learner whose follow-up is due (not those who left the program, nor anyone of a
+    program that has closed: it sends nothing more)."""
     people = PairPeople()
     columns = (FollowUp.id, FollowUp.team_id, FollowUp.pair_id, FollowUp.tool_name)
+    closed = select(ProgramSettings.team_id).where(ProgramSettings.closed_at.is_not(None))
     due = (
         await session.execute(
             _follow_up_people(people, *columns)
@@ -357,6 +360,7 @@ async def ask_due_follow_ups(session: AsyncSession, *, now: datetime) -> int:
                 FollowUp.due_at <= now,
                 FollowUp.asked_at.is_(None),
                 people.learner.state != State.LEFT,
+                FollowUp.team_id.not_in(closed),
             )
             .order_by(FollowUp.id)
         )

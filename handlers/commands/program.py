@@ -11,6 +11,7 @@ from bot.blocks.errors import error_message
 from bot.blocks.message import Message
 from bot.blocks.program import settings_modal, stats_message
 from bot.i18n import N_, _, ngettext
+from bot.install.keys import workspace_of
 from bot.services.program import exports
 from bot.services.program.stats import program_stats
 from handlers.commands.router import CommandCall, Subcommand
@@ -24,7 +25,8 @@ async def settings_view(request: Request) -> View:
     async with deps.sessionmaker() as session:
         config = await deps.program_config(session, request.team_id)
     fields = await profile_fields(request.client, deps, request.team_id)
-    return settings_modal(config, fields)
+    first = workspace_of(request.team_id) == request.team_id
+    return settings_modal(config, fields, first_program=first)
 
 
 async def admin_settings(call: CommandCall) -> None:

@@ -1,9 +1,10 @@
 """People changing in Slack (user_change) and joining the workspace (team_join).
 
-Both events carry the whole user object, so a change is applied from the event itself: a
-deactivated person leaves the program (their pair ends, the partner is told and goes first in
-line), a guest account is kept out of new pairs, the name and time zone are stored at once; and
-where the program reads managers from Slack, the person's manager is read again. Slack retries
+Both events carry the whole user object, so a change is applied from the event itself, in every
+program of the workspace the person takes part in: a deactivated person leaves them all (their
+pairs end, each partner is told and goes first in line), a guest account is kept out of new
+pairs, the name and time zone are stored at once; and where the workspace reads managers from
+Slack, the person's manager is read again. Slack retries
 are dropped by event ID (handlers/middleware.py) and every notice has a dedupe key.
 """
 
@@ -35,7 +36,8 @@ async def user_change(
         if identity.deleted:
             await deactivate(session, team_id, identity.user_id, now=now)
             return
-        # Only a participant's row is changed; anyone else is not in the program.
+        # Only participants' rows are changed (the workspace's key: all its programs' rows);
+        # anyone else is in no program.
         await refresh_identity(session, team_id, identity, now=now)
         field_id = (await deps.program_config(session, team_id)).manager_field_id
         follow = bool(field_id) and await in_reporting_lines(session, team_id, identity.user_id)

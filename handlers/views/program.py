@@ -15,6 +15,7 @@ from bot.blocks.errors import admins_only_message
 from bot.blocks.program import CADENCE_PHRASES, NO_MANAGER_FIELD, settings_saved_message
 from bot.i18n import LANGUAGES, N_, _
 from bot.ids import BlockId
+from bot.install.keys import workspace_of
 from bot.services.directory import ProfileField
 from bot.services.program.settings import (
     CADENCES,
@@ -273,8 +274,11 @@ async def settings(submission: Submission) -> None:
         await submission.errors({BlockId.SETTINGS_CYCLE_WEEKS: admins_only_message().text[:150]})
         return
     parsed, errors = parse_settings(submission.state)
-    # Not answered (a modal opened before this setting existed): left as it is.
+    # Not answered (a modal opened before this setting existed, or a further program's, which
+    # shows the workspace's field instead of choosing one): left as it is.
     picked = submission.state.selected(BlockId.SETTINGS_MANAGER_FIELD)
+    if workspace_of(submission.team_id) != submission.team_id:
+        picked = None
     fields = await profile_fields(submission.client, deps, submission.team_id)
     field_id, field_error = check_manager_field(picked, fields)
     if field_error is not None:

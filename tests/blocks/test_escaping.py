@@ -49,6 +49,7 @@ from bot.blocks.message import Message
 from bot.blocks.wording import in_wording
 from bot.pairing import Reason, Why
 from bot.services.checkins import CantMakeItNotice
+from bot.services.directory import ProfileField
 from bot.services.enrollment.queries import ToolRef
 from bot.services.errors import RotnemError
 from bot.services.figures import Meetings, Pairs, Participants, ProgramFigures, Usefulness
@@ -56,6 +57,7 @@ from bot.services.fit import FitAlert, Repair
 from bot.services.home import Home, PairProgress, PartnerSummary, SessionLine
 from bot.services.learning import FollowUpAnswer, FollowUpNotice, TeachBackNotice, TeachBackOffer
 from bot.services.program.programs import Program
+from bot.services.program.settings import ProgramConfig
 from bot.services.program.stats import StatsView
 from bot.services.prompts.catalogue import PromptLine
 from bot.services.prompts.tick import PromptNotice
@@ -475,6 +477,14 @@ CASES = (
     # HR's program figures and settings
     Case("program.stats_message", some_stats, mentions(GUIDE, LEARNER)),
     Case(
+        "program.settings_modal (a further program: the manager field's label)",
+        lambda t: program.settings_modal(
+            ProgramConfig(manager_field_id="Xf01"),
+            [ProfileField("Xf01", t(), "user")],
+            first_program=False,
+        ),
+    ),
+    Case(
         "program.settings_saved_message",
         lambda t: program.settings_saved_message([("cycle_weeks", t(), t())]),
     ),
@@ -534,7 +544,6 @@ WITHOUT_USER_TEXT = frozenset(
         "checkins.cant_modal",
         "learning.baseline_modal",
         "enrollment.profile_modal",
-        "program.settings_modal",
         "program.template_modal",
         "wording.wording_list_modal",
         "wording.wording_done_modal",

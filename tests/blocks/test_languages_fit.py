@@ -732,6 +732,18 @@ SAMPLES: tuple[Sample, ...] = (
         lambda: program.settings_modal(ProgramConfig(), None),
     ),
     Sample(
+        "program.settings_modal (a further program, the workspace's field)",
+        lambda: program.settings_modal(
+            ProgramConfig(manager_field_id="Xf01"),
+            [ProfileField("Xf01", "Manager", "user")],
+            first_program=False,
+        ),
+    ),
+    Sample(
+        "program.settings_modal (a further program, managers from profiles)",
+        lambda: program.settings_modal(ProgramConfig(), (), first_program=False),
+    ),
+    Sample(
         "program.settings_saved_message",
         lambda: program.settings_saved_message(
             [

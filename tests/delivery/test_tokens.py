@@ -16,6 +16,7 @@ from sqlalchemy import update
 from bot.clock import ManualClock
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.outbox import UNINSTALLED, UNINSTALLED_WAIT, enqueue
+from bot.install.keys import program_key
 from bot.install.tokens import InstalledTokens
 from bot.notice_kinds import notice_kinds
 from bot.sandbox import FakeSlack, SlackRequester, installing
@@ -363,3 +364,27 @@ async def test_with_one_bot_token_an_uninstall_waits_until_a_restart_brings_a_wo
         await settle(restarted, clock)
     assert set(deliveries(fake_slack).values()) == {1}
     assert len(deliveries(fake_slack)) == 2
+
+
+@BOTH_BACKENDS
+async def test_a_further_programs_messages_wait_with_its_workspace_and_resume_on_reinstall(
+    installs: Installs,
+) -> None:
+    """A program is its workspace's: uninstalled, its rows wait too; reinstalled, they go with
+    the workspace's new token."""
+    second = program_key(ACME, 2)
+    token = await installs.install(ACME)
+    await installs.event(ACME, {"type": "app_uninstalled"})
+    await handled_uninstall(installs.bot, ACME)
+    installs.slack.revoke_token(token)
+    await installs.add(second, "p1", "p2")
+    await installs.add(ACME, "a1")
+    await installs.deliver_all()
+    assert await uninstalled_rows(installs, second) == [("pending", 0, UNINSTALLED)] * 2
+    assert await uninstalled_rows(installs, ACME) == [("pending", 0, UNINSTALLED)]
+    assert installs.slack.count("chat.postMessage") == 0
+
+    new_token = await installs.install(ACME)
+    await installs.deliver_all()
+    assert sorted(installs.posted_with(new_token)) == ["CA1", "CP1", "CP2"]
+    assert [row.status for row in await installs.outbox(second)] == ["sent", "sent"]

@@ -12,11 +12,14 @@ from models import Participant, State
 from tests.factories import (
     ADMIN_ID,
     BOTH_BACKENDS,
-    JSON,
     Program,
+    asked_which,
     click_ephemeral,
     eventually,
+    one_choice,
+    pick_program,
     profile_answers,
+    program_choices,
     reply,
     rotnem,
     saved,
@@ -26,34 +29,6 @@ from tests.factories import (
 
 ANA, BEN, MAX = "U0ANA00001", "U0BEN00001", "U0MAX00001"
 SPRINT_CHANNEL = "C0SPRINT01"
-
-
-def choices(message: JSON) -> dict[str, JSON]:
-    """The "in which program?" lines by program name: each with its button."""
-    return {
-        block["text"]["text"].strip("*"): block
-        for block in message["blocks"]
-        if (block.get("accessory") or {}).get("action_id") == ActionId.PICK_PROGRAM
-    }
-
-
-def only(message: JSON, name: str) -> JSON:
-    """`message` with the one choice `name` (what a click on its button sends)."""
-    return {**message, "blocks": [choices(message)[name]]}
-
-
-async def ask(program: Program, user: str, text: str) -> JSON:
-    """Type `/rotnem <text>` and get asked which program (the command's answer)."""
-    asked: JSON = (await rotnem(program.bot, user, text)).response.json()
-    assert "in which program?" in asked["text"]
-    return asked
-
-
-async def pick(program: Program, user: str, text: str, label: str) -> str:
-    """Type `/rotnem <text>`, get asked which program, pick `label`: the response_url the
-    command then answers on."""
-    asked = await ask(program, user, text)
-    return await click_ephemeral(program.bot, user, only(asked, label), ActionId.PICK_PROGRAM)
 
 
 async def state_in(program: Program, user: str, key: str) -> str | None:
@@ -67,9 +42,9 @@ async def test_join_asks_which_program_and_the_profile_lands_in_the_one_picked(
 ) -> None:
     sprint = await program.new_program("AI sprint")
     program.slack.add_user(ANA, real_name="Ana", tz="Europe/London")
-    asked = await ask(program, ANA, "join")
-    assert set(choices(asked)) == {"Reverse mentoring", "AI sprint"}
-    await click_ephemeral(program.bot, ANA, only(asked, "AI sprint"), ActionId.PICK_PROGRAM)
+    asked = await asked_which(program.bot, ANA, "join")
+    assert set(program_choices(asked)) == {"Reverse mentoring", "AI sprint"}
+    await click_ephemeral(program.bot, ANA, one_choice(asked, "AI sprint"), ActionId.PICK_PROGRAM)
     view = await eventually(lambda: program.slack.open_views(ANA))
     answers = profile_answers(role="learner", learn=await tool_ids(program.bot, "ChatGPT"))
     assert saved(await submit(program.bot, ANA, view[-1], answers))
@@ -86,7 +61,7 @@ async def test_a_person_in_two_programs_pauses_only_the_one_picked(program: Prog
     sprint = await program.new_program("AI sprint")
     await program.join(ANA, "Ana", "learner", learns=["ChatGPT"])
     await program.join(ANA, "Ana", "learner", learns=["ChatGPT"], program=sprint)
-    url = await pick(program, ANA, "pause 2w", "AI sprint")
+    url = await pick_program(program.bot, ANA, "pause 2w", "AI sprint")
     answer = await eventually(lambda: program.slack.responses(url))
     assert "paused" in answer[-1]["text"].lower()
     assert await state_in(program, ANA, sprint) == State.PAUSED
@@ -125,16 +100,16 @@ async def test_a_program_manager_runs_admin_commands_in_their_program_only(
     stats = await reply(program.bot, await rotnem(program.bot, MAX, "admin stats"))
     assert "Active pairs: 1" in stats["text"]
     # HR's admins are asked; a manager sent HR's button for the other program is refused.
-    asked = await ask(program, ADMIN_ID, "admin stats")
-    assert set(choices(asked)) == {"Reverse mentoring", "AI sprint"}
+    asked = await asked_which(program.bot, ADMIN_ID, "admin stats")
+    assert set(program_choices(asked)) == {"Reverse mentoring", "AI sprint"}
     url = await click_ephemeral(
-        program.bot, MAX, only(asked, "Reverse mentoring"), ActionId.PICK_PROGRAM
+        program.bot, MAX, one_choice(asked, "Reverse mentoring"), ActionId.PICK_PROGRAM
     )
     refused = await eventually(lambda: program.slack.responses(url))
     assert "admin" in refused[-1]["text"].lower() and "Active pairs" not in refused[-1]["text"]
     # The admin picks the first program: its figures (no pairs there).
     url = await click_ephemeral(
-        program.bot, ADMIN_ID, only(asked, "Reverse mentoring"), ActionId.PICK_PROGRAM
+        program.bot, ADMIN_ID, one_choice(asked, "Reverse mentoring"), ActionId.PICK_PROGRAM
     )
     first = await eventually(lambda: program.slack.responses(url))
     assert "Active pairs: 0" in first[-1]["text"]
@@ -156,10 +131,10 @@ async def test_a_closed_program_is_not_offered_and_its_old_join_buttons_save_not
     sprint = await program.new_program("AI sprint")
     program.slack.add_user(ANA, real_name="Ana", tz="Europe/London")
     # Ana is asked; before she picks, HR closes the sprint.
-    asked = await ask(program, ANA, "join")
+    asked = await asked_which(program.bot, ANA, "join")
     async with program.bot.deps.sessionmaker.begin() as session:
         await close_program(session, sprint, actor_id=ADMIN_ID, now=program.clock.now())
-    await click_ephemeral(program.bot, ANA, only(asked, "AI sprint"), ActionId.PICK_PROGRAM)
+    await click_ephemeral(program.bot, ANA, one_choice(asked, "AI sprint"), ActionId.PICK_PROGRAM)
     view = await eventually(lambda: program.slack.open_views(ANA))
     answers = profile_answers(role="learner", learn=await tool_ids(program.bot, "ChatGPT"))
     refused = await submit(program.bot, ANA, view[-1], answers)
@@ -176,8 +151,8 @@ async def test_a_button_forged_for_a_program_the_workspace_lacks_saves_nothing(
 ) -> None:
     await program.new_program("AI sprint")
     program.slack.add_user(ANA, real_name="Ana", tz="Europe/London")
-    asked = await ask(program, ANA, "join")
-    forged = only(asked, "AI sprint")
+    asked = await asked_which(program.bot, ANA, "join")
+    forged = one_choice(asked, "AI sprint")
     button = forged["blocks"][0]["accessory"]
     button["value"] = button["value"].replace("~2~", "~7~")
     await click_ephemeral(program.bot, ANA, forged, ActionId.PICK_PROGRAM)

@@ -196,12 +196,15 @@ def max_pairs(req: MatchRequest) -> int:
     ids = {p.id for p in people}
     line = set()
     for p in people:
-        boss, seen = req.managers.get(p.id), {p.id}
-        while boss is not None and boss not in seen:
-            if boss in ids:
-                line.add(frozenset((p.id, boss)))
-            seen.add(boss)
-            boss = req.managers.get(boss)
+        seen, below = {p.id}, [p.id]
+        while below:
+            found = req.managers.get(below.pop())
+            for boss in (found,) if isinstance(found, str) else found or ():
+                if boss not in seen:
+                    seen.add(boss)
+                    below.append(boss)
+                    if boss in ids:
+                        line.add(frozenset((p.id, boss)))
 
     def allowed(g: Participant, learner: Participant) -> bool:
         key = frozenset((g.id, learner.id))

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from bot.pairing import (
     Exclusion,
+    Managers,
     MatchRequest,
     Pair,
     Participant,
@@ -39,6 +40,14 @@ def test_manager_chain_cuts_cycles_in_bad_data() -> None:
     assert manager_chain("a", {"a": "b", "b": "c", "c": "a"}) == ("b", "c")
     assert manager_chain("a", {"a": "a"}) == ()
     assert manager_chain("a", {"a": "b", "b": "b"}) == ("b",)
+
+
+def test_every_manager_of_someone_with_several_counts() -> None:
+    """Their profiles in two programs name two managers: both lines are followed."""
+    managers: Managers = {"a": ("b", "x"), "b": "c", "x": ("c", "y")}
+    assert manager_chain("a", managers) == ("b", "x", "c", "y")
+    assert set(reporting_pairs(["a", "y", "other"], managers)) == {("a", "y")}
+    assert manager_chain("a", {"a": ("b", "a"), "b": ("a",)}) == ("b",)
 
 
 def test_reporting_pairs_reach_through_people_who_are_not_participating() -> None:

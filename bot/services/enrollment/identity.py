@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _
-from bot.services.enrollment.queries import locked_participant
+from bot.install.keys import in_workspace, workspace_of
 from bot.services.errors import NotEligible
 from models import Participant
 
@@ -63,17 +63,28 @@ async def identity_is_stale(
 async def refresh_identity(
     session: AsyncSession, team_id: str, identity: Identity, *, now: datetime
 ) -> None:
-    """Store the name, time zone, locale and guest status Slack reports for a participant."""
-    participant = await locked_participant(session, team_id, identity.user_id)
-    if participant is None:
-        return
-    participant.display_name = identity.display_name
-    participant.tz = identity.tz
-    if identity.locale is not None:
-        # Events' user objects carry no locale: only users.info asked for it changes it.
-        participant.locale = identity.locale
-    participant.identity_refreshed_at = now
-    if not identity.guest:
-        participant.guest_since = None
-    elif participant.guest_since is None:
-        participant.guest_since = now
+    """Store the name, time zone, locale and guest status Slack reports for a participant, in
+    every program of the workspace they take part in (`team_id`: any of its programs): who they
+    are in Slack is the same in all of them."""
+    query = (
+        select(Participant)
+        .where(
+            in_workspace(Participant.team_id, workspace_of(team_id)),
+            Participant.user_id == identity.user_id,
+        )
+        # In id order, as every lock of several participants' rows (no deadlock).
+        .order_by(Participant.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    for participant in (await session.scalars(query)).all():
+        participant.display_name = identity.display_name
+        participant.tz = identity.tz
+        if identity.locale is not None:
+            # Events' user objects carry no locale: only users.info asked for it changes it.
+            participant.locale = identity.locale
+        participant.identity_refreshed_at = now
+        if not identity.guest:
+            participant.guest_since = None
+        elif participant.guest_since is None:
+            participant.guest_since = now

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _, ngettext
+from bot.install.keys import in_workspace, workspace_of
 from bot.services.calendar import zone_of
 from bot.services.enrollment.log import log_state, settle_pause
 from bot.services.enrollment.queries import Profile, locked_participant, read_profile
@@ -118,15 +119,28 @@ async def leave(
 
 
 async def deactivate(session: AsyncSession, team_id: str, user_id: str, *, now: datetime) -> bool:
-    """Slack deactivated the account: the person leaves (logged "via" `DEACTIVATED_VIA`, by
-    nobody), their pair ends with reason "deactivated". False when they were not in the
-    program."""
-    try:
-        participant = await _member(session, team_id, user_id, now)
-    except NotAParticipant:
-        return False
-    await _depart(session, participant, EndReason.DEACTIVATED, now, DEACTIVATED_VIA, None)
-    return True
+    """Slack deactivated the account: the person leaves every program of the workspace they
+    were in (`team_id`: any of its programs; each logged "via" `DEACTIVATED_VIA`, by nobody),
+    their pairs end with reason "deactivated". False when they were in none."""
+    joined = await session.scalars(
+        select(Participant.team_id)
+        .where(
+            in_workspace(Participant.team_id, workspace_of(team_id)),
+            Participant.user_id == user_id,
+            Participant.state != State.LEFT,
+        )
+        # Then locked one by one in id order, as every lock of several participants' rows.
+        .order_by(Participant.id)
+    )
+    departed = False
+    for key in list(joined):
+        try:
+            participant = await _member(session, key, user_id, now)
+        except NotAParticipant:  # left since (the row is read again under its lock)
+            continue
+        await _depart(session, participant, EndReason.DEACTIVATED, now, DEACTIVATED_VIA, None)
+        departed = True
+    return departed
 
 
 async def _depart(

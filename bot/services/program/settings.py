@@ -1,4 +1,4 @@
-"""Program settings: a row per workspace whose empty columns fall back to the environment.
+"""Program settings: a row per program whose empty columns fall back to the environment.
 
 Adding a setting: a nullable column on `models.ProgramSettings` (and a migration), a field on
 `ProgramConfig`, its environment default in `defaults_from`, and one line in `_merge`.
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.i18n import LANGUAGES, _
-from bot.install.keys import FIRST_PROGRAM, in_workspace, program_number
+from bot.install.keys import FIRST_PROGRAM, in_workspace, program_number, workspace_of
 from bot.services.errors import NotFound
 from bot.services.program.templates import PROGRAM_TEMPLATES, ProgramTemplate
 from models import ProgramSettings, SettingsChange
@@ -55,7 +55,7 @@ TEMPLATE_KEYS = tuple(PROGRAM_TEMPLATES)
 
 @dataclass(frozen=True)
 class ProgramConfig:
-    """The settings in force for one workspace."""
+    """The settings in force for one program."""
 
     cycle_weeks: int = 12
     auto_propose_next_round: bool = False
@@ -76,7 +76,8 @@ class ProgramConfig:
     # The report shows any breakdown over fewer people than this as "fewer than k".
     anonymity_k: int = 5
     # The directory: the Slack profile field (type "user") naming each person's manager (None:
-    # people pick their manager in the profile modal), and a welcome DM to people who join.
+    # people pick their manager in the profile modal; the workspace's, set on its first
+    # program), and a welcome DM to people who join.
     manager_field_id: str | None = None
     invite_new_people: bool = False
     # Channels, and people whose own language Rotnem does not speak, read this one.
@@ -168,11 +169,23 @@ def _merge(defaults: ProgramConfig, row: ProgramSettings | Row[Any] | None) -> P
     return config
 
 
+_MANAGER_FIELD = select(ProgramSettings.__table__.c.manager_field_id).where(
+    ProgramSettings.__table__.c.team_id == bindparam("team_id")
+)
+
+
 async def program_config(
     session: AsyncSession, team_id: str, defaults: ProgramConfig
 ) -> ProgramConfig:
-    """The workspace's settings, each one from its row or else from `defaults`."""
-    return _merge(defaults, (await session.execute(_SETTINGS, {"team_id": team_id})).first())
+    """The program's settings, each one from its row or else from `defaults`; the manager
+    field is the workspace's, as its first program's row names it (reporting lines are the
+    company's: bot.services.directory)."""
+    config = _merge(defaults, (await session.execute(_SETTINGS, {"team_id": team_id})).first())
+    workspace = workspace_of(team_id)
+    if workspace != team_id:
+        field_id = await session.scalar(_MANAGER_FIELD, {"team_id": workspace})
+        config = replace(config, manager_field_id=field_id or defaults.manager_field_id)
+    return config
 
 
 def _shown(value: object) -> str | None:
@@ -234,10 +247,11 @@ async def update_program_settings(
     paused_until: date | Literal[""] | None = None,
     defaults: ProgramConfig | None = None,
 ) -> list[SettingsChange]:
-    """Store the given settings for the workspace (None leaves a setting as it is; an empty
+    """Store the given settings for the program (None leaves a setting as it is; an empty
     `announce_channel` goes back to the environment's, an empty `manager_field_id` back to
-    managers picked in the profile modal). Every change is logged (who, when,
-    old → new, as values in force: from `defaults` where the row had none); returns the log."""
+    managers picked in the profile modal; only the first program keeps a manager field). Every
+    change is logged (who, when, old → new, as values in force: from `defaults` where the row
+    had none); returns the log."""
     values: dict[str, object] = {
         "cycle_weeks": cycle_weeks,
         "auto_propose_next_round": auto_propose_next_round,
@@ -273,6 +287,8 @@ async def update_program_settings(
         raise ValueError(f"cadence_weeks must be one of {CADENCES}")
     if language is not None and language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+    if manager_field_id is not None and workspace_of(team_id) != team_id:
+        raise ValueError("the manager field is the workspace's: set it on its first program")
     row = await session.get(ProgramSettings, team_id, with_for_update=True)
     if row is None:
         # A further program's row is made with it (`programs.create_program`): a key that has

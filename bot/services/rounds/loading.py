@@ -1,4 +1,8 @@
-"""Loading people, history, exclusions and managers into the pairing engine's inputs."""
+"""Loading people, history, exclusions and managers into the pairing engine's inputs.
+
+The people are the program's; the rules are the workspace's: a pair that met in any of its
+programs is a repeat in every one, and someone's exclusions and reporting line hold in all of
+them (each read by Slack user ID, the same person's in every program)."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from bot import pairing
 from bot.i18n import N_, _, ngettext
+from bot.install.keys import in_workspace, workspace_of
 from bot.services import directory
 from bot.services.calendar import zone_of
 from bot.text import tools_phrase
@@ -230,12 +235,13 @@ def engine_person(person: Person, load: Load, now: datetime) -> pairing.Particip
 
 
 async def _history(session: AsyncSession, team_id: str) -> tuple[pairing.PastPair, ...]:
+    """Every pair of every program of the workspace, ended or running."""
     guide, learner = aliased(Participant), aliased(Participant)
     query = (
         select(guide.user_id, learner.user_id, Pair.round_id)
         .join(guide, guide.id == Pair.guide_id)
         .join(learner, learner.id == Pair.learner_id)
-        .where(Pair.team_id == team_id)
+        .where(in_workspace(Pair.team_id, workspace_of(team_id)))
     )
     return tuple(
         pairing.PastPair(g, lrn, cycle=r) for g, lrn, r in (await session.execute(query)).all()
@@ -243,10 +249,11 @@ async def _history(session: AsyncSession, team_id: str) -> tuple[pairing.PastPai
 
 
 async def _exclusions(session: AsyncSession, team_id: str) -> tuple[pairing.Exclusion, ...]:
+    """Whom each person asked never to be paired with, in any program of the workspace."""
     query = (
         select(Participant.user_id, PairExclusion.excluded_user_id)
         .join(Participant, Participant.id == PairExclusion.participant_id)
-        .where(Participant.team_id == team_id)
+        .where(in_workspace(Participant.team_id, workspace_of(team_id)))
     )
     return tuple(pairing.Exclusion(by, other) for by, other in (await session.execute(query)))
 
@@ -258,7 +265,9 @@ async def rules_request(
     *,
     require_shared_tool: bool,
 ) -> pairing.MatchRequest:
-    """The engine's request: the people, and the hard rules as the program sets them now."""
+    """The engine's request: the people, and the hard rules as they stand now (the shared tool
+    as the program sets it; reporting lines, exclusions and history across the workspace's
+    programs)."""
     return pairing.MatchRequest(
         participants=tuple(people),
         managers=await directory.managers(session, team_id),
