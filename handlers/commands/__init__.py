@@ -7,6 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.deps import Deps
 from handlers.commands.enrollment import ENROLLMENT_SUBCOMMANDS
 from handlers.commands.program import PROGRAM_ADMIN_SUBCOMMANDS
+from handlers.commands.programs import PROGRAMS_ADMIN_SUBCOMMANDS
 from handlers.commands.prompts import PROMPTS_ADMIN_SUBCOMMANDS
 from handlers.commands.report import REPORT_ADMIN_SUBCOMMANDS
 from handlers.commands.rounds import ROUNDS_ADMIN_SUBCOMMANDS
@@ -20,6 +21,7 @@ ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
     *TOOLS_SUBCOMMANDS,
     *PROMPTS_ADMIN_SUBCOMMANDS,
     *PROGRAM_ADMIN_SUBCOMMANDS,
+    *PROGRAMS_ADMIN_SUBCOMMANDS,
     *WORDING_ADMIN_SUBCOMMANDS,
     *REPORT_ADMIN_SUBCOMMANDS,
 )
