@@ -279,3 +279,34 @@ async def test_a_program_manager_lists_only_their_program(program: Program) -> N
     assert listed["text"] == "Programs\nAI sprint (open)"
     assert _buttons(listed, 2) == {ActionId.PROGRAMS_SETTINGS, ActionId.PROGRAMS_WORDING}
     assert ActionId.PROGRAMS_NEW not in _texts(listed["blocks"])
+
+
+async def test_renaming_a_program_to_a_name_another_one_goes_by_is_refused_on_the_name(
+    program: Program,
+) -> None:
+    sprint = await _two_programs(program)
+    listed = await _list(program)
+
+    async def rename(number: int, name: str) -> dict[str, str]:
+        view = await _modal_from(
+            program, _click(program, listed, ActionId.PROGRAMS_SETTINGS, number)
+        )
+        # Each program's own cycle and stall alert, as its modal opens.
+        kept = {BlockId.SETTINGS_CYCLE_WEEKS: "6", BlockId.SETTINGS_STALL_WEEKS: "2"}
+        return await settings_errors(
+            program, view, **(kept if number == 2 else {}), **{BlockId.SETTINGS_NAME: name}
+        )
+
+    logged = await program.count(SettingsChange)
+    taken = "Another program is already called “{}”: pick another name."
+    # The first program goes by its default name.
+    assert await rename(2, "reverse MENTORING") == {
+        BlockId.SETTINGS_NAME: taken.format("reverse MENTORING")
+    }
+    assert await rename(1, "ai sprint") == {BlockId.SETTINGS_NAME: taken.format("ai sprint")}
+    assert await program.count(SettingsChange) == logged
+    # Its own name, spelled anew, is its own.
+    assert await rename(2, "AI Sprint") == {}
+    (renamed,) = await program.rows(ProgramSettings, team_id=sprint)
+    assert renamed.name == "AI Sprint"
+    await program.slack.wait_for("chat.postMessage", 1)
