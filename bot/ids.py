@@ -61,6 +61,13 @@ class ActionId(StrEnum):
     WORDING_ANSWER = "wording_answer"
     WORDING_PREVIEW = "wording_preview"
     WORDING_RESET = "wording_reset"
+    # The workspace's programs (`admin programs`): each one's buttons, New, every input of the
+    # new-program modal.
+    PROGRAMS_SETTINGS = "programs_settings"
+    PROGRAMS_WORDING = "programs_wording"
+    PROGRAMS_CLOSE = "programs_close"
+    PROGRAMS_NEW = "programs_new"
+    PROGRAMS_ANSWER = "programs_answer"
 
 
 class CallbackId(StrEnum):
@@ -78,6 +85,8 @@ class CallbackId(StrEnum):
     WORDING_LIST = "wording_list"
     WORDING_EDIT = "wording_edit"
     WORDING_SAVED = "wording_saved"
+    PROGRAMS_NEW = "programs_new"
+    PROGRAMS_CREATED = "programs_created"
 
 
 class BlockId(StrEnum):
@@ -148,3 +157,8 @@ class BlockId(StrEnum):
     # HR's wording: the text being edited, the Preview and Reset buttons.
     WORDING_TEXT = "wording_text"
     WORDING_ACTIONS = "wording_actions"
+    # The workspace's programs: each one's buttons (`programs_actions:<n>`), the new one's name
+    # and template.
+    PROGRAMS_ACTIONS = "programs_actions"
+    PROGRAMS_NAME = "programs_name"
+    PROGRAMS_TEMPLATE = "programs_template"

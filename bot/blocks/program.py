@@ -337,9 +337,9 @@ def _template_line(config: ProgramConfig) -> str:
     )
 
 
-def template_modal(current: str | None) -> View:
-    """The program templates to start from, each with what it sets."""
-    options = [
+def template_options() -> list[Option]:
+    """The program templates as options, each with what it sets."""
+    return [
         Option(
             value=t.key,
             text=PlainTextObject(text=_(t.name)),
@@ -347,6 +347,11 @@ def template_modal(current: str | None) -> View:
         )
         for t in PROGRAM_TEMPLATES.values()
     ]
+
+
+def template_modal(current: str | None) -> View:
+    """The program templates to start from, each with what it sets."""
+    options = template_options()
     initial = next((o for o in options if o.value == current), None)
     blocks: list[Block] = [
         section(

@@ -1,6 +1,7 @@
 """HR's program buttons: the settings modal's "Start from a template…" (the template modal, on
-top of it) and the Home tab's shortcuts to the settings and the wording (HR admins only, checked
-on the server for every click)."""
+top of it) and the shortcuts to the settings and the wording on the Home tab and in the programs
+list, for the program the button was built for (HR admins only, checked on the server for every
+click)."""
 
 from __future__ import annotations
 
@@ -36,10 +37,12 @@ async def _admin_modal(click: Click, build: Callable[[Request], Awaitable[View]]
 
 
 async def home_settings(click: Click) -> None:
-    """The Home tab's "Program settings": the modal `/rotnem admin settings` opens."""
+    """The Home tab's "Program settings" (and a program's Settings in `/rotnem admin
+    programs`): the modal `/rotnem admin settings` opens."""
     await _admin_modal(click, settings_view)
 
 
 async def home_wording(click: Click) -> None:
-    """The Home tab's "Wording": the list `/rotnem admin wording` opens."""
+    """The Home tab's "Wording" (and a program's in `/rotnem admin programs`): the list
+    `/rotnem admin wording` opens."""
     await _admin_modal(click, wording_view)

@@ -8,6 +8,7 @@ from bot.deps import Deps
 from bot.ids import ActionId
 from handlers.commands.enrollment import ENROLLMENT_SUBCOMMANDS
 from handlers.commands.program import PROGRAM_ADMIN_SUBCOMMANDS
+from handlers.commands.programs import PROGRAMS_ADMIN_SUBCOMMANDS
 from handlers.commands.prompts import PROMPTS_ADMIN_SUBCOMMANDS
 from handlers.commands.report import REPORT_ADMIN_SUBCOMMANDS
 from handlers.commands.rounds import ROUNDS_ADMIN_SUBCOMMANDS
@@ -22,6 +23,7 @@ ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
     *TOOLS_SUBCOMMANDS,
     *PROMPTS_ADMIN_SUBCOMMANDS,
     *PROGRAM_ADMIN_SUBCOMMANDS,
+    *PROGRAMS_ADMIN_SUBCOMMANDS,
     *WORDING_ADMIN_SUBCOMMANDS,
     *REPORT_ADMIN_SUBCOMMANDS,
 )

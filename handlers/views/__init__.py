@@ -7,7 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.blocks.learning import rating_block
 from bot.ids import ActionId, BlockId, CallbackId
 from handlers.kit import Modal, exactly, on_submission
-from handlers.views import checkins, enrollment, learning, program, surveys, wording
+from handlers.views import checkins, enrollment, learning, program, programs, surveys, wording
 
 
 def register(app: AsyncApp) -> None:
@@ -28,6 +28,9 @@ def register(app: AsyncApp) -> None:
         ),
         CallbackId.PROGRAM_TEMPLATE: Modal(
             program.template, ActionId.TEMPLATE_ANSWER, BlockId.TEMPLATE_CHOICE
+        ),
+        CallbackId.PROGRAMS_NEW: Modal(
+            programs.create, ActionId.PROGRAMS_ANSWER, BlockId.PROGRAMS_NAME
         ),
         CallbackId.SURVEY: Modal(surveys.survey, ActionId.SURVEY_ANSWER, BlockId.SURVEY_USEFULNESS),
         CallbackId.WORDING_EDIT: Modal(wording.save, ActionId.WORDING_ANSWER, BlockId.WORDING_TEXT),

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.errors import admins_only_message
 from bot.blocks.program import CADENCE_PHRASES, NO_MANAGER_FIELD, settings_saved_message
@@ -17,6 +18,7 @@ from bot.i18n import LANGUAGES, N_, _
 from bot.ids import BlockId
 from bot.install.keys import workspace_of
 from bot.services.directory import ProfileField
+from bot.services.program.programs import ProgramNameTaken, check_name_free
 from bot.services.program.settings import (
     CADENCES,
     MAX_MANAGERS,
@@ -245,6 +247,18 @@ def _managers_kept(
     }
 
 
+async def _name_taken(session: AsyncSession, key: str, parsed: dict[str, Any]) -> dict[str, str]:
+    """A name another program of the workspace already goes by is refused on its field: people
+    pick between programs by name."""
+    if not parsed.get("name"):
+        return {}
+    try:
+        await check_name_free(session, workspace_of(key), parsed["name"], keep=key)
+    except ProgramNameTaken as taken:
+        return {BlockId.SETTINGS_NAME: taken.message}
+    return {}
+
+
 def _cadence_misfit(current: ProgramConfig, parsed: dict[str, Any]) -> dict[str, str]:
     """The field error when the cadence and the settings it depends on, as they would be saved,
     do not fit together (the service refuses them too)."""
@@ -290,6 +304,7 @@ async def settings(submission: Submission) -> None:
         # The settings in force, read once for the checks that compare with them.
         async with deps.sessionmaker() as session:
             current = await deps.program_config(session, submission.team_id)
+            errors.update(await _name_taken(session, submission.team_id, parsed))
         errors.update(_managers_kept(submission, current, parsed))
         errors.update(_cadence_misfit(current, parsed))
         errors.update(await _channels_without_rotnem(submission, parsed))

@@ -37,6 +37,7 @@ from bot.blocks import (
     learning,
     program,
     program_choice,
+    programs,
     prompts,
     report,
     rounds,
@@ -56,7 +57,7 @@ from bot.services.figures import Meetings, Pairs, Participants, ProgramFigures, 
 from bot.services.fit import FitAlert, Repair
 from bot.services.home import Home, PairProgress, PartnerSummary, SessionLine
 from bot.services.learning import FollowUpAnswer, FollowUpNotice, TeachBackNotice, TeachBackOffer
-from bot.services.program.programs import Program
+from bot.services.program.programs import Program, ProgramSummary
 from bot.services.program.settings import ProgramConfig
 from bot.services.program.stats import StatsView
 from bot.services.prompts.catalogue import PromptLine
@@ -291,6 +292,18 @@ def some_stats(t: Typed) -> Built:
     return program.stats_message(stats)
 
 
+def a_program(t: Typed, number: int = 2) -> Program:
+    """A program HR named (at most 60 characters, as the modal takes)."""
+    return Program(f"T0TEAM001~{number}", t(limit=60), "tools_sprint", closed=False)
+
+
+def a_programs_list(t: Typed) -> Built:
+    """The programs HR named, one of them just closed."""
+    first = Program("T0TEAM001", t(limit=60), None, closed=False)
+    summaries = [ProgramSummary(p, None, None, 4, 2) for p in (first, a_program(t))]
+    return programs.programs_message(summaries, rotnem_admin=True, closed=(a_program(t, 3), 2))
+
+
 def a_report(t: Typed) -> Built:
     """A report whose tools were typed in (under "Other tools") by people."""
     rated = Spread(2, 1, 3)
@@ -489,6 +502,12 @@ CASES = (
         lambda t: program.settings_saved_message([("cycle_weeks", t(), t())]),
     ),
     Case("report.report_message", a_report),
+    # the workspace's programs, named by HR
+    Case("programs.programs_message", a_programs_list),
+    Case(
+        "programs.program_created_modal",
+        lambda t: programs.program_created_modal(COMMAND, a_program(t)),
+    ),
     # refusals and errors, the help for a word Rotnem does not know
     Case("errors.error_message", lambda t: errors.error_message(t())),
     Case("errors.refusal", lambda t: errors.refusal(RotnemError(t()))),
@@ -515,6 +534,7 @@ WITHOUT_USER_TEXT = frozenset(
         "errors.could_not_save",
         "errors.too_slow",
         "errors.admins_only_message",
+        "programs.rotnem_admins_only_message",
         "help.help_message",
         "rounds.discarded_message",
         "rounds.computing_message",
@@ -545,6 +565,7 @@ WITHOUT_USER_TEXT = frozenset(
         "learning.baseline_modal",
         "enrollment.profile_modal",
         "program.template_modal",
+        "programs.new_program_modal",
         "wording.wording_list_modal",
         "wording.wording_done_modal",
         "surveys.survey_modal",

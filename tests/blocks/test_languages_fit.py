@@ -40,6 +40,7 @@ from bot.blocks import (
     message,
     program,
     program_choice,
+    programs,
     prompts,
     report,
     rounds,
@@ -68,7 +69,7 @@ from bot.services.learning import (
     ToolToRate,
 )
 from bot.services.notices import Rendered
-from bot.services.program.programs import Program
+from bot.services.program.programs import Program, ProgramSummary
 from bot.services.program.settings import ProgramConfig
 from bot.services.program.stats import StatsView
 from bot.services.prompts.catalogue import PromptLine
@@ -113,6 +114,24 @@ DAY = date(2026, 11, 30)
 NOW = datetime(2026, 12, 7, 9, tzinfo=UTC)
 # A long tool name of the catalogue, where a tool goes into a button or a label.
 LONG_TOOL = "Slack power features"
+# The workspace's programs: open, paused, with the longest name HR may type, closed.
+CLOSED = Program("T0TEAM001~3", "Spring cohort", "reciprocal", closed=True)
+PROGRAMS = (
+    ProgramSummary(Program("T0TEAM001", None, None, closed=False), None, None, 48, 21),
+    ProgramSummary(
+        Program(
+            "T0TEAM001~2",
+            "AI sprint for the whole finance and controlling team 2027",
+            None,
+            closed=False,
+        ),
+        date(2027, 1, 4),
+        None,
+        12,
+        6,
+    ),
+    ProgramSummary(CLOSED, None, date(2026, 11, 30), 9, 0),
+)
 
 Built = Message | View
 
@@ -762,6 +781,21 @@ SAMPLES: tuple[Sample, ...] = (
             StatsView(figures=make_figures(), at_risk=[(GUIDE, LEARNER, 3), (OTHER, ADMIN, 1)])
         ),
     ),
+    # the workspace's programs
+    Sample(
+        "programs.programs_message",
+        lambda: programs.programs_message(PROGRAMS, rotnem_admin=True, closed=(CLOSED, 3)),
+    ),
+    Sample(
+        "programs.programs_message (a manager's, nothing ended)",
+        lambda: programs.programs_message(PROGRAMS[1:2], rotnem_admin=False, closed=(CLOSED, 0)),
+    ),
+    Sample("programs.new_program_modal", programs.new_program_modal),
+    Sample(
+        "programs.program_created_modal",
+        lambda: programs.program_created_modal(COMMAND, PROGRAMS[1].program),
+    ),
+    Sample("programs.rotnem_admins_only_message", programs.rotnem_admins_only_message),
     # weekly prompts and their catalogue
     Sample("prompts.weekly_prompt_message (teach)", lambda: prompts.weekly_prompt_message(PROMPT)),
     Sample(
