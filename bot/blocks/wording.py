@@ -86,12 +86,17 @@ def worded(key: str, *, variant: str | None = None, **values: object) -> str:
 
 
 def program_name(wording: Wording) -> str:
-    """`{program}`: the name HR gave the program (escaped: HR typed it), else its template's,
-    else ours."""
-    if wording.program_name:
-        return escape(wording.program_name)
-    template = PROGRAM_TEMPLATES.get(wording.program_template or "")
-    return _(template.name) if template is not None else _("Reverse mentoring")
+    """`{program}`: the program's name in mrkdwn (escaped: HR typed it; see `program_label`)."""
+    return escape(program_label(wording.program_name, wording.program_template))
+
+
+def program_label(name: str | None, template: str | None) -> str:
+    """A program's name as people read it, as plain text (a header, a field error): the name
+    HR gave it, else its template's, else ours — wherever a program is named, `{program}` too."""
+    if name:
+        return name
+    started_from = PROGRAM_TEMPLATES.get(template or "")
+    return _(started_from.name) if started_from is not None else _("Reverse mentoring")
 
 
 # ---- the list ----------------------------------------------------------------------------------
