@@ -52,8 +52,10 @@ from bot.services.enrollment.queries import ToolRef
 from bot.services.errors import RotnemError
 from bot.services.figures import Meetings, Pairs, Participants, ProgramFigures, Usefulness
 from bot.services.fit import FitAlert, Repair
-from bot.services.home import Home, PairProgress, PartnerSummary, SessionLine
+from bot.services.home import Home, PairProgress, PartnerSummary, ProgramHome, SessionLine
 from bot.services.learning import FollowUpAnswer, FollowUpNotice, TeachBackNotice, TeachBackOffer
+from bot.services.program.programs import Program
+from bot.services.program.settings import MAX_NAME
 from bot.services.program.stats import StatsView
 from bot.services.prompts.catalogue import PromptLine
 from bot.services.prompts.tick import PromptNotice
@@ -172,6 +174,11 @@ def a_home(t: Typed, *, tab: bool) -> Home:
     )
     partner = PartnerSummary(GUIDE, DAY, (t(), t()))
     return Home(profile, partners=(partner,), progress=a_progress(t))
+
+
+def a_program(t: Typed, number: int, *, shown: bool = True) -> Program:
+    """A program of the workspace, named by HR."""
+    return Program(f"T0TEAM~{number}", t(limit=MAX_NAME, shown=shown), None, closed=False)
 
 
 def an_intro(t: Typed) -> Built:
@@ -426,6 +433,29 @@ CASES = (
     Case(
         "enrollment.status_message",
         lambda t: enrollment.status_message(COMMAND, a_home(t, tab=False)),
+        mentions(GUIDE),
+    ),
+    # a workspace running several programs, named by HR (a header's name is plain text)
+    Case(
+        "home.programs_home_view",
+        lambda t: home.programs_home_view(
+            COMMAND,
+            [
+                ProgramHome(a_program(t, 1, shown=False), a_home(t, tab=True)),
+                ProgramHome(a_program(t, 2), Home(None, program=make_figures())),
+            ],
+        ),
+        mentions(GUIDE),
+    ),
+    Case(
+        "enrollment.programs_status_message",
+        lambda t: enrollment.programs_status_message(
+            COMMAND,
+            [
+                ProgramHome(a_program(t, 1), a_home(t, tab=False)),
+                ProgramHome(a_program(t, 2), a_home(t, tab=False)),
+            ],
+        ),
         mentions(GUIDE),
     ),
     Case("enrollment.not_eligible_message", lambda t: enrollment.not_eligible_message(t())),
