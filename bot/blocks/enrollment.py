@@ -287,17 +287,31 @@ def _status(command: str, home: Home, title: str) -> tuple[list[Block], str]:
 
 
 def invite_message(notice: InviteNotice) -> Message:
-    """The DM to someone who joined the program channel."""
+    """The DM to someone who joined the program channel (naming its program when the workspace
+    runs several)."""
     command, channel_id = notice.command, notice.channel_id
-    text = _(
-        "Hi! You've joined <#{channel}>. Rotnem pairs people who grew up with today's tools "
-        "(*guides*) with colleagues who want to learn them (*learners*), who share how things "
-        "get done here in return. Want to take part? It takes a minute."
-    ).format(channel=channel_id)
-    return Message(
-        text=_("You've joined <#{channel}>: want to take part in reverse mentoring?").format(
+    if notice.program is None:
+        text = _(
+            "Hi! You've joined <#{channel}>. Rotnem pairs people who grew up with today's tools "
+            "(*guides*) with colleagues who want to learn them (*learners*), who share how "
+            "things get done here in return. Want to take part? It takes a minute."
+        ).format(channel=channel_id)
+        summary = _("You've joined <#{channel}>: want to take part in reverse mentoring?").format(
             channel=channel_id
-        ),
+        )
+    else:
+        program = escape(program_label(notice.program.name, notice.program.template))
+        text = _(
+            "Hi! You've joined <#{channel}>, the channel of *{program}*. Rotnem pairs people who "
+            "grew up with today's tools (*guides*) with colleagues who want to learn them "
+            "(*learners*), who share how things get done here in return. Want to take part in "
+            "*{program}*? It takes a minute."
+        ).format(channel=channel_id, program=program)
+        summary = _("You've joined <#{channel}>: want to take part in {program}?").format(
+            channel=channel_id, program=program
+        )
+    return Message(
+        text=summary,
         blocks=[
             section(text),
             ActionsBlock(elements=[button(_("Join"), ActionId.JOIN, "invite", style="primary")]),

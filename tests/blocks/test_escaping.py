@@ -48,6 +48,7 @@ from bot.blocks.message import Message
 from bot.blocks.wording import in_wording
 from bot.pairing import Reason, Why
 from bot.services.checkins import CantMakeItNotice
+from bot.services.enrollment.invites import InviteNotice
 from bot.services.enrollment.queries import ToolRef
 from bot.services.errors import RotnemError
 from bot.services.figures import Meetings, Pairs, Participants, ProgramFigures, Usefulness
@@ -458,6 +459,13 @@ CASES = (
         ),
         mentions(GUIDE),
     ),
+    Case(
+        "enrollment.invite_message",
+        lambda t: enrollment.invite_message(
+            InviteNotice(command=COMMAND, channel_id="C0PROGRAM", program=a_program(t, 2))
+        ),
+        frozenset({"<#C0PROGRAM>"}),
+    ),
     Case("enrollment.not_eligible_message", lambda t: enrollment.not_eligible_message(t())),
     Case(
         "enrollment.invalid_pause_message",
@@ -522,7 +530,6 @@ WITHOUT_USER_TEXT = frozenset(
         "enrollment.left_message",
         "enrollment.stayed_message",
         "enrollment.saved_message",
-        "enrollment.invite_message",
         "errors.apology",
         "errors.could_not_save",
         "errors.too_slow",

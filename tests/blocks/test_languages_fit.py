@@ -389,6 +389,12 @@ SAMPLES: tuple[Sample, ...] = (
         lambda: enrollment.invite_message(InviteNotice(command=COMMAND, channel_id="C0PROGRAM")),
     ),
     Sample(
+        "enrollment.invite_message (a program's channel)",
+        lambda: enrollment.invite_message(
+            InviteNotice(command=COMMAND, channel_id="C0PROGRAM", program=LONG_NAMED)
+        ),
+    ),
+    Sample(
         "enrollment.welcome_message",
         lambda: enrollment.welcome_message(WelcomeNotice(command=COMMAND)),
     ),
