@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.clock import ManualClock
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.sandbox import FakeSlack
 from bot.services.program.programs import close_program
 from models import Pair, Participant, State
 from tests.factories import (
@@ -24,6 +26,7 @@ from tests.factories import (
     saved,
     settings_errors,
     settings_view,
+    start_bot,
     submit,
     tool_ids,
 )
@@ -33,6 +36,7 @@ FIRST_LEARNER = "U0LEARN11"
 SPRINT_GUIDE = "U0GUIDE22"
 NEWBIE = "U0NEWBIE1"
 SPRINT_CHANNEL = "C0SPRINT1"
+ENV_CHANNEL = "C0ENVPROG1"  # ROTNEM_PROGRAM_CHANNEL
 
 
 def parts(home: Mapping[str, Any]) -> dict[str, list[JSON]]:
@@ -256,3 +260,36 @@ async def test_the_settings_refuse_a_channel_that_is_another_programs(program: P
         await settings_errors(program, view, **{BlockId.SETTINGS_PROGRAM_CHANNEL: "C0OPTIN01"})
         == {}
     )
+
+
+async def test_the_environments_program_channel_stays_the_first_programs(
+    database_url: str, fake_slack: FakeSlack, clock: ManualClock
+) -> None:
+    fake_slack.add_user(ADMIN_ID, real_name="Hana HR")
+    fake_slack.add_channel(ENV_CHANNEL, name="reverse-mentoring")
+    async with start_bot(
+        database_url=database_url, slack=fake_slack, clock=clock, rotnem_program_channel=ENV_CHANNEL
+    ) as running:
+        program = Program(running)
+        await program.new_program("AI sprint")
+        program.slack.add_user(NEWBIE, real_name="Nia Newbie")
+        event = {"type": "member_joined_channel", "user": NEWBIE, "channel": ENV_CHANNEL}
+        assert (await program.bot.requester.event(event)).status_code == 200
+        (invite,) = await eventually_async(lambda: program.outbox("invite"))
+        assert invite.team_id == program.team_id
+        await program.deliver_all()
+        (dm,) = program.dm(NEWBIE)
+        assert "want to take part in Reverse mentoring?" in dm["text"]
+
+        # Nor may "AI sprint" take it as its own.
+        home = await open_home(program.bot, ADMIN_ID)
+        summary = parts(home)["Program summary (HR): AI sprint"]
+        await click(program, ADMIN_ID, summary, ActionId.HOME_SETTINGS)
+        view = (await eventually(lambda: program.slack.open_views(ADMIN_ID)))[-1]
+        errors = await settings_errors(
+            program, view, **{BlockId.SETTINGS_PROGRAM_CHANNEL: ENV_CHANNEL}
+        )
+        assert errors == {
+            BlockId.SETTINGS_PROGRAM_CHANNEL: "Program channel: that channel is already "
+            "Reverse mentoring's program channel: pick another."
+        }
