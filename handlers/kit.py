@@ -25,6 +25,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import Any, Self, TypeVar
 
@@ -44,15 +45,16 @@ from bot.blocks.errors import (
     refusal,
     too_slow,
 )
-from bot.blocks.home import home_view
-from bot.blocks.kit import unescape, use_program
+from bot.blocks.home import home_view, programs_home_view
+from bot.blocks.kit import in_program, unescape, use_program
 from bot.blocks.message import Message
 from bot.db import bounded_transaction
 from bot.deps import Deps
 from bot.i18n import speaking, use_language
-from bot.install.keys import data_key, program_number
+from bot.install.keys import data_key, program_number, workspace_of
 from bot.services.errors import RotnemError
-from bot.services.home import read_home
+from bot.services.home import Home, ProgramHome, read_home
+from bot.services.program.programs import open_programs
 from bot.services.text import whole_number
 from bot.services.wording import Wording, team_wording
 from bot.slack import slack_locale
@@ -94,14 +96,34 @@ def team_of(context: AsyncBoltContext) -> str:
 
 
 async def publish_home(client: AsyncWebClient, deps: Deps, team_id: str, user_id: str) -> None:
-    """Build and publish the person's Home tab as it is now (admins also get the summary)."""
+    """Build and publish the person's Home tab as it is now: the program's, or with several
+    open in the workspace of `team_id` (any of its programs' keys), each one's; admins also get
+    the summary of the programs they run."""
+    now = deps.clock.now()
     async with deps.sessionmaker() as session:
-        config = await deps.program_config(session, team_id)
-        admin = user_id in deps.settings.rotnem_admins or user_id in config.managers
-        home = await read_home(session, team_id, user_id, config, now=deps.clock.now(), admin=admin)
+        programs = await open_programs(session, workspace_of(team_id))
+        homes = [
+            ProgramHome(program, await _home_in(session, deps, program.key, user_id, now))
+            for program in programs
+        ]
     with speaking(await deps.language_of(team_id, [user_id], partial(slack_locale, client))):
-        view = home_view(deps.settings.rotnem_command, home)
+        command = deps.settings.rotnem_command
+        if len(homes) == 1:
+            # Its buttons come back to it, whichever program's click asked for the tab.
+            with in_program(homes[0].program.number):
+                view = home_view(command, homes[0].home)
+        else:
+            view = programs_home_view(command, homes)
     await client.views_publish(user_id=user_id, view=view.to_dict())
+
+
+async def _home_in(
+    session: AsyncSession, deps: Deps, key: str, user_id: str, now: datetime
+) -> Home:
+    """The person's Home in one program, with its figures when they administer it."""
+    config = await deps.program_config(session, key)
+    admin = user_id in deps.settings.rotnem_admins or user_id in config.managers
+    return await read_home(session, key, user_id, config, now=now, admin=admin)
 
 
 async def publish_home_quietly(

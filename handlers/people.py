@@ -24,6 +24,7 @@ from bot.services.enrollment.identity import (
 )
 from bot.services.enrollment.queries import get_profile
 from bot.services.errors import NotEligible
+from bot.services.program.programs import check_open
 from handlers.directory import read_manager
 from handlers.kit import Metadata, Request
 
@@ -113,6 +114,8 @@ async def open_profile_modal(
         return not_eligible_message(exc.message)
     now = deps.clock.now()
     async with request.saving() as session:
+        # A Join button or invite kept from before the program closed.
+        await check_open(session, team_id)
         await refresh_identity(session, team_id, identity, now=now)
         deps.languages.forget(team_id, user_id)
         profile = await get_profile(session, team_id, user_id, now=now)

@@ -1204,10 +1204,16 @@ SETTINGS_AS_OPENED: dict[str, str] = {
 }
 
 
-async def settings_view(program: Program, user: str = ADMIN_ID) -> JSON:
-    """`/rotnem admin settings` by `user`: the modal they see."""
+async def settings_view(
+    program: Program, user: str = ADMIN_ID, *, picking: str | None = None
+) -> JSON:
+    """`/rotnem admin settings` by `user`: the modal they see (`picking`: the program they pick
+    when asked which)."""
     opened = program.slack.count("views.open")
-    await program.command("admin settings", user=user)
+    if picking is None:
+        await program.command("admin settings", user=user)
+    else:
+        await pick_program(program.bot, user, "admin settings", picking)
     await program.slack.wait_for("views.open", opened + 1)
     return program.slack.open_views(user)[-1]
 

@@ -34,6 +34,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.blocks.message import Message
+from bot.blocks.wording import program_label
 from bot.i18n import N_, _, long_date, ngettext
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.directory import SlackManager
@@ -46,7 +47,7 @@ from bot.services.enrollment.profile import (
     MAX_SHARE,
 )
 from bot.services.enrollment.queries import Profile, ToolRef
-from bot.services.home import Home, PartnerSummary
+from bot.services.home import Home, PartnerSummary, ProgramHome
 from bot.services.tools import ToolInfo
 from bot.services.tools_builtin import shown_category
 
@@ -217,9 +218,46 @@ def saved_message(command: str, kind: str, profile: Profile) -> Message:
 
 def status_message(command: str, home: Home) -> Message:
     """`/rotnem status`: role, state, current partner and the pair's progress, tools."""
-    profile = home.profile
-    if profile is None:
+    if home.profile is None:
         return not_participant_message(command)
+    blocks, text = _status(command, home, _("Your Rotnem status"))
+    return Message(text=text, blocks=blocks)
+
+
+# A message takes 50 blocks.
+MAX_MESSAGE_BLOCKS = 50
+
+
+def programs_status_message(command: str, programs: Sequence[ProgramHome]) -> Message:
+    """`/rotnem status` in a workspace running several programs: the same, under each one's
+    name, for every program the person takes part in (as many as a message holds)."""
+    shown = [program for program in programs if program.home.profile is not None]
+    if not shown:
+        return not_participant_message(command)
+    blocks: list[Block] = []
+    texts: list[str] = []
+    for index, program in enumerate(shown):
+        title = escape(program_label(program.program.name, program.program.template))
+        part, text = _status(command, program.home, title)
+        if len(blocks) + len(part) > MAX_MESSAGE_BLOCKS - 1:  # room for the line below
+            left = len(shown) - index
+            note = ngettext(
+                "…and {count} more program, not shown here.",
+                "…and {count} more programs, not shown here.",
+                left,
+            ).format(count=left)
+            blocks.append(context(note))
+            texts.append(note)
+            break
+        blocks += part
+        texts.append(text)
+    return Message(text="\n\n".join(texts), blocks=blocks)
+
+
+def _status(command: str, home: Home, title: str) -> tuple[list[Block], str]:
+    """One program's status under `title` (mrkdwn): its blocks and their text fallback."""
+    profile = home.profile
+    assert profile is not None
     lines = [
         _("*Role:* {role}").format(role=role_line(profile)),
         _("*State:* {state}").format(state=state_line(profile)),
@@ -238,7 +276,6 @@ def status_message(command: str, home: Home) -> Message:
         hint = f"`{command} resume` · `{command} profile` · `{command} leave`"
     else:
         hint = f"`{command} profile` · `{command} pause 2w` · `{command} leave`"
-    title = _("Your Rotnem status")
     blocks: list[Block] = [section(f"*{title}*\n{body}")]
     text = f"{title}\n" + plain(body)
     if home.progress is not None:
@@ -246,21 +283,35 @@ def status_message(command: str, home: Home) -> Message:
         blocks.append(section("\n".join(progress)))
         text += "\n" + plain("\n".join(progress))
     blocks.append(context(hint))
-    return Message(text=text, blocks=blocks)
+    return blocks, text
 
 
 def invite_message(notice: InviteNotice) -> Message:
-    """The DM to someone who joined the program channel."""
+    """The DM to someone who joined the program channel (naming its program when the workspace
+    runs several)."""
     command, channel_id = notice.command, notice.channel_id
-    text = _(
-        "Hi! You've joined <#{channel}>. Rotnem pairs people who grew up with today's tools "
-        "(*guides*) with colleagues who want to learn them (*learners*), who share how things "
-        "get done here in return. Want to take part? It takes a minute."
-    ).format(channel=channel_id)
-    return Message(
-        text=_("You've joined <#{channel}>: want to take part in reverse mentoring?").format(
+    if notice.program is None:
+        text = _(
+            "Hi! You've joined <#{channel}>. Rotnem pairs people who grew up with today's tools "
+            "(*guides*) with colleagues who want to learn them (*learners*), who share how "
+            "things get done here in return. Want to take part? It takes a minute."
+        ).format(channel=channel_id)
+        summary = _("You've joined <#{channel}>: want to take part in reverse mentoring?").format(
             channel=channel_id
-        ),
+        )
+    else:
+        program = escape(program_label(notice.program.name, notice.program.template))
+        text = _(
+            "Hi! You've joined <#{channel}>, the channel of *{program}*. Rotnem pairs people who "
+            "grew up with today's tools (*guides*) with colleagues who want to learn them "
+            "(*learners*), who share how things get done here in return. Want to take part in "
+            "*{program}*? It takes a minute."
+        ).format(channel=channel_id, program=program)
+        summary = _("You've joined <#{channel}>: want to take part in {program}?").format(
+            channel=channel_id, program=program
+        )
+    return Message(
+        text=summary,
         blocks=[
             section(text),
             ActionsBlock(elements=[button(_("Join"), ActionId.JOIN, "invite", style="primary")]),

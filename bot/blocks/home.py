@@ -1,5 +1,6 @@
 """The App Home tab: what the program is and how to join, or one's own participation; and for
-HR admins, a small program summary."""
+HR admins, a small program summary. A workspace running several programs shows each one the
+person takes part in, a Join offer for the others, and HR's summary of each they run."""
 
 from __future__ import annotations
 
@@ -20,13 +21,14 @@ from slack_sdk.models.views import View
 from bot.blocks.checkins import progress_blocks
 from bot.blocks.enrollment import partner_line, role_line, state_line, tools_text
 from bot.blocks.figures import definition_note, participants_lines, period_lines
-from bot.blocks.kit import button, context, escape, mention, section
+from bot.blocks.kit import button, context, escape, in_program, mention, section
+from bot.blocks.wording import program_label
 from bot.i18n import N_, _, month_year, ngettext
 from bot.ids import ActionId
 from bot.services.enrollment.lifecycle import HOME_PAUSE
 from bot.services.enrollment.queries import Profile
 from bot.services.figures import ProgramFigures
-from bot.services.home import Home, PartnerSummary, PastPartner
+from bot.services.home import Home, PartnerSummary, PastPartner, ProgramHome
 
 INTRO = N_(
     "Rotnem pairs people who grew up with today's tools (*guides*) with senior colleagues who "
@@ -173,10 +175,10 @@ def _participant(
     return blocks
 
 
-def _admin(figures: ProgramFigures) -> list[Block]:
+def _admin(figures: ProgramFigures, title: str | None = None) -> list[Block]:
     return [
         DividerBlock(),
-        HeaderBlock(text=_("Program summary (HR)")),
+        HeaderBlock(text=title or _("Program summary (HR)")),
         section("\n".join(participants_lines(figures))),
         section("\n".join(period_lines(figures))),
         context(definition_note()),
@@ -189,6 +191,16 @@ def _admin(figures: ProgramFigures) -> list[Block]:
     ]
 
 
+def _participation(home: Home, title: str | None) -> list[Block]:
+    """The person's part in a program they take part in, under `title` (else HR's name for it,
+    else ours)."""
+    assert home.profile is not None
+    blocks = _participant(home.profile, home.partner, home.partners[1:], home.past_partners, title)
+    # After the current partner, before the other and past partners.
+    blocks[4:4] = progress_blocks(home.progress)
+    return blocks
+
+
 def home_view(command: str, home: Home) -> View:
     """The whole Home tab: for a newcomer, what the program is and how to join; for someone who
     left, how to come back; otherwise their participation, their pair's progress and partners.
@@ -199,11 +211,87 @@ def home_view(command: str, home: Home) -> View:
     elif profile.status == "left":
         blocks = _returning(command, profile)
     else:
-        blocks = _participant(
-            profile, home.partner, home.partners[1:], home.past_partners, home.program_name
-        )
-        # After the current partner, before the other and past partners.
-        blocks[4:4] = progress_blocks(home.progress)
+        blocks = _participation(home, home.program_name)
     if home.program is not None:
         blocks += _admin(home.program)
     return View(type="home", blocks=blocks)
+
+
+# ---- a workspace running several programs ------------------------------------------------------
+
+# Slack's limit for the Home tab.
+MAX_HOME_BLOCKS = 100
+
+
+def _takes_part(home: Home) -> bool:
+    return home.profile is not None and home.profile.status != "left"
+
+
+def _offer(program: ProgramHome) -> Block:
+    """One line for a program the person is not in (or left): its name, and Join."""
+    profile = program.home.profile
+    text = f"*{escape(program_label(program.program.name, program.program.template))}*"
+    if profile is not None:
+        text += f"\n{state_line(profile)}"
+    join = _join_button(_("Join again") if profile is not None else None)
+    return SectionBlock(text=MarkdownTextObject(text=text), accessory=join)
+
+
+def programs_home_view(command: str, programs: Sequence[ProgramHome]) -> View:
+    """The Home tab of a workspace running several programs: the person's part in each one
+    they take part in, under its name; a Join offer for each of the others; and for HR, the
+    summary of each program they administer.
+
+    Each program's blocks are built for it (`in_program`), so its buttons bring their click
+    back to it: Leave there leaves that program only. Past Slack's 100 blocks, the rest is
+    counted in a last line rather than shown."""
+    # In the order shown, each part's blocks and whether they are one program's (else the
+    # tab's own words).
+    parts: list[tuple[bool, list[Block]]] = []
+    taking_part = [p for p in programs if _takes_part(p.home)]
+    offers = [p for p in programs if not _takes_part(p.home)]
+    if not taking_part:
+        parts.append((False, [HeaderBlock(text=_("Welcome to Rotnem")), section(_(INTRO))]))
+    for program in taking_part:
+        with in_program(program.program.number):
+            title = program_label(program.program.name, program.program.template)
+            parts.append((True, _participation(program.home, title)))
+    if offers:
+        if taking_part:
+            parts.append((False, [DividerBlock(), HeaderBlock(text=_("Other programs"))]))
+        for program in offers:
+            with in_program(program.program.number):
+                parts.append((True, [_offer(program)]))
+        join = _("Or type `{command} join` in any channel.").format(command=command)
+        parts.append((False, [context(join)]))
+    for program in programs:
+        if program.home.program is not None:
+            title = _("Program summary (HR): {program}").format(
+                program=program_label(program.program.name, program.program.template)
+            )
+            with in_program(program.program.number):
+                parts.append((True, _admin(program.home.program, title)))
+    return View(type="home", blocks=_within_limit(parts))
+
+
+def _within_limit(parts: Sequence[tuple[bool, list[Block]]]) -> list[Block]:
+    """The parts' blocks, as many as fit in the Home tab, and a line counting the programs'
+    parts left out."""
+    if sum(len(blocks) for _counted, blocks in parts) <= MAX_HOME_BLOCKS:
+        return [block for _counted, blocks in parts for block in blocks]
+    shown: list[Block] = []
+    for index, (_counted, blocks) in enumerate(parts):
+        if len(shown) + len(blocks) > MAX_HOME_BLOCKS - 1:  # room for the line below
+            left = sum(1 for counted, _blocks in parts[index:] if counted)
+            shown.append(
+                context(
+                    ngettext(
+                        "…and {count} more, not shown: Slack's Home tab is full.",
+                        "…and {count} more, not shown: Slack's Home tab is full.",
+                        left,
+                    ).format(count=left)
+                )
+            )
+            break
+        shown += blocks
+    return shown

@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.blocks.kit import button, context, escape, in_program, section
 from bot.blocks.message import Message
-from bot.blocks.wording import program_title
+from bot.blocks.wording import program_label
 from bot.i18n import _
 from bot.ids import ActionId
 from bot.services.program.programs import Program
@@ -24,10 +24,10 @@ def program_choice_message(command: str, typed: str, programs: Sequence[Program]
     question = _("`{typed}` — in which program?").format(typed=shown)
     blocks: list[Block] = [section(question)]
     for program in programs[:MAX_CHOICES]:
-        choice = section(f"*{escape(program_title(program.name, program.template))}*")
+        choice = section(f"*{escape(program_label(program.name, program.template))}*")
         with in_program(program.number):
             choice.accessory = button(_("Choose"), ActionId.PICK_PROGRAM, typed)
         blocks.append(choice)
     blocks.append(context(_("Typed in a program's own channel, a command goes to that program.")))
-    names = ", ".join(program_title(p.name, p.template) for p in programs)
+    names = ", ".join(program_label(p.name, p.template) for p in programs)
     return Message(text=f"{question} {escape(names)}", blocks=blocks)

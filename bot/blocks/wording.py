@@ -86,18 +86,17 @@ def worded(key: str, *, variant: str | None = None, **values: object) -> str:
 
 
 def program_name(wording: Wording) -> str:
-    """`{program}`: the name HR gave the program (escaped: HR typed it), else its template's,
-    else ours."""
-    return escape(program_title(wording.program_name, wording.program_template))
+    """`{program}`: the program's name in mrkdwn (escaped: HR typed it; see `program_label`)."""
+    return escape(program_label(wording.program_name, wording.program_template))
 
 
-def program_title(name: str | None, template: str | None) -> str:
-    """A program's name as people read it, unescaped: HR's, else its template's (in the
-    language in force), else ours."""
+def program_label(name: str | None, template: str | None) -> str:
+    """A program's name as people read it, as plain text (a header, a field error): the name
+    HR gave it, else its template's, else ours — wherever a program is named, `{program}` too."""
     if name:
         return name
-    found = PROGRAM_TEMPLATES.get(template or "")
-    return _(found.name) if found is not None else _("Reverse mentoring")
+    started_from = PROGRAM_TEMPLATES.get(template or "")
+    return _(started_from.name) if started_from is not None else _("Reverse mentoring")
 
 
 # ---- the list ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.blocks.wording import program_title
+from bot.blocks.wording import program_label
 from bot.cli.database import Schema, prepare_database
 from bot.config import Settings
 from bot.deps import Deps, one_off_deps
@@ -77,7 +77,7 @@ async def choose_team(session: AsyncSession, team: str | None) -> str:
     if len(programs) == 1:
         return teams[0]
     listed = ", ".join(
-        f"{p.key} ({program_title(p.name, p.template)}{', closed' if p.closed else ''})"
+        f"{p.key} ({program_label(p.name, p.template)}{', closed' if p.closed else ''})"
         for p in programs
     )
     raise UsageError(f"Several programs run in this workspace: add --team (one of {listed}).")

@@ -1,6 +1,7 @@
 """What a person sees of their own participation (the Home tab, `/rotnem status`): profile and
 state, current and past partners, the current pair's progress; for HR admins, the program's
-counts. Reads only: nothing here changes anything.
+counts — one program's, read once for each program a workspace runs. Reads only: nothing here
+changes anything.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.calendar import next_prompt_of_pair
 from bot.services.enrollment.queries import Profile, is_paused, read_person
 from bot.services.figures import ProgramFigures, cycle_start, program_figures
+from bot.services.program.programs import Program
 from bot.services.program.settings import ProgramConfig
 from bot.services.rounds.queries import PartnerInfo, partners_of
 from models import PairSession, Participant, SessionReport
@@ -138,6 +140,15 @@ class Home:
     def partner(self) -> PartnerSummary | None:
         """The current partner (the newest, for a guide with several learners)."""
         return self.partners[0] if self.partners else None
+
+
+@dataclass(frozen=True)
+class ProgramHome:
+    """One program of a workspace running several, as the Home tab shows it to someone: their
+    part in it (`home.profile` None when they never joined) and, for its HR, its figures."""
+
+    program: Program
+    home: Home
 
 
 async def read_home(

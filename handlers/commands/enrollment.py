@@ -7,22 +7,27 @@ into the date the pause ends; the service checks that date against the rules.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.enrollment import (
     invalid_pause_message,
     leave_confirm_message,
     not_participant_message,
     paused_message,
+    programs_status_message,
     resumed_message,
     status_message,
 )
 from bot.blocks.errors import error_message
 from bot.i18n import N_, _
+from bot.install.keys import workspace_of
 from bot.services.enrollment import lifecycle
 from bot.services.enrollment.queries import get_profile
 from bot.services.errors import InvalidPause, NotAParticipant, RotnemError
-from bot.services.home import read_home
+from bot.services.home import Home, ProgramHome, read_home
+from bot.services.program.programs import open_programs, programs_of_person
 from handlers.commands.router import CommandCall, Reach, Subcommand
 from handlers.people import open_profile_modal, refresh_identity_if_stale
 
@@ -122,15 +127,28 @@ async def leave(call: CommandCall) -> None:
 
 
 async def status(call: CommandCall) -> None:
+    """The person's participation: in the program, or with several open, in each one they take
+    part in (`call.team_id` is any key of the workspace: a program chosen or none)."""
     await call.ack()
-    deps = call.deps
+    deps, now = call.deps, call.deps.clock.now()
+    workspace = workspace_of(call.team_id)
     async with deps.sessionmaker() as session:
-        config = await deps.program_config(session, call.team_id)
-        home = await read_home(
-            session, call.team_id, call.user_id, config, now=deps.clock.now(), history=False
-        )
-    await call.reply(status_message(call.command, home))
+        if len(await open_programs(session, workspace)) == 1:
+            home = await _status_in(call, session, call.team_id, now)
+            message = status_message(call.command, home)
+        else:
+            homes = [
+                ProgramHome(program, await _status_in(call, session, program.key, now))
+                for program in await programs_of_person(session, workspace, call.user_id)
+            ]
+            message = programs_status_message(call.command, homes)
+    await call.reply(message)
     await refresh_identity_if_stale(call.client, deps, call.team_id, call.user_id)
+
+
+async def _status_in(call: CommandCall, session: AsyncSession, key: str, now: datetime) -> Home:
+    config = await call.deps.program_config(session, key)
+    return await read_home(session, key, call.user_id, config, now=now, history=False)
 
 
 async def _after_change(call: CommandCall) -> None:
@@ -156,5 +174,7 @@ ENROLLMENT_SUBCOMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand("resume", "resume", N_("end your pause now"), resume),
     Subcommand("leave", "leave", N_("leave the program (asks to confirm)"), leave),
-    Subcommand("status", "status", N_("your role, state, partner and tools"), status),
+    Subcommand(
+        "status", "status", N_("your role, state, partner and tools"), status, Reach.WORKSPACE
+    ),
 )

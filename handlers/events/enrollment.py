@@ -1,4 +1,5 @@
-"""Someone joined the program channel: invite them by DM, once, unless they already take part."""
+"""Someone joined a program channel: invite them by DM to its program, once, unless they already
+take part in it."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from bot.services.enrollment.identity import check_eligible
 from bot.services.enrollment.invites import invite_to_program
 from bot.services.enrollment.queries import is_participant
 from bot.services.errors import NotEligible
-from handlers.kit import deps_of, team_of
+from handlers.kit import deps_of, workspace_of_request
 from handlers.people import fetch_identity
+from handlers.program_channels import program_channels
 
 logger = logging.getLogger(__name__)
 
@@ -23,16 +25,16 @@ async def member_joined_channel(
     event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     deps = deps_of(context)
-    user_id = event.get("user")
-    if not isinstance(user_id, str) or user_id == context.bot_user_id:
+    user_id, joined = event.get("user"), event.get("channel")
+    if not isinstance(user_id, str) or user_id == context.bot_user_id or not joined:
         return
-    team_id = team_of(context)
+    workspace = workspace_of_request(context)
     async with deps.sessionmaker() as session:
-        # The program's channel, as HR set it (else ROTNEM_PROGRAM_CHANNEL).
-        channel = (await deps.program_config(session, team_id)).program_channel
-        if not channel or event.get("channel") != channel:
-            return
-        if await is_participant(session, team_id, user_id):
+        programs = await program_channels(deps, session, workspace)
+        # The open program whose channel it is, as HR set it (else ROTNEM_PROGRAM_CHANNEL, for
+        # the first program only).
+        program = next((p for p, channel in programs if channel == joined), None)
+        if program is None or await is_participant(session, program.key, user_id):
             return
     try:
         check_eligible(await fetch_identity(client, deps, user_id))
@@ -45,9 +47,11 @@ async def member_joined_channel(
     async with deps.sessionmaker.begin() as session:
         await invite_to_program(
             session,
-            team_id=team_id,
+            team_id=program.key,
             user_id=user_id,
             command=deps.settings.rotnem_command,
-            channel_id=channel,
+            channel_id=joined,
             now=deps.clock.now(),
+            # With several programs, the DM says which one the channel is of.
+            named=program if len(programs) > 1 else None,
         )

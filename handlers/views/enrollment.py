@@ -30,6 +30,7 @@ from bot.services.enrollment.profile import (
     validate_profile,
 )
 from bot.services.errors import InvalidProfile, NotEligible
+from bot.services.program.programs import check_open
 from handlers.kit import Submission, ViewState
 from handlers.people import ProfileModalMetadata, fetch_identity
 from handlers.views.learning import baseline_step
@@ -95,6 +96,8 @@ async def profile(submission: Submission) -> None:
         await submission.errors({BlockId.PROFILE_ROLE: exc.message})
         return
     async with submission.saving() as session:
+        # Closed since the modal opened: nobody joins it any more.
+        await check_open(session, submission.team_id)
         field_id = (await deps.program_config(session, submission.team_id)).manager_field_id
         if field_id:
             manager_id = await manager_to_save(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.errors import admins_only_message
 from bot.blocks.program import CADENCE_PHRASES, NO_MANAGER_FIELD, settings_saved_message
+from bot.blocks.wording import program_label
 from bot.i18n import LANGUAGES, N_, _
 from bot.ids import BlockId
 from bot.install.keys import workspace_of
@@ -34,6 +35,7 @@ from bot.services.program.templates import PROGRAM_TEMPLATES
 from bot.services.text import is_slack_id, whole_number
 from handlers.directory import profile_fields
 from handlers.kit import Submission, ViewState
+from handlers.program_channels import program_channels
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +99,27 @@ async def _channels_without_rotnem(
                 "save again."
             ).format(setting=_(label))
     return errors
+
+
+async def _channel_of_another(
+    submission: Submission, session: AsyncSession, parsed: dict[str, Any]
+) -> dict[str, str]:
+    """The field error when the program channel picked is another open program's: whoever
+    joins it is invited to one program only."""
+    picked = parsed.get("program_channel")
+    if not picked:
+        return {}
+    for program, channel in await program_channels(
+        submission.deps, session, workspace_of(submission.team_id)
+    ):
+        if channel == picked and program.key != submission.team_id:
+            return {
+                BlockId.SETTINGS_PROGRAM_CHANNEL: _(
+                    "Program channel: that channel is already {program}'s program channel: "
+                    "pick another."
+                ).format(program=program_label(program.name, program.template))
+            }
+    return {}
 
 
 def _in_range(raw: str | None, name: str) -> int | None:
@@ -305,6 +328,7 @@ async def settings(submission: Submission) -> None:
         async with deps.sessionmaker() as session:
             current = await deps.program_config(session, submission.team_id)
             errors.update(await _name_taken(session, submission.team_id, parsed))
+            errors.update(await _channel_of_another(submission, session, parsed))
         errors.update(_managers_kept(submission, current, parsed))
         errors.update(_cadence_misfit(current, parsed))
         errors.update(await _channels_without_rotnem(submission, parsed))

@@ -51,14 +51,15 @@ from bot.blocks.wording import in_wording
 from bot.pairing import Reason, Why
 from bot.services.checkins import CantMakeItNotice
 from bot.services.directory import ProfileField
+from bot.services.enrollment.invites import InviteNotice
 from bot.services.enrollment.queries import ToolRef
 from bot.services.errors import RotnemError
 from bot.services.figures import Meetings, Pairs, Participants, ProgramFigures, Usefulness
 from bot.services.fit import FitAlert, Repair
-from bot.services.home import Home, PairProgress, PartnerSummary, SessionLine
+from bot.services.home import Home, PairProgress, PartnerSummary, ProgramHome, SessionLine
 from bot.services.learning import FollowUpAnswer, FollowUpNotice, TeachBackNotice, TeachBackOffer
 from bot.services.program.programs import Program, ProgramSummary
-from bot.services.program.settings import ProgramConfig
+from bot.services.program.settings import MAX_NAME, ProgramConfig
 from bot.services.program.stats import StatsView
 from bot.services.prompts.catalogue import PromptLine
 from bot.services.prompts.tick import PromptNotice
@@ -179,6 +180,11 @@ def a_home(t: Typed, *, tab: bool) -> Home:
     return Home(profile, partners=(partner,), progress=a_progress(t))
 
 
+def a_program(t: Typed, number: int = 2, *, shown: bool = True) -> Program:
+    """A program of the workspace, named by HR (at most as long as the modal takes)."""
+    return Program(f"T0TEAM~{number}", t(limit=MAX_NAME, shown=shown), None, closed=False)
+
+
 def an_intro(t: Typed) -> Built:
     guide = IntroPerson(GUIDE, "guide", "Europe/Paris", 60, teaches=(t(), t()))
     learner = IntroPerson(LEARNER, "learner", "America/New_York", -300, learns=(t(),), share=t())
@@ -292,14 +298,9 @@ def some_stats(t: Typed) -> Built:
     return program.stats_message(stats)
 
 
-def a_program(t: Typed, number: int = 2) -> Program:
-    """A program HR named (at most 60 characters, as the modal takes)."""
-    return Program(f"T0TEAM001~{number}", t(limit=60), "tools_sprint", closed=False)
-
-
 def a_programs_list(t: Typed) -> Built:
     """The programs HR named, one of them just closed."""
-    first = Program("T0TEAM001", t(limit=60), None, closed=False)
+    first = Program("T0TEAM", t(limit=MAX_NAME), None, closed=False)
     summaries = [ProgramSummary(p, None, None, 4, 2) for p in (first, a_program(t))]
     return programs.programs_message(summaries, rotnem_admin=True, closed=(a_program(t, 3), 2))
 
@@ -451,6 +452,36 @@ CASES = (
         lambda t: enrollment.status_message(COMMAND, a_home(t, tab=False)),
         mentions(GUIDE),
     ),
+    # a workspace running several programs, named by HR (a header's name is plain text)
+    Case(
+        "home.programs_home_view",
+        lambda t: home.programs_home_view(
+            COMMAND,
+            [
+                ProgramHome(a_program(t, 1, shown=False), a_home(t, tab=True)),
+                ProgramHome(a_program(t, 2), Home(None, program=make_figures())),
+            ],
+        ),
+        mentions(GUIDE),
+    ),
+    Case(
+        "enrollment.programs_status_message",
+        lambda t: enrollment.programs_status_message(
+            COMMAND,
+            [
+                ProgramHome(a_program(t, 1), a_home(t, tab=False)),
+                ProgramHome(a_program(t, 2), a_home(t, tab=False)),
+            ],
+        ),
+        mentions(GUIDE),
+    ),
+    Case(
+        "enrollment.invite_message",
+        lambda t: enrollment.invite_message(
+            InviteNotice(command=COMMAND, channel_id="C0PROGRAM", program=a_program(t, 2))
+        ),
+        frozenset({"<#C0PROGRAM>"}),
+    ),
     Case("enrollment.not_eligible_message", lambda t: enrollment.not_eligible_message(t())),
     Case(
         "enrollment.invalid_pause_message",
@@ -529,7 +560,6 @@ WITHOUT_USER_TEXT = frozenset(
         "enrollment.left_message",
         "enrollment.stayed_message",
         "enrollment.saved_message",
-        "enrollment.invite_message",
         "errors.apology",
         "errors.could_not_save",
         "errors.too_slow",

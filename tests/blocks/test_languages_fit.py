@@ -60,7 +60,14 @@ from bot.services.enrollment.invites import InviteNotice, WelcomeNotice
 from bot.services.enrollment.queries import Status, ToolRef
 from bot.services.errors import RotnemError
 from bot.services.fit import FitAlert, FitNotice, FitView, Repair
-from bot.services.home import Home, PairProgress, PartnerSummary, PastPartner, SessionLine
+from bot.services.home import (
+    Home,
+    PairProgress,
+    PartnerSummary,
+    PastPartner,
+    ProgramHome,
+    SessionLine,
+)
 from bot.services.learning import (
     FollowUpAnswer,
     FollowUpNotice,
@@ -70,7 +77,7 @@ from bot.services.learning import (
 )
 from bot.services.notices import Rendered
 from bot.services.program.programs import Program, ProgramSummary
-from bot.services.program.settings import ProgramConfig
+from bot.services.program.settings import MAX_NAME, ProgramConfig
 from bot.services.program.stats import StatsView
 from bot.services.prompts.catalogue import PromptLine
 from bot.services.prompts.tick import PromptNotice
@@ -172,6 +179,11 @@ LEFT = make_profile(status=Status.LEFT, left_at=datetime(2026, 10, 2, tzinfo=UTC
 WAITLISTED = make_profile(
     status=Status.WAITLISTED, waitlisted_since=datetime(2026, 11, 20, tzinfo=UTC)
 )
+# A workspace's programs: its first, one from a template, one with a longest name, one unnamed.
+UNNAMED = Program("T0TEAM~4", None, None, closed=False)
+FIRST = Program("T0TEAM", "Reverse mentoring 2026", None, closed=False)
+SPRINT = Program("T0TEAM~2", None, "tools_sprint", closed=False)
+LONG_NAMED = Program("T0TEAM~3", "W" * MAX_NAME, None, closed=False)
 PROFILE_WITH_RETIRED = make_profile(
     teaches=(ToolRef("Canva", 23), RETIRED, ToolRef("Obsidian")),
     learns=(ToolRef("Excel formulas", 2), ToolRef("Blender")),
@@ -395,6 +407,12 @@ SAMPLES: tuple[Sample, ...] = (
     Sample(
         "enrollment.invite_message",
         lambda: enrollment.invite_message(InviteNotice(command=COMMAND, channel_id="C0PROGRAM")),
+    ),
+    Sample(
+        "enrollment.invite_message (a program's channel)",
+        lambda: enrollment.invite_message(
+            InviteNotice(command=COMMAND, channel_id="C0PROGRAM", program=LONG_NAMED)
+        ),
     ),
     Sample(
         "enrollment.welcome_message",
@@ -726,6 +744,71 @@ SAMPLES: tuple[Sample, ...] = (
     Sample(
         "home.home_view (admin without a profile)",
         lambda: home.home_view(COMMAND, Home(None, program=make_figures())),
+    ),
+    # a workspace running several programs: two taken part in, a longest-named one offered
+    # (and one left), HR's summaries; past Slack's 100 blocks, the rest counted
+    Sample(
+        "home.programs_home_view (participant and admin)",
+        lambda: home.programs_home_view(
+            COMMAND,
+            [
+                ProgramHome(
+                    FIRST,
+                    Home(
+                        make_profile(),
+                        partners=(PARTNER, PartnerSummary(OTHER, DAY, ())),
+                        past_partners=PAST,
+                        progress=PROGRESS,
+                        program=make_figures(),
+                    ),
+                ),
+                ProgramHome(SPRINT, Home(PAUSED, partners=(PARTNER,), program=make_figures())),
+                ProgramHome(LONG_NAMED, Home(None, program=make_figures())),
+                ProgramHome(UNNAMED, Home(LEFT)),
+            ],
+        ),
+    ),
+    Sample(
+        "home.programs_home_view (newcomer)",
+        lambda: home.programs_home_view(
+            COMMAND, [ProgramHome(FIRST, Home(None)), ProgramHome(SPRINT, Home(None))]
+        ),
+    ),
+    Sample(
+        "home.programs_home_view (full)",
+        lambda: home.programs_home_view(
+            COMMAND,
+            [
+                ProgramHome(
+                    Program(f"T0TEAM~{n}", f"Program {n}", None, closed=False),
+                    Home(make_profile(), past_partners=PAST, progress=PROGRESS),
+                )
+                for n in range(2, 16)
+            ],
+        ),
+    ),
+    Sample(
+        "enrollment.programs_status_message",
+        lambda: enrollment.programs_status_message(
+            COMMAND,
+            [
+                ProgramHome(FIRST, Home(make_profile(), partners=(PARTNER,), progress=PROGRESS)),
+                ProgramHome(LONG_NAMED, Home(PAUSED)),
+            ],
+        ),
+    ),
+    Sample(
+        "enrollment.programs_status_message (full)",
+        lambda: enrollment.programs_status_message(
+            COMMAND,
+            [
+                ProgramHome(
+                    Program(f"T0TEAM~{n}", f"Program {n}", None, closed=False),
+                    Home(make_profile(), progress=PROGRESS),
+                )
+                for n in range(2, 22)
+            ],
+        ),
     ),
     # HR's settings and stats
     Sample("program.settings_modal", lambda: program.settings_modal(ProgramConfig())),

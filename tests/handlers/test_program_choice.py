@@ -134,12 +134,11 @@ async def test_a_closed_program_is_not_offered_and_its_old_join_buttons_save_not
     asked = await asked_which(program.bot, ANA, "join")
     async with program.bot.deps.sessionmaker.begin() as session:
         await close_program(session, sprint, actor_id=ADMIN_ID, now=program.clock.now())
-    await click_ephemeral(program.bot, ANA, one_choice(asked, "AI sprint"), ActionId.PICK_PROGRAM)
-    view = await eventually(lambda: program.slack.open_views(ANA))
-    answers = profile_answers(role="learner", learn=await tool_ids(program.bot, "ChatGPT"))
-    refused = await submit(program.bot, ANA, view[-1], answers)
-    assert refused["response_action"] == "errors"
-    assert "closed" in str(refused["errors"])
+    picked = one_choice(asked, "AI sprint")
+    url = await click_ephemeral(program.bot, ANA, picked, ActionId.PICK_PROGRAM)
+    refused = await eventually(lambda: program.slack.responses(url))
+    assert "closed" in refused[-1]["text"]
+    assert program.slack.open_views(ANA) == []
     assert await state_in(program, ANA, sprint) is None
     # Now only one program is open: `join` asks nothing and opens its modal.
     answer = await rotnem(program.bot, ANA, "join")
@@ -155,9 +154,8 @@ async def test_a_button_forged_for_a_program_the_workspace_lacks_saves_nothing(
     forged = one_choice(asked, "AI sprint")
     button = forged["blocks"][0]["accessory"]
     button["value"] = button["value"].replace("~2~", "~7~")
-    await click_ephemeral(program.bot, ANA, forged, ActionId.PICK_PROGRAM)
-    view = await eventually(lambda: program.slack.open_views(ANA))
-    answers = profile_answers(role="learner", learn=await tool_ids(program.bot, "ChatGPT"))
-    refused = await submit(program.bot, ANA, view[-1], answers)
-    assert refused["response_action"] == "errors"
+    url = await click_ephemeral(program.bot, ANA, forged, ActionId.PICK_PROGRAM)
+    refused = await eventually(lambda: program.slack.responses(url))
+    assert "does not exist" in refused[-1]["text"]
+    assert program.slack.open_views(ANA) == []
     assert await program.rows(Participant, user_id=ANA) == []

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.outbox import enqueue
 from bot.services.enrollment.queries import is_participant
 from bot.services.notices import Notice
+from bot.services.program.programs import Program
 
 
 class InviteNotice(Notice):
@@ -20,6 +21,9 @@ class InviteNotice(Notice):
 
     command: str
     channel_id: str
+    # The program whose channel it is, named when the workspace runs several (None: the DM
+    # reads as it did before there were several).
+    program: Program | None = None
 
 
 async def invite_to_program(
@@ -30,11 +34,13 @@ async def invite_to_program(
     command: str,
     channel_id: str,
     now: datetime,
+    named: Program | None = None,
 ) -> bool:
-    """Queue the program channel's invite DM, once per person and never to a participant.
+    """Queue the program channel's invite DM to program `team_id` (which the DM names when
+    `named`), once per person and program, never to a participant.
 
-    Proactive, so through the outbox (key `invite:<user>`): joining the channel twice, an Events
-    API retry or two processes cannot send it twice.
+    Proactive, so through the outbox (key `invite:<user>`, per program): joining the channel
+    twice, an Events API retry or two processes cannot send it twice.
     """
     if await is_participant(session, team_id, user_id):
         return False
@@ -42,7 +48,7 @@ async def invite_to_program(
         session,
         team_id=team_id,
         dedupe_key=f"invite:{user_id}",
-        notice=InviteNotice(command=command, channel_id=channel_id),
+        notice=InviteNotice(command=command, channel_id=channel_id, program=named),
         open_users=[user_id],
         now=now,
     )
