@@ -43,7 +43,7 @@ from bot.i18n import (
     speaking,
 )
 from bot.ids import ActionId, BlockId, CallbackId
-from bot.services.program.templates import PROGRAM_TEMPLATES
+from bot.services.program.templates import default_name
 from bot.services.wording import MAX_LENGTH, TEMPLATES, Problem, Sample, Template, Wording, fill
 from bot.text import tools_phrase
 
@@ -93,10 +93,7 @@ def program_name(wording: Wording) -> str:
 def program_label(name: str | None, template: str | None) -> str:
     """A program's name as people read it, as plain text (a header, a field error): the name
     HR gave it, else its template's, else ours — wherever a program is named, `{program}` too."""
-    if name:
-        return name
-    started_from = PROGRAM_TEMPLATES.get(template or "")
-    return _(started_from.name) if started_from is not None else _("Reverse mentoring")
+    return name or _(default_name(template))
 
 
 # ---- the list ----------------------------------------------------------------------------------

@@ -171,6 +171,8 @@ async def test_hr_creates_a_program_and_a_name_empty_too_long_or_taken_is_refuse
         ("x" * 61, "A program's name is at most 60 characters."),
         ("ai  SPRINT", "Another program is already called “ai SPRINT”: pick another name."),
         ("reverse mentoring", "Another program is already called “reverse mentoring”: pick "),
+        # The first program's name as French readers see it: they could not tell the two apart.
+        ("Mentorat inversé", "Another program is already called “Mentorat inversé”: pick "),
     ):
         refused = await create(name)
         assert refused["response_action"] == "errors", name

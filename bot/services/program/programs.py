@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import _
+from bot.i18n import LANGUAGES, _, speaking
 from bot.install.keys import FIRST_PROGRAM, in_workspace, program_key, program_number, workspace_of
 from bot.services.errors import Conflict, InvalidInput, NotFound
 from bot.services.figures import pairs, participants
@@ -25,7 +25,7 @@ from bot.services.program.settings import (
     apply_template,
     update_program_settings,
 )
-from bot.services.program.templates import PROGRAM_TEMPLATES, ProgramTemplate
+from bot.services.program.templates import ProgramTemplate, default_name
 from bot.services.rounds.ending import end_pairs
 from bot.services.rounds.manual import notify_ended
 from models import (
@@ -150,20 +150,30 @@ async def program_summary(
     )
 
 
-def _shown_name(program: Program) -> str:
-    """The name two programs may not share (HR's, else the template's, else ours), folded."""
-    template = PROGRAM_TEMPLATES.get(program.template or "")
-    name = program.name or (template.name if template else "Reverse mentoring")
+def _folded(name: str) -> str:
     return " ".join(name.split()).casefold()
+
+
+def _names_of(program: Program) -> set[str]:
+    """The names a program goes by, folded: HR's, else its default in every language we speak
+    (people pick between programs by name, each in their own language)."""
+    if program.name:
+        return {_folded(program.name)}
+    written = default_name(program.template)
+    names = set()
+    for language in LANGUAGES:
+        with speaking(language):
+            names.add(_folded(_(written)))
+    return names
 
 
 async def check_name_free(
     session: AsyncSession, workspace: str, name: str, *, keep: str | None = None
 ) -> None:
     """Refuse a name another program of the workspace (not `keep`) already goes by."""
-    wanted = " ".join(name.split()).casefold()
+    wanted = _folded(name)
     for program in await programs_of(session, workspace):
-        if program.key != keep and _shown_name(program) == wanted:
+        if program.key != keep and wanted in _names_of(program):
             raise ProgramNameTaken(
                 _("Another program is already called “{name}”: pick another name.").format(
                     name=name

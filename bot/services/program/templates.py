@@ -52,3 +52,14 @@ PROGRAM_TEMPLATES: dict[str, ProgramTemplate] = {
         ),
     )
 }
+
+
+# The name of a program HR did not name and did not start from a template.
+DEFAULT_NAME = N_("Reverse mentoring")
+
+
+def default_name(template: str | None) -> str:
+    """The name of a program HR did not name, as written (translated where it is shown): its
+    template's, else ours."""
+    found = PROGRAM_TEMPLATES.get(template or "")
+    return found.name if found is not None else DEFAULT_NAME
