@@ -20,11 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.errors import admins_only_message
 from bot.blocks.help import HelpLine, help_message, unknown_subcommand_message
-from bot.blocks.kit import unescape
+from bot.blocks.kit import unescape, use_program
 from bot.blocks.message import Message
 from bot.blocks.program_choice import program_choice_message
 from bot.i18n import N_, _, current_language
-from bot.install.keys import workspace_of
+from bot.install.keys import program_number, workspace_of
 from bot.services.errors import RotnemError
 from bot.services.program.programs import Program, programs_of, programs_of_person
 from bot.services.program.settings import managers_by_program
@@ -226,11 +226,11 @@ class Router:
         async with call.deps.sessionmaker() as session:
             fitting = await _fitting(session, call, workspace, reach)
             if len(fitting) <= 1:
-                return replace(call, team_id=fitting[0].key if fitting else workspace)
+                return _acting_in(call, fitting[0].key if fitting else workspace)
             for program in fitting:
                 config = await call.deps.program_config(session, program.key)
                 if call.channel_id and config.program_channel == call.channel_id:
-                    return replace(call, team_id=program.key)
+                    return _acting_in(call, program.key)
         choice = program_choice_message(call.command, call.args, fitting)
         await call.ack(response_type="ephemeral", **choice.to_dict())
         return None
@@ -288,6 +288,12 @@ HELP_LINE = HelpLine(usage="help", summary=N_("this list"))
 
 def _with_args(call: CommandCall, args: str) -> CommandCall:
     return replace(call, args=args)
+
+
+def _acting_in(call: CommandCall, key: str) -> CommandCall:
+    """`call` in program `key`, whose modals and buttons it builds come back to that program."""
+    use_program(program_number(key))
+    return replace(call, team_id=key)
 
 
 async def _fitting(

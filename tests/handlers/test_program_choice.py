@@ -159,3 +159,18 @@ async def test_a_button_forged_for_a_program_the_workspace_lacks_saves_nothing(
     assert "does not exist" in refused[-1]["text"]
     assert program.slack.open_views(ANA) == []
     assert await program.rows(Participant, user_id=ANA) == []
+
+
+async def test_join_typed_in_a_programs_channel_saves_the_profile_there(program: Program) -> None:
+    sprint = await program.new_program("AI sprint")
+    program.slack.add_channel(SPRINT_CHANNEL, name="ai-sprint")
+    await program.update_settings(program=sprint, program_channel=SPRINT_CHANNEL)
+    program.slack.add_user(ANA, real_name="Ana", tz="Europe/London")
+    await program.bot.requester.command(
+        command="/rotnem", user_id=ANA, channel_id=SPRINT_CHANNEL, text="join"
+    )
+    view = await eventually(lambda: program.slack.open_views(ANA))
+    answers = profile_answers(role="learner", learn=await tool_ids(program.bot, "ChatGPT"))
+    assert saved(await submit(program.bot, ANA, view[-1], answers))
+    assert await state_in(program, ANA, sprint) == State.ACTIVE
+    assert await state_in(program, ANA, program.team_id) is None
