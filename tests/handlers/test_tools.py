@@ -110,9 +110,11 @@ async def test_our_categories_and_descriptions_read_in_french_hrs_as_typed(
 ) -> None:
     bot = french_bot
     await admin(bot, "tools add “Figma” — design screens together in the browser")
-    # A seeded tool HR offers again with a description of their own.
+    # A shared tool HR hid and offers again: as the shared catalogue describes it (other
+    # programs offer it too), so ours, in French.
     await admin(bot, 'tools remove "Canva"')
-    await admin(bot, 'tools add "Canva" — slides together')
+    again = await admin(bot, 'tools add "Canva" — slides together')
+    assert again["text"].startswith("Canva ajouté — Créer en quelques minutes de belles diapos")
 
     listing = (await admin(bot, "tools"))["text"]
     assert "Assistants d'IA générative" in listing and "Generative AI assistants" not in listing
@@ -120,7 +122,7 @@ async def test_our_categories_and_descriptions_read_in_french_hrs_as_typed(
     # Tool names stay; our descriptions are French, HR's as typed.
     assert "LinkedIn — Créer un profil, suivre des gens" in listing
     assert "Figma — design screens together in the browser" in listing
-    assert "Canva — slides together" in listing
+    assert "Canva — Créer en quelques minutes de belles diapos" in listing
 
     modal = await open_modal(bot, GUIDE)
     teach = next(b for b in modal["blocks"] if b.get("block_id") == BlockId.PROFILE_TEACH)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _
@@ -13,6 +13,7 @@ from bot.services.errors import InvalidInput, ToolNotFound
 from bot.services.prompts.builtin import BUILTIN_TEXTS
 from bot.services.prompts.chooser import Catalogue, CatalogueEntry
 from bot.services.text import typed
+from bot.services.tools import ToolInfo, find_tool, offered_in
 from models import Prompt, PromptKind, Tool
 
 
@@ -28,12 +29,12 @@ class PromptLine:
     added_by: str | None
 
 
-async def load_catalogue(session: AsyncSession) -> Catalogue:
-    """Active prompts, without those of a tool removed from the catalogue."""
+async def load_catalogue(session: AsyncSession, team_id: str) -> Catalogue:
+    """Active prompts, without those of a tool the program's catalogue does not offer."""
     query = (
         select(Prompt, Tool.name)
         .outerjoin(Tool, Tool.id == Prompt.tool_id)
-        .where(Prompt.active.is_(True), Tool.removed_at.is_(None))
+        .where(Prompt.active.is_(True), or_(Prompt.tool_id.is_(None), offered_in(team_id)))
         .order_by(Prompt.id)
     )
     return Catalogue(
@@ -64,6 +65,7 @@ async def list_prompts(session: AsyncSession) -> list[PromptLine]:
 
 async def add_prompt(
     session: AsyncSession,
+    team_id: str,
     *,
     kind: str,
     text: str,
@@ -72,26 +74,20 @@ async def add_prompt(
     actor_id: str,
     now: datetime,
 ) -> PromptLine:
-    """Add a prompt to the catalogue (a teach prompt may name a catalogue tool)."""
+    """Add a prompt to the catalogue (a teach prompt may name a tool the program offers)."""
     text = typed(text, limit=300, what=_("A prompt")) or ""
     exercise = typed(exercise, limit=300, what=_("An exercise"))
     if len(text) < 10:
         raise InvalidInput(_("A prompt is 10 to 300 characters."))
     if kind not in (PromptKind.TEACH, PromptKind.MIRROR):
         raise InvalidInput(_("Say `teach` or `mirror` after `add`."))
-    tool: Tool | None = None
+    tool: ToolInfo | None = None
     if tool_name:
         if kind == PromptKind.MIRROR:
             raise InvalidInput(
                 _("A “reverse the mirror” prompt is not about a tool: leave it out.")
             )
-        tool = (
-            await session.scalars(
-                select(Tool).where(
-                    func.lower(Tool.name) == tool_name.strip().lower(), Tool.removed_at.is_(None)
-                )
-            )
-        ).one_or_none()
+        tool = await find_tool(session, team_id, tool_name)
         if tool is None:
             raise ToolNotFound(
                 _(
