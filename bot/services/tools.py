@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _
@@ -49,7 +49,7 @@ def _info(tool: Tool) -> ToolInfo:
     )
 
 
-def offered_in(team_id: str) -> ColumnElement[bool]:
+def offered_in(team_id: str | BindParameter[str]) -> ColumnElement[bool]:
     """SQL: the tool is in this program's catalogue (its own, or shared and not hidden there)."""
     hidden = exists().where(HiddenTool.team_id == team_id, HiddenTool.tool_id == Tool.id)
     return and_(
@@ -64,10 +64,14 @@ def known_in(team_id: str) -> ColumnElement[bool]:
     return or_(Tool.team_id.is_(None), Tool.team_id == team_id)
 
 
+# Built once (every profile modal reads it): building the statement cost more than running it.
+_CATALOGUE = select(Tool).where(offered_in(bindparam("program"))).order_by(Tool.id)
+
+
 async def list_tools(session: AsyncSession, team_id: str) -> list[ToolInfo]:
     """The program's catalogue in the order people see it (seed order, then additions)."""
-    query = select(Tool).where(offered_in(team_id)).order_by(Tool.id)
-    return [_info(tool) for tool in (await session.scalars(query)).all()]
+    found = await session.scalars(_CATALOGUE, {"program": team_id})
+    return [_info(tool) for tool in found.all()]
 
 
 async def find_tool(session: AsyncSession, team_id: str, name: str) -> ToolInfo | None:

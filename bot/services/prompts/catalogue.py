@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _
@@ -29,14 +29,17 @@ class PromptLine:
     added_by: str | None
 
 
+# Built once, as every program's tick reads it.
+_ACTIVE = (
+    select(Prompt, Tool.name)
+    .outerjoin(Tool, Tool.id == Prompt.tool_id)
+    .where(Prompt.active.is_(True), or_(Prompt.tool_id.is_(None), offered_in(bindparam("program"))))
+    .order_by(Prompt.id)
+)
+
+
 async def load_catalogue(session: AsyncSession, team_id: str) -> Catalogue:
     """Active prompts, without those of a tool the program's catalogue does not offer."""
-    query = (
-        select(Prompt, Tool.name)
-        .outerjoin(Tool, Tool.id == Prompt.tool_id)
-        .where(Prompt.active.is_(True), or_(Prompt.tool_id.is_(None), offered_in(team_id)))
-        .order_by(Prompt.id)
-    )
     return Catalogue(
         CatalogueEntry(
             prompt.id,
@@ -46,7 +49,7 @@ async def load_catalogue(session: AsyncSession, team_id: str) -> Catalogue:
             prompt.exercise,
             builtin=prompt.added_by is None and prompt.text in BUILTIN_TEXTS,
         )
-        for prompt, tool in (await session.execute(query)).all()
+        for prompt, tool in (await session.execute(_ACTIVE, {"program": team_id})).all()
     )
 
 
