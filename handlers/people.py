@@ -119,7 +119,7 @@ async def open_profile_modal(
         await refresh_identity(session, team_id, identity, now=now)
         deps.languages.forget(team_id, user_id)
         profile = await get_profile(session, team_id, user_id, now=now)
-        catalogue = await tools.list_tools(session)
+        catalogue = await tools.list_tools(session, team_id)
         field_id = (await deps.program_config(session, team_id)).manager_field_id
     slack_manager = (
         await read_manager(client, deps, team_id, user_id, field_id) if field_id else None

@@ -22,7 +22,7 @@ from models.prompts import Prompt, PromptKind, WeeklyPrompt
 from models.rounds import EndReason, Pair, PairExclusion, Round, RoundSource, RoundStatus
 from models.stalls import StallAlert
 from models.surveys import FitAnswer, FitCheck, Survey, SurveyConfidence, SurveyStage
-from models.tools import Tool
+from models.tools import HiddenTool, Tool
 from models.wording import WordingText
 from models.workspace import ProcessedEvent, Workspace
 
@@ -37,6 +37,7 @@ __all__ = [
     "FitAnswer",
     "FitCheck",
     "FollowUp",
+    "HiddenTool",
     "LearningWay",
     "OutboxMessage",
     "OutboxStatus",

@@ -641,7 +641,9 @@ class Program:
         now = self.clock.now()
         async with self.bot.deps.sessionmaker.begin() as session:
             await remember_workspace(session, self.team_id, now)
-            catalogue = {t.name: t.id for t in await tools.list_tools(session)}
+            catalogue = {
+                t.name: t.id for t in await tools.list_tools(session, program or self.team_id)
+            }
             profile = ProfileInput(
                 role=Role(role),
                 department=department,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import ColumnElement, Table, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.outbox import resume_waiting
 from bot.install.keys import in_workspace, is_org_key, workspace_of
 from bot.services.events import remember_workspace
-from models import Base
+from models import Base, Prompt, Tool
 from models.installations import BOTS_TABLE, INSTALLATIONS_TABLE
 from models.workspace import Workspace
 
@@ -78,10 +80,20 @@ async def any_uninstalled(session: AsyncSession) -> bool:
     return found is not None
 
 
-def _keyed_tables() -> list[Table]:
-    """Every table with a `team_id` column, children before parents (read from the models, so
-    a table added later is never forgotten)."""
-    return [table for table in reversed(Base.metadata.sorted_tables) if "team_id" in table.c]
+def _kept(key: str) -> Iterator[tuple[Table, ColumnElement[bool]]]:
+    """Every table with a `team_id` column and the rows it keeps for `key`, children before
+    parents (read from the models, so a table added later is never forgotten)."""
+    for table in reversed(Base.metadata.sorted_tables):
+        if "team_id" in table.c and table is not Tool.__table__:
+            yield table, _rows_of(table, key)
+    # The programs' own tools last, profiles and weekly prompts pointing at them gone by then,
+    # and the prompts HR wrote for them just before (a table without a key of its own).
+    tools = cast(Table, Tool.__table__)
+    yield (
+        cast(Table, Prompt.__table__),
+        Prompt.tool_id.in_(select(tools.c.id).where(_rows_of(tools, key))),
+    )
+    yield tools, _rows_of(tools, key)
 
 
 def _rows_of(table: Table, key: str) -> ColumnElement[bool]:
@@ -95,10 +107,8 @@ def _rows_of(table: Table, key: str) -> ColumnElement[bool]:
 async def workspace_rows(session: AsyncSession, key: str) -> dict[str, int]:
     """How many rows each table keeps for the data key `key` (tables with none left out)."""
     counts: dict[str, int] = {}
-    for table in _keyed_tables():
-        found = await session.scalar(
-            select(func.count()).select_from(table).where(_rows_of(table, key))
-        )
+    for table, rows in _kept(key):
+        found = await session.scalar(select(func.count()).select_from(table).where(rows))
         if found:
             counts[table.name] = int(found)
     return counts
@@ -108,8 +118,8 @@ async def delete_workspace(session: AsyncSession, key: str) -> dict[str, int]:
     """Delete everything kept for `key`, tokens included, in the caller's transaction; how many
     rows per table."""
     deleted: dict[str, int] = {}
-    for table in _keyed_tables():
-        result = await session.execute(delete(table).where(_rows_of(table, key)))
+    for table, rows in _kept(key):
+        result = await session.execute(delete(table).where(rows))
         if result.rowcount:  # type: ignore[attr-defined]
             deleted[table.name] = int(result.rowcount)  # type: ignore[attr-defined]
     return deleted

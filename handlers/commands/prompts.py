@@ -47,6 +47,7 @@ async def _add(call: CommandCall) -> None:
     async with call.saving() as session:
         added = await add_prompt(
             session,
+            call.team_id,
             kind=kind,
             text=text,
             exercise=exercise,

@@ -1,4 +1,5 @@
-"""`/rotnem admin tools [add "Name" — description | remove "Name"]` (HR admins only).
+"""`/rotnem admin tools [add "Name" — description | remove "Name"]` (HR admins only), on the
+catalogue of the program the command runs in.
 
 The router refuses anyone who is not an admin before this runs; every subcommand here is an
 admin action, so there is nothing to show in a UI that could bypass that check.
@@ -46,21 +47,21 @@ def parse_name(args: str) -> str:
 
 async def _list(call: CommandCall) -> None:
     async with call.deps.sessionmaker() as session:
-        catalogue = await tools.list_tools(session)
+        catalogue = await tools.list_tools(session, call.team_id)
     await call.reply(tools_list_message(call.command, catalogue))
 
 
 async def _add(call: CommandCall) -> None:
     name, description = parse_add(call.typed_args)
     async with call.saving() as session:
-        tool = await tools.add_tool(session, name, description, actor_id=call.user_id)
+        tool = await tools.add_tool(session, call.team_id, name, description, actor_id=call.user_id)
     await call.reply(tool_added_message(tool))
 
 
 async def _remove(call: CommandCall) -> None:
     name = parse_name(call.typed_args)
     async with call.saving() as session:
-        tool = await tools.remove_tool(session, name, now=call.deps.clock.now())
+        tool = await tools.remove_tool(session, call.team_id, name, now=call.deps.clock.now())
     await call.reply(tool_removed_message(tool))
 
 

@@ -80,7 +80,7 @@ async def profile(submission: Submission) -> None:
     async with deps.sessionmaker() as session:
         try:
             checked = await validate_profile(
-                session, submission.user_id, answers_from(submission.state)
+                session, submission.team_id, submission.user_id, answers_from(submission.state)
             )
         except InvalidProfile as exc:
             await submission.errors(modal_errors(exc))

@@ -13,11 +13,13 @@ from sqlalchemy import func, insert, select
 from bot import cli
 from bot.db import create_engine, create_sessionmaker
 from bot.delivery.outbox import enqueue
+from bot.services import tools
 from bot.services.events import claim_event
 from bot.services.installs import record_install
 from bot.services.notices import Rendered
-from models import Base, SlackBots
-from tests.factories import BOTH_BACKENDS, Program
+from bot.services.prompts.catalogue import add_prompt
+from models import Base, Prompt, SlackBots, Tool
+from tests.factories import ADMIN_ID, BOTH_BACKENDS, Program
 
 ACME = "T0ACME001"
 BETA = "T0BETA001"
@@ -55,7 +57,8 @@ async def keep_data(url: str) -> None:
 
 
 async def rows_by_key(url: str) -> dict[str, int]:
-    """Rows in every keyed table, by the key they are kept under."""
+    """Rows in every keyed table, by the key they are kept under (the shared tool catalogue is
+    kept under none)."""
     engine = create_engine(url)
     counts: dict[str, int] = {}
     async with engine.connect() as connection:
@@ -70,7 +73,8 @@ async def rows_by_key(url: str) -> dict[str, int]:
             for value, n in (
                 await connection.execute(select(key, func.count()).group_by(key))
             ).all():
-                counts[value] = counts.get(value, 0) + n
+                if value is not None:
+                    counts[value] = counts.get(value, 0) + n
     await engine.dispose()
     return counts
 
@@ -112,6 +116,18 @@ async def test_rotnem_workspace_delete(
     assert await rows_by_key(database_url) == {BETA: 4}
 
 
+async def catalogue_rows(url: str) -> tuple[set[str], set[int]]:
+    """The tools (by name and key) and the prompts (by id) kept."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.execute(select(Tool.name, Tool.team_id))
+            kept = {f"{name}@{key}" for name, key in found.all()}
+            return kept, set(await connection.scalars(select(Prompt.id)))
+    finally:
+        await engine.dispose()
+
+
 @BOTH_BACKENDS
 async def test_deleting_a_running_program_leaves_only_the_shared_catalogue(
     program: Program,
@@ -120,9 +136,27 @@ async def test_deleting_a_running_program_leaves_only_the_shared_catalogue(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """People, their tools and history, pairs, prompts and check-ins, the outbox: all of it goes,
-    including rows that hang off a participant without a team column of their own."""
-    await program.pair("U0DELG001", "U0DELL001")
+    """People, their tools and history, pairs, prompts and check-ins, the outbox, the programs'
+    own tools and the prompts HR wrote for them: all of it goes, including rows that hang off a
+    participant or a tool without a team column of their own."""
+    shared = await catalogue_rows(database_url)
+    sprint = await program.new_program("AI sprint")
+    async with program.bot.deps.sessionmaker.begin() as session:
+        for key in (program.team_id, sprint):
+            await tools.add_tool(session, key, "Notion AI", "ask your wiki", actor_id=ADMIN_ID)
+            await tools.remove_tool(session, key, "TikTok", now=program.clock.now())
+            await add_prompt(
+                session,
+                key,
+                kind="teach",
+                text="Ask it about a project",
+                exercise=None,
+                tool_name="Notion AI",
+                actor_id=ADMIN_ID,
+                now=program.clock.now(),
+            )
+    await program.pair("U0DELG001", "U0DELL001", tools=("Notion AI",))
+    await program.pair("U0DELG002", "U0DELL002", tools=("Notion AI",), program=sprint)
     await program.nudge_now()
     await program.checkin_now()
     await program.deliver()
@@ -146,5 +180,6 @@ async def test_deleting_a_running_program_leaves_only_the_shared_catalogue(
         code = await asyncio.to_thread(cli.main, ["workspace", "delete", program.team_id, "--yes"])
         assert code == 0, capsys.readouterr().err
         assert await leftovers() == {}
+        assert await catalogue_rows(database_url) == shared
     finally:
         await engine.dispose()

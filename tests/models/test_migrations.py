@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import bindparam, inspect, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import migrate
-from bot.db import create_engine
-from models import Base
+from bot.db import create_engine, create_sessionmaker
+from bot.services import tools
+from bot.services.enrollment.identity import Identity
+from bot.services.enrollment.profile import ProfileInput, save_profile
+from bot.services.enrollment.queries import get_profile
+from models import Base, Role, Tool, UTCDateTime
 from tests.databases import in_thread
 
 BACKENDS = pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)
@@ -50,3 +57,139 @@ def test_the_revisions_read_from_the_files_are_alembics() -> None:
     )
     assert migrate.head_revision() == scripts.get_current_head()
     assert migrate.known_revisions() == {script.revision for script in scripts.walk_revisions()}
+
+
+# ---- 0018: each program's own tool catalogue -------------------------------------------------
+
+WORKSPACE, OTHER, PERSON = "T0OLD0001", "T0OTHER01", "U0PERSON1"
+BEFORE = datetime(2026, 12, 1, 9, tzinfo=UTC)
+
+
+async def _before_programs_had_catalogues(url: str) -> None:
+    """At 0017: HR added Figma and removed Canva (for every workspace, as it was), and someone
+    teaches LinkedIn, Figma and Canva."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO tools (name, description, category, added_by) "
+                    "VALUES ('Figma', 'design together', 'More tools', 'U0HR00001')"
+                )
+            )
+            await connection.execute(
+                text("UPDATE tools SET removed_at = :at WHERE name = 'Canva'").bindparams(
+                    bindparam("at", BEFORE, type_=UTCDateTime())
+                )
+            )
+        async with create_sessionmaker(engine).begin() as session:
+            await save_profile(
+                session,
+                WORKSPACE,
+                Identity(user_id=PERSON, display_name="Pat", tz="UTC", locale="en-US"),
+                ProfileInput(
+                    role=Role.GUIDE,
+                    department="Sales",
+                    teach_tool_ids=frozenset(await _ids(session, "LinkedIn", "Figma", "Canva")),
+                    learn_tool_ids=frozenset(),
+                    manager_id=None,
+                    capacity=1,
+                    goals=None,
+                ),
+                now=BEFORE,
+                via="test",
+            )
+    finally:
+        await engine.dispose()
+
+
+async def _ids(session: AsyncSession, *names: str) -> list[int]:
+    return list(await session.scalars(select(Tool.id).where(Tool.name.in_(names))))
+
+
+async def _catalogue_and_profile(url: str, key: str) -> tuple[set[str], list[tuple[str, bool]]]:
+    """The names `key`'s catalogue offers, and the person's taught tools (name, offered there)."""
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            offered = {tool.name for tool in await tools.list_tools(session, key)}
+            profile = await get_profile(session, WORKSPACE, PERSON, now=BEFORE)
+    finally:
+        await engine.dispose()
+    assert profile is not None
+    return offered, [(ref.name, ref.name in offered) for ref in profile.teaches]
+
+
+async def _names_at_0017(url: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.execute(
+                text(
+                    "SELECT t.name FROM participant_tools pt JOIN tools t ON t.id = pt.tool_id "
+                    "ORDER BY t.id"
+                )
+            )
+            return [row[0] for row in found]
+    finally:
+        await engine.dispose()
+
+
+@BACKENDS
+async def test_0018_keeps_every_tool_shared_and_every_profile_whole_both_ways(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
+    in_thread(lambda: migrate.upgrade(url, "0017"))
+    await _before_programs_had_catalogues(url)
+    in_thread(lambda: migrate.upgrade(url))
+
+    for key in (WORKSPACE, OTHER, f"{WORKSPACE}~2"):
+        offered, teaches = await _catalogue_and_profile(url, key)
+        assert {"LinkedIn", "Figma"} <= offered and "Canva" not in offered
+        assert len(offered) == 27
+    assert teaches == [("LinkedIn", True), ("Canva", False), ("Figma", True)]
+
+    # A program's own tool and a hidden one do not reach the others; the profile keeps both.
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine).begin() as session:
+            await tools.add_tool(session, OTHER, "Notion AI", "ask your wiki", actor_id="U0HR00002")
+            await tools.remove_tool(session, WORKSPACE, "Figma", now=BEFORE)
+    finally:
+        await engine.dispose()
+    offered, teaches = await _catalogue_and_profile(url, WORKSPACE)
+    assert "Figma" not in offered and "Notion AI" not in offered
+    assert teaches == [("LinkedIn", True), ("Canva", False), ("Figma", False)]
+    offered, _ = await _catalogue_and_profile(url, OTHER)
+    assert {"Figma", "Notion AI"} <= offered
+
+    in_thread(lambda: migrate.downgrade(url, "0017"))
+    assert await _names_at_0017(url) == ["LinkedIn", "Canva", "Figma"]
+
+
+@BACKENDS
+async def test_0018_downgrade_stops_when_two_programs_added_the_same_name(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
+    in_thread(lambda: migrate.upgrade(url))
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine).begin() as session:
+            for key in (WORKSPACE, OTHER):
+                await tools.add_tool(session, key, "Notion AI", "ask your wiki", actor_id="U0HR")
+    finally:
+        await engine.dispose()
+    with pytest.raises(RuntimeError, match="Notion AI"):
+        in_thread(lambda: migrate.downgrade(url, "0017"))
+    assert migrate.head_revision() == await _revision(url)
+
+
+async def _revision(url: str) -> str:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return str(await connection.scalar(text("SELECT version_num FROM alembic_version")))
+    finally:
+        await engine.dispose()

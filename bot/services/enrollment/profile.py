@@ -19,6 +19,7 @@ from bot.services.enrollment.queries import Profile, locked_participant, read_pr
 from bot.services.errors import InvalidInput, InvalidProfile
 from bot.services.program.programs import check_open
 from bot.services.text import FieldErrors, is_slack_id, typed, whole_number
+from bot.services.tools import known_in, offered_in
 from models import Direction, Participant, ParticipantTool, Role, State, Tool
 
 # What the profile modal accepts.
@@ -111,9 +112,10 @@ def parse_other_tools(text: str | None) -> tuple[str, ...]:
 
 
 async def validate_profile(
-    session: AsyncSession, user_id: str, answers: ProfileAnswers
+    session: AsyncSession, team_id: str, user_id: str, answers: ProfileAnswers
 ) -> ProfileInput:
-    """Check every answer; raise `InvalidProfile` naming each field that does not fit."""
+    """Check every answer for the program `team_id`; raise `InvalidProfile` naming each field
+    that does not fit."""
     errors = FieldErrors()
     role: Role | None = None
     try:
@@ -121,12 +123,17 @@ async def validate_profile(
     except ValueError:
         errors[ProfileField.ROLE] = _("Choose how you'd like to take part.")
 
-    catalogue = {
-        tool.id: tool for tool in (await session.scalars(select(Tool).order_by(Tool.id))).all()
-    }
-    offered_names = {
-        tool.name.casefold(): tool.id for tool in catalogue.values() if tool.removed_at is None
-    }
+    # What a profile here may keep (retired and hidden tools included: the modal still shows
+    # them to whoever has them), and what the program offers by name.
+    known = (
+        await session.execute(
+            select(Tool.id, Tool.name, offered_in(team_id))
+            .where(known_in(team_id))
+            .order_by(Tool.id)
+        )
+    ).all()
+    catalogue = {tool_id for tool_id, _name, _offered in known}
+    offered_names = {name.casefold(): tool_id for tool_id, name, offered in known if offered}
 
     def tools(
         ids: Sequence[str], other: str | None, picked_field: str, other_field: str

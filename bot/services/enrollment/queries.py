@@ -42,6 +42,9 @@ class ToolRef:
 
     name: str
     tool_id: int | None = None
+    # Retired where it was added (`Tool.removed_at`). A shared tool one program hides is not
+    # marked: whoever shows it beside that program's catalogue (the profile modal) lists what the
+    # catalogue lacks as no longer offered.
     removed: bool = False
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _
@@ -13,6 +13,7 @@ from bot.services.errors import InvalidInput, ToolNotFound
 from bot.services.prompts.builtin import BUILTIN_TEXTS
 from bot.services.prompts.chooser import Catalogue, CatalogueEntry
 from bot.services.text import typed
+from bot.services.tools import ToolInfo, find_tool, offered_in
 from models import Prompt, PromptKind, Tool
 
 
@@ -28,14 +29,17 @@ class PromptLine:
     added_by: str | None
 
 
-async def load_catalogue(session: AsyncSession) -> Catalogue:
-    """Active prompts, without those of a tool removed from the catalogue."""
-    query = (
-        select(Prompt, Tool.name)
-        .outerjoin(Tool, Tool.id == Prompt.tool_id)
-        .where(Prompt.active.is_(True), Tool.removed_at.is_(None))
-        .order_by(Prompt.id)
-    )
+# Built once, as every program's tick reads it.
+_ACTIVE = (
+    select(Prompt, Tool.name)
+    .outerjoin(Tool, Tool.id == Prompt.tool_id)
+    .where(Prompt.active.is_(True), or_(Prompt.tool_id.is_(None), offered_in(bindparam("program"))))
+    .order_by(Prompt.id)
+)
+
+
+async def load_catalogue(session: AsyncSession, team_id: str) -> Catalogue:
+    """Active prompts, without those of a tool the program's catalogue does not offer."""
     return Catalogue(
         CatalogueEntry(
             prompt.id,
@@ -45,7 +49,7 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
             prompt.exercise,
             builtin=prompt.added_by is None and prompt.text in BUILTIN_TEXTS,
         )
-        for prompt, tool in (await session.execute(query)).all()
+        for prompt, tool in (await session.execute(_ACTIVE, {"program": team_id})).all()
     )
 
 
@@ -64,6 +68,7 @@ async def list_prompts(session: AsyncSession) -> list[PromptLine]:
 
 async def add_prompt(
     session: AsyncSession,
+    team_id: str,
     *,
     kind: str,
     text: str,
@@ -72,26 +77,20 @@ async def add_prompt(
     actor_id: str,
     now: datetime,
 ) -> PromptLine:
-    """Add a prompt to the catalogue (a teach prompt may name a catalogue tool)."""
+    """Add a prompt to the catalogue (a teach prompt may name a tool the program offers)."""
     text = typed(text, limit=300, what=_("A prompt")) or ""
     exercise = typed(exercise, limit=300, what=_("An exercise"))
     if len(text) < 10:
         raise InvalidInput(_("A prompt is 10 to 300 characters."))
     if kind not in (PromptKind.TEACH, PromptKind.MIRROR):
         raise InvalidInput(_("Say `teach` or `mirror` after `add`."))
-    tool: Tool | None = None
+    tool: ToolInfo | None = None
     if tool_name:
         if kind == PromptKind.MIRROR:
             raise InvalidInput(
                 _("A “reverse the mirror” prompt is not about a tool: leave it out.")
             )
-        tool = (
-            await session.scalars(
-                select(Tool).where(
-                    func.lower(Tool.name) == tool_name.strip().lower(), Tool.removed_at.is_(None)
-                )
-            )
-        ).one_or_none()
+        tool = await find_tool(session, team_id, tool_name)
         if tool is None:
             raise ToolNotFound(
                 _(

@@ -239,7 +239,7 @@ async def enqueue_due_prompts(
     due = await _due_pairs(session, team_id, config, zones, now, force=force)
     if not due:
         return PromptRun(quiet_until=quiet_until)
-    catalogue = await load_catalogue(session)
+    catalogue = await load_catalogue(session, team_id)
     sent = skipped = 0
     # A slice at a time: the history, the rows and the messages of 10,000 pairs at once cost
     # ~100 MB; the result is the same rows in the same order, in the caller's transaction.
