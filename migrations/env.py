@@ -30,15 +30,27 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
 
 
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # SQLite changes a constraint by copying the table and dropping the old one (batch
+        # mode); with foreign keys enforced, that drop deletes every row pointing at the table
+        # (ON DELETE CASCADE: a pair's prompts, sessions, check-ins) or refuses. Enforcement is
+        # off for the migration — the first statement on the connection, outside any
+        # transaction, where SQLite honours it — and every link is checked before committing.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
         render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if dangling:
+                raise RuntimeError(f"rows point at rows that do not exist: {dangling[:5]}")
 
 
 async def _run_online() -> None:

@@ -14,8 +14,7 @@ Revises: 0017
 Create Date: 2026-12-14 12:00:00.000000
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -26,27 +25,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-@contextmanager
-def _rebuilding_tools() -> Iterator[None]:
-    """SQLite changes a unique constraint by copying the table and dropping the old one, and
-    dropping `tools` with foreign keys enforced would refuse (profiles and prompts point at it).
-    Enforcement is switched off only outside a transaction, so around the copy, then on again
-    once nothing is left pointing nowhere (the copy keeps every id)."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        with op.get_context().autocommit_block():
-            op.execute("PRAGMA foreign_keys = OFF")
-    yield
-    if sqlite:
-        dangling = op.get_bind().execute(sa.text("PRAGMA foreign_key_check")).all()
-        if dangling:
-            raise RuntimeError(f"rows point at no row of the table they refer to: {dangling}")
-        with op.get_context().autocommit_block():
-            op.execute("PRAGMA foreign_keys = ON")
-
-
 def upgrade() -> None:
-    with _rebuilding_tools(), op.batch_alter_table("tools", schema=None) as batch_op:
+    with op.batch_alter_table("tools", schema=None) as batch_op:
         batch_op.add_column(sa.Column("team_id", sa.String(length=32), nullable=True))
         batch_op.drop_constraint(op.f("uq_tools_name"), type_="unique")
         batch_op.create_unique_constraint(op.f("uq_tools_team_id_name"), ["team_id", "name"])
@@ -76,7 +56,7 @@ def downgrade() -> None:
             f"{', '.join(names)}. Rename or delete all but one of each, then downgrade again."
         )
     op.drop_table("hidden_tools")
-    with _rebuilding_tools(), op.batch_alter_table("tools", schema=None) as batch_op:
+    with op.batch_alter_table("tools", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("uq_tools_team_id_name"), type_="unique")
         batch_op.drop_column("team_id")
         batch_op.create_unique_constraint(op.f("uq_tools_name"), ["name"])

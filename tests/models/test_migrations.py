@@ -193,3 +193,70 @@ async def _revision(url: str) -> str:
             return str(await connection.scalar(text("SELECT version_num FROM alembic_version")))
     finally:
         await engine.dispose()
+
+
+# ---- upgrading a SQLite database that holds a program's history ------------------------------
+
+
+async def _a_pair_with_a_week_at_0010(url: str) -> None:
+    """At 0010: two people, a round, their pair and one weekly prompt (raw SQL: the models
+    describe today's schema)."""
+    engine = create_engine(url)
+    at = bindparam("at", BEFORE, type_=UTCDateTime())
+    try:
+        async with engine.begin() as connection:
+            for number, role in ((1, "guide"), (2, "learner")):
+                await connection.execute(
+                    text(
+                        "INSERT INTO participants (id, team_id, user_id, role, department, "
+                        "capacity, display_name, state, joined_at, updated_at) VALUES "
+                        f"({number}, 'T0OLD0001', 'U0PERSON{number}', '{role}', 'Sales', 1, "
+                        "'Pat', 'active', :at, :at)"
+                    ).bindparams(at)
+                )
+            await connection.execute(
+                text(
+                    "INSERT INTO pairing_rounds (id, team_id, status, source, proposal, "
+                    "created_at) VALUES (1, 'T0OLD0001', 'approved', 'manual', '{}', :at)"
+                ).bindparams(at)
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO pairs (id, team_id, round_id, guide_id, learner_id, "
+                    "shared_tools, explanation, started_at) VALUES "
+                    "(1, 'T0OLD0001', 1, 1, 2, '[]', '', :at)"
+                ).bindparams(at)
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO weekly_prompts (team_id, pair_id, iso_week, skipped_reason, "
+                    "due_at, created_at) VALUES ('T0OLD0001', 1, '2026-W49', 'paused', :at, :at)"
+                ).bindparams(at)
+            )
+    finally:
+        await engine.dispose()
+
+
+async def _count(url: str, table: str) -> int:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return int(
+                (await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
+            )
+    finally:
+        await engine.dispose()
+
+
+@BACKENDS
+async def test_upgrading_keeps_every_pairs_history_while_tables_are_rebuilt(
+    empty_database_url: str,
+) -> None:
+    """SQLite changes a check constraint (0011 does, on `pairs`) by copying the table and
+    dropping the old one: with foreign keys enforced, that drop would delete every row that
+    points at a pair (weekly prompts, sessions, check-ins …)."""
+    in_thread(lambda: migrate.upgrade(empty_database_url, "0010"))
+    await _a_pair_with_a_week_at_0010(empty_database_url)
+    in_thread(lambda: migrate.upgrade(empty_database_url))
+    assert await _count(empty_database_url, "pairs") == 1
+    assert await _count(empty_database_url, "weekly_prompts") == 1
