@@ -286,8 +286,8 @@ def _within_limit(parts: Sequence[tuple[bool, list[Block]]]) -> list[Block]:
             shown.append(
                 context(
                     ngettext(
-                        "…and {count} more, not shown: Slack's Home tab is full.",
-                        "…and {count} more, not shown: Slack's Home tab is full.",
+                        "…and {count} more section, not shown: Slack's Home tab is full.",
+                        "…and {count} more sections, not shown: Slack's Home tab is full.",
                         left,
                     ).format(count=left)
                 )

@@ -115,8 +115,8 @@ async def _channel_of_another(
         if channel == picked and program.key != submission.team_id:
             return {
                 BlockId.SETTINGS_PROGRAM_CHANNEL: _(
-                    "Program channel: that channel is already {program}'s program channel: "
-                    "pick another."
+                    "Program channel: that channel is already {program}'s program channel. "
+                    "Pick another."
                 ).format(program=program_label(program.name, program.template))
             }
     return {}

@@ -254,7 +254,7 @@ async def test_the_settings_refuse_a_channel_that_is_another_programs(program: P
     )
     assert errors == {
         BlockId.SETTINGS_PROGRAM_CHANNEL: "Program channel: that channel is already AI sprint's "
-        "program channel: pick another."
+        "program channel. Pick another."
     }
     assert (
         await settings_errors(program, view, **{BlockId.SETTINGS_PROGRAM_CHANNEL: "C0OPTIN01"})
