@@ -291,5 +291,5 @@ async def test_the_environments_program_channel_stays_the_first_programs(
         )
         assert errors == {
             BlockId.SETTINGS_PROGRAM_CHANNEL: "Program channel: that channel is already "
-            "Reverse mentoring's program channel: pick another."
+            "Reverse mentoring's program channel. Pick another."
         }
