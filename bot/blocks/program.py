@@ -29,7 +29,7 @@ from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.directory import ProfileField, person_fields
 from bot.services.program.settings import CADENCES, MAX_MANAGERS, MAX_NAME, RANGES, ProgramConfig
 from bot.services.program.stats import StatsView
-from bot.services.program.templates import PROGRAM_TEMPLATES
+from bot.services.program.templates import PROGRAM_TEMPLATES, default_name
 
 # Marked for the catalog (`N_`), translated where they are shown (`_`).
 DAY_NAMES = (
@@ -175,7 +175,7 @@ def settings_modal(
     blocks: list[Block] = [
         section(
             _(
-                "Program settings for this workspace. Times are in each learner's own time zone. "
+                "This program's settings. Times are in each learner's own time zone. "
                 "Every change is logged."
             )
         ),
@@ -185,9 +185,7 @@ def settings_modal(
             max_length=MAX_NAME,
             optional=True,
             initial=config.name,
-            placeholder=_(PROGRAM_TEMPLATES[config.template].name)
-            if config.template in PROGRAM_TEMPLATES
-            else _("Reverse mentoring"),
+            placeholder=_(default_name(config.template)),
             hint=_(
                 "What people call it: the title of their Home tab, and {program} in your wording."
             ),
