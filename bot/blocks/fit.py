@@ -7,9 +7,9 @@ it, nor who said it or why.
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject
+from slack_sdk.models.blocks import ActionsBlock, Block
 
-from bot.blocks.kit import button, context, escape, mention, say, section
+from bot.blocks.kit import ask_first, button, context, escape, mention, say, section
 from bot.blocks.message import Message
 from bot.blocks.wording import worded
 from bot.explain import reason_or
@@ -92,14 +92,14 @@ def fit_alert_message(alert: FitAlert) -> Message:
                         ActionId.FIT_REPAIR,
                         str(alert.pair_id),
                         style="primary",
-                        confirm=ConfirmObject(
-                            title=_("Propose new partners?"),
-                            text=_(
+                        confirm=ask_first(
+                            _("Propose new partners?"),
+                            _(
                                 "I'll propose a new partner for each of them from the people "
                                 "waiting for one. Nothing changes until you approve that proposal."
                             ),
-                            confirm=_("Propose"),
-                            deny=_("Not yet"),
+                            _("Propose"),
+                            _("Not yet"),
                         ),
                     ),
                     button(_("Keep the pair"), ActionId.FIT_KEEP, str(alert.pair_id)),

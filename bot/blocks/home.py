@@ -10,7 +10,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ConfirmObject,
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -21,7 +20,7 @@ from slack_sdk.models.views import View
 from bot.blocks.checkins import progress_blocks
 from bot.blocks.enrollment import partner_line, role_line, state_line, tools_text
 from bot.blocks.figures import definition_note, participants_lines, period_lines
-from bot.blocks.kit import button, context, escape, in_program, mention, section
+from bot.blocks.kit import ask_first, button, context, escape, in_program, mention, section
 from bot.blocks.wording import program_label
 from bot.i18n import N_, _, month_year, ngettext
 from bot.ids import ActionId
@@ -152,15 +151,15 @@ def _participant(
                     ActionId.LEAVE,
                     "leave",
                     style="danger",
-                    confirm=ConfirmObject(
-                        title=_("Leave the program?"),
-                        text=_(
+                    confirm=ask_first(
+                        _("Leave the program?"),
+                        _(
                             "You won't be paired in future rounds and your current pair, if "
                             "any, ends. Your history stays, and you can join again any time."
                         ),
-                        confirm=_("Leave"),
-                        deny=_("Stay"),
-                        style="danger",
+                        _("Leave"),
+                        _("Stay"),
+                        danger=True,
                     ),
                 ),
             ]

@@ -191,6 +191,13 @@ def button(
     )
 
 
+def ask_first(title: str, text: str, yes: str, no: str, *, danger: bool = False) -> ConfirmObject:
+    """The dialog Slack shows before a button's click is sent (`danger`: a red "yes")."""
+    return ConfirmObject(
+        title=title, text=text, confirm=yes, deny=no, style="danger" if danger else None
+    )
+
+
 def option(value: str, label: str) -> Option:
     """A select or radio option (Slack shows at most 75 characters of its label)."""
     return Option(value=value, text=PlainTextObject(text=_fit(label, 75)))

@@ -10,17 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ConfirmObject,
-    DividerBlock,
-    HeaderBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
-from bot.blocks.kit import Inputs, button, context, in_program, modal, section
+from bot.blocks.kit import Inputs, ask_first, button, context, in_program, modal, section
 from bot.blocks.message import Message
 from bot.blocks.program import template_options
 from bot.blocks.wording import program_name
@@ -71,15 +64,15 @@ def _buttons(summary: ProgramSummary, *, can_close: bool) -> ActionsBlock:
                     ActionId.PROGRAMS_CLOSE,
                     "close",
                     style="danger",
-                    confirm=ConfirmObject(
-                        title=_("Close this program?"),
-                        text=_(
+                    confirm=ask_first(
+                        _("Close this program?"),
+                        _(
                             "Its running pairs end and each person is told privately; nobody "
                             "can join it any more. Its history and figures stay."
                         ),
-                        confirm=_("Close it"),
-                        deny=_("Keep it"),
-                        style="danger",
+                        _("Close it"),
+                        _("Keep it"),
+                        danger=True,
                     ),
                 )
             )

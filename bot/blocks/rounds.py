@@ -11,9 +11,19 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ConfirmObject, DividerBlock, HeaderBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock
 
-from bot.blocks.kit import MAX_LIST_SECTIONS, button, context, escape, mention, pack, say, section
+from bot.blocks.kit import (
+    MAX_LIST_SECTIONS,
+    ask_first,
+    button,
+    context,
+    escape,
+    mention,
+    pack,
+    say,
+    section,
+)
 from bot.blocks.message import Message
 from bot.blocks.wording import worded
 from bot.explain import explanation_or, reason_or
@@ -145,11 +155,8 @@ def proposal_message(notice: ProposalNotice) -> Message:
                     ActionId.ROUND_APPROVE,
                     value,
                     style="primary",
-                    confirm=ConfirmObject(
-                        title=_("Approve this round?"),
-                        text=confirm,
-                        confirm=_("Approve"),
-                        deny=_("Not yet"),
+                    confirm=ask_first(
+                        _("Approve this round?"), confirm, _("Approve"), _("Not yet")
                     ),
                 ),
                 button(_("Discard"), ActionId.ROUND_DISCARD, value),

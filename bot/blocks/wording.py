@@ -22,7 +22,6 @@ from datetime import timedelta
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ConfirmObject,
     DividerBlock,
     MarkdownTextObject,
     SectionBlock,
@@ -30,7 +29,17 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.kit import Inputs, button, context, escape, mention, modal, option, section
+from bot.blocks.kit import (
+    Inputs,
+    ask_first,
+    button,
+    context,
+    escape,
+    mention,
+    modal,
+    option,
+    section,
+)
 from bot.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -260,13 +269,13 @@ def wording_edit_modal(
                 ActionId.WORDING_RESET,
                 edit_value(template.key, language),
                 style="danger",
-                confirm=ConfirmObject(
-                    title=_("Reset to our wording?"),
-                    text=_("Your text for this message in {language} is replaced by ours.").format(
+                confirm=ask_first(
+                    _("Reset to our wording?"),
+                    _("Your text for this message in {language} is replaced by ours.").format(
                         language=language_name
                     ),
-                    confirm=_("Reset"),
-                    deny=_("Keep mine"),
+                    _("Reset"),
+                    _("Keep mine"),
                 ),
             )
         )

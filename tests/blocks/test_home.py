@@ -83,4 +83,7 @@ def test_past_slacks_100_blocks_the_rest_is_counted() -> None:
     # Eleven sections and eleven summaries of 6 blocks each: the sections and five summaries
     # fit, with the line saying six more are not shown.
     assert len(blocks) == 11 * 6 + 5 * 6 + 1
-    assert blocks[-1]["elements"][0]["text"] == "…and 6 more sections, not shown: Slack's Home tab is full."
+    assert (
+        blocks[-1]["elements"][0]["text"]
+        == "…and 6 more sections, not shown: Slack's Home tab is full."
+    )
