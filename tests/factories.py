@@ -683,6 +683,11 @@ class Program:
         tools = tools or ("ChatGPT", "LinkedIn")
         await self.person(guide, "guide", "Europe/Paris", tools, program)
         await self.person(learner, "learner", tz, tools, program)
+        return await self.pair_by_hand(guide, learner, program)
+
+    async def pair_by_hand(self, guide: str, learner: str, program: str | None = None) -> int:
+        """HR pairs two people who joined `program` by hand (`admin pair @guide @learner`);
+        the hard rules refuse with `PairingRuleBroken`."""
         deps = self.bot.deps
         async with deps.sessionmaker.begin() as session:
             made = await create_manual_pair(

@@ -29,7 +29,6 @@ from bot.services.enrollment.lifecycle import pause
 from bot.services.errors import PairingRuleBroken
 from bot.services.installs import delete_workspace, workspace_rows
 from bot.services.program.programs import close_program, programs_of_person
-from bot.services.program.settings import defaults_from
 from bot.services.rounds.ending import PairEndedNotice
 from bot.services.rounds.manual import create_manual_pair, unpair
 from bot.services.rounds.propose import propose_round, send_proposal
@@ -67,27 +66,10 @@ LONDON, PARIS = "Europe/London", "Europe/Paris"
 # ---- helpers ---------------------------------------------------------------------------------
 
 
-async def hand_pair(program: Program, key: str, guide: str, learner: str) -> int:
-    """HR pairs two people of program `key` by hand (`admin pair @guide @learner`)."""
-    deps = program.bot.deps
-    async with deps.sessionmaker.begin() as session:
-        made = await create_manual_pair(
-            session,
-            key,
-            guide,
-            learner,
-            actor_id=ADMIN_ID,
-            now=program.clock.now(),
-            defaults=defaults_from(deps.settings),
-            zone=deps.settings.zone,
-        )
-    return made.pair.pair_id
-
-
 async def hand_pair_refused(program: Program, key: str, guide: str, learner: str) -> str:
     """The rule a hand-made pair in program `key` is refused by."""
     with pytest.raises(PairingRuleBroken) as refused:
-        await hand_pair(program, key, guide, learner)
+        await program.pair_by_hand(guide, learner, key)
     return refused.value.rule
 
 
@@ -144,8 +126,8 @@ async def test_a_person_takes_part_in_two_programs_with_a_profile_a_pair_and_a_p
     await program.join(ANA, "Ana", "learner", learns=["LinkedIn"], program=second)
     await program.join(LEA, "Lea", "learner", learns=["ChatGPT"])
     await program.join(GIL, "Gil", "guide", teaches=["LinkedIn"], program=second)
-    await hand_pair(program, program.team_id, ANA, LEA)
-    await hand_pair(program, second, GIL, ANA)
+    await program.pair_by_hand(ANA, LEA)
+    await program.pair_by_hand(GIL, ANA, second)
 
     profiles = await rows_of(program, ANA)
     assert [(n, row.role, row.capacity) for n, row in sorted(profiles.items())] == [
@@ -348,7 +330,7 @@ async def test_a_new_name_zone_and_language_in_slack_reach_every_program(program
     await program.join(ANA, "Ana", "guide", teaches=["ChatGPT"])
     await program.join(ANA, "Ana", "learner", learns=["ChatGPT"], program=second)
     await program.join(GIL, "Gil", "guide", teaches=["ChatGPT"], program=second)
-    await hand_pair(program, second, GIL, ANA)
+    await program.pair_by_hand(GIL, ANA, second)
 
     await changed(program, ANA, real_name="Ana Nueva", tz="America/New_York")
     assert {(r.display_name, r.tz) for r in (await rows_of(program, ANA)).values()} == {
@@ -377,8 +359,8 @@ async def test_a_deactivation_ends_the_persons_pairs_in_every_program(program: P
     await program.join(LEA, "Lea", "learner", learns=["ChatGPT"])
     await program.join(ANA, "Ana", "learner", learns=["ChatGPT"], program=second)
     await program.join(GIL, "Gil", "guide", teaches=["ChatGPT"], program=second)
-    first_pair = await hand_pair(program, program.team_id, ANA, LEA)
-    second_pair = await hand_pair(program, second, GIL, ANA)
+    first_pair = await program.pair_by_hand(ANA, LEA)
+    second_pair = await program.pair_by_hand(GIL, ANA, second)
 
     await changed(program, ANA, deleted=True)
     ended = [await program.pair_row(first_pair), await program.pair_row(second_pair)]
