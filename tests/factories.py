@@ -552,9 +552,16 @@ def button_ids(blocks: Sequence[Mapping[str, Any]]) -> set[str]:
     }
 
 
-async def click_home(bot: RunningBot, user: str, action_id: ActionId) -> httpx.Response:
+async def click_home(
+    bot: RunningBot,
+    user: str,
+    action_id: ActionId,
+    among: Sequence[Mapping[str, Any]] | None = None,
+) -> httpx.Response:
+    """Click `action_id` on the person's Home tab (`among`: in those of its blocks, one
+    program's section say)."""
     home = home_of(bot, user)
-    button = find_button(home["blocks"], action_id)
+    button = find_button(home["blocks"] if among is None else among, action_id)
     response = await bot.requester.click(
         user_id=user,
         action_id=action_id,

@@ -18,6 +18,7 @@ from tests.factories import (
     BOTH_BACKENDS,
     JSON,
     Program,
+    click_home,
     eventually,
     eventually_async,
     find_button,
@@ -64,18 +65,8 @@ async def click(
 ) -> None:
     """Click `action` among `blocks` of the person's Home tab, and wait for what it opens or
     publishes."""
-    home = program.slack.home_view(user)
-    assert home is not None
-    button = find_button(blocks, action)
     before = program.slack.count("views.open") + program.slack.count("views.publish")
-    response = await program.bot.requester.click(
-        user_id=user,
-        action_id=action,
-        block_id=button["block_id"],
-        value=button.get("value"),
-        view=home,
-    )
-    assert response.status_code == 200, response.text
+    await click_home(program.bot, user, action, blocks)
     await eventually(
         lambda: program.slack.count("views.open") + program.slack.count("views.publish") > before
     )
