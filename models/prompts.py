@@ -35,6 +35,9 @@ CHECKINS_PENDING_SQL = "checkins_enqueued_at IS NULL AND prompt_id IS NOT NULL"
 class Prompt(Base):
     """A prompt of the catalogue: seeded by migration 0005, extended by HR admins.
 
+    As the tool catalogue (`models.tools`): the prompts we ship are shared by every program
+    (`team_id` NULL, written by migrations only), and a program's additions are its own (`team_id`
+    is the program's key, bot/install/keys.py), so no program's prompts reach another's pairs.
     A teach prompt names a catalogue tool (`tool_id`) or none: then its `text` and `exercise`
     carry a `{tool}` placeholder filled with the pair's tool.
     """
@@ -47,6 +50,8 @@ class Prompt(Base):
     )
 
     id: Mapped[IntPK]
+    # The program that added it; None for the shared catalogue.
+    team_id: Mapped[SlackId | None]
     kind: Mapped[str] = mapped_column(String(8))
     tool_id: Mapped[int | None] = mapped_column(ForeignKey("tools.id"), index=True)
     text: Mapped[str] = mapped_column(String(300))

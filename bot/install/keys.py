@@ -16,7 +16,7 @@ contain `~`.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import BindParameter, ColumnElement, or_
 from sqlalchemy.orm import QueryableAttribute
 
 PROGRAM_MARK = "~"
@@ -57,3 +57,12 @@ def in_workspace(
 ) -> ColumnElement[bool]:
     """`column` holds the key of one of `workspace`'s programs (rules across programs)."""
     return or_(column == workspace, column.startswith(workspace + PROGRAM_MARK, autoescape=True))
+
+
+def shared_or_own(
+    column: ColumnElement[str | None] | QueryableAttribute[str | None],
+    key: str | BindParameter[str],
+) -> ColumnElement[bool]:
+    """A catalogue row (a tool, a prompt) the program `key` knows: shared by every program (kept
+    under no key: the ones we ship) or the program's own."""
+    return or_(column.is_(None), column == key)

@@ -15,6 +15,7 @@ from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, fu
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _
+from bot.install.keys import shared_or_own
 from bot.services.errors import InvalidInput, ToolExists, ToolNotFound
 from bot.services.text import typed
 from bot.services.tools_builtin import ADDED_CATEGORY, DESCRIPTIONS
@@ -61,7 +62,7 @@ def offered_in(team_id: str | BindParameter[str]) -> ColumnElement[bool]:
 def known_in(team_id: str) -> ColumnElement[bool]:
     """SQL: a tool a profile in this program may name: shared, or the program's own (offered
     or not, as a profile keeps a retired tool)."""
-    return or_(Tool.team_id.is_(None), Tool.team_id == team_id)
+    return shared_or_own(Tool.team_id, team_id)
 
 
 # Built once (every profile modal reads it): building the statement cost more than running it.

@@ -1,5 +1,5 @@
-"""`/rotnem admin prompts [add …]`: the weekly prompt catalogue (HR admins only; the router
-checks that on the server before this runs)."""
+"""`/rotnem admin prompts [add …]`: the weekly prompt catalogue of the program the command runs
+in (HR admins only; the router checks that on the server before this runs)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def parse_prompt(args: str) -> tuple[str, str | None, str, str | None]:
 
 async def _list(call: CommandCall) -> None:
     async with call.deps.sessionmaker() as session:
-        lines = await list_prompts(session)
+        lines = await list_prompts(session, call.team_id)
     await call.reply(prompts_list_message(call.command, lines))
 
 

@@ -1,14 +1,20 @@
-"""The prompt catalogue: what the tick chooses from, and what HR admins list and add."""
+"""The prompt catalogue: what the tick chooses from, and what HR admins list and add.
+
+Each program has its own, as it has its own tool catalogue (`bot.services.tools`): the shared
+prompts (the ones we ship) and the prompts it adds, without those of a tool it does not offer.
+HR admins add prompts to the program they act in; no program's prompts reach another's pairs.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import BindParameter, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _
+from bot.install.keys import shared_or_own
 from bot.services.errors import InvalidInput, ToolNotFound
 from bot.services.prompts.builtin import BUILTIN_TEXTS
 from bot.services.prompts.chooser import Catalogue, CatalogueEntry
@@ -29,17 +35,23 @@ class PromptLine:
     added_by: str | None
 
 
-# Built once, as every program's tick reads it.
-_ACTIVE = (
+# The program's catalogue, built once (every program's tick reads it): building the statement
+# cost more than running it.
+_PROGRAM: BindParameter[str] = bindparam("program")
+_CATALOGUE = (
     select(Prompt, Tool.name)
     .outerjoin(Tool, Tool.id == Prompt.tool_id)
-    .where(Prompt.active.is_(True), or_(Prompt.tool_id.is_(None), offered_in(bindparam("program"))))
+    .where(
+        Prompt.active.is_(True),
+        shared_or_own(Prompt.team_id, _PROGRAM),
+        or_(Prompt.tool_id.is_(None), offered_in(_PROGRAM)),
+    )
     .order_by(Prompt.id)
 )
 
 
 async def load_catalogue(session: AsyncSession, team_id: str) -> Catalogue:
-    """Active prompts, without those of a tool the program's catalogue does not offer."""
+    """The program's catalogue as the weekly tick chooses from it."""
     return Catalogue(
         CatalogueEntry(
             prompt.id,
@@ -49,20 +61,15 @@ async def load_catalogue(session: AsyncSession, team_id: str) -> Catalogue:
             prompt.exercise,
             builtin=prompt.added_by is None and prompt.text in BUILTIN_TEXTS,
         )
-        for prompt, tool in (await session.execute(_ACTIVE, {"program": team_id})).all()
+        for prompt, tool in (await session.execute(_CATALOGUE, {"program": team_id})).all()
     )
 
 
-async def list_prompts(session: AsyncSession) -> list[PromptLine]:
-    query = (
-        select(Prompt, Tool.name)
-        .outerjoin(Tool, Tool.id == Prompt.tool_id)
-        .where(Prompt.active.is_(True))
-        .order_by(Prompt.id)
-    )
+async def list_prompts(session: AsyncSession, team_id: str) -> list[PromptLine]:
+    """The program's catalogue as HR admins list it: what its pairs may get."""
     return [
         PromptLine(p.id, p.kind, tool, p.text, p.exercise, p.added_by)
-        for p, tool in (await session.execute(query)).all()
+        for p, tool in (await session.execute(_CATALOGUE, {"program": team_id})).all()
     ]
 
 
@@ -77,7 +84,7 @@ async def add_prompt(
     actor_id: str,
     now: datetime,
 ) -> PromptLine:
-    """Add a prompt to the catalogue (a teach prompt may name a tool the program offers)."""
+    """Add a prompt to the program's catalogue (a teach prompt may name a tool it offers)."""
     text = typed(text, limit=300, what=_("A prompt")) or ""
     exercise = typed(exercise, limit=300, what=_("An exercise"))
     if len(text) < 10:
@@ -105,6 +112,7 @@ async def add_prompt(
             )
         )
     prompt = Prompt(
+        team_id=team_id,
         kind=kind,
         tool_id=tool.id if tool else None,
         text=text,
