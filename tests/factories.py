@@ -1422,3 +1422,39 @@ async def pick_program(bot: RunningBot, user: str, text: str, name: str) -> str:
     command then answers on."""
     asked = await asked_which(bot, user, text)
     return await click_ephemeral(bot, user, one_choice(asked, name), ActionId.PICK_PROGRAM)
+
+
+# --------------------------------------------------------------------------------------------
+# Two programs of one workspace (and another workspace), each program with its channel.
+
+FIRST_CHANNEL, SPRINT_CHANNEL = "C0FIRST001", "C0SPRINT01"
+OTHER_WORKSPACE = "T0OTHER01"
+
+
+async def two_programs(program: Program) -> str:
+    """The workspace's first program and an "AI sprint", each with its channel (where commands
+    act on it without asking which); the sprint's key."""
+    sprint = await program.new_program("AI sprint")
+    for channel, key in ((FIRST_CHANNEL, program.team_id), (SPRINT_CHANNEL, sprint)):
+        program.slack.add_channel(channel, name=channel.lower())
+        await program.update_settings(program=key, program_channel=channel)
+    for user, name in ((ANA, "Ana"), (BEN, "Ben")):
+        program.slack.add_user(user, real_name=name, tz="Europe/London")
+    return sprint
+
+
+async def typed_in(
+    program: Program,
+    channel: str,
+    text: str,
+    user: str = ADMIN_ID,
+    requester: SlackRequester | None = None,
+) -> JSON:
+    """`/rotnem <text>` typed in `channel`: the answer on its response_url."""
+    url = program.slack.new_response_url(channel=channel, user=user)
+    response = await (requester or program.bot.requester).command(
+        command="/rotnem", user_id=user, channel_id=channel, text=text, response_url=url
+    )
+    assert response.status_code == 200, response.text
+    answers: list[JSON] = await eventually(lambda: program.slack.responses(url))
+    return answers[-1]

@@ -16,11 +16,16 @@ from handlers.commands.tools import parse_add, parse_name
 from models import Prompt, Tool
 from tests.factories import (
     ADMIN_ID,
+    ANA,
+    BEN,
     BOTH_BACKENDS,
     CHANNEL,
+    FIRST_CHANNEL,
     GUIDE,
     JSON,
+    OTHER_WORKSPACE,
     SIGNING_SECRET,
+    SPRINT_CHANNEL,
     Program,
     RunningBot,
     click_ephemeral,
@@ -32,9 +37,9 @@ from tests.factories import (
     saved,
     start_bot,
     submit,
+    two_programs,
+    typed_in,
 )
-
-OTHER_WORKSPACE = "T0OTHER01"
 
 
 @pytest.mark.parametrize(
@@ -162,38 +167,6 @@ async def test_our_categories_and_descriptions_read_in_french_hrs_as_typed(
 
 
 # ---- each program's catalogue ---------------------------------------------------------------
-
-FIRST_CHANNEL, SPRINT_CHANNEL = "C0FIRST001", "C0SPRINT01"
-ANA, BEN = "U0ANA00001", "U0BEN00001"
-
-
-async def two_programs(program: Program) -> str:
-    """The workspace's first program and an "AI sprint", each with its channel (where commands
-    act on it without asking which); the sprint's key."""
-    sprint = await program.new_program("AI sprint")
-    for channel, key in ((FIRST_CHANNEL, program.team_id), (SPRINT_CHANNEL, sprint)):
-        program.slack.add_channel(channel, name=channel.lower())
-        await program.update_settings(program=key, program_channel=channel)
-    for user, name in ((ANA, "Ana"), (BEN, "Ben")):
-        program.slack.add_user(user, real_name=name, tz="Europe/London")
-    return sprint
-
-
-async def typed_in(
-    program: Program,
-    channel: str,
-    text: str,
-    user: str = ADMIN_ID,
-    requester: SlackRequester | None = None,
-) -> JSON:
-    """`/rotnem <text>` typed in `channel`: the answer on its response_url."""
-    url = program.slack.new_response_url(channel=channel, user=user)
-    response = await (requester or program.bot.requester).command(
-        command="/rotnem", user_id=user, channel_id=channel, text=text, response_url=url
-    )
-    assert response.status_code == 200, response.text
-    answers: list[JSON] = await eventually(lambda: program.slack.responses(url))
-    return answers[-1]
 
 
 async def modal_of(program: Program, user: str, name: str) -> JSON:

@@ -17,7 +17,8 @@ from bot.services import tools
 from bot.services.enrollment.identity import Identity
 from bot.services.enrollment.profile import ProfileInput, save_profile
 from bot.services.enrollment.queries import get_profile
-from models import Base, Role, Tool, UTCDateTime
+from bot.services.prompts.catalogue import add_prompt, load_catalogue
+from models import Base, Prompt, Role, Tool, UTCDateTime
 from tests.databases import in_thread
 
 BACKENDS = pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)
@@ -260,3 +261,107 @@ async def test_upgrading_keeps_every_pairs_history_while_tables_are_rebuilt(
     in_thread(lambda: migrate.upgrade(empty_database_url))
     assert await _count(empty_database_url, "pairs") == 1
     assert await _count(empty_database_url, "weekly_prompts") == 1
+
+
+# ---- 0019: each program's own prompt catalogue -----------------------------------------------
+
+SPRINT = f"{WORKSPACE}~2"
+# HR's prompts at 0018 (kind, tool, text), shared by every workspace as they were.
+HRS = (
+    ("teach", None, "Redo last week's report with {tool}"),
+    ("mirror", None, "Show us the org chart"),
+    ("teach", "Notion AI", "Ask it about a project"),
+    ("teach", "ChatGPT", "Plan a team offsite"),
+)
+
+
+async def _hrs_prompts_at_0018(url: str) -> None:
+    """At 0018 (after 0010's pair and week): the sprint added Notion AI, HR wrote four prompts,
+    one of them about Notion AI, and the pair got the first of them (raw SQL: the models describe
+    today's schema)."""
+    engine = create_engine(url)
+    at = bindparam("at", BEFORE, type_=UTCDateTime())
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO tools (team_id, name, description, category, added_by) "
+                    f"VALUES ('{SPRINT}', 'Notion AI', 'ask your wiki', 'More tools', 'U0HR00001')"
+                )
+            )
+            for kind, tool, words in HRS:
+                await connection.execute(
+                    text(
+                        "INSERT INTO prompts (kind, tool_id, text, added_by, active, created_at) "
+                        "VALUES (:kind, (SELECT id FROM tools WHERE name = :tool), :words, "
+                        "'U0HR00001', :active, :at)"
+                    ).bindparams(at, kind=kind, tool=tool, words=words, active=True)
+                )
+            await connection.execute(
+                text(
+                    "INSERT INTO weekly_prompts (team_id, pair_id, iso_week, prompt_id, "
+                    "direction, tool_name, due_at, created_at) VALUES ('T0OLD0001', 1, "
+                    "'2026-W50', (SELECT id FROM prompts WHERE text = :words), 'teach', "
+                    "'ChatGPT', :at, :at)"
+                ).bindparams(at, words=HRS[0][2])
+            )
+    finally:
+        await engine.dispose()
+
+
+async def _hrs_in(url: str, key: str) -> set[str]:
+    """HR's prompts in `key`'s catalogue, as the weekly tick reads it."""
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            return {entry.text for entry in await load_catalogue(session, key) if not entry.builtin}
+    finally:
+        await engine.dispose()
+
+
+@BACKENDS
+async def test_0019_moves_a_prompt_about_a_programs_own_tool_to_it_and_keeps_the_rest_both_ways(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
+    in_thread(lambda: migrate.upgrade(url, "0010"))
+    await _a_pair_with_a_week_at_0010(url)
+    in_thread(lambda: migrate.upgrade(url, "0018"))
+    await _hrs_prompts_at_0018(url)
+    in_thread(lambda: migrate.upgrade(url))
+
+    everyones = {words for _kind, tool, words in HRS if tool != "Notion AI"}
+    assert await _hrs_in(url, SPRINT) == everyones | {"Ask it about a project"}
+    assert await _hrs_in(url, WORKSPACE) == everyones
+    assert await _hrs_in(url, OTHER) == everyones
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            kept = dict((await connection.execute(select(Prompt.text, Prompt.team_id))).all())
+        assert {words: kept[words] for _kind, _tool, words in HRS} == {
+            "Redo last week's report with {tool}": None,
+            "Show us the org chart": None,
+            "Ask it about a project": SPRINT,
+            "Plan a team offsite": None,
+        }
+        # From now on, a program's additions are its own.
+        async with create_sessionmaker(engine).begin() as session:
+            await add_prompt(
+                session,
+                OTHER,
+                kind="mirror",
+                text="Tell us who signs off a purchase",
+                exercise=None,
+                tool_name=None,
+                actor_id="U0HR00002",
+                now=BEFORE,
+            )
+    finally:
+        await engine.dispose()
+    assert await _hrs_in(url, OTHER) == everyones | {"Tell us who signs off a purchase"}
+    assert await _hrs_in(url, WORKSPACE) == everyones
+
+    # Down again: one catalogue for everyone, every prompt and the pair's weeks kept.
+    in_thread(lambda: migrate.downgrade(url, "0018"))
+    assert await _count(url, "prompts") == 54 + len(HRS) + 1
+    assert await _count(url, "weekly_prompts") == 2

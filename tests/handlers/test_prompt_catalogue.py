@@ -1,0 +1,97 @@
+"""Each program's weekly prompt catalogue: the prompts we ship, shared by every program, and the
+prompts HR adds to the program they act in, which reach that program's pairs only."""
+
+from __future__ import annotations
+
+from bot.sandbox import SlackRequester
+from tests.factories import (
+    BOTH_BACKENDS,
+    CHANNEL,
+    FIRST_CHANNEL,
+    JSON,
+    OTHER_WORKSPACE,
+    SIGNING_SECRET,
+    SPRINT_CHANNEL,
+    Program,
+    two_programs,
+    typed_in,
+)
+
+# Bluesky is the one tool we ship without prompts of its own: a pair teaching it gets a prompt
+# for Bluesky if its program has one, else one for any tool.
+BLUESKY = 'admin prompts add teach "Bluesky" Post what your team shipped — schedule three posts'
+SHIPPED = "Post what your team shipped"
+OURS = (
+    "Prompt catalogue: 32 “teach me a tool” (28 for one tool, 4 for any tool) and 22 “reverse "
+    "the mirror”."
+)
+
+
+def elsewhere(program: Program) -> SlackRequester:
+    """Requests from another workspace the bot serves."""
+    return SlackRequester(
+        program.bot.url, SIGNING_SECRET, slack=program.slack, team_id=OTHER_WORKSPACE
+    )
+
+
+async def prompt_posts(program: Program, pair_id: int) -> list[JSON]:
+    """The weekly prompts the pair's group DM shows."""
+    channel = (await program.pair_row(pair_id)).group_channel_id
+    assert channel is not None
+    return [post for post in program.posts(channel) if "teach me a tool" in post["text"]]
+
+
+@BOTH_BACKENDS
+async def test_a_prompt_added_in_a_program_reaches_its_pairs_and_nobody_elses(
+    program: Program,
+) -> None:
+    sprint = await two_programs(program)
+    added = (await typed_in(program, SPRINT_CHANNEL, BLUESKY))["text"]
+    assert f"for Bluesky: {SHIPPED} — schedule three posts" in added
+    in_sprint = await program.pair("U0G1", "U0L1", tools=("Bluesky",), program=sprint)
+    in_first = await program.pair("U0G2", "U0L2", tools=("Bluesky",))
+    in_other_workspace = await program.pair(
+        "U0G3", "U0L3", tools=("Bluesky",), program=OTHER_WORKSPACE
+    )
+
+    assert await program.nudge_now() == 3
+    await program.deliver()
+    (sprints,) = await prompt_posts(program, in_sprint)
+    assert SHIPPED in str(sprints["blocks"])
+    for pair_id in (in_first, in_other_workspace):
+        # A prompt for any tool, filled with Bluesky: the sprint's is not theirs to get.
+        (post,) = await prompt_posts(program, pair_id)
+        assert "Bluesky" in str(post["blocks"]) and SHIPPED not in str(post["blocks"])
+
+
+async def test_admin_prompts_lists_the_catalogue_of_the_program_it_runs_in(
+    program: Program,
+) -> None:
+    sprint_added = (
+        "Walk us through how a budget gets approved",
+        "Redo last week's report with {tool} — compare the two",
+    )
+    await two_programs(program)
+    assert (await typed_in(program, SPRINT_CHANNEL, "admin prompts"))["text"] == OURS
+    await typed_in(program, SPRINT_CHANNEL, f"admin prompts add mirror {sprint_added[0]}")
+    await typed_in(program, SPRINT_CHANNEL, f"admin prompts add teach {sprint_added[1]}")
+    # A shared tool the sprint no longer offers takes its two prompts out of its catalogue.
+    await typed_in(program, SPRINT_CHANNEL, 'admin tools remove "ChatGPT"')
+    await typed_in(program, FIRST_CHANNEL, "admin prompts add mirror Show us the org chart")
+
+    sprint = await typed_in(program, SPRINT_CHANNEL, "admin prompts")
+    assert sprint["text"] == (
+        "Prompt catalogue: 31 “teach me a tool” (26 for one tool, 5 for any tool) and 23 “reverse "
+        "the mirror”."
+    )
+    assert "Added by HR" in str(sprint["blocks"])
+    assert all(text.split(" — ")[0] in str(sprint["blocks"]) for text in sprint_added)
+    assert "org chart" not in str(sprint["blocks"])
+
+    first = await typed_in(program, FIRST_CHANNEL, "admin prompts")
+    assert first["text"] == OURS.replace("22 “reverse", "23 “reverse")
+    assert "Show us the org chart" in str(first["blocks"])
+    assert not any(text.split(" — ")[0] in str(first["blocks"]) for text in sprint_added)
+
+    other = await typed_in(program, CHANNEL, "admin prompts", requester=elsewhere(program))
+    assert other["text"] == OURS and "Added by HR" not in str(other["blocks"])
