@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.outbox import resume_waiting
 from bot.install.keys import in_workspace, is_org_key, workspace_of
 from bot.services.events import remember_workspace
-from models import Base, Prompt, Tool
+from models import Base, Tool
 from models.installations import BOTS_TABLE, INSTALLATIONS_TABLE
 from models.workspace import Workspace
 
@@ -82,17 +82,15 @@ async def any_uninstalled(session: AsyncSession) -> bool:
 
 def _kept(key: str) -> Iterator[tuple[Table, ColumnElement[bool]]]:
     """Every table with a `team_id` column and the rows it keeps for `key`, children before
-    parents (read from the models, so a table added later is never forgotten)."""
+    parents (read from the models, so a table added later is never forgotten); the shared
+    catalogues, kept under no key, stay."""
     for table in reversed(Base.metadata.sorted_tables):
         if "team_id" in table.c and table is not Tool.__table__:
             yield table, _rows_of(table, key)
-    # The programs' own tools last, profiles and weekly prompts pointing at them gone by then,
-    # and the prompts HR wrote for them just before (a table without a key of its own).
+    # The programs' own tools last: the profiles naming them go with their participants (a
+    # table without a key of its own), which come after the tools in the models' order; the
+    # prompts and weekly prompts pointing at them have gone in the loop.
     tools = cast(Table, Tool.__table__)
-    yield (
-        cast(Table, Prompt.__table__),
-        Prompt.tool_id.in_(select(tools.c.id).where(_rows_of(tools, key))),
-    )
     yield tools, _rows_of(tools, key)
 
 

@@ -28,12 +28,23 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 async def keep_data(url: str) -> None:
-    """Two workspaces and an org-wide install, each with a little of everything."""
+    """Two workspaces and an org-wide install, each with a little of everything (a weekly
+    prompt HR wrote there too)."""
     engine = create_engine(url)
     async with create_sessionmaker(engine).begin() as session:
         for key in (ACME, BETA, ORG):
             await record_install(session, key, ORG if key == ORG else None, NOW)
             await claim_event(session, key, f"Ev{key}", NOW)
+            await add_prompt(
+                session,
+                key,
+                kind="mirror",
+                text=f"How does {key} approve a budget?",
+                exercise=None,
+                tool_name=None,
+                actor_id=ADMIN_ID,
+                now=NOW,
+            )
             await enqueue(
                 session,
                 team_id=key,
@@ -57,8 +68,8 @@ async def keep_data(url: str) -> None:
 
 
 async def rows_by_key(url: str) -> dict[str, int]:
-    """Rows in every keyed table, by the key they are kept under (the shared tool catalogue is
-    kept under none)."""
+    """Rows in every keyed table, by the key they are kept under (the shared tool and prompt
+    catalogues are kept under none)."""
     engine = create_engine(url)
     counts: dict[str, int] = {}
     async with engine.connect() as connection:
@@ -88,7 +99,7 @@ async def test_rotnem_workspace_delete(
 ) -> None:
     await keep_data(database_url)
     before = await rows_by_key(database_url)
-    assert before == {ACME: 4, BETA: 4, ORG: 4}
+    assert before == {ACME: 5, BETA: 5, ORG: 5}
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.chdir(tmp_path)
 
@@ -108,12 +119,12 @@ async def test_rotnem_workspace_delete(
     assert await rows_by_key(database_url) == before
 
     code, out, _ = await rotnem("workspace", "delete", ACME, typed=ACME)
-    assert code == 0 and f"Deleted 4 row(s) kept for {ACME}." in out
-    assert await rows_by_key(database_url) == {BETA: 4, ORG: 4}
+    assert code == 0 and f"Deleted 5 row(s) kept for {ACME}." in out
+    assert await rows_by_key(database_url) == {BETA: 5, ORG: 5}
 
     code, out, _ = await rotnem("workspace", "delete", ORG, "--yes")
-    assert code == 0 and f"Deleted 4 row(s) kept for {ORG}." in out
-    assert await rows_by_key(database_url) == {BETA: 4}
+    assert code == 0 and f"Deleted 5 row(s) kept for {ORG}." in out
+    assert await rows_by_key(database_url) == {BETA: 5}
 
 
 async def catalogue_rows(url: str) -> tuple[set[str], set[int]]:
@@ -137,8 +148,8 @@ async def test_deleting_a_running_program_leaves_only_the_shared_catalogue(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """People, their tools and history, pairs, prompts and check-ins, the outbox, the programs'
-    own tools and the prompts HR wrote for them: all of it goes, including rows that hang off a
-    participant or a tool without a team column of their own."""
+    own tools and the prompts HR wrote in them: all of it goes, including rows that hang off a
+    participant without a team column of their own."""
     shared = await catalogue_rows(database_url)
     sprint = await program.new_program("AI sprint")
     async with program.bot.deps.sessionmaker.begin() as session:
@@ -152,6 +163,16 @@ async def test_deleting_a_running_program_leaves_only_the_shared_catalogue(
                 text="Ask it about a project",
                 exercise=None,
                 tool_name="Notion AI",
+                actor_id=ADMIN_ID,
+                now=program.clock.now(),
+            )
+            await add_prompt(
+                session,
+                key,
+                kind="mirror",
+                text="Show us the org chart",
+                exercise=None,
+                tool_name=None,
                 actor_id=ADMIN_ID,
                 now=program.clock.now(),
             )
