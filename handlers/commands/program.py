@@ -4,15 +4,19 @@ router checks that on the server before any of these runs)."""
 from __future__ import annotations
 
 import io
+import re
 
 from slack_sdk.models.views import View
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks.errors import error_message
 from bot.blocks.message import Message
 from bot.blocks.program import settings_modal, stats_message
+from bot.blocks.wording import program_label
 from bot.i18n import N_, _, ngettext
 from bot.install.keys import workspace_of
 from bot.services.program import exports
+from bot.services.program.programs import programs_of
 from bot.services.program.stats import program_stats
 from handlers.commands.router import CommandCall, Subcommand
 from handlers.directory import profile_fields
@@ -45,6 +49,22 @@ async def admin_stats(call: CommandCall) -> None:
     await call.reply(stats_message(stats))
 
 
+async def _named_program(session: AsyncSession, key: str) -> str | None:
+    """The program's name where the workspace runs several (files of two programs must not
+    look alike in HR's downloads); None where it runs one."""
+    programs = await programs_of(session, workspace_of(key))
+    if len(programs) == 1:
+        return None
+    program = next((p for p in programs if p.key == key), None)
+    return program_label(program.name, program.template) if program else None
+
+
+def _slug(name: str | None) -> str:
+    """`name` as a file name's part: letters and digits, dashes between (HR typed it)."""
+    words = re.findall(r"[^\W_]+", (name or "").casefold())
+    return "".join(f"{word}-" for word in words)[:40]
+
+
 async def admin_export(call: CommandCall) -> None:
     """The CSV exports, uploaded to the admin's DM (files:write)."""
     word = call.args.strip().lower()
@@ -67,17 +87,19 @@ async def admin_export(call: CommandCall) -> None:
     stamp = deps.clock.now().strftime("%Y-%m-%d")
     uploads = []
     async with deps.sessionmaker() as session:
+        named = await _named_program(session, call.team_id)
         for kind in kinds:
             header, rows = await exports.export_rows(
                 session, call.team_id, kind, now=deps.clock.now()
             )
             out = io.StringIO()
             exports.write_csv(out, header, rows, exports.NOTES.get(kind))
+            title = _(exports.TITLES[kind]).format(date=stamp)
             uploads.append(
                 {
                     "content": out.getvalue(),
-                    "filename": f"rotnem-{kind}-{stamp}.csv",
-                    "title": _(exports.TITLES[kind]).format(date=stamp),
+                    "filename": f"rotnem-{_slug(named)}{kind}-{stamp}.csv",
+                    "title": f"{named} · {title}" if named else title,
                 }
             )
     opened = await call.client.conversations_open(users=call.user_id)

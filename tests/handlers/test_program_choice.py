@@ -174,3 +174,17 @@ async def test_join_typed_in_a_programs_channel_saves_the_profile_there(program:
     assert saved(await submit(program.bot, ANA, view[-1], answers))
     assert await state_in(program, ANA, sprint) == State.ACTIVE
     assert await state_in(program, ANA, program.team_id) is None
+
+
+async def test_exports_of_two_programs_are_named_after_their_program(program: Program) -> None:
+    sprint = await program.new_program("AI sprint — Q1")
+    program.slack.add_user(MAX, real_name="Max", tz="Europe/London")
+    await program.update_settings(program=sprint, managers=[MAX])
+    await program.pair("U0GUIDE001", "U0LEARN001", program=sprint)
+    await rotnem(program.bot, MAX, "admin export pairs")
+    await program.slack.wait_for("files.completeUploadExternal", 1, timeout=10)
+    (exported,) = program.slack.files()
+    day = program.clock.now().strftime("%Y-%m-%d")
+    assert exported.name == f"rotnem-ai-sprint-q1-pairs-{day}.csv"
+    assert exported.title.startswith("AI sprint — Q1 · ")
+    assert b"U0LEARN001" in exported.content
