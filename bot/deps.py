@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,7 +15,7 @@ from bot.after_ack import AfterAck
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import SessionMaker, create_engine, create_sessionmaker
-from bot.install.keys import FIRST_PROGRAM, program_number, workspace_of
+from bot.install.keys import workspace_of
 from bot.languages import Languages
 from bot.services.directory import FieldCache
 from bot.services.program.settings import (
@@ -101,12 +101,8 @@ class Deps:
         )
 
     async def program_config(self, session: AsyncSession, team_id: str) -> ProgramConfig:
-        """The settings in force for a program: its own, else the environment's (whose program
-        channel is the workspace's first program's: two programs never share one)."""
-        defaults = self.program_defaults
-        if program_number(team_id) != FIRST_PROGRAM:
-            defaults = replace(defaults, program_channel=None)
-        return await program_config(session, team_id, defaults)
+        """The settings in force for a program: its own, else the environment's."""
+        return await program_config(session, team_id, self.program_defaults)
 
 
 def build_deps(settings: Settings, clock: Clock | None = None) -> Deps:

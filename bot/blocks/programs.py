@@ -115,7 +115,9 @@ def programs_message(
                 participants=summary.participants, pairs=summary.active_pairs
             ),
         )
-        blocks += [DividerBlock(), section(text), _buttons(summary, can_close=rotnem_admin)]
+        blocks += [DividerBlock(), section(text)]
+        if not program.closed:  # a closed program changes no more: its figures stay readable
+            blocks.append(_buttons(summary, can_close=rotnem_admin))
         fallback.append(f"{name_of(program)} ({_state(summary)})")
     if len(summaries) > len(listed):
         more = len(summaries) - len(listed)

@@ -24,6 +24,8 @@ never with a `<@U…>` mention (it would show as typed).
     └── Conflict                the request clashes with the current state
         ├── NotPaused           `resume` while not paused
         ├── ToolExists          adding a tool the catalogue already offers
+        ├── ProgramNameTaken    another program of the workspace goes by that name
+        ├── ProgramClosed       the program was closed; it takes no one and changes no more
         ├── AlreadyDecided      a click on something already decided; carries its `status`
         │   └── RoundAlreadyDecided approving or discarding a round already decided
         └── AlreadyPaired       a manual pair with someone who is already in a pair
@@ -128,6 +130,14 @@ class AlreadyDecided(Conflict):
 
 class RoundAlreadyDecided(AlreadyDecided):
     """The round was already approved or discarded."""
+
+
+class ProgramNameTaken(Conflict):
+    """Another program of the workspace already goes by this name."""
+
+
+class ProgramClosed(Conflict):
+    """The program was closed: nobody joins it, nobody is paired in it, it changes no more."""
 
 
 class AlreadyPaired(Conflict):

@@ -27,7 +27,7 @@ from bot.i18n import _
 from bot.services.calendar import add_weeks, iso_week, week_monday, weeks_between
 from bot.services.checkins import last_answers
 from bot.services.enrollment.queries import is_paused
-from bot.services.errors import NotFound
+from bot.services.errors import Conflict, NotFound
 from bot.services.notices import Notice
 from bot.services.program.settings import ProgramConfig, hr_recipients
 from bot.services.rounds.queries import PairPeople
@@ -284,6 +284,10 @@ async def act_on_stall(
     """ "Nudge them" (a friendly message in the pair's group DM) or "Talk to them" (a
     conversation between the admin and each person); each once per stall."""
     alert, pair, guide, learner = await _alert(session, team_id, alert_id)
+    if pair.ended_at is not None:
+        # Both were told their pair ended (a program closed, HR unpaired them …): a nudge now
+        # would contradict that.
+        raise Conflict(_("That pair has ended since this alert: there is no one to nudge."))
     target: dict[str, Any]
     if action == "nudged":
         target = (

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.i18n import LANGUAGES, N_, _, ngettext, speaking
-from bot.services.program.programs import program_of
+from bot.services.program.programs import check_open
 from bot.services.program.settings import ProgramConfig
 from models import Pair, Participant, ProgramSettings, SettingsChange, WordingText
 
@@ -488,7 +488,7 @@ async def save_wording(
     default); None when nothing changed."""
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
-    await program_of(session, team_id)  # a program the workspace has
+    await check_open(session, team_id)  # a program the workspace has and keeps open
     with speaking(language):
         if text is not None and text.strip() == template.shown_default(variant).strip():
             text = None

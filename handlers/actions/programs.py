@@ -6,7 +6,7 @@ Settings and Wording buttons open the program's modals: `handlers/actions/progra
 from __future__ import annotations
 
 from bot.blocks.programs import new_program_modal, rotnem_admins_only_message
-from bot.services.program.programs import close_program
+from bot.services.program.closing import close_program
 from handlers.commands.programs import administered, is_rotnem_admin, programs_list
 from handlers.kit import Click
 

@@ -26,7 +26,7 @@ from bot.blocks.program_choice import program_choice_message
 from bot.i18n import N_, _, current_language
 from bot.install.keys import program_number, workspace_of
 from bot.services.errors import RotnemError
-from bot.services.program.programs import Program, programs_of, programs_of_person
+from bot.services.program.programs import Program, program_of, programs_of, programs_of_person
 from bot.services.program.settings import managers_by_program
 from handlers.kit import Acknowledgement, Click, Request, answer_then_continue, deps_of, team_of
 
@@ -236,7 +236,10 @@ class Router:
         return None
 
     async def picked(self, click: Click) -> None:
-        """A "which program?" button: the command it carries, run in the program picked."""
+        """A "which program?" button: the command it carries, run in the program picked (one the
+        workspace has: a button forged for another is refused, nothing run)."""
+        async with click.deps.sessionmaker() as session:
+            await program_of(session, click.team_id)
         call = CommandCall(
             deps=click.deps,
             team_id=click.team_id,

@@ -19,7 +19,8 @@ from bot.i18n import LANGUAGES, N_, _
 from bot.ids import BlockId
 from bot.install.keys import workspace_of
 from bot.services.directory import ProfileField
-from bot.services.program.programs import ProgramNameTaken, check_name_free
+from bot.services.errors import ProgramNameTaken
+from bot.services.program.programs import check_name_free
 from bot.services.program.settings import (
     CADENCES,
     MAX_MANAGERS,

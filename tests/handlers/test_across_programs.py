@@ -28,7 +28,8 @@ from bot.scheduler import run_job
 from bot.services.enrollment.lifecycle import pause
 from bot.services.errors import PairingRuleBroken
 from bot.services.installs import delete_workspace, workspace_rows
-from bot.services.program.programs import close_program, programs_of_person
+from bot.services.program.closing import close_program
+from bot.services.program.programs import programs_of_person
 from bot.services.rounds.ending import PairEndedNotice
 from bot.services.rounds.manual import create_manual_pair, unpair
 from bot.services.rounds.propose import propose_round, send_proposal

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.ids import ActionId
 from bot.services.enrollment import lifecycle
-from bot.services.program.programs import close_program
+from bot.services.errors import ProgramClosed
+from bot.services.program.closing import close_program
 from models import Participant, State
 from tests.factories import (
     ADMIN_ID,
@@ -188,3 +191,34 @@ async def test_exports_of_two_programs_are_named_after_their_program(program: Pr
     assert exported.name == f"rotnem-ai-sprint-q1-pairs-{day}.csv"
     assert exported.title.startswith("AI sprint — Q1 · ")
     assert b"U0LEARN001" in exported.content
+
+
+async def test_a_closed_program_is_neither_paired_nor_changed(program: Program) -> None:
+    sprint = await program.new_program("AI sprint")
+    program.slack.add_user(MAX, real_name="Max", tz="Europe/London")
+    await program.update_settings(program=sprint, managers=[MAX])
+    await program.join("U0GUIDE001", "Gus", "guide", teaches=["ChatGPT"], program=sprint)
+    await program.join("U0LEARN001", "Lea", "learner", learns=["ChatGPT"], program=sprint)
+    async with program.bot.deps.sessionmaker.begin() as session:
+        await close_program(session, sprint, actor_id=ADMIN_ID, now=program.clock.now())
+    # Its manager still reaches it (its figures stay), but it pairs nobody…
+    answer = await rotnem(program.bot, MAX, "admin pair")
+    refused = await reply(program.bot, answer, count=1)
+    assert "closed" in refused["text"], refused["text"]
+    with pytest.raises(ProgramClosed):
+        await program.pair_by_hand("U0GUIDE001", "U0LEARN001", sprint)
+    # …and its settings stay as they were.
+    with pytest.raises(ProgramClosed):
+        await program.update_settings(program=sprint, cycle_weeks=8)
+    assert await program.pairs() == []
+
+
+async def test_the_environments_channels_are_the_first_programs_only(program: Program) -> None:
+    sprint = await program.new_program("AI sprint")
+    deps = program.bot.deps
+    async with deps.sessionmaker() as session:
+        first = await deps.program_config(session, program.team_id)
+        other = await deps.program_config(session, sprint)
+    assert first.announce_channel == deps.settings.rotnem_announce_channel is not None
+    # The sprint's pairs are not announced in the first program's channel unless HR says so.
+    assert other.announce_channel is None and other.program_channel is None

@@ -11,7 +11,7 @@ from typing import Any
 from bot.clock import ManualClock
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.sandbox import FakeSlack
-from bot.services.program.programs import close_program
+from bot.services.program.closing import close_program
 from models import Pair, Participant, State
 from tests.factories import (
     ADMIN_ID,

@@ -65,3 +65,19 @@ async def test_weeks_a_person_was_paused_are_not_silent_weeks(program: Program) 
     await program.command("admin stats")
     (stats,) = await program.answers(1)
     assert "<@U0GS> & <@U0LS>: 3 silent weeks" in str(stats["blocks"])
+
+
+async def test_a_stall_alert_for_a_pair_that_has_since_ended_sends_nothing(
+    program: Program,
+) -> None:
+    await known_program(program)
+    await program.stalls()
+    await program.deliver()
+    (message,) = [m for m in program.dm(ADMIN_ID) if "no session" in m["text"]]
+    # HR ends the pair (a closed program does the same): both were told it ended.
+    await reply(program.bot, await rotnem(program.bot, ADMIN_ID, "admin unpair <@U0LC>"))
+    before = len(program.slack.responses())
+    await program.click(message, ActionId.STALL_NUDGE, ADMIN_ID)
+    await program.slack.wait_for("response_url", before + 1)
+    assert "has ended" in program.slack.responses()[-1]["text"]
+    assert await program.outbox("stall_nudge") == []

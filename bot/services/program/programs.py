@@ -1,4 +1,5 @@
-"""A workspace's programs: listed, created from a template, closed.
+"""A workspace's programs: listed, checked, created from a template (closing one ends its
+pairs: `closing.py`).
 
 A program is a key (bot/install/keys.py): the workspace's own for its first program, which
 exists whether or not it has a settings row, and `<workspace>~<n>` for each one HR creates,
@@ -12,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import LANGUAGES, _, speaking
-from bot.install.keys import FIRST_PROGRAM, in_workspace, program_key, program_number, workspace_of
-from bot.services.errors import Conflict, InvalidInput, NotFound
+from bot.install.keys import in_workspace, program_key, program_number, workspace_of
+from bot.services.errors import Conflict, InvalidInput, NotFound, ProgramClosed, ProgramNameTaken
 from bot.services.figures import pairs, participants
 from bot.services.program.settings import (
     MAX_NAME,
@@ -26,29 +27,10 @@ from bot.services.program.settings import (
     update_program_settings,
 )
 from bot.services.program.templates import ProgramTemplate, default_name
-from bot.services.rounds.ending import end_pairs
-from bot.services.rounds.manual import notify_ended
-from models import (
-    EndReason,
-    Pair,
-    Participant,
-    ProgramSettings,
-    Round,
-    RoundStatus,
-    SettingsChange,
-    State,
-)
+from models import Participant, ProgramSettings, State
 
 # More than HR runs at once (a guard against a runaway script, not a product limit).
 MAX_PROGRAMS = 50
-
-
-class ProgramNameTaken(Conflict):
-    """Another program of the workspace already has this name."""
-
-
-class ProgramClosed(Conflict):
-    """The program was closed: nobody joins it and it changes no more."""
 
 
 @dataclass(frozen=True)
@@ -218,51 +200,6 @@ async def create_program(
     )
     await apply_template(session, key, template, now=now, actor_id=actor_id, defaults=defaults)
     return Program(key=key, name=name, template=template.key, closed=False)
-
-
-async def close_program(session: AsyncSession, key: str, *, actor_id: str, now: datetime) -> int:
-    """Close the program: its running pairs end (how many), nobody may join it, its history
-    stays. The workspace's first program cannot be closed (it is where people land when there
-    is no other); closing twice is refused."""
-    if program_number(key) == FIRST_PROGRAM:
-        raise InvalidInput(
-            _("The workspace's first program stays open: pause it in its settings instead.")
-        )
-    program = await program_of(session, key)
-    if program.closed:
-        raise ProgramClosed(_("That program is already closed."))
-    await session.execute(
-        update(ProgramSettings)
-        .where(ProgramSettings.team_id == key, ProgramSettings.closed_at.is_(None))
-        .values(closed_at=now, updated_at=now, updated_by=actor_id)
-    )
-    # Its cycles end now (the end-of-cycle job has nothing left to end or thank for), a
-    # proposal waiting for approval is discarded, and each person hears privately that their
-    # pair ended.
-    await session.execute(
-        update(Round)
-        .where(Round.team_id == key, Round.status == RoundStatus.APPROVED, Round.ended_at.is_(None))
-        .values(ended_at=now)
-    )
-    await session.execute(
-        update(Round)
-        .where(Round.team_id == key, Round.status == RoundStatus.PROPOSED)
-        .values(status=RoundStatus.DISCARDED)
-    )
-    running = list(
-        await session.scalars(
-            select(Pair).where(Pair.team_id == key, Pair.ended_at.is_(None)).order_by(Pair.id)
-        )
-    )
-    reason = EndReason.CYCLE_ENDED
-    ended = await end_pairs(session, running, reason=reason, now=now, ended_by=actor_id)
-    await notify_ended(session, key, ended, reason=reason, now=now)
-    session.add(
-        SettingsChange(
-            team_id=key, actor_id=actor_id, at=now, field="closed", old_value=None, new_value="yes"
-        )
-    )
-    return len(ended)
 
 
 async def check_open(session: AsyncSession, key: str) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.i18n import LANGUAGES, _
 from bot.install.keys import FIRST_PROGRAM, in_workspace, program_number, workspace_of
-from bot.services.errors import NotFound
+from bot.services.errors import NotFound, ProgramClosed
 from bot.services.program.templates import PROGRAM_TEMPLATES, ProgramTemplate
 from models import ProgramSettings, SettingsChange
 
@@ -179,9 +179,13 @@ async def program_config(
 ) -> ProgramConfig:
     """The program's settings, each one from its row or else from `defaults`; the manager
     field is the workspace's, as its first program's row names it (reporting lines are the
-    company's: bot.services.directory)."""
-    config = _merge(defaults, (await session.execute(_SETTINGS, {"team_id": team_id})).first())
+    company's: bot.services.directory). The environment's channels (ROTNEM_ANNOUNCE_CHANNEL,
+    ROTNEM_PROGRAM_CHANNEL) are the first program's: a further program announces and invites
+    only where HR set it to."""
     workspace = workspace_of(team_id)
+    if workspace != team_id:
+        defaults = replace(defaults, announce_channel=None, program_channel=None)
+    config = _merge(defaults, (await session.execute(_SETTINGS, {"team_id": team_id})).first())
     if workspace != team_id:
         field_id = await session.scalar(_MANAGER_FIELD, {"team_id": workspace})
         config = replace(config, manager_field_id=field_id or defaults.manager_field_id)
@@ -297,6 +301,8 @@ async def update_program_settings(
             raise NotFound(_("That program does not exist any more."))
         row = ProgramSettings(team_id=team_id, updated_at=now)
         session.add(row)
+    elif row.closed_at is not None:
+        raise ProgramClosed(_("That program has closed: its settings stay as they were."))
     before = _merge(defaults or ProgramConfig(), row)
     for field_name, value in values.items():
         if value is None:

@@ -16,6 +16,7 @@ from bot.delivery.outbox import enqueue
 from bot.i18n import _
 from bot.pairing.rules import Rules
 from bot.services.errors import AlreadyPaired, NoActivePair, NotAParticipant, PairingRuleBroken
+from bot.services.program.programs import check_open
 from bot.services.program.settings import ProgramConfig, program_config
 from bot.services.rounds import loading
 from bot.services.rounds.approve import CreatedPair, create_pair, cycle_dates
@@ -74,6 +75,7 @@ async def create_manual_pair(
     The pair joins the cycle that is running (and ends with it); with none running it gets a
     cycle of its own.
     """
+    await check_open(session, team_id)
     if guide_user_id == learner_user_id:
         raise PairingRuleBroken(
             _("That's the same person twice: name a guide and a different learner."), "self"

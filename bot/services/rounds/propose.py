@@ -16,6 +16,7 @@ from bot.delivery.outbox import enqueue_to_each
 from bot.i18n import _
 from bot.services.errors import RoundAlreadyDecided, RoundNotFound
 from bot.services.notices import Notice
+from bot.services.program.programs import check_open
 from bot.services.program.settings import ProgramConfig, hr_recipients, program_config
 from bot.services.rounds import loading
 from models import Round, RoundSource, RoundStatus
@@ -233,6 +234,7 @@ async def propose_round(
     re-pair proposal waiting is not: it concerns two people, and approval re-checks it).
     `store=False` computes without writing anything (`rotnem pair --dry-run`).
     """
+    await check_open(session, team_id)
     config = await program_config(session, team_id, defaults)
     people = await loading.people(session, team_id)
     load = loading.Load.of(await loading.active_pair_rows(session, team_id))
