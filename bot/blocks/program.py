@@ -304,11 +304,18 @@ def settings_modal(
             ),
         ),
         _manager_field(config, profile_fields, first_program=first_program),
-        inputs.radio(
-            BlockId.SETTINGS_INVITE_NEW,
-            _(FIELD_LABELS["invite_new_people"]),
-            invite_new,
-            initial=invite_new[0 if config.invite_new_people else 1],
+        # Newcomers to the workspace are welcomed to its first program.
+        *(
+            [
+                inputs.radio(
+                    BlockId.SETTINGS_INVITE_NEW,
+                    _(FIELD_LABELS["invite_new_people"]),
+                    invite_new,
+                    initial=invite_new[0 if config.invite_new_people else 1],
+                )
+            ]
+            if first_program
+            else []
         ),
         inputs.select(
             BlockId.SETTINGS_LANGUAGE,

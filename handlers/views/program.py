@@ -199,7 +199,8 @@ def parse_settings(state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
             )
         else:
             parsed["program_channel"] = joined or ""
-    # Not answered (a modal opened before this setting existed): left as it is.
+    # Not answered (a modal opened before this setting existed, or a further program's, which
+    # does not welcome the workspace's newcomers): left as it is.
     invite = state.selected(BlockId.SETTINGS_INVITE_NEW)
     if invite is not None and invite not in ("yes", "no"):
         errors[BlockId.SETTINGS_INVITE_NEW] = _("Invite people who join the workspace: yes or no.")
@@ -316,7 +317,9 @@ async def settings(submission: Submission) -> None:
     # shows the workspace's field instead of choosing one): left as it is.
     picked = submission.state.selected(BlockId.SETTINGS_MANAGER_FIELD)
     if workspace_of(submission.team_id) != submission.team_id:
+        # The manager field and welcoming newcomers are the workspace's (its first program's).
         picked = None
+        parsed.pop("invite_new_people", None)
     fields = await profile_fields(submission.client, deps, submission.team_id)
     field_id, field_error = check_manager_field(picked, fields)
     if field_error is not None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.ids import ActionId
+from bot.ids import ActionId, BlockId
 from bot.services.enrollment import lifecycle
 from bot.services.errors import ProgramClosed
 from bot.services.program.closing import close_program
@@ -26,6 +26,7 @@ from tests.factories import (
     reply,
     rotnem,
     saved,
+    settings_view,
     submit,
     tool_ids,
 )
@@ -222,3 +223,15 @@ async def test_the_environments_channels_are_the_first_programs_only(program: Pr
     assert first.announce_channel == deps.settings.rotnem_announce_channel is not None
     # The sprint's pairs are not announced in the first program's channel unless HR says so.
     assert other.announce_channel is None and other.program_channel is None
+
+
+async def test_a_further_programs_settings_leave_the_workspaces_own_to_the_first(
+    program: Program,
+) -> None:
+    await program.new_program("AI sprint")
+    view = await settings_view(program, picking="AI sprint")
+    blocks = {block.get("block_id") for block in view["blocks"]}
+    # Newcomers to the workspace are welcomed to its first program only.
+    assert BlockId.SETTINGS_INVITE_NEW not in blocks
+    first = await settings_view(program, picking="Reverse mentoring")
+    assert BlockId.SETTINGS_INVITE_NEW in {block.get("block_id") for block in first["blocks"]}
