@@ -20,8 +20,9 @@ from bot.blocks.wording import program_name
 from bot.i18n import _, day_month_year, ngettext
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.install.keys import FIRST_PROGRAM
-from bot.services.program.programs import Program, ProgramSummary
+from bot.services.program.programs import Program
 from bot.services.program.settings import MAX_NAME
+from bot.services.program.stats import ProgramSummary
 from bot.services.program.templates import PROGRAM_TEMPLATES
 from bot.services.wording import Wording
 

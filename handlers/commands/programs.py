@@ -15,7 +15,8 @@ from bot.blocks.message import Message
 from bot.blocks.programs import programs_message
 from bot.i18n import N_
 from bot.install.keys import workspace_of
-from bot.services.program.programs import Program, program_summary, programs_of
+from bot.services.program.programs import Program, programs_of
+from bot.services.program.stats import program_summary
 from handlers.commands.router import CommandCall, Reach, Subcommand
 from handlers.kit import Request
 

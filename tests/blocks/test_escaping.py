@@ -58,9 +58,9 @@ from bot.services.figures import Meetings, Pairs, Participants, ProgramFigures, 
 from bot.services.fit import FitAlert, Repair
 from bot.services.home import Home, PairProgress, PartnerSummary, ProgramHome, SessionLine
 from bot.services.learning import FollowUpAnswer, FollowUpNotice, TeachBackNotice, TeachBackOffer
-from bot.services.program.programs import Program, ProgramSummary
+from bot.services.program.programs import Program
 from bot.services.program.settings import MAX_NAME, ProgramConfig
-from bot.services.program.stats import StatsView
+from bot.services.program.stats import ProgramSummary, StatsView
 from bot.services.prompts.catalogue import PromptLine
 from bot.services.prompts.tick import PromptNotice
 from bot.services.report import ProgramReport

@@ -76,9 +76,9 @@ from bot.services.learning import (
     ToolToRate,
 )
 from bot.services.notices import Rendered
-from bot.services.program.programs import Program, ProgramSummary
+from bot.services.program.programs import Program
 from bot.services.program.settings import MAX_NAME, ProgramConfig
-from bot.services.program.stats import StatsView
+from bot.services.program.stats import ProgramSummary, StatsView
 from bot.services.prompts.catalogue import PromptLine
 from bot.services.prompts.tick import PromptNotice
 from bot.services.report import ProgramReport

@@ -10,8 +10,7 @@ history: nobody joins it any more, and nothing is sent for it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import LANGUAGES, _, speaking
 from bot.install.keys import in_workspace, program_key, program_number, workspace_of
 from bot.services.errors import Conflict, InvalidInput, NotFound, ProgramClosed, ProgramNameTaken
-from bot.services.figures import pairs, participants
 from bot.services.program.settings import (
     MAX_NAME,
     ProgramConfig,
@@ -101,35 +99,6 @@ async def program_of(session: AsyncSession, key: str) -> Program:
         if program.key == key:
             return program
     raise NotFound(_("That program does not exist any more."))
-
-
-@dataclass(frozen=True)
-class ProgramSummary:
-    """A program as `/rotnem admin programs` lists it: whether it runs, and two of its figures
-    as `bot.services.figures` defines them (so they read as in the stats)."""
-
-    program: Program
-    # The day a pause in force ends (None: the program runs, or has closed).
-    paused_until: date | None
-    # The day it closed, in the workspace's zone (None: it is open).
-    closed_on: date | None
-    participants: int
-    active_pairs: int
-
-
-async def program_summary(
-    session: AsyncSession, program: Program, config: ProgramConfig, *, now: datetime, zone: ZoneInfo
-) -> ProgramSummary:
-    """`program` (whose settings in force are `config`) as the programs list shows it."""
-    paused = config.paused_on(now.astimezone(zone).date()) and not program.closed
-    closed = program.closed_at
-    return ProgramSummary(
-        program=program,
-        paused_until=config.paused_until if paused else None,
-        closed_on=closed.astimezone(zone).date() if closed is not None else None,
-        participants=(await participants(session, program.key, now=now)).total,
-        active_pairs=(await pairs(session, program.key)).active,
-    )
 
 
 def _folded(name: str) -> str:
