@@ -3,19 +3,31 @@ invited to that program, and two programs may not share one."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
-from bot.services.program.programs import Program, open_programs
+from bot.services.program.programs import Program
 
 
 async def program_channels(
-    deps: Deps, session: AsyncSession, workspace: str
+    deps: Deps, session: AsyncSession, programs: Sequence[Program]
 ) -> list[tuple[Program, str | None]]:
-    """Each open program of the workspace, first one first, with its program channel as its
-    settings say (None: it has none). Only the first program's may come from
-    ROTNEM_PROGRAM_CHANNEL: `Deps.program_config` keeps the others to their own settings."""
+    """Each of `programs` with its program channel as its settings say (None: it has none).
+    Only the workspace's first program may take ROTNEM_PROGRAM_CHANNEL
+    (`bot.services.program.settings.program_config`)."""
     return [
         (program, (await deps.program_config(session, program.key)).program_channel)
-        for program in await open_programs(session, workspace)
+        for program in programs
     ]
+
+
+async def program_in_channel(
+    deps: Deps, session: AsyncSession, programs: Sequence[Program], channel: str | None
+) -> Program | None:
+    """The one of `programs` whose program channel `channel` is, if any."""
+    if not channel:
+        return None
+    found = await program_channels(deps, session, programs)
+    return next((program for program, its in found if its == channel), None)

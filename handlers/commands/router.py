@@ -29,6 +29,7 @@ from bot.services.errors import RotnemError
 from bot.services.program.programs import Program, program_of, programs_of, programs_of_person
 from bot.services.program.settings import managers_by_program
 from handlers.kit import Acknowledgement, Click, Request, answer_then_continue, deps_of, team_of
+from handlers.program_channels import program_in_channel
 
 
 @dataclass(frozen=True)
@@ -227,10 +228,9 @@ class Router:
             fitting = await _fitting(session, call, workspace, reach)
             if len(fitting) <= 1:
                 return _acting_in(call, fitting[0].key if fitting else workspace)
-            for program in fitting:
-                config = await call.deps.program_config(session, program.key)
-                if call.channel_id and config.program_channel == call.channel_id:
-                    return _acting_in(call, program.key)
+            here = await program_in_channel(call.deps, session, fitting, call.channel_id)
+            if here is not None:
+                return _acting_in(call, here.key)
         choice = program_choice_message(call.command, call.args, fitting)
         await call.ack(response_type="ephemeral", **choice.to_dict())
         return None

@@ -14,9 +14,10 @@ from bot.services.enrollment.identity import check_eligible
 from bot.services.enrollment.invites import invite_to_program
 from bot.services.enrollment.queries import is_participant
 from bot.services.errors import NotEligible
+from bot.services.program.programs import open_programs
 from handlers.kit import deps_of, workspace_of_request
 from handlers.people import fetch_identity
-from handlers.program_channels import program_channels
+from handlers.program_channels import program_in_channel
 
 logger = logging.getLogger(__name__)
 
@@ -30,10 +31,10 @@ async def member_joined_channel(
         return
     workspace = workspace_of_request(context)
     async with deps.sessionmaker() as session:
-        programs = await program_channels(deps, session, workspace)
         # The open program whose channel it is, as HR set it (else ROTNEM_PROGRAM_CHANNEL, for
         # the first program only).
-        program = next((p for p, channel in programs if channel == joined), None)
+        programs = await open_programs(session, workspace)
+        program = await program_in_channel(deps, session, programs, joined)
         if program is None or await is_participant(session, program.key, user_id):
             return
     try:

@@ -20,7 +20,7 @@ from bot.ids import BlockId
 from bot.install.keys import workspace_of
 from bot.services.directory import ProfileField
 from bot.services.errors import ProgramNameTaken
-from bot.services.program.programs import check_name_free
+from bot.services.program.programs import check_name_free, open_programs
 from bot.services.program.settings import (
     CADENCES,
     MAX_MANAGERS,
@@ -110,9 +110,8 @@ async def _channel_of_another(
     picked = parsed.get("program_channel")
     if not picked:
         return {}
-    for program, channel in await program_channels(
-        submission.deps, session, workspace_of(submission.team_id)
-    ):
+    programs = await open_programs(session, workspace_of(submission.team_id))
+    for program, channel in await program_channels(submission.deps, session, programs):
         if channel == picked and program.key != submission.team_id:
             return {
                 BlockId.SETTINGS_PROGRAM_CHANNEL: _(
