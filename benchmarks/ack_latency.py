@@ -63,8 +63,13 @@ Server = Callable[[FakeSlack, str], AbstractContextManager[tuple[str, subprocess
 Body = Callable[[FakeSlack, int, Sequence[str]], tuple[str, str, str]]
 
 
+def person(n: int) -> str:
+    """The user ID of the `n`th request's sender: one of `PEOPLE`, in turn."""
+    return f"U{n % PEOPLE:08d}"
+
+
 def command(slack: FakeSlack, n: int, teams: Sequence[str]) -> tuple[str, str, str]:
-    user_id = f"U{n % PEOPLE:08d}"
+    user_id = person(n)
     body = slash_command_body(
         command="/rotnem",
         text="help",
@@ -82,7 +87,7 @@ _event_ids = iter(range(10**12))
 
 
 def home_opened(_slack: FakeSlack, n: int, teams: Sequence[str]) -> tuple[str, str, str]:
-    user_id = f"U{n % PEOPLE:08d}"
+    user_id = person(n)
     event = {"type": "app_home_opened", "user": user_id, "tab": "home"}
     event_id = f"Ev{next(_event_ids):010d}"
     body = event_body(event, team_id=teams[0], event_id=event_id, event_time=int(time.time()))
@@ -243,6 +248,9 @@ def measure(contender: str, mode: str, args: argparse.Namespace, tmp: Path, run:
         else (lambda slack, url: rotnem_serve(slack, url))
     )
     with FakeSlack() as slack, server(slack, f"sqlite+aiosqlite:///{database}") as (base, proc):
+        # The people exist in Slack, as they would: Rotnem reads each one's language there once.
+        for n in range(PEOPLE):
+            slack.add_user(person(n), real_name=f"Person {n}")
         url = f"{base}/slack/events"
         body_of = home_opened if mode == "events" else command
         warm_up = asyncio.run(closed_loop(url, slack, 1, 10, body_of))

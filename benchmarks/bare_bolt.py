@@ -4,11 +4,14 @@ listeners only acknowledge — `/rotnem` with a static text, `app_home_opened` w
 
     python -m benchmarks.bare_bolt        # PORT, SLACK_API_URL from the environment
 
-`bare_bolt_serve` runs it as a subprocess, as the benchmarks run `rotnem serve`.
+`bare_bolt_serve` runs it as a subprocess, as the benchmarks run `rotnem serve`. With `stack`,
+it also imports the libraries Rotnem's design fixes beside Bolt (`STACK`) and uses none of them:
+the floor for idle memory, below which no process of Rotnem can go (`benchmarks.memory`).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -26,6 +29,18 @@ from starlette.routing import Route
 
 from bot.sandbox.fake_slack import DEFAULT_TOKEN, FakeSlack
 from bot.sandbox.process import SIGNING_SECRET, free_port, healthy
+
+# What `rotnem serve` loads at start beside Bolt, Starlette and uvicorn, none of it Rotnem's own:
+# SQLAlchemy's asyncio ORM with the SQLite driver, pydantic-settings, APScheduler, orjson.
+STACK = (
+    "sqlalchemy.ext.asyncio",
+    "sqlalchemy.orm",
+    "sqlalchemy.dialects.sqlite.aiosqlite",
+    "pydantic_settings",
+    "apscheduler.schedulers.asyncio",
+    "orjson",
+)
+WITH_STACK = "BARE_BOLT_WITH_STACK"
 
 
 def build() -> Starlette:
@@ -57,6 +72,9 @@ def build() -> Starlette:
 
 
 def main() -> None:
+    if os.environ.get(WITH_STACK):
+        for module in STACK:
+            importlib.import_module(module)
     uvicorn.run(
         build(),
         host="127.0.0.1",
@@ -70,10 +88,15 @@ def main() -> None:
 
 
 @contextmanager
-def bare_bolt_serve(slack: FakeSlack) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Yield (base URL, process) of a healthy bare Bolt server; stopped when the block ends."""
+def bare_bolt_serve(
+    slack: FakeSlack, *, stack: bool = False
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Yield (base URL, process) of a healthy bare Bolt server (with `stack`, holding Rotnem's
+    libraries too); stopped when the block ends."""
     port = free_port()
     environment = {**os.environ, "SLACK_API_URL": slack.api_url, "PORT": str(port)}
+    if stack:
+        environment[WITH_STACK] = "1"
     process = subprocess.Popen([sys.executable, "-m", "benchmarks.bare_bolt"], env=environment)
     with healthy(process, f"http://127.0.0.1:{port}", "bare Bolt") as base:
         yield base, process

@@ -1,10 +1,12 @@
 """Idle memory of Rotnem's processes beside a bare Bolt app: resident set size (VmRSS) of a
 freshly started `rotnem serve`, `rotnem worker` and, as the floor, a bare slack-bolt `AsyncApp`
-on the same uvicorn/Starlette adapter — each started, left idle for `--settle` seconds once it
-answers (/healthz, or for the worker its "dispatcher started" log line), then measured and
-stopped. Contenders are interleaved; medians of `--repeats` fresh processes. Also lists which
-compiled scientific libraries each process has mapped (none is needed before it does work;
-tests/test_imports.py checks the pure-Python ones, such as Alembic, too).
+on the same uvicorn/Starlette adapter, alone and holding the libraries Rotnem's design fixes
+beside Bolt (SQLAlchemy's asyncio ORM, pydantic-settings, APScheduler: `bare_bolt.STACK`) —
+each started, left idle for `--settle` seconds once it answers (/healthz, or for the worker its
+"dispatcher started" log line), then measured and stopped. Contenders are interleaved; medians
+of `--repeats` fresh processes. Also lists which compiled scientific libraries each process has
+mapped (none is needed before it does work; tests/test_imports.py checks the pure-Python ones,
+such as Alembic, too).
 
     python -m benchmarks.memory [--repeats 3] [--settle 2] [--database postgresql]
 
@@ -43,9 +45,10 @@ def settle_and_measure(pid: int, settle: float) -> float:
 
 
 @contextmanager
-def bare_bolt(slack: FakeSlack) -> Iterator[int]:
-    """The floor: the bare Bolt app `benchmarks.ack_latency` measures beside Rotnem."""
-    with bare_bolt_serve(slack) as (_, process):
+def bare_bolt(slack: FakeSlack, *, stack: bool = False) -> Iterator[int]:
+    """The floor: the bare Bolt app `benchmarks.ack_latency` measures beside Rotnem (with
+    `stack`, also holding the libraries Rotnem loads: what no Rotnem process can go below)."""
+    with bare_bolt_serve(slack, stack=stack) as (_, process):
         yield process.pid
 
 
@@ -113,6 +116,7 @@ def main() -> None:
                 "rotnem serve --no-scheduler": serve("--no-scheduler"),
                 "rotnem worker": lambda: rotnem_worker(slack, url, workdir),
                 "bare Bolt (floor)": lambda: bare_bolt(slack),
+                "bare Bolt + Rotnem's libraries": lambda: bare_bolt(slack, stack=True),
             }
             for _ in range(args.repeats):
                 for name, start in contenders.items():
