@@ -10,9 +10,13 @@ one aiohttp load generator:
   Home tabs after acknowledging; the output shows how many events it recorded (none lost) and
   how many Home tabs it published (opened again while publishing: coalesced).
 
-Each contender runs in 3 fresh processes (`--runs`), the contenders interleaved; medians are
-printed with the load average. `--baseline bare-bolt` adds the floor: a bare slack-bolt
-`AsyncApp` on the same uvicorn stack whose listeners only acknowledge (`benchmarks.bare_bolt`).
+Each process is first warmed up with one request from each of the 500 people (10 in flight; for
+Rotnem, each person's first command reads their language in Slack, users.info, and its
+latencies are printed apart); the loads then come from the same people, as in a running
+program. Each contender runs in 3 fresh processes (`--runs`), the contenders interleaved;
+medians are printed with the load average. `--baseline bare-bolt` adds the floor: a bare
+slack-bolt `AsyncApp` on the same uvicorn stack whose listeners only acknowledge
+(`benchmarks.bare_bolt`).
 
     python -m benchmarks.ack_latency [--mode commands|events] [--baseline bare-bolt]
                                      [--seconds 10] [--concurrency 100] [--rate 200] [--runs 3]
@@ -147,13 +151,16 @@ async def closed_loop(
     concurrency: int,
     body_of: Body = command,
     teams: Sequence[str] = (TEAM_ID,),
+    *,
+    requests: int | None = None,
 ) -> Load:
+    """`concurrency` requests in flight for `seconds`, or until `requests` were sent."""
     load = Load()
     deadline = time.perf_counter() + seconds
 
     async def worker(session: aiohttp.ClientSession, offset: int) -> None:
         n = offset
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and (requests is None or n < requests):
             await _post(session, url, slack, n, body_of, teams, load)
             n += concurrency
 
@@ -211,6 +218,7 @@ class Run:
     closed: Load
     open: Load | None
     rss_mb: float
+    warm_up: Load
     acknowledged: int = 0  # events answered 200, the warm-up's included
     recorded: int | None = None  # events Rotnem recorded as processed
     published: int = 0  # Home tabs published (views.publish calls)
@@ -253,12 +261,14 @@ def measure(contender: str, mode: str, args: argparse.Namespace, tmp: Path, run:
             slack.add_user(person(n), real_name=f"Person {n}")
         url = f"{base}/slack/events"
         body_of = home_opened if mode == "events" else command
-        warm_up = asyncio.run(closed_loop(url, slack, 1, 10, body_of))
+        # Warm-up: each person's first request (Rotnem reads their language in Slack then), 10
+        # in flight; the loads after it come from the same people, as a running program's do.
+        warm_up = asyncio.run(closed_loop(url, slack, 120, 10, body_of, requests=PEOPLE))
         closed = asyncio.run(closed_loop(url, slack, args.seconds, args.concurrency, body_of))
         opened = None
         if mode == "commands":
             opened = asyncio.run(open_loop(url, slack, args.seconds, args.rate))
-        result = Run(closed, opened, memory_mb(proc.pid))
+        result = Run(closed, opened, memory_mb(proc.pid), warm_up)
         if mode == "events" and contender == ROTNEM:
             result.acknowledged = warm_up.statuses[200] + closed.statuses[200]
             result.recorded = _recorded_events(database, result.acknowledged)
@@ -286,6 +296,13 @@ def report(mode: str, args: argparse.Namespace, results: dict[str, list[Run]]) -
     unit = "events/s" if mode == "events" else "requests/s"
     print(f"\n{mode}: medians of {args.runs} fresh processes per contender ({load_average()})")
     for contender, runs in results.items():
+        w50 = _median(runs, lambda r: r.warm_up.percentiles()[0])
+        w99 = _median(runs, lambda r: r.warm_up.percentiles()[1])
+        print(
+            f"  {contender:9} warm-up, each of {PEOPLE} people's first request, 10 in flight: "
+            f"p50 {w50:.1f} ms, p99 {w99:.1f} ms, max "
+            f"{max(r.warm_up.percentiles()[2] for r in runs):.1f} ms"
+        )
         rps = _median(runs, lambda r: r.closed.per_second)
         p50 = _median(runs, lambda r: r.closed.percentiles()[0])
         p99 = _median(runs, lambda r: r.closed.percentiles()[1])
