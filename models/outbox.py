@@ -22,6 +22,9 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # Never sent, and never to be: what it was about ended while it waited (a pair's weekly
+    # prompt or check-in when the pair ends; `bot.services.rounds.ending`).
+    WITHDRAWN = "withdrawn"
 
 
 # Rows a dispatcher may still claim. Only these sit in the claim index, so the queue stays as

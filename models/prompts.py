@@ -26,6 +26,9 @@ SKIPPED_PAUSED = "paused"
 # The paused weeks, as stall detection reads them; queries repeat this literal so the partial
 # index applies.
 PAUSED_WEEK_SQL = f"skipped_reason = '{SKIPPED_PAUSED}'"
+# … and of a week whose prompt was withdrawn before it was sent because the pair ended (not
+# prompted either: the meet rate does not count it).
+SKIPPED_ENDED = "pair_ended"
 
 # Rows the check-in tick still has work for; queries repeat this literal so the partial index
 # applies.

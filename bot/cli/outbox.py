@@ -18,7 +18,7 @@ async def report(deps: Deps, errors: int = 10) -> Outcome:
         waiting = await backlog(session, deps.clock.now())
         failures = await recent_failures(session, errors)
     lines = ["Outbox"]
-    lines += [f"  {status:<8} {count:>9}" for status, count in counts.items()]
+    lines += [f"  {status:<9} {count:>8}" for status, count in counts.items()]
     lines.append(f"  oldest due pending message waiting: {waiting.oldest_pending_age_s:.0f}s")
     if failures:
         lines += ["", f"Last {len(failures)} failure(s), newest first:"]

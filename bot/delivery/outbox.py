@@ -32,10 +32,10 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db import insert_ignoring_duplicates, insert_many_ignoring_duplicates
+from bot.db import chunks, insert_ignoring_duplicates, insert_many_ignoring_duplicates
 from bot.install.keys import in_workspace
 from bot.services.notices import Notice
 from models.outbox import CLAIMABLE_SQL, OutboxMessage, OutboxStatus
@@ -175,6 +175,31 @@ async def resume_waiting(session: AsyncSession, team_id: str, now: datetime) -> 
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def withdraw(
+    session: AsyncSession, team_id: str, prefixes: Sequence[str], now: datetime
+) -> list[tuple[str, dict[str, Any]]]:
+    """Withdraw the waiting rows of `team_id` whose dedupe key starts with one of `prefixes`
+    and that no attempt has touched (a row with a lease owner may be in Slack already); the
+    (dedupe key, notice values) of each. A dispatcher claiming one at the same moment either gets it
+    first (it is sent) or finds it withdrawn (it is not): both update the row's status."""
+    withdrawn: list[tuple[str, dict[str, Any]]] = []
+    for batch in chunks(prefixes, 300):
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.team_id == team_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.lease_owner.is_(None),
+                or_(*(OutboxMessage.dedupe_key.startswith(p, autoescape=True) for p in batch)),
+            )
+            .values(status=OutboxStatus.WITHDRAWN, updated_at=now)
+            .returning(OutboxMessage.dedupe_key, OutboxMessage.notice)
+            .execution_options(synchronize_session=False)
+        )
+        withdrawn += [(str(key), dict(notice)) for key, notice in result.all()]
+    return withdrawn
 
 
 # ---- what operators and /healthz read ---------------------------------------------------------

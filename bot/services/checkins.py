@@ -29,7 +29,13 @@ from bot.services.notices import AfterSend, Notice, remember_message
 from bot.services.program.settings import hr_recipients
 from bot.services.report.learning import refresh_latest_confidence
 from bot.services.rounds import loading
-from bot.services.rounds.ending import PairEndedNotice, end_pairs
+from bot.services.rounds.ending import (
+    CHECKIN,
+    CHECKIN_AGAIN,
+    PairEndedNotice,
+    end_pairs,
+    weekly_key,
+)
 from bot.services.rounds.queries import PairPeople
 from models import (
     CheckIn,
@@ -170,7 +176,7 @@ async def _ask(session: AsyncSession, team_id: str, rows: Sequence[Any], *, now:
         partner = learner_user if user_id == guide_user else guide_user
         outgoing.append(
             Outgoing(
-                dedupe_key=f"checkin:{pair_id}:{user_id}:{week}",
+                dedupe_key=weekly_key(CHECKIN, pair_id, user_id, week),
                 notice=CheckinNotice(checkin_id=checkin_id, attempt=1, partner=partner),
                 channel=user_id,
             )
@@ -236,7 +242,7 @@ async def enqueue_due_reminders(session: AsyncSession, team_id: str, *, now: dat
         sent += await enqueue(
             session,
             team_id=team_id,
-            dedupe_key=f"checkin-again:{pair_id}:{user_id}:{week}",
+            dedupe_key=weekly_key(CHECKIN_AGAIN, pair_id, user_id, week),
             notice=CheckinNotice(checkin_id=checkin_id, attempt=2, partner=partner),
             channel=user_id,
             now=now,

@@ -149,6 +149,7 @@ async def test_backlog_counts_and_retry_failed(outbox: Outbox) -> None:
             "sending": 0,
             "sent": 1,
             "failed": 1,
+            "withdrawn": 0,
         }
         assert await retry_failed(session, outbox.clock.now()) == 1
         assert await counts_by_status(session) == {
@@ -156,6 +157,7 @@ async def test_backlog_counts_and_retry_failed(outbox: Outbox) -> None:
             "sending": 0,
             "sent": 1,
             "failed": 0,
+            "withdrawn": 0,
         }
     await outbox.dispatcher.drain()
     assert len(outbox.posted()) == 2

@@ -230,3 +230,40 @@ async def test_a_paused_program_sends_no_prompts_or_check_ins_until_it_runs_agai
     # Paused weeks are not silent weeks: no stall alert for the break.
     await program.stalls()
     assert await program.outbox("stall_alert") == []
+
+
+@BOTH_BACKENDS
+async def test_a_pairs_prompt_and_check_ins_still_waiting_when_it_ends_are_never_sent(
+    program: Program,
+) -> None:
+    tokyo = await program.pair("U0G1", "U0L1", TOKYO)
+    london = await program.pair("U0G2", "U0L2", LONDON)
+    # Tokyo's prompt went out and its check-ins wait; London's prompt waits (the fan-out is
+    # paced), and HR unpairs both pairs before the dispatcher gets to them.
+    program.at(datetime(2026, 11, 30, 1, 30, tzinfo=UTC))
+    await program.tick()
+    await program.deliver()
+    assert await program.checkin_now() == 2
+    program.at(datetime(2026, 11, 30, 10, 30, tzinfo=UTC))
+    await program.tick()
+    assert [r.status for r in await program.outbox("prompt")] == ["sent", "pending"]
+    await program.command("admin unpair <@U0L1>")
+    await program.command("admin unpair <@U0L2>")
+    assert all("Ended" in answer["text"] for answer in await program.answers(2))
+    await program.deliver_all()
+
+    # Each person hears privately that their pair ended, and nothing after it asks them to meet.
+    for person in ("U0G1", "U0L1", "U0G2", "U0L2"):
+        assert any("changed by HR" in m["text"] for m in program.dm(person))
+    prompts = [m for m in program.slack.messages() if "teach me a tool" in m["text"]]
+    assert len(prompts) == 1  # Tokyo's, sent before the pair ended
+    assert not [m for m in program.slack.messages() if "Did you two meet" in m["text"]]
+    statuses = {r.dedupe_key: r.status for r in await program.outbox()}
+    assert statuses[f"prompt:{london}:2026-W49"] == "withdrawn"
+    assert statuses[f"checkin:{tokyo}:U0L1:2026-W49"] == "withdrawn"
+    assert statuses[f"checkin:{tokyo}:U0G1:2026-W49"] == "withdrawn"
+    # London's week was not prompted after all: the meet rate leaves it out; Tokyo's counts.
+    (london_week,) = await program.prompts_of(london)
+    assert london_week.prompt_id is None and london_week.skipped_reason == "pair_ended"
+    (tokyo_week,) = await program.prompts_of(tokyo)
+    assert tokyo_week.prompt_id is not None and tokyo_week.skipped_reason is None

@@ -31,6 +31,7 @@ from bot.services.prompts.catalogue import load_catalogue
 from bot.services.prompts.chooser import Catalogue, Choice, PromptDirection, choose_prompt
 from bot.services.prompts.history import PairHistory, read_covered_tools, read_histories
 from bot.services.rounds import loading
+from bot.services.rounds.ending import PROMPT, weekly_key
 from bot.services.rounds.queries import PairPeople
 from models import Pair, WeeklyPrompt
 from models.prompts import SKIPPED_PAUSED
@@ -323,7 +324,7 @@ async def _enqueue_batch(
         )
         outgoing.append(
             Outgoing(
-                dedupe_key=f"prompt:{pair_id}:{pair.iso_week}",
+                dedupe_key=weekly_key(PROMPT, pair_id, pair.iso_week),
                 notice=notice,
                 channel=pair.channel,
                 open_users=None if pair.channel else [pair.guide, pair.learner],

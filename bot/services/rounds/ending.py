@@ -6,6 +6,7 @@ Its own module because both the manual changes (`manual`) and an approval that r
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import ClassVar, Literal
@@ -13,12 +14,27 @@ from typing import ClassVar, Literal
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.outbox import withdraw
 from bot.services.notices import Notice
-from models import EndReason, Pair
+from models import EndReason, Pair, WeeklyPrompt
+from models.prompts import SKIPPED_ENDED
 
 # Why a pair ended, as the person left in it is told: a pair's end reason, or "partner_ended"
 # when the partner said "We can't make this work" (they are not told why).
 EndedWhy = Literal["cycle_ended", "left", "unpaired", "partner_ended", "not_a_fit", "deactivated"]
+
+# A pair's weekly messages are keyed `<what>:<pair id>:…` in the outbox (`weekly_key`). When the
+# pair ends, those still waiting are withdrawn: a prompt or a check-in arriving after "your pair
+# ended" would ask two people to meet as a pair that no longer exists.
+PROMPT = "prompt"
+CHECKIN = "checkin"
+CHECKIN_AGAIN = "checkin-again"
+WEEKLY = (PROMPT, CHECKIN, CHECKIN_AGAIN)
+
+
+def weekly_key(what: str, pair_id: int, *rest: str) -> str:
+    """The outbox key of one of a pair's weekly messages (`what`: one of `WEEKLY`)."""
+    return ":".join((what, str(pair_id), *rest))
 
 
 class PairEndedNotice(Notice):
@@ -38,7 +54,8 @@ async def end_pairs(
     now: datetime,
     ended_by: str | None,
 ) -> list[Pair]:
-    """End the given pairs (each once, even if two processes try); those this call ended."""
+    """End the given pairs (each once, even if two processes try), withdrawing their weekly
+    messages not yet sent; those this call ended."""
     ended: list[Pair] = []
     for pair in pairs:
         result = await session.execute(
@@ -49,4 +66,32 @@ async def end_pairs(
         )
         if result.rowcount:  # type: ignore[attr-defined]
             ended.append(pair)
+    await _withdraw_weekly(session, ended, now)
     return ended
+
+
+async def _withdraw_weekly(session: AsyncSession, pairs: Sequence[Pair], now: datetime) -> None:
+    """Withdraw the ended pairs' prompts and check-ins still waiting in the outbox; a week whose
+    prompt is withdrawn was not prompted after all (the meet rate leaves it out)."""
+    by_team: dict[str, list[int]] = defaultdict(list)
+    for pair in pairs:
+        by_team[pair.team_id].append(pair.id)
+    for team_id, pair_ids in by_team.items():
+        prefixes = [weekly_key(what, pair_id, "") for pair_id in pair_ids for what in WEEKLY]
+        withdrawn = await withdraw(session, team_id, prefixes, now)
+        weeks = [
+            notice["weekly_prompt_id"] for key, notice in withdrawn if key.startswith(f"{PROMPT}:")
+        ]
+        if weeks:
+            await session.execute(
+                update(WeeklyPrompt)
+                .where(WeeklyPrompt.id.in_(weeks))
+                .values(
+                    prompt_id=None,
+                    direction=None,
+                    tool_name=None,
+                    skipped_reason=SKIPPED_ENDED,
+                    checkin_due_at=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
