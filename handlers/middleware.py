@@ -1,10 +1,11 @@
 """The one global middleware: hand in `Deps`, note a workspace the first time it talks to us,
 and read which program a click or a submission belongs to.
 
-One, because Bolt injects each global middleware's arguments on every request; whatever
-concerns only events (dropping Slack's retries) is done by the event listeners
-(`handlers.events`), not here. Malformed requests never get here: the gate in front of Bolt
-(bot.gate) refuses them.
+One, and a class: Bolt calls an `AsyncMiddleware` as it is, where it would build a function
+middleware's arguments (some thirty of them: payload views, `say`, `respond`, …) on every
+request; whatever concerns only events (dropping Slack's retries) is done by the event
+listeners (`handlers.events`), not here. Malformed requests never get here: the gate in front
+of Bolt (bot.gate) refuses them.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
-from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.async_app import AsyncBoltRequest
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.response import BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks.kit import unstamp
@@ -25,38 +27,44 @@ from handlers.kit import DEPS_KEY, PROGRAM_KEY, workspace_of_request
 
 logger = logging.getLogger(__name__)
 
-Next = Callable[[], Awaitable[None]]
+Next = Callable[[], Awaitable[BoltResponse]]
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
-    seen_teams: set[str] = set()
+class ProgramContext(AsyncMiddleware):
+    """Put `Deps` and the program a request belongs to into its context."""
 
-    async def remember(team_id: str) -> None:
-        try:
-            async with deps.sessionmaker.begin() as session:
-                await remember_workspace(session, team_id, deps.clock.now())
-        except SQLAlchemyError as exc:
-            # Bookkeeping only: the next request from the workspace tries again.
-            seen_teams.discard(team_id)
-            logger.warning("Could not remember workspace %s: %s", team_id, type(exc).__name__)
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+        self._seen_teams: set[str] = set()
 
-    @app.middleware
-    async def provide_deps(context: AsyncBoltContext, body: dict[str, Any], next: Next) -> None:
-        context[DEPS_KEY] = deps
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Next
+    ) -> BoltResponse | None:
+        context = req.context
+        context[DEPS_KEY] = self._deps
         workspace = workspace_of_request(context)
-        number = program_of(body)
+        number = program_of(req.body)
         if number is not None:
             # Only ever a program of the workspace the request is signed for.
             context[PROGRAM_KEY] = program_key(workspace, number)
         # Installed by OAuth, a request only gets here from a workspace whose install already
         # recorded it (bot.services.installs). Otherwise the workspace is noted beside the
         # request, once per process: bookkeeping no request waits for.
-        if deps.installations is None:
+        if self._deps.installations is None:
             team_id = workspace
-            if team_id and team_id not in seen_teams:
-                seen_teams.add(team_id)
-                deps.after_ack.start(remember(team_id), f"remember workspace {team_id}")
-        await next()
+            if team_id and team_id not in self._seen_teams:
+                self._seen_teams.add(team_id)
+                self._deps.after_ack.start(self._remember(team_id), f"remember workspace {team_id}")
+        return await next()
+
+    async def _remember(self, team_id: str) -> None:
+        try:
+            async with self._deps.sessionmaker.begin() as session:
+                await remember_workspace(session, team_id, self._deps.clock.now())
+        except SQLAlchemyError as exc:
+            # Bookkeeping only: the next request from the workspace tries again.
+            self._seen_teams.discard(team_id)
+            logger.warning("Could not remember workspace %s: %s", team_id, type(exc).__name__)
 
 
 def program_of(body: dict[str, Any]) -> int | None:

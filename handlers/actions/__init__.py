@@ -3,7 +3,7 @@ to the handler for its button."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from slack_bolt.async_app import AsyncApp
 
@@ -23,7 +23,8 @@ from handlers.actions import (
 from handlers.kit import Click, exactly, on_click
 
 
-def register(app: AsyncApp) -> None:
+def register(app: AsyncApp, others: Mapping[str, Callable[[Click], Awaitable[None]]]) -> None:
+    """The one `block_actions` listener: these buttons', and `others` (registered elsewhere)."""
     handlers: dict[str, Callable[[Click], Awaitable[None]]] = {
         action_id: handler
         for action_id, handler in (
@@ -67,4 +68,5 @@ def register(app: AsyncApp) -> None:
             (ActionId.WORDING_RESET, wording.reset),
         )
     }
+    handlers.update(others)
     app.action(exactly(handlers))(on_click(handlers))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.deps import Deps
-from bot.ids import ActionId
 from handlers.commands.enrollment import ENROLLMENT_SUBCOMMANDS
 from handlers.commands.program import PROGRAM_ADMIN_SUBCOMMANDS
 from handlers.commands.programs import PROGRAMS_ADMIN_SUBCOMMANDS
@@ -15,7 +14,6 @@ from handlers.commands.rounds import ROUNDS_ADMIN_SUBCOMMANDS
 from handlers.commands.router import Router, Subcommand
 from handlers.commands.tools import TOOLS_SUBCOMMANDS
 from handlers.commands.wording import WORDING_ADMIN_SUBCOMMANDS
-from handlers.kit import on_click
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (*ENROLLMENT_SUBCOMMANDS,)
 ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
@@ -29,8 +27,8 @@ ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
 )
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
+def register(app: AsyncApp, deps: Deps) -> Router:
+    """The command's listener; its router (which also answers "which program?" buttons)."""
     router = Router(SUBCOMMANDS, ADMIN_SUBCOMMANDS)
     app.command(deps.settings.rotnem_command)(router.listener())
-    # "Which program?" buttons run a command again: the router is theirs.
-    app.action(ActionId.PICK_PROGRAM)(on_click({ActionId.PICK_PROGRAM: router.picked}))
+    return router
