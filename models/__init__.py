@@ -18,7 +18,7 @@ from models.installations import SlackBots, SlackInstallations, SlackOAuthStates
 from models.learning import FollowUp, StillUsing, TeachBack, ToolBaseline
 from models.outbox import OutboxMessage, OutboxStatus
 from models.program import ProgramSettings, SettingsChange
-from models.prompts import Prompt, PromptKind, WeeklyPrompt
+from models.prompts import HiddenPrompt, Prompt, PromptKind, WeeklyPrompt
 from models.rounds import EndReason, Pair, PairExclusion, Round, RoundSource, RoundStatus
 from models.stalls import StallAlert
 from models.surveys import FitAnswer, FitCheck, Survey, SurveyConfidence, SurveyStage
@@ -37,6 +37,7 @@ __all__ = [
     "FitAnswer",
     "FitCheck",
     "FollowUp",
+    "HiddenPrompt",
     "HiddenTool",
     "LearningWay",
     "OutboxMessage",

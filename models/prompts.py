@@ -66,6 +66,20 @@ class Prompt(Base):
     created_at: Mapped[datetime]
 
 
+class HiddenPrompt(Base):
+    """A shared prompt one program no longer offers (`/rotnem admin prompts remove` there); the
+    other programs still do, and the weeks that already had it keep it."""
+
+    __tablename__ = "hidden_prompts"
+
+    # The primary key leads with the program: "what does this program hide?"
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    prompt_id: Mapped[int] = mapped_column(
+        ForeignKey("prompts.id", ondelete="CASCADE"), primary_key=True
+    )
+    hidden_at: Mapped[datetime]
+
+
 class WeeklyPrompt(Base):
     """What a pair got in one learner-local ISO week: a prompt, or nothing (`prompt_id` NULL,
     `skipped_reason` set) because someone was paused at the nudge time.

@@ -68,11 +68,19 @@ PROMPTS_USAGE = N_(
     "`{command} admin prompts add mirror What the learner shares` adds a “reverse the mirror” "
     "prompt."
 )
+PROMPTS_REMOVE_USAGE = N_(
+    "`{command} admin prompts remove #12` takes prompt #12 out of this program's catalogue (the "
+    "weeks that had it keep it)."
+)
+
+
+def _usage(command: str) -> str:
+    return f"{_(PROMPTS_USAGE)}\n{_(PROMPTS_REMOVE_USAGE)}".format(command=command)
 
 
 def prompts_usage_message(command: str, problem: str | None = None) -> Message:
     """`problem`: a plain sentence, which may quote what the admin typed."""
-    usage = _(PROMPTS_USAGE).format(command=command)
+    usage = _usage(command)
     return say(f"{escape(problem)}\n{usage}" if problem else usage)
 
 
@@ -90,7 +98,7 @@ def prompts_list_message(command: str, prompts: Sequence[PromptLine]) -> Message
     if added:
         lines = "\n".join(_added_line(p) for p in added)
         blocks.append(section(_("*Added by HR:*\n{lines}").format(lines=lines)))
-    blocks.append(context(_(PROMPTS_USAGE).format(command=command)))
+    blocks.append(context(_usage(command)))
     return Message(text=summary.replace("*", ""), blocks=blocks)
 
 
@@ -126,3 +134,11 @@ def prompt_added_message(prompt: PromptLine) -> Message:
     else:
         message = _("Added “reverse the mirror” prompt #{id}: {text}")
     return say(message.format(**values))
+
+
+def prompt_removed_message(prompt: PromptLine) -> Message:
+    return say(
+        _("Removed prompt #{id} from this program's catalogue: {text}").format(
+            id=prompt.id, text=escape(prompt.text)
+        )
+    )

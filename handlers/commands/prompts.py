@@ -1,19 +1,26 @@
-"""`/rotnem admin prompts [add …]`: the weekly prompt catalogue of the program the command runs
-in (HR admins only; the router checks that on the server before this runs)."""
+"""`/rotnem admin prompts [add … | remove #N]`: the weekly prompt catalogue of the program the
+command runs in (HR admins only; the router checks that on the server before this runs)."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-from bot.blocks.prompts import prompt_added_message, prompts_list_message, prompts_usage_message
+from bot.blocks.prompts import (
+    prompt_added_message,
+    prompt_removed_message,
+    prompts_list_message,
+    prompts_usage_message,
+)
 from bot.i18n import N_, _
-from bot.services.prompts.catalogue import add_prompt, list_prompts
+from bot.services.prompts.catalogue import add_prompt, list_prompts, remove_prompt
 from handlers.commands.router import QUOTED, CommandCall, Subcommand, by_word
 
 logger = logging.getLogger(__name__)
 
 _EXERCISE = re.compile(r"\s+(?:—|–|--)\s+")
+# A prompt's number as the list shows it (#12), with or without the sign.
+_NUMBER = re.compile(r"#?(\d{1,9})")
 
 
 def parse_prompt(args: str) -> tuple[str, str | None, str, str | None]:
@@ -58,14 +65,32 @@ async def _add(call: CommandCall) -> None:
     await call.reply(prompt_added_message(added))
 
 
-admin_prompts = by_word("prompts", {"list": _list, "add": _add}, prompts_usage_message)
+async def _remove(call: CommandCall) -> None:
+    number = _NUMBER.fullmatch(call.typed_args.strip())
+    if number is None:
+        raise ValueError(
+            _(
+                "Say which prompt to remove by its number, as `admin prompts` lists it: "
+                "`remove #12`."
+            )
+        )
+    async with call.saving() as session:
+        removed = await remove_prompt(
+            session, call.team_id, int(number.group(1)), now=call.deps.clock.now()
+        )
+    await call.reply(prompt_removed_message(removed))
+
+
+admin_prompts = by_word(
+    "prompts", {"list": _list, "add": _add, "remove": _remove}, prompts_usage_message
+)
 
 
 PROMPTS_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "prompts",
-        'admin prompts [add teach "Tool" text — exercise | add mirror text]',
-        N_("list and extend the weekly prompt catalogue"),
+        'admin prompts [add teach "Tool" text — exercise | add mirror text | remove #N]',
+        N_("list, add to and trim the weekly prompt catalogue"),
         admin_prompts,
     ),
 )

@@ -500,6 +500,10 @@ CASES = (
         "prompts.prompt_added_message",
         lambda t: prompts.prompt_added_message(PromptLine(3, "teach", t(), t(), t(), ADMIN)),
     ),
+    Case(
+        "prompts.prompt_removed_message",
+        lambda t: prompts.prompt_removed_message(PromptLine(3, "mirror", None, t(), None, ADMIN)),
+    ),
     Case("prompts.prompts_usage_message", lambda t: prompts.prompts_usage_message(COMMAND, t())),
     # the tool catalogue
     Case(

@@ -913,6 +913,12 @@ SAMPLES: tuple[Sample, ...] = (
             PromptLine(3, "teach", "Canva", "Make a poster", "Ten minutes", ADMIN)
         ),
     ),
+    Sample(
+        "prompts.prompt_removed_message",
+        lambda: prompts.prompt_removed_message(
+            PromptLine(3, "teach", "Canva", "Make a poster", "Ten minutes", ADMIN)
+        ),
+    ),
     Sample("prompts.prompts_usage_message", lambda: prompts.prompts_usage_message(COMMAND)),
     # the tool catalogue
     Sample("tools.tools_list_message", lambda: tools.tools_list_message(COMMAND, CATALOGUE_TOOLS)),

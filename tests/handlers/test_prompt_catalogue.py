@@ -3,8 +3,12 @@ prompts HR adds to the program they act in, which reach that program's pairs onl
 
 from __future__ import annotations
 
+import re
+
 from bot.sandbox import SlackRequester
+from models import Prompt
 from tests.factories import (
+    ADMIN_ID,
     BOTH_BACKENDS,
     CHANNEL,
     FIRST_CHANNEL,
@@ -95,3 +99,58 @@ async def test_admin_prompts_lists_the_catalogue_of_the_program_it_runs_in(
 
     other = await typed_in(program, CHANNEL, "admin prompts", requester=elsewhere(program))
     assert other["text"] == OURS and "Added by HR" not in str(other["blocks"])
+
+
+async def listed(program: Program, channel: str) -> str:
+    """The blocks of `admin prompts` typed in a program's channel."""
+    return str((await typed_in(program, channel, "admin prompts"))["blocks"])
+
+
+@BOTH_BACKENDS
+async def test_hr_removes_a_prompt_from_the_program_it_runs_in_and_only_there(
+    program: Program,
+) -> None:
+    sprint = await two_programs(program)
+    added = (await typed_in(program, SPRINT_CHANNEL, BLUESKY))["text"]
+    number = re.search(r"#(\d+)", added)
+    assert number is not None
+    own = int(number.group(1))
+    # A prompt HR wrote before programs had catalogues is shared by every program.
+    async with program.bot.deps.sessionmaker.begin() as session:
+        policy = Prompt(
+            team_id=None,
+            kind="mirror",
+            text="Walk us through the travel policy",
+            added_by=ADMIN_ID,
+            active=True,
+            created_at=program.clock.now(),
+        )
+        session.add(policy)
+        await session.flush()
+        shared = policy.id
+
+    removed = (await typed_in(program, SPRINT_CHANNEL, f"admin prompts remove #{own}"))["text"]
+    assert removed == f"Removed prompt #{own} from this program's catalogue: {SHIPPED}"
+    await typed_in(program, SPRINT_CHANNEL, f"admin prompts remove {shared}")
+    listed = str((await typed_in(program, SPRINT_CHANNEL, "admin prompts"))["blocks"])
+    assert SHIPPED not in listed and "travel policy" not in listed
+    # Hidden in the sprint only: the first program still offers the shared one.
+    assert "travel policy" in str(
+        (await typed_in(program, FIRST_CHANNEL, "admin prompts"))["blocks"]
+    )
+    # The sprint's Bluesky pair now gets a prompt for any tool, filled with Bluesky.
+    in_sprint = await program.pair("U0G1", "U0L1", tools=("Bluesky",), program=sprint)
+    assert await program.nudge_now() == 1
+    await program.deliver()
+    (post,) = await prompt_posts(program, in_sprint)
+    assert "Bluesky" in str(post["blocks"]) and SHIPPED not in str(post["blocks"])
+
+    # What cannot be removed is said, with how to do it right; nothing changes.
+    again = (await typed_in(program, SPRINT_CHANNEL, f"admin prompts remove #{own}"))["text"]
+    assert again.startswith(f"There is no prompt #{own} in this program's catalogue")
+    assert "admin prompts remove #12" in again
+    vague = (await typed_in(program, SPRINT_CHANNEL, "admin prompts remove the last one"))["text"]
+    assert vague.startswith("Say which prompt to remove by its number")
+    assert "travel policy" in str(
+        (await typed_in(program, FIRST_CHANNEL, "admin prompts"))["blocks"]
+    )

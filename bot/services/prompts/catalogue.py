@@ -1,8 +1,9 @@
-"""The prompt catalogue: what the tick chooses from, and what HR admins list and add.
+"""The prompt catalogue: what the tick chooses from, and what HR admins list, add and remove.
 
 Each program has its own, as it has its own tool catalogue (`bot.services.tools`): the shared
-prompts (the ones we ship) and the prompts it adds, without those of a tool it does not offer.
-HR admins add prompts to the program they act in; no program's prompts reach another's pairs.
+prompts (the ones we ship) but those it hides, and the prompts it adds, without those of a tool
+it does not offer. HR admins add and remove prompts in the program they act in; no program's
+prompts reach another's pairs.
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BindParameter, bindparam, or_, select
+from sqlalchemy import BindParameter, bindparam, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _
 from bot.install.keys import shared_or_own
-from bot.services.errors import InvalidInput, ToolNotFound
+from bot.services.errors import InvalidInput, NotFound, ToolNotFound
 from bot.services.prompts.builtin import BUILTIN_TEXTS
 from bot.services.prompts.chooser import Catalogue, CatalogueEntry
 from bot.services.text import typed
 from bot.services.tools import ToolInfo, find_tool, offered_in
-from models import Prompt, PromptKind, Tool
+from models import HiddenPrompt, Prompt, PromptKind, Tool
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ _CATALOGUE = (
     .where(
         Prompt.active.is_(True),
         shared_or_own(Prompt.team_id, _PROGRAM),
+        ~exists().where(HiddenPrompt.team_id == _PROGRAM, HiddenPrompt.prompt_id == Prompt.id),
         or_(Prompt.tool_id.is_(None), offered_in(_PROGRAM)),
     )
     .order_by(Prompt.id)
@@ -124,3 +126,27 @@ async def add_prompt(
     session.add(prompt)
     await session.flush()
     return PromptLine(prompt.id, kind, tool.name if tool else None, text, exercise, actor_id)
+
+
+async def remove_prompt(
+    session: AsyncSession, team_id: str, prompt_id: int, *, now: datetime
+) -> PromptLine:
+    """Stop offering prompt #`prompt_id` in this program (its own is retired, a shared one hidden
+    there); the weeks that already had it keep it."""
+    found = (
+        await session.execute(_CATALOGUE.where(Prompt.id == prompt_id), {"program": team_id})
+    ).first()
+    if found is None:
+        raise NotFound(
+            _(
+                "There is no prompt #{id} in this program's catalogue (`admin prompts` lists "
+                "the ones HR added)."
+            ).format(id=prompt_id)
+        )
+    prompt, tool = found
+    if prompt.team_id == team_id:
+        prompt.active = False
+    else:
+        session.add(HiddenPrompt(team_id=team_id, prompt_id=prompt.id, hidden_at=now))
+    await session.flush()
+    return PromptLine(prompt.id, prompt.kind, tool, prompt.text, prompt.exercise, prompt.added_by)
