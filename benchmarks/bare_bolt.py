@@ -6,7 +6,8 @@ listeners only acknowledge — `/rotnem` with a static text, `app_home_opened` w
 
 `bare_bolt_serve` runs it as a subprocess, as the benchmarks run `rotnem serve`. With `stack`,
 it also imports the libraries Rotnem's design fixes beside Bolt (`STACK`) and uses none of them:
-the floor for idle memory, below which no process of Rotnem can go (`benchmarks.memory`).
+the floor for `rotnem serve`'s idle memory (`benchmarks.memory`; the worker loads neither Bolt
+nor the web server).
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ from bot.sandbox.fake_slack import DEFAULT_TOKEN, FakeSlack
 from bot.sandbox.process import SIGNING_SECRET, free_port, healthy
 
 # What `rotnem serve` loads at start beside Bolt, Starlette and uvicorn, none of it Rotnem's own:
-# SQLAlchemy's asyncio ORM with the SQLite driver, pydantic-settings, APScheduler, orjson.
+# SQLAlchemy's asyncio ORM with the SQLite driver (the dialect imports the driver only when an
+# engine is made: named here), pydantic-settings, APScheduler, orjson.
 STACK = (
     "sqlalchemy.ext.asyncio",
     "sqlalchemy.orm",
     "sqlalchemy.dialects.sqlite.aiosqlite",
+    "aiosqlite",
     "pydantic_settings",
     "apscheduler.schedulers.asyncio",
     "orjson",

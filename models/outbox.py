@@ -1,8 +1,9 @@
 """The outbox: every proactive Slack message, written in the transaction that caused it.
 
 A row moves pending -> sending (leased by one dispatcher) -> sent | failed, or back to pending
-for a retry. `bot/delivery` owns the rules; this module only stores them. A row carries a
-notice (a kind and its values), rendered to a Slack message when it is sent.
+for a retry; a pending row can be withdrawn before it is sent (what it was about ended).
+`bot/delivery` owns the rules; this module only stores them. A row carries a notice (a kind and
+its values), rendered to a Slack message when it is sent.
 """
 
 from __future__ import annotations

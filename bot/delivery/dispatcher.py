@@ -34,7 +34,8 @@ reads the conversation's latest messages (conversations.history, include_all_met
 its own message is there, is marked sent without posting. That read needs the history scopes of
 the conversation type (im:history, mpim:history, channels:history, groups:history); without them
 the dispatcher posts anyway, so a crash inside the window can then duplicate one message per
-in-flight row. It never loses one: a row is always sent, pending, or failed with a reason.
+in-flight row. It never loses one: a row is always sent, pending, failed with a reason, or
+withdrawn (never to be sent: `bot.services.rounds.ending`).
 
 **Tokens.** Each row is sent with the token of its workspace (`bot/install/tokens.py`: the one
 SLACK_BOT_TOKEN, or the installation of its data key, refreshed before it expires). Where Rotnem

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import chunks, insert_ignoring_duplicates, insert_many_ignoring_duplicates
@@ -178,21 +178,32 @@ async def resume_waiting(session: AsyncSession, team_id: str, now: datetime) -> 
 
 
 async def withdraw(
-    session: AsyncSession, team_id: str, prefixes: Sequence[str], now: datetime
+    session: AsyncSession, team_id: str, matches: Callable[[str], bool], now: datetime
 ) -> list[tuple[str, dict[str, Any]]]:
-    """Withdraw the waiting rows of `team_id` whose dedupe key starts with one of `prefixes`
-    and that no attempt has touched (a row with a lease owner may be in Slack already); the
-    (dedupe key, notice values) of each. A dispatcher claiming one at the same moment either gets it
-    first (it is sent) or finds it withdrawn (it is not): both update the row's status."""
+    """Withdraw the waiting rows of `team_id` whose dedupe key `matches`; the (dedupe key,
+    notice values) of each. A row whose last attempt ended without a known outcome (its lease
+    owner is kept) may be in Slack already and is left to the dispatcher, which looks there.
+
+    The keys are read once and matched here: a LIKE per key in SQL tested every pattern against
+    every waiting row (16 s for a cycle's 10,000 pairs during a fan-out, holding SQLite's write
+    lock). Each UPDATE checks the status again, so a dispatcher claiming a row meanwhile either
+    got it first (it goes out) or finds it withdrawn."""
+    waiting = await session.execute(
+        select(OutboxMessage.id, OutboxMessage.dedupe_key).where(
+            OutboxMessage.team_id == team_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.lease_owner.is_(None),
+        )
+    )
+    ids = [row_id for row_id, key in waiting.all() if matches(key)]
     withdrawn: list[tuple[str, dict[str, Any]]] = []
-    for batch in chunks(prefixes, 300):
+    for batch in chunks(ids):
         result = await session.execute(
             update(OutboxMessage)
             .where(
-                OutboxMessage.team_id == team_id,
+                OutboxMessage.id.in_(batch),
                 OutboxMessage.status == OutboxStatus.PENDING,
                 OutboxMessage.lease_owner.is_(None),
-                or_(*(OutboxMessage.dedupe_key.startswith(p, autoescape=True) for p in batch)),
             )
             .values(status=OutboxStatus.WITHDRAWN, updated_at=now)
             .returning(OutboxMessage.dedupe_key, OutboxMessage.notice)

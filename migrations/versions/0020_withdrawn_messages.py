@@ -1,8 +1,9 @@
 """an outbox row can be withdrawn: a pair's weekly prompt or check-in still waiting when the
 pair ends is never sent (`outbox_messages.status = 'withdrawn'`)
 
-A downgrade fails the withdrawn rows with a reason instead (the older version knows no
-withdrawn state); they stay unsent unless an operator re-queues them.
+A downgrade deletes the withdrawn rows (the older version knows no withdrawn state): failed,
+they would be re-queued by `rotnem outbox retry --failed` and sent to pairs long ended. Nothing
+points at an outbox row, and nothing queues them again: the ticks skip ended pairs.
 
 Revision ID: 0020
 Revises: 0019
@@ -33,9 +34,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute(
-        "UPDATE outbox_messages SET status = 'failed', "
-        "last_error = 'withdrawn: the pair ended before it was sent' "
-        "WHERE status = 'withdrawn'"
-    )
+    op.execute("DELETE FROM outbox_messages WHERE status = 'withdrawn'")
     _statuses(_STATUSES.format(""))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.sandbox import SlackRequester
+from bot.services.prompts.catalogue import list_prompts, remove_prompt
 from models import Prompt
 from tests.factories import (
     ADMIN_ID,
@@ -154,3 +155,18 @@ async def test_hr_removes_a_prompt_from_the_program_it_runs_in_and_only_there(
     assert "travel policy" in str(
         (await typed_in(program, FIRST_CHANNEL, "admin prompts"))["blocks"]
     )
+
+
+async def test_the_last_prompt_a_week_falls_back_on_cannot_be_removed(program: Program) -> None:
+    sprint = await two_programs(program)
+    async with program.bot.deps.sessionmaker() as session:
+        mirrors = [p.id for p in await list_prompts(session, sprint) if p.kind == "mirror"]
+    *others, last = mirrors
+    async with program.bot.deps.sessionmaker.begin() as session:
+        for prompt_id in others:
+            await remove_prompt(session, sprint, prompt_id, now=program.clock.now())
+
+    refused = (await typed_in(program, SPRINT_CHANNEL, f"admin prompts remove #{last}"))["text"]
+    assert refused.startswith(f"Prompt #{last} is this program's last “reverse the mirror” prompt")
+    async with program.bot.deps.sessionmaker() as session:
+        assert [p.id for p in await list_prompts(session, sprint) if p.kind == "mirror"] == [last]

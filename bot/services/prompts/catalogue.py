@@ -132,10 +132,11 @@ async def remove_prompt(
     session: AsyncSession, team_id: str, prompt_id: int, *, now: datetime
 ) -> PromptLine:
     """Stop offering prompt #`prompt_id` in this program (its own is retired, a shared one hidden
-    there); the weeks that already had it keep it."""
-    found = (
-        await session.execute(_CATALOGUE.where(Prompt.id == prompt_id), {"program": team_id})
-    ).first()
+    there); the weeks that already had it keep it. The last prompt a week may fall back on — the
+    last "reverse the mirror", the last "teach me a tool" for any tool — stays: without it, the
+    tick would send nothing in those weeks."""
+    rows = (await session.execute(_CATALOGUE, {"program": team_id})).all()
+    found = next(((p, tool) for p, tool in rows if p.id == prompt_id), None)
     if found is None:
         raise NotFound(
             _(
@@ -144,6 +145,21 @@ async def remove_prompt(
             ).format(id=prompt_id)
         )
     prompt, tool = found
+    if prompt.tool_id is None and not any(
+        p.kind == prompt.kind and p.tool_id is None for p, _tool in rows if p.id != prompt.id
+    ):
+        if prompt.kind == PromptKind.MIRROR:
+            last = _(
+                "Prompt #{id} is this program's last “reverse the mirror” prompt: add another "
+                "first, or its pairs would get nothing in those weeks."
+            )
+        else:
+            last = _(
+                "Prompt #{id} is this program's last “teach me a tool” prompt for any tool: add "
+                "another first, or pairs whose tools have no prompt of their own would get "
+                "nothing in those weeks."
+            )
+        raise InvalidInput(last.format(id=prompt.id))
     if prompt.team_id == team_id:
         prompt.active = False
     else:

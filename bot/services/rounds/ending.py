@@ -14,6 +14,7 @@ from typing import ClassVar, Literal
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import chunks
 from bot.delivery.outbox import withdraw
 from bot.services.notices import Notice
 from models import EndReason, Pair, WeeklyPrompt
@@ -73,19 +74,22 @@ async def end_pairs(
 async def _withdraw_weekly(session: AsyncSession, pairs: Sequence[Pair], now: datetime) -> None:
     """Withdraw the ended pairs' prompts and check-ins still waiting in the outbox; a week whose
     prompt is withdrawn was not prompted after all (the meet rate leaves it out)."""
-    by_team: dict[str, list[int]] = defaultdict(list)
+    by_team: dict[str, set[str]] = defaultdict(set)
     for pair in pairs:
-        by_team[pair.team_id].append(pair.id)
-    for team_id, pair_ids in by_team.items():
-        prefixes = [weekly_key(what, pair_id, "") for pair_id in pair_ids for what in WEEKLY]
-        withdrawn = await withdraw(session, team_id, prefixes, now)
-        weeks = [
-            notice["weekly_prompt_id"] for key, notice in withdrawn if key.startswith(f"{PROMPT}:")
-        ]
-        if weeks:
+        by_team[pair.team_id].add(str(pair.id))
+    for team_id, ended in by_team.items():
+
+        def weekly_of_ended(key: str, ended: set[str] = ended) -> bool:
+            what, _, rest = key.partition(":")
+            return what in WEEKLY and rest.partition(":")[0] in ended
+
+        withdrawn = await withdraw(session, team_id, weekly_of_ended, now)
+        prompts = f"{PROMPT}:"
+        weeks = [notice["weekly_prompt_id"] for key, notice in withdrawn if key.startswith(prompts)]
+        for batch in chunks(weeks):
             await session.execute(
                 update(WeeklyPrompt)
-                .where(WeeklyPrompt.id.in_(weeks))
+                .where(WeeklyPrompt.id.in_(batch))
                 .values(
                     prompt_id=None,
                     direction=None,
