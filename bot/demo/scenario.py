@@ -523,7 +523,9 @@ class Cohort:
         await self.submit(user, answers, "the survey")
 
     def on_follow_up(self, user: str, event: Event) -> None:
-        rng = self.rng_for("follow-up", user, event.ts)
+        # Keyed by what the follow-up asks and the simulated day, not its Slack timestamp (the
+        # fake's wall clock): the same seed gives the same answers.
+        rng = self.rng_for("follow-up", user, event.at.date().isoformat(), event.text)
         button = rng.choices(["Yes", "Sometimes", "No"], weights=[60, 30, 10])[0]
         self.click_later(user, button, event, self.later(rng, 1, 30))
 
