@@ -23,12 +23,12 @@ The database is populated by this process; the measurements run in three fresh c
 processes, each on its own copy of the populated database, and the summary gives each figure's
 median and the load average (figures on a shared machine move with it). A child's "peak RSS"
 (VmHWM: interpreter, SQLAlchemy and the tick's own data) is the tick's, not the population's.
-On SQLite the full week has a floor measured beside each run: the rows the tick wrote, written
-again into an untouched copy by raw sqlite3 (one SELECT of the due pairs, executemany, one
-commit). Each tick prints what it wrote — rows, duplicate keys and a digest of their content —
-so a faster tick shows it wrote the same thing. Wall time is time.perf_counter() around each
-call; "cpu" is this process's CPU time (time.process_time(): Python and the driver, not the
-PostgreSQL server), steadier than wall time on a shared machine.
+On SQLite the full week and the check-ins have floors measured beside each run: the rows each
+tick wrote, written again into an untouched copy by raw sqlite3 (one SELECT of what is due, an
+executemany per table, one commit). Each tick prints what it wrote — rows, duplicate keys and a
+digest of their content — so a faster tick shows it wrote the same thing. Wall time is
+time.perf_counter() around each call; "cpu" is this process's CPU time (time.process_time():
+Python and the driver, not the PostgreSQL server), steadier than wall time on a shared machine.
 
 `--reuse` keeps the populated database as a template (SQLite: a file in the temporary folder;
 PostgreSQL: a database `rotnem_bench_tpl_<pairs>_v<DATA_VERSION>`) and measures a copy of it,
@@ -402,7 +402,7 @@ async def run(url: str, n_pairs: int) -> None:
     print(f"  peak RSS {peak_rss_mb():.0f} MB (before the tick {rss_before:.0f} MB)")
     await timed("tick again, nothing due", lambda: enqueue_prompts(deps), repeat=3)
     clock.set(TICK_AT + timedelta(days=3))
-    asked = await timed("check-ins due 3 days later", lambda: enqueue_checkins(deps))
+    asked = await timed(CHECKINS, lambda: enqueue_checkins(deps))
     print(f"  -> {asked.asked} check-ins enqueued")
     print(f"  -> {await written(deps, 'checkin', CheckIn)}")
     await timed("check-in tick again, nothing due", lambda: enqueue_checkins(deps), repeat=3)
@@ -452,41 +452,85 @@ WHERE p.team_id = ? AND p.ended_at IS NULL
 """
 
 
-def raw_sqlite_floor(measured: Path, untouched: Path) -> tuple[float, float]:
-    """The full-week tick's floor (wall and cpu s): the rows the tick wrote into `measured`,
-    written again into `untouched` (the same database before the tick) with raw sqlite3 — one
-    SELECT of the due pairs, an executemany per table, one commit — with no choosing, no ORM,
-    no RETURNING."""
+# The check-ins due as that tick reads them (prompts not yet asked about, their pair and both
+# people, whether the week was reported).
+CHECKINS_DUE_SQL = """
+SELECT w.id, w.pair_id, w.iso_week, p.ended_at,
+       EXISTS (SELECT 1 FROM pair_sessions s WHERE s.pair_id = w.pair_id
+               AND s.iso_week = w.iso_week),
+       p.guide_id, p.learner_id, g.user_id, g.state, g.paused_until,
+       l.user_id, l.state, l.paused_until
+FROM weekly_prompts w JOIN pairs p ON p.id = w.pair_id
+     JOIN participants g ON g.id = p.guide_id JOIN participants l ON l.id = p.learner_id
+WHERE w.checkins_enqueued_at IS NULL AND w.prompt_id IS NOT NULL AND w.team_id = ?
+  AND w.checkin_due_at <= ?
+"""
+
+
+def _copied(
+    source: sqlite3.Connection, table: str, where: str, *args: Any
+) -> tuple[str, list[Any]]:
+    """An INSERT of `table`'s rows matching `where` in `source` (all columns but the ID, in ID
+    order, as the tick wrote them) and those rows. Later steps of the benchmark mark the
+    prompts' check-ins enqueued: the prompts are copied as the weekly tick left them."""
+    names = [row[1] for row in source.execute(f"PRAGMA table_info({table})")]
+    names.remove("id")
+    shown = ["NULL" if n == "checkins_enqueued_at" else n for n in names]
+    rows = source.execute(
+        f"SELECT {', '.join(shown)} FROM {table} WHERE {where} ORDER BY id", args
+    ).fetchall()
+    marks = ", ".join("?" for _ in names)
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", rows
+
+
+def raw_sqlite_floors(measured: Path, untouched: Path) -> dict[str, tuple[float, float]]:
+    """The floors (wall and cpu s) of the full-week tick and of the check-ins: the rows each
+    wrote into `measured`, written again into `untouched` (the same database before the
+    ticks) with raw sqlite3 — one SELECT of what is due, an executemany per table, one commit —
+    with no choosing, no ORM, no RETURNING. Prompts and check-ins get the IDs the ticks gave
+    them (the same inserts in the same order), so the check-ins' references hold."""
     week = iso_week(TICK_AT)  # the week of every zone at the tick
-    wanted = {"weekly_prompts": "iso_week = ?", "outbox_messages": "kind = 'prompt' AND ? != ''"}
-    batches: list[tuple[str, list[tuple[Any, ...]]]] = []
     with closing(sqlite3.connect(measured)) as source:
-        for table, where in wanted.items():
-            names = [row[1] for row in source.execute(f"PRAGMA table_info({table})")]
-            names.remove("id")
-            # As the tick left them: later steps of the benchmark mark the check-ins enqueued.
-            shown = ["NULL" if n == "checkins_enqueued_at" else n for n in names]
-            rows = source.execute(
-                f"SELECT {', '.join(shown)} FROM {table} WHERE {where} ORDER BY id", (week,)
-            ).fetchall()
-            marks = ", ".join("?" for _ in names)
-            batches.append((f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", rows))
+        weekly = [
+            _copied(source, "weekly_prompts", "iso_week = ?", week),
+            _copied(source, "outbox_messages", "kind = 'prompt'"),
+        ]
+        asking = [
+            _copied(source, "checkins", "iso_week = ?", week),
+            _copied(source, "outbox_messages", "kind = 'checkin'"),
+        ]
+        # As stored (SQLAlchemy's text form of a timestamp in SQLite).
+        prompted = source.execute(
+            "SELECT DISTINCT asked_at, weekly_prompt_id FROM checkins WHERE iso_week = ?", (week,)
+        ).fetchall()
+    asked_at = prompted[0][0]
+    floors: dict[str, tuple[float, float]] = {}
     with closing(sqlite3.connect(untouched)) as target:
         target.execute("PRAGMA foreign_keys=ON")
         started, cpu = time.perf_counter(), time.process_time()
         target.execute(DUE_SQL, (TEAM, week)).fetchall()
-        for sql, rows in batches:
+        for sql, rows in weekly:
             target.executemany(sql, rows)
         target.commit()
-        return time.perf_counter() - started, time.process_time() - cpu
+        floors[FLOOR] = time.perf_counter() - started, time.process_time() - cpu
+        started, cpu = time.perf_counter(), time.process_time()
+        target.execute(CHECKINS_DUE_SQL, (TEAM, asked_at)).fetchall()
+        for sql, rows in asking:
+            target.executemany(sql, rows)
+        target.executemany(
+            "UPDATE weekly_prompts SET checkins_enqueued_at = ? WHERE id = ?", prompted
+        )
+        target.commit()
+        floors[CHECKIN_FLOOR] = time.perf_counter() - started, time.process_time() - cpu
+    return floors
 
 
 @dataclass(frozen=True)
 class Bench:
     """A benchmark on the big database: its name (of its templates), its script (run again as
     the measuring child), how it populates a database and what it measures; how many measuring
-    processes (each on a fresh copy, the summary gives their medians) and, for SQLite, a floor
-    measured beside each run (from the measured copy and an untouched one)."""
+    processes (each on a fresh copy, the summary gives their medians) and, for SQLite, floors
+    measured beside each run (from the measured copy and an untouched one), by label."""
 
     name: str
     script: str
@@ -494,12 +538,14 @@ class Bench:
     run: Callable[[str, int], Coroutine[Any, Any, None]]
     version: int
     runs: int = 1
-    floor: Callable[[Path, Path], tuple[float, float]] | None = None
+    floors: Callable[[Path, Path], dict[str, tuple[float, float]]] | None = None
 
 
 FULL_WEEK = "tick, full week due (prompts + outbox)"
+CHECKINS = "check-ins due 3 days later"
 FLOOR = "floor: the same rows by raw sqlite3"
-WEEKLY = Bench("weekly", __file__, prepare, run, DATA_VERSION, runs=3, floor=raw_sqlite_floor)
+CHECKIN_FLOOR = "floor: the same check-ins by raw sqlite3"
+WEEKLY = Bench("weekly", __file__, prepare, run, DATA_VERSION, runs=3, floors=raw_sqlite_floors)
 
 
 def load_average() -> str:
@@ -527,7 +573,7 @@ def measure(bench: Bench, url: str, n_pairs: int) -> dict[str, tuple[float, floa
 
 
 def summarize(runs: list[dict[str, tuple[float, float]]]) -> None:
-    """Each figure's median over the measuring processes, and the full week against its floor."""
+    """Each figure's median over the measuring processes, and the ticks against their floors."""
     if not any(runs):
         return
     print(f"\nmedians of {len(runs)} fresh processes; load average now {load_average()}")
@@ -541,8 +587,9 @@ def summarize(runs: list[dict[str, tuple[float, float]]]) -> None:
             f"  {label:<46} {medians[label] * 1000:8.1f} ms  ({shown}); "
             f"cpu {statistics.median(cpus) * 1000:.0f} ms"
         )
-    if FLOOR in medians and FULL_WEEK in medians:
-        print(f"  full week / floor: {medians[FULL_WEEK] / medians[FLOOR]:.1f}x")
+    for figure, floor in ((FULL_WEEK, FLOOR), (CHECKINS, CHECKIN_FLOOR)):
+        if figure in medians and floor in medians:
+            print(f"  {figure} / {floor}: {medians[figure] / medians[floor]:.1f}x")
 
 
 async def _analyze(url: str) -> None:
@@ -575,13 +622,15 @@ def measure_sqlite(bench: Bench, n_pairs: int, reuse: bool) -> None:
             print(f"\n== run {attempt + 1} of {bench.runs} (load average {load_average()})")
             copy, untouched = Path(folder) / f"{bench.name}.db", Path(folder) / "untouched.db"
             shutil.copyfile(template, copy)
-            if bench.floor:
+            if bench.floors:
                 shutil.copyfile(template, untouched)
             figures = measure(bench, f"sqlite+aiosqlite:///{copy}", n_pairs)
-            if bench.floor:
+            if bench.floors:
                 migrate.upgrade(f"sqlite+aiosqlite:///{untouched}")
-                figures[FLOOR] = bench.floor(copy, untouched)
-                print(f"{FLOOR:<48} {figures[FLOOR][0] * 1000:.1f} ms")
+                floors = bench.floors(copy, untouched)
+                for label, (wall, _cpu) in floors.items():
+                    print(f"{label:<48} {wall * 1000:.1f} ms")
+                figures.update(floors)
             runs.append(figures)
             for path in Path(folder).glob(f"{bench.name}.db*"):
                 path.unlink()
