@@ -29,6 +29,7 @@ from bot.blocks.wording import worded
 from bot.explain import explanation_or, reason_or
 from bot.i18n import N_, _, long_date, ngettext
 from bot.ids import ActionId, BlockId
+from bot.services.enrollment.lifecycle import cycle_break_weeks
 from bot.services.rounds.approve import (
     AnnouncementNotice,
     Approval,
@@ -420,7 +421,7 @@ def cycle_end_message(notice: CycleEndNotice) -> Message:
     who = tools_phrase(mention(p) for p in notice.partners)
     text = worded("cycle_end", partners=who)
     value = str(notice.round_id)
-    weeks = notice.cycle_weeks
+    weeks = cycle_break_weeks(notice.cycle_weeks)
     blocks: list[Block] = [
         section(text),
         ActionsBlock(

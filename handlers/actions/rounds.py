@@ -17,7 +17,7 @@ from bot.blocks.rounds import (
 )
 from bot.i18n import _
 from bot.services.enrollment import lifecycle
-from bot.services.enrollment.queries import get_profile
+from bot.services.enrollment.queries import Status, get_profile
 from bot.services.rounds.approve import approve_round
 from bot.services.rounds.cycles import mark_first_session
 from bot.services.rounds.propose import discard_round
@@ -82,10 +82,14 @@ def _not_in_program(click: Click) -> Message:
 
 
 async def cycle_continue(click: Click) -> None:
-    async with click.deps.sessionmaker() as session:
-        profile = await get_profile(
-            session, click.team_id, click.user_id, now=click.deps.clock.now()
-        )
+    """The "Yes, pair me again" button: a paused person is resumed (a round leaves them out)."""
+    now = click.deps.clock.now()
+    async with click.saving() as session:
+        profile = await get_profile(session, click.team_id, click.user_id, now=now)
+        if profile is not None and profile.status is Status.PAUSED:
+            await lifecycle.resume(
+                session, click.team_id, click.user_id, now=now, via="button:cycle_continue"
+            )
     if profile is None or not profile.in_program:
         await click.say(_not_in_program(click))
         return
@@ -101,7 +105,7 @@ async def cycle_break(click: Click) -> None:
             session,
             click.team_id,
             click.user_id,
-            until=today + timedelta(weeks=config.cycle_weeks),
+            until=today + timedelta(weeks=lifecycle.cycle_break_weeks(config.cycle_weeks)),
             now=now,
             via="button:cycle_break",
         )

@@ -175,3 +175,24 @@ async def test_the_participants_csv_says_what_each_persons_home_says(program: Pr
     assert "waitlist" in home.lower()
     assert status[DEV] == "paused" and status[FAY] == "not_yet_matched"
     assert status[GUS] == "left" and status[ANA] == status[CARLA] == "in_pair"
+
+
+@BOTH_BACKENDS
+async def test_a_guide_of_two_whose_learner_leaves_is_still_in_a_pair_everywhere(
+    program: Program,
+) -> None:
+    await program.join(ANA, "Ana", "guide", teaches=["ChatGPT"], capacity=2)
+    await program.join(BEN, "Ben", "learner", learns=["ChatGPT"])
+    await program.join(CARLA, "Carla", "learner", learns=["ChatGPT"])
+    await program.pair_by_hand(ANA, BEN)
+    await program.pair_by_hand(ANA, CARLA)
+    async with program.bot.deps.sessionmaker.begin() as session:
+        await lifecycle.leave(session, program.team_id, BEN, now=program.clock.now(), via="test")
+
+    home = json.dumps((await open_home(program.bot, ANA))["blocks"], ensure_ascii=False)
+    assert f"<@{CARLA}> since" in home
+    assert "waitlist" not in home.lower()  # Ana still meets Carla
+    await program.command("admin export participants")
+    await program.slack.wait_for("files.completeUploadExternal", 1, timeout=10)
+    status = {p["user_id"]: p["status"] for p in csv_file(program, "participants")}
+    assert status[ANA] == status[CARLA] == "in_pair" and status[BEN] == "left"

@@ -351,6 +351,62 @@ async def test_end_of_cycle_thanks_everyone_and_proposes_the_next_round(program:
     assert "next round" in answer["text"]
 
 
+async def _cycle_end_message(program: Program, user: str) -> JSON:
+    return next(m for m in program.dm(user) if "cycle has ended" in m["text"])
+
+
+async def _state_of(program: Program, user: str) -> Participant:
+    async with program.bot.deps.sessionmaker() as session:
+        query = select(Participant).where(Participant.user_id == user)
+        return (await session.scalars(query)).one()
+
+
+async def test_a_year_long_cycle_offers_the_longest_break_a_pause_allows(program: Program) -> None:
+    await cohort(program)
+    await program.update_settings(cycle_weeks=52, cadence_weeks=4, stall_weeks=6)
+    await approve(program)
+    program.bot.clock.advance(timedelta(weeks=52))
+    await end_due_cycles_job(program.bot.deps)
+    await program.deliver_all()
+    thanks = await _cycle_end_message(program, CARLA)
+    labels = [
+        e["text"]["text"] for b in thanks["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert "Take a break (26 weeks)" in labels  # not the cycle's 52: a pause lasts 26 at most
+
+    before = len(program.slack.responses())
+    await program.click(thanks, ActionId.CYCLE_BREAK, user=CARLA)
+    answer = (await program.responses(before + 1))[-1]
+    assert "Enjoy the break" in answer["text"]
+    carla = await _state_of(program, CARLA)
+    assert carla.state == "paused" and carla.paused_until is not None
+    assert carla.paused_until - program.bot.clock.now() <= timedelta(weeks=26)
+    assert carla.paused_until - program.bot.clock.now() > timedelta(weeks=25)
+
+
+async def test_pair_me_again_ends_a_pause_so_the_next_round_includes_them(program: Program) -> None:
+    await cohort(program)
+    await program.update_settings(cycle_weeks=6)
+    await approve(program)
+    program.bot.clock.advance(timedelta(weeks=6))
+    await end_due_cycles_job(program.bot.deps)
+    await program.deliver_all()
+    told = len(program.slack.ephemerals(CARLA))
+    await program.command("pause 8w", user=CARLA)
+    await program.answers(told + 1, user=CARLA)
+    assert (await _state_of(program, CARLA)).state == "paused"
+
+    before = len(program.slack.responses())
+    await program.click(
+        await _cycle_end_message(program, CARLA), ActionId.CYCLE_CONTINUE, user=CARLA
+    )
+    answer = (await program.responses(before + 1))[-1]
+    assert "you're in the next round" in answer["text"]
+    assert (await _state_of(program, CARLA)).state == "active"
+    proposal = await program.propose()
+    assert f"<@{CARLA}>" in str(proposal)
+
+
 async def test_the_home_tab_shows_the_partner_and_past_partners(program: Program) -> None:
     await cohort(program)
     await approve(program)

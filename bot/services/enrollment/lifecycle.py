@@ -34,6 +34,12 @@ async def local_today(session: AsyncSession, team_id: str, user_id: str, now: da
     return now.astimezone(zone_of(participant.tz)).date()
 
 
+def cycle_break_weeks(cycle_weeks: int) -> int:
+    """The break offered at the end of a cycle: the next cycle's length, up to the longest
+    pause (a year-long program offers half a year)."""
+    return min(cycle_weeks, MAX_PAUSE.days // 7)
+
+
 def check_pause_end(until: date, today: date) -> None:
     """Raise `InvalidPause` unless `until` is after `today` and within `MAX_PAUSE`."""
     if until <= today:

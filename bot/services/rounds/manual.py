@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import pairing
@@ -189,15 +189,16 @@ def _fields(person: pairing.Participant) -> dict[str, Any]:
 
 
 async def _pairs_of(session: AsyncSession, participant_id: int) -> list[Pair]:
-    query = (
-        select(Pair)
-        .where(
-            Pair.ended_at.is_(None),
-            or_(Pair.guide_id == participant_id, Pair.learner_id == participant_id),
-        )
-        .order_by(Pair.id)
-    )
+    query = select(Pair).where(_running_with(participant_id)).order_by(Pair.id)
     return list((await session.scalars(query)).all())
+
+
+def _running_with(participant_id: int) -> ColumnElement[bool]:
+    """A pair that is running with the participant in it."""
+    return and_(
+        Pair.ended_at.is_(None),
+        or_(Pair.guide_id == participant_id, Pair.learner_id == participant_id),
+    )
 
 
 async def notify_ended(
@@ -223,9 +224,16 @@ async def notify_ended(
             if me.state == State.LEFT:
                 continue
             if reason in (EndReason.LEFT, EndReason.DEACTIVATED):
+                # First in line, unless still in another pair (a guide of two, someone who
+                # guides and learns): rounds never waitlist someone in a running pair, and
+                # their Home would say "waitlisted" beside their partner.
                 await session.execute(
                     update(Participant)
-                    .where(Participant.id == me_id, Participant.waitlisted_since.is_(None))
+                    .where(
+                        Participant.id == me_id,
+                        Participant.waitlisted_since.is_(None),
+                        ~exists().where(_running_with(me_id)),
+                    )
                     .values(waitlisted_since=now)
                 )
             await enqueue(
