@@ -35,7 +35,7 @@ from bot.services.rounds.approve import (
     remember_group_dm,
 )
 from bot.services.rounds.cycles import CycleEndNotice
-from bot.services.rounds.ending import PairEndedNotice
+from bot.services.rounds.ending import PairEndedNotice, withdraw_if_ended
 from bot.services.rounds.propose import ProposalNotice
 
 
@@ -63,11 +63,13 @@ def notice_kinds() -> NoticeKinds:
                 prompts.weekly_prompt_message,
                 after_send=remember_prompt_message,
                 readers=_partners,
+                withdraw_if=withdraw_if_ended,
             ),
             NoticeKind(
                 checkin_service.CheckinNotice,
                 checkins.checkin_message,
                 after_send=checkin_service.remember_checkin_message,
+                withdraw_if=withdraw_if_ended,
             ),
             NoticeKind(checkin_service.CantMakeItNotice, checkins.hr_cant_make_it_message),
             NoticeKind(

@@ -14,7 +14,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.delivery.dispatcher import DispatchConfig, Dispatcher
+from bot.delivery.config import DispatchConfig
+from bot.delivery.dispatcher import Dispatcher
 from bot.deps import Deps
 from bot.install.tokens import dispatch_tokens
 from bot.notice_kinds import notice_kinds

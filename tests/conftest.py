@@ -11,7 +11,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.db import create_engine
-from bot.delivery.dispatcher import DispatchConfig
+from bot.delivery.config import DispatchConfig
 from bot.sandbox import FakeSlack
 from tests.databases import Templates, create_postgres_database, postgres_url, require_postgres
 from tests.factories import (

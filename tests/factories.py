@@ -38,7 +38,8 @@ from bot.blocks.message import Message
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.db import SessionMaker, create_sessionmaker
-from bot.delivery.dispatcher import DispatchConfig, Dispatcher
+from bot.delivery.config import DispatchConfig
+from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.kinds import NoticeKind, NoticeKinds
 from bot.delivery.outbox import METADATA_EVENT_TYPE, enqueue
 from bot.delivery.pacing import Pacer

@@ -35,7 +35,8 @@ its own message is there, is marked sent without posting. That read needs the hi
 the conversation type (im:history, mpim:history, channels:history, groups:history); without them
 the dispatcher posts anyway, so a crash inside the window can then duplicate one message per
 in-flight row. It never loses one: a row is always sent, pending, failed with a reason, or
-withdrawn (never to be sent: `bot.services.rounds.ending`).
+withdrawn (never to be sent: `bot.services.rounds.ending` withdraws waiting rows, and a kind's
+`withdraw_if` a claimed one just before its post).
 
 **Tokens.** Each row is sent with the token of its workspace (`bot/install/tokens.py`: the one
 SLACK_BOT_TOKEN, or the installation of its data key, refreshed before it expires). Where Rotnem
@@ -53,7 +54,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import random
 import secrets
 import socket
 from collections.abc import Awaitable, Callable
@@ -72,15 +72,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.blocks.kit import in_program
 from bot.blocks.wording import in_wording
 from bot.clock import Clock
-from bot.config import Settings
 from bot.db import SessionMaker
 from bot.delivery.completions import Completion, Completions
+from bot.delivery.config import DispatchConfig
 from bot.delivery.errors import CANNOT_READ_HISTORY, Failure, classify
 from bot.delivery.kinds import NoticeKind, NoticeKinds, Undeliverable
 from bot.delivery.leases import LEASED_COLUMNS, OUTBOX, Leased, Leases, engine_of
 from bot.delivery.outbox import METADATA_EVENT_TYPE
-from bot.delivery.pacing import POST_MESSAGE, USERS_INFO, Pacer
-from bot.i18n import DEFAULT_LANGUAGE, speaking
+from bot.delivery.pacing import HISTORY, OPEN, POST_MESSAGE, USERS_INFO, Pacer
+from bot.i18n import speaking
 from bot.install.keys import program_number
 from bot.install.tokens import NoToken, Tokens
 from bot.languages import Languages
@@ -92,10 +92,6 @@ from models.base import UTCDateTime
 from models.outbox import CLAIMABLE_SQL, OutboxStatus
 
 logger = logging.getLogger(__name__)
-
-OPEN = "conversations.open"
-HISTORY = "conversations.history"
-
 
 # Without statistics SQLite's planner prefers the status index and sorts every open row; pinning
 # the partial index keeps a claim an ordered scan of a few entries however long the queue is.
@@ -133,66 +129,6 @@ _TAKE = (
 )
 
 
-@dataclass(frozen=True)
-class DispatchConfig:
-    """Knobs of the dispatcher; `from_settings` maps the ROTNEM_* variables onto them."""
-
-    post_rate_per_minute: float = 180.0
-    open_rate_per_minute: float = 40.0
-    concurrency: int = 8
-    # How long a claim lasts without renewal: after that, another dispatcher takes the row over.
-    lease_seconds: float = 3.0
-    poll_seconds: float = 1.0
-    max_attempts: int = 10
-    backoff_base_seconds: float = 5.0
-    backoff_max_seconds: float = 1800.0
-    request_timeout: float = 10.0
-    # A row whose pacing wait is longer than this goes back to the queue instead of waiting.
-    max_pacing_wait: float = 7.5
-    shutdown_grace: float = 5.0
-    # Rows Slack accepted are marked sent together: this long after the first of them, or as
-    # soon as four times `concurrency` wait (`bot/delivery/completions.py`). A crash inside it is
-    # the crash window below.
-    mark_delay: float = 0.2
-    history_limit: int = 100
-    # While the database is unavailable the run loop tries again after 1 s, 2 s, 4 s … this.
-    outage_backoff_first: float = 1.0
-    outage_backoff_max: float = 30.0
-    # The program's language where HR has set none (ROTNEM_LANGUAGE).
-    language: str = DEFAULT_LANGUAGE
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> DispatchConfig:
-        return cls(
-            post_rate_per_minute=float(settings.rotnem_post_rate_per_minute),
-            open_rate_per_minute=float(settings.rotnem_open_rate_per_minute),
-            concurrency=settings.rotnem_outbox_concurrency,
-            lease_seconds=float(settings.rotnem_outbox_lease_seconds),
-            poll_seconds=settings.rotnem_outbox_poll_seconds,
-            max_attempts=settings.rotnem_outbox_max_attempts,
-            language=settings.rotnem_language,
-        )
-
-    def outage_backoff(self, failures: int) -> float:
-        """Seconds before the run loop's next try after `failures` failed ones in a row."""
-        doubled = self.outage_backoff_first * 2.0 ** max(0, failures - 1)
-        return min(self.outage_backoff_max, doubled)
-
-    def pacer(self, **kwargs: Any) -> Pacer:
-        # conversations.history (only after an interruption) is Tier 3 like conversations.open.
-        rates = {
-            POST_MESSAGE: self.post_rate_per_minute,
-            OPEN: self.open_rate_per_minute,
-            HISTORY: self.open_rate_per_minute,
-        }
-        return Pacer(rates, **kwargs)
-
-    def backoff(self, attempts: int) -> float:
-        """Seconds before retry number `attempts + 1`: exponential, capped, with jitter."""
-        base = min(self.backoff_max_seconds, self.backoff_base_seconds * 2 ** max(0, attempts - 1))
-        return float(base * random.uniform(0.8, 1.2))  # spreads retries; not for secrecy
-
-
 def new_owner_id() -> str:
     """Names this process in lease_owner: host, pid and a random suffix (pids are reused)."""
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -209,6 +145,10 @@ class _Postpone(Exception):
 
 class _LeaseLost(Exception):
     """Another dispatcher took the row over (this one stalled past its lease): leave it alone."""
+
+
+class _Withdrawn(Exception):
+    """The row was withdrawn at the last moment instead of being posted."""
 
 
 class _CallFailed(Exception):
@@ -517,6 +457,7 @@ class Dispatcher:
                 claim,
                 POST_MESSAGE,
                 pace_channel=channel,
+                check=partial(self._withdraw_if, claim, kind, notice) if kind.withdraw_if else None,
                 channel=channel,
                 metadata={
                     "event_type": METADATA_EVENT_TYPE,
@@ -532,6 +473,8 @@ class Dispatcher:
             await self._unclaim(claim, error=missing.reason, retry_in=missing.retry_in, refund=True)
         except _CallFailed as failed:
             await self._failed_call(claim, failed)
+        except _Withdrawn:
+            logger.info("Outbox row %d (%s) was withdrawn before sending", row.id, row.dedupe_key)
         except _LeaseLost:
             logger.warning(
                 "Outbox row %d was taken over by another process while this one stalled; "
@@ -561,8 +504,16 @@ class Dispatcher:
             return None
 
     async def _call(
-        self, claim: _Claim, method: str, *, pace_channel: str | None = None, **args: Any
+        self,
+        claim: _Claim,
+        method: str,
+        *,
+        pace_channel: str | None = None,
+        check: Callable[[], Awaitable[None]] | None = None,
+        **args: Any,
     ) -> AsyncSlackResponse:
+        """Slack's `method`, once the pacer lets it through and the row is still this
+        dispatcher's (and, with `check`, still to be sent)."""
         row = claim.row
         wait = await self.pacer.acquire(
             row.team_id, method, pace_channel, max_wait=self.config.max_pacing_wait
@@ -571,6 +522,8 @@ class Dispatcher:
             raise _Postpone(wait, f"paced: {method} is busy for {wait:.1f}s")
         if not await self.leases.keep(row):
             raise _LeaseLost
+        if check is not None:
+            await check()
         assert claim.client is not None, "a row's client is resolved before any call"
         call: Callable[..., Awaitable[AsyncSlackResponse]] = {
             OPEN: claim.client.conversations_open,
@@ -586,6 +539,28 @@ class Dispatcher:
             if method == POST_MESSAGE and failure.maybe_delivered:
                 claim.suspect = True
             raise _CallFailed(method, failure) from exc
+
+    async def _withdraw_if(self, claim: _Claim, kind: NoticeKind[Any], notice: Notice) -> None:
+        """Withdraw the row, rather than post it, if its kind says so now: the last moment,
+        after the pacer's wait (`NoticeKind.withdraw_if`)."""
+        assert kind.withdraw_if is not None
+        row = claim.row
+        async with self.engine.begin() as connection:
+            if not await kind.withdraw_if(connection, row.dedupe_key, notice):
+                return
+            withdrawn = await connection.execute(
+                update(OUTBOX)
+                .where(*self._mine(row))
+                .values(
+                    status=OutboxStatus.WITHDRAWN.value,
+                    lease_owner=None,
+                    lease_until=None,
+                    updated_at=self.clock.now(),
+                )
+            )
+            if not withdrawn.rowcount:
+                raise _LeaseLost  # and the hook's writes roll back with it
+        raise _Withdrawn
 
     async def _find_posted(self, claim: _Claim, channel: str) -> Sent | None:
         """Our message if an earlier attempt did post it; None if not seen."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.blocks.message import Message
 from bot.services.notices import Notice, Sent
@@ -24,7 +24,7 @@ N = TypeVar("N", bound=Notice)
 class NoticeKind(Generic[N]):
     """How one kind of notice leaves: its type, its renderer, and an optional `after_send`
     that runs in the transaction marking the row sent (to store where the message landed, for
-    example; a hook only touches the database) and `readers`."""
+    example; a hook only touches the database), `readers` and `withdraw_if`."""
 
     notice: type[N]
     render: Callable[[N], Message]
@@ -33,6 +33,10 @@ class NoticeKind(Generic[N]):
     # language; a DM or a group DM opened for the notice names its readers itself, and a
     # channel's readers read the program's language.
     readers: Callable[[N], Sequence[str]] | None = None
+    # Asked just before posting, with the row's dedupe key: True withdraws the row instead (a
+    # pair's weekly message once the pair has ended). It runs in the transaction that withdraws
+    # the row and may record why.
+    withdraw_if: Callable[[AsyncConnection, str, N], Awaitable[bool]] | None = None
 
     @property
     def name(self) -> str:

@@ -29,6 +29,8 @@ from bot.install.keys import workspace_of
 
 POST_MESSAGE = "chat.postMessage"
 USERS_INFO = "users.info"
+OPEN = "conversations.open"
+HISTORY = "conversations.history"
 
 # Slack's published per-minute floors by tier (docs.slack.dev/apis/web-api/rate-limits).
 TIER_PER_MINUTE: Mapping[int, float] = {1: 1, 2: 20, 3: 50, 4: 100}

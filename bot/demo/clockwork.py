@@ -28,7 +28,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import ManualClock
-from bot.delivery.dispatcher import DispatchConfig, Dispatcher
+from bot.delivery.config import DispatchConfig
+from bot.delivery.dispatcher import Dispatcher
 from bot.deps import Deps
 from bot.install.tokens import dispatch_tokens
 from bot.jobs import Job

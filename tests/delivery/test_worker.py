@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock, SystemClock
 from bot.db import create_engine, create_sessionmaker
-from bot.delivery.dispatcher import DispatchConfig, Dispatcher
+from bot.delivery.config import DispatchConfig
+from bot.delivery.dispatcher import Dispatcher
 from bot.deps import build_deps
 from bot.install.tokens import SingleToken
 from bot.notice_kinds import notice_kinds

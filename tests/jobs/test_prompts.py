@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import update
+
 from bot.services.enrollment import lifecycle
 from bot.services.enrollment.identity import Identity, refresh_identity
-from models import WeeklyPrompt
+from models import Pair, WeeklyPrompt
 from tests.factories import BOTH_BACKENDS, Program
 
 TOKYO, LONDON, NEW_YORK = "Asia/Tokyo", "Europe/London", "America/New_York"
@@ -267,3 +269,44 @@ async def test_a_pairs_prompt_and_check_ins_still_waiting_when_it_ends_are_never
     assert london_week.prompt_id is None and london_week.skipped_reason == "pair_ended"
     (tokyo_week,) = await program.prompts_of(tokyo)
     assert tokyo_week.prompt_id is not None and tokyo_week.skipped_reason is None
+
+
+@BOTH_BACKENDS
+async def test_a_prompt_and_check_ins_written_as_their_pair_ended_are_withdrawn_when_due_to_send(
+    program: Program,
+) -> None:
+    first = await program.pair("U0G1", "U0L1", LONDON)
+    second = await program.pair("U0G2", "U0L2", LONDON)
+    program.at(datetime(2026, 11, 30, 10, 30, tzinfo=UTC))
+    await program.tick()
+    await program.deliver()
+    assert await program.checkin_now() == 4
+    program.at(datetime(2026, 12, 7, 10, 30, tzinfo=UTC))
+    await program.tick()
+    # The first pair ends in the same moment: its end committed before the tick's writes, so
+    # the withdrawal that comes with an end did not see them (as with a row a dispatcher had
+    # claimed already). What that leaves: its check-ins and next prompt waiting, pair ended.
+    async with program.bot.deps.sessionmaker.begin() as session:
+        await session.execute(
+            update(Pair)
+            .where(Pair.id == first)
+            .values(ended_at=program.clock.now(), end_reason="unpaired")
+        )
+    await program.deliver_all()
+
+    for person in ("U0G1", "U0L1"):
+        assert not [m for m in program.dm(person) if "Did you two meet" in m["text"]]
+    rows = {r.dedupe_key: r for r in await program.outbox()}
+    in_slack = {m["metadata"]["event_payload"]["outbox_id"] for m in program.slack.messages()}
+    assert rows[f"prompt:{first}:2026-W50"].id not in in_slack
+    assert rows[f"prompt:{second}:2026-W50"].id in in_slack
+    statuses = {key: row.status for key, row in rows.items()}
+    assert statuses[f"prompt:{first}:2026-W50"] == "withdrawn"
+    assert statuses[f"checkin:{first}:U0L1:2026-W49"] == "withdrawn"
+    assert statuses[f"prompt:{second}:2026-W50"] == "sent"
+    assert statuses[f"checkin:{second}:U0L2:2026-W49"] == "sent"
+    # The first pair's second week was not prompted after all; its first week was.
+    assert [(r.prompt_id is None, r.skipped_reason) for r in await program.prompts_of(first)] == [
+        (False, None),
+        (True, "pair_ended"),
+    ]

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.db import chunks
 from bot.delivery.outbox import withdraw
@@ -31,6 +31,16 @@ PROMPT = "prompt"
 CHECKIN = "checkin"
 CHECKIN_AGAIN = "checkin-again"
 WEEKLY = (PROMPT, CHECKIN, CHECKIN_AGAIN)
+
+
+# A week whose prompt was withdrawn: not prompted after all (the meet rate leaves it out).
+_NOT_PROMPTED = {
+    "prompt_id": None,
+    "direction": None,
+    "tool_name": None,
+    "skipped_reason": SKIPPED_ENDED,
+    "checkin_due_at": None,
+}
 
 
 def weekly_key(what: str, pair_id: int, *rest: str) -> str:
@@ -73,7 +83,7 @@ async def end_pairs(
 
 async def _withdraw_weekly(session: AsyncSession, pairs: Sequence[Pair], now: datetime) -> None:
     """Withdraw the ended pairs' prompts and check-ins still waiting in the outbox; a week whose
-    prompt is withdrawn was not prompted after all (the meet rate leaves it out)."""
+    prompt is withdrawn was not prompted after all."""
     by_team: dict[str, set[str]] = defaultdict(set)
     for pair in pairs:
         by_team[pair.team_id].add(str(pair.id))
@@ -90,12 +100,25 @@ async def _withdraw_weekly(session: AsyncSession, pairs: Sequence[Pair], now: da
             await session.execute(
                 update(WeeklyPrompt)
                 .where(WeeklyPrompt.id.in_(batch))
-                .values(
-                    prompt_id=None,
-                    direction=None,
-                    tool_name=None,
-                    skipped_reason=SKIPPED_ENDED,
-                    checkin_due_at=None,
-                )
+                .values(**_NOT_PROMPTED)
                 .execution_options(synchronize_session=False)
             )
+
+
+async def withdraw_if_ended(connection: AsyncConnection, key: str, _notice: Notice) -> bool:
+    """At send time (`NoticeKind.withdraw_if`): whether a pair's weekly message must not go
+    out because the pair has ended since `end_pairs` withdrew the rest — a tick that read the
+    pair as running committed after the end, or a dispatcher had already claimed the row. A
+    withdrawn prompt's week was not prompted, as there."""
+    what, _, rest = key.partition(":")
+    pair_id, _, week = rest.partition(":")
+    ended = await connection.scalar(select(Pair.ended_at).where(Pair.id == int(pair_id)))
+    if ended is None:
+        return False
+    if what == PROMPT:
+        await connection.execute(
+            update(WeeklyPrompt)
+            .where(WeeklyPrompt.pair_id == int(pair_id), WeeklyPrompt.iso_week == week)
+            .values(**_NOT_PROMPTED)
+        )
+    return True
