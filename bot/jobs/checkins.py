@@ -29,13 +29,22 @@ class CheckinRun:
 async def enqueue_checkins(deps: Deps, *, force: bool = False) -> CheckinRun:
     """Check-ins and reminders that are due (`force`: this week's check-ins, now)."""
 
+    now = deps.clock.now()
+    today = now.astimezone(deps.settings.zone).date()
+
+    async def paused(session: AsyncSession, team_id: str) -> bool:
+        """The program is on a break (`force` asks anyway)."""
+        return not force and (await deps.program_config(session, team_id)).paused_on(today)
+
     async def ask(session: AsyncSession, team_id: str) -> int:
         return await checkins.enqueue_due_checkins(
-            session, team_id, now=deps.clock.now(), force=force
+            session, team_id, now=now, force=force, skip=await paused(session, team_id)
         )
 
     async def remind(session: AsyncSession, team_id: str) -> int:
-        return await checkins.enqueue_due_reminders(session, team_id, now=deps.clock.now())
+        return await checkins.enqueue_due_reminders(
+            session, team_id, now=now, skip=await paused(session, team_id)
+        )
 
     asked = sum(await for_each_team(deps, ask))
     return CheckinRun(asked=asked, reminded=sum(await for_each_team(deps, remind)))

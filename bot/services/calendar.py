@@ -29,10 +29,12 @@ def zone_of(tz: str | None) -> ZoneInfo:
 
 @dataclass(frozen=True)
 class WeekSlot:
-    """One learner-local ISO week and the instant (UTC) of its weekly prompt."""
+    """One learner-local ISO week, the instant (UTC) of its weekly prompt and the learner's
+    date at that instant (what a program pause "until Monday" is compared with)."""
 
     iso_week: str
     prompt_at: datetime
+    day: date
 
 
 def _weekly_moment(local: datetime, weeks_ahead: int, weekday: int, hour: int) -> datetime:
@@ -45,7 +47,8 @@ def prompt_slot(now: datetime, tz: str | None, weekday: int, hour: int) -> WeekS
     """The local week (in zone `tz`) containing `now`, and when its prompt is due (weekday 0 =
     Monday, hour in that zone)."""
     local = now.astimezone(zone_of(tz))
-    return WeekSlot(iso_week(local), _weekly_moment(local, 0, weekday, hour))
+    moment = _weekly_moment(local, 0, weekday, hour)
+    return WeekSlot(iso_week(local), moment, moment.astimezone(local.tzinfo).date())
 
 
 def next_prompt_at(now: datetime, tz: str | None, weekday: int, hour: int) -> datetime:

@@ -112,10 +112,12 @@ def _by_id(rows: Sequence[Any]) -> list[Any]:
 
 
 async def enqueue_due_checkins(
-    session: AsyncSession, team_id: str, *, now: datetime, force: bool = False
+    session: AsyncSession, team_id: str, *, now: datetime, force: bool = False, skip: bool = False
 ) -> int:
     """Ask each person of a pair whose check-in is due (or, with `force`, whose prompt came in
-    the last seven days); none for a week the pair already reported, none to a paused person."""
+    the last seven days); none for a week the pair already reported, none to a paused person.
+    `skip` (the program is on a break): the due check-ins are settled without asking anyone,
+    rather than asked about a week long past once the break ends."""
     people = PairPeople()
     due = WeeklyPrompt.due_at >= now - CURRENT_WEEK if force else WeeklyPrompt.checkin_due_at <= now
     columns = (
@@ -136,15 +138,17 @@ async def enqueue_due_checkins(
     rows = _by_id((await connection.execute(query)).all())
     sent = 0
     for part in chunks(rows, PROMPTS_PER_BATCH):
-        sent += await _ask(session, team_id, part, now=now)
+        sent += await _ask(session, team_id, part, now=now, skip=skip)
     return sent
 
 
-async def _ask(session: AsyncSession, team_id: str, rows: Sequence[Any], *, now: datetime) -> int:
+async def _ask(
+    session: AsyncSession, team_id: str, rows: Sequence[Any], *, now: datetime, skip: bool
+) -> int:
     new: list[dict[str, Any]] = []
     for row in rows:
         weekly_id, pair_id, week, ended_at, reported, guide_id, learner_id = row[:7]
-        if ended_at is not None or reported:
+        if skip or ended_at is not None or reported:
             continue
         people = ((guide_id, *row[7:10]), (learner_id, *row[10:13]))
         for participant_id, user_id, state, until in people:
@@ -194,9 +198,12 @@ async def _ask(session: AsyncSession, team_id: str, rows: Sequence[Any], *, now:
     return sent
 
 
-async def enqueue_due_reminders(session: AsyncSession, team_id: str, *, now: datetime) -> int:
-    """Ask again those who said "Not yet" two days ago, unless the pair has reported since."""
-    other = aliased(Participant)
+async def enqueue_due_reminders(
+    session: AsyncSession, team_id: str, *, now: datetime, skip: bool = False
+) -> int:
+    """Ask again those who said "Not yet" two days ago, unless the pair has reported since or
+    they have paused since; `skip` (the program is on a break): nobody is asked again."""
+    me, other = aliased(Participant), aliased(Participant)
     query = (
         select(
             CheckIn.id,
@@ -206,8 +213,11 @@ async def enqueue_due_reminders(session: AsyncSession, team_id: str, *, now: dat
             Pair.ended_at,
             _session_exists(CheckIn.pair_id, CheckIn.iso_week),
             other.user_id,
+            me.state,
+            me.paused_until,
         )
         .join(Pair, Pair.id == CheckIn.pair_id)
+        .join(me, me.id == CheckIn.participant_id)
         .join(
             other,
             or_(
@@ -220,11 +230,11 @@ async def enqueue_due_reminders(session: AsyncSession, team_id: str, *, now: dat
         )
     )
     sent = 0
-    for checkin_id, pair_id, user_id, week, ended_at, reported, partner in _by_id(
+    for checkin_id, pair_id, user_id, week, ended_at, reported, partner, state, until in _by_id(
         (await session.execute(query)).all()
     ):
         values: dict[str, Any] = {"reminded_at": now}
-        ask_again = ended_at is None and not reported
+        ask_again = not (skip or ended_at or reported or is_paused(state, until, now))
         if ask_again:
             values |= {"status": CheckInStatus.ASKED.value, "attempt": 2}
         claimed = await session.execute(

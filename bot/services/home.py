@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.calendar import next_prompt_of_pair
+from bot.services.calendar import next_prompt_of_pair, zone_of
 from bot.services.enrollment.queries import Profile, is_paused, read_person
 from bot.services.figures import ProgramFigures, cycle_start, program_figures
 from bot.services.program.programs import Program
@@ -113,8 +113,10 @@ async def pair_progress(
         next_prompt_at=None
         if paused
         else next_prompt_of_pair(
-            # A paused program prompts again from the day it runs again.
-            max(now, datetime.combine(config.paused_until or date.min, time(), UTC)),
+            # A paused program prompts again from the day it runs again, in the learner's zone.
+            now
+            if config.paused_until is None
+            else max(now, datetime.combine(config.paused_until, time(), zone_of(learner_tz))),
             pair.started_at,
             learner_tz,
             config.nudge_weekday,

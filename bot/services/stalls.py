@@ -89,9 +89,13 @@ class AtRisk:
         return week_monday(self.stall_started_week)
 
 
-async def paused_weeks(session: AsyncSession, pair_ids: Sequence[int]) -> dict[int, set[str]]:
-    """The weeks each pair's prompt was skipped because someone was paused (the partial index:
-    a few rows, not each pair's year of prompts)."""
+async def paused_weeks(
+    session: AsyncSession, pair_ids: Sequence[int], cadence_weeks: int
+) -> dict[int, set[str]]:
+    """The weeks each pair was paused: a prompt skipped because someone (or the program) was
+    paused excuses its whole cadence — with prompts every two weeks, a pause over a prompt week
+    covers the week after it too, which has no prompt of its own. Read through the partial
+    index: a few rows, not each pair's year of prompts."""
     weeks: dict[int, set[str]] = defaultdict(set)
     for part in chunks(list(pair_ids)):
         rows = await session.execute(
@@ -100,7 +104,7 @@ async def paused_weeks(session: AsyncSession, pair_ids: Sequence[int]) -> dict[i
             )
         )
         for pair_id, week in rows.all():
-            weeks[pair_id].add(week)
+            weeks[pair_id].update(add_weeks(week, n) for n in range(cadence_weeks))
     return weeks
 
 
@@ -149,7 +153,9 @@ async def at_risk_pairs(
             continue
         silent.append((pair_id, g_user, l_user, start, weeks))
     # Paused weeks only for the pairs silent long enough to matter: a few, not every pair.
-    paused = await paused_weeks(session, [pair_id for pair_id, *_others in silent])
+    paused = await paused_weeks(
+        session, [pair_id for pair_id, *_others in silent], config.cadence_weeks
+    )
     risks = [
         AtRisk(pair_id, guide, learner, start, silent_weeks(start, current, paused[pair_id]))
         for pair_id, guide, learner, start, _weeks in silent
@@ -158,7 +164,7 @@ async def at_risk_pairs(
 
 
 async def open_stalls(
-    session: AsyncSession, team_id: str, *, now: datetime, zone: ZoneInfo
+    session: AsyncSession, team_id: str, config: ProgramConfig, *, now: datetime, zone: ZoneInfo
 ) -> list[AtRisk]:
     """Stalls HR was alerted about that still last: the pair runs and has reported no session
     since the stall began. Reads the alerts (a few rows), not every pair's history."""
@@ -181,7 +187,9 @@ async def open_stalls(
     )
     current = iso_week(now.astimezone(zone))
     stalls = (await session.execute(query)).all()
-    paused = await paused_weeks(session, [pair_id for pair_id, *_others in stalls])
+    paused = await paused_weeks(
+        session, [pair_id for pair_id, *_others in stalls], config.cadence_weeks
+    )
     return [
         AtRisk(pair_id, g, lrn, week, silent_weeks(week, current, paused[pair_id]))
         for pair_id, g, lrn, week in stalls
@@ -209,7 +217,9 @@ async def detect_stalls(
     admins: Iterable[str],
 ) -> int:
     """Alert HR admins (and the program's managers) about every new stall; how many stalls were
-    new."""
+    new. None while the program is paused: a holiday break is not a stall."""
+    if config.paused_on(now.astimezone(zone).date()):
+        return 0
     admins = await hr_recipients(session, team_id, admins)
     risks = await at_risk_pairs(session, team_id, config, now=now, zone=zone)
     if not risks:
@@ -279,7 +289,15 @@ async def _alert(
 
 
 async def act_on_stall(
-    session: AsyncSession, team_id: str, alert_id: int, *, action: str, admin: str, now: datetime
+    session: AsyncSession,
+    team_id: str,
+    alert_id: int,
+    config: ProgramConfig,
+    *,
+    action: str,
+    admin: str,
+    now: datetime,
+    zone: ZoneInfo,
 ) -> StallAction:
     """ "Nudge them" (a friendly message in the pair's group DM) or "Talk to them" (a
     conversation between the admin and each person); each once per stall."""
@@ -331,8 +349,8 @@ async def act_on_stall(
         alert.stall_started_week,
         silent_weeks(
             alert.stall_started_week,
-            iso_week(now),
-            (await paused_weeks(session, [pair.id]))[pair.id],
+            iso_week(now.astimezone(zone)),
+            (await paused_weeks(session, [pair.id], config.cadence_weeks))[pair.id],
         ),
     )
     return StallAction(_view(alert_id, risk, answers.get(pair.id, ())), done, already=not new)

@@ -15,7 +15,7 @@ in aggregate; the partner never sees them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -32,7 +32,7 @@ from bot.services.report.learning import refresh_latest_confidence
 from bot.services.rounds import loading
 from bot.services.rounds.queries import PairPeople, user_ids
 from bot.services.text import typed
-from models import Pair, Round, RoundStatus, Survey, SurveyConfidence, SurveyStage
+from models import Pair, Participant, Round, RoundStatus, Survey, SurveyConfidence, SurveyStage
 
 REMIND_AFTER = timedelta(days=3)
 END_LEAD_DAYS = 5
@@ -109,7 +109,9 @@ async def enqueue_due_surveys(
         for stage in SurveyStage:
             opens_on, closes_on = stage_window(stage, started_on, ends_on)
             if opens_on <= today < closes_on:
-                sent += await _ask(session, team_id, round_id, stage, closes_on, now=now)
+                # A pair HR made by hand after the stage opened has hardly begun: not asked.
+                before = datetime.combine(opens_on, time(0), zone)
+                sent += await _ask(session, team_id, round_id, stage, before, closes_on, now=now)
     return sent
 
 
@@ -118,6 +120,7 @@ async def _ask(
     team_id: str,
     round_id: int,
     stage: SurveyStage,
+    started_before: datetime,
     closes_on: date,
     *,
     now: datetime,
@@ -126,7 +129,9 @@ async def _ask(
     asked = select(Survey.id).where(Survey.pair_id == Pair.id, Survey.stage == stage).exists()
     query = people.join(
         select(Pair.id, Pair.guide_id, Pair.learner_id, *people.availability())
-    ).where(Pair.round_id == round_id, Pair.ended_at.is_(None), ~asked)
+    ).where(
+        Pair.round_id == round_id, Pair.ended_at.is_(None), Pair.started_at < started_before, ~asked
+    )
     rows = (await session.execute(query)).all()
     remind_at = now + REMIND_AFTER
     new: list[dict[str, Any]] = []
@@ -175,12 +180,20 @@ async def _ask(
 async def enqueue_due_survey_reminders(
     session: AsyncSession, team_id: str, *, now: datetime, zone: ZoneInfo
 ) -> int:
-    """Ask once more whoever has not answered three days later, if the pair still runs and the
-    survey is still open; how many."""
+    """Ask once more whoever has not answered three days later, if the pair still runs, the
+    survey is still open and they have not paused since; how many."""
     query = (
-        select(Survey, Pair, Round.started_on, Round.ends_on)
+        select(
+            Survey,
+            Pair,
+            Round.started_on,
+            Round.ends_on,
+            Participant.state,
+            Participant.paused_until,
+        )
         .join(Pair, Pair.id == Survey.pair_id)
         .join(Round, Round.id == Pair.round_id)
+        .join(Participant, Participant.id == Survey.participant_id)
         .where(
             Survey.team_id == team_id,
             Survey.reminder_due_at <= now,
@@ -191,7 +204,7 @@ async def enqueue_due_survey_reminders(
     )
     today = now.astimezone(zone).date()
     sent = 0
-    for survey, pair, started_on, ends_on in (await session.execute(query)).all():
+    for survey, pair, started_on, ends_on, state, until in (await session.execute(query)).all():
         claimed = await session.execute(
             update(Survey)
             .where(
@@ -201,7 +214,12 @@ async def enqueue_due_survey_reminders(
             .execution_options(synchronize_session=False)
         )
         closes_on = _closes_on(survey.stage, started_on, ends_on)
-        if not claimed.rowcount or pair.ended_at is not None or today >= closes_on:  # type: ignore[attr-defined]
+        if (
+            not claimed.rowcount  # type: ignore[attr-defined]
+            or pair.ended_at is not None
+            or today >= closes_on
+            or is_paused(state, until, now)
+        ):
             continue
         users = await user_ids(session, (pair.guide_id, pair.learner_id))
         me = users[survey.participant_id]

@@ -16,14 +16,17 @@ async def _act(click: Click, action: str) -> None:
     alert_id = await click.admin_number(_("I don't recognise that alert."))
     if alert_id is None:
         return
+    deps = click.deps
     async with click.saving() as session:
         outcome = await stalls.act_on_stall(
             session,
             click.team_id,
             alert_id,
+            await deps.program_config(session, click.team_id),
             action=action,
             admin=click.user_id,
-            now=click.deps.clock.now(),
+            now=deps.clock.now(),
+            zone=deps.settings.zone,
         )
     with in_wording(await click.wording()):
         await click.update_clicked(stall_alert_message(outcome.view, outcome.done))

@@ -3,7 +3,7 @@ stale clicks, both partners reporting one session, the Not-yet reminder."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.blocks.checkins import OTHER
@@ -191,3 +191,34 @@ async def test_tell_hr_only_keeps_the_pair_and_someone_elses_button_changes_noth
     assert pair.ended_at is None
     assert [c.cant_make_it_choice for c in await program.checkins(GUIDE)] == ["tell_hr"]
     assert len(await program.outbox("checkin_cant_make_it")) == 1
+
+
+async def test_no_not_yet_reminder_to_someone_who_paused_since(program: Program) -> None:
+    _, _guide_message, learner_message = await asked(program)  # Thursday 3 Dec 10:00
+    await program.click(learner_message, ActionId.CHECKIN_NOT_YET, LEARNER)
+    program.at(datetime(2026, 12, 4, 12, 0, tzinfo=UTC))  # Friday: a break until the 21st
+    told = len(program.slack.ephemerals(LEARNER))
+    await program.command("pause until 2026-12-21", user=LEARNER)
+    assert "paused" in (await program.answers(told + 1, user=LEARNER))[-1]["text"]
+    program.at(datetime(2026, 12, 5, 10, 0, tzinfo=UTC))  # when the reminder was due
+    await program.tick()
+    await program.deliver()
+    assert not [m for m in program.dm(LEARNER) if "asking again" in m["text"]]
+    assert not [r for r in await program.outbox() if r.dedupe_key.startswith("checkin-again:")]
+
+
+async def test_no_check_ins_while_hr_has_the_program_on_a_break(program: Program) -> None:
+    await program.pair(GUIDE, LEARNER, "Europe/London")
+    program.at(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
+    await program.tick()  # Monday's prompt
+    await program.deliver()
+    program.at(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))  # Tuesday: a holiday break until 4 Jan
+    await program.update_settings(paused_until=date(2027, 1, 4))
+    for day in (3, 10, 17):  # Thursdays, when check-ins would be due
+        program.at(datetime(2026, 12, day, 10, 0, tzinfo=UTC))
+        await program.tick()
+    assert await program.outbox("checkin") == []
+    # Back from the break, nobody is asked about a week long past.
+    program.at(datetime(2027, 1, 4, 12, 0, tzinfo=UTC))
+    await program.tick()
+    assert await program.outbox("checkin") == []

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.ids import ActionId
 from bot.sandbox.driver import settle
-from models import StallAlert
+from models import PairSession, StallAlert
 from tests.factories import ADMIN_ID, BOTH_BACKENDS, Program, known_program, reply, rotnem
 
 
@@ -81,3 +81,39 @@ async def test_a_stall_alert_for_a_pair_that_has_since_ended_sends_nothing(
     await program.slack.wait_for("response_url", before + 1)
     assert "has ended" in program.slack.responses()[-1]["text"]
     assert await program.outbox("stall_nudge") == []
+
+
+async def test_no_stall_alert_during_a_program_break_at_a_two_week_cadence(
+    program: Program,
+) -> None:
+    await program.update_settings(cadence_weeks=2, stall_weeks=2)
+    pair_id = await program.pair("U0G1", "U0L1", "Europe/London")  # Monday 23 Nov
+    program.at(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+    await program.tick()  # the prompt of week 48, and they met that week
+    async with program.bot.deps.sessionmaker.begin() as session:
+        session.add(
+            PairSession(
+                team_id=program.team_id,
+                pair_id=pair_id,
+                iso_week="2026-W48",
+                created_at=program.clock.now(),
+            )
+        )
+    await program.update_settings(paused_until=date(2027, 1, 11))  # a holiday break
+    moment = datetime(2026, 11, 24, tzinfo=UTC)
+    while moment < datetime(2027, 1, 11, tzinfo=UTC):
+        program.at(moment)
+        await program.tick()
+        await program.stalls()
+        moment += timedelta(hours=12)
+    assert await program.outbox("stall_alert") == []
+    # The break's weeks are not silent ones: the week after their session (49) is one; the
+    # week of the first prompt after the break (week 3 of 2027) makes two, once it is over.
+    program.at(datetime(2027, 1, 24, 12, 0, tzinfo=UTC))
+    await program.tick()
+    await program.stalls()
+    assert await program.outbox("stall_alert") == []
+    program.at(datetime(2027, 1, 25, 12, 0, tzinfo=UTC))
+    await program.stalls()
+    (alert,) = await program.outbox("stall_alert")
+    assert alert.notice["view"]["silent_weeks"] == 2

@@ -152,3 +152,20 @@ async def test_end_survey_goes_out_before_the_cycle_ends_and_the_mid_one_closes(
     before = len(program.slack.responses())
     await program.click(end, ActionId.SURVEY_OPEN, GUIDE)
     assert "closed" in await said(program, before)
+
+
+async def test_a_pair_made_after_a_survey_opened_is_not_asked_it_on_its_first_day(
+    program: Program,
+) -> None:
+    await program.pair(PAIR_GUIDE, PAIR_LEARNER)  # Monday 23 Nov: the cycle starts
+    await tick_at(program, MID + timedelta(hours=9))
+    assert len(await surveys_of(program, PAIR_LEARNER)) == 1
+    # Two days past the halfway day, HR pairs two newcomers by hand into the running cycle.
+    program.at(MID + timedelta(days=2, hours=9))
+    await program.pair("U0G2", "U0L2")
+    await tick_at(program, MID + timedelta(days=2, hours=9, minutes=15))
+    assert await surveys_of(program, "U0L2") == []
+    assert not [m for m in program.dm("U0L2") if "halfway" in m["text"]]
+    # They are asked how it went at the end, with everyone.
+    await tick_at(program, END + timedelta(hours=9))
+    assert [s.stage for s in await surveys_of(program, "U0L2")] == ["end"]

@@ -310,3 +310,16 @@ async def test_a_prompt_and_check_ins_written_as_their_pair_ended_are_withdrawn_
         (False, None),
         (True, "pair_ended"),
     ]
+
+
+async def test_a_program_break_until_monday_ends_on_monday_in_each_learners_zone(
+    program: Program,
+) -> None:
+    sydney = await program.pair("U0G1", "U0L1", "Australia/Sydney")
+    await program.update_settings(paused_until=date(2027, 1, 4))
+    # Monday 4 Jan 10:00 in Sydney is Sunday 3 Jan 23:00 UTC: the program runs again there.
+    program.at(datetime(2027, 1, 3, 23, 0, tzinfo=UTC))
+    await program.tick()
+    week = (await program.prompts_of(sydney))[-1]
+    assert (week.iso_week, week.skipped_reason) == ("2027-W01", None)
+    assert week.prompt_id is not None

@@ -35,7 +35,7 @@ async def program_stats(
     """The program's figures this cycle, and the at-risk pairs."""
     since = await cycle_start(session, team_id, config, now)
     figures = await program_figures(session, team_id, now=now, since=since)
-    risks = await open_stalls(session, team_id, now=now, zone=zone)
+    risks = await open_stalls(session, team_id, config, now=now, zone=zone)
     return StatsView(figures, [(r.guide, r.learner, r.silent_weeks) for r in risks])
 
 

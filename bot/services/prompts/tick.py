@@ -195,7 +195,7 @@ async def _due_pairs(
                     learner_id=lid,
                     tools=tuple(tools or ()),
                     channel=channel,
-                    paused=config.paused_on(slot.prompt_at.date())
+                    paused=config.paused_on(slot.day)
                     or is_paused(g_state, g_until, now)
                     or is_paused(l_state, l_until, now),
                     iso_week=slot.iso_week,
