@@ -58,27 +58,26 @@ def next_prompt_at(now: datetime, tz: str | None, weekday: int, hour: int) -> da
     return this_week if this_week > now else _weekly_moment(local, 1, weekday, hour)
 
 
-def on_cadence(
-    started_at: datetime, week: str, tz: str | None, weekday: int, hour: int, every: int
-) -> bool:
-    """Whether a pair started at `started_at` has its prompt in `week` when prompts come every
-    `every` weeks: counted from its first prompt week (the week it started, if that week's
-    prompt was still ahead, else the next)."""
-    if every == 1:
-        return True
+def first_prompt_week(started_at: datetime, tz: str | None, weekday: int, hour: int) -> str:
+    """The week of a pair's first prompt, by the rule the tick follows: the week it started if
+    that week's prompt was still ahead, else the next. Once the pair has a prompt week on
+    record, the earliest one is its first (`first_of`): a later change of the prompt's day or
+    hour, or of the learner's zone, must not move it."""
     slot = prompt_slot(started_at, tz, weekday, hour)
-    first = slot.iso_week if started_at <= slot.prompt_at else add_weeks(slot.iso_week, 1)
-    return weeks_between(first, week) % every == 0
+    return slot.iso_week if started_at <= slot.prompt_at else add_weeks(slot.iso_week, 1)
+
+
+def on_cadence(first_week: str, week: str, every: int) -> bool:
+    """Whether `week` has a prompt when prompts come every `every` weeks from `first_week`."""
+    return every == 1 or weeks_between(first_week, week) % every == 0
 
 
 def next_prompt_of_pair(
-    now: datetime, started_at: datetime, tz: str | None, weekday: int, hour: int, every: int
+    now: datetime, first_week: str, tz: str | None, weekday: int, hour: int, every: int
 ) -> datetime:
     """The pair's first prompt moment after `now` at its cadence (see `on_cadence`)."""
     at = next_prompt_at(now, tz, weekday, hour)
-    while not on_cadence(
-        started_at, prompt_slot(at, tz, weekday, hour).iso_week, tz, weekday, hour, every
-    ):
+    while not on_cadence(first_week, prompt_slot(at, tz, weekday, hour).iso_week, every):
         at = next_prompt_at(at, tz, weekday, hour)
     return at
 

@@ -10,16 +10,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.calendar import next_prompt_of_pair, zone_of
+from bot.services.calendar import first_prompt_week, next_prompt_of_pair, zone_of
 from bot.services.enrollment.queries import Profile, is_paused, read_person
 from bot.services.figures import ProgramFigures, cycle_start, program_figures
 from bot.services.program.programs import Program
 from bot.services.program.settings import ProgramConfig
 from bot.services.rounds.queries import PartnerInfo, partners_of
-from models import PairSession, Participant, SessionReport
+from models import PairSession, Participant, SessionReport, WeeklyPrompt
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,11 @@ _PAIR_SESSIONS = (
     .order_by(PairSession.iso_week.desc(), SessionReport.id)
 )
 
+# A pair's first prompt week on record: its cadence counts from it (`first_prompt_week`).
+_FIRST_PROMPT_WEEK = select(func.min(WeeklyPrompt.iso_week)).where(
+    WeeklyPrompt.pair_id == bindparam("pair_id")
+)
+
 
 async def pair_progress(
     session: AsyncSession,
@@ -103,6 +108,13 @@ async def pair_progress(
         pair.state, pair.paused_until, now
     )
     learner_tz = me.tz if pair.their_role == "guide" else pair.tz
+    first_week = first_prompt_week(
+        pair.started_at, learner_tz, config.nudge_weekday, config.nudge_hour
+    )
+    if config.cadence_weeks > 1 and not paused:
+        first_week = (
+            await session.scalar(_FIRST_PROMPT_WEEK, {"pair_id": pair.pair_id}) or first_week
+        )
     return PairProgress(
         partner=pair.user_id,
         sessions=tuple(
@@ -117,7 +129,7 @@ async def pair_progress(
             now
             if config.paused_until is None
             else max(now, datetime.combine(config.paused_until, time(), zone_of(learner_tz))),
-            pair.started_at,
+            first_week,
             learner_tz,
             config.nudge_weekday,
             config.nudge_hour,

@@ -9,9 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
 
+from bot.sandbox.driver import settle
+from bot.sandbox.signing import user_change_event
 from bot.services.enrollment import lifecycle
 from bot.services.enrollment.identity import Identity, refresh_identity
-from models import Pair, WeeklyPrompt
+from models import Pair, Participant, WeeklyPrompt
 from tests.factories import BOTH_BACKENDS, Program
 
 TOKYO, LONDON, NEW_YORK = "Asia/Tokyo", "Europe/London", "America/New_York"
@@ -323,3 +325,43 @@ async def test_a_program_break_until_monday_ends_on_monday_in_each_learners_zone
     week = (await program.prompts_of(sydney))[-1]
     assert (week.iso_week, week.skipped_reason) == ("2027-W01", None)
     assert week.prompt_id is not None
+
+
+async def _prompt_weeks_over(program: Program, pair_id: int, days: range, hour: int) -> list[str]:
+    for day in days:
+        program.at(datetime(2026, 11, 23, hour, 0, tzinfo=UTC) + timedelta(days=day))
+        await program.tick()
+    return [r.iso_week for r in await program.prompts_of(pair_id)]
+
+
+@BOTH_BACKENDS
+async def test_a_two_week_cadence_keeps_its_weeks_when_hr_moves_the_prompts_hour(
+    program: Program,
+) -> None:
+    await program.update_settings(cadence_weeks=2, stall_weeks=2)
+    # Paired on Monday 23 Nov at 11:00, after that day's 10:00 prompt: first prompted in W49.
+    program.at(datetime(2026, 11, 23, 11, 0, tzinfo=UTC))
+    pair_id = await program.pair("U0G1", "U0L1", LONDON)
+    assert await _prompt_weeks_over(program, pair_id, range(9), 15) == ["2026-W49"]
+    await program.update_settings(nudge_hour=14)  # Tuesday 1 Dec
+    weeks = await _prompt_weeks_over(program, pair_id, range(9, 37), 15)
+    assert weeks == ["2026-W49", "2026-W51", "2026-W53"]
+
+
+async def test_a_two_week_cadence_keeps_its_weeks_when_the_learner_moves_zone(
+    program: Program,
+) -> None:
+    await program.update_settings(cadence_weeks=2, stall_weeks=2)
+    program.at(datetime(2026, 11, 23, 11, 0, tzinfo=UTC))  # after 10:00 in London, not New York
+    pair_id = await program.pair("U0G1", "U0L1", LONDON)
+    assert await _prompt_weeks_over(program, pair_id, range(9), 16) == ["2026-W49"]
+    # Tuesday 1 Dec, the learner moves to New York in Slack.
+    user = program.slack.user("U0L1")
+    user["tz"] = NEW_YORK
+    before = set(asyncio.all_tasks())
+    assert (await program.bot.requester.event(user_change_event(user))).status_code == 200
+    await settle(before)
+    weeks = await _prompt_weeks_over(program, pair_id, range(9, 37), 16)
+    assert weeks == ["2026-W49", "2026-W51", "2026-W53"]
+    (learner,) = await program.rows(Participant, user_id="U0L1")
+    assert learner.tz == NEW_YORK

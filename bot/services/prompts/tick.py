@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import chunks, insert_many_ignoring_duplicates
 from bot.delivery.outbox import Outgoing, enqueue_many
-from bot.services.calendar import next_prompt_at, on_cadence, prompt_slot
+from bot.services.calendar import first_prompt_week, next_prompt_at, on_cadence, prompt_slot
 from bot.services.enrollment.queries import is_paused
 from bot.services.notices import Notice, Sent
 from bot.services.program.settings import ProgramConfig
@@ -137,8 +137,18 @@ async def _due_pairs(
     """
     people = PairPeople()
     learner_tz = func.coalesce(people.learner.tz, "UTC")
-    # Prompts every `cadence_weeks` weeks from each pair's first (`nudge --now` prompts anyway).
-    rhythm = (config.nudge_weekday, config.nudge_hour, config.cadence_weeks)
+    # Prompts every `cadence_weeks` weeks from each pair's first (`nudge --now` prompts anyway):
+    # its earliest prompt week on record, read only at such a cadence (a probe of the unique
+    # (pair_id, iso_week) index per pair).
+    every = config.cadence_weeks
+    first_on_record = (
+        select(func.min(WeeklyPrompt.iso_week))
+        .where(WeeklyPrompt.pair_id == Pair.id)
+        .correlate(Pair)
+        .scalar_subquery()
+        if every > 1
+        else literal(None)
+    )
     slots = {}
     for tz in zones:
         slot = prompt_slot(now, tz, config.nudge_weekday, config.nudge_hour)
@@ -162,9 +172,9 @@ async def _due_pairs(
         Pair.group_channel_id,
         Pair.started_at,
     )
-    query = people.join(select(*columns, *people.availability(), learner_tz)).where(
-        Pair.team_id == team_id, Pair.ended_at.is_(None), learner_tz.in_(list(slots)), ~already
-    )
+    query = people.join(
+        select(*columns, *people.availability(), first_on_record, learner_tz)
+    ).where(Pair.team_id == team_id, Pair.ended_at.is_(None), learner_tz.in_(list(slots)), ~already)
     if not force:
         # A pair introduced after this week's prompt starts next week (`nudge --now` excepted).
         prompt_of = case(
@@ -179,11 +189,13 @@ async def _due_pairs(
     # Core rows (the connection, not the ORM session): no ORM result processing per row.
     connection = await session.connection()
     for row in (await connection.execute(query)).all():
-        (pid, gid, lid, tools, channel, started, *people_columns, tz) = row
+        (pid, gid, lid, tools, channel, started, *people_columns, first, tz) = row
         (g_user, g_state, g_until, l_user, l_state, l_until) = people_columns
         slot = slots[tz]
-        if not force and not on_cadence(started, slot.iso_week, tz, *rhythm):
-            continue
+        if not force and every > 1:
+            first = first or first_prompt_week(started, tz, config.nudge_weekday, config.nudge_hour)
+            if not on_cadence(first, slot.iso_week, every):
+                continue
         keyed.append(
             (
                 (slot.iso_week, slot.prompt_at, pid),
