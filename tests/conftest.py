@@ -4,10 +4,12 @@ a test takes with it, lives in `tests.factories`."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from bot.clock import ManualClock
 from bot.db import create_engine
@@ -26,6 +28,12 @@ from tests.factories import (
     outbox_on,
     start_bot,
 )
+
+# On CI the property tests draw the same examples every run, so a run that passes is repeatable
+# (a fresh clone has no example database to replay a failure from); elsewhere they explore.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

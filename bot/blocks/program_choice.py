@@ -20,7 +20,7 @@ MAX_CHOICES = 40
 def program_choice_message(command: str, typed: str, programs: Sequence[Program]) -> Message:
     """A line per program with a button that runs `command typed` in that program (one button
     per block: Slack refuses two of one `action_id` in a block)."""
-    shown = escape(f"{command} {typed}".strip())
+    shown = escape(f"{command} {typed}" if typed.strip() else command)
     question = _("`{typed}` — in which program?").format(typed=shown)
     blocks: list[Block] = [section(question)]
     for program in programs[:MAX_CHOICES]:

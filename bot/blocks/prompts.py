@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, HeaderBlock
 
-from bot.blocks.kit import context, escape, mention, say, section
+from bot.blocks.kit import MAX_LIST_SECTIONS, context, escape, mention, pack, say, section
 from bot.blocks.message import Message
 from bot.blocks.wording import current_wording, worded
-from bot.i18n import N_, _, current_language
+from bot.i18n import N_, _, current_language, ngettext
 from bot.services.prompts.catalogue import PromptLine
 from bot.services.prompts.chooser import fill_tool
 from bot.services.prompts.tick import PromptNotice
@@ -72,10 +72,15 @@ PROMPTS_REMOVE_USAGE = N_(
     "`{command} admin prompts remove #12` takes prompt #12 out of this program's catalogue (the "
     "weeks that had it keep it)."
 )
+PROMPTS_ALL_USAGE = N_(
+    "`{command} admin prompts all` lists every prompt with its number, and those removed; "
+    "`{command} admin prompts restore #12` brings one back."
+)
 
 
 def _usage(command: str) -> str:
-    return f"{_(PROMPTS_USAGE)}\n{_(PROMPTS_REMOVE_USAGE)}".format(command=command)
+    usage = (PROMPTS_USAGE, PROMPTS_REMOVE_USAGE, PROMPTS_ALL_USAGE)
+    return "\n".join(_(text) for text in usage).format(command=command)
 
 
 def prompts_usage_message(command: str, problem: str | None = None) -> Message:
@@ -102,15 +107,49 @@ def prompts_list_message(command: str, prompts: Sequence[PromptLine]) -> Message
     return Message(text=summary.replace("*", ""), blocks=blocks)
 
 
+def _shown(prompt: PromptLine) -> str:
+    """A catalogue prompt's text for HR: ours in the reader's language, HR's as typed; escaped."""
+    return escape(_(prompt.text) if prompt.builtin else prompt.text)
+
+
+def prompts_catalogue_message(
+    command: str, prompts: Sequence[PromptLine], removed: Sequence[PromptLine]
+) -> Message:
+    """`admin prompts all`: every prompt the program's pairs may get, with the number `remove`
+    takes, by kind and tool; then those removed, with the number `restore` takes."""
+    groups: dict[str, list[str]] = {}
+    for prompt in sorted(prompts, key=lambda p: (p.kind != "mirror", p.tool or "", p.id)):
+        if prompt.kind == "mirror":
+            heading = _("*Reverse the mirror*")
+        elif prompt.tool:
+            heading = _("*Teach me a tool — {tool}*").format(tool=escape(prompt.tool))
+        else:
+            heading = _("*Teach me a tool — any tool*")
+        groups.setdefault(heading, []).append(f"• #{prompt.id} {_shown(prompt)}")
+    if removed:
+        heading = _("*Removed from this program*")
+        groups[heading] = [_added_line(p) for p in removed]
+    sections = [text for heading, lines in groups.items() for text in pack([heading, *lines])]
+    summary = ngettext(
+        "*Prompt catalogue:* {count} prompt this program's pairs may get.",
+        "*Prompt catalogue:* {count} prompts this program's pairs may get.",
+        len(prompts),
+    ).format(count=len(prompts))
+    blocks: list[Block] = [section(summary)]
+    blocks += [section(text) for text in sections[:MAX_LIST_SECTIONS]]
+    if len(sections) > MAX_LIST_SECTIONS:
+        blocks.append(context(_("…and more than a message can hold.")))
+    blocks.append(context(_usage(command)))
+    return Message(text=summary.replace("*", ""), blocks=blocks)
+
+
 def _added_line(prompt: PromptLine) -> str:
     # The kind is the word admins type (`teach`, `mirror`), so it is shown as it is.
     if prompt.tool:
         return _("• #{id} {kind} ({tool}): {text}").format(
-            id=prompt.id, kind=prompt.kind, tool=escape(prompt.tool), text=escape(prompt.text)
+            id=prompt.id, kind=prompt.kind, tool=escape(prompt.tool), text=_shown(prompt)
         )
-    return _("• #{id} {kind}: {text}").format(
-        id=prompt.id, kind=prompt.kind, text=escape(prompt.text)
-    )
+    return _("• #{id} {kind}: {text}").format(id=prompt.id, kind=prompt.kind, text=_shown(prompt))
 
 
 def prompt_added_message(prompt: PromptLine) -> Message:
@@ -136,9 +175,19 @@ def prompt_added_message(prompt: PromptLine) -> Message:
     return say(message.format(**values))
 
 
-def prompt_removed_message(prompt: PromptLine) -> Message:
+def prompt_removed_message(command: str, prompt: PromptLine) -> Message:
+    removed = _("Removed prompt #{id} from this program's catalogue: {text}").format(
+        id=prompt.id, text=_shown(prompt)
+    )
+    undo = _("`{command} admin prompts restore #{id}` brings it back.").format(
+        command=command, id=prompt.id
+    )
+    return say(f"{removed}\n{undo}")
+
+
+def prompt_restored_message(prompt: PromptLine) -> Message:
     return say(
-        _("Removed prompt #{id} from this program's catalogue: {text}").format(
-            id=prompt.id, text=escape(prompt.text)
+        _("Prompt #{id} is back in this program's catalogue: {text}").format(
+            id=prompt.id, text=_shown(prompt)
         )
     )

@@ -9,11 +9,19 @@ import re
 from bot.blocks.prompts import (
     prompt_added_message,
     prompt_removed_message,
+    prompt_restored_message,
+    prompts_catalogue_message,
     prompts_list_message,
     prompts_usage_message,
 )
 from bot.i18n import N_, _
-from bot.services.prompts.catalogue import add_prompt, list_prompts, remove_prompt
+from bot.services.prompts.catalogue import (
+    add_prompt,
+    list_prompts,
+    remove_prompt,
+    removed_prompts,
+    restore_prompt,
+)
 from handlers.commands.router import QUOTED, CommandCall, Subcommand, by_word
 
 logger = logging.getLogger(__name__)
@@ -65,31 +73,51 @@ async def _add(call: CommandCall) -> None:
     await call.reply(prompt_added_message(added))
 
 
-async def _remove(call: CommandCall) -> None:
+async def _all(call: CommandCall) -> None:
+    async with call.deps.sessionmaker() as session:
+        lines = await list_prompts(session, call.team_id)
+        removed = await removed_prompts(session, call.team_id)
+    await call.reply(prompts_catalogue_message(call.command, lines, removed))
+
+
+def _number(call: CommandCall, how: str) -> int:
+    """The prompt number the admin typed (`#12` or `12`); ValueError shows `how`."""
     number = _NUMBER.fullmatch(call.typed_args.strip())
     if number is None:
-        raise ValueError(
-            _(
-                "Say which prompt to remove by its number, as `admin prompts` lists it: "
-                "`remove #12`."
-            )
-        )
+        raise ValueError(how)
+    return int(number.group(1))
+
+
+async def _remove(call: CommandCall) -> None:
+    how = _(
+        "Say which prompt to remove by its number, as `admin prompts all` lists it: `remove #12`."
+    )
+    prompt_id = _number(call, how)
     async with call.saving() as session:
-        removed = await remove_prompt(
-            session, call.team_id, int(number.group(1)), now=call.deps.clock.now()
-        )
-    await call.reply(prompt_removed_message(removed))
+        removed = await remove_prompt(session, call.team_id, prompt_id, now=call.deps.clock.now())
+    await call.reply(prompt_removed_message(call.command, removed))
+
+
+async def _restore(call: CommandCall) -> None:
+    how = _("Say which prompt to bring back by its number: `restore #12`.")
+    prompt_id = _number(call, how)
+    async with call.saving() as session:
+        restored = await restore_prompt(session, call.team_id, prompt_id)
+    await call.reply(prompt_restored_message(restored))
 
 
 admin_prompts = by_word(
-    "prompts", {"list": _list, "add": _add, "remove": _remove}, prompts_usage_message
+    "prompts",
+    {"list": _list, "all": _all, "add": _add, "remove": _remove, "restore": _restore},
+    prompts_usage_message,
 )
 
 
 PROMPTS_ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "prompts",
-        'admin prompts [add teach "Tool" text — exercise | add mirror text | remove #N]',
+        'admin prompts [all | add teach "Tool" text — exercise | add mirror text | remove #N | '
+        "restore #N]",
         N_("list, add to and trim the weekly prompt catalogue"),
         admin_prompts,
     ),

@@ -502,7 +502,24 @@ CASES = (
     ),
     Case(
         "prompts.prompt_removed_message",
-        lambda t: prompts.prompt_removed_message(PromptLine(3, "mirror", None, t(), None, ADMIN)),
+        lambda t: prompts.prompt_removed_message(
+            COMMAND, PromptLine(3, "mirror", None, t(), None, ADMIN)
+        ),
+    ),
+    Case(
+        "prompts.prompt_restored_message",
+        lambda t: prompts.prompt_restored_message(PromptLine(3, "mirror", None, t(), None, ADMIN)),
+    ),
+    Case(
+        "prompts.prompts_catalogue_message",
+        lambda t: prompts.prompts_catalogue_message(
+            COMMAND,
+            [
+                PromptLine(3, "teach", t(), t(), None, ADMIN),
+                PromptLine(4, "mirror", None, t(), None, ADMIN),
+            ],
+            [PromptLine(5, "teach", t(), t(), None, ADMIN)],
+        ),
     ),
     Case("prompts.prompts_usage_message", lambda t: prompts.prompts_usage_message(COMMAND, t())),
     # the tool catalogue

@@ -916,7 +916,25 @@ SAMPLES: tuple[Sample, ...] = (
     Sample(
         "prompts.prompt_removed_message",
         lambda: prompts.prompt_removed_message(
+            COMMAND, PromptLine(3, "teach", "Canva", "Make a poster", "Ten minutes", ADMIN)
+        ),
+    ),
+    Sample(
+        "prompts.prompt_restored_message",
+        lambda: prompts.prompt_restored_message(
             PromptLine(3, "teach", "Canva", "Make a poster", "Ten minutes", ADMIN)
+        ),
+    ),
+    Sample(
+        "prompts.prompts_catalogue_message",
+        lambda: prompts.prompts_catalogue_message(
+            COMMAND,
+            [
+                PromptLine(3, "teach", "Canva", "Make a poster", "Ten minutes", ADMIN),
+                PromptLine(4, "teach", None, "Show me {tool}", None, None),
+                PromptLine(5, "mirror", None, "How decisions get made", None, None),
+            ],
+            [PromptLine(6, "mirror", None, "Who to ask first", None, ADMIN)],
         ),
     ),
     Sample("prompts.prompts_usage_message", lambda: prompts.prompts_usage_message(COMMAND)),

@@ -131,7 +131,8 @@ async def test_hr_removes_a_prompt_from_the_program_it_runs_in_and_only_there(
         shared = policy.id
 
     removed = (await typed_in(program, SPRINT_CHANNEL, f"admin prompts remove #{own}"))["text"]
-    assert removed == f"Removed prompt #{own} from this program's catalogue: {SHIPPED}"
+    assert removed.startswith(f"Removed prompt #{own} from this program's catalogue: {SHIPPED}")
+    assert f"admin prompts restore #{own}` brings it back" in removed
     await typed_in(program, SPRINT_CHANNEL, f"admin prompts remove {shared}")
     listed = str((await typed_in(program, SPRINT_CHANNEL, "admin prompts"))["blocks"])
     assert SHIPPED not in listed and "travel policy" not in listed
@@ -170,3 +171,51 @@ async def test_the_last_prompt_a_week_falls_back_on_cannot_be_removed(program: P
     assert refused.startswith(f"Prompt #{last} is this program's last “reverse the mirror” prompt")
     async with program.bot.deps.sessionmaker() as session:
         assert [p.id for p in await list_prompts(session, sprint) if p.kind == "mirror"] == [last]
+
+
+@BOTH_BACKENDS
+async def test_hr_finds_any_prompts_number_and_brings_a_removed_one_back(program: Program) -> None:
+    sprint = await two_programs(program)
+    async with program.bot.deps.sessionmaker() as session:
+        catalogue = await list_prompts(session, sprint)
+    shipped = next(p for p in catalogue if p.kind == "mirror")
+    every = await typed_in(program, SPRINT_CHANNEL, "admin prompts all")
+    shown = str(every["blocks"])
+    assert "Prompt catalogue: 54 prompts this program's pairs may get." in every["text"]
+    assert f"#{shipped.id} {shipped.text}" in shown  # the shipped ones have numbers too
+    assert "*Teach me a tool — ChatGPT*" in shown and "*Reverse the mirror*" in shown
+    assert "Removed from this program" not in shown
+
+    await typed_in(program, SPRINT_CHANNEL, f"admin prompts remove #{shipped.id}")
+    shown = str((await typed_in(program, SPRINT_CHANNEL, "admin prompts all"))["blocks"])
+    assert "Removed from this program" in shown
+    assert f"#{shipped.id} mirror: {shipped.text}" in shown
+    # The first program still offers it, and nothing of it was removed there.
+    first = str((await typed_in(program, FIRST_CHANNEL, "admin prompts all"))["blocks"])
+    assert f"#{shipped.id} {shipped.text}" in first and "Removed from this program" not in first
+    refused = await typed_in(program, FIRST_CHANNEL, f"admin prompts restore #{shipped.id}")
+    assert refused["text"].startswith(f"No prompt #{shipped.id} was removed from this program")
+
+    back = await typed_in(program, SPRINT_CHANNEL, f"admin prompts restore #{shipped.id}")
+    assert back["text"] == (
+        f"Prompt #{shipped.id} is back in this program's catalogue: {shipped.text}"
+    )
+    async with program.bot.deps.sessionmaker() as session:
+        assert await list_prompts(session, sprint) == catalogue
+    vague = (await typed_in(program, SPRINT_CHANNEL, "admin prompts restore it"))["text"]
+    assert vague.startswith("Say which prompt to bring back by its number")
+
+
+async def test_a_prompt_hr_retired_comes_back_in_its_program_only(program: Program) -> None:
+    sprint = await two_programs(program)
+    added = (await typed_in(program, SPRINT_CHANNEL, BLUESKY))["text"]
+    number = re.search(r"#(\d+)", added)
+    assert number is not None
+    own = int(number.group(1))
+    await typed_in(program, SPRINT_CHANNEL, f"admin prompts remove #{own}")
+    elsewhere_said = await typed_in(program, FIRST_CHANNEL, f"admin prompts restore #{own}")
+    assert elsewhere_said["text"].startswith(f"No prompt #{own} was removed from this program")
+    await typed_in(program, SPRINT_CHANNEL, f"admin prompts restore #{own}")
+    async with program.bot.deps.sessionmaker() as session:
+        assert own in [p.id for p in await list_prompts(session, sprint)]
+        assert own not in [p.id for p in await list_prompts(session, program.team_id)]

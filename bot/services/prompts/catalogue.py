@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BindParameter, bindparam, exists, or_, select
+from sqlalchemy import BindParameter, and_, bindparam, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _
@@ -34,20 +34,37 @@ class PromptLine:
     text: str
     exercise: str | None
     added_by: str | None
+    # One we ship: shown in the reader's language, as the weekly prompt is.
+    builtin: bool = False
+
+
+def _line(prompt: Prompt, tool: str | None) -> PromptLine:
+    builtin = prompt.added_by is None and prompt.text in BUILTIN_TEXTS
+    return PromptLine(
+        prompt.id, prompt.kind, tool, prompt.text, prompt.exercise, prompt.added_by, builtin
+    )
 
 
 # The program's catalogue, built once (every program's tick reads it): building the statement
 # cost more than running it.
 _PROGRAM: BindParameter[str] = bindparam("program")
+_HIDDEN_HERE = exists().where(HiddenPrompt.team_id == _PROGRAM, HiddenPrompt.prompt_id == Prompt.id)
 _CATALOGUE = (
     select(Prompt, Tool.name)
     .outerjoin(Tool, Tool.id == Prompt.tool_id)
     .where(
         Prompt.active.is_(True),
         shared_or_own(Prompt.team_id, _PROGRAM),
-        ~exists().where(HiddenPrompt.team_id == _PROGRAM, HiddenPrompt.prompt_id == Prompt.id),
+        ~_HIDDEN_HERE,
         or_(Prompt.tool_id.is_(None), offered_in(_PROGRAM)),
     )
+    .order_by(Prompt.id)
+)
+# What HR took out of the program's catalogue: its own retired prompts, the shared ones hidden.
+_REMOVED = (
+    select(Prompt, Tool.name)
+    .outerjoin(Tool, Tool.id == Prompt.tool_id)
+    .where(or_(and_(Prompt.team_id == _PROGRAM, Prompt.active.is_(False)), _HIDDEN_HERE))
     .order_by(Prompt.id)
 )
 
@@ -55,24 +72,44 @@ _CATALOGUE = (
 async def load_catalogue(session: AsyncSession, team_id: str) -> Catalogue:
     """The program's catalogue as the weekly tick chooses from it."""
     return Catalogue(
-        CatalogueEntry(
-            prompt.id,
-            prompt.kind,
-            tool,
-            prompt.text,
-            prompt.exercise,
-            builtin=prompt.added_by is None and prompt.text in BUILTIN_TEXTS,
-        )
-        for prompt, tool in (await session.execute(_CATALOGUE, {"program": team_id})).all()
+        CatalogueEntry(line.id, line.kind, line.tool, line.text, line.exercise, line.builtin)
+        for line in await list_prompts(session, team_id)
     )
 
 
 async def list_prompts(session: AsyncSession, team_id: str) -> list[PromptLine]:
     """The program's catalogue as HR admins list it: what its pairs may get."""
-    return [
-        PromptLine(p.id, p.kind, tool, p.text, p.exercise, p.added_by)
-        for p, tool in (await session.execute(_CATALOGUE, {"program": team_id})).all()
-    ]
+    rows = await session.execute(_CATALOGUE, {"program": team_id})
+    return [_line(prompt, tool) for prompt, tool in rows.all()]
+
+
+async def removed_prompts(session: AsyncSession, team_id: str) -> list[PromptLine]:
+    """The prompts HR removed from the program's catalogue, which `restore_prompt` brings back."""
+    rows = await session.execute(_REMOVED, {"program": team_id})
+    return [_line(prompt, tool) for prompt, tool in rows.all()]
+
+
+async def restore_prompt(session: AsyncSession, team_id: str, prompt_id: int) -> PromptLine:
+    """Offer prompt #`prompt_id` in this program again after `remove_prompt`."""
+    rows = (await session.execute(_REMOVED, {"program": team_id})).all()
+    found = next(((p, tool) for p, tool in rows if p.id == prompt_id), None)
+    if found is None:
+        raise NotFound(
+            _(
+                "No prompt #{id} was removed from this program (`admin prompts all` lists "
+                "the ones that were)."
+            ).format(id=prompt_id)
+        )
+    prompt, tool = found
+    if prompt.team_id == team_id:
+        prompt.active = True
+    await session.execute(
+        delete(HiddenPrompt).where(
+            HiddenPrompt.team_id == team_id, HiddenPrompt.prompt_id == prompt.id
+        )
+    )
+    await session.flush()
+    return _line(prompt, tool)
 
 
 async def add_prompt(
@@ -140,8 +177,8 @@ async def remove_prompt(
     if found is None:
         raise NotFound(
             _(
-                "There is no prompt #{id} in this program's catalogue (`admin prompts` lists "
-                "the ones HR added)."
+                "There is no prompt #{id} in this program's catalogue (`admin prompts all` lists "
+                "them with their numbers)."
             ).format(id=prompt_id)
         )
     prompt, tool = found
@@ -165,4 +202,4 @@ async def remove_prompt(
     else:
         session.add(HiddenPrompt(team_id=team_id, prompt_id=prompt.id, hidden_at=now))
     await session.flush()
-    return PromptLine(prompt.id, prompt.kind, tool, prompt.text, prompt.exercise, prompt.added_by)
+    return _line(prompt, tool)
