@@ -32,6 +32,10 @@ def normalize_database_url(url: str) -> str:
             "must look like sqlite+aiosqlite:///rotnem.db or postgresql://user@host/db"
         )
     scheme = scheme.lower()
+    try:
+        urlsplit(f"db://{rest}").port  # noqa: B018 - parsing it raises on a port like 54x2
+    except ValueError:
+        raise ValueError("has a port that is not a number (host:5432)") from None
     if scheme in {"postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg"}:
         return f"postgresql+asyncpg://{rest}"
     if scheme == "sqlite":
@@ -148,7 +152,8 @@ class Settings(BaseSettings):
     def _check_timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        # OSError: a region such as "Europe" is a folder of zones, which zoneinfo tries to open.
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
             raise ValueError("must be an IANA time zone such as Europe/Paris") from exc
         return value
 
@@ -206,6 +211,11 @@ def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning validation errors into one readable `ConfigError`."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"Invalid configuration:\n  .env is not UTF-8 text ({exc.reason} at byte "
+            f"{exc.start}): save it as UTF-8"
+        ) from None
     except ValidationError as exc:
         lines = []
         for error in exc.errors():

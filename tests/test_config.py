@@ -78,10 +78,13 @@ def test_environment_and_dotenv_are_read(monkeypatch: pytest.MonkeyPatch, tmp_pa
     ("name", "value", "complaint"),
     [
         ("ROTNEM_TIMEZONE", "Mars/Olympus", "ROTNEM_TIMEZONE: must be an IANA time zone"),
+        # A region is a folder of zones: zoneinfo fails to open it as a file.
+        ("ROTNEM_TIMEZONE", "Europe", "ROTNEM_TIMEZONE: must be an IANA time zone"),
         ("PORT", "http", "PORT: Input should be a valid integer"),
         ("PORT", "70000", "PORT: Input should be less than or equal to 65535"),
         ("DATABASE_URL", "mysql://u@h/db", "DATABASE_URL: unsupported database 'mysql'"),
         ("DATABASE_URL", "not a url", "DATABASE_URL: must look like"),
+        ("DATABASE_URL", "postgresql://u@h:54x2/db", "DATABASE_URL: has a port that is not a"),
         ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL: must be an http(s) URL"),
         ("ROTNEM_ADMINS", "U012AB3CD,@ana", "ROTNEM_ADMINS: not Slack user IDs: @ana"),
         ("ROTNEM_ANNOUNCE_CHANNEL", "#general", "ROTNEM_ANNOUNCE_CHANNEL: must be a channel ID"),
@@ -96,3 +99,11 @@ def test_a_bad_value_is_one_clear_line_naming_the_variable(
     with pytest.raises(ConfigError) as caught:
         load_settings()
     assert complaint in str(caught.value)
+
+
+def test_a_dotenv_that_is_not_utf8_is_one_clear_line(tmp_path: Path) -> None:
+    # Saved as Latin-1 by an editor: an accent in a comment.
+    (tmp_path / ".env").write_bytes(b"# Fran\xe7ois's admins\nROTNEM_ADMINS=U012AB3CD\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert ".env is not UTF-8 text" in str(caught.value)

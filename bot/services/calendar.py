@@ -23,7 +23,7 @@ def zone_of(tz: str | None) -> ZoneInfo:
     """The IANA zone, or UTC for a missing or unknown one."""
     try:
         return ZoneInfo(tz or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a region ("Europe")
         return ZoneInfo("UTC")
 
 
