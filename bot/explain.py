@@ -233,6 +233,12 @@ def _left(why: Reason, hr: bool) -> str:
     return _("you left the program")
 
 
+def _in_pair(why: Reason, hr: bool) -> str:
+    if hr:
+        return _("{name} is still in another pair, with no room for one more").format(name=why.name)
+    return _("you are still in another pair, with no room for one more")
+
+
 def _nobody_waiting(why: Reason, hr: bool) -> str:
     return _("nobody is waiting for a partner right now")
 
@@ -290,6 +296,7 @@ _REASONS = {
     "undersubscribed": _undersubscribed,
     "paused": _paused,
     "left": _left,
+    "in_pair": _in_pair,
     "nobody_waiting": _nobody_waiting,
     "no_waiting_partner": _no_waiting_partner,
     "no_waiting_overlap": _no_waiting_overlap,

@@ -138,8 +138,8 @@ def repair_answer(repair: Repair) -> Message:
             _("Nobody can be re-paired right now:"),
             *unmatched,
             _(
-                "Approving the proposal in your DMs ends their pair and puts both on the "
-                "waitlist; Discard it to keep the pair."
+                "Approving the proposal in your DMs ends their pair and puts whoever is not in "
+                "another pair on the waitlist; Discard it to keep the pair."
             ),
         ]
     else:

@@ -43,7 +43,7 @@ from bot.services.rounds.propose import (
     store_proposal,
 )
 from bot.services.rounds.queries import user_ids
-from models import FitAnswer, FitCheck, Pair, PairSession, Round, RoundSource
+from models import FitAnswer, FitCheck, Pair, PairSession, Round, RoundSource, State
 
 # The engine pairs the two with people waiting for a partner, never those among themselves:
 # each such pair is excluded, so their number is bounded (the longest waiting come first).
@@ -278,6 +278,15 @@ async def repair_pair(
     return Repair(alert, proposal)
 
 
+def _unavailable(person: loading.Person, now: datetime) -> str:
+    """Why one of a pair to re-pair has no place this time (a reason code of `bot.explain`)."""
+    if person.state == State.LEFT:
+        return "left"
+    if not person.available(now):
+        return "paused"
+    return "in_pair"  # still in another pair, with no room for one more
+
+
 async def propose_repair(
     session: AsyncSession,
     team_id: str,
@@ -304,6 +313,7 @@ async def propose_repair(
             p
             for p in people.values()
             if p.available(now)
+            and not p.guest  # as a round: a guest account starts no new pair
             and p.participant_id not in load.learning
             and p.participant_id not in load.guiding
             and p.participant_id not in ids
@@ -315,7 +325,7 @@ async def propose_repair(
     for person in two:
         engine_person = loading.engine_person(person, load, now) if person.available(now) else None
         if engine_person is None:
-            why = pairing.Reason("paused" if person.state == "paused" else "left", person.name)
+            why = pairing.Reason(_unavailable(person, now), person.name)
             unplaced.append(Unplaced(person.user_id, "unavailable", why))
         else:
             engine_two.append(engine_person)

@@ -228,3 +228,60 @@ async def test_someone_in_the_cycle_and_its_re_pair_is_thanked_once_when_it_ends
     assert f"<@{second}>" in thanks["text"] and f"<@{WAITING_LEARNER}>" in thanks["text"]
     for user in (second, WAITING_LEARNER, LEARNER, WAITING_GUIDE):
         assert len([m for m in program.dm(user) if "cycle has ended" in m["text"]]) == 1
+
+
+async def _repair_approved(program: Program) -> None:
+    """HR clicks Re-pair on the alert, then Approve on the proposal in their DMs."""
+    await program.click(hr_alert(program), ActionId.FIT_REPAIR)
+    await program.deliver()
+    proposal = [m for m in program.dm(ADMIN_ID) if "Re-pair after" in m["text"]][-1]
+    await program.click(proposal, ActionId.ROUND_APPROVE)
+
+
+@BOTH_BACKENDS
+async def test_a_pair_that_was_not_a_good_fit_is_never_proposed_again(program: Program) -> None:
+    pair_id = await bad_fit(program)
+    await _repair_approved(program)  # nobody waits: the pair ends, both wait for a partner
+    assert (await program.pair_row(pair_id)).end_reason == EndReason.NOT_A_FIT
+    proposal = await program.propose()
+    assert f"<@{GUIDE}> → <@{LEARNER}>" not in proposal["text"]
+    told = len(program.slack.ephemerals(ADMIN_ID))
+    await program.command(f"admin pair <@{GUIDE}> <@{LEARNER}>")
+    refused = (await program.answers(told + 1))[-1]["text"]
+    # Refused by the rule, without saying which of the two said it.
+    assert "asked not to be paired with the other (rule: personal exclusion)" in refused
+
+
+async def test_a_re_pair_leaves_guest_accounts_out(program: Program) -> None:
+    await bad_fit(program)
+    await program.join(WAITING_GUIDE, "Wanda Guide", "guide", teaches=["ChatGPT"])
+    await program.join(WAITING_LEARNER, "Walt Learner", "learner", learns=["LinkedIn"])
+    (walt,) = await program.rows(Participant, user_id=WAITING_LEARNER)
+    async with program.bot.deps.sessionmaker.begin() as session:
+        row = await session.get(Participant, walt.id)
+        assert row is not None
+        row.guest_since = program.clock.now()  # Slack made him a guest
+    before = len(program.slack.responses())
+    await program.click(hr_alert(program), ActionId.FIT_REPAIR)
+    assert "1 new pair" in await said(program, before)
+    (repair,) = await program.rows(Round, source=RoundSource.REPAIR)
+    assert [(p["guide"], p["learner"]) for p in repair.proposal["pairs"]] == [
+        (WAITING_GUIDE, LEARNER)
+    ]
+
+
+async def test_a_re_pair_says_why_a_guide_still_guiding_someone_has_no_new_partner(
+    program: Program,
+) -> None:
+    await bad_fit(program)
+    # The guide took a second learner, then lowered her capacity to one (running pairs stay).
+    await program.join(GUIDE, "Gia Guide", "guide", teaches=["ChatGPT", "LinkedIn"], capacity=2)
+    await program.join("U0SECONDL", "Sam Second", "learner", learns=["ChatGPT"])
+    await program.pair_by_hand(GUIDE, "U0SECONDL")
+    await program.join(GUIDE, "Gia Guide", "guide", teaches=["ChatGPT", "LinkedIn"], capacity=1)
+    before = len(program.slack.responses())
+    await program.click(hr_alert(program), ActionId.FIT_REPAIR)
+    text = await said(program, before)
+    assert "Gia Guide is still in another pair, with no room for one more" in text
+    assert "left the program" not in text
+    assert "puts whoever is not in another pair on the waitlist" in text

@@ -438,3 +438,37 @@ async def test_the_announcement_goes_to_the_channel_hr_set_in_the_program_settin
     await program.deliver_all()
     assert len(program.posts(elsewhere)) == 1
     assert program.posts(ANNOUNCE) == []
+
+
+async def test_approval_drops_a_pair_whose_guide_now_only_learns(program: Program) -> None:
+    await cohort(program)
+    proposal = await program.propose()
+    assert f"<@{ANA}> → <@{CARLA}>" in proposal["text"]
+    # Before HR approves, Ana changes her profile: she now only wants to learn LinkedIn.
+    await program.join(ANA, "Ana Guide", "learner", learns=["LinkedIn"], tz="Europe/Paris")
+    answer = await approve_clicked(program, proposal)
+    assert "Ana Guide now takes part as a learner only" in answer["text"]
+    (ana,) = await program.rows(Participant, user_id=ANA)
+    assert [p for p in await program.pairs() if ana.id in (p.guide_id, p.learner_id)] == []
+    # Carla waits first in line; Ana, whose own change it was, is not told her partner left.
+    await program.deliver_all()
+    assert [m for m in program.dm(CARLA) if "first in line" in m["text"]]
+    assert not [m for m in program.dm(ANA) if "first in line" in m["text"]]
+
+
+async def test_approval_introduces_a_pair_with_the_tools_its_people_have_now(
+    program: Program,
+) -> None:
+    await cohort(program)
+    proposal = await program.propose()
+    assert f"<@{ANA}> → <@{CARLA}>" in proposal["text"] and "ChatGPT" in proposal["text"]
+    # Ana stopped teaching ChatGPT before HR approved: the pair still stands, without it.
+    await program.join(ANA, "Ana Guide", "guide", teaches=["Excel formulas"], tz="Europe/Paris")
+    await approve_clicked(program, proposal)
+    await program.deliver_all()
+    (ana,) = await program.rows(Participant, user_id=ANA)
+    (pair,) = [p for p in await program.pairs() if p.guide_id == ana.id]
+    assert pair.shared_tools == []
+    intro = str(program.posts(pair.group_channel_id or "")[0]["blocks"])
+    assert "can teach Excel formulas" in intro and "No shared tool yet" in intro
+    assert "idea:* ChatGPT" not in intro

@@ -21,9 +21,10 @@ from datetime import date, datetime, timedelta
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import insert_ignoring_duplicates
 from bot.delivery.outbox import enqueue
 from bot.explain import pair_explanation
 from bot.i18n import _, speaking
@@ -35,7 +36,18 @@ from bot.services.rounds import loading
 from bot.services.rounds.ending import PairEndedNotice, end_pairs
 from bot.services.rounds.loading import Person, offset_minutes
 from bot.services.rounds.propose import Proposal, ProposedPair, Replaced, Unplaced, decide
-from models import EndReason, Pair, Participant, Round, RoundStatus, State
+from models import (
+    EndReason,
+    FitAnswer,
+    FitCheck,
+    Pair,
+    PairExclusion,
+    Participant,
+    Role,
+    Round,
+    RoundStatus,
+    State,
+)
 
 
 @dataclass(frozen=True)
@@ -145,6 +157,15 @@ def _unavailable_reason(person: Person | None, now: datetime, name: str) -> str 
     return None
 
 
+def _role_change(guide: Person, learner: Person) -> tuple[str, str] | None:
+    """Who of the pair took a role since the proposal that it no longer fits, and why."""
+    if guide.role == Role.LEARNER:
+        return guide.user_id, _("{name} now takes part as a learner only").format(name=guide.name)
+    if learner.role == Role.GUIDE:
+        return learner.user_id, _("{name} now takes part as a guide only").format(name=learner.name)
+    return None
+
+
 async def approve_round(
     session: AsyncSession,
     team_id: str,
@@ -201,6 +222,8 @@ async def approve_round(
 
     created: list[CreatedPair] = []
     dropped: list[DroppedPair] = []
+    # Those whose own change dropped their pair: not told their partner is unavailable.
+    changed_role: set[str] = set()
     for proposed in proposal.pairs:
         guide, learner = people.get(proposed.guide), people.get(proposed.learner)
         names = proposal.names
@@ -209,7 +232,10 @@ async def approve_round(
         ) or _unavailable_reason(learner, now, names.get(proposed.learner, proposed.learner))
         if reason is None:
             assert guide is not None and learner is not None
-            reason = load.busy_reason(guide, learner)
+            changed = _role_change(guide, learner)
+            if changed is not None:
+                changed_role.add(changed[0])
+            reason = changed[1] if changed else load.busy_reason(guide, learner)
         if reason is None:
             assert guide is not None and learner is not None
             blocked = rules.block(by_id[guide.user_id], by_id[learner.user_id])
@@ -221,7 +247,8 @@ async def approve_round(
             dropped.append(DroppedPair(proposed.guide, proposed.learner, reason))
             continue
         assert guide is not None and learner is not None
-        shared = tuple(sorted(set(guide.teaches) & set(learner.learns))) or proposed.shared_tools
+        # Their tools as they are now: a tool the guide stopped teaching is not their first idea.
+        shared = tuple(sorted(set(guide.teaches) & set(learner.learns)))
         pair = await create_pair(
             session,
             team_id=team_id,
@@ -248,7 +275,9 @@ async def approve_round(
     waitlisted: list[str] = []
     for user_id, why in sorted(waiting.items(), key=lambda item: item[0]):
         person = people.get(user_id)
-        if user_id in paired or person is None or not person.available(now):
+        if user_id in paired or user_id in changed_role or person is None:
+            continue
+        if person.guest or not person.available(now):  # the waitlist is for the next round
             continue
         if person.participant_id in load.learning or person.participant_id in load.guiding:
             continue
@@ -311,6 +340,7 @@ async def _replace(
     if pair is not None and await end_pairs(
         session, [pair], reason=EndReason.NOT_A_FIT, now=now, ended_by=approver
     ):
+        await _never_again(session, pair, now)
         for me, other in ((replaced.guide, replaced.learner), (replaced.learner, replaced.guide)):
             await enqueue(
                 session,
@@ -327,6 +357,26 @@ async def _replace(
         update(Round).where(Round.id == round_.id).values(ends_on=replaced.ends_on)
     )
     return replaced.ends_on
+
+
+async def _never_again(session: AsyncSession, pair: Pair, now: datetime) -> None:
+    """A pair that was not a good fit is never proposed (nor made by hand) again: an exclusion
+    by whoever said so (it blocks both ways, and HR is told only "one of them asked")."""
+    said = await session.scalar(
+        select(FitCheck.participant_id)
+        .where(FitCheck.pair_id == pair.id, FitCheck.answer == FitAnswer.BAD)
+        .order_by(FitCheck.answered_at)
+        .limit(1)
+    )
+    by = said or pair.learner_id
+    other = pair.guide_id if by == pair.learner_id else pair.learner_id
+    excluded = await session.scalar(select(Participant.user_id).where(Participant.id == other))
+    assert excluded is not None, "a pair's people exist while it does"
+    await insert_ignoring_duplicates(
+        session,
+        PairExclusion,
+        {"participant_id": by, "excluded_user_id": excluded, "created_at": now},
+    )
 
 
 def _stored_explanation(proposed: ProposedPair) -> str:
