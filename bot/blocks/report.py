@@ -16,7 +16,7 @@ from bot import i18n
 from bot.blocks.figures import standing_count
 from bot.blocks.kit import CONTEXT_TEXT_MAX, context, escape, pack, section
 from bot.blocks.message import Message
-from bot.i18n import N_, _, ngettext
+from bot.i18n import N_, _, ngettext, short_date
 from bot.services.figures import WeekFigures
 from bot.services.report import ProgramReport
 from bot.services.report.learning import (
@@ -158,7 +158,8 @@ def headline(report: ProgramReport) -> tuple[str, ...]:
                 "Sessions this cycle (since {date}): {sessions}; meet rate {rate} ({met} of "
                 "{prompted} prompted pair-weeks met)"
             ).format(
-                date=meetings.weeks[0].label,
+                # The cycle's first day, as Home and `admin stats` say it.
+                date=short_date(figures.since) if figures.since else meetings.weeks[0].label,
                 sessions=meetings.sessions,
                 rate=_pct(meetings.meet_rate),
                 met=meetings.met,

@@ -10,6 +10,7 @@ text is each image's text fallback.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,6 +22,8 @@ from bot.services.report import ProgramReport
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+logger = logging.getLogger(__name__)
 
 BLUE, GREY, GREEN, AMBER, RED = "#2f6fb2", "#9aa5b1", "#3a9a5b", "#e0a526", "#c8553d"
 # Long lists stay readable (and quick to draw): the first this many tools, in the sections'
@@ -44,7 +47,10 @@ class Chart:
 
 
 def _label(name: str, width: int = 22) -> str:
-    return name if len(name) <= width else name[: width - 1] + "…"
+    """A tool's name (people type their own) as an axis label: shortened, and drawn as typed —
+    matplotlib reads text between two `$` as math, and fails the whole chart on bad math."""
+    shown = name if len(name) <= width else name[: width - 1] + "…"
+    return shown.replace("$", r"\$")
 
 
 def _figure(height: float = 3.0, width: float = 6.4) -> Figure:
@@ -280,7 +286,16 @@ DRAW: dict[str, Callable[[ProgramReport], Figure]] = {
 
 
 def render_charts(report: ProgramReport, sections: Sequence[ReportSection]) -> list[Chart]:
-    """A chart for every section that has figures to draw, in the sections' order."""
-    return [
-        Chart(s.name, s.title, _png(DRAW[s.name](report)), s.text) for s in sections if s.has_chart
-    ]
+    """A chart for every section that has figures to draw, in the sections' order. A chart that
+    fails to draw (a bug) is left out and logged: the report's text carries its figures."""
+    charts = []
+    for section in sections:
+        if not section.has_chart:
+            continue
+        try:
+            png = _png(DRAW[section.name](report))
+        except Exception:
+            logger.exception("Drawing the report's %s chart failed; sent without it", section.name)
+            continue
+        charts.append(Chart(section.name, section.title, png, section.text))
+    return charts

@@ -304,7 +304,9 @@ remember_follow_up_message: AfterSend[FollowUpNotice] = remember_message(
 
 
 async def schedule_follow_ups(session: AsyncSession) -> int:
-    """A follow-up for each tool learned in a pair whose cycle ended, due 30 days after."""
+    """A follow-up for each tool learned in a pair whose cycle ended, due 30 days after; one
+    per learner and tool (a tool a second guide confirmed is asked about once, and counted
+    once, as "tools learned" counts it)."""
     learned = (
         await session.execute(
             select(
@@ -318,25 +320,28 @@ async def schedule_follow_ups(session: AsyncSession) -> int:
             .where(
                 Pair.end_reason == EndReason.CYCLE_ENDED,
                 ~exists().where(
-                    FollowUp.pair_id == TeachBack.pair_id, FollowUp.tool_name == TeachBack.tool_name
+                    FollowUp.participant_id == TeachBack.learner_id,
+                    FollowUp.tool_name == TeachBack.tool_name,
                 ),
             )
             .order_by(TeachBack.id)
         )
     ).all()
-    rows = [
-        {
-            "team_id": team_id,
-            "pair_id": pair_id,
-            "participant_id": learner_id,
-            "tool_name": tool,
-            "due_at": ended_at + FOLLOW_UP_AFTER,
-        }
-        for team_id, pair_id, learner_id, tool, ended_at in learned
-        if ended_at is not None  # always, for an ended pair: the type does not know
-    ]
+    rows: dict[tuple[int, str], dict[str, Any]] = {}
+    for team_id, pair_id, learner_id, tool, ended_at in learned:
+        assert ended_at is not None, "an ended pair has its end"
+        rows.setdefault(
+            (learner_id, tool),
+            {
+                "team_id": team_id,
+                "pair_id": pair_id,
+                "participant_id": learner_id,
+                "tool_name": tool,
+                "due_at": ended_at + FOLLOW_UP_AFTER,
+            },
+        )
     written = await insert_many_ignoring_duplicates(
-        session, FollowUp, rows, returning=(FollowUp.id,)
+        session, FollowUp, list(rows.values()), returning=(FollowUp.id,)
     )
     return len(written)
 

@@ -8,6 +8,8 @@ import json
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import delete, select
+
 from bot.blocks.checkins import OTHER
 from bot.blocks.learning import rating_block
 from bot.ids import ActionId, BlockId, CallbackId
@@ -16,6 +18,10 @@ from bot.jobs.rounds import end_due_cycles_job
 from bot.sandbox.fake_slack.blockkit import validate_view
 from bot.sandbox.signing import state_values_for
 from bot.scheduler import run_job
+from bot.services import learning
+from bot.services.report.learning import confidence_progress, learning_figures
+from bot.services.report.outcomes import COLUMNS, outcome_rows
+from bot.services.rounds.ending import end_pairs
 from models import (
     EndReason,
     FollowUp,
@@ -31,6 +37,7 @@ from tests.factories import (
     BOTH_BACKENDS,
     JSON,
     LEARNER,
+    LEARNING_LEARNERS,
     PAIR_GUIDE,
     PAIR_LEARNER,
     Program,
@@ -38,6 +45,8 @@ from tests.factories import (
     asked,
     command_modal,
     last_checkin,
+    learning_program,
+    participant_ids,
     profile_answers,
     rows,
     submit,
@@ -365,3 +374,101 @@ async def test_learners_are_asked_still_using_it_thirty_days_after_the_cycle(
     await program.click(noted, ActionId.STILL_USING_YES, PAIR_LEARNER)
     assert (await program.rows(FollowUp))[0].answer == "yes"
     assert len(await program.outbox("learning_follow_up")) == 1
+
+
+async def _learned_again_with_a_new_guide(program: Program, reason: EndReason) -> int:
+    """The first learner's pair ends (`reason`); a new guide teaches them ChatGPT, which they
+    had learned already, and confirms it: a second teach-back for the same learner and tool.
+    Returns the new pair."""
+    learner = LEARNING_LEARNERS[0]
+    deps = program.bot.deps
+    async with deps.sessionmaker.begin() as session:
+        ids = await participant_ids(session)
+        first = await session.scalar(select(Pair).where(Pair.learner_id == ids[learner]))
+        assert first is not None
+        await end_pairs(session, [first], reason=reason, now=deps.clock.now(), ended_by=None)
+    await program.person("U0RG9", "guide", "Europe/Paris", ("ChatGPT",))
+    pair_id = await program.pair_by_hand("U0RG9", learner)
+    now = deps.clock.now()
+    async with deps.sessionmaker.begin() as session:
+        ids = await participant_ids(session)
+        met = PairSession(
+            team_id=program.team_id, pair_id=pair_id, iso_week="2026-W51", created_at=now
+        )
+        session.add(met)
+        await session.flush()
+        session.add(
+            SessionReport(
+                team_id=program.team_id,
+                session_id=met.id,
+                iso_week="2026-W51",
+                participant_id=ids["U0RG9"],
+                reporter_role="guide",
+                tool_name="ChatGPT",
+                rating=4,
+                direction="tool",
+                created_at=now,
+            )
+        )
+        await session.flush()
+        await learning.confirm_teach_back(
+            session, program.team_id, met.id, "U0RG9", None, now=now + timedelta(minutes=1)
+        )
+    return pair_id
+
+
+@BOTH_BACKENDS
+async def test_a_tool_confirmed_by_a_second_guide_is_learned_once_and_followed_up_once(
+    program: Program,
+) -> None:
+    await learning_program(program)
+    second = await _learned_again_with_a_new_guide(program, EndReason.CYCLE_ENDED)
+    deps = program.bot.deps
+    async with deps.sessionmaker() as session:
+        figures = await learning_figures(session, program.team_id, k=5, since=None)
+    chatgpt = next(t for t in figures.learned.tools if t.tool == "ChatGPT")
+    assert (figures.learned.learned, figures.learned.learners, chatgpt.learned) == (5, 5, 5)
+    # Both of the learner's pairs ended with their cycle: "Still using ChatGPT?" once.
+    async with deps.sessionmaker.begin() as session:
+        pair = await session.get(Pair, second)
+        assert pair is not None
+        await end_pairs(
+            session, [pair], reason=EndReason.CYCLE_ENDED, now=deps.clock.now(), ended_by=None
+        )
+        await learning.schedule_follow_ups(session)
+    (learner,) = await program.rows(Participant, user_id=LEARNING_LEARNERS[0])
+    asked = await program.rows(FollowUp, participant_id=learner.id, tool_name="ChatGPT")
+    assert len(asked) == 1
+
+
+async def test_the_outcomes_export_shows_the_latest_rating_after_the_baseline(
+    program: Program,
+) -> None:
+    await learning_program(program)
+    deps = program.bot.deps
+    learner = LEARNING_LEARNERS[0]
+    # The learner skipped the starting point, rated ChatGPT in "We met", then rated where they
+    # started: a baseline later than every rating.
+    async with deps.sessionmaker.begin() as session:
+        ids = await participant_ids(session)
+        await session.execute(
+            delete(ToolBaseline).where(
+                ToolBaseline.participant_id == ids[learner], ToolBaseline.tool_name == "ChatGPT"
+            )
+        )
+    async with deps.sessionmaker.begin() as session:
+        await learning.record_baselines(
+            session,
+            program.team_id,
+            learner,
+            [learning.Rating("learn", "ChatGPT", 1)],
+            now=deps.clock.now(),
+        )
+    async with deps.sessionmaker() as session:
+        progress, _learners = await confidence_progress(session, program.team_id)
+        rows = await outcome_rows(session, program.team_id)
+    assert sum(p.learners for p in progress if p.tool == "ChatGPT") == 4  # not them: no later
+    row = next(r for r in rows if r[0] == learner and r[3] == "ChatGPT")
+    header = list(COLUMNS)
+    assert row[header.index("baseline_confidence_1_to_5")] == 1
+    assert row[header.index("latest_confidence_1_to_5")] == ""  # none after it, as the report

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.ids import BlockId
-from models import SettingsChange
+from models import ParticipantTool, SettingsChange
 from tests.factories import (
     ADMIN_ID,
     BOTH_BACKENDS,
@@ -16,6 +16,7 @@ from tests.factories import (
     SETTINGS_AS_OPENED,
     Program,
     learning_program,
+    participant_ids,
 )
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -148,3 +149,21 @@ async def test_charts_that_fail_to_upload_are_explained(program: Program) -> Non
     _, answer = await _report(program)
     assert "charts could not be uploaded (file_uploads_disabled)" in answer["text"]
     assert len(program.dm(ADMIN_ID)) == 1  # the figures arrived anyway
+
+
+async def test_tools_people_typed_with_dollar_signs_are_charted_as_typed(program: Program) -> None:
+    await learning_program(program)
+    async with program.bot.deps.sessionmaker.begin() as session:
+        ids = await participant_ids(session)
+        for typed in ("$$ pricing", "Excel $A$1 refs"):  # matplotlib would read these as math
+            session.add(
+                ParticipantTool(
+                    participant_id=ids[LEARNING_LEARNERS[0]], direction="learn", other_name=typed
+                )
+            )
+    _ack, answer = await _report(program)
+    assert answer["text"] == "Sent the program report to our DM (7 charts)."
+    (dm,) = program.dm(ADMIN_ID)
+    assert "$$ pricing" in _text(dm)
+    (gap,) = [f for f in program.slack.files() if f.name == "rotnem-report-skills-gap.png"]
+    assert gap.content.startswith(PNG_SIGNATURE) and "$$ pricing" in (gap.alt_txt or "")

@@ -345,7 +345,8 @@ async def _learned(session: AsyncSession, team_id: str, k: int) -> Learned:
         )
     all_answered = masked(sum(a for a, _ in followed.values()), k)
     return Learned(
-        learned=given(learners, sum(backs for backs, _ in learned.values())),
+        # (learner, tool) once, however many guides confirmed it: per tool, its learners.
+        learned=given(learners, sum(people for _, people in learned.values())),
         learners=learners,
         answered=all_answered,
         still_using=given(all_answered, sum(using for _, using in followed.values())),

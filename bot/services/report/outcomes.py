@@ -62,12 +62,17 @@ async def outcome_rows(session: AsyncSession, team_id: str) -> list[list[Any]]:
             ToolBaseline.tool_name,
             ToolBaseline.rating,
             ToolBaseline.rated_at,
+            ToolBaseline.latest_rating,
+            ToolBaseline.latest_at,
         ).where(ToolBaseline.team_id == team_id, ToolBaseline.direction == Direction.LEARN)
     )
-    for person, tool, rating, at in baselines:
-        row(person, tool)[0:2] = [rating, _iso(at)]
+    for person, tool, rating, at, latest_rating, latest_at in baselines:
+        # The latest rating after the baseline, as the report's "confidence before → now".
+        shown = "" if latest_rating is None else latest_rating
+        row(person, tool)[0:4] = [rating, _iso(at), shown, _iso(latest_at)]
     for (person, tool), latest in (await latest_ratings(session, team_id)).items():
-        row(person, tool)[2:4] = [latest.rating, _iso(latest.at)]
+        if (person, tool) not in found:  # no baseline: their latest rating, whenever
+            row(person, tool)[2:4] = [latest.rating, _iso(latest.at)]
     for (person, tool), final in (
         await latest_ratings(session, team_id, stage=SurveyStage.END)
     ).items():
