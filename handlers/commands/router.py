@@ -198,6 +198,9 @@ class Router:
             await call.ack(response_type="ephemeral", **admins_only_message().to_dict())
             return
         word, rest = _split(text)
+        if word in {"", "help"}:  # `admin` alone asks what admins can do: the help says it
+            await call.ack(response_type="ephemeral", **await self.help(call))
+            return
         subcommand = self._admin.get(word)
         if subcommand is None:
             await self._unknown(call, f"admin {word}".strip())
@@ -225,12 +228,14 @@ class Router:
             return call
         workspace = workspace_of(call.team_id)
         async with call.deps.sessionmaker() as session:
-            fitting = await _fitting(session, call, workspace, reach)
-            if len(fitting) <= 1:
-                return _acting_in(call, fitting[0].key if fitting else workspace)
-            here = await program_in_channel(call.deps, session, fitting, call.channel_id)
+            fitting, by_channel = await _fitting(session, call, workspace, reach)
+            # Typed in a program's own channel, a command acts there: asked first, so that
+            # `join` there edits that program's profile rather than joining the other one.
+            here = await program_in_channel(call.deps, session, by_channel, call.channel_id)
             if here is not None:
                 return _acting_in(call, here.key)
+            if len(fitting) <= 1:
+                return _acting_in(call, fitting[0].key if fitting else workspace)
         choice = program_choice_message(call.command, call.args, fitting)
         await call.ack(response_type="ephemeral", **choice.to_dict())
         return None
@@ -301,19 +306,22 @@ def _acting_in(call: CommandCall, key: str) -> CommandCall:
 
 async def _fitting(
     session: AsyncSession, call: CommandCall, workspace: str, reach: Reach
-) -> list[Program]:
-    """The programs `call` could mean (by `reach`), or all of them when there is one."""
+) -> tuple[list[Program], list[Program]]:
+    """The programs `call` could mean (by `reach`), or all of them when there is one; and those
+    whose own channel it may be typed in to act there (none when there is one program)."""
     programs = await programs_of(session, workspace)
     if len(programs) == 1:
-        return programs
+        return programs, []
     if reach is Reach.ADMIN:
         if call.user_id in call.deps.settings.rotnem_admins:
-            return programs
+            return programs, programs
         by_program = await managers_by_program(session, workspace)
-        return [p for p in programs if call.user_id in by_program.get(p.key, ())]
+        managed = [p for p in programs if call.user_id in by_program.get(p.key, ())]
+        return managed, managed
     mine = await programs_of_person(session, workspace, call.user_id)
     if reach is Reach.MINE:
-        return mine
+        return mine, mine
     open_ = [p for p in programs if not p.closed]
     joined = {p.key for p in mine}
-    return [p for p in open_ if p.key not in joined] or open_
+    # `join` in an open program's channel: that program, joined already or not (its profile).
+    return [p for p in open_ if p.key not in joined] or open_, open_

@@ -992,6 +992,14 @@ SAMPLES: tuple[Sample, ...] = (
             [Program("T1", None, "reciprocal", False), Program("T1~2", "AI sprint", None, False)],
         ),
     ),
+    Sample(
+        "program_choice.program_choice_message (too long to carry)",
+        lambda: program_choice.program_choice_message(
+            COMMAND,
+            "admin prompts add mirror " + "word " * 420,
+            [Program("T1", None, "reciprocal", False), Program("T1~2", "AI sprint", None, False)],
+        ),
+    ),
     # HR's wording: the list, editing a text (with its preview, or what is wrong), done
     Sample(
         "wording.wording_list_modal",

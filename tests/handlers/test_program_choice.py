@@ -15,6 +15,7 @@ from models import Participant, State
 from tests.factories import (
     ADMIN_ID,
     BOTH_BACKENDS,
+    FIRST_CHANNEL,
     Program,
     asked_which,
     click_ephemeral,
@@ -29,6 +30,7 @@ from tests.factories import (
     settings_view,
     submit,
     tool_ids,
+    two_programs,
 )
 
 ANA, BEN, MAX = "U0ANA00001", "U0BEN00001", "U0MAX00001"
@@ -235,3 +237,38 @@ async def test_a_further_programs_settings_leave_the_workspaces_own_to_the_first
     assert BlockId.SETTINGS_INVITE_NEW not in blocks
     first = await settings_view(program, picking="Reverse mentoring")
     assert BlockId.SETTINGS_INVITE_NEW in {block.get("block_id") for block in first["blocks"]}
+
+
+async def test_join_typed_in_the_channel_of_a_program_one_is_in_edits_that_profile(
+    program: Program,
+) -> None:
+    sprint = await two_programs(program)
+    await program.join(ANA, "Ana", "learner", learns=["ChatGPT"])  # the first program only
+    url = program.slack.new_response_url(channel=FIRST_CHANNEL, user=ANA)
+    await program.bot.requester.command(
+        command="/rotnem", user_id=ANA, channel_id=FIRST_CHANNEL, text="join", response_url=url
+    )
+    (modal,) = await eventually(lambda: program.slack.open_views(ANA))
+    assert modal["title"]["text"] == "Your Rotnem profile"  # hers, not the sprint's form
+    answers = profile_answers(role="learner", learn=await tool_ids(program.bot, "ChatGPT"))
+    assert saved(await submit(program.bot, ANA, modal, answers))
+    assert await program.rows(Participant, team_id=sprint, user_id=ANA) == []
+
+
+async def test_a_command_too_long_to_carry_to_a_program_says_how_to_send_it(
+    program: Program,
+) -> None:
+    await program.new_program("AI sprint")
+    answer = await rotnem(program.bot, ADMIN_ID, "admin prompts add mirror " + "word " * 420)
+    text = answer.response.json()["text"]
+    assert "in which program?" in text
+    assert "too long for me to carry to the program you pick" in text
+    assert len(text) < 600  # the command is quoted shortened
+
+
+async def test_admin_alone_or_admin_help_shows_the_help(program: Program) -> None:
+    for typed in ("admin", "admin help"):
+        answer = await rotnem(program.bot, ADMIN_ID, typed)
+        text = answer.response.json()["text"]
+        assert "I don't know" not in text
+        assert "admin pair" in text  # the admin's commands are listed
