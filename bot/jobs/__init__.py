@@ -31,7 +31,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
+from bot.outage import is_unavailable
 from bot.services.rounds.queries import teams_with_active_pairs
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 JobFunc = Callable[[Deps], Awaitable[None]]
@@ -58,16 +61,23 @@ def every(*, minutes: int = 0, seconds: int = 0, hours: int = 0) -> BaseTrigger:
 
 async def for_each_team(deps: Deps, work: Callable[[AsyncSession, str], Awaitable[T]]) -> list[T]:
     """`work` once per program with running pairs (a workspace's programs one by one, each
-    read at its own settings by its key), each in a transaction of its own (a program's
-    failure rolls back only its own share). A closed program has no running pair: it is not
-    listed, and nothing is sent for it."""
+    read at its own settings by its key), each in a transaction of its own: a program whose
+    share fails (a bug, or a row no version foresaw) is rolled back and logged, and the
+    programs after it still get theirs; the results of those that ran. A database that cannot
+    be reached stops the run (every share would fail; the job's outage handling says so once).
+    A closed program has no running pair: it is not listed, and nothing is sent for it."""
     async with deps.sessionmaker() as session:
         teams = await teams_with_active_pairs(session)
     results = []
     for team_id in teams:
-        with _collector_paused():
-            async with deps.sessionmaker.begin() as session:
-                results.append(await work(session, team_id))
+        try:
+            with _collector_paused():
+                async with deps.sessionmaker.begin() as session:
+                    results.append(await work(session, team_id))
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise
+            logger.exception("Program %s was skipped in this run; the others went on", team_id)
     return results
 
 
