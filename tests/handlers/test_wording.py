@@ -311,7 +311,7 @@ async def test_hr_reads_who_changed_what_in_the_changes_export(program: Program)
     await program.command("admin export changes")
     await program.slack.wait_for("files.completeUploadExternal", 1, timeout=10)
     (changes,) = program.slack.files()
-    lines = changes.content.decode().splitlines()
+    lines = changes.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "changed_at,changed_by_user_id,setting,old_value,new_value"
     assert [line.split(",", 1)[1] for line in lines[1:]] == [
         f"{ADMIN_ID},wording.checkin.en,,Met {{partner}} yet?",

@@ -296,17 +296,30 @@ async def export_rows(
     raise ValueError(f"unknown export {kind!r}: one of {', '.join(EXPORTS)}")
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cell: Any) -> Any:
+    """A cell people typed (names, tools, notes) kept as text when HR opens the file in Excel or
+    Google Sheets: one that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
 def write_csv(
     out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]], note: str | None = None
 ) -> int:
     """Write the note (a first line, if any), a header and the rows; how many rows were
-    written. The note and the header (marked constants) are written in the language in force."""
+    written. The note and the header (marked constants) are written in the language in force;
+    text that a spreadsheet would run as a formula is neutralised (`_as_text`)."""
     writer = csv.writer(out)
     if note:
         writer.writerow([_(note)])
     writer.writerow([_(column) for column in header])
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([_as_text(cell) for cell in row])
         count += 1
     return count
