@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 from slack_sdk.models.views import View
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,10 @@ async def settings_view(request: Request) -> View:
     deps = request.deps
     async with deps.sessionmaker() as session:
         config = await deps.program_config(session, request.team_id)
+    today = deps.clock.now().astimezone(deps.settings.zone).date()
+    if config.paused_until is not None and not config.paused_on(today):
+        # A pause that is over is not offered again: its day, now past, would be refused.
+        config = replace(config, paused_until=None)
     fields = await profile_fields(request.client, deps, request.team_id)
     first = workspace_of(request.team_id) == request.team_id
     return settings_modal(config, fields, first_program=first)

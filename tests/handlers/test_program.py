@@ -3,6 +3,7 @@ log."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from bot.ids import ActionId, BlockId
@@ -256,3 +257,16 @@ async def test_hr_pauses_the_whole_program_for_a_break_and_a_day_past_is_refused
     )
     await program.slack.wait_for("chat.postMessage", 1)
     assert "Monday 4 January 2027" in str(program.dm(ADMIN_ID)[-1]["blocks"])
+
+
+async def test_once_a_break_is_over_the_settings_save_without_touching_its_day(
+    program: Program,
+) -> None:
+    await program.update_settings(paused_until=date(2027, 1, 4))
+    program.clock.advance(timedelta(weeks=7))  # Monday 11 January 2027: the break is over
+    view = await settings_view(program)
+    paused = next(b for b in view["blocks"] if b.get("block_id") == BlockId.SETTINGS_PAUSED_UNTIL)
+    assert "initial_date" not in paused["element"]  # its day, now past, is not offered again
+    # Saved: no error on a field HR never touched.
+    assert await settings_errors(program, view, **{BlockId.SETTINGS_STALL_WEEKS: "4"}) == {}
+    assert "stall_weeks" in {change.field for change in await program.rows(SettingsChange)}
