@@ -26,9 +26,10 @@ from bot.services.program.stats import ProgramSummary
 from bot.services.program.templates import PROGRAM_TEMPLATES
 from bot.services.wording import Wording
 
-# A message takes 50 blocks, and each program two: the rest of a long list is named, not shown
-# (open programs come first).
-MAX_LISTED = 20
+# A message takes 50 blocks: the header, a closed program's line, the "and more" line and the New
+# program button (two) leave 45 for the programs, three for an open one (its buttons), two for a
+# closed one. The rest of a long list is counted, not shown (open programs come first).
+PROGRAM_BLOCKS = 45
 
 
 def name_of(program: Program) -> str:
@@ -100,7 +101,13 @@ def programs_message(
 ) -> Message:
     """The programs the person administers (`summaries`), with New program and Close… for
     ROTNEM_ADMINS (`rotnem_admin`); after closing one, `closed` is it and its pairs ended."""
-    listed = sorted(summaries, key=lambda s: s.program.closed)[:MAX_LISTED]
+    listed: list[ProgramSummary] = []
+    room = PROGRAM_BLOCKS
+    for summary in sorted(summaries, key=lambda s: s.program.closed):
+        room -= 2 if summary.program.closed else 3
+        if room < 0:
+            break
+        listed.append(summary)
     blocks: list[Block] = [HeaderBlock(text=_("Programs"))]
     fallback = [_("Programs")]
     if closed is not None:
