@@ -53,6 +53,7 @@ from bot.i18n import (
 )
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.program.templates import default_name
+from bot.services.text import CONTROLS
 from bot.services.wording import MAX_LENGTH, TEMPLATES, Problem, Sample, Template, Wording, fill
 from bot.text import tools_phrase
 
@@ -195,6 +196,8 @@ def problem_text(template: Template, problem: Problem) -> str:
     allowed = joined(f"{{{name}}}" for name in template.placeholders)
     if problem.kind == "empty":
         return _("Write the message, or use “Reset to default” to get ours back.")
+    if problem.kind == "controls":
+        return _(CONTROLS)
     if problem.kind == "braces":
         return _(
             "A brace is not closed: write placeholders as {guide}, and {{ or }} for a brace itself."

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Any
 
-from bot.i18n import _, ngettext
+from bot.i18n import N_, _, ngettext
 from bot.services.errors import InvalidInput
 
 # The largest id an INTEGER column holds on PostgreSQL (and every id we hand out).
@@ -21,6 +21,19 @@ MAX_ID = 2**31 - 1
 # Slack's user, channel and team ids: a capital letter, then capitals and digits.
 _SLACK_ID = re.compile(r"[A-Z][A-Z0-9]{1,31}")
 _ALLOWED_CONTROLS = frozenset("\n\t")
+
+
+CONTROLS = N_("This text holds invisible control characters; please type it again.")
+
+
+def has_controls(text: str) -> bool:
+    """Whether `text` holds characters no one can type: NUL and other control characters but
+    newline and tab, or lone surrogates (PostgreSQL and the drivers refuse them)."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cs" or (category == "Cc" and char not in _ALLOWED_CONTROLS):
+            return True
+    return False
 
 
 def typed(
@@ -33,12 +46,8 @@ def typed(
     text = (value or "").strip()
     if not multiline:
         text = " ".join(text.split())
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Cs" or (category == "Cc" and char not in _ALLOWED_CONTROLS):
-            raise InvalidInput(
-                _("This text holds invisible control characters; please type it again.")
-            )
+    if has_controls(text):
+        raise InvalidInput(_(CONTROLS))
     if len(text) > limit:
         if what is None:
             raise InvalidInput(

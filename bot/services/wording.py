@@ -31,6 +31,7 @@ from sqlalchemy.orm import aliased
 from bot.i18n import LANGUAGES, N_, _, ngettext, speaking
 from bot.services.program.programs import check_open
 from bot.services.program.settings import ProgramConfig
+from bot.services.text import has_controls
 from models import Pair, Participant, ProgramSettings, SettingsChange, WordingText
 
 # Every template fills a section of a message: Slack refuses a section over 3,000 characters.
@@ -377,7 +378,7 @@ TEMPLATES: dict[str, Template] = {
 class Problem:
     """Why a text cannot be a template: `names` are the placeholders concerned."""
 
-    kind: Literal["empty", "braces", "not_plain", "unknown", "missing", "too_long"]
+    kind: Literal["empty", "controls", "braces", "not_plain", "unknown", "missing", "too_long"]
     names: tuple[str, ...] = ()
     length: int = 0
 
@@ -393,6 +394,8 @@ def problem(template: Template, text: str, sample: Mapping[str, object]) -> Prob
     values of every placeholder, measures the filled text against Slack's limit."""
     if not text.strip():
         return Problem("empty")
+    if has_controls(text):
+        return Problem("controls")
     try:
         pieces = _pieces(text)
     except ValueError:

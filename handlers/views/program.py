@@ -33,7 +33,7 @@ from bot.services.program.settings import (
     update_program_settings,
 )
 from bot.services.program.templates import PROGRAM_TEMPLATES
-from bot.services.text import is_slack_id, whole_number
+from bot.services.text import CONTROLS, has_controls, is_slack_id, whole_number
 from handlers.directory import profile_fields
 from handlers.kit import Submission, ViewState
 from handlers.program_channels import program_channels
@@ -166,7 +166,9 @@ def parse_settings(state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
     # Not answered (a modal opened before this setting existed): left as it is.
     if state.answered(BlockId.SETTINGS_NAME):
         name = " ".join((state.text(BlockId.SETTINGS_NAME) or "").split())
-        if len(name) > MAX_NAME:
+        if has_controls(name):
+            errors[BlockId.SETTINGS_NAME] = _(CONTROLS)
+        elif len(name) > MAX_NAME:
             errors[BlockId.SETTINGS_NAME] = _(
                 "Program name: at most {limit} characters (this one has {length})."
             ).format(limit=MAX_NAME, length=len(name))

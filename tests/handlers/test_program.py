@@ -270,3 +270,15 @@ async def test_once_a_break_is_over_the_settings_save_without_touching_its_day(
     # Saved: no error on a field HR never touched.
     assert await settings_errors(program, view, **{BlockId.SETTINGS_STALL_WEEKS: "4"}) == {}
     assert "stall_weeks" in {change.field for change in await program.rows(SettingsChange)}
+
+
+@BOTH_BACKENDS
+async def test_a_program_name_with_a_control_character_is_refused_on_its_field(
+    program: Program,
+) -> None:
+    view = await settings_view(program)
+    errors = await settings_errors(program, view, **{BlockId.SETTINGS_NAME: "Pilot\x00 France"})
+    assert errors == {
+        BlockId.SETTINGS_NAME: "This text holds invisible control characters; please type it again."
+    }
+    assert await program.rows(SettingsChange) == []

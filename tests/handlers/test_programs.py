@@ -169,6 +169,7 @@ async def test_hr_creates_a_program_and_a_name_empty_too_long_or_taken_is_refuse
     for name, error in (
         ("   ", "Give the program a name."),
         ("x" * 61, "A program's name is at most 60 characters."),
+        ("Pilot\x00 France", "This text holds invisible control characters"),
         ("ai  SPRINT", "Another program is already called “ai SPRINT”: pick another name."),
         ("reverse mentoring", "Another program is already called “reverse mentoring”: pick "),
         # The first program's name as French readers see it: they could not tell the two apart.

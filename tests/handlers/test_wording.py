@@ -362,3 +362,13 @@ async def test_a_preview_from_a_modal_that_changed_meanwhile_is_logged_not_a_tra
     await program.bot.deps.after_ack.drain()
     assert "hash_conflict" in caplog.text
     assert "Unhandled error" not in caplog.text and "Traceback" not in caplog.text
+
+
+@BOTH_BACKENDS
+async def test_wording_with_a_control_character_is_refused_on_its_field(program: Program) -> None:
+    edit = await _edit(program, "checkin", "en")
+    response = await _save(program, edit, "Did you and {partner} meet this week?\x00")
+    assert response.status_code == 200
+    error = response.json()["errors"][BlockId.WORDING_TEXT]
+    assert error == "This text holds invisible control characters; please type it again."
+    assert await program.rows(WordingText) == []

@@ -25,6 +25,7 @@ from bot.services.program.settings import (
     update_program_settings,
 )
 from bot.services.program.templates import ProgramTemplate, default_name
+from bot.services.text import CONTROLS, has_controls
 from models import Participant, ProgramSettings, State
 
 # More than HR runs at once (a guard against a runaway script, not a product limit).
@@ -149,6 +150,8 @@ async def create_program(
     name = " ".join(name.split())
     if not name:
         raise InvalidInput(_("Give the program a name."))
+    if has_controls(name):
+        raise InvalidInput(_(CONTROLS))
     if len(name) > MAX_NAME:
         raise InvalidInput(
             _("A program's name is at most {limit} characters.").format(limit=MAX_NAME)
