@@ -20,7 +20,7 @@ from bot.ids import BlockId
 from bot.install.keys import workspace_of
 from bot.services.directory import ProfileField
 from bot.services.errors import ProgramNameTaken
-from bot.services.program.programs import check_name_free, open_programs
+from bot.services.program.programs import check_default_name_free, check_name_free, open_programs
 from bot.services.program.settings import (
     CADENCES,
     MAX_MANAGERS,
@@ -273,13 +273,18 @@ def _managers_kept(
     }
 
 
-async def _name_taken(session: AsyncSession, key: str, parsed: dict[str, Any]) -> dict[str, str]:
+async def _name_taken(
+    session: AsyncSession, key: str, current: ProgramConfig, parsed: dict[str, Any]
+) -> dict[str, str]:
     """A name another program of the workspace already goes by is refused on its field: people
-    pick between programs by name."""
-    if not parsed.get("name"):
+    pick between programs by name. A name cleared leaves the template's, which is checked too."""
+    if "name" not in parsed:
         return {}
     try:
-        await check_name_free(session, workspace_of(key), parsed["name"], keep=key)
+        if parsed["name"]:
+            await check_name_free(session, workspace_of(key), parsed["name"], keep=key)
+        else:
+            await check_default_name_free(session, workspace_of(key), key, current.template)
     except ProgramNameTaken as taken:
         return {BlockId.SETTINGS_NAME: taken.message}
     return {}
@@ -332,7 +337,7 @@ async def settings(submission: Submission) -> None:
         # The settings in force, read once for the checks that compare with them.
         async with deps.sessionmaker() as session:
             current = await deps.program_config(session, submission.team_id)
-            errors.update(await _name_taken(session, submission.team_id, parsed))
+            errors.update(await _name_taken(session, submission.team_id, current, parsed))
             errors.update(await _channel_of_another(submission, session, parsed))
         errors.update(_managers_kept(submission, current, parsed))
         errors.update(_cadence_misfit(current, parsed))
@@ -387,6 +392,15 @@ async def template(submission: Submission) -> None:
     if chosen is None:
         await submission.errors({BlockId.TEMPLATE_CHOICE: _("Pick one of the templates.")})
         return
+    key = submission.team_id
+    async with deps.sessionmaker() as session:
+        # An unnamed program goes by its template's name: not one another program goes by.
+        if not (await deps.program_config(session, key)).name:
+            try:
+                await check_default_name_free(session, workspace_of(key), key, chosen.key)
+            except ProgramNameTaken as taken:
+                await submission.errors({BlockId.TEMPLATE_CHOICE: taken.message})
+                return
     async with submission.saving() as session:
         changes = await apply_template(
             session,

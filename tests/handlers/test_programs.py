@@ -20,6 +20,7 @@ from tests.factories import (
     Program,
     find_button,
     settings_errors,
+    settings_view,
 )
 
 GUIDE, LEARNER = "U0PGUIDE1", "U0PLEARN1"
@@ -308,3 +309,32 @@ async def test_renaming_a_program_to_a_name_another_one_goes_by_is_refused_on_th
     (renamed,) = await program.rows(ProgramSettings, team_id=sprint)
     assert renamed.name == "AI Sprint"
     await program.slack.wait_for("chat.postMessage", 1)
+
+
+async def test_a_program_left_without_a_name_may_not_go_by_another_programs(
+    program: Program,
+) -> None:
+    await program.new_program("Q3 sprint", "tools_sprint")
+    await program.new_program("Tools sprint", "reciprocal")
+    # Clearing Q3 sprint's name would leave it its template's: "Tools sprint", taken.
+    view = await settings_view(program, picking="Q3 sprint")
+    errors = await settings_errors(program, view, **{BlockId.SETTINGS_NAME: ""})
+    assert errors[BlockId.SETTINGS_NAME].startswith(
+        "Without a name of its own this program would be called “Tools sprint”"
+    )
+    # The first program has no name: the Tools sprint template would call it so, too.
+    settings = await settings_view(program, picking="Reverse mentoring")
+    await program.bot.requester.click(
+        user_id=ADMIN_ID,
+        action_id=ActionId.SETTINGS_TEMPLATE,
+        block_id=next(b["block_id"] for b in settings["blocks"] if b.get("accessory")),
+        value="open",
+        view=settings,
+    )
+    await program.slack.wait_for("views.push", 1)
+    chooser = program.slack.open_views(ADMIN_ID)[-1]
+    refused = await program.bot.requester.submit_view(
+        view=chooser, user_id=ADMIN_ID, answers={BlockId.TEMPLATE_CHOICE: "tools_sprint"}
+    )
+    assert "would be called “Tools sprint”" in refused.json()["errors"][BlockId.TEMPLATE_CHOICE]
+    assert [c.field for c in await program.rows(SettingsChange)].count("template") == 2  # theirs

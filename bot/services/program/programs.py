@@ -133,6 +133,22 @@ async def check_name_free(
             )
 
 
+async def check_default_name_free(
+    session: AsyncSession, workspace: str, key: str, template: str | None
+) -> None:
+    """Refuse to leave program `key` unnamed with `template` when another program already goes
+    by the name it would then go by (its template's, in any language we speak)."""
+    default = _names_of(Program(key, None, template, closed=False))
+    for program in await programs_of(session, workspace):
+        if program.key != key and default & _names_of(program):
+            raise ProgramNameTaken(
+                _(
+                    "Without a name of its own this program would be called “{name}”, as "
+                    "another program already is: give it a name."
+                ).format(name=_(default_name(template)))
+            )
+
+
 async def create_program(
     session: AsyncSession,
     workspace: str,
