@@ -84,5 +84,6 @@ class SettingsChange(Base):
     actor_id: Mapped[SlackId | None]
     at: Mapped[datetime]
     field: Mapped[str] = mapped_column(String(40))
-    old_value: Mapped[str | None] = mapped_column(String(100))
-    new_value: Mapped[str | None] = mapped_column(String(100))
+    # Values as shown: a text HR typed is cut to its first 100 characters, a list is kept whole.
+    old_value: Mapped[str | None] = mapped_column(String(1000))
+    new_value: Mapped[str | None] = mapped_column(String(1000))

@@ -282,3 +282,17 @@ async def test_a_program_name_with_a_control_character_is_refused_on_its_field(
         BlockId.SETTINGS_NAME: "This text holds invisible control characters; please type it again."
     }
     assert await program.rows(SettingsChange) == []
+
+
+@BOTH_BACKENDS
+async def test_the_settings_log_names_every_manager_appointed(program: Program) -> None:
+    managers = [f"U0MANAGE{i:02d}" for i in range(20)]  # as many as a program takes
+    for user in managers:
+        program.slack.add_user(user, real_name=f"Manager {user}")
+    view = await settings_view(program)
+    assert await settings_errors(program, view, **{BlockId.SETTINGS_MANAGERS: managers}) == {}
+    (change,) = await program.rows(SettingsChange)
+    assert (change.field, sorted((change.new_value or "").split())) == ("managers", managers)
+    await program.slack.wait_for("chat.postMessage", 1)
+    confirmation = str(program.dm(ADMIN_ID)[-1]["blocks"])
+    assert all(f"<@{user}>" in confirmation for user in managers)

@@ -193,8 +193,10 @@ async def program_config(
 
 
 def _shown(value: object) -> str | None:
-    if isinstance(value, tuple):  # managers: their IDs
-        value = " ".join(value) or None
+    """A setting's value as the log keeps it: a list (the managers' IDs) whole, which the log
+    and the confirmation's mentions need; any other value's first 100 characters."""
+    if isinstance(value, tuple):
+        return " ".join(value) or None
     return None if value is None else str(value)[:100]
 
 
