@@ -290,7 +290,8 @@ async def test_the_settings_log_names_every_manager_appointed(program: Program) 
     for user in managers:
         program.slack.add_user(user, real_name=f"Manager {user}")
     view = await settings_view(program)
-    assert await settings_errors(program, view, **{BlockId.SETTINGS_MANAGERS: managers}) == {}
+    appointed: dict[str, Any] = {BlockId.SETTINGS_MANAGERS: managers}
+    assert await settings_errors(program, view, **appointed) == {}
     (change,) = await program.rows(SettingsChange)
     assert (change.field, sorted((change.new_value or "").split())) == ("managers", managers)
     await program.slack.wait_for("chat.postMessage", 1)
