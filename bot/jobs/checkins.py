@@ -32,22 +32,17 @@ async def enqueue_checkins(deps: Deps, *, force: bool = False) -> CheckinRun:
     now = deps.clock.now()
     today = now.astimezone(deps.settings.zone).date()
 
-    async def paused(session: AsyncSession, team_id: str) -> bool:
-        """The program is on a break (`force` asks anyway)."""
-        return not force and (await deps.program_config(session, team_id)).paused_on(today)
-
-    async def ask(session: AsyncSession, team_id: str) -> int:
-        return await checkins.enqueue_due_checkins(
-            session, team_id, now=now, force=force, skip=await paused(session, team_id)
+    async def program(session: AsyncSession, team_id: str) -> CheckinRun:
+        # The program on a break: nobody is asked (`force` asks anyway); read once for both.
+        skip = not force and (await deps.program_config(session, team_id)).paused_on(today)
+        asked = await checkins.enqueue_due_checkins(
+            session, team_id, now=now, force=force, skip=skip
         )
+        reminded = await checkins.enqueue_due_reminders(session, team_id, now=now, skip=skip)
+        return CheckinRun(asked=asked, reminded=reminded)
 
-    async def remind(session: AsyncSession, team_id: str) -> int:
-        return await checkins.enqueue_due_reminders(
-            session, team_id, now=now, skip=await paused(session, team_id)
-        )
-
-    asked = sum(await for_each_team(deps, ask))
-    return CheckinRun(asked=asked, reminded=sum(await for_each_team(deps, remind)))
+    runs = await for_each_team(deps, program)
+    return CheckinRun(sum(r.asked for r in runs), sum(r.reminded for r in runs))
 
 
 async def checkins_tick(deps: Deps) -> None:

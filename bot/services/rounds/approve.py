@@ -340,7 +340,7 @@ async def _replace(
     if pair is not None and await end_pairs(
         session, [pair], reason=EndReason.NOT_A_FIT, now=now, ended_by=approver
     ):
-        await _never_again(session, pair, now)
+        await _never_again(session, pair, replaced, now)
         for me, other in ((replaced.guide, replaced.learner), (replaced.learner, replaced.guide)):
             await enqueue(
                 session,
@@ -359,7 +359,9 @@ async def _replace(
     return replaced.ends_on
 
 
-async def _never_again(session: AsyncSession, pair: Pair, now: datetime) -> None:
+async def _never_again(
+    session: AsyncSession, pair: Pair, replaced: Replaced, now: datetime
+) -> None:
     """A pair that was not a good fit is never proposed (nor made by hand) again: an exclusion
     by whoever said so (it blocks both ways, and HR is told only "one of them asked")."""
     said = await session.scalar(
@@ -369,9 +371,7 @@ async def _never_again(session: AsyncSession, pair: Pair, now: datetime) -> None
         .limit(1)
     )
     by = said or pair.learner_id
-    other = pair.guide_id if by == pair.learner_id else pair.learner_id
-    excluded = await session.scalar(select(Participant.user_id).where(Participant.id == other))
-    assert excluded is not None, "a pair's people exist while it does"
+    excluded = replaced.guide if by == pair.learner_id else replaced.learner
     await insert_ignoring_duplicates(
         session,
         PairExclusion,
